@@ -1,0 +1,163 @@
+import type { ExecResult, PathState, PathType } from './connection.js';
+import { TsplayError } from './errors.js';
+import { quote, sh } from './sh.js';
+
+/**
+ * A fact is a read-only probe: a shell snippet and a pure parser (pyinfra's fact).
+ * The runner batches the facts of a host into one exec and answers facts about
+ * predicted paths/units from the check-mode overlay.
+ */
+export interface UnitState {
+  /** `loaded`, `not-found`, ... */
+  load: string;
+  /** `active`, `inactive`, `failed`, `activating`, ... */
+  active: string;
+  sub: string;
+  /** `enabled`, `disabled`, `static`, ... ('' when unknown) */
+  enabled: string;
+  fragmentPath: string;
+  needDaemonReload: boolean;
+}
+
+export interface OverlayView {
+  path(path: string): PathState | undefined;
+  unit(name: string): Partial<UnitState> | undefined;
+  /** True when an earlier task in this check run is predicted to change `path` (or anything under it). */
+  touches(path: string): boolean;
+}
+
+interface FactBase<T> {
+  /** Needs root to read (runs in the become batch). */
+  become?: boolean | undefined;
+  /** Answer from the overlay instead of the host, when the overlay knows (check mode). */
+  fromOverlay?: ((o: OverlayView) => T | undefined) | undefined;
+  /** Shell snippet; its stdout/stderr/exit code go to `parse`. */
+  script: string;
+  parse(r: ExecResult): T;
+  /** Cache key: equal keys on one host share one probe. */
+  key: string;
+}
+
+export type FactQuery<T = unknown> = FactBase<T>;
+export type FactValue<F> = F extends FactQuery<infer T> ? T : never;
+export type FactValues<F extends Record<string, FactQuery>> = { [K in keyof F]: FactValue<F[K]> };
+
+const TYPE_MAP: Record<string, PathType> = {
+  'regular file': 'file',
+  'regular empty file': 'file',
+  directory: 'dir',
+  'symbolic link': 'link',
+};
+
+/** Parse the output of the path probe (see `pathScript`). Exported for tests. */
+export function parsePathProbe(out: string): PathState {
+  const line = out.split('\n').find((l) => l.startsWith('P|'));
+  if (!line) return { exists: false };
+  const [, type, mode, owner, group, size, target, hash] = line.split('|');
+  const t = TYPE_MAP[type ?? ''] ?? 'other';
+  const st: PathState = {
+    exists: true,
+    type: t,
+    mode: parseInt(mode ?? '0', 8),
+    owner: owner ?? '',
+    group: group ?? '',
+    size: Number(size ?? 0),
+  };
+  if (t === 'link' && target) st.target = target;
+  if (hash) st.sha256 = hash;
+  return st;
+}
+
+export function pathScript(path: string, hash: boolean): string {
+  const p = quote(path);
+  const h = hash ? `$( [ -f ${p} ] && [ ! -L ${p} ] && sha256sum < ${p} | cut -d' ' -f1 )` : '';
+  return `if [ -e ${p} ] || [ -L ${p} ]; then printf 'P|%s|%s|%s\\n' "$(stat -c '%F|%a|%U|%G|%s' -- ${p})" "$( [ -L ${p} ] && readlink -- ${p} )" "${h}"; fi`;
+}
+
+/** What is at `path` (type, mode, owner, size and, with `hash`, sha256). */
+export function pathFact(path: string, opts: { hash?: boolean; become?: boolean } = {}): FactQuery<PathState> {
+  const hash = opts.hash ?? false;
+  return {
+    key: `path:${hash ? 'h' : ''}:${path}`,
+    become: opts.become,
+    script: pathScript(path, hash),
+    parse: (r) => parsePathProbe(r.stdout),
+    fromOverlay: (o) => {
+      const s = o.path(path);
+      if (!s) return undefined;
+      return hash || !s.exists ? s : { ...s };
+    },
+  };
+}
+
+export function parseUnitShow(out: string): UnitState {
+  const kv = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    const i = line.indexOf('=');
+    if (i > 0) kv.set(line.slice(0, i), line.slice(i + 1));
+  }
+  return {
+    load: kv.get('LoadState') ?? 'not-found',
+    active: kv.get('ActiveState') ?? 'inactive',
+    sub: kv.get('SubState') ?? '',
+    enabled: kv.get('UnitFileState') ?? '',
+    fragmentPath: kv.get('FragmentPath') ?? '',
+    needDaemonReload: kv.get('NeedDaemonReload') === 'yes',
+  };
+}
+
+/** The systemd state of a unit. */
+export function unitFact(name: string): FactQuery<UnitState> {
+  return {
+    key: `unit:${name}`,
+    script: sh`systemctl show ${name} -p LoadState,ActiveState,SubState,UnitFileState,FragmentPath,NeedDaemonReload 2>/dev/null || true`,
+    parse: (r) => parseUnitShow(r.stdout),
+  };
+}
+
+/** A custom probe: any read-only snippet plus a parser. */
+export function commandFact<T>(
+  key: string,
+  script: string,
+  parse: (r: ExecResult) => T,
+  opts: { become?: boolean; fromOverlay?: (o: OverlayView) => T | undefined } = {},
+): FactQuery<T> {
+  return { key: `cmd:${key}`, script, parse, become: opts.become, fromOverlay: opts.fromOverlay };
+}
+
+/** Builds one script that runs many facts and prints their outputs between markers. */
+export function batchScript(facts: readonly FactQuery[], nonce: string): string {
+  const parts = [`__e=$(mktemp 2>/dev/null || echo /tmp/.tsplay-fact-$$)`];
+  facts.forEach((f, i) => {
+    parts.push(
+      `printf '%s O ${i}\\n' ${nonce}`,
+      `( ${f.script}\n) 2>"$__e" </dev/null; __c=$?`,
+      `printf '\\n%s E ${i}\\n' ${nonce}; cat "$__e"; printf '\\n%s C ${i} %d\\n' ${nonce} $__c`,
+    );
+  });
+  parts.push(`rm -f "$__e"`);
+  return parts.join('\n');
+}
+
+/** Splits the output of `batchScript` back into one ExecResult per fact. */
+export function splitBatch(stdout: string, count: number, nonce: string): ExecResult[] {
+  const results: ExecResult[] = [];
+  for (let i = 0; i < count; i++) {
+    const o = stdout.indexOf(`${nonce} O ${i}\n`);
+    const e = stdout.indexOf(`\n${nonce} E ${i}\n`, o);
+    const c = stdout.indexOf(`\n${nonce} C ${i} `, e);
+    if (o < 0 || e < 0 || c < 0) {
+      throw new TsplayError('FACT_FAILED', `fact probe output is incomplete (fact ${i} of ${count})`, {
+        hint: 'the remote shell stopped early; run with -v to see its stderr',
+      });
+    }
+    const codeEnd = stdout.indexOf('\n', c + 1 + nonce.length + 3);
+    const code = Number(stdout.slice(c + `\n${nonce} C ${i} `.length, codeEnd < 0 ? undefined : codeEnd));
+    results.push({
+      stdout: stdout.slice(o + `${nonce} O ${i}\n`.length, e),
+      stderr: stdout.slice(e + `\n${nonce} E ${i}\n`.length, c),
+      code,
+    });
+  }
+  return results;
+}

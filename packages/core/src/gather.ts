@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import type { Connection, ExecResult } from './connection.js';
+import { TsplayError } from './errors.js';
+import { batchScript, splitBatch, type FactQuery, type OverlayView } from './facts.js';
+
+/** Per-host cache of probed fact results, keyed by fact key; cleared when a task changes the host. */
+export class FactCache {
+  readonly values = new Map<string, unknown>();
+  clear(): void {
+    this.values.clear();
+  }
+}
+
+export interface GatherOptions {
+  become: boolean | string;
+  overlay?: OverlayView | undefined;
+  cache?: FactCache | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** Probe many facts in one exec per become level (one round trip), answering from overlay/cache first. */
+export async function gatherFacts<F extends Record<string, FactQuery>>(
+  conn: Connection,
+  facts: F,
+  opts: GatherOptions,
+): Promise<{ [K in keyof F]: unknown }> {
+  const out: Record<string, unknown> = {};
+  const todo: { name: string; fact: FactQuery }[] = [];
+  for (const [name, fact] of Object.entries(facts)) {
+    const fromOverlay = opts.overlay && fact.fromOverlay ? fact.fromOverlay(opts.overlay) : undefined;
+    if (fromOverlay !== undefined) out[name] = fromOverlay;
+    else if (opts.cache?.values.has(fact.key)) out[name] = opts.cache.values.get(fact.key);
+    else todo.push({ name, fact });
+  }
+  if (todo.length > 0) {
+    const results = await probe(conn, todo.map((t) => t.fact), opts.become);
+    todo.forEach((t, i) => {
+      const r = results[i] as ExecResult;
+      let v: unknown;
+      try {
+        v = t.fact.parse(r);
+      } catch (e) {
+        throw new TsplayError('FACT_FAILED', `could not read fact ${t.name}: ${(e as Error).message}`, {
+          host: conn.host,
+          cause: e,
+          hint: r.stderr.trim() ? `the probe said: ${r.stderr.trim().slice(0, 300)}` : undefined,
+        });
+      }
+      out[t.name] = v;
+      opts.cache?.values.set(t.fact.key, v);
+    });
+  }
+  return out as { [K in keyof F]: unknown };
+}
+
+/** Runs fact scripts batched: facts that need root in one `sudo` exec, the rest in a plain one. */
+export async function probe(conn: Connection, facts: readonly FactQuery[], become: boolean | string): Promise<ExecResult[]> {
+  const results: ExecResult[] = new Array(facts.length);
+  const groups = new Map<string, number[]>();
+  facts.forEach((f, i) => {
+    const b = f.become || become ? String(f.become && typeof f.become === 'string' ? f.become : become || true) : '';
+    const g = groups.get(b) ?? [];
+    g.push(i);
+    groups.set(b, g);
+  });
+  await Promise.all(
+    [...groups.entries()].map(async ([b, idx]) => {
+      const nonce = `__tsplay_${randomBytes(6).toString('hex')}`;
+      const list = idx.map((i) => facts[i] as FactQuery);
+      const r = await conn.exec(batchScript(list, nonce), { become: b === '' ? false : b === 'true' ? true : b });
+      const split = splitBatch(r.stdout, list.length, nonce);
+      idx.forEach((i, j) => {
+        results[i] = split[j] as ExecResult;
+      });
+    }),
+  );
+  return results;
+}

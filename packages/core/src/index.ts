@@ -1,0 +1,41 @@
+export { TsplayError, isTsplayError, toTsplayError, formatError } from './errors.js';
+export type { ErrorCode, ErrorDetails } from './errors.js';
+export { sh, shf, quote, raw, argv, ShellFragment } from './sh.js';
+export { Secret, secret, isSecret, reveal, redact, redactValue, registerSecret } from './secret.js';
+export type { Connection, ExecOptions, ExecResult, PutOptions, StatOptions, PathState, PathType } from './connection.js';
+export {
+  pathFact,
+  unitFact,
+  commandFact,
+  parsePathProbe,
+  parseUnitShow,
+  pathScript,
+  batchScript,
+  splitBatch,
+} from './facts.js';
+export type { FactQuery, FactValue, FactValues, UnitState, OverlayView } from './facts.js';
+export { defineModule } from './module.js';
+export type {
+  Module,
+  AnyModule,
+  ModuleDef,
+  ModuleArgs,
+  ModuleResult,
+  Plan,
+  Prediction,
+  Diff,
+  ApplyContext,
+  ApplyResult,
+  PlanContext,
+  TaskLog,
+} from './module.js';
+export { task, definePlaybook, isPlaybook } from './playbook.js';
+export type { Task, TaskOptions, TaskContext, TaskOutcome, TaskStatus, Play, Playbook, PlaybookSpec, HostInfo, TypedTask, ArgsOf } from './playbook.js';
+export { Overlay } from './overlay.js';
+export { wrapCommand, checkBecome } from './become.js';
+export { LocalConnection, atomicWriteLocal } from './local.js';
+export { gatherFacts, probe, FactCache } from './gather.js';
+export type { GatherOptions } from './gather.js';
+export { executeModule, parseArgs } from './execute.js';
+export type { ExecuteOptions, Execution } from './execute.js';
+export { formatZodIssues } from './validate.js';

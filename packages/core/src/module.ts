@@ -1,0 +1,102 @@
+import type { z } from 'zod';
+import type { Connection, PathState } from './connection.js';
+import type { FactQuery, FactValues, UnitState } from './facts.js';
+
+/** A textual diff shown with --diff (secrets already replaced by the module). */
+export interface Diff {
+  path?: string | undefined;
+  before: string;
+  after: string;
+}
+
+/** What a plan predicts the host will look like after apply (feeds the check-mode overlay). */
+export interface Prediction {
+  paths?: Record<string, PathState> | undefined;
+  units?: Record<string, Partial<UnitState>> | undefined;
+}
+
+/** The pure outcome of planning a task against facts. */
+export interface Plan<D = unknown> {
+  /** Would apply change the host? */
+  changed: boolean;
+  /** Call apply even when `changed` is false (e.g. commands that always run). */
+  run?: boolean | undefined;
+  /** One line for humans: "would create /etc/etcd (mode 0755)". */
+  summary?: string | undefined;
+  diff?: Diff[] | undefined;
+  predict?: Prediction | undefined;
+  /** Module-private data handed from plan to apply. */
+  data?: D | undefined;
+  /** Set when the task is skipped (e.g. `creates` exists): counts as skipped in the recap. */
+  skipped?: string | undefined;
+}
+
+export interface TaskLog {
+  (message: string): void;
+}
+
+/** The small context a module's apply receives (no god object). */
+export interface ApplyContext {
+  conn: Connection;
+  host: string;
+  task: string;
+  /** true when the task (or play) asked for become. */
+  become: boolean | string;
+  check: boolean;
+  log: TaskLog;
+  /** Aborted when the run is interrupted. */
+  signal: AbortSignal;
+  /** Local directory that relative workstation paths (copy src, ...) resolve against. */
+  baseDir: string;
+}
+
+/** What apply reports back. `changed` defaults to the plan's. */
+export interface ApplyResult<R = unknown> {
+  changed?: boolean | undefined;
+  failed?: boolean | undefined;
+  /** Message shown when failed. */
+  msg?: string | undefined;
+  data?: R | undefined;
+  stdout?: string | undefined;
+  stderr?: string | undefined;
+  diff?: Diff[] | undefined;
+}
+
+export interface PlanContext {
+  host: string;
+  check: boolean;
+  become: boolean | string;
+}
+
+export interface ModuleDef<S extends z.ZodType, F extends Record<string, FactQuery>, R, D> {
+  name: string;
+  args: S;
+  /** Read-only probes the plan needs; batched by the runner. */
+  facts: (args: z.output<S>, ctx: PlanContext) => F;
+  /** Pure: facts + args -> plan. No I/O. */
+  plan: (facts: FactValues<F>, args: z.output<S>, ctx: PlanContext) => Plan<D>;
+  /** Makes the change. Called when plan.changed or plan.run (in check mode only when `readOnly`). */
+  apply?: (ctx: ApplyContext, args: z.output<S>, plan: Plan<D>) => Promise<ApplyResult<R>>;
+  /** True when apply only reads (safe to run in check mode, like a readOnly command). */
+  readOnly?: (args: z.output<S>) => boolean;
+  /** The data a task returns when apply is not called (unchanged or check mode). */
+  resultFromPlan?: (plan: Plan<D>, args: z.output<S>) => R | undefined;
+  /** Paths whose content is secret: diffs of them are never shown. */
+  secret?: (args: z.output<S>) => boolean;
+}
+
+export interface Module<S extends z.ZodType = z.ZodType, F extends Record<string, FactQuery> = Record<string, FactQuery>, R = unknown, D = unknown>
+  extends ModuleDef<S, F, R, D> {
+  readonly kind: 'tsplay-module';
+}
+
+export type AnyModule = Module<z.ZodType, Record<string, FactQuery>, unknown, unknown>;
+export type ModuleArgs<M> = M extends Module<infer S, infer _F, infer _R, infer _D> ? z.input<S> : never;
+export type ModuleResult<M> = M extends Module<infer _S, infer _F, infer R, infer _D> ? R : never;
+
+/** Define a module: args are validated by zod before any host is touched; facts/plan are pure. */
+export function defineModule<S extends z.ZodType, F extends Record<string, FactQuery>, R = undefined, D = unknown>(
+  def: ModuleDef<S, F, R, D>,
+): Module<S, F, R, D> {
+  return { ...def, kind: 'tsplay-module' };
+}

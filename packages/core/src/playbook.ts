@@ -1,0 +1,137 @@
+import type { z } from 'zod';
+import type { AnyModule, ModuleArgs, ModuleResult } from './module.js';
+
+/** A host as tasks see it. */
+export interface HostInfo {
+  name: string;
+  address: string;
+  groups: readonly string[];
+  vars: Readonly<Record<string, unknown>>;
+}
+
+export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+
+/** The registered result of a task on one host. */
+export interface TaskOutcome<R = unknown> {
+  status: TaskStatus;
+  changed: boolean;
+  data: R | undefined;
+  stdout?: string | undefined;
+  stderr?: string | undefined;
+  msg?: string | undefined;
+  summary?: string | undefined;
+}
+
+export interface TaskContext<V = Record<string, unknown>> {
+  host: HostInfo;
+  /** The playbook's vars for this host, validated by its schema. */
+  vars: V;
+  /** Hosts of a group (or all) in the inventory, in inventory order. */
+  hosts(group?: string): HostInfo[];
+  /** The result of an earlier task on this host (typed by the task handle). */
+  result<R>(t: Task<AnyModule, R>): TaskOutcome<R> | undefined;
+  /** True when any of these earlier tasks changed something on this host in this run. */
+  changed(...tasks: Task[]): boolean;
+  /** True when a durable notification is pending for this task (see `notifiedBy`). */
+  notified: boolean;
+  check: boolean;
+}
+
+export type ArgsOf<M extends AnyModule, V> = ModuleArgs<M> | ((ctx: TaskContext<V>) => ModuleArgs<M>);
+
+export interface TaskOptions<V = any> {
+  name?: string;
+  tags?: readonly string[];
+  /** Run the task only where this returns true (skipped elsewhere). */
+  when?: (ctx: TaskContext<V>) => boolean;
+  become?: boolean | string;
+  ignoreErrors?: boolean;
+  /**
+   * Handler-like, durable trigger: when one of these tasks changes on a host, this task is
+   * notified (`ctx.notified`), and the notification is stored on the workstation until this
+   * task has succeeded on that host, so a failure in between does not lose it.
+   */
+  notifiedBy?: readonly Task[];
+  /** Fail the task when it runs longer than this. */
+  timeoutMs?: number;
+}
+
+export interface Task<M extends AnyModule = AnyModule, R = unknown> {
+  readonly kind: 'tsplay-task';
+  readonly id: string;
+  readonly name: string;
+  readonly module: M;
+  readonly args: ArgsOf<M, any>;
+  readonly tags: readonly string[];
+  readonly when?: ((ctx: TaskContext<any>) => boolean) | undefined;
+  readonly become?: boolean | string | undefined;
+  readonly ignoreErrors: boolean;
+  readonly notifiedBy: readonly Task[];
+  readonly timeoutMs?: number | undefined;
+  /** Phantom: the result type. */
+  readonly __result?: R;
+}
+
+let seq = 0;
+
+/** A task: a module, its args (or a function of the host context) and options. */
+export function task<M extends AnyModule, V = any>(
+  module: M,
+  args: ArgsOf<M, V>,
+  opts: TaskOptions<V> = {},
+): Task<M, ModuleResult<M>> {
+  seq += 1;
+  const name = opts.name ?? module.name;
+  return {
+    kind: 'tsplay-task',
+    id: `${seq}:${name}`,
+    name,
+    module,
+    args: args as ArgsOf<M, any>,
+    tags: opts.tags ?? [],
+    when: opts.when as ((ctx: TaskContext<any>) => boolean) | undefined,
+    become: opts.become,
+    ignoreErrors: opts.ignoreErrors ?? false,
+    notifiedBy: opts.notifiedBy ?? [],
+    timeoutMs: opts.timeoutMs,
+  };
+}
+
+export interface Play {
+  name: string;
+  /** A group name, a host name, `all`, or several joined by `:`. */
+  hosts: string;
+  become?: boolean | string;
+  tasks: readonly Task[];
+}
+
+export interface Playbook<S extends z.ZodType = z.ZodType> {
+  readonly kind: 'tsplay-playbook';
+  name: string;
+  /** Schema of the vars each host gets (group vars + host vars + -e extra vars). */
+  vars: S | undefined;
+  plays: readonly Play[];
+}
+
+export interface PlaybookSpec<S extends z.ZodType> {
+  name: string;
+  vars?: S;
+  plays: readonly Play[] | ((helpers: { task: TypedTask<z.output<S>> }) => readonly Play[]);
+}
+
+export type TypedTask<V> = <M extends AnyModule>(
+  module: M,
+  args: ArgsOf<M, V>,
+  opts?: TaskOptions<V>,
+) => Task<M, ModuleResult<M>>;
+
+/** Define a playbook; with `vars`, tasks' arg functions see typed vars and the runner validates them per host. */
+export function definePlaybook<S extends z.ZodType = z.ZodType<Record<string, unknown>>>(spec: PlaybookSpec<S>): Playbook<S> {
+  const plays =
+    typeof spec.plays === 'function' ? spec.plays({ task: task as TypedTask<z.output<S>> }) : spec.plays;
+  return { kind: 'tsplay-playbook', name: spec.name, vars: spec.vars, plays };
+}
+
+export function isPlaybook(v: unknown): v is Playbook {
+  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'tsplay-playbook';
+}

@@ -1,0 +1,64 @@
+/** A value that never prints. `String(secret)`, JSON and inspect all show `***`. */
+const REDACTED = '***';
+const registry = new Set<string>();
+
+export class Secret<T = string> {
+  readonly #value: T;
+  constructor(value: T) {
+    this.#value = value;
+    if (typeof value === 'string' && value.length >= 4) registry.add(value);
+  }
+  reveal(): T {
+    return this.#value;
+  }
+  toString(): string {
+    return REDACTED;
+  }
+  toJSON(): string {
+    return REDACTED;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Secret(${REDACTED})`;
+  }
+}
+
+export function secret<T>(value: T): Secret<T> {
+  return new Secret(value);
+}
+
+export function isSecret(v: unknown): v is Secret<unknown> {
+  return v instanceof Secret;
+}
+
+export function reveal<T>(v: T | Secret<T>): T {
+  return v instanceof Secret ? v.reveal() : v;
+}
+
+/** Register a string (key material, file content marked secret) so every output redacts it. */
+export function registerSecret(value: string): void {
+  if (value.length >= 4) registry.add(value);
+  for (const line of value.split('\n')) if (line.trim().length >= 16) registry.add(line.trim());
+}
+
+/** Replace every registered secret in a text by `***`. Applied by every reporter. */
+export function redact(text: string): string {
+  if (registry.size === 0) return text;
+  let out = text;
+  for (const s of registry) if (out.includes(s)) out = out.split(s).join(REDACTED);
+  return out;
+}
+
+/** Deep copy of a value with Secret instances and registered strings redacted. */
+export function redactValue(v: unknown): unknown {
+  if (v instanceof Secret) return REDACTED;
+  if (typeof v === 'string') return redact(v);
+  if (Array.isArray(v)) return v.map(redactValue);
+  if (Buffer.isBuffer(v)) return `<${v.length} bytes>`;
+  if (v instanceof Error) return redact(v.message);
+  if (v && typeof v === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) o[k] = redactValue(x);
+    return o;
+  }
+  return v;
+}
