@@ -40,7 +40,7 @@ interface FactBase<T> {
 
 export type FactQuery<T = unknown> = FactBase<T>;
 export type FactValue<F> = F extends FactQuery<infer T> ? T : never;
-export type FactValues<F extends Record<string, FactQuery>> = { [K in keyof F]: FactValue<F[K]> };
+export type FactValues<F extends { [K in keyof F]: FactQuery<any> }> = { [K in keyof F]: FactValue<F[K]> };
 
 const TYPE_MAP: Record<string, PathType> = {
   'regular file': 'file',

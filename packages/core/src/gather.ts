@@ -19,14 +19,14 @@ export interface GatherOptions {
 }
 
 /** Probe many facts in one exec per become level (one round trip), answering from overlay/cache first. */
-export async function gatherFacts<F extends Record<string, FactQuery>>(
+export async function gatherFacts<F extends { [K in keyof F]: FactQuery<any> }>(
   conn: Connection,
   facts: F,
   opts: GatherOptions,
 ): Promise<{ [K in keyof F]: unknown }> {
   const out: Record<string, unknown> = {};
   const todo: { name: string; fact: FactQuery }[] = [];
-  for (const [name, fact] of Object.entries(facts)) {
+  for (const [name, fact] of Object.entries(facts) as [string, FactQuery][]) {
     const fromOverlay = opts.overlay && fact.fromOverlay ? fact.fromOverlay(opts.overlay) : undefined;
     if (fromOverlay !== undefined) out[name] = fromOverlay;
     else if (opts.cache?.values.has(fact.key)) out[name] = opts.cache.values.get(fact.key);

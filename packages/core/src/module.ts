@@ -68,7 +68,7 @@ export interface PlanContext {
   become: boolean | string;
 }
 
-export interface ModuleDef<S extends z.ZodType, F extends Record<string, FactQuery>, R, D> {
+export interface ModuleDef<S extends z.ZodType, F extends { [K in keyof F]: FactQuery<any> }, R, D> {
   name: string;
   args: S;
   /** Read-only probes the plan needs; batched by the runner. */
@@ -85,17 +85,18 @@ export interface ModuleDef<S extends z.ZodType, F extends Record<string, FactQue
   secret?: (args: z.output<S>) => boolean;
 }
 
-export interface Module<S extends z.ZodType = z.ZodType, F extends Record<string, FactQuery> = Record<string, FactQuery>, R = unknown, D = unknown>
+export interface Module<S extends z.ZodType = z.ZodType, F extends { [K in keyof F]: FactQuery<any> } = Record<string, FactQuery>, R = unknown, D = unknown>
   extends ModuleDef<S, F, R, D> {
   readonly kind: 'tsplay-module';
 }
 
-export type AnyModule = Module<z.ZodType, Record<string, FactQuery>, unknown, unknown>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModule = Module<z.ZodType, any, any, any>;
 export type ModuleArgs<M> = M extends Module<infer S, infer _F, infer _R, infer _D> ? z.input<S> : never;
 export type ModuleResult<M> = M extends Module<infer _S, infer _F, infer R, infer _D> ? R : never;
 
 /** Define a module: args are validated by zod before any host is touched; facts/plan are pure. */
-export function defineModule<S extends z.ZodType, F extends Record<string, FactQuery>, R = undefined, D = unknown>(
+export function defineModule<S extends z.ZodType, F extends { [K in keyof F]: FactQuery<any> }, R = undefined, D = unknown>(
   def: ModuleDef<S, F, R, D>,
 ): Module<S, F, R, D> {
   return { ...def, kind: 'tsplay-module' };

@@ -1,0 +1,62 @@
+import type { HostRecap, RunEvent } from '@tsplay/core';
+
+export const color = (on: boolean) => {
+  const c = (n: number) => (s: string) => (on ? `\u001b[${n}m${s}\u001b[0m` : s);
+  return { green: c(32), yellow: c(33), red: c(31), cyan: c(36), dim: c(2), bold: c(1), magenta: c(35) };
+};
+
+type Colors = ReturnType<typeof color>;
+
+export function statusWord(e: Extract<RunEvent, { type: 'task.result' }>, c: Colors): string {
+  switch (e.status) {
+    case 'changed':
+      return c.yellow(e.changed && e.summary?.startsWith('would') ? 'would change' : 'changed');
+    case 'ok':
+      return c.green('ok');
+    case 'skipped':
+      return c.cyan('skipped');
+    case 'failed':
+      return c.red('FAILED');
+    case 'unreachable':
+      return c.red('UNREACHABLE');
+  }
+}
+
+export function resultLine(e: Extract<RunEvent, { type: 'task.result' }>, c: Colors, verbose: boolean): string[] {
+  const lines = [`${statusWord(e, c)}: [${e.host}]${e.summary && e.status !== 'ok' ? ` ${e.summary}` : ''} ${c.dim(`(${e.durationMs} ms)`)}`];
+  if (e.error) {
+    lines.push(c.red(`  error[${e.error.code}]: ${e.error.message}`));
+    if (e.error.field) lines.push(c.red(`  field: ${e.error.field}`));
+    if (e.error.hint) lines.push(`  hint: ${e.error.hint}`);
+  }
+  if (verbose && e.stdout) lines.push(...e.stdout.trimEnd().split('\n').map((l) => c.dim(`  | ${l}`)));
+  for (const d of e.diff ?? []) {
+    lines.push(c.bold(`  --- ${d.path ?? 'before'}`), c.bold(`  +++ ${d.path ?? 'after'}`));
+    lines.push(...diffLines(d.before, d.after, c));
+  }
+  return lines;
+}
+
+function diffLines(before: string, after: string, c: Colors): string[] {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  const out: string[] = [];
+  const setA = new Set(a);
+  const setB = new Set(b);
+  for (const l of a) if (!setB.has(l)) out.push(c.red(`  -${l}`));
+  for (const l of b) if (!setA.has(l)) out.push(c.green(`  +${l}`));
+  return out;
+}
+
+export function recapLines(hosts: Record<string, HostRecap>, c: Colors, durationMs: number): string[] {
+  const width = Math.max(4, ...Object.keys(hosts).map((h) => h.length));
+  const lines = [c.bold(`PLAY RECAP ${'*'.repeat(40)}`)];
+  for (const [h, r] of Object.entries(hosts)) {
+    const name = r.failed || r.unreachable ? c.red(h.padEnd(width)) : r.changed ? c.yellow(h.padEnd(width)) : c.green(h.padEnd(width));
+    lines.push(
+      `${name} : ok=${r.ok}  changed=${r.changed}  unreachable=${r.unreachable}  failed=${r.failed}  skipped=${r.skipped}  time=${(r.durationMs / 1000).toFixed(2)}s`,
+    );
+  }
+  lines.push(c.dim(`total ${(durationMs / 1000).toFixed(2)}s`));
+  return lines;
+}

@@ -1,0 +1,6 @@
+export { defineInventory, inventoryFileSchema } from './schema.js';
+export type { Inventory, InventoryFile, ResolvedHost, ConnectionSettings } from './schema.js';
+export { resolveInventory, parseExtraVars } from './resolve.js';
+export { loadInventory, findInventoryFile } from './load.js';
+export type { ModuleImporter } from './load.js';
+export { selectHosts } from './select.js';

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+const hostname = z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'not a valid host name or address');
+
+/** Connection settings: in `defaults`, and per host. */
+export const connectionFields = {
+  address: hostname.optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  user: z.string().min(1).optional(),
+  privateKeyPath: z.string().min(1).optional(),
+  knownHosts: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+  hostKeyChecking: z.enum(['strict', 'accept-new']).optional(),
+  connection: z.enum(['ssh', 'local']).optional(),
+  become: z.union([z.boolean(), z.string()]).optional(),
+  connectTimeoutMs: z.number().int().positive().optional(),
+};
+
+const varsSchema = z.record(z.string(), z.unknown());
+
+export const hostEntrySchema = z.strictObject({ ...connectionFields, vars: varsSchema.optional() });
+
+export const groupSchema = z.strictObject({
+  hosts: z.array(z.string().min(1)).default([]),
+  vars: varsSchema.optional(),
+  children: z.array(z.string().min(1)).optional(),
+});
+
+export const inventoryFileSchema = z.strictObject({
+  defaults: z.strictObject(connectionFields).optional(),
+  vars: varsSchema.optional(),
+  hosts: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'host names may use letters, digits, _ . -'), hostEntrySchema.nullable()),
+  groups: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'group names may use letters, digits, _ -'), groupSchema).optional(),
+});
+
+export type InventoryFile = z.input<typeof inventoryFileSchema>;
+export type ConnectionSettings = {
+  address: string;
+  port: number;
+  user?: string | undefined;
+  privateKeyPath?: string | undefined;
+  knownHosts?: string[] | undefined;
+  hostKeyChecking: 'strict' | 'accept-new';
+  connection: 'ssh' | 'local';
+  become?: boolean | string | undefined;
+  connectTimeoutMs?: number | undefined;
+};
+
+/** A host after merging defaults, groups and vars. */
+export interface ResolvedHost extends ConnectionSettings {
+  name: string;
+  groups: string[];
+  vars: Record<string, unknown>;
+}
+
+export interface Inventory {
+  /** File or directory it was loaded from. */
+  source: string;
+  hosts: ResolvedHost[];
+  groups: Record<string, string[]>;
+}
+
+/** Identity helper for TS inventories: `export default defineInventory({...})` is type-checked. */
+export function defineInventory(inv: InventoryFile): InventoryFile {
+  return inv;
+}

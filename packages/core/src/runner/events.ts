@@ -1,0 +1,51 @@
+import type { Diff } from '../module.js';
+import type { TaskStatus } from '../playbook.js';
+
+/** A coded error as it appears in events (already redacted). */
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  host?: string | undefined;
+  task?: string | undefined;
+  field?: string | undefined;
+  hint?: string | undefined;
+}
+
+export interface HostRecap {
+  ok: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+  unreachable: number;
+  durationMs: number;
+}
+
+/**
+ * The typed event stream of a run. `--json` prints one per line (NDJSON), exactly these shapes.
+ * Every string in an event has been through `redact`.
+ */
+export type RunEvent =
+  | { type: 'run.start'; playbook: string; check: boolean; hosts: string[]; time: string }
+  | { type: 'connect'; host: string; ok: boolean; durationMs: number; error?: ErrorInfo | undefined }
+  | { type: 'play.start'; play: string; hosts: string[] }
+  | { type: 'task.start'; play: string; task: string; index: number; hosts: string[] }
+  | {
+      type: 'task.result';
+      play: string;
+      task: string;
+      index: number;
+      host: string;
+      status: TaskStatus;
+      changed: boolean;
+      summary?: string | undefined;
+      msg?: string | undefined;
+      stdout?: string | undefined;
+      diff?: Diff[] | undefined;
+      durationMs: number;
+      error?: ErrorInfo | undefined;
+    }
+  | { type: 'task.end'; play: string; task: string; index: number; durationMs: number }
+  | { type: 'log'; host?: string | undefined; task?: string | undefined; message: string }
+  | { type: 'recap'; hosts: Record<string, HostRecap>; durationMs: number; exitCode: number; check: boolean; interrupted: boolean };
+
+export type EventSink = (e: RunEvent) => void;

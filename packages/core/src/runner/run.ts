@@ -1,0 +1,261 @@
+import type { Connection } from '../connection.js';
+import { TsplayError, toTsplayError } from '../errors.js';
+import { executeModule, parseArgs } from '../execute.js';
+import { FactCache, gatherFacts } from '../gather.js';
+import type { FactQuery } from '../facts.js';
+import type { Inventory, ResolvedHost } from '../inventory/schema.js';
+import { selectHosts } from '../inventory/select.js';
+import { Overlay } from '../overlay.js';
+import type { Play, Playbook, Task, TaskOutcome } from '../playbook.js';
+import { redact, redactValue } from '../secret.js';
+import { makeContext, type HostResults } from './context.js';
+import type { ErrorInfo, EventSink, HostRecap } from './events.js';
+import { mapLimit } from './pool.js';
+import { taskSelected } from './select-tasks.js';
+import { NotificationStore } from './state.js';
+import { validateVars } from './vars.js';
+
+export interface RunOptions {
+  playbook: Playbook;
+  inventory: Inventory;
+  connect: (host: ResolvedHost) => Promise<Connection>;
+  emit: EventSink;
+  check?: boolean;
+  diff?: boolean;
+  limit?: string | undefined;
+  tags?: readonly string[] | undefined;
+  skipTags?: readonly string[] | undefined;
+  forks?: number;
+  anyErrorsFatal?: boolean;
+  detailedExitcode?: boolean;
+  signal?: AbortSignal | undefined;
+  /** Where durable notifications are kept (workstation side). */
+  stateDir?: string | undefined;
+  baseDir?: string;
+}
+
+export interface RunSummary {
+  exitCode: number;
+  recap: Record<string, HostRecap>;
+  results: Map<string, HostResults>;
+  interrupted: boolean;
+}
+
+export function errorInfo(e: TsplayError): ErrorInfo {
+  return redactValue({ code: e.code, message: e.message, host: e.host, task: e.task, field: e.field, hint: e.hint }) as ErrorInfo;
+}
+
+/** Everything that can be checked before any host is contacted: selection and per-host vars. */
+export function preflight(opts: RunOptions): { selected: ResolvedHost[]; vars: Map<string, unknown> } {
+  const inv = opts.inventory;
+  validateStaticArgs(opts.playbook);
+  const selected = opts.limit ? selectHosts(inv, opts.limit, { strict: true, flag: '--limit' }) : inv.hosts;
+  const inPlays = new Set<string>();
+  for (const play of opts.playbook.plays) for (const h of selectHosts(inv, play.hosts)) inPlays.add(h.name);
+  const hosts = selected.filter((h) => inPlays.has(h.name));
+  const vars = new Map<string, unknown>();
+  for (const h of hosts) vars.set(h.name, validateVars(opts.playbook, h, inv.source));
+  return { selected: hosts, vars };
+}
+
+/** Tasks whose args are plain data are validated at load, before any host is contacted. */
+export function validateStaticArgs(playbook: Playbook): void {
+  for (const play of playbook.plays) for (const t of play.tasks) if (typeof t.args !== 'function') parseArgs(t.module, t.args, { task: `${play.name} › ${t.name}` });
+}
+
+/** The linear strategy: each task on all hosts of the play (bounded by forks), then the next task. */
+export async function runPlaybook(opts: RunOptions): Promise<RunSummary> {
+  const started = Date.now();
+  const check = opts.check ?? false;
+  const forks = opts.forks ?? 10;
+  const { selected, vars } = preflight(opts);
+  const store = new NotificationStore(check ? undefined : opts.stateDir, opts.playbook.name);
+  const readStore = new NotificationStore(opts.stateDir, opts.playbook.name);
+  const recap: Record<string, HostRecap> = {};
+  const results = new Map<string, HostResults>();
+  const overlays = new Map<string, Overlay>();
+  const caches = new Map<string, FactCache>();
+  const dead = new Set<string>();
+  const failedHosts = new Set<string>();
+  for (const h of selected) {
+    recap[h.name] = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, durationMs: 0 };
+    results.set(h.name, new Map());
+    overlays.set(h.name, new Overlay());
+    caches.set(h.name, new FactCache());
+  }
+  opts.emit({ type: 'run.start', playbook: opts.playbook.name, check, hosts: selected.map((h) => h.name), time: new Date(started).toISOString() });
+
+  // Open every connection at once, as soon as the inventory is known.
+  const conns = new Map<string, Promise<Connection | undefined>>();
+  for (const h of selected) {
+    const t0 = Date.now();
+    conns.set(
+      h.name,
+      opts.connect(h).then(
+        (c) => {
+          opts.emit({ type: 'connect', host: h.name, ok: true, durationMs: Date.now() - t0 });
+          return c;
+        },
+        (e: unknown) => {
+          const err = toTsplayError(e, 'UNREACHABLE').withContext({ host: h.name });
+          opts.emit({ type: 'connect', host: h.name, ok: false, durationMs: Date.now() - t0, error: errorInfo(err) });
+          markUnreachable(h.name);
+          return undefined;
+        },
+      ),
+    );
+  }
+  function markUnreachable(host: string): void {
+    if (dead.has(host)) return;
+    dead.add(host);
+    const r = recap[host];
+    if (r) r.unreachable += 1;
+  }
+
+  let interrupted = false;
+  let fatal = false;
+  try {
+    for (const play of opts.playbook.plays) {
+      if (fatal || opts.signal?.aborted) break;
+      const playHosts = selectHosts(opts.inventory, play.hosts).filter((h) => recap[h.name] !== undefined);
+      if (playHosts.length === 0) continue;
+      opts.emit({ type: 'play.start', play: play.name, hosts: playHosts.map((h) => h.name) });
+      await prefetch(play, playHosts);
+      for (const [index, t] of play.tasks.entries()) {
+        if (opts.signal?.aborted) break;
+        if (!taskSelected(t, opts.tags, opts.skipTags)) continue;
+        const live = playHosts.filter((h) => !dead.has(h.name) && !failedHosts.has(h.name));
+        if (live.length === 0) break;
+        const t0 = Date.now();
+        opts.emit({ type: 'task.start', play: play.name, task: t.name, index, hosts: live.map((h) => h.name) });
+        await mapLimit(live, forks, (h) => runOne(play, t, index, h));
+        opts.emit({ type: 'task.end', play: play.name, task: t.name, index, durationMs: Date.now() - t0 });
+        if (opts.anyErrorsFatal && live.some((h) => failedHosts.has(h.name) || dead.has(h.name))) {
+          fatal = true;
+          break;
+        }
+      }
+    }
+  } finally {
+    interrupted = opts.signal?.aborted ?? false;
+    await Promise.all(
+      [...conns.values()].map(async (p) => {
+        const c = await p;
+        await c?.close().catch(() => undefined);
+      }),
+    );
+  }
+
+  const anyFailed = Object.values(recap).some((r) => r.failed > 0);
+  const anyUnreachable = Object.values(recap).some((r) => r.unreachable > 0);
+  const anyChanged = Object.values(recap).some((r) => r.changed > 0);
+  const exitCode = interrupted ? 130 : anyFailed ? 2 : anyUnreachable ? 4 : check && opts.detailedExitcode && anyChanged ? 3 : 0;
+  opts.emit({ type: 'recap', hosts: recap, durationMs: Date.now() - started, exitCode, check, interrupted });
+  return { exitCode, recap, results, interrupted };
+
+  /** Probe the facts of every task with static args in one batch per host before the first task. */
+  async function prefetch(play: Play, hosts: ResolvedHost[]): Promise<void> {
+    await Promise.all(
+      hosts.map(async (h) => {
+        const conn = await conns.get(h.name);
+        if (!conn) return;
+        const facts: Record<string, FactQuery> = {};
+        const hr = results.get(h.name) as HostResults;
+        for (const t of play.tasks) {
+          if (!taskSelected(t, opts.tags, opts.skipTags)) continue;
+          const become = t.become ?? play.become ?? h.become ?? false;
+          if (become !== (play.become ?? h.become ?? false)) continue;
+          try {
+            const raw = typeof t.args === 'function' ? t.args(makeContext(opts.inventory, h, vars.get(h.name), hr, check, false)) : t.args;
+            const parsed = t.module.args.safeParse(raw);
+            if (!parsed.success) continue;
+            const fq = t.module.facts(parsed.data, { host: h.name, check, become });
+            for (const [k, f] of Object.entries(fq) as [string, FactQuery][]) if (!f.fromOverlay || !check) facts[`${t.id}/${k}`] = f;
+          } catch {
+            /* args that depend on earlier results are probed when their task runs */
+          }
+        }
+        const uniq: typeof facts = {};
+        const seen = new Set<string>();
+        for (const [k, f] of Object.entries(facts)) if (!seen.has(f.key)) (seen.add(f.key), (uniq[k] = f));
+        if (Object.keys(uniq).length === 0) return;
+        try {
+          await gatherFacts(conn, uniq, { become: play.become ?? h.become ?? false, cache: caches.get(h.name) });
+        } catch {
+          /* a failing prefetch is retried per task, where its error is reported with the task */
+        }
+      }),
+    );
+  }
+
+  async function runOne(play: Play, t: Task, index: number, h: ResolvedHost): Promise<void> {
+    const t0 = Date.now();
+    const hr = results.get(h.name) as HostResults;
+    const rc = recap[h.name] as HostRecap;
+    const key = `${play.name}/${t.name}`;
+    const notified = t.notifiedBy.some((n) => hr.get(n.id)?.changed === true) || readStore.has(h.name, key);
+    const ctx = makeContext(opts.inventory, h, vars.get(h.name), hr, check, notified);
+    const emitResult = (o: TaskOutcome, extra: { diff?: unknown; error?: TsplayError | undefined } = {}) => {
+      hr.set(t.id, o);
+      const durationMs = Date.now() - t0;
+      rc.durationMs += durationMs;
+      if (o.status === 'unreachable') markUnreachable(h.name);
+      else rc[o.status] += 1;
+      opts.emit({
+        type: 'task.result',
+        play: play.name,
+        task: t.name,
+        index,
+        host: h.name,
+        status: o.status,
+        changed: o.changed,
+        summary: o.summary === undefined ? undefined : redact(o.summary),
+        msg: o.msg === undefined ? undefined : redact(o.msg),
+        stdout: o.stdout === undefined ? undefined : redact(o.stdout.slice(0, 4000)),
+        diff: opts.diff && extra.diff ? (redactValue(extra.diff) as never) : undefined,
+        durationMs,
+        error: extra.error ? errorInfo(extra.error) : undefined,
+      });
+    };
+    try {
+      if (t.when && !t.when(ctx)) {
+        emitResult({ status: 'skipped', changed: false, data: undefined, summary: 'condition false' });
+        return;
+      }
+      const conn = await conns.get(h.name);
+      if (!conn) return; // reported at connect
+      const rawArgs = typeof t.args === 'function' ? t.args(ctx) : t.args;
+      const become = t.become ?? play.become ?? h.become ?? false;
+      const ex = await executeModule(conn, t.module, rawArgs, {
+        check,
+        become,
+        overlay: overlays.get(h.name),
+        cache: caches.get(h.name),
+        task: t.name,
+        baseDir: opts.baseDir ?? process.cwd(),
+        timeoutMs: t.timeoutMs,
+        log: (message) => opts.emit({ type: 'log', host: h.name, task: t.name, message: redact(message) }),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      if (ex.error) {
+        if (ex.error.code === 'UNREACHABLE') {
+          emitResult({ ...ex.outcome, status: 'unreachable' }, { error: ex.error });
+          return;
+        }
+        emitResult(ex.outcome, { error: ex.error });
+        if (!t.ignoreErrors) failedHosts.add(h.name);
+        return;
+      }
+      if (!check && ex.outcome.changed) {
+        // Durable: notify later tasks now, before anything else can fail.
+        for (const later of play.tasks) if (later.notifiedBy.includes(t)) store.add(h.name, `${play.name}/${later.name}`);
+      }
+      if (!check && notified) store.clear(h.name, key);
+      emitResult(ex.outcome, { diff: ex.diff });
+    } catch (e) {
+      const err = toTsplayError(e, 'TASK_FAILED').withContext({ host: h.name, task: t.name });
+      emitResult({ status: 'failed', changed: false, data: undefined, msg: err.message }, { error: err });
+      if (!t.ignoreErrors) failedHosts.add(h.name);
+    }
+  }
+}
