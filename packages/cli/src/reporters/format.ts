@@ -7,10 +7,10 @@ export const color = (on: boolean) => {
 
 type Colors = ReturnType<typeof color>;
 
-export function statusWord(e: Extract<RunEvent, { type: 'task.result' }>, c: Colors): string {
+export function statusWord(e: Extract<RunEvent, { type: 'task.result' }>, c: Colors, check: boolean): string {
   switch (e.status) {
     case 'changed':
-      return c.yellow(e.changed && e.summary?.startsWith('would') ? 'would change' : 'changed');
+      return c.yellow(check ? 'would change' : 'changed');
     case 'ok':
       return c.green('ok');
     case 'skipped':
@@ -22,8 +22,10 @@ export function statusWord(e: Extract<RunEvent, { type: 'task.result' }>, c: Col
   }
 }
 
-export function resultLine(e: Extract<RunEvent, { type: 'task.result' }>, c: Colors, verbose: boolean): string[] {
-  const lines = [`${statusWord(e, c)}: [${e.host}]${e.summary && e.status !== 'ok' ? ` ${e.summary}` : ''} ${c.dim(`(${e.durationMs} ms)`)}`];
+export function resultLine(e: Extract<RunEvent, { type: 'task.result' }>, c: Colors, verbose: boolean, check: boolean): string[] {
+  // Plans word their summary for check mode ("would create ..."); a real run states what it did.
+  const summary = e.summary && (e.status !== 'ok' || verbose) ? ` ${check ? e.summary : e.summary.replace(/^would /, '')}` : '';
+  const lines = [`${statusWord(e, c, check)}: [${e.host}]${summary} ${c.dim(`(${e.durationMs} ms)`)}`];
   if (e.error) {
     lines.push(c.red(`  error[${e.error.code}]: ${e.error.message}`));
     if (e.error.field) lines.push(c.red(`  field: ${e.error.field}`));

@@ -6,9 +6,11 @@ export function plainReporter(opts: { verbose: boolean; colors?: boolean; write?
   const c = color(opts.colors ?? false);
   const write = opts.write ?? ((s: string) => process.stdout.write(s));
   const out = (lines: string[]) => write(`${lines.join('\n')}\n`);
+  let check = false;
   return (e) => {
     switch (e.type) {
       case 'run.start':
+        check = e.check;
         out([c.bold(`${e.check ? 'CHECK' : 'RUN'} ${e.playbook} on ${e.hosts.length} host(s)${e.check ? ' (dry run: nothing is changed)' : ''}`)]);
         break;
       case 'connect':
@@ -22,7 +24,7 @@ export function plainReporter(opts: { verbose: boolean; colors?: boolean; write?
         out(['', c.bold(`TASK [${e.task}] ${'*'.repeat(Math.max(3, 50 - e.task.length))}`)]);
         break;
       case 'task.result':
-        out(resultLine(e, c, opts.verbose));
+        out(resultLine(e, c, opts.verbose, check));
         break;
       case 'log':
         if (opts.verbose) out([c.dim(`  [${e.host ?? '-'}] ${e.message}`)]);
