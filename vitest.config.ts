@@ -9,7 +9,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'inventories/**/*.test.ts', 'playbooks/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'inventories/**/*.test.ts', 'playbooks/**/*.test.ts', 'scripts/**/*.test.ts'],
           testTimeout: 60_000,
         },
       },
