@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { TsplayError, isPlaybook, type Playbook } from '@tsplay/core';
+import { CORE_INSTANCE, TsplayError, isPlaybook, type Playbook } from '@tsplay/core';
 import { importTs } from './loader.js';
 
 /** Load a playbook module: its default export must be `definePlaybook(...)`. */
@@ -24,6 +24,11 @@ export async function loadPlaybook(path: string): Promise<Playbook> {
     throw new TsplayError('PLAYBOOK_INVALID', 'playbook module does not default-export a playbook', {
       file,
       hint: 'end the file with `export default definePlaybook({ name, plays: [...] })`',
+    });
+  if (pb.core !== CORE_INSTANCE)
+    throw new TsplayError('PLAYBOOK_INVALID', 'the playbook was built with another copy of @tsplay/core than the CLI', {
+      file,
+      hint: 'install the playbook project\'s @tsplay/* packages from the same workspace as the CLI (one copy of core)',
     });
   return pb;
 }

@@ -29,7 +29,7 @@ export type {
   PlanContext,
   TaskLog,
 } from './module.js';
-export { task, definePlaybook, isPlaybook } from './playbook.js';
+export { task, definePlaybook, isPlaybook, CORE_INSTANCE } from './playbook.js';
 export type { Task, TaskOptions, TaskContext, TaskOutcome, TaskStatus, Play, Playbook, PlaybookSpec, HostInfo, TypedTask, ArgsOf } from './playbook.js';
 export { Overlay } from './overlay.js';
 export { wrapCommand, checkBecome } from './become.js';

@@ -105,8 +105,13 @@ export interface Play {
   tasks: readonly Task[];
 }
 
+/** Identity of this copy of @tsplay/core: a playbook made by another copy is refused by the CLI. */
+export const CORE_INSTANCE: object = Object.freeze({ module: '@tsplay/core' });
+
 export interface Playbook<S extends z.ZodType = z.ZodType> {
   readonly kind: 'tsplay-playbook';
+  /** The core copy that defined it (see CORE_INSTANCE). */
+  readonly core: object;
   name: string;
   /** Schema of the vars each host gets (group vars + host vars + -e extra vars). */
   vars: S | undefined;
@@ -129,7 +134,7 @@ export type TypedTask<V> = <M extends AnyModule>(
 export function definePlaybook<S extends z.ZodType = z.ZodType<Record<string, unknown>>>(spec: PlaybookSpec<S>): Playbook<S> {
   const plays =
     typeof spec.plays === 'function' ? spec.plays({ task: task as TypedTask<z.output<S>> }) : spec.plays;
-  return { kind: 'tsplay-playbook', name: spec.name, vars: spec.vars, plays };
+  return { kind: 'tsplay-playbook', core: CORE_INSTANCE, name: spec.name, vars: spec.vars, plays };
 }
 
 export function isPlaybook(v: unknown): v is Playbook {

@@ -51,7 +51,7 @@ const ssh: CommandModule<object, { host: string; command: string[] | undefined }
   describe: 'log in to a lab host as admin (strict host-key checking)',
   builder: (y: Argv) =>
     y
-      .positional('host', { type: 'string', describe: 'controller-N, N or 10.240.0.x' })
+      .positional('host', { type: 'string', demandOption: true, describe: 'controller-N, N or 10.240.0.x' })
       .positional('command', { type: 'string', array: true, describe: 'command to run instead of a shell' }),
   handler: async (argv) => {
     const lab = requireLab();
