@@ -1,10 +1,7 @@
 import { createRequire } from 'node:module';
 import { formatError, redact, toTsplayError, type TsplayError } from '@tsplay/core';
-import yargs from 'yargs';
-import { inventoryCommandModule } from './commands/inventory.js';
-import { checkTypesCommandModule } from './commands/check-types.js';
 import { runCommand, runCommandModule, type RunArgs } from './commands/run.js';
-import { extraCommands } from './commands/extra.js';
+import { parseRunFast } from './fast.js';
 
 const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
@@ -24,6 +21,17 @@ export async function main(argv: string[]): Promise<void> {
     exitCode = await runCommand(a, ac.signal);
   };
   try {
+    const fast = parseRunFast(argv);
+    if (fast) {
+      await runIt(fast);
+      return;
+    }
+    const [{ default: yargs }, { inventoryCommandModule }, { checkTypesCommandModule }, { extraCommands }] = await Promise.all([
+      import('yargs'),
+      import('./commands/inventory.js'),
+      import('./commands/check-types.js'),
+      import('./commands/extra.js'),
+    ]);
     await yargs(argv)
       .scriptName('tsplay')
       .version(version)
@@ -52,12 +60,11 @@ export async function main(argv: string[]): Promise<void> {
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    process.exitCode = exitCode;
   }
-  process.exitCode = exitCode;
 }
 
 export { runCommand } from './commands/run.js';
-export { inventoryCommand } from './commands/inventory.js';
 export { importTs } from './loader.js';
 export { connectHost } from './connect.js';
 export { jsonReporter } from './reporters/json.js';

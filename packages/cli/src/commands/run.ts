@@ -8,6 +8,7 @@ import { jsonReporter } from '../reporters/json.js';
 import { plainReporter } from '../reporters/plain.js';
 import { ttyReporter } from '../reporters/tty.js';
 import { stateDir } from '../paths.js';
+import { RUN_OPTIONS } from './run-options.js';
 
 export interface RunArgs {
   playbook: string;
@@ -25,20 +26,20 @@ export interface RunArgs {
   detailedExitcode: boolean;
 }
 
-export function runOptions<T>(y: Argv<T>) {
-  return y
-    .positional('playbook', { type: 'string', demandOption: true, describe: 'playbook file (.ts)' })
-    .option('inventory', { alias: 'i', type: 'string', demandOption: true, describe: 'inventory directory or file' })
-    .option('check', { alias: 'C', type: 'boolean', default: false, describe: 'dry run: plan every task, change nothing' })
-    .option('diff', { alias: 'D', type: 'boolean', default: false, describe: 'show what changes in files and units' })
-    .option('limit', { alias: 'l', type: 'string', describe: 'only these hosts/groups (a:b, !c)' })
-    .option('tags', { alias: 't', type: 'string', array: true, describe: 'only tasks with these tags' })
-    .option('skip-tags', { type: 'string', array: true, describe: 'skip tasks with these tags' })
-    .option('forks', { alias: 'f', type: 'number', default: 10, describe: 'hosts worked on at once' })
-    .option('extra-vars', { alias: 'e', type: 'string', array: true, describe: 'key=value vars (highest precedence)' })
-    .option('json', { type: 'boolean', default: false, describe: 'NDJSON events on stdout' })
-    .option('any-errors-fatal', { type: 'boolean', default: false, describe: 'stop all hosts after a failure' })
-    .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'with --check: exit 3 when changes are pending' });
+export function runOptions<T>(y: Argv<T>): Argv<T> {
+  let out = y.positional('playbook', { type: 'string', demandOption: true, describe: 'playbook file (.ts)' }) as unknown as Argv<T>;
+  for (const o of RUN_OPTIONS) {
+    if (o.name === 'verbose') continue; // global option
+    out = out.option(o.name, {
+      type: o.type,
+      describe: o.describe,
+      ...(o.alias ? { alias: o.alias } : {}),
+      ...(o.array ? { array: true } : {}),
+      ...(o.default !== undefined ? { default: o.default } : {}),
+      ...(o.demand ? { demandOption: true } : {}),
+    }) as unknown as Argv<T>;
+  }
+  return out;
 }
 
 /** Run a playbook; resolves to the exit code. */
