@@ -26,11 +26,12 @@ export async function main(argv: string[]): Promise<void> {
       await runIt(fast);
       return;
     }
-    const [{ default: yargs }, { inventoryCommandModule }, { checkTypesCommandModule }, { extraCommands }] = await Promise.all([
+    const [{ default: yargs }, { inventoryCommandModule }, { checkTypesCommandModule }, { extraCommands }, { labCommand }] = await Promise.all([
       import('yargs'),
       import('./commands/inventory.js'),
       import('./commands/check-types.js'),
       import('./commands/extra.js'),
+      import('./commands/lab.js'),
     ]);
     await yargs(argv)
       .scriptName('tsplay')
@@ -41,6 +42,7 @@ export async function main(argv: string[]): Promise<void> {
       .command(inventoryCommandModule((s) => process.stdout.write(`${s}\n`)))
       .command(checkTypesCommandModule((code) => (exitCode = code)))
       .command(extraCommands((code) => (exitCode = code)))
+      .command(labCommand)
       .demandCommand(1, 'give a command: run, check, inventory, lab, check-types (see --help)')
       .strict()
       .fail((msg, err) => {
