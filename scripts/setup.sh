@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1 DEBIAN_FRONTEND=noninteractive
-APT_PACKAGES=(openssh-server openssh-client sudo curl ca-certificates debootstrap systemd-container iproute2 openssl util-linux procps psmisc)
+APT_PACKAGES=(openssh-server openssh-client sudo curl wget ca-certificates systemd debootstrap systemd-container iproute2 openssl util-linux procps psmisc)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -4,6 +4,7 @@ import type { FactValues } from './facts.js';
 import { gatherFacts, type FactCache } from './gather.js';
 import type { AnyModule, ApplyResult, Diff, Plan } from './module.js';
 import type { Overlay } from './overlay.js';
+import type { SigCache } from './sigcache.js';
 import type { TaskOutcome } from './playbook.js';
 import { formatZodIssues } from './validate.js';
 
@@ -12,6 +13,7 @@ export interface ExecuteOptions {
   become?: boolean | string;
   overlay?: Overlay | undefined;
   cache?: FactCache | undefined;
+  sigCache?: SigCache | undefined;
   task?: string;
   signal?: AbortSignal;
   baseDir?: string;
@@ -51,12 +53,13 @@ export async function executeModule<R = unknown>(
   let plan: Plan | undefined;
   try {
     const args = parseArgs(module, rawArgs, where);
-    const pctx = { host: conn.host, check, become };
+    const pctx = { host: conn.host, check, become, baseDir: opts.baseDir ?? process.cwd() };
     const facts = module.facts(args, pctx);
     const values = await gatherFacts(conn, facts, {
       become,
       overlay: check ? opts.overlay : undefined,
       cache: opts.cache,
+      sigCache: opts.sigCache,
       signal: opts.signal,
     });
     plan = module.plan(values as FactValues<typeof facts>, args, pctx);

@@ -36,6 +36,11 @@ interface FactBase<T> {
   parse(r: ExecResult): T;
   /** Cache key: equal keys on one host share one probe. */
   key: string;
+  /**
+   * The result depends only on the content of these files: the runner may answer it from the
+   * workstation's signature cache while their stat signature is unchanged (see SigCache).
+   */
+  cacheBy?: readonly string[] | undefined;
 }
 
 export type FactQuery<T = unknown> = FactBase<T>;
@@ -82,6 +87,7 @@ export function pathFact(path: string, opts: { hash?: boolean; become?: boolean 
     become: opts.become,
     script: pathScript(path, hash),
     parse: (r) => parsePathProbe(r.stdout),
+    cacheBy: hash ? [path] : undefined,
     fromOverlay: (o) => {
       const s = o.path(path);
       if (!s) return undefined;
@@ -120,9 +126,9 @@ export function commandFact<T>(
   key: string,
   script: string,
   parse: (r: ExecResult) => T,
-  opts: { become?: boolean; fromOverlay?: (o: OverlayView) => T | undefined } = {},
+  opts: { become?: boolean; fromOverlay?: (o: OverlayView) => T | undefined; cacheBy?: readonly string[] } = {},
 ): FactQuery<T> {
-  return { key: `cmd:${key}`, script, parse, become: opts.become, fromOverlay: opts.fromOverlay };
+  return { key: `cmd:${key}`, script, parse, become: opts.become, fromOverlay: opts.fromOverlay, cacheBy: opts.cacheBy };
 }
 
 /** Builds one script that runs many facts and prints their outputs between markers. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Connection, ExecResult } from './connection.js';
 import { TsplayError } from './errors.js';
 import { batchScript, splitBatch, type FactQuery, type OverlayView } from './facts.js';
+import type { SigCache } from './sigcache.js';
 
 /** Per-host cache of probed fact results, keyed by fact key; cleared when a task changes the host. */
 export class FactCache {
@@ -15,6 +16,8 @@ export interface GatherOptions {
   become: boolean | string;
   overlay?: OverlayView | undefined;
   cache?: FactCache | undefined;
+  /** Workstation-side results of content-only facts, by file signature. */
+  sigCache?: SigCache | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -33,7 +36,13 @@ export async function gatherFacts<F extends { [K in keyof F]: FactQuery<any> }>(
     else todo.push({ name, fact });
   }
   if (todo.length > 0) {
-    const results = await probe(conn, todo.map((t) => t.fact), opts.become);
+    const sc = opts.sigCache;
+    const facts = todo.map((t) => (sc && t.fact.cacheBy?.length ? { ...t.fact, script: sc.wrap(t.fact.key, t.fact.cacheBy, t.fact.script) } : t.fact));
+    const raw = await probe(conn, facts, opts.become);
+    const results = raw.map((r, i) => {
+      const f = todo[i]?.fact;
+      return sc && f?.cacheBy?.length ? sc.unwrap(f.key, r) : r;
+    });
     todo.forEach((t, i) => {
       const r = results[i] as ExecResult;
       let v: unknown;

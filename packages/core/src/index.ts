@@ -39,5 +39,6 @@ export type { GatherOptions } from './gather.js';
 export { executeModule, parseArgs } from './execute.js';
 export type { ExecuteOptions, Execution } from './execute.js';
 export { formatZodIssues } from './validate.js';
+export { SigCache, SIG_FORMAT } from './sigcache.js';
 export * from './inventory/index.js';
 export * from './runner/index.js';

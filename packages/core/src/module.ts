@@ -66,6 +66,8 @@ export interface PlanContext {
   host: string;
   check: boolean;
   become: boolean | string;
+  /** Local directory that relative workstation paths resolve against (the playbook's directory). */
+  baseDir?: string | undefined;
 }
 
 export interface ModuleDef<S extends z.ZodType, F extends { [K in keyof F]: FactQuery<any> }, R, D> {

@@ -13,7 +13,8 @@ const up: CommandModule<object, { hosts: number }> = {
   builder: (y: Argv) => y.option('hosts', { type: 'number', default: 3, describe: 'how many hosts (1-200)' }),
   handler: async (argv) => {
     const r = await labUp({ hosts: argv.hosts, log: progress });
-    const what = r.alreadyUp ? `lab already up: ${r.hosts.length} hosts` : `${r.hosts.length} hosts up in ${(r.durationMs / 1000).toFixed(1)} s`;
+    const other = r.alreadyUp && r.hosts.length !== argv.hosts ? ` (not ${argv.hosts}: run \`tsplay lab down\` first to change it)` : '';
+    const what = r.alreadyUp ? `lab already up: ${r.hosts.length} hosts${other}` : `${r.hosts.length} hosts up in ${(r.durationMs / 1000).toFixed(1)} s`;
     process.stdout.write(`${what}\ninventory: ${r.inventoryFile}\n`);
   },
 };
@@ -46,7 +47,7 @@ const status: CommandModule<object, { json: boolean }> = {
   },
 };
 
-const ssh: CommandModule<object, { host: string; command: string[] | undefined }> = {
+const ssh: CommandModule<object, { host: string; command: string[] | undefined; _: (string | number)[] }> = {
   command: 'ssh <host> [command..]',
   describe: 'log in to a lab host as admin (strict host-key checking)',
   builder: (y: Argv) =>
@@ -57,8 +58,11 @@ const ssh: CommandModule<object, { host: string; command: string[] | undefined }
     const lab = requireLab();
     const target = /^\d+$/.test(argv.host) ? Number(argv.host) : argv.host;
     const h = findLabHost(lab.hosts, target);
-    const cmd = argv.command ?? [];
-    const args = [...(cmd.length === 0 ? ['-t'] : []), ...sshArgs({ privateKey: lab.paths.privateKey, knownHosts: lab.paths.knownHosts, address: h.address })];
+    // words after `--` land in argv._ (after the command path `lab ssh`)
+    const positional = argv._.map(String);
+    const afterDashes = positional.slice(positional.indexOf('ssh') + 1);
+    const cmd = [...(argv.command ?? []), ...afterDashes];
+    const args = [...(cmd.length === 0 && process.stdin.isTTY ? ['-t'] : []), ...sshArgs({ privateKey: lab.paths.privateKey, knownHosts: lab.paths.knownHosts, address: h.address })];
     const child = spawn('ssh', [...args, ...cmd], { stdio: 'inherit' });
     process.exitCode = await new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? 255)));
   },

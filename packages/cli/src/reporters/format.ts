@@ -1,3 +1,4 @@
+import { unifiedDiff } from '@tsplay/modules';
 import type { HostRecap, RunEvent } from '@tsplay/core';
 
 export const color = (on: boolean) => {
@@ -32,22 +33,17 @@ export function resultLine(e: Extract<RunEvent, { type: 'task.result' }>, c: Col
     if (e.error.hint) lines.push(`  hint: ${e.error.hint}`);
   }
   if (verbose && e.stdout) lines.push(...e.stdout.trimEnd().split('\n').map((l) => c.dim(`  | ${l}`)));
-  for (const d of e.diff ?? []) {
-    lines.push(c.bold(`  --- ${d.path ?? 'before'}`), c.bold(`  +++ ${d.path ?? 'after'}`));
-    lines.push(...diffLines(d.before, d.after, c));
-  }
+  for (const d of e.diff ?? []) lines.push(...diffLines(d, c));
   return lines;
 }
 
-function diffLines(before: string, after: string, c: Colors): string[] {
-  const a = before.split('\n');
-  const b = after.split('\n');
-  const out: string[] = [];
-  const setA = new Set(a);
-  const setB = new Set(b);
-  for (const l of a) if (!setB.has(l)) out.push(c.red(`  -${l}`));
-  for (const l of b) if (!setA.has(l)) out.push(c.green(`  +${l}`));
-  return out;
+function diffLines(d: { path?: string | undefined; before: string; after: string }, c: Colors): string[] {
+  if (d.before === '<secret>' && d.after === '<secret>') return [c.bold(`  ${d.path ?? 'content'}: secret content changed (not shown)`)];
+  const text = unifiedDiff(d.before, d.after, { path: d.path });
+  return text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => (l.startsWith('+') && !l.startsWith('+++') ? c.green(`  ${l}`) : l.startsWith('-') && !l.startsWith('---') ? c.red(`  ${l}`) : `  ${l}`));
 }
 
 export function recapLines(hosts: Record<string, HostRecap>, c: Colors, durationMs: number): string[] {

@@ -14,6 +14,8 @@ import { mapLimit } from './pool.js';
 import { taskSelected } from './select-tasks.js';
 import { NotificationStore } from './state.js';
 import { validateVars } from './vars.js';
+import { SigCache } from '../sigcache.js';
+import { join } from 'node:path';
 
 export interface RunOptions {
   playbook: Playbook;
@@ -75,6 +77,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunSummary> {
   const results = new Map<string, HostResults>();
   const overlays = new Map<string, Overlay>();
   const caches = new Map<string, FactCache>();
+  const sigCaches = new Map<string, SigCache>();
   const dead = new Set<string>();
   const failedHosts = new Set<string>();
   for (const h of selected) {
@@ -82,6 +85,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunSummary> {
     results.set(h.name, new Map());
     overlays.set(h.name, new Overlay());
     caches.set(h.name, new FactCache());
+    sigCaches.set(h.name, new SigCache(opts.stateDir ? join(opts.stateDir, 'sig', `${h.name}@${h.address}_${h.port}.json`.replace(/[^A-Za-z0-9_.@-]/g, '_')) : undefined));
   }
   opts.emit({ type: 'run.start', playbook: opts.playbook.name, check, hosts: selected.map((h) => h.name), time: new Date(started).toISOString() });
 
@@ -138,6 +142,13 @@ export async function runPlaybook(opts: RunOptions): Promise<RunSummary> {
     }
   } finally {
     interrupted = opts.signal?.aborted ?? false;
+    for (const sc of sigCaches.values()) {
+      try {
+        sc.save();
+      } catch {
+        /* a cache that cannot be written only costs speed next time */
+      }
+    }
     await Promise.all(
       [...conns.values()].map(async (p) => {
         const c = await p;
@@ -169,7 +180,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunSummary> {
             const raw = typeof t.args === 'function' ? t.args(makeContext(opts.inventory, h, vars.get(h.name), hr, check, false)) : t.args;
             const parsed = t.module.args.safeParse(raw);
             if (!parsed.success) continue;
-            const fq = t.module.facts(parsed.data, { host: h.name, check, become });
+            const fq = t.module.facts(parsed.data, { host: h.name, check, become, baseDir: opts.baseDir ?? process.cwd() });
             for (const [k, f] of Object.entries(fq) as [string, FactQuery][]) if (!f.fromOverlay || !check) facts[`${t.id}/${k}`] = f;
           } catch {
             /* args that depend on earlier results are probed when their task runs */
@@ -180,7 +191,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunSummary> {
         for (const [k, f] of Object.entries(facts)) if (!seen.has(f.key)) (seen.add(f.key), (uniq[k] = f));
         if (Object.keys(uniq).length === 0) return;
         try {
-          await gatherFacts(conn, uniq, { become: play.become ?? h.become ?? false, cache: caches.get(h.name) });
+          await gatherFacts(conn, uniq, { become: play.become ?? h.become ?? false, cache: caches.get(h.name), sigCache: sigCaches.get(h.name) });
         } catch {
           /* a failing prefetch is retried per task, where its error is reported with the task */
         }
@@ -231,6 +242,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunSummary> {
         become,
         overlay: overlays.get(h.name),
         cache: caches.get(h.name),
+        sigCache: sigCaches.get(h.name),
         task: t.name,
         baseDir: opts.baseDir ?? process.cwd(),
         timeoutMs: t.timeoutMs,

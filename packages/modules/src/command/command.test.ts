@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalConnection, executeModule } from '@tsplay/core';
 import { describe, expect, it } from 'vitest';
-import { command } from './index.js';
+import { command, type CommandResult } from './index.js';
 
 const conn = new LocalConnection('local');
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-cmd-'));
@@ -38,7 +38,7 @@ describe('command module', () => {
   });
 
   it('failedWhen and changedWhen are typed predicates over the result', async () => {
-    const ok = await executeModule(conn, command, { cmd: 'echo nothing to do; exit 1', failedWhen: (r) => r.code > 1, changedWhen: (r) => !r.stdout.includes('nothing') });
+    const ok = await executeModule(conn, command, { cmd: 'echo nothing to do; exit 1', failedWhen: (r: CommandResult) => r.code > 1, changedWhen: (r: CommandResult) => !r.stdout.includes('nothing') });
     expect(ok.outcome).toMatchObject({ status: 'ok', changed: false });
     const bad = await executeModule(conn, command, { cmd: 'echo boom >&2; exit 4' });
     expect(bad.outcome.status).toBe('failed');
@@ -52,7 +52,7 @@ describe('command module', () => {
     const ex = await executeModule(conn, command, {
       cmd: `echo . >> ${counter}; wc -l < ${counter}`,
       readOnly: true,
-      until: (r) => Number(r.stdout.trim()) >= 3,
+      until: (r: CommandResult) => Number(r.stdout.trim()) >= 3,
       retries: 5,
       delayMs: 10,
     });

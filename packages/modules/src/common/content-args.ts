@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { principalSchema } from './attrs.js';
+import { modeSchema } from './mode.js';
+import { absPathSchema } from './paths.js';
+
+/** `validate`: a shell command run on the host against the new file, `%s` standing for its path. */
+export const validateSchema = z
+  .string()
+  .refine((s) => s.includes('%s'), { message: "validate must contain %s where the new file's path goes, e.g. 'systemd-analyze verify %s'" });
+
+/** Arguments shared by copy and template. */
+export const contentTargetShape = {
+  /** Absolute path of the file on the host. */
+  dest: absPathSchema,
+  /** Octal mode; new files default to 0644 (0600 when secret), existing files keep theirs. */
+  mode: modeSchema.optional(),
+  owner: principalSchema('user').optional(),
+  group: principalSchema('group').optional(),
+  /** Keep the old file as `dest.<UTC timestamp>~` before overwriting it. */
+  backup: z.boolean().default(false),
+  validate: validateSchema.optional(),
+  /** Never show the content (diffs show `<secret>`, outputs redact it). */
+  secret: z.boolean().default(false),
+};

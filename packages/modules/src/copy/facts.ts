@@ -1,0 +1,24 @@
+import { pathFact, registerSecret, reveal, type FactQuery, type PathState, type PlanContext } from '@tsplay/core';
+import { destFacts, type DestFacts } from '../common/content-facts.js';
+import { localFileFact, readLocalFile, type LocalFile } from '../common/local-file.js';
+import type { CopyOptions } from './args.js';
+
+export type CopyFacts = DestFacts & {
+  /** `src`: the workstation file (read here, so plan stays pure). */
+  local?: FactQuery<LocalFile>;
+  /** `remoteSrc`: the source file on the host, with its sha256. */
+  remote?: FactQuery<PathState>;
+};
+
+/** Relative `src` paths resolve against the run's base directory (the playbook's directory). */
+export function baseDirOf(ctx: PlanContext): string {
+  return (ctx as PlanContext & { baseDir?: string }).baseDir ?? process.cwd();
+}
+
+export function copyFacts(args: CopyOptions, ctx: PlanContext): CopyFacts {
+  const f: CopyFacts = destFacts(args.dest, { secret: args.secret, become: ctx.become });
+  if (args.secret && args.content !== undefined) registerSecret(reveal(args.content));
+  if (args.src !== undefined) f.local = localFileFact(readLocalFile(args.src, baseDirOf(ctx), { secret: args.secret, field: 'src' }));
+  if (args.remoteSrc !== undefined) f.remote = pathFact(args.remoteSrc, { hash: true });
+  return f;
+}

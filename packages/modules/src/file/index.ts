@@ -1,0 +1,19 @@
+import { defineModule } from '@tsplay/core';
+import { fileArgsSchema } from './args.js';
+import { applyFile, type FileResult } from './apply.js';
+import { fileFacts } from './facts.js';
+import { planFile, type FilePlanData } from './plan.js';
+
+export { fileArgsSchema } from './args.js';
+export type { FileArgs, FileOptions } from './args.js';
+export type { FileResult } from './apply.js';
+
+/** Directories, empty files, links and removal; owner/group/mode (recursively only when asked). */
+export const file = defineModule({
+  name: 'file',
+  args: fileArgsSchema,
+  facts: (args, ctx) => fileFacts(args, ctx.become),
+  plan: (facts, args) => planFile(facts, args),
+  apply: (ctx, args, plan) => applyFile(ctx, args, plan),
+  resultFromPlan: (_plan, args): FileResult => ({ path: args.path, state: args.state }),
+});

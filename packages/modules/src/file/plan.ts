@@ -1,0 +1,172 @@
+import { argv, TsplayError, type FactValues, type PathState, type Plan } from '@tsplay/core';
+import { attrChanges, attrScript, describeChanges, withAttrs, type Attrs } from '../common/attrs.js';
+import { newOwnership } from '../common/identity.js';
+import { formatMode } from '../common/mode.js';
+import { hostBasename, hostDirname } from '../common/paths.js';
+import type { FileOptions } from './args.js';
+import { neededAncestors, type FileFacts, type TreeEntry } from './facts.js';
+
+/** The exact shell script apply runs (built here, so check mode shows what a run would do). */
+export interface FilePlanData {
+  script: string;
+}
+
+export const DEFAULT_DIR_MODE = 0o755;
+export const DEFAULT_FILE_MODE = 0o644;
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+const WANTED: Record<FileOptions['state'], string> = { file: 'as wanted', touch: 'there', directory: 'a directory', absent: 'absent', link: 'a link' };
+
+const TYPE_NAMES: Record<string, string> = { file: 'file', dir: 'directory', link: 'link', other: 'special file' };
+
+function typeName(st: PathState): string {
+  return st.exists ? (TYPE_NAMES[st.type ?? 'other'] ?? 'special file') : 'absent';
+}
+
+/** The --diff text of a path: its state plus the attributes the task manages. */
+export function stateText(st: PathState, managed: Attrs): string {
+  const lines = [`state: ${typeName(st)}`];
+  if (st.exists && st.type === 'link') lines.push(`target: ${st.target ?? '?'}`);
+  if (st.exists) {
+    if (managed.mode !== undefined) lines.push(`mode: ${formatMode(st.mode)}`);
+    if (managed.owner !== undefined) lines.push(`owner: ${st.owner ?? '?'}`);
+    if (managed.group !== undefined) lines.push(`group: ${st.group ?? '?'}`);
+  }
+  return lines.join('\n');
+}
+
+function conflict(path: string, msg: string, hint: string): TsplayError {
+  return new TsplayError('TASK_FAILED', `${path} ${msg}`, { field: 'path', hint });
+}
+
+function want(args: FileOptions): Attrs {
+  return { mode: args.mode, owner: args.owner, group: args.group };
+}
+
+function result(args: FileOptions, before: PathState, after: PathState, summary: string, script: string, predict: Record<string, PathState> = {}): Plan<FilePlanData> {
+  if (!script) return { changed: false, summary: `${args.path} is already ${WANTED[args.state]}${args.state === 'link' ? ` to ${args.src ?? '?'}` : ''}` };
+  const managed = want(args);
+  return {
+    changed: true,
+    summary,
+    diff: [{ path: args.path, before: stateText(before, managed), after: stateText(after, managed) }],
+    predict: { paths: { ...predict, [args.path]: after } },
+    data: { script },
+  };
+}
+
+/** Pure: what the file task would do to the path. */
+export function planFile(facts: FactValues<FileFacts>, args: FileOptions): Plan<FilePlanData> {
+  const t = facts.target;
+  const path = args.path;
+  const w = want(args);
+  switch (args.state) {
+    case 'absent':
+      if (!t.exists) return result(args, t, t, '', '');
+      return result(args, t, { exists: false }, `would remove ${typeName(t)} ${path}${t.type === 'dir' ? ' and everything in it' : ''}`, argv(['rm', '-rf', '--', path]));
+    case 'file':
+    case 'touch': {
+      if (!t.exists) {
+        if (args.state === 'file') throw conflict(path, 'does not exist', "state 'file' only manages an existing file; use state 'touch' to create it (or copy/template to write content)");
+        requireParent(facts, path);
+        const after: PathState = withAttrs({ exists: true, type: 'file', mode: DEFAULT_FILE_MODE, size: 0, sha256: EMPTY_SHA256, ...fresh(facts, hostDirname(path)) }, w);
+        const mode = after.mode ?? DEFAULT_FILE_MODE;
+        const script = [argv(['touch', '--', path]), attrScript(path, attrChanges({ exists: true, mode: -1 }, { ...w, mode }), { ...w, mode })].filter(Boolean).join(' && ');
+        return result(args, t, after, `would create empty file ${path} mode ${formatMode(mode)}`, script);
+      }
+      if (args.state === 'file' && t.type !== 'file') throw conflict(path, `is a ${typeName(t)}, not a file`, "use state 'directory' or 'link' for those, or remove it first with state 'absent'");
+      return attrsOnly(args, t, w);
+    }
+    case 'directory':
+      return planDirectory(facts, args, w);
+    case 'link':
+      return planLink(facts, args, w);
+  }
+}
+
+function attrsOnly(args: FileOptions, t: PathState, w: Attrs, extra: { script: string; summary: string; predict: Record<string, PathState> } = { script: '', summary: '', predict: {} }): Plan<FilePlanData> {
+  const changes = attrChanges(t, w);
+  const script = [attrScript(args.path, changes, w, { noDeref: t.type === 'link' }), extra.script].filter(Boolean).join(' && ');
+  const summary = [changes.length ? `${args.path}: ${describeChanges(changes)}` : '', extra.summary].filter(Boolean).join('; ');
+  return result(args, t, withAttrs(t, w), summary, script, extra.predict);
+}
+
+/** Owner/group a path created in `dir` gets (the become user; a setgid dir's group). */
+function fresh(facts: FactValues<FileFacts>, dir: string): { owner?: string; group?: string } {
+  return facts.me ? newOwnership(facts.me, facts[`up:${dir}`]) : {};
+}
+
+function requireParent(facts: FactValues<FileFacts>, path: string): void {
+  const dir = hostDirname(path);
+  const p = facts[`up:${dir}`];
+  if (p && !p.exists) throw conflict(path, `cannot be created: directory ${dir} does not exist`, "create it first with a file task (state: 'directory')");
+  if (p && p.type === 'file') throw conflict(path, `cannot be created: ${dir} is a file`, 'fix the path');
+}
+
+function planDirectory(facts: FactValues<FileFacts>, args: FileOptions, w: Attrs): Plan<FilePlanData> {
+  const t = facts.target;
+  const path = args.path;
+  if (t.exists && t.type !== 'dir') throw conflict(path, `is a ${typeName(t)}, not a directory`, "remove it first with state 'absent', or choose another path");
+  if (t.exists) return attrsOnly(args, t, w, recurseChanges(facts.tree, args, w));
+  const missing: string[] = [];
+  let deepest = '/';
+  for (const a of neededAncestors(args)) {
+    const st = facts[`up:${a}`];
+    if (st?.exists && missing.length === 0) deepest = a;
+    if (st?.exists && st.type === 'file') throw conflict(path, `cannot be created: ${a} is a file`, 'fix the path or remove that file');
+    if (!st?.exists || missing.length > 0) missing.push(a);
+  }
+  const mode = w.mode ?? DEFAULT_DIR_MODE;
+  const cmds = missing.map((d) => argv(['mkdir', '-m', formatMode(DEFAULT_DIR_MODE), '--', d]));
+  cmds.push(argv(['mkdir', '-m', formatMode(mode), '--', path]));
+  const chown = attrScript(path, attrChanges({ exists: true }, { owner: w.owner, group: w.group }), w);
+  if (chown) cmds.push(chown);
+  const predict: Record<string, PathState> = {};
+  const own = fresh(facts, deepest);
+  for (const d of missing) predict[d] = { exists: true, type: 'dir', mode: DEFAULT_DIR_MODE, ...own };
+  const after = withAttrs({ exists: true, type: 'dir', mode, ...own }, w);
+  const parents = missing.length ? ` (and parents ${missing.join(', ')})` : '';
+  return result(args, t, after, `would create directory ${path} mode ${formatMode(mode)}${parents}`, cmds.join(' && '), predict);
+}
+
+function recurseChanges(tree: TreeEntry[] | undefined, args: FileOptions, w: Attrs): { script: string; summary: string; predict: Record<string, PathState> } {
+  const predict: Record<string, PathState> = {};
+  if (!tree) return { script: '', summary: '', predict };
+  for (const e of tree) {
+    if (e.type === 'link') continue;
+    const st: PathState = { exists: true, type: e.type, mode: e.mode, owner: e.owner, group: e.group };
+    if (attrChanges(st, w).length > 0) predict[e.path] = withAttrs(st, w);
+  }
+  const n = Object.keys(predict).length;
+  if (n === 0) return { script: '', summary: '', predict };
+  const all = attrChanges({ exists: true, mode: -1 }, w);
+  return {
+    script: attrScript(args.path, all, w, { recurse: true }),
+    summary: `would set ${describeWant(w)} on ${n} path${n === 1 ? '' : 's'} below ${args.path}`,
+    predict,
+  };
+}
+
+function describeWant(w: Attrs): string {
+  return [w.mode !== undefined ? `mode ${formatMode(w.mode)}` : '', w.owner ? `owner ${w.owner}` : '', w.group ? `group ${w.group}` : ''].filter(Boolean).join(', ');
+}
+
+function planLink(facts: FactValues<FileFacts>, args: FileOptions, w: Attrs): Plan<FilePlanData> {
+  const t = facts.target;
+  const path = args.path;
+  const src = args.src ?? '';
+  const after = withAttrs({ exists: true, type: 'link', target: src, ...fresh(facts, hostDirname(path)) }, w);
+  const own = attrScript(path, attrChanges({ exists: true }, { owner: w.owner, group: w.group }), w, { noDeref: true });
+  if (t.exists && t.type === 'link' && t.target === src) return attrsOnly(args, t, w);
+  if (!t.exists) {
+    requireParent(facts, path);
+    return result(args, t, after, `would link ${path} -> ${src}`, [argv(['ln', '-s', '--', src, path]), own].filter(Boolean).join(' && '));
+  }
+  if (t.type === 'dir') throw conflict(path, 'is a directory, not a link', "remove it first with state 'absent'");
+  if (t.type !== 'link' && !args.force) throw conflict(path, `is a ${typeName(t)}, not a link`, 'set force: true to replace it with the link');
+  // Replace atomically: a new link beside it, renamed over it.
+  const tmp = `${hostDirname(path)}/.${hostBasename(path)}.tsplay-link`;
+  const script = [argv(['rm', '-f', '--', tmp]), argv(['ln', '-s', '--', src, tmp]), argv(['mv', '-fT', '--', tmp, path]), own].filter(Boolean).join(' && ');
+  const was = t.type === 'link' ? `-> ${t.target ?? '?'}` : `(was a ${typeName(t)})`;
+  return result(args, t, after, `would relink ${path} -> ${src} ${was}`, script);
+}

@@ -1,0 +1,79 @@
+import { TsplayError, sh, type ApplyContext, type ApplyResult, type Plan } from '@tsplay/core';
+import type { SystemdArgs } from './args.js';
+import type { SystemdAction, SystemdPlanData, SystemdResult } from './plan.js';
+import { judge, parseWaitState, pollScript, type Verdict } from './wait.js';
+
+/** Longest single poll exec; between chunks the run can be interrupted. */
+const CHUNK_MS = 2_000;
+
+function command(unit: string, a: SystemdAction, noBlock: boolean): string {
+  const nb = noBlock && (a === 'start' || a === 'restart') ? ['--no-block'] : [];
+  if (a === 'daemon-reload') return 'systemctl daemon-reload';
+  return sh`systemctl ${a} ${nb} ${unit}`;
+}
+
+export async function applySystemd(ctx: ApplyContext, args: SystemdArgs, plan: Plan<SystemdPlanData>): Promise<ApplyResult<SystemdResult>> {
+  const data = plan.data;
+  if (!data) throw new TsplayError('INTERNAL', 'systemd plan without data', { host: ctx.host, task: ctx.task });
+  const { unit, actions } = data;
+  const where = { host: ctx.host, task: ctx.task };
+  const script = actions.map((a) => command(unit, a, args.noBlock)).join(' && ');
+  const r = await ctx.conn.exec(script, { become: ctx.become, timeoutMs: args.waitTimeoutMs + 30_000 });
+  if (r.timedOut) {
+    throw new TsplayError('SERVICE_TIMEOUT', `${actions.join(', ')} ${unit} did not finish within ${args.waitTimeoutMs} ms${await journalTail(ctx, unit)}`, {
+      ...where,
+      hint: hint(unit),
+    });
+  }
+  if (r.code !== 0) {
+    throw new TsplayError('SERVICE_FAILED', `${actions.join(', ')} ${unit} failed: ${r.stderr.trim() || `exit ${r.code}`}${await journalTail(ctx, unit)}`, {
+      ...where,
+      hint: hint(unit),
+    });
+  }
+  let note: string | undefined;
+  let active = data.after.active;
+  const starts = actions.includes('start') || actions.includes('restart');
+  if (starts && args.noBlock) {
+    const v = await waitForUnit(ctx, unit, args);
+    if (v.kind === 'failed' || v.kind === 'timeout') {
+      const code = v.kind === 'failed' ? 'SERVICE_FAILED' : 'SERVICE_TIMEOUT';
+      throw new TsplayError(code, `${unit} did not become active: ${v.why}${await journalTail(ctx, unit)}`, { ...where, hint: hint(unit) });
+    }
+    if (v.kind === 'ready-pending') {
+      note = `${unit} ${v.why}`;
+      active = 'activating';
+      ctx.log(note);
+    }
+  }
+  return { changed: true, data: { unit, actions, active, enabled: data.after.enabled, note } };
+}
+
+/** Polls until the unit is active, failed, or the policy says stop; never blocks on other hosts. */
+export async function waitForUnit(ctx: ApplyContext, unit: string, args: SystemdArgs): Promise<Verdict> {
+  const t0 = Date.now();
+  for (;;) {
+    if (ctx.signal.aborted) throw new TsplayError('INTERRUPTED', `interrupted while waiting for ${unit}`, { host: ctx.host, task: ctx.task });
+    const elapsed = Date.now() - t0;
+    let budget = Math.min(CHUNK_MS, Math.max(0, args.waitTimeoutMs - elapsed));
+    if (args.notifyGraceMs > 0 && elapsed < args.notifyGraceMs) budget = Math.min(budget, args.notifyGraceMs - elapsed);
+    const polls = Math.max(1, Math.ceil(budget / args.pollIntervalMs));
+    const r = await ctx.conn.exec(pollScript(unit, polls, args.pollIntervalMs), { become: ctx.become, timeoutMs: budget + 30_000 });
+    if (r.code !== 0 && !r.stdout.includes('ActiveState=')) {
+      throw new TsplayError('SERVICE_FAILED', `could not read the state of ${unit}: ${r.stderr.trim() || `exit ${r.code}`}`, { host: ctx.host, task: ctx.task });
+    }
+    const v = judge(parseWaitState(r.stdout), Date.now() - t0, { timeoutMs: args.waitTimeoutMs, notifyGraceMs: args.notifyGraceMs });
+    if (v.kind !== 'wait') return v;
+  }
+}
+
+/** The last lines of the unit's journal, for error messages. */
+export async function journalTail(ctx: Pick<ApplyContext, 'conn' | 'become'>, unit: string): Promise<string> {
+  const r = await ctx.conn.exec(sh`journalctl -u ${unit} -n 20 --no-pager 2>&1`, { become: ctx.become, timeoutMs: 15_000 }).catch(() => undefined);
+  const text = r?.stdout.trim();
+  return text ? `\n--- journalctl -u ${unit} -n 20 ---\n${text}` : '';
+}
+
+function hint(unit: string): string {
+  return `look at \`journalctl -u ${unit}\` and \`systemctl status ${unit}\` on the host; a Type=notify unit that waits for peers (etcd) needs its peers started too`;
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { judge, parseWaitState, pollScript, type WaitState } from './wait.js';
+
+const policy = { timeoutMs: 90_000, notifyGraceMs: 5_000 };
+const st = (s: Partial<WaitState>): WaitState => ({ active: 'activating', sub: 'start', result: 'success', type: 'notify', jobs: 1, ...s });
+
+describe('waiting for a started unit', () => {
+  it('parses the state the poll script prints', () => {
+    const out = 'ActiveState=activating\nSubState=start\nResult=success\nType=notify\nJobs=1\n';
+    expect(parseWaitState(out)).toEqual({ active: 'activating', sub: 'start', result: 'success', type: 'notify', jobs: 1 });
+  });
+
+  it.each([
+    ['active', st({ active: 'active', sub: 'running', jobs: 0 }), 10, 'done'],
+    ['failed', st({ active: 'failed', sub: 'failed', result: 'exit-code', jobs: 0 }), 10, 'failed'],
+    ['crashed, restart scheduled (Restart=on-failure)', st({ sub: 'auto-restart', result: 'exit-code', jobs: 1 }), 10, 'failed'],
+    ['oneshot that ran', st({ active: 'inactive', sub: 'dead', type: 'oneshot', jobs: 0 }), 10, 'done'],
+    ['stopped with an error', st({ active: 'inactive', sub: 'dead', result: 'exit-code', jobs: 0 }), 10, 'failed'],
+    ['job still queued', st({ active: 'inactive', sub: 'dead', jobs: 1 }), 10, 'wait'],
+    ['notify, waiting for peers, within grace', st({}), 4_999, 'wait'],
+    ['notify, waiting for peers, after grace', st({}), 5_000, 'ready-pending'],
+    ['simple unit still activating at the timeout', st({ type: 'simple', sub: 'start-pre' }), 90_000, 'timeout'],
+  ])('%s', (_name, s, elapsed, kind) => {
+    expect(judge(s, elapsed, policy).kind).toBe(kind);
+  });
+
+  it('with notifyGraceMs 0 a notify unit is waited for until the timeout', () => {
+    expect(judge(st({}), 60_000, { timeoutMs: 90_000, notifyGraceMs: 0 }).kind).toBe('wait');
+    expect(judge(st({}), 90_000, { timeoutMs: 90_000, notifyGraceMs: 0 }).kind).toBe('timeout');
+  });
+
+  it('the poll script quotes the unit and bounds its loop', () => {
+    const s = pollScript('my unit.service', 7, 200);
+    expect(s).toContain("--value 'my unit.service'");
+    expect(s).toContain('-ge 7 ]');
+    expect(s).toContain('sleep 0.200');
+  });
+});

@@ -1,0 +1,8 @@
+import { destFacts, type DestFacts } from '../common/content-facts.js';
+import type { PlanContext } from '@tsplay/core';
+import type { TemplateOptions } from './args.js';
+
+/** dest with its sha256, its parent directory and (unless secret) its current text for the diff. */
+export function templateFacts(args: TemplateOptions, ctx: PlanContext): DestFacts {
+  return destFacts(args.dest, { secret: args.secret, become: ctx.become });
+}

@@ -1,0 +1,129 @@
+import { TsplayError, type PathState, type Plan } from '@tsplay/core';
+import { formatMode } from '../common/mode.js';
+import type { UnarchiveOptions } from './args.js';
+import type { ArchiveState, LocalArchive, Member } from './facts.js';
+
+export interface UnarchiveFactValues {
+  archive: ArchiveState;
+  dest: PathState;
+}
+
+/** One member to put in place, as apply needs it. */
+export interface Install {
+  path: string;
+  type: Member['type'];
+  /** Final mode (files: `mode` arg or the archive's; dirs: the archive's). */
+  mode: number;
+  sha256?: string | undefined;
+}
+
+export interface UnarchivePlanData {
+  install: Install[];
+  /** With copyFromLocal: the workstation archive to upload (its sha256 as planned). */
+  local?: LocalArchive | undefined;
+}
+
+function join(dest: string, rel: string): string {
+  return dest === '/' ? `/${rel}` : `${dest}/${rel}`;
+}
+
+/** Why a member's target is not right yet ('' when it is). */
+export function drift(m: Member, args: UnarchiveOptions): string {
+  const d = m.dest;
+  if (!d.exists) return 'missing';
+  if (d.type !== m.type) return `is a ${d.type ?? 'other'}`;
+  if (m.type === 'dir') return '';
+  if (m.type === 'link') return d.target === m.target ? '' : 'link target differs';
+  if (d.sha256 !== m.sha256) return 'content differs';
+  const mode = args.mode ?? m.mode;
+  if (d.mode !== mode) return `mode ${formatMode(d.mode)} -> ${formatMode(mode)}`;
+  if (args.owner !== undefined && d.owner !== args.owner) return `owner ${d.owner ?? '?'} -> ${args.owner}`;
+  if (args.group !== undefined && d.group !== args.group) return `group ${d.group ?? '?'} -> ${args.group}`;
+  return '';
+}
+
+function predicted(m: Install, args: UnarchiveOptions, before: PathState): PathState {
+  if (m.type === 'dir') return { exists: true, type: 'dir', mode: m.mode };
+  const keep = before.exists && before.type === m.type;
+  return {
+    exists: true,
+    type: m.type,
+    mode: m.type === 'link' ? 0o777 : m.mode,
+    owner: args.owner ?? (keep ? before.owner : undefined),
+    group: args.group ?? (keep ? before.group : undefined),
+    sha256: m.sha256,
+  };
+}
+
+/** Targets that an include pattern names exactly once the leading components are stripped ('*\/etcd' -> 'etcd'). */
+export function inferTargets(args: UnarchiveOptions): string[] {
+  const out: string[] = [];
+  for (const p of args.include ?? []) {
+    const rest = p.replace(/^\.\//, '').split('/').filter(Boolean).slice(args.stripComponents);
+    if (rest.length > 0 && !rest.some((c) => /[*?[\]\\]/.test(c))) out.push(rest.join('/'));
+  }
+  return [...new Set(out)];
+}
+
+function listing(items: string[]): string {
+  return items.length > 8 ? `${items.slice(0, 8).join(', ')}, … (${items.length - 8} more)` : items.join(', ');
+}
+
+/** Pure: compare the archive's members with dest and say what extracting would change. */
+export function planUnarchive(f: UnarchiveFactValues, args: UnarchiveOptions): Plan<UnarchivePlanData> {
+  if (!f.dest.exists || f.dest.type !== 'dir') {
+    throw new TsplayError('WRITE_FAILED', `cannot extract into ${args.dest}: ${f.dest.exists ? 'not a directory' : 'it does not exist'}`, {
+      field: 'dest',
+      hint: 'create the directory first (file module, state: directory)',
+    });
+  }
+  const a = f.archive;
+  if (a.state === 'missing') {
+    const where = args.copyFromLocal ? 'the workstation' : 'the host';
+    throw new TsplayError('ARCHIVE_FAILED', `archive ${args.src} does not exist on ${where}`, {
+      field: 'src',
+      hint: args.copyFromLocal ? 'relative paths resolve against the playbook directory' : 'download it first (download module) or fix the path',
+    });
+  }
+  if (a.state === 'error') {
+    const unmatched = /Not found in archive/.test(a.message);
+    throw new TsplayError('ARCHIVE_FAILED', `cannot read ${args.src}: ${a.message.slice(0, 500)}`, {
+      field: unmatched ? 'include' : 'src',
+      hint: unmatched ? 'an include pattern matched no member; list them with tar -tf' : 'is it a tar archive (.tar, .tar.gz, .tgz)?',
+    });
+  }
+  if (a.state === 'pending') {
+    const targets = inferTargets(args);
+    const paths: Record<string, PathState> = {};
+    for (const t of targets) {
+      paths[join(args.dest, t)] = { exists: true, type: 'file', mode: args.mode, owner: args.owner, group: args.group, sha256: undefined };
+    }
+    const what = targets.length > 0 ? `: ${listing(targets)}` : ' (its members are not known until it exists)';
+    return {
+      changed: true,
+      summary: `would extract ${args.src} (not on the host yet) into ${args.dest}${what}`,
+      predict: { paths },
+      data: { install: [] },
+    };
+  }
+  const install: Install[] = [];
+  const notes: string[] = [];
+  const paths: Record<string, PathState> = {};
+  for (const m of a.members) {
+    const why = drift(m, args);
+    if (!why) continue;
+    const item: Install = { path: m.path, type: m.type, mode: m.type === 'file' ? (args.mode ?? m.mode) : m.mode, sha256: m.sha256 };
+    install.push(item);
+    notes.push(`${m.path} (${why})`);
+    paths[join(args.dest, m.path)] = predicted(item, args, m.dest);
+  }
+  if (install.length === 0) {
+    return { changed: false, summary: `${a.members.length} member(s) of ${args.src} in ${args.dest} are up to date`, data: { install } };
+  }
+  return {
+    changed: true,
+    summary: `would extract ${install.length} of ${a.members.length} member(s) into ${args.dest}: ${listing(notes)}`,
+    predict: { paths },
+    data: { install, local: a.local },
+  };
+}
