@@ -14,3 +14,5 @@ export { download } from './download/index.js';
 export type { DownloadArgs, DownloadOptions, DownloadResult } from './download/index.js';
 export { unarchive } from './unarchive/index.js';
 export type { UnarchiveArgs, UnarchiveOptions, UnarchiveResult } from './unarchive/index.js';
+export { systemd, systemdService, systemdArgs, unitName } from './systemd/index.js';
+export type { SystemdArgs, SystemdArgsInput, SystemdResult, SystemdServiceArgs, SystemdServiceOptions, SystemdAction, SystemdPlanData, UnitView } from './systemd/index.js';
