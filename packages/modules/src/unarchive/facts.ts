@@ -1,5 +1,6 @@
 import { commandFact, sh, type FactQuery, type PathState, type PathType } from '@tsplay/core';
 import type { UnarchiveOptions } from './args.js';
+import { inferTargets } from './targets.js';
 
 /** One archive member (after --strip-components) and what is at its target under dest. */
 export interface Member {
@@ -106,7 +107,12 @@ export function parseArchive(stdout: string, stderr: string): ArchiveState {
 /** The archive's matching members with their sha256 and the state of their targets, in one probe. */
 export function archiveFact(args: UnarchiveOptions): FactQuery<ArchiveState> {
   const key = `unarchive:${JSON.stringify([args.src, args.dest, args.stripComponents, args.include ?? null])}`;
+  // When every include pattern names its target exactly, the result depends only on the archive and those
+  // targets: the runner may answer it from the workstation's signature cache instead of unpacking again.
+  const targets = inferTargets(args);
+  const exact = args.include !== undefined && targets.length === args.include.length;
   return commandFact(key, archiveScript(args), (r) => parseArchive(r.stdout, r.stderr), {
+    ...(exact ? { cacheBy: [args.src, args.dest, ...targets.map((t) => `${args.dest.replace(/\/$/, '')}/${t}`)] } : {}),
     fromOverlay: (o) => {
       const s = o.path(args.src);
       if (!s) return undefined;

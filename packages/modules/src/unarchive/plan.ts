@@ -1,3 +1,4 @@
+import { inferTargets } from './targets.js';
 import { TsplayError, type PathState, type Plan } from '@tsplay/core';
 import { formatMode } from '../common/mode.js';
 import type { UnarchiveOptions } from './args.js';
@@ -53,16 +54,6 @@ function predicted(m: Install, args: UnarchiveOptions, before: PathState): PathS
     group: args.group ?? (keep ? before.group : undefined),
     sha256: m.sha256,
   };
-}
-
-/** Targets that an include pattern names exactly once the leading components are stripped ('*\/etcd' -> 'etcd'). */
-export function inferTargets(args: UnarchiveOptions): string[] {
-  const out: string[] = [];
-  for (const p of args.include ?? []) {
-    const rest = p.replace(/^\.\//, '').split('/').filter(Boolean).slice(args.stripComponents);
-    if (rest.length > 0 && !rest.some((c) => /[*?[\]\\]/.test(c))) out.push(rest.join('/'));
-  }
-  return [...new Set(out)];
 }
 
 function listing(items: string[]): string {
@@ -127,3 +118,5 @@ export function planUnarchive(f: UnarchiveFactValues, args: UnarchiveOptions): P
     data: { install, local: a.local },
   };
 }
+
+export { inferTargets };
