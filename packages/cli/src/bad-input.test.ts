@@ -6,7 +6,7 @@
  * events with --json, so every case asserts that stdout is empty.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,15 +84,17 @@ describe.concurrent('bad task arguments (a task in the second play; args are pla
 describe.concurrent('bad inventories (YAML and TS), through `inventory --list` and `run`', () => {
   it.each(Object.entries(INVENTORY_CASES))('%s', async (f, e) => {
     const want = { file: bad(`inventories/${f}`), ...e };
-    // `inventory --list` never connects: if it accepted the file, stop before `run` could contact a bad address
-    expectConfigError(await tsplay(['inventory', '-i', bad(`inventories/${f}`), '--list']), want, `inventory --list ${f}`);
+    const list = await tsplay(['inventory', '-i', bad(`inventories/${f}`), '--list']);
+    // `inventory --list` never connects: if it accepted a bad file, stop here, before `run` could contact a bad address.
+    // (A file that is only wrong for one playbook's vars schema is a valid inventory: it lists.)
+    if (e.playbook) expect(list.code, list.stderr).toBe(0);
+    else expectConfigError(list, want, `inventory --list ${f}`);
     expectConfigError(await tsplay(['run', e.playbook ? bad(e.playbook) : OK, '-i', bad(`inventories/${f}`), '--json']), want, `run ${f}`);
   });
 
   it('a TS inventory with a syntax error', async () => {
     const f = join(tmp, 'broken', 'index.ts');
-    rmSync(dirname(f), { recursive: true, force: true });
-    await import('node:fs').then((fs) => fs.mkdirSync(dirname(f), { recursive: true }));
+    mkdirSync(dirname(f), { recursive: true });
     writeFileSync(f, "export default { hosts: { 'unreachable-0': { address: '10.240.0.250' } }\n");
     expectConfigError(await tsplay(['run', OK, '-i', dirname(f), '--json']), { code: 'INVENTORY_INVALID', file: f, message: /failed to load/ }, 'ts syntax');
   });

@@ -7,7 +7,7 @@ export async function connectHost(h: ResolvedHost): Promise<Connection> {
   return connectSsh({
     name: h.name,
     address: h.address,
-    port: h.port,
+    ...(h.port !== undefined ? { port: h.port } : {}),
     ...(h.user ? { user: h.user } : {}),
     ...(h.privateKeyPath ? { privateKeyPath: h.privateKeyPath } : {}),
     ...(h.knownHosts ? { knownHosts: h.knownHosts } : {}),

@@ -21,7 +21,8 @@ describe('inventory', () => {
   it('merges defaults, groups, host vars and extra vars in that order', () => {
     const inv = resolveInventory(raw, '/inv/hosts.yaml', { a: 'extra' });
     const c0 = inv.hosts[0];
-    expect(c0).toMatchObject({ name: 'controller-0', address: '10.240.0.10', port: 22, user: 'admin', groups: ['controllers'], privateKeyPath: '/inv/keys/id', knownHosts: ['/k/known_hosts'], hostKeyChecking: 'strict' });
+    expect(c0?.port).toBeUndefined();
+    expect(c0).toMatchObject({ name: 'controller-0', address: '10.240.0.10', user: 'admin', groups: ['controllers'], privateKeyPath: '/inv/keys/id', knownHosts: ['/k/known_hosts'], hostKeyChecking: 'strict' });
     expect(c0?.vars).toEqual({ a: 'extra', b: 'group', c: 'host' });
     expect(inv.hosts[1]).toMatchObject({ port: 2222, user: 'other' });
     expect(inv.hosts[2]).toMatchObject({ name: 'worker', address: 'worker', groups: [] });

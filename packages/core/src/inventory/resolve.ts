@@ -54,8 +54,8 @@ export function resolveInventory(raw: unknown, source: string, extraVars: Record
     vars = { ...vars, ...(entry.vars ?? {}), ...extraVars };
     const connection = entry.connection ?? d.connection ?? 'ssh';
     const address = entry.address ?? d.address ?? (connection === 'local' ? 'localhost' : name);
-    const port = entry.port ?? d.port ?? 22;
-    const key = `${address}:${port}`;
+    const port = entry.port ?? d.port;
+    const key = `${address}:${port ?? 22}`;
     if (connection === 'ssh') {
       const other = seenAddr.get(key);
       if (other)

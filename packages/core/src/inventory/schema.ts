@@ -35,7 +35,8 @@ export const inventoryFileSchema = z.strictObject({
 export type InventoryFile = z.input<typeof inventoryFileSchema>;
 export type ConnectionSettings = {
   address: string;
-  port: number;
+  /** Only when the inventory sets it: otherwise ~/.ssh/config's Port (or 22) applies. */
+  port?: number | undefined;
   user?: string | undefined;
   privateKeyPath?: string | undefined;
   knownHosts?: string[] | undefined;

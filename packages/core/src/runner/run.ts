@@ -85,7 +85,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunSummary> {
     results.set(h.name, new Map());
     overlays.set(h.name, new Overlay());
     caches.set(h.name, new FactCache());
-    sigCaches.set(h.name, new SigCache(opts.stateDir ? join(opts.stateDir, 'sig', `${h.name}@${h.address}_${h.port}.json`.replace(/[^A-Za-z0-9_.@-]/g, '_')) : undefined));
+    sigCaches.set(h.name, new SigCache(opts.stateDir ? join(opts.stateDir, 'sig', `${h.name}@${h.address}_${h.port ?? 22}.json`.replace(/[^A-Za-z0-9_.@-]/g, '_')) : undefined));
   }
   opts.emit({ type: 'run.start', playbook: opts.playbook.name, check, hosts: selected.map((h) => h.name), time: new Date(started).toISOString() });
 

@@ -1,0 +1,132 @@
+import type { Client } from 'ssh2';
+import {
+  TsplayError,
+  checkBecome,
+  parsePathProbe,
+  pathScript,
+  quote,
+  wrapCommand,
+  type Connection,
+  type ExecOptions,
+  type ExecResult,
+  type PathState,
+  type PutOptions,
+  type StatOptions,
+} from '@tsplay/core';
+import { ChannelLost, ChannelRefused, runChannel, type RawResult } from './channel.js';
+import { Semaphore } from './semaphore.js';
+import { withRemoteTimeout } from './remote-timeout.js';
+import { DISK_FULL, putScript } from './put-script.js';
+import type { SshTarget } from './spec.js';
+
+/** sshd's default MaxSessions is 10: keep two spare for the user's own sessions. */
+export const MAX_CHANNELS = 8;
+/** Attempts to open a channel that sshd refuses (25 ms, 50 ms, ... apart: about 2 s in all). */
+const CHANNEL_RETRIES = 12;
+
+/** One SSH connection per host for the whole run; up to MAX_CHANNELS commands at once. */
+export class SshConnection implements Connection {
+  readonly host: string;
+  private readonly channels = new Semaphore(MAX_CHANNELS);
+  private lost: Error | undefined;
+  private closing = false;
+  private readonly closed: Promise<void>;
+
+  constructor(
+    private readonly client: Client,
+    readonly target: SshTarget,
+    private readonly jumps: readonly Client[] = [],
+  ) {
+    this.host = target.name;
+    client.on('error', (e: Error) => {
+      this.lost ??= e;
+    });
+    this.closed = new Promise((resolve) => {
+      client.once('close', () => {
+        this.lost ??= new Error('connection closed');
+        resolve();
+      });
+    });
+  }
+
+  private gone(cause?: unknown): TsplayError {
+    const why = this.closing ? 'the connection was closed' : `lost the connection (${(this.lost ?? (cause as Error | undefined))?.message ?? 'closed'})`;
+    return new TsplayError('UNREACHABLE', `${this.target.user}@${this.target.host}:${this.target.port}: ${why}`, {
+      host: this.host,
+      hint: 'the host went away during the run (reboot, network, sshd restart); run again when it is back',
+      cause,
+    });
+  }
+
+  /** Run a wrapped command and keep its output as bytes (for `read` and `put`). */
+  async execRaw(command: string, opts: ExecOptions = {}): Promise<RawResult> {
+    if (this.lost || this.closing) throw this.gone();
+    const timeoutMs = opts.timeoutMs ?? this.target.commandTimeoutMs;
+    const inner = timeoutMs !== undefined && timeoutMs > 0 ? withRemoteTimeout(command, timeoutMs) : command;
+    const full = wrapCommand(inner, opts, this.target.user === 'root');
+    const r = await this.channels.use(() => this.openWithRetry(full, opts.stdin, timeoutMs));
+    if (opts.become) checkBecome({ code: r.code, stdout: '', stderr: r.stderr.toString('utf8') }, this.host);
+    return r;
+  }
+
+  /**
+   * sshd frees a session slot only once its process is reaped, so right after a timeout (or while
+   * another client shares the connection's MaxSessions) a new channel can be refused: retry briefly.
+   */
+  private async openWithRetry(command: string, stdin: string | Buffer | undefined, timeoutMs: number | undefined): Promise<RawResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await runChannel(this.client, command, stdin, timeoutMs);
+      } catch (e) {
+        if (e instanceof ChannelLost || this.lost) throw this.gone(e);
+        if (!(e instanceof ChannelRefused)) throw e;
+        if (attempt >= CHANNEL_RETRIES)
+          throw new TsplayError('COMMAND_FAILED', `sshd refused a new session channel ${attempt} times: ${e.message}`, {
+            host: this.host,
+            hint: `tsplay opens at most ${MAX_CHANNELS} channels at once; check sshd's MaxSessions (default 10) on the host, or commands left running after a timeout`,
+            cause: e,
+          });
+        await new Promise((r) => setTimeout(r, 25 * attempt));
+      }
+    }
+  }
+
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const r = await this.execRaw(command, opts);
+    const out: ExecResult = { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+    if (r.timedOut) out.timedOut = true;
+    return out;
+  }
+
+  async put(path: string, data: string | Buffer, opts: PutOptions = {}): Promise<void> {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    // No default command timeout for transfers (timeoutMs 0): a big upload on a slow link is not a hang.
+    const r = await this.execRaw(putScript(path, bytes.length, opts), { become: opts.become, stdin: bytes, timeoutMs: 0 });
+    if (r.code === 0) return;
+    const msg = r.stderr.toString('utf8').trim();
+    if (DISK_FULL.test(msg))
+      throw new TsplayError('DISK_FULL', `no space left writing ${path}: ${msg}`, { host: this.host, hint: 'free space on the target filesystem (df -h)' });
+    throw new TsplayError('WRITE_FAILED', `could not write ${path}: ${msg || `exit ${r.code}`}`, { host: this.host });
+  }
+
+  async read(path: string, opts: { become?: boolean | string | undefined } = {}): Promise<Buffer> {
+    const r = await this.execRaw(`cat -- ${quote(path)}`, { become: opts.become, timeoutMs: 0 });
+    if (r.code !== 0) throw new TsplayError('COMMAND_FAILED', `could not read ${path}: ${r.stderr.toString('utf8').trim()}`, { host: this.host });
+    return r.stdout;
+  }
+
+  async stat(path: string, opts: StatOptions = {}): Promise<PathState> {
+    const r = await this.exec(pathScript(path, opts.hash ?? false), { become: opts.become });
+    if (r.code !== 0) throw new TsplayError('COMMAND_FAILED', `could not stat ${path}: ${r.stderr.trim()}`, { host: this.host });
+    return parsePathProbe(r.stdout);
+  }
+
+  async close(): Promise<void> {
+    if (!this.closing) {
+      this.closing = true;
+      this.client.end();
+      for (const j of this.jumps) j.end();
+    }
+    await this.closed;
+  }
+}

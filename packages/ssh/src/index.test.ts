@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import * as api from './index.js';
+import * as testing from './testing/index.js';
+
+describe('@tsplay/ssh public surface', () => {
+  it('exports exactly these names', () => {
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'DEFAULT_CONNECT_TIMEOUT_MS',
+        'MAX_CHANNELS',
+        'SshConnection',
+        'checkHostKey',
+        'connectSsh',
+        'expandTokens',
+        'fingerprint',
+        'hostFieldMatches',
+        'keyType',
+        'knownHostName',
+        'knownHostsLine',
+        'lookupSshConfig',
+        'matchPatternList',
+        'parseJumpHop',
+        'parseKnownHosts',
+        'parseSshConfig',
+        'putScript',
+        'resolveTarget',
+        'sshTransport',
+      ].sort(),
+    );
+    expect(api.sshTransport.kind).toBe('ssh');
+    expect(api.sshTransport.connect).toBe(api.connectSsh);
+    expect(api.MAX_CHANNELS).toBeLessThan(10);
+  });
+
+  it('keeps the sshd harness out of the main entry', () => {
+    expect(Object.keys(testing).sort()).toEqual(['createTestUser', 'freePort', 'generateKey', 'removeTestUser', 'run', 'startAgent', 'startBlackhole', 'startSshd']);
+    expect(Object.keys(api)).not.toContain('startSshd');
+  });
+});

@@ -1,0 +1,20 @@
+export { connectSsh, sshTransport } from './connect.js';
+export type { Transport } from './connect.js';
+export { SshConnection, MAX_CHANNELS } from './connection.js';
+export type { SshHostSpec, ConnectOptions, SshTarget } from './spec.js';
+export { DEFAULT_CONNECT_TIMEOUT_MS } from './spec.js';
+export { resolveTarget } from './resolve.js';
+export { lookupSshConfig, parseSshConfig, parseJumpHop, expandTokens } from './ssh-config.js';
+export type { SshConfigEntry } from './ssh-config.js';
+export {
+  parseKnownHosts,
+  checkHostKey,
+  hostFieldMatches,
+  knownHostName,
+  fingerprint,
+  keyType,
+  knownHostsLine,
+} from './known-hosts.js';
+export type { KnownHostEntry, HostKeyVerdict } from './known-hosts.js';
+export { matchPatternList } from './pattern.js';
+export { putScript } from './put-script.js';

@@ -1,0 +1,10 @@
+export { startSshd } from './sshd.js';
+export type { SshdOptions, TestSshd } from './sshd.js';
+export { generateKey } from './keys.js';
+export type { KeyPair } from './keys.js';
+export { createTestUser, removeTestUser } from './users.js';
+export { startAgent } from './agent.js';
+export type { TestAgent } from './agent.js';
+export { freePort, startBlackhole } from './net.js';
+export type { Blackhole } from './net.js';
+export { run } from './run.js';
