@@ -1,0 +1,71 @@
+import { existsSync, readdirSync, rmdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { TsplayError } from '@tsplay/core';
+import { cgroupRoots, killCgroup, LAB_CGROUP, labCgroupPids, removeCgroupTree } from './cgroups.js';
+import { deleteLabNetwork } from './network.js';
+import { labMounts, labProcesses } from './leftovers.js';
+import { labPaths } from './paths.js';
+import { requireRoot } from './root.js';
+import { $ok, step, type Log } from './run.js';
+
+/** What `lab up` creates in the state dir; `down` removes exactly these (the cache is kept). */
+const STATE_ENTRIES = ['hosts', 'layer', 'pki', 'fileserver', 'inventory', 'id_ed25519', 'id_ed25519.pub', 'known_hosts', 'supervisor.sh', 'lab.json', 'lab.json.tmp'];
+
+async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new TsplayError('LAB_FAILED', `lab down: ${what} did not finish within ${timeoutMs / 1000} s`);
+    await delay(20);
+  }
+}
+
+function hostCgroups(): string[] {
+  const names = new Set<string>();
+  for (const root of cgroupRoots()) {
+    const dir = join(root, LAB_CGROUP);
+    if (existsSync(dir)) for (const n of readdirSync(dir)) if (/^h\d+$/.test(n)) names.add(`${LAB_CGROUP}/${n}`);
+  }
+  return [...names];
+}
+
+/**
+ * Remove everything `lab up` made: supervisors and containers (killed through their cgroups), the file
+ * server, overlay mounts, namespaces, veths, cgroups and runtime files. Keeps the cached rootfs and tarball
+ * and the guard route. Safe to run on a half-made lab, or when there is nothing to remove.
+ */
+export async function labDown(opts: { log?: Log } = {}): Promise<{ removed: boolean }> {
+  const log = opts.log ?? (() => {});
+  requireRoot();
+  const p = labPaths();
+  const before = labProcesses(p.stateDir).length + labMounts(p.stateDir).length;
+  const cgroups = hostCgroups();
+  // 1. every host: kill the whole cgroup (supervisor, nspawn, the container's processes)
+  for (const cg of cgroups) killCgroup(cg);
+  // 2. whatever still runs from the state dir (a supervisor that had not entered its cgroup, the file server)
+  for (const { pid } of labProcesses(p.stateDir)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  await until('stopping the lab processes', () => labCgroupPids().length === 0 && labProcesses(p.stateDir).length === 0, 10_000);
+  await until('removing the lab cgroups', () => cgroupRoots().every((r) => removeCgroupTree(join(r, LAB_CGROUP))), 5_000);
+  for (const m of labMounts(p.stateDir)) {
+    const r = await $ok`umount ${m}`;
+    if (r.exitCode !== 0) await step(`unmount ${m}`, () => $ok`umount -l ${m}`);
+  }
+  if (labMounts(p.stateDir).length > 0) throw new TsplayError('LAB_FAILED', `lab down: still mounted: ${labMounts(p.stateDir).join(', ')}`);
+  await deleteLabNetwork();
+  for (const e of STATE_ENTRIES) await rm(join(p.stateDir, e), { recursive: true, force: true });
+  try {
+    rmdirSync(p.stateDir);
+  } catch {
+    /* not empty (the user's files) or absent */
+  }
+  const removed = before + cgroups.length > 0;
+  log(removed ? 'lab down' : 'lab was not up');
+  return { removed };
+}

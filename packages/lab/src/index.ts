@@ -1,0 +1,15 @@
+export { labUp } from './up.js';
+export type { LabUpOptions, LabUpResult } from './up.js';
+export { labDown } from './down.js';
+export { labStatus, requireLab, labIsRunning } from './status.js';
+export type { LabStatus, HostStatus, HostState, RunningLab } from './status.js';
+export { labHostExec, findLabHost } from './exec.js';
+export type { LabExecResult, LabExecOptions } from './exec.js';
+export { labPaths, labHost, findRepoRoot, MAX_HOSTS, ETCD_VERSION, ETCD_TARBALL, ETCD_URL_BASE, ETCD_URL_PATH } from './paths.js';
+export type { LabPaths, LabHost } from './paths.js';
+export { labLeftovers, labProcesses, labMounts, isClean } from './leftovers.js';
+export type { Leftovers } from './leftovers.js';
+export { sshArgs } from './sshargs.js';
+export { isRoot } from './root.js';
+export { METADATA_PATH } from './fileserver-script.js';
+export type { Log } from './run.js';

@@ -1,0 +1,41 @@
+import { ETCD_URL_BASE, ETCD_VERSION, type LabHost } from './paths.js';
+
+export interface InventoryInput {
+  hosts: readonly LabHost[];
+  privateKey: string;
+  knownHosts: string;
+  tarballSha256: string;
+  caCert: string;
+  cert: string;
+  key: string;
+}
+
+/** A YAML scalar: JSON strings are valid double-quoted YAML. */
+const q = (s: string): string => JSON.stringify(s);
+
+/** The lab inventory (tsplay's hosts.yaml format): group `controllers`, strict host keys, the etcd vars. */
+export function renderInventory(i: InventoryInput): string {
+  const lines = [
+    '# Written by `tsplay lab up`; removed by `tsplay lab down`. Do not edit.',
+    'defaults:',
+    '  user: admin',
+    '  port: 22',
+    `  privateKeyPath: ${q(i.privateKey)}`,
+    `  knownHosts: ${q(i.knownHosts)}`,
+    '  hostKeyChecking: strict',
+    '  connection: ssh',
+    'vars:',
+    `  etcdVersion: ${q(ETCD_VERSION)}`,
+    `  etcdReleaseUrlBase: ${q(ETCD_URL_BASE)}`,
+    `  etcdChecksum: ${q(`sha256:${i.tarballSha256}`)}`,
+    `  etcdCaFile: ${q(i.caCert)}`,
+    `  etcdCertFile: ${q(i.cert)}`,
+    `  etcdKeyFile: ${q(i.key)}`,
+    'hosts:',
+    ...i.hosts.map((h) => `  ${h.name}: { address: ${h.address}, vars: { internalIp: ${q(h.address)} } }`),
+    'groups:',
+    `  controllers: { hosts: [${i.hosts.map((h) => h.name).join(', ')}], vars: {} }`,
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,74 @@
+import { existsSync, readdirSync } from 'node:fs';
+import type { LabHost } from './paths.js';
+import { $, $ok, step } from './run.js';
+
+export const LAB_NETNS = 'tsplay-lab';
+/** Root-namespace end of the veth onto br0. */
+export const ROOT_VETH = 'tsplay0';
+export const ROOT_ADDRESS = '10.240.0.254/24';
+export const GUARD = ['unreachable', '10.240.0.0/16', 'metric', '4000'] as const;
+
+/**
+ * The guard: without the lab, 10.240.0.0/16 is unreachable from the root namespace (fails at once with
+ * EHOSTUNREACH instead of leaving through the default gateway). Idempotent; never removed.
+ */
+export async function installGuard(): Promise<void> {
+  await step('install the guard route', () => $`ip route replace ${GUARD}`);
+}
+
+export async function guardInstalled(): Promise<boolean> {
+  const r = await $ok`ip route show table main exact 10.240.0.0/16`;
+  return /unreachable 10\.240\.0\.0\/16 .*metric 4000/.test(r.stdout);
+}
+
+/** True when the root namespace has its veth onto the lab bridge (no process spawned). */
+export function labLinkUp(): boolean {
+  return existsSync(`/sys/class/net/${ROOT_VETH}`);
+}
+
+/** Namespace tsplay-lab with br0 (10.240.0.1, 169.254.169.254) and the root namespace's veth 10.240.0.254. */
+export async function createLabNetwork(): Promise<void> {
+  await step('create the lab network', async () => {
+    await $`ip netns add ${LAB_NETNS}`;
+    const n = ['-n', LAB_NETNS];
+    await $`ip ${n} link set lo up`;
+    await $`ip ${n} link add br0 type bridge`;
+    await $`ip ${n} addr add 10.240.0.1/24 dev br0`;
+    await $`ip ${n} addr add 169.254.169.254/32 dev br0`;
+    await $`ip ${n} link set br0 up`;
+    await $`ip link add ${ROOT_VETH} type veth peer name ${`${ROOT_VETH}p`} netns ${LAB_NETNS}`;
+    await $`ip ${n} link set ${`${ROOT_VETH}p`} master br0 up`;
+    await $`ip addr add ${ROOT_ADDRESS} dev ${ROOT_VETH}`;
+    await $`ip link set ${ROOT_VETH} up`;
+  });
+}
+
+/** Namespace tsplay-hN with eth0 10.240.0.(10+N)/24 on br0 and a route to the metadata server only. */
+export async function createHostNetwork(h: LabHost): Promise<void> {
+  await step(`create the network of ${h.name}`, async () => {
+    const port = `tl-h${h.index}`;
+    await $`ip netns add ${h.netns}`;
+    await $`ip link add ${port} netns ${LAB_NETNS} type veth peer name eth0 netns ${h.netns}`;
+    await $`ip -n ${LAB_NETNS} link set ${port} master br0 up`;
+    const n = ['-n', h.netns];
+    await $`ip ${n} link set lo up`;
+    await $`ip ${n} addr add ${`${h.address}/24`} dev eth0`;
+    await $`ip ${n} link set eth0 up`;
+    await $`ip ${n} route add 169.254.169.254 via 10.240.0.1`;
+  });
+}
+
+/** The lab's namespaces that exist now (tsplay-lab, tsplay-hN). */
+export function labNamespaces(): string[] {
+  if (!existsSync('/run/netns')) return [];
+  return readdirSync('/run/netns').filter((n) => n === LAB_NETNS || /^tsplay-h\d+$/.test(n));
+}
+
+/** Delete every lab namespace (their veths go with them) and the root veth. */
+export async function deleteLabNetwork(): Promise<void> {
+  // the root veth first: deleting a namespace frees its devices asynchronously
+  if (labLinkUp()) await step(`delete ${ROOT_VETH}`, () => $`ip link del ${ROOT_VETH}`);
+  for (const ns of labNamespaces()) {
+    await step(`delete netns ${ns}`, () => $`ip netns del ${ns}`);
+  }
+}

@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ETCD_VERSION = '3.4.23';
+export const ETCD_TARBALL = `etcd-v${ETCD_VERSION}-linux-amd64.tar.gz`;
+export const ETCD_URL_BASE = 'https://10.240.0.1:8443/etcd-io/etcd/releases/download';
+export const ETCD_URL_PATH = `/etcd-io/etcd/releases/download/v${ETCD_VERSION}`;
+
+/** Where every lab path lives. Runtime state is removed by `labDown`; the cache is kept. */
+export interface LabPaths {
+  /** Runtime state (`$TSPLAY_LAB_DIR`, default `<repo root>/.lab`). */
+  stateDir: string;
+  /** Long-lived cache (`$TSPLAY_CACHE_DIR/lab`, default `~/.cache/tsplay/lab`): rootfs, etcd tarball. */
+  cacheDir: string;
+  rootfs: string;
+  inventoryFile: string;
+  privateKey: string;
+  knownHosts: string;
+  caCert: string;
+  caKey: string;
+  cert: string;
+  key: string;
+  tarball: string;
+  /** The `SHA256SUMS` file served beside the tarball. */
+  sha256: string;
+  stateFile: string;
+}
+
+/** Walk up from `from` to the directory holding pnpm-workspace.yaml. */
+export function findRepoRoot(from: string = process.cwd()): string | undefined {
+  let dir = resolve(from);
+  for (;;) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+export function labPaths(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): LabPaths {
+  // the repo around cwd; else the repo this package lives in (so `tsplay lab status` works from anywhere)
+  const root = findRepoRoot(cwd) ?? findRepoRoot(dirname(fileURLToPath(import.meta.url))) ?? cwd;
+  const stateDir = resolve(env['TSPLAY_LAB_DIR'] || join(root, '.lab'));
+  const cacheRoot = env['TSPLAY_CACHE_DIR'] || join(env['HOME'] || homedir(), '.cache', 'tsplay');
+  const cacheDir = resolve(cacheRoot, 'lab');
+  return {
+    stateDir,
+    cacheDir,
+    rootfs: join(cacheDir, 'rootfs'),
+    inventoryFile: join(stateDir, 'inventory', 'hosts.yaml'),
+    privateKey: join(stateDir, 'id_ed25519'),
+    knownHosts: join(stateDir, 'known_hosts'),
+    caCert: join(stateDir, 'pki', 'ca.pem'),
+    caKey: join(stateDir, 'pki', 'ca-key.pem'),
+    cert: join(stateDir, 'pki', 'kubernetes.pem'),
+    key: join(stateDir, 'pki', 'kubernetes-key.pem'),
+    tarball: join(cacheDir, 'etcd', ETCD_TARBALL),
+    sha256: join(cacheDir, 'etcd', 'SHA256SUMS'),
+    stateFile: join(stateDir, 'lab.json'),
+  };
+}
+
+/** Host i of the lab: name, address, netns and cgroup names. */
+export interface LabHost {
+  index: number;
+  name: string;
+  address: string;
+  netns: string;
+  cgroup: string;
+}
+
+export const MAX_HOSTS = 200;
+
+export function labHost(index: number): LabHost {
+  return {
+    index,
+    name: `controller-${index}`,
+    address: `10.240.0.${10 + index}`,
+    netns: `tsplay-h${index}`,
+    cgroup: `tsplay-lab/h${index}`,
+  };
+}
