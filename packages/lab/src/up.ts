@@ -10,7 +10,7 @@ import { startFileServer, type StartedServer } from './fileserver.js';
 import { buildCommonLayer, prepareHost } from './hosts.js';
 import { renderInventory } from './inventory.js';
 import { isClean, labLeftovers } from './leftovers.js';
-import { createHostNetwork, createLabNetwork, installGuard, LAB_NETNS } from './network.js';
+import { createHostNetwork, createLabNetwork, installGuard, LAB_NETNS, labNamespaces } from './network.js';
 import { ETCD_TARBALL, ETCD_URL_PATH, labHost, labPaths, MAX_HOSTS, type LabHost, type LabPaths } from './paths.js';
 import { makePki, type PkiFiles } from './pki.js';
 import { requireRoot } from './root.js';
@@ -76,7 +76,8 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
     const hosts = Array.from({ length: state.hosts }, (_, i) => labHost(i));
     return { alreadyUp: true, hosts, inventoryFile: p.inventoryFile, tarballSha256: state.tarballSha256, durationMs: Date.now() - t0 };
   }
-  if (state || !isClean(labLeftovers(p.stateDir))) {
+  // labNamespaces: a lab left by another checkout or a killed session (CI runs in a fresh clone on the same machine)
+  if (state || !isClean(labLeftovers(p.stateDir)) || labNamespaces().length > 0) {
     log('removing what is left of an earlier lab');
     await labDown();
   }
