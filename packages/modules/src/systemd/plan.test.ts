@@ -91,6 +91,12 @@ describe('systemd plan', () => {
     expect(planSystemd(facts(SHOW.failed), args({ ...full, restart: true }), host).data?.actions).toEqual(['start']);
   });
 
+  it('a notified unit that is still activating is restarted (it runs the old config); otherwise waited for', () => {
+    const activating = SHOW.running.replace('ActiveState=active', 'ActiveState=activating').replace('SubState=running', 'SubState=start');
+    expect(planSystemd(facts(activating), args({ ...full, restart: true }), host).data?.actions).toEqual(['restart']);
+    expect(planSystemd(facts(activating), args(full), host).data?.actions).toEqual(['start']);
+  });
+
   it('stopped and disabled', () => {
     const p = planSystemd(facts(SHOW.running), args({ state: 'stopped', enabled: false, restart: true }), host);
     expect(p.data?.actions).toEqual(['disable', 'stop']);

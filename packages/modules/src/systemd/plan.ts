@@ -85,8 +85,9 @@ export function planSystemd(f: SystemdFactValues, args: SystemdArgs, ctx: Pick<P
   const running = RUNNING.has(u.active);
   switch (args.state) {
     case 'started':
-      if (!running) actions.push('start');
-      else if (args.restart) actions.push('restart');
+      // a notified unit that is still activating (e.g. etcd waiting for peers) runs the old config: restart it
+      if (args.restart && (running || u.active === 'activating')) actions.push('restart');
+      else if (!running) actions.push('start');
       active = 'active';
       break;
     case 'stopped':
@@ -102,7 +103,7 @@ export function planSystemd(f: SystemdFactValues, args: SystemdArgs, ctx: Pick<P
       active = 'active';
       break;
     default:
-      if (args.restart && running) actions.push('restart');
+      if (args.restart && (running || u.active === 'activating')) actions.push('restart');
   }
 
   const after: UnitView = {

@@ -13,10 +13,15 @@ describe('waiting for a started unit', () => {
   it.each([
     ['active', st({ active: 'active', sub: 'running', jobs: 0 }), 10, 'done'],
     ['failed', st({ active: 'failed', sub: 'failed', result: 'exit-code', jobs: 0 }), 10, 'failed'],
-    ['crashed, restart scheduled (Restart=on-failure)', st({ sub: 'auto-restart', result: 'exit-code', jobs: 1 }), 10, 'failed'],
+    // recorded on systemd 252: after a crash the start job is over (no job) while the unit waits in auto-restart
+    ['crashed, restart scheduled (Restart=on-failure)', st({ sub: 'auto-restart', result: 'exit-code', jobs: 0 }), 10, 'failed'],
+    // ...and a start queued during auto-restart stays pending until the restart timer fires
+    ['start queued while crash-looping', st({ sub: 'auto-restart', result: 'exit-code', jobs: 1 }), 10, 'wait'],
     ['oneshot that ran', st({ active: 'inactive', sub: 'dead', type: 'oneshot', jobs: 0 }), 10, 'done'],
     ['stopped with an error', st({ active: 'inactive', sub: 'dead', result: 'exit-code', jobs: 0 }), 10, 'failed'],
     ['job still queued', st({ active: 'inactive', sub: 'dead', jobs: 1 }), 10, 'wait'],
+    ['restart queued: still the old active process', st({ active: 'active', sub: 'running', jobs: 1 }), 10, 'wait'],
+    ['start queued on a unit that failed before', st({ active: 'failed', sub: 'failed', result: 'exit-code', jobs: 1 }), 10, 'wait'],
     ['notify, waiting for peers, within grace', st({}), 4_999, 'wait'],
     ['notify, waiting for peers, after grace', st({}), 5_000, 'ready-pending'],
     ['simple unit still activating at the timeout', st({ type: 'simple', sub: 'start-pre' }), 90_000, 'timeout'],

@@ -28,10 +28,13 @@ export interface WaitPolicy {
 
 /** Pure: what a polled state means `elapsedMs` after the start job was queued. */
 export function judge(s: WaitState, elapsedMs: number, p: WaitPolicy): Verdict {
-  if (s.active === 'active' || (s.active === 'reloading' && s.jobs === 0)) return { kind: 'done' };
-  if (s.active === 'failed') return { kind: 'failed', why: `it failed (result: ${s.result || 'unknown'})` };
-  if (s.sub === 'auto-restart') return { kind: 'failed', why: `its process exited (result: ${s.result || 'unknown'}) and systemd is about to restart it` };
-  if (s.active === 'inactive' && s.jobs === 0) {
+  // While our start/restart job is still queued, the state is the old one (active before a restart,
+  // failed before a start): only a state without a pending job answers.
+  const settled = s.jobs === 0;
+  if (settled && (s.active === 'active' || s.active === 'reloading')) return { kind: 'done' };
+  if (settled && s.active === 'failed') return { kind: 'failed', why: `it failed (result: ${s.result || 'unknown'})` };
+  if (settled && s.sub === 'auto-restart') return { kind: 'failed', why: `its process exited (result: ${s.result || 'unknown'}) and systemd is about to restart it` };
+  if (settled && s.active === 'inactive') {
     // The start job is over without the unit staying active: a oneshot that ran, or a failure.
     return s.result === 'success' || s.result === '' ? { kind: 'done' } : { kind: 'failed', why: `it stopped (result: ${s.result})` };
   }
@@ -64,9 +67,9 @@ export function parseWaitState(out: string): WaitState {
 }
 
 /**
- * Polls the unit on the host up to `polls` times, `intervalMs` apart, stopping early at a state
- * that ends the wait (active, failed, auto-restart, or inactive with no job left), then prints
- * its state as KEY=value lines.
+ * Polls the unit on the host up to `polls` times, `intervalMs` apart, stopping early once no job is
+ * queued for it (the start/restart ran: active, failed, auto-restart or inactive; or a Type=notify
+ * unit activating, which `judge` then weighs), then prints its state as KEY=value lines.
  */
 export function pollScript(unit: string, polls: number, intervalMs: number): string {
   const interval = (intervalMs / 1000).toFixed(3);
@@ -76,7 +79,7 @@ export function pollScript(unit: string, polls: number, intervalMs: number): str
     'while :; do',
     sh`  a=$(systemctl show -p ActiveState --value ${unit}); s=$(systemctl show -p SubState --value ${unit})`,
     `  j=$(${jobs})`,
-    '  case "$a/$s/$j" in active/*|failed/*|*/auto-restart/*|inactive/*/0) break;; esac',
+    '  case "$a/$s/$j" in */0) break;; esac',
     sh`  i=$((i+1)); [ "$i" -ge ${polls} ] && break`,
     sh`  sleep ${interval}`,
     'done',

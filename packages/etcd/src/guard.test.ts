@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { guardArgs, judgeBootstrap, parsePeerProbe, peerProbeScript, recoverySteps } from './guard.js';
+
+const args = guardArgs.parse({
+  dataDir: '/var/lib/etcd',
+  self: { name: 'controller-2', ip: '10.240.0.12' },
+  peers: [
+    { name: 'controller-0', ip: '10.240.0.10' },
+    { name: 'controller-1', ip: '10.240.0.11' },
+  ],
+  caFile: '/etc/etcd/ca.pem',
+  certFile: '/etc/etcd/kubernetes.pem',
+  keyFile: '/etc/etcd/kubernetes-key.pem',
+});
+
+/** `/v3/cluster/member/list` of the gRPC gateway (recorded from etcd 3.4.23: IDs are strings), for a KTHW cluster. */
+const list = (c2: 'started' | 'unstarted' | 'absent') =>
+  JSON.stringify({
+    header: { cluster_id: '15875391935852295136', member_id: '17982242243123226016', raft_term: '2' },
+    members: [
+      { ID: '17982242243123226016', name: 'controller-0', peerURLs: ['https://10.240.0.10:2380'], clientURLs: ['https://10.240.0.10:2379'] },
+      { ID: '18441420760320887477', name: 'controller-1', peerURLs: ['https://10.240.0.11:2380'], clientURLs: ['https://10.240.0.11:2379'] },
+      ...(c2 === 'started'
+        ? [{ ID: '4203990652121993521', name: 'controller-2', peerURLs: ['https://10.240.0.12:2380'], clientURLs: ['https://10.240.0.12:2379'] }]
+        : c2 === 'unstarted'
+          ? [{ ID: '4203990652121993521', peerURLs: ['https://10.240.0.12:2380'] }]
+          : []),
+    ],
+  });
+const HEALTHY = '{"health":"true"}';
+const probe = (lines: string[]) => parsePeerProbe(lines.join('\n') + '\n');
+const absent = { exists: false };
+
+describe('bootstrap guard', () => {
+  it('a member with its data restarts from it, whatever the cluster does', () => {
+    expect(judgeBootstrap(args, { exists: true, type: 'dir' }, probe([])).safe).toBe(true);
+    expect(judgeBootstrap(args, absent, probe(['data'])).safe).toBe(true);
+  });
+
+  it('fresh cluster: nobody answers (connection refused: empty output), so bootstrapping is safe', () => {
+    expect(judgeBootstrap(args, absent, probe(['peer\t10.240.0.10\t\t', 'peer\t10.240.0.11\t\t']))).toMatchObject({ safe: true, reason: expect.stringMatching(/bootstrapping a new cluster/) });
+  });
+
+  it('an initial member that never started may join late with state new', () => {
+    const v = judgeBootstrap(args, absent, probe([`peer\t10.240.0.10\t${HEALTHY}\t${list('unstarted')}`, 'peer\t10.240.0.11\t\t']));
+    expect(v).toMatchObject({ safe: true, reason: expect.stringMatching(/first time/) });
+  });
+
+  it('refuses a member that lost its data while the cluster runs and lists it started', () => {
+    const v = judgeBootstrap(args, absent, probe([`peer\t10.240.0.10\t${HEALTHY}\t${list('started')}`, `peer\t10.240.0.11\t${HEALTHY}\t${list('started')}`]));
+    expect(v.safe).toBe(false);
+    expect(v.reason).toContain('lists controller-2 (3a57933972cb5131) as started');
+    expect(v.reason).toContain('10.240.0.10, 10.240.0.11');
+  });
+
+  it('refuses a member the running cluster has removed', () => {
+    const v = judgeBootstrap(args, absent, probe([`peer\t10.240.0.10\t${HEALTHY}\t${list('absent')}`]));
+    expect(v).toMatchObject({ safe: false, reason: expect.stringMatching(/running without controller-2/) });
+  });
+
+  it('with --initial-cluster-state existing (after member add) it lets the member join', () => {
+    const v = judgeBootstrap({ ...args, clusterState: 'existing' }, absent, probe([`peer\t10.240.0.10\t${HEALTHY}\t${list('started')}`]));
+    expect(v.safe).toBe(true);
+  });
+
+  it('peers that answer unhealthy (no quorum) do not count', () => {
+    expect(judgeBootstrap(args, absent, probe([`peer\t10.240.0.10\t{"health":"false"}\t${list('started')}`])).safe).toBe(true);
+  });
+
+  it('the recovery steps name the member id, member add with the peer URL, and the existing state', () => {
+    const s = recoverySteps(args, '3a57933972cb5131');
+    expect(s).toContain('member remove 3a57933972cb5131');
+    expect(s).toContain('member add controller-2 --peer-urls=https://10.240.0.12:2380');
+    expect(s).toContain('--limit controller-2 -e etcdInitialClusterState=existing');
+  });
+
+  it('the probe asks peers only when the data dir is empty, with the certs, quoted', () => {
+    const s = peerProbeScript({ ...args, caFile: "/etc/etcd/my ca.pem" });
+    expect(s.startsWith("if [ -d /var/lib/etcd/member ]; then echo data;")).toBe(true);
+    expect(s).toContain("--cacert '/etc/etcd/my ca.pem' --cert /etc/etcd/kubernetes.pem --key /etc/etcd/kubernetes-key.pem");
+    expect(s).toContain('https://10.240.0.11:2379/v3/cluster/member/list');
+    expect(s).toContain("-X POST -d '{}'");
+  });
+});

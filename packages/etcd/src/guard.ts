@@ -1,0 +1,116 @@
+/**
+ * Safety beyond the seed: never start a member whose data dir is empty with
+ * `--initial-cluster-state new` while the rest of the cluster runs and already knows that member
+ * (or has removed it). Such a member cannot rejoin that way; the recovery is member remove/add.
+ */
+import { commandFact, defineModule, pathFact, sh, shf, TsplayError, type PathState } from '@tsplay/core';
+import { z } from 'zod';
+import { parseMemberListJson, type MemberStatus } from './members.js';
+import { peerUrl } from './unit.js';
+
+const member = z.object({ name: z.string().min(1), ip: z.string().min(1) });
+
+export const guardArgs = z.object({
+  dataDir: z.string().min(1),
+  self: member,
+  /** The other members, probed over their client URLs. */
+  peers: z.array(member),
+  clusterState: z.enum(['new', 'existing']).default('new'),
+  caFile: z.string().min(1),
+  certFile: z.string().min(1),
+  keyFile: z.string().min(1),
+});
+export type GuardArgs = z.output<typeof guardArgs>;
+
+export interface PeerProbe {
+  ip: string;
+  healthy: boolean;
+  members: MemberStatus[] | undefined;
+}
+
+export interface GuardVerdict {
+  safe: boolean;
+  reason: string;
+}
+
+/** Runs on the host: peers are only asked when the data dir has no member (the rare case). */
+export function peerProbeScript(a: GuardArgs): string {
+  const tls = shf`--cacert ${a.caFile} --cert ${a.certFile} --key ${a.keyFile}`;
+  const lines = a.peers.map((p) => {
+    const url = `https://${p.ip}:2379`;
+    const get = (path: string, post: boolean) =>
+      shf`"$(curl -s --connect-timeout 2 --max-time 4 ${tls} ${post ? ['-X', 'POST', '-d', '{}'] : []} ${`${url}${path}`} 2>/dev/null | tr -d '\\n\\t')"`;
+    return sh`  printf 'peer\\t%s\\t%s\\t%s\\n' ${p.ip} ${get('/health', false)} ${get('/v3/cluster/member/list', true)}`;
+  });
+  return [sh`if [ -d ${`${a.dataDir}/member`} ]; then echo data; elif ! command -v curl >/dev/null 2>&1; then echo nocurl; else`, ...lines, 'fi'].join('\n');
+}
+
+export function parsePeerProbe(out: string): { dataPresent: boolean; curl: boolean; peers: PeerProbe[] } {
+  const lines = out.split('\n');
+  const peers: PeerProbe[] = [];
+  for (const l of lines) {
+    if (!l.startsWith('peer\t')) continue;
+    const [, ip = '', health = '', list = ''] = l.split('\t');
+    let members: MemberStatus[] | undefined;
+    try {
+      members = list ? parseMemberListJson(list).members : undefined;
+    } catch {
+      members = undefined;
+    }
+    peers.push({ ip, healthy: /"health"\s*:\s*"?true/.test(health), members });
+  }
+  return { dataPresent: lines.includes('data'), curl: !lines.includes('nocurl'), peers };
+}
+
+/** Pure: is it safe to start this member with the given --initial-cluster-state? */
+export function judgeBootstrap(a: Pick<GuardArgs, 'self' | 'clusterState' | 'dataDir'>, dataDir: PathState, probe: ReturnType<typeof parsePeerProbe>): GuardVerdict {
+  if (dataDir.exists || probe.dataPresent) return { safe: true, reason: `${a.dataDir}/member exists: etcd restarts from its data` };
+  if (a.clusterState === 'existing') return { safe: true, reason: 'joining an existing cluster (--initial-cluster-state existing)' };
+  const healthy = probe.peers.filter((p) => p.healthy);
+  if (healthy.length === 0) {
+    return { safe: true, reason: probe.curl ? 'no other member answers healthy: bootstrapping a new cluster' : 'curl is missing, peers not probed: assuming a new cluster' };
+  }
+  const url = peerUrl(a.self.ip);
+  const me = healthy.flatMap((p) => p.members ?? []).find((m) => m.peerUrls.includes(url));
+  const where = healthy.map((p) => p.ip).join(', ');
+  if (me?.status === 'unstarted') return { safe: true, reason: `the running cluster (${where}) waits for this member to start for the first time` };
+  return {
+    safe: false,
+    reason: me
+      ? `its data dir ${a.dataDir} has no member/ while the cluster (healthy: ${where}) is running and lists ${a.self.name} (${me.id}) as started: the member lost its data, and starting it with --initial-cluster-state new would not rejoin it`
+      : `its data dir ${a.dataDir} has no member/ while the cluster (healthy: ${where}) is running without ${a.self.name}: starting it with --initial-cluster-state new would not join that cluster`,
+  };
+}
+
+export function recoverySteps(a: Pick<GuardArgs, 'self' | 'dataDir'>, id: string | undefined): string {
+  const ctl = 'sudo ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/etcd/ca.pem --cert=/etc/etcd/kubernetes.pem --key=/etc/etcd/kubernetes-key.pem';
+  return [
+    `to bring ${a.self.name} back, on a healthy member run:`,
+    id ? `  ${ctl} member remove ${id}` : `  ${ctl} member list   # (${a.self.name} is not listed: skip the remove)`,
+    `  ${ctl} member add ${a.self.name} --peer-urls=${peerUrl(a.self.ip)}   # retry if it says "unhealthy cluster"`,
+    `then run this playbook for ${a.self.name} only with the unit's --initial-cluster-state existing:`,
+    `  tsplay run playbooks/etcd.ts -i INVENTORY --limit ${a.self.name} -e etcdInitialClusterState=existing`,
+    `(${a.dataDir} must be empty; later runs without -e rewrite the unit to 'new', which etcd ignores once its data dir exists)`,
+  ].join('\n');
+}
+
+export const etcdBootstrapGuard = defineModule({
+  name: 'etcd-bootstrap-guard',
+  args: guardArgs,
+  facts: (a) => ({
+    dataDir: pathFact(`${a.dataDir}/member`, { become: true }),
+    peers: commandFact(`etcd-peers:${a.dataDir}:${a.peers.map((p) => p.ip).join(',')}`, peerProbeScript(a), (r) => parsePeerProbe(r.stdout), { become: true }),
+  }),
+  plan: (f, a, ctx) => {
+    const v = judgeBootstrap(a, f.dataDir, f.peers);
+    if (!v.safe) {
+      const me = f.peers.peers.flatMap((p) => p.members ?? []).find((m) => m.peerUrls.includes(peerUrl(a.self.ip)));
+      throw new TsplayError('UNSAFE_BOOTSTRAP', `refusing to start etcd on ${a.self.name}: ${v.reason}`, {
+        host: ctx.host,
+        hint: recoverySteps(a, me?.id),
+      });
+    }
+    return { changed: false, summary: v.reason, data: v };
+  },
+  resultFromPlan: (p) => p.data as GuardVerdict | undefined,
+});

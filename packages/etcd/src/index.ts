@@ -1,0 +1,12 @@
+export { EtcdVars, tarballName, tarballUrl, checksumOf } from './vars.js';
+export type { EtcdVarsInput } from './vars.js';
+export { etcdRole, etcdPlay, etcdTasks, hostCertPaths, memberName, ETCD_UNIT_PATH, ETCD_CONFIG_DIR, ETCD_BIN_DIR, METADATA_IP_URL } from './role.js';
+export type { EtcdTasks, EtcdRoleOptions, EtcdPlayOptions } from './role.js';
+export { etcdUnit, initialCluster, peerUrl, clientUrl } from './unit.js';
+export type { EtcdMember, EtcdUnitInput } from './unit.js';
+export { parseMemberListJson, parseMemberListTable, parseEndpointHealth, memberProblems } from './members.js';
+export type { MemberStatus, MemberList, EndpointHealth } from './members.js';
+export { etcdVerify, judgeVerify } from './verify.js';
+export type { VerifyResult } from './verify.js';
+export { etcdBootstrapGuard, judgeBootstrap, parsePeerProbe, recoverySteps } from './guard.js';
+export type { GuardVerdict, PeerProbe } from './guard.js';

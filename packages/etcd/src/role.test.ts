@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import type { HostInfo, Task, TaskContext, TaskOutcome } from '@tsplay/core';
+import { etcdPlay, etcdRole, etcdTasks } from './role.js';
+import { etcdUnit } from './unit.js';
+import { EtcdVars } from './vars.js';
+
+const KTHW: HostInfo[] = [0, 1, 2].map((i) => ({
+  name: `controller-${i}`,
+  address: `203.0.113.1${i}`,
+  groups: ['controllers'],
+  vars: { internalIp: `10.240.0.1${i}` },
+}));
+
+function ctx(host = 1, o: { vars?: Record<string, unknown>; hosts?: HostInfo[]; results?: Map<string, TaskOutcome>; check?: boolean; notified?: boolean } = {}): TaskContext<EtcdVars> {
+  const hosts = o.hosts ?? KTHW;
+  const h = hosts[host] as HostInfo;
+  const results = o.results ?? new Map<string, TaskOutcome>();
+  return {
+    host: h,
+    vars: EtcdVars.parse({ ...h.vars, ...o.vars }),
+    hosts: (g = 'all') => hosts.filter((x) => g === 'all' || x.groups.includes(g)),
+    result: <R>(t: Task) => results.get(t.id) as TaskOutcome<R> | undefined,
+    changed: (...ts: Task[]) => ts.some((t) => results.get(t.id)?.changed === true),
+    notified: o.notified ?? false,
+    check: o.check ?? false,
+  };
+}
+
+/** A task's args on a host, validated by its module's schema like the runner does. */
+function argsOf(t: Task, c: TaskContext<EtcdVars>): Record<string, unknown> {
+  const raw = typeof t.args === 'function' ? t.args(c) : t.args;
+  const r = t.module.args.safeParse(raw);
+  if (!r.success) throw new Error(`${t.name}: ${r.error.message}`);
+  return raw as Record<string, unknown>;
+}
+
+const certs = { caFile: '/etc/etcd/ca.pem', certFile: '/etc/etcd/kubernetes.pem', keyFile: '/etc/etcd/kubernetes-key.pem' };
+
+describe('etcd role', () => {
+  it("has the seed's steps in order, plus the safety probe and the verification", () => {
+    expect(etcdRole().map((t) => t.name)).toEqual([
+      'download etcd',
+      'install etcd binaries',
+      'etcd config dir',
+      'etcd data dir',
+      'etcd ca cert',
+      'etcd cert',
+      'etcd key',
+      'internal ip from GCE metadata',
+      'etcd.service',
+      'etcd bootstrap safety',
+      'start etcd',
+      'etcd member list',
+      'etcd endpoint health',
+    ]);
+    expect(etcdPlay()).toMatchObject({ name: 'etcd', hosts: 'controllers', become: true });
+  });
+
+  it('every task has args its module accepts, with the defaults of the seed', () => {
+    const t = etcdTasks();
+    const c = ctx();
+    for (const task of etcdRole()) argsOf(task, c);
+    expect(argsOf(t.fetch, c)).toMatchObject({
+      url: 'https://github.com/etcd-io/etcd/releases/download/v3.4.15/etcd-v3.4.15-linux-amd64.tar.gz',
+      checksum: 'sha256:https://github.com/etcd-io/etcd/releases/download/v3.4.15/SHA256SUMS',
+      dest: '/usr/local/src/etcd-v3.4.15-linux-amd64.tar.gz',
+    });
+    expect(argsOf(t.install, c)).toMatchObject({ src: '/usr/local/src/etcd-v3.4.15-linux-amd64.tar.gz', dest: '/usr/local/bin', include: ['*/etcd', '*/etcdctl'], stripComponents: 1, mode: '0755' });
+    expect(argsOf(t.dataDir, c)).toEqual({ path: '/var/lib/etcd', state: 'directory', mode: '0700' });
+    expect(argsOf(t.configDir, c)).toEqual({ path: '/etc/etcd', state: 'directory' });
+    expect(argsOf(t.key, c)).toEqual({ src: 'kubernetes-key.pem', dest: '/etc/etcd/kubernetes-key.pem', mode: '0600', secret: true });
+    expect(argsOf(t.ca, c)).toMatchObject({ src: 'ca.pem', dest: '/etc/etcd/ca.pem', mode: '0644' });
+  });
+
+  it("renders the seed's unit for the seed's inventory", () => {
+    const a = argsOf(etcdTasks().unit, ctx(1)) as { template: (v: unknown) => string; vars: unknown; dest: string };
+    expect(a.dest).toBe('/etc/systemd/system/etcd.service');
+    const members = KTHW.map((h) => ({ name: h.name, ip: h.vars.internalIp as string }));
+    const seed = etcdUnit({ name: 'controller-1', internalIp: '10.240.0.11', members, token: 'etcd-cluster-0', dataDir: '/var/lib/etcd', ...certs });
+    expect(a.template(a.vars)).toBe(seed);
+  });
+
+  it('cert paths on the host follow the workstation file names; cluster state can be existing', () => {
+    const a = argsOf(etcdTasks().unit, ctx(0, { vars: { etcdCertFile: '/pki/etcd.pem', etcdInitialClusterState: 'existing' } })) as { template: (v: unknown) => string; vars: unknown };
+    const text = a.template(a.vars);
+    expect(text).toContain('--cert-file=/etc/etcd/etcd.pem');
+    expect(text).toContain('--initial-cluster-state existing');
+  });
+
+  it('INTERNAL_IP from the GCE metadata probe when the inventory has none', () => {
+    const t = etcdTasks();
+    const hosts = KTHW.map((h, i) => (i === 1 ? { ...h, vars: {} } : h));
+    const results = new Map<string, TaskOutcome>([[t.metadataIp.id, { status: 'ok', changed: false, data: { code: 0, stdout: '10.240.0.11\n', stderr: '' } }]]);
+    const c = ctx(1, { hosts, results });
+    expect(t.metadataIp.when?.(c)).toBe(true);
+    expect(t.metadataIp.when?.(ctx(1))).toBe(false);
+    const a = argsOf(t.unit, c) as { vars: { internalIp: string; members: { ip: string }[] } };
+    expect(a.vars.internalIp).toBe('10.240.0.11');
+    expect(a.vars.members.map((m) => m.ip)).toEqual(['10.240.0.10', '10.240.0.11', '10.240.0.12']);
+    const probe = argsOf(t.metadataIp, c) as { argv: string[]; readOnly: boolean; failedWhen: (r: { code: number; stdout: string; stderr: string }) => boolean };
+    expect(probe.argv).toContain('Metadata-Flavor: Google');
+    expect(probe.readOnly).toBe(true);
+    expect(probe.failedWhen({ code: 0, stdout: '<html>404</html>', stderr: '' })).toBe(true);
+    expect(probe.failedWhen({ code: 0, stdout: '10.240.0.11', stderr: '' })).toBe(false);
+  });
+
+  it('a member without internalIp is a coded error naming the field', () => {
+    const hosts = KTHW.map((h, i) => (i === 2 ? { ...h, vars: {} } : h));
+    expect(() => argsOf(etcdTasks().unit, ctx(0, { hosts }))).toThrowError(expect.objectContaining({ code: 'VARS_INVALID', field: 'internalIp' }));
+  });
+
+  it('start etcd: a durable handler of the unit and the certs; also restarts when the etcd binary was replaced', () => {
+    const t = etcdTasks();
+    expect(t.start.notifiedBy.map((x) => x.name)).toEqual(['etcd.service', 'etcd ca cert', 'etcd cert', 'etcd key']);
+    expect(argsOf(t.start, ctx(0, { notified: true }))).toEqual({ name: 'etcd', state: 'started', enabled: true, daemonReload: true, restart: true });
+    expect(argsOf(t.start, ctx(0))).toMatchObject({ restart: false });
+    const installed = (files: string[]) => new Map<string, TaskOutcome>([[t.install.id, { status: 'changed', changed: true, data: { dest: '/usr/local/bin', files } }]]);
+    expect(argsOf(t.start, ctx(0, { results: installed(['etcd', 'etcdctl']) }))).toMatchObject({ restart: true });
+    expect(argsOf(t.start, ctx(0, { results: installed(['etcdctl']) }))).toMatchObject({ restart: false });
+  });
+
+  it('the safety probe asks the other members', () => {
+    expect(argsOf(etcdTasks().guard, ctx(2))).toMatchObject({
+      self: { name: 'controller-2', ip: '10.240.0.12' },
+      peers: [
+        { name: 'controller-0', ip: '10.240.0.10' },
+        { name: 'controller-1', ip: '10.240.0.11' },
+      ],
+      clusterState: 'new',
+    });
+  });
+
+  it('check mode skips the verification when anything it depends on would change', () => {
+    const t = etcdTasks();
+    const changed = new Map<string, TaskOutcome>([[t.start.id, { status: 'changed', changed: true, data: undefined }]]);
+    expect(t.memberList.when?.(ctx(0, { check: true, results: changed }))).toBe(false);
+    expect(t.memberList.when?.(ctx(0, { check: false, results: changed }))).toBe(true);
+    expect(t.health.when?.(ctx(0, { check: true }))).toBe(true);
+    expect(argsOf(t.memberList, ctx(0))).toMatchObject({ check: 'members', members: [{ name: 'controller-0' }, { name: 'controller-1' }, { name: 'controller-2' }], ...certs, retries: 30 });
+    expect(argsOf(t.health, ctx(0, { check: true }))).toMatchObject({ check: 'health', retries: 0 });
+  });
+
+  it('EtcdVars: defaults, and errors that name the field', () => {
+    expect(EtcdVars.parse({})).toMatchObject({ etcdVersion: '3.4.15', etcdClusterToken: 'etcd-cluster-0', etcdDataDir: '/var/lib/etcd', etcdGroup: 'controllers' });
+    const r = EtcdVars.safeParse({ internalIp: '10.240.0.999' });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.path).toEqual(['internalIp']);
+    expect(EtcdVars.safeParse({ etcdVersion: 'v3.4.15' }).error?.issues[0]?.path).toEqual(['etcdVersion']);
+  });
+});

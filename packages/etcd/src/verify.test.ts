@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { etcdctlCommand, judgeVerify, verifyArgs } from './verify.js';
+
+const members = [
+  { name: 'controller-0', ip: '10.240.0.10' },
+  { name: 'controller-1', ip: '10.240.0.11' },
+  { name: 'controller-2', ip: '10.240.0.12' },
+];
+const certs = { caFile: '/etc/etcd/ca.pem', certFile: '/etc/etcd/kubernetes.pem', keyFile: '/etc/etcd/kubernetes-key.pem' };
+const m = verifyArgs.parse({ check: 'members', members, ...certs });
+const h = verifyArgs.parse({ check: 'health', members, ...certs });
+const LIST =
+  '{"header":{"cluster_id":14371804100607780834,"member_id":17982242243123226016,"raft_term":2},"members":[' +
+  '{"ID":4203990652121993521,"name":"controller-2","peerURLs":["https://10.240.0.12:2380"],"clientURLs":["https://10.240.0.12:2379"]},' +
+  '{"ID":17982242243123226016,"name":"controller-0","peerURLs":["https://10.240.0.10:2380"],"clientURLs":["https://10.240.0.10:2379"]},' +
+  '{"ID":18441420760320887477,"name":"controller-1","peerURLs":["https://10.240.0.11:2380"],"clientURLs":["https://10.240.0.11:2379"]}]}\n';
+
+describe('verification', () => {
+  it("runs the seed's etcdctl command with JSON output", () => {
+    expect(etcdctlCommand(m)).toBe(
+      '/usr/local/bin/etcdctl member list --endpoints=https://127.0.0.1:2379 --cacert=/etc/etcd/ca.pem --cert=/etc/etcd/kubernetes.pem --key=/etc/etcd/kubernetes-key.pem --command-timeout=5s -w json',
+    );
+    expect(etcdctlCommand(h)).toContain('/usr/local/bin/etcdctl endpoint health --endpoints=https://127.0.0.1:2379');
+  });
+
+  it('passes for the cluster the inventory describes', () => {
+    const j = judgeVerify(m, { code: 0, stdout: LIST, stderr: '' });
+    expect(j.problems).toEqual([]);
+    expect(j.result.members).toHaveLength(3);
+    expect(judgeVerify(h, { code: 0, stdout: '[{"endpoint":"https://127.0.0.1:2379","health":true,"took":"9.1ms"}]\n', stderr: '' }).problems).toEqual([]);
+  });
+
+  it('names what is wrong', () => {
+    expect(judgeVerify(m, { code: 0, stdout: LIST.replace(/,\{"ID":18441420760320887477[^}]*\}/, ''), stderr: '' }).problems).toEqual([
+      'controller-1 is not a member of the cluster',
+    ]);
+    expect(
+      judgeVerify(m, {
+        code: 1,
+        stdout: '',
+        stderr: '{"level":"warn","msg":"retrying of unary invoker failed"}\nError: context deadline exceeded\n',
+      }).problems,
+    ).toEqual(['etcdctl member list failed: Error: context deadline exceeded']);
+    expect(
+      judgeVerify(h, {
+        code: 1,
+        stdout: '[{"endpoint":"https://127.0.0.1:2379","health":false,"took":"5.0s","error":"context deadline exceeded"}]\n',
+        stderr: 'Error: unhealthy cluster\n',
+      }).problems,
+    ).toEqual(['https://127.0.0.1:2379 is unhealthy: context deadline exceeded']);
+    expect(judgeVerify(h, { code: 127, stdout: '', stderr: 'sh: 1: /usr/local/bin/etcdctl: not found\n' }).problems).toEqual([
+      'etcdctl failed: sh: 1: /usr/local/bin/etcdctl: not found',
+    ]);
+  });
+});

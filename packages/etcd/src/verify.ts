@@ -1,0 +1,100 @@
+/**
+ * The seed's verification as a task: `etcdctl member list` (and `endpoint health`), parsed and
+ * compared with the inventory. Read-only, so it runs in check mode too; retried so a cluster that
+ * was just started has time to form.
+ */
+import { defineModule, sh, TsplayError, type ApplyContext } from '@tsplay/core';
+import { z } from 'zod';
+import { memberProblems, parseEndpointHealth, parseMemberListJson, type EndpointHealth, type MemberStatus } from './members.js';
+
+export const verifyArgs = z.object({
+  check: z.enum(['members', 'health']),
+  /** The members the inventory expects (name + internal IP). */
+  members: z.array(z.object({ name: z.string().min(1), ip: z.string().min(1) })).min(1),
+  endpoint: z.string().default('https://127.0.0.1:2379'),
+  etcdctl: z.string().default('/usr/local/bin/etcdctl'),
+  caFile: z.string().min(1),
+  certFile: z.string().min(1),
+  keyFile: z.string().min(1),
+  retries: z.number().int().min(0).default(30),
+  delayMs: z.number().int().min(0).default(1_000),
+  /** Per etcdctl call (`--command-timeout`). */
+  commandTimeoutMs: z.number().int().positive().default(5_000),
+});
+export type VerifyArgs = z.output<typeof verifyArgs>;
+
+export interface VerifyResult {
+  members?: MemberStatus[] | undefined;
+  health?: EndpointHealth[] | undefined;
+  attempts: number;
+}
+
+export function etcdctlCommand(a: VerifyArgs): string {
+  const common = [
+    `--endpoints=${a.endpoint}`,
+    `--cacert=${a.caFile}`,
+    `--cert=${a.certFile}`,
+    `--key=${a.keyFile}`,
+    `--command-timeout=${Math.ceil(a.commandTimeoutMs / 1000)}s`,
+    '-w',
+    'json',
+  ];
+  const sub = a.check === 'members' ? ['member', 'list'] : ['endpoint', 'health'];
+  return sh`${a.etcdctl} ${sub} ${common}`;
+}
+
+/** Pure: the problems one attempt's output shows ([] when the check passes). */
+export function judgeVerify(a: VerifyArgs, r: { code: number; stdout: string; stderr: string }): { problems: string[]; result: Omit<VerifyResult, 'attempts'> } {
+  const why = () => (r.stderr.trim().split('\n').filter((l) => !l.startsWith('{"level"')).pop() ?? `exit ${r.code}`).slice(0, 300);
+  try {
+    if (a.check === 'members') {
+      if (r.code !== 0) return { problems: [`etcdctl member list failed: ${why()}`], result: {} };
+      const members = parseMemberListJson(r.stdout).members;
+      return { problems: memberProblems(members, a.members), result: { members } };
+    }
+    const health = parseEndpointHealth(r.stdout);
+    const bad = health.filter((h) => !h.health).map((h) => `${h.endpoint} is unhealthy${h.error ? `: ${h.error}` : ''}`);
+    if (r.code !== 0 && bad.length === 0) bad.push(`etcdctl endpoint health failed: ${why()}`);
+    return { problems: bad, result: { health } };
+  } catch (e) {
+    return { problems: [r.code !== 0 ? `etcdctl failed: ${why()}` : (e as Error).message], result: {} };
+  }
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+async function verify(ctx: ApplyContext, a: VerifyArgs) {
+  let problems: string[] = [];
+  for (let attempt = 1; attempt <= a.retries + 1; attempt++) {
+    if (attempt > 1) {
+      ctx.log(`etcd ${a.check}: ${problems.join('; ')}; retry ${attempt - 1}/${a.retries} in ${a.delayMs} ms`);
+      await sleep(a.delayMs, ctx.signal);
+    }
+    if (ctx.signal.aborted) throw new TsplayError('INTERRUPTED', 'interrupted while verifying etcd', { host: ctx.host, task: ctx.task });
+    const r = await ctx.conn.exec(etcdctlCommand(a), { become: ctx.become, env: { ETCDCTL_API: '3' }, timeoutMs: a.commandTimeoutMs + 10_000 });
+    const j = judgeVerify(a, r);
+    problems = j.problems;
+    if (problems.length === 0) {
+      const what = a.check === 'members' ? `${j.result.members?.length ?? 0} members started` : `${a.endpoint} healthy`;
+      return { changed: false, data: { ...j.result, attempts: attempt }, stdout: what };
+    }
+  }
+  throw new TsplayError('VERIFY_FAILED', `the etcd cluster is not what the inventory says: ${problems.join('; ')}`, {
+    host: ctx.host,
+    task: ctx.task,
+    hint: `expected ${a.members.map((m) => `${m.name}=https://${m.ip}:2380`).join(',')} all started and healthy; look at \`journalctl -u etcd\` on the members`,
+  });
+}
+
+export const etcdVerify = defineModule({
+  name: 'etcd-verify',
+  args: verifyArgs,
+  facts: () => ({}),
+  plan: (_f, a) => ({ changed: false, run: true, summary: `etcdctl ${a.check === 'members' ? 'member list' : 'endpoint health'} (${a.endpoint})` }),
+  readOnly: () => true,
+  apply: (ctx, a): Promise<{ changed: boolean; data: VerifyResult; stdout: string }> => verify(ctx, a),
+});
