@@ -7,6 +7,7 @@
  *   TSPLAY_E2E_URL      https URL of a file       TSPLAY_E2E_SHA   its sha256
  *   TSPLAY_E2E_FAIL     unset: a clean run; `early` / `late`: the failing variants
  *   TSPLAY_E2E_NOPRINT  set: leave out the probe that prints the files on the host
+ *   TSPLAY_E2E_MARKER   a plain (not secret) value echoed beside the token: it must show in the output
  */
 import { definePlaybook, secret, sh, task } from '@tsplay/core';
 import { command, copy, download, file, template } from '@tsplay/modules';
@@ -49,7 +50,7 @@ const printFiles = process.env.TSPLAY_E2E_NOPRINT
 
 const leaks = [
   ...printFiles,
-  task(command, { argv: ['echo', `token is ${token.reveal()}`], readOnly: true }, { name: 'echo the token' }),
+  task(command, { argv: ['echo', `token is ${token.reveal()}`, `marker ${process.env.TSPLAY_E2E_MARKER ?? ''}`], readOnly: true }, { name: 'echo the token' }),
   task(command, { cmd: sh`printf '%s\n' ${token.reveal()} >&2; echo ${token.reveal()}; exit ${fail === 'late' ? 7 : 0}` }, { name: 'print it and maybe fail' }),
 ];
 

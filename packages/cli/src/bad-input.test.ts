@@ -26,16 +26,23 @@ interface Result {
   stderr: string;
 }
 
+/** No ssh-agent and an empty HOME: the SSH transport finds no key, so even a run that got as far as connecting sends no packet. */
+const { SSH_AUTH_SOCK: _agent, ...noAgent } = process.env;
+
 function tsplay(args: readonly string[], env: Record<string, string> = {}): Promise<Result> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
       [bin, ...args],
-      { encoding: 'utf8', timeout: 30_000, env: { ...process.env, TSPLAY_STATE_DIR: join(tmp, 'state'), ...env } },
+      { encoding: 'utf8', timeout: 30_000, env: { ...noAgent, HOME: join(tmp, 'home'), TSPLAY_STATE_DIR: join(tmp, 'state'), ...env } },
       (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
     );
   });
 }
+
+/** `$INV`, `$OK`, `$name` (fixtures/bad/name) in the case tables; anything else as is. */
+const fixture = (a: string): string => (a === '$INV' ? INV : a === '$OK' ? OK : a.startsWith('$') ? bad(a.slice(1)) : a);
+const withFile = (e: Expect): Expect => (e.file ? { ...e, file: fixture(e.file) } : e);
 
 /** The contract of a configuration error (DESIGN §5, issue 9). */
 function expectConfigError(r: Result, e: Expect, what: string): void {
@@ -54,6 +61,7 @@ function expectConfigError(r: Result, e: Expect, what: string): void {
 beforeAll(async () => {
   if (!existsSync(join(here, '..', 'dist', 'index.js'))) throw new Error('packages/cli is not built: run `pnpm build` (pnpm test does it)');
   tmp = mkdtempSync(join(tmpdir(), 'tsplay-bad-input-'));
+  mkdirSync(join(tmp, 'home'));
   // bundle the fixtures once, so the concurrent cases below do not all race to build the same cache
   await Promise.all([tsplay(['run', OK, '-i', INV, '--check', '--limit', 'nobody']), tsplay(['run', bad('vars.ts'), '-i', INV, '--limit', 'nobody'])]);
 });
@@ -63,11 +71,12 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('control: the fixture inventory is really contacted when the input is good', () => {
   it('a valid run prints run.start and a failed connect event for each host, exit 4', async () => {
     const r = await tsplay(['run', OK, '-i', INV, '--json']);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; host?: string; ok?: boolean });
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; host?: string; ok?: boolean; error?: { code: string } });
     expect(events[0]?.type).toBe('run.start');
-    expect(events.filter((e) => e.type === 'connect').map((e) => [e.host, e.ok]).sort()).toEqual([
-      ['unreachable-0', false],
-      ['unreachable-1', false],
+    // AUTH_FAILED (no key at all) is decided before dialing: this control sends nothing to 10.240.0.250/251
+    expect(events.filter((e) => e.type === 'connect').map((e) => [e.host, e.ok, e.error?.code]).sort()).toEqual([
+      ['unreachable-0', false, 'AUTH_FAILED'],
+      ['unreachable-1', false, 'AUTH_FAILED'],
     ]);
     expect(r.code).toBe(4);
   });
@@ -103,15 +112,14 @@ describe.concurrent('bad inventories (YAML and TS), through `inventory --list` a
 describe.concurrent('bad -e extra vars (playbook vars.ts, whose schema wants dir: string, port: number)', () => {
   it.each(EXTRA_VAR_CASES)('-e %j', async (item, e) => {
     const r = await tsplay(['run', bad('vars.ts'), '-i', INV, '--json', '-e', item]);
-    expectConfigError(r, { ...(e.code === 'EXTRA_VAR_INVALID' ? {} : { file: e.code === 'ARGS_INVALID' ? bad('vars.ts') : INV }), ...e }, `-e ${item}`);
+    expectConfigError(r, withFile(e), `-e ${item}`);
   });
 });
 
 describe.concurrent('bad command lines', () => {
   it.each(CLI_CASES)('%j', async (args, e) => {
-    const argv = args.map((a) => (a === '$INV' ? INV : a === '$OK' ? OK : a.startsWith('$') ? bad(a.slice(1)) : a));
-    const r = await tsplay(argv);
-    expectConfigError(r, { ...e, ...(e.file?.startsWith('$') ? { file: e.file === '$INV' ? INV : bad(e.file.slice(1)) } : {}) }, argv.join(' '));
+    const argv = args.map(fixture);
+    expectConfigError(await tsplay(argv), withFile(e), argv.join(' '));
   });
 
   it('a playbook with a syntax error', async () => {

@@ -7,6 +7,13 @@ const version = (createRequire(import.meta.url)('../package.json') as { version:
 
 /** The `tsplay` CLI. Resolves to the process exit code (DESIGN §5). */
 export async function main(argv: string[]): Promise<void> {
+  // `tsplay ... --json | head`: a closed pipe ends the output quietly, like any Unix tool.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   const verbose = argv.includes('-v') || argv.includes('--verbose');
   let exitCode = 0;
   const ac = new AbortController();

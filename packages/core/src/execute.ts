@@ -6,7 +6,7 @@ import type { AnyModule, ApplyResult, Diff, Plan } from './module.js';
 import type { Overlay } from './overlay.js';
 import type { SigCache } from './sigcache.js';
 import type { TaskOutcome } from './playbook.js';
-import { formatZodIssues } from './validate.js';
+import { formatZodIssues, issueField, sortIssues } from './validate.js';
 
 export interface ExecuteOptions {
   check?: boolean;
@@ -29,13 +29,13 @@ export interface Execution<R = unknown> {
 }
 
 /** Validate args with the module's schema; errors name the task and the field path. */
-export function parseArgs(module: AnyModule, args: unknown, where: { host?: string; task?: string } = {}): unknown {
+export function parseArgs(module: AnyModule, args: unknown, where: { host?: string; task?: string; file?: string } = {}): unknown {
   const r = module.args.safeParse(args);
   if (r.success) return r.data;
   const first = r.error.issues[0];
   throw new TsplayError('ARGS_INVALID', `invalid arguments for module ${module.name}: ${formatZodIssues(r.error.issues)}`, {
     ...where,
-    field: first?.path.join('.') || undefined,
+    field: issueField(sortIssues(r.error.issues)[0]),
     hint: `see the ${module.name} module's README (docs/modules.md) for its arguments`,
   });
 }

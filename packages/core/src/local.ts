@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { promises as fs, constants } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -17,7 +17,15 @@ export class LocalConnection implements Connection {
   exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const full = wrapCommand(command, opts, isRoot);
     return new Promise((resolve, reject) => {
-      const child = spawn('/bin/sh', ['-c', full], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      // One exec argument is limited to 128 KiB (MAX_ARG_STRLEN): a longer script is read from a pipe on fd 3.
+      const long = Buffer.byteLength(full) > 64 * 1024;
+      const argv = long ? ['-c', 'tsplay_script=$(cat <&3) && exec 3<&- && eval "$tsplay_script"'] : ['-c', full];
+      const child = spawn('/bin/sh', argv, { stdio: ['pipe', 'pipe', 'pipe', long ? 'pipe' : 'ignore'], detached: true }) as ChildProcessWithoutNullStreams;
+      if (long) {
+        const script = child.stdio[3] as NodeJS.WritableStream & { on(e: 'error', f: () => void): void };
+        script.on('error', () => undefined);
+        script.end(full);
+      }
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let timedOut = false;

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wrapCommand } from './become.js';
+import { LocalConnection } from './local.js';
 import { argv, quote, sh } from './sh.js';
 
 /** mulberry32: a small seeded PRNG, so every failure replays. */
@@ -205,5 +206,32 @@ describe('nested quoting: wrapCommand for become (sudo -n -- /bin/sh -c ...)', (
     const twice = wrapCommand(`/bin/sh -c ${quote(inner)}`, { become: true, env: { X: "a'b" }, cwd: cwds[0] as string }, false);
     const out = runShell('/bin/bash', `${twice}\n`, { PATH: `${fakeBin}:/usr/bin:/bin` });
     expectSame(fields(out), batch, 'double');
+  });
+});
+
+describe('the local transport (LocalConnection.exec): what modules really use', () => {
+  it('300 generated strings as argv, with generated env values and cwd, arrive intact', async () => {
+    const conn = new LocalConnection('fuzz');
+    const r = prng(77);
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), "tsplay-fuzz-l'ocal $(x)\n")));
+    try {
+      for (let round = 0; round < 3; round++) {
+        const batch = Array.from({ length: 100 }, () => fuzzString(r).slice(0, 2000));
+        const env = { A: fuzzString(r).slice(0, 500), B: fuzzString(r).slice(0, 500) };
+        const res = await conn.exec(`${argv(['printf', '%s\\0', ...batch])}; printf '%s\\0' "$A" "$B" "$(pwd -P; echo .)"`, { env, cwd: dir });
+        expect(res.code, res.stderr).toBe(0);
+        expectSame(fields(Buffer.from(res.stdout, 'utf8')), [...batch, env.A, env.B, `${dir}\n.`], `local round ${round}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a 200 KiB argument (over the kernel limit of 128 KiB for one exec argument) still arrives intact', async () => {
+    const long = 'x'.repeat(100 * 1024) + fuzzString(prng(5)).slice(0, 2000) + 'y'.repeat(100 * 1024);
+    const res = await new LocalConnection('fuzz').exec(argv(['printf', '%s', long]));
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout.length).toBe(long.length);
+    expect(res.stdout === long).toBe(true);
   });
 });

@@ -71,6 +71,7 @@ export async function runCommand(a: RunArgs, signal?: AbortSignal): Promise<numb
     signal,
     stateDir: stateDir(),
     baseDir: dirname(resolve(a.playbook)),
+    playbookFile: resolve(a.playbook),
   });
   return summary.exitCode;
 }

@@ -30,7 +30,7 @@ describe('inventory', () => {
   });
 
   it.each([
-    [{ hosts: { a: { adress: 'x' } } }, 'hosts.a'],
+    [{ hosts: { a: { adress: 'x' } } }, 'hosts.a.adress'],
     [{ hosts: { a: { port: 'x' } } }, 'hosts.a.port'],
     [{ hosts: { a: { address: 'bad host!' } } }, 'hosts.a.address'],
     [{ hosts: { a: {} }, groups: { g: { hosts: ['b'] } } }, 'groups.g.hosts'],

@@ -1,8 +1,8 @@
 import { isAbsolute, resolve as resolvePath, dirname } from 'node:path';
 import { homedir } from 'node:os';
 import { TsplayError } from '../errors.js';
-import { formatZodIssues } from '../validate.js';
-import { inventoryFileSchema, type Inventory, type ResolvedHost } from './schema.js';
+import { formatZodIssues, issueField, sortIssues } from '../validate.js';
+import { inventoryFileSchema, isHostAddress, type Inventory, type ResolvedHost } from './schema.js';
 
 function expandPath(p: string, baseDir: string): string {
   if (p === '~' || p.startsWith('~/')) return `${homedir()}${p.slice(1)}`;
@@ -16,7 +16,7 @@ export function resolveInventory(raw: unknown, source: string, extraVars: Record
     const first = parsed.error.issues[0];
     throw new TsplayError('INVENTORY_INVALID', `inventory does not match its schema: ${formatZodIssues(parsed.error.issues)}`, {
       file: source,
-      field: first?.path.map(String).join('.') || undefined,
+      field: issueField(sortIssues(parsed.error.issues)[0]),
       hint: 'see docs/inventory.md for the format (defaults, vars, hosts, groups)',
     });
   }
@@ -25,7 +25,7 @@ export function resolveInventory(raw: unknown, source: string, extraVars: Record
   const names = Object.keys(inv.hosts);
   const groups: Record<string, string[]> = { all: [...names] };
   for (const [g, spec] of Object.entries(inv.groups ?? {})) {
-    if (g === 'all') throw new TsplayError('INVENTORY_INVALID', 'group "all" is implicit and cannot be defined', { file: source, field: 'groups.all' });
+    if (g === 'all') throw new TsplayError('INVENTORY_INVALID', 'group "all" is implicit and cannot be defined', { file: source, field: 'groups.all', hint: 'every host is in "all" already; give the group another name' });
     for (const h of spec.hosts) {
       if (!(h in inv.hosts))
         throw new TsplayError('INVENTORY_INVALID', `group ${g} lists unknown host ${h}`, {
@@ -40,7 +40,7 @@ export function resolveInventory(raw: unknown, source: string, extraVars: Record
   for (const [g, spec] of Object.entries(inv.groups ?? {})) {
     for (const c of spec.children ?? []) {
       const members = groups[c];
-      if (!members) throw new TsplayError('INVENTORY_INVALID', `group ${g} has unknown child group ${c}`, { file: source, field: `groups.${g}.children` });
+      if (!members) throw new TsplayError('INVENTORY_INVALID', `group ${g} has unknown child group ${c}`, { file: source, field: `groups.${g}.children`, hint: `define group ${c} under groups:, or remove it from children` });
       groups[g] = [...new Set([...(groups[g] ?? []), ...members])];
     }
   }
@@ -56,6 +56,12 @@ export function resolveInventory(raw: unknown, source: string, extraVars: Record
     const address = entry.address ?? d.address ?? (connection === 'local' ? 'localhost' : name);
     const port = entry.port ?? d.port;
     const key = `${address}:${port ?? 22}`;
+    if (connection === 'ssh' && !isHostAddress(address))
+      throw new TsplayError('INVENTORY_INVALID', `host ${name} has no valid address (${JSON.stringify(address)})`, {
+        file: source,
+        field: `hosts.${name}.address`,
+        hint: 'set address: to the IP or DNS name of the machine (the host name is used when address is missing)',
+      });
     if (connection === 'ssh') {
       const other = seenAddr.get(key);
       if (other)

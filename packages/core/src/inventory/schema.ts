@@ -1,6 +1,18 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
-const hostname = z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'not a valid host name or address');
+const LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
+
+/** An IPv4/IPv6 address, or a DNS name (labels of letters, digits, _ and inner -; all-numeric names must be IPv4). */
+export function isHostAddress(s: string): boolean {
+  if (isIP(s) !== 0) return true;
+  if (s.length === 0 || s.length > 253 || /^[\d.]+$/.test(s)) return false;
+  return s.replace(/\.$/, '').split('.').every((l) => LABEL.test(l));
+}
+
+const hostname = z.string().refine(isHostAddress, {
+  message: 'not a valid IPv4/IPv6 address or host name (e.g. 10.240.0.10 or controller-0.example.internal)',
+});
 
 /** Connection settings: in `defaults`, and per host. */
 export const connectionFields = {

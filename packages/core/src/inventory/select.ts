@@ -2,7 +2,7 @@ import { TsplayError } from '../errors.js';
 import type { Inventory, ResolvedHost } from './schema.js';
 
 /** Hosts matched by a pattern: group or host names joined by `:` or `,`; `all`; `!name` excludes; `*` globs. */
-export function selectHosts(inv: Inventory, pattern: string, opts: { strict?: boolean; flag?: string } = {}): ResolvedHost[] {
+export function selectHosts(inv: Inventory, pattern: string, opts: { strict?: boolean; flag?: string; file?: string | undefined } = {}): ResolvedHost[] {
   const include = new Set<string>();
   const exclude = new Set<string>();
   const parts = pattern.split(/[:,]/).map((s) => s.trim()).filter(Boolean);
@@ -12,7 +12,7 @@ export function selectHosts(inv: Inventory, pattern: string, opts: { strict?: bo
     const matched = match(inv, name);
     if (matched.length === 0 && opts.strict)
       throw new TsplayError('UNKNOWN_HOST', `${opts.flag ?? 'pattern'} names ${JSON.stringify(name)}, which is no host or group of the inventory`, {
-        file: inv.source,
+        file: opts.file ?? inv.source,
         field: opts.flag,
         hint: `known hosts: ${inv.hosts.map((h) => h.name).join(', ')}; groups: ${Object.keys(inv.groups).join(', ')}`,
       });

@@ -34,6 +34,8 @@ export interface RunOptions {
   /** Where durable notifications are kept (workstation side). */
   stateDir?: string | undefined;
   baseDir?: string;
+  /** The playbook's file, named in argument errors. */
+  playbookFile?: string | undefined;
 }
 
 export interface RunSummary {
@@ -50,19 +52,62 @@ export function errorInfo(e: TsplayError): ErrorInfo {
 /** Everything that can be checked before any host is contacted: selection and per-host vars. */
 export function preflight(opts: RunOptions): { selected: ResolvedHost[]; vars: Map<string, unknown> } {
   const inv = opts.inventory;
-  validateStaticArgs(opts.playbook);
-  const selected = opts.limit ? selectHosts(inv, opts.limit, { strict: true, flag: '--limit' }) : inv.hosts;
+  const file = opts.playbookFile;
+  validateStaticArgs(opts.playbook, file);
+  if (opts.limit !== undefined && opts.limit.split(/[:,]/).every((p) => p.trim() === ''))
+    throw new TsplayError('USAGE', '--limit is empty: it would select no host', { field: '--limit', hint: 'give host or group names (--limit controller-0:controller-1), or leave --limit out for all hosts' });
+  const selected = opts.limit !== undefined ? selectHosts(inv, opts.limit, { strict: true, flag: '--limit' }) : inv.hosts;
   const inPlays = new Set<string>();
-  for (const play of opts.playbook.plays) for (const h of selectHosts(inv, play.hosts)) inPlays.add(h.name);
+  opts.playbook.plays.forEach((play, i) => {
+    for (const h of selectHosts(inv, play.hosts, { strict: true, flag: `plays.${i}.hosts`, file })) inPlays.add(h.name);
+  });
   const hosts = selected.filter((h) => inPlays.has(h.name));
   const vars = new Map<string, unknown>();
   for (const h of hosts) vars.set(h.name, validateVars(opts.playbook, h, inv.source));
+  validateHostArgs(opts, hosts, vars);
   return { selected: hosts, vars };
 }
 
+/**
+ * Args computed from the host and its vars are validated per host before any connection. A function
+ * that looks at earlier results (`ctx.result`, `ctx.changed`, `ctx.notified`) or throws is left for run time.
+ */
+function validateHostArgs(opts: RunOptions, hosts: readonly ResolvedHost[], vars: Map<string, unknown>): void {
+  for (const play of opts.playbook.plays) {
+    const playHosts = new Set(selectHosts(opts.inventory, play.hosts).map((h) => h.name));
+    for (const t of play.tasks) {
+      const argsFn = t.args;
+      if (typeof argsFn !== 'function' || !taskSelected(t, opts.tags, opts.skipTags)) continue;
+      for (const h of hosts) {
+        if (!playHosts.has(h.name)) continue;
+        let dynamic = false;
+        const base = makeContext(opts.inventory, h, vars.get(h.name), new Map(), opts.check ?? false, false);
+        const ctx = {
+          ...base,
+          result: () => ((dynamic = true), undefined),
+          changed: () => ((dynamic = true), false),
+          get notified() {
+            dynamic = true;
+            return false;
+          },
+        };
+        let raw: unknown;
+        try {
+          if (t.when && !t.when(ctx)) continue;
+          raw = argsFn(ctx);
+        } catch {
+          continue;
+        }
+        if (!dynamic) parseArgs(t.module, raw, { host: h.name, task: `${play.name} › ${t.name}`, ...(opts.playbookFile ? { file: opts.playbookFile } : {}) });
+      }
+    }
+  }
+}
+
 /** Tasks whose args are plain data are validated at load, before any host is contacted. */
-export function validateStaticArgs(playbook: Playbook): void {
-  for (const play of playbook.plays) for (const t of play.tasks) if (typeof t.args !== 'function') parseArgs(t.module, t.args, { task: `${play.name} › ${t.name}` });
+export function validateStaticArgs(playbook: Playbook, file?: string): void {
+  for (const play of playbook.plays)
+    for (const t of play.tasks) if (typeof t.args !== 'function') parseArgs(t.module, t.args, { task: `${play.name} › ${t.name}`, ...(file ? { file } : {}) });
 }
 
 /** The linear strategy: each task on all hosts of the play (bounded by forks), then the next task. */
@@ -181,7 +226,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunSummary> {
             const parsed = t.module.args.safeParse(raw);
             if (!parsed.success) continue;
             const fq = t.module.facts(parsed.data, { host: h.name, check, become, baseDir: opts.baseDir ?? process.cwd() });
-            for (const [k, f] of Object.entries(fq) as [string, FactQuery][]) if (!f.fromOverlay || !check) facts[`${t.id}/${k}`] = f;
+            for (const [k, f] of Object.entries(fq) as [string, FactQuery][]) facts[`${t.id}/${k}`] = f;
           } catch {
             /* args that depend on earlier results are probed when their task runs */
           }

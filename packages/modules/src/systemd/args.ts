@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const systemdArgs = z.object({
+export const systemdArgs = z.strictObject({
   /** The unit: `etcd` means `etcd.service`. */
   name: z.string().min(1).regex(/^[A-Za-z0-9:_.\\@-]+$/, 'a unit name has only letters, digits and :_.\\@-'),
   state: z.enum(['started', 'stopped', 'restarted', 'reloaded']).optional(),
