@@ -186,7 +186,7 @@ describe('copy args and errors', () => {
     [{ dest: '/tmp/x', content: 'a', validate: 'true' }, 'validate', /%s/],
     [{ dest: 'x', content: 'a' }, 'dest', /absolute/],
     [{ dest: '/tmp/x', content: 42 }, 'content', /./],
-    [{ dest: '/tmp/x', content: 'a', bogus: 1 }, '', /bogus/],
+    [{ dest: '/tmp/x', content: 'a', bogus: 1 }, 'bogus', /bogus/],
   ])('rejects %j naming the field', async (args, field, msg) => {
     const e = await run(copy, args);
     expect(e.error?.code).toBe('ARGS_INVALID');
