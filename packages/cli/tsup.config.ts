@@ -1,11 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tsup.base.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  target: 'node20',
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  splitting: true,
-});
+// chunks: `run` must not load what only other commands need (yargs, the lab, zx)
+export default packageConfig({ splitting: true });
