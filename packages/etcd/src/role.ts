@@ -162,7 +162,7 @@ export function etcdTasks(opts: EtcdRoleOptions = {}): EtcdTasks {
   // In check mode the cluster can only be verified when nothing it depends on would change.
   const verifiable = (c: Ctx) => !(c.check && c.changed(...before));
   // Retried in a real run (a just-started cluster needs a moment); check mode changes nothing, so once is enough.
-  const verifyArgs = (c: Ctx, check: 'members' | 'health') => ({ check, members: members(c), ...hostCertPaths(c.vars), retries: c.check ? 0 : 30 });
+  const verifyArgs = (c: Ctx, check: 'members' | 'health') => ({ check, members: members(c), ...hostCertPaths(c.vars), retries: c.check ? 0 : 120 });
   // 9. etcdctl member list: every inventory member started with its URLs; endpoint health
   const memberList = t(etcdVerify, (c) => verifyArgs(c, 'members'), { name: n('etcd member list'), when: verifiable });
   const health = t(etcdVerify, (c) => verifyArgs(c, 'health'), { name: n('etcd endpoint health'), when: verifiable });

@@ -16,8 +16,9 @@ export const verifyArgs = z.object({
   caFile: z.string().min(1),
   certFile: z.string().min(1),
   keyFile: z.string().min(1),
-  retries: z.number().int().min(0).default(30),
-  delayMs: z.number().int().min(0).default(1_000),
+  retries: z.number().int().min(0).default(120),
+  // short: a cluster that was just started usually forms within a second; 120 x 250 ms = 30 s in all
+  delayMs: z.number().int().min(0).default(250),
   /** Per etcdctl call (`--command-timeout`). */
   commandTimeoutMs: z.number().int().positive().default(5_000),
 });
