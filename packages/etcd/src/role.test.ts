@@ -136,7 +136,7 @@ describe('etcd role', () => {
     expect(t.memberList.when?.(ctx(0, { check: true, results: changed }))).toBe(false);
     expect(t.memberList.when?.(ctx(0, { check: false, results: changed }))).toBe(true);
     expect(t.health.when?.(ctx(0, { check: true }))).toBe(true);
-    expect(argsOf(t.memberList, ctx(0))).toMatchObject({ check: 'members', members: [{ name: 'controller-0' }, { name: 'controller-1' }, { name: 'controller-2' }], ...certs, retries: 30 });
+    expect(argsOf(t.memberList, ctx(0))).toMatchObject({ check: 'members', members: [{ name: 'controller-0' }, { name: 'controller-1' }, { name: 'controller-2' }], ...certs, retries: 120 });
     expect(argsOf(t.health, ctx(0, { check: true }))).toMatchObject({ check: 'health', retries: 0 });
   });
 
