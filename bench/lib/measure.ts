@@ -1,0 +1,74 @@
+/** One timed tool run: the wall time of the whole CLI process, its exit code and its recap. */
+import { spawn } from 'node:child_process';
+
+export type Tool = 'tsplay' | 'ansible' | 'mitogen';
+export const TOOLS_ALL: readonly Tool[] = ['tsplay', 'ansible', 'mitogen'];
+
+export interface Job {
+  /** tsplay playbook (.ts) and its Ansible twin (.yml). */
+  tsplay: string;
+  ansible: string;
+  check?: boolean;
+  forks: number;
+}
+
+export interface Paths {
+  root: string;
+  /** tsplay inventory (dir or hosts.yaml). */
+  inventory: string;
+  /** the generated Ansible inventory. */
+  ansibleInventory: string;
+  ansibleCfg: string;
+}
+
+export interface RunResult {
+  tool: Tool;
+  seconds: number;
+  code: number;
+  /** Sum over hosts of changed tasks (from the tool's recap); undefined when not found. */
+  changed: number | undefined;
+  failed: number | undefined;
+  tail: string;
+}
+
+export function commandFor(tool: Tool, job: Job, p: Paths): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
+  const check = job.check ? ['--check', '--diff'] : [];
+  if (tool === 'tsplay') {
+    return { cmd: process.execPath, args: ['packages/cli/bin/tsplay.js', 'run', job.tsplay, '-i', p.inventory, '--forks', String(job.forks), '--json', ...check], env: process.env };
+  }
+  const env: NodeJS.ProcessEnv = { ...process.env, ANSIBLE_CONFIG: p.ansibleCfg, ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0' };
+  if (tool === 'mitogen') env['ANSIBLE_STRATEGY'] = 'mitogen_linear';
+  return { cmd: 'ansible-playbook', args: ['-i', p.ansibleInventory, job.ansible, '--forks', String(job.forks), ...check], env };
+}
+
+/** Sum a recap: tsplay's NDJSON `recap` event, or Ansible's `PLAY RECAP` lines. */
+export function parseRecap(tool: Tool, out: string): { changed: number; failed: number } | undefined {
+  if (tool === 'tsplay') {
+    const line = out.split('\n').reverse().find((l) => l.startsWith('{"type":"recap"'));
+    if (!line) return undefined;
+    const r = JSON.parse(line) as { hosts: Record<string, { changed: number; failed: number; unreachable: number }> };
+    const hs = Object.values(r.hosts);
+    return { changed: hs.reduce((a, h) => a + h.changed, 0), failed: hs.reduce((a, h) => a + h.failed + h.unreachable, 0) };
+  }
+  const lines = out.split('\n').filter((l) => /^\S+\s+: ok=\d+/.test(l));
+  if (lines.length === 0) return undefined;
+  const n = (l: string, k: string) => Number(new RegExp(`${k}=(\\d+)`).exec(l)?.[1] ?? 0);
+  return { changed: lines.reduce((a, l) => a + n(l, 'changed'), 0), failed: lines.reduce((a, l) => a + n(l, 'failed') + n(l, 'unreachable'), 0) };
+}
+
+export function timedRun(tool: Tool, job: Job, p: Paths): Promise<RunResult> {
+  const { cmd, args, env } = commandFor(tool, job, p);
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, args, { cwd: p.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const r = parseRecap(tool, out);
+      resolve({ tool, seconds, code: code ?? 255, changed: r?.changed, failed: r?.failed, tail: out.slice(-3000) });
+    });
+  });
+}

@@ -1,0 +1,92 @@
+/** Summaries, the stdout table and the results README, from the sections' raw figures. */
+import type { Tool } from './measure.js';
+import type { SectionResult } from './sections.js';
+import { fmt, stat, type Stat } from './stats.js';
+
+export interface Row {
+  what: string;
+  hosts: number;
+  tools: Partial<Record<Tool, Stat>>;
+  /** Ansible median / tsplay median (and Mitogen's). */
+  ratio: Partial<Record<Tool, number>>;
+  /** Changed tasks summed over hosts and runs, per tool (0 expected for idempotent, check, no-op). */
+  changed: Partial<Record<Tool, number>>;
+  target?: string;
+  met?: boolean;
+  load?: [number, number] | undefined;
+}
+
+export interface Summary {
+  rows: Row[];
+  etcdStart?: Stat;
+  freshOverhead?: { seconds: number; target: string; met: boolean };
+}
+
+const LABEL: Record<string, string> = {
+  fresh: 'etcd: fresh converge',
+  idempotent: 'etcd: idempotent re-run',
+  check: 'etcd: --check --diff (converged)',
+  scaling: 'no-op, 10 tasks',
+};
+
+export function summarize(sections: SectionResult[], tools: Tool[]): Summary {
+  const rows: Row[] = [];
+  let etcdStart: Stat | undefined;
+  for (const s of sections) {
+    if (!(s.kind in LABEL)) continue;
+    const row: Row = { what: LABEL[s.kind] as string, hosts: s.hosts, tools: {}, ratio: {}, changed: {}, load: s.load };
+    for (const t of tools) {
+      const runs = s.runs.filter((r) => r.tool === t);
+      if (runs.length === 0) continue;
+      row.tools[t] = stat(runs.map((r) => r.seconds));
+      row.changed[t] = runs.reduce((a, r) => a + (r.changed ?? 0), 0);
+    }
+    const base = row.tools.tsplay?.median;
+    if (base) for (const t of tools) if (t !== 'tsplay' && row.tools[t]) row.ratio[t] = (row.tools[t] as Stat).median / base;
+    const r = row.ratio.ansible;
+    if (s.kind === 'idempotent' || s.kind === 'check') Object.assign(row, { target: '>= 25x Ansible', met: r !== undefined && r >= 25 });
+    if (s.kind === 'scaling' && s.hosts === 20) Object.assign(row, { target: '>= 30x Ansible', met: r !== undefined && r >= 30 });
+    if (s.kind === 'fresh' && s.etcdStart.length) etcdStart = stat(s.etcdStart);
+    rows.push(row);
+  }
+  const fresh = rows.find((r) => r.what === LABEL.fresh)?.tools.tsplay;
+  const sum: Summary = { rows, ...(etcdStart ? { etcdStart } : {}) };
+  if (fresh && etcdStart) {
+    const seconds = fresh.median - etcdStart.median;
+    sum.freshOverhead = { seconds, target: '<= 0.5 s above etcd start', met: seconds <= 0.5 };
+  }
+  return sum;
+}
+
+const cell = (s: Stat | undefined) => (s ? `${fmt(s.median)} [${fmt(s.min)}-${fmt(s.max)}]` : '-');
+
+export function table(sum: Summary, tools: Tool[]): string {
+  const head = ['case', 'hosts', ...tools.map((t) => `${t} s, median [min-max]`), ...tools.filter((t) => t !== 'tsplay').map((t) => `${t}/tsplay`), 'load', 'target'];
+  const body = sum.rows.map((r) => [
+    r.what,
+    String(r.hosts),
+    ...tools.map((t) => cell(r.tools[t])),
+    ...tools.filter((t) => t !== 'tsplay').map((t) => (r.ratio[t] ? `${fmt(r.ratio[t] as number, 1)}x` : '-')),
+    r.load ? `${fmt(r.load[0], 1)}-${fmt(r.load[1], 1)}` : '-',
+    r.target ? `${r.target}: ${r.met ? 'met' : 'NOT met'}` : '',
+  ]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(w[i] ?? 0)).join(' | ')} |`;
+  const out = [line(head), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...body.map(line)];
+  const sc = sum.rows.filter((r) => r.what === LABEL.scaling).sort((a, b) => a.hosts - b.hosts);
+  const lo = sc[0], hi = sc[sc.length - 1];
+  if (lo && hi && hi.hosts > lo.hosts) {
+    const g = tools.map((t) => {
+      const a = lo.tools[t]?.median, b = hi.tools[t]?.median;
+      return a && b ? `${t} x${fmt(b / a, 1)}` : undefined;
+    });
+    out.push('', `no-op time from ${lo.hosts} to ${hi.hosts} hosts (x${fmt(hi.hosts / lo.hosts, 1)} hosts): ${g.filter(Boolean).join(', ')} (below the host factor = less than linear)`);
+  }
+  out.push('', 'load: the 1-minute load average at the start and end of the section (2 cores; other sessions and the lab hosts themselves run on it).');
+  if (sum.etcdStart) out.push( `etcd's own start (3 members from empty data dirs, first start to last active): ${cell(sum.etcdStart)} s`);
+  if (sum.freshOverhead) {
+    const o = sum.freshOverhead;
+    out.push(`tsplay fresh converge overhead above etcd's start: ${fmt(o.seconds)} s (target ${o.target}: ${o.met ? 'met' : 'NOT met'})`);
+  }
+  return out.join('\n');
+}

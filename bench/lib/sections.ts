@@ -1,0 +1,135 @@
+/**
+ * The bench sections. Each runs inside one `flock /tmp/tsplay-lab.lock` (see bench/section.ts),
+ * alternating the tools round by round, and returns its raw figures.
+ */
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { labHostExec, type RunningLab } from '@tsplay/lab';
+import { writeAnsibleInventory } from './ansible-inventory.js';
+import { ensureLab, etcdStartTime, resetEtcd, type Log } from './lab.js';
+import { timedRun, type Job, type Paths, type RunResult, type Tool } from './measure.js';
+
+export type SectionKind = 'prepare' | 'fresh' | 'idempotent' | 'check' | 'scaling' | 'restore';
+
+export interface SectionSpec {
+  kind: SectionKind;
+  rounds: number;
+  tools: Tool[];
+  /** Lab hosts for this section (scaling: 3, 10, 20...; the etcd sections: 3). */
+  hosts: number;
+  root: string;
+}
+
+export interface Measured extends RunResult {
+  round: number;
+}
+
+export interface SectionResult {
+  kind: SectionKind;
+  hosts: number;
+  runs: Measured[];
+  /** Seconds from the first `systemctl start etcd` to the last member active (fresh). */
+  etcdStart: number[];
+  /** Tools that could not run, with the reason (e.g. Mitogen's version check). */
+  unavailable: Partial<Record<Tool, string>>;
+  notes: string[];
+  /** The machine's 1-minute load average at the start and the end of the section (2 cores; others share it). */
+  load?: [number, number];
+}
+
+export const ETCD_JOB = { tsplay: 'playbooks/etcd.ts', ansible: 'bench/ansible/etcd.yml' } as const;
+export const NOOP_JOB = { tsplay: 'bench/playbooks/noop.ts', ansible: 'bench/ansible/noop.yml' } as const;
+
+/** Round r runs the tools rotated by r, so no tool always goes first. */
+export const rotate = <T>(xs: readonly T[], r: number): T[] => xs.map((_, i) => xs[(i + r) % xs.length] as T);
+
+async function paths(root: string, lab: RunningLab): Promise<Paths> {
+  const ansibleInventory = '/tmp/tsplay-bench-ansible/inventory.yml';
+  await writeAnsibleInventory(lab.inventoryFile, ansibleInventory);
+  return { root, inventory: lab.inventoryFile, ansibleInventory, ansibleCfg: join(root, 'bench/ansible/ansible.cfg') };
+}
+
+function mustPass(r: RunResult, what: string): void {
+  if (r.code !== 0) throw new Error(`${r.tool} ${what} failed (exit ${r.code}):\n${r.tail}`);
+}
+
+export async function runSection(spec: SectionSpec, log: Log): Promise<SectionResult> {
+  const res: SectionResult = { kind: spec.kind, hosts: spec.hosts, runs: [], etcdStart: [], unavailable: {}, notes: [] };
+  const load0 = loadavg()[0] ?? NaN;
+  const lab = await ensureLab(spec.hosts, log);
+  const p = await paths(spec.root, lab);
+  const forks = Math.max(3, spec.hosts);
+  const etcd: Job = { ...ETCD_JOB, forks };
+  const record = (round: number, r: RunResult) => {
+    res.runs.push({ ...r, round });
+    if (spec.kind !== 'fresh' && r.changed) res.notes.push(`${r.tool} round ${round}: ${r.changed} changed task(s) where none were expected`);
+    log(`  ${spec.kind} h=${spec.hosts} r${round} ${r.tool.padEnd(7)} ${r.seconds.toFixed(3)} s exit=${r.code} changed=${r.changed ?? '?'}`);
+  };
+
+  switch (spec.kind) {
+    case 'prepare': {
+      // Converge with tsplay, then every tool once on the converged hosts: a tool that reports a change
+      // here does not do the same job (or is not idempotent). Mitogen that cannot run is written down.
+      mustPass(await timedRun('tsplay', etcd, p), 'first converge');
+      for (const tool of spec.tools) {
+        const r = await timedRun(tool, etcd, p);
+        if (r.code !== 0 && tool === 'mitogen') {
+          res.unavailable.mitogen = r.tail.trim().split('\n').slice(-12).join('\n');
+          res.notes.push('mitogen: could not run, see unavailable.mitogen');
+          continue;
+        }
+        mustPass(r, 'run on converged hosts');
+        record(0, r);
+        res.notes.push(`${tool} on hosts converged by tsplay: changed=${r.changed ?? '?'}`);
+      }
+      break;
+    }
+    case 'fresh':
+      for (let round = 0; round < spec.rounds; round++) {
+        for (const tool of rotate(spec.tools, round)) {
+          await resetEtcd(lab);
+          const r = await timedRun(tool, etcd, p);
+          mustPass(r, 'fresh converge');
+          record(round, r);
+        }
+        const s = await etcdStartTime(lab);
+        res.etcdStart.push(s);
+        log(`  etcd own start (3 members, empty data dirs): ${s.toFixed(3)} s`);
+      }
+      break;
+    case 'idempotent':
+    case 'check':
+      // Others use the lab between sections: converge first (untimed), and warm each tool up once
+      // (Ansible's ControlPersist masters, page cache), so every timed run starts from the same state.
+      mustPass(await timedRun('tsplay', etcd, p), 'converge before the section');
+      for (const tool of spec.tools) mustPass(await timedRun(tool, etcd, p), 'warm-up');
+      for (let round = 0; round < spec.rounds; round++) {
+        for (const tool of rotate(spec.tools, round)) {
+          const r = await timedRun(tool, { ...etcd, check: spec.kind === 'check' }, p);
+          mustPass(r, spec.kind);
+          record(round, r);
+        }
+      }
+      break;
+    case 'scaling': {
+      const noop: Job = { ...NOOP_JOB, forks };
+      for (const tool of spec.tools) mustPass(await timedRun(tool, noop, p), 'no-op warm-up'); // creates the files, untimed
+      for (let round = 0; round < spec.rounds; round++) {
+        for (const tool of rotate(spec.tools, round)) {
+          const r = await timedRun(tool, noop, p);
+          mustPass(r, 'no-op');
+          record(round, r);
+        }
+      }
+      break;
+    }
+    case 'restore':
+      // ensureLab above brought back 3 hosts when the count differed; take away the no-op bench's files.
+      await Promise.all(
+        lab.hosts.map((h) => labHostExec(h.index, 'rm -rf /etc/tsplay-bench /var/lib/tsplay-bench-tsplay /var/lib/tsplay-bench-ansible', { become: true })),
+      );
+      break;
+  }
+  res.load = [load0, loadavg()[0] ?? NaN];
+  return res;
+}

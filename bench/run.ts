@@ -1,0 +1,128 @@
+/**
+ * `pnpm bench`: tsplay against Ansible (and Ansible + Mitogen) on the lab, same hosts, same run.
+ * Each section runs in its own `flock /tmp/tsplay-lab.lock` (bench/section.ts); the tools alternate
+ * round by round. Writes bench/results/{latest.json,scaling.svg,README.md} and prints the table.
+ *
+ *   bash bench/run.sh [--merge] [--rounds 5] [--hosts 3,10,20] [--only fresh,idempotent,check,profile,scaling] [--tools tsplay,ansible,mitogen]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { TOOLS_ALL, type Tool } from './lib/measure.js';
+import { writeResults } from './lib/render.js';
+import type { SectionKind, SectionResult, SectionSpec } from './lib/sections.js';
+
+const LOCK = '/tmp/tsplay-lab.lock';
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: o } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '5' },
+    'scaling-rounds': { type: 'string' },
+    hosts: { type: 'string', default: '3,10,20' },
+    only: { type: 'string', default: 'fresh,idempotent,check,profile,scaling' },
+    tools: { type: 'string', default: TOOLS_ALL.join(',') },
+    /** Keep the sections of the existing results/latest.json that this run does not measure again. */
+    merge: { type: 'boolean', default: false },
+  },
+});
+const rounds = Number(o.rounds);
+const scalingRounds = Number(o['scaling-rounds'] ?? o.rounds);
+const only = new Set(o.only.split(','));
+let tools = o.tools.split(',').filter((t): t is Tool => (TOOLS_ALL as readonly string[]).includes(t));
+if (!tools.includes('tsplay') || !Number.isInteger(rounds) || rounds < 1) {
+  process.stderr.write('usage: bench/run.sh [--rounds N] [--hosts 3,10,20] [--only fresh,idempotent,check,profile,scaling] [--tools tsplay,ansible,mitogen]\n');
+  process.exit(1);
+}
+const tmp = '/tmp/tsplay-bench-ansible/sections';
+mkdirSync(tmp, { recursive: true });
+
+function section(kind: SectionKind, hosts: number, n: number): SectionResult | undefined {
+  const spec: SectionSpec = { kind, hosts, rounds: n, tools, root };
+  const out = join(tmp, `${kind}-${hosts}.json`);
+  rmSync(out, { force: true });
+  process.stderr.write(`\n== ${kind} on ${hosts} hosts (${n} rounds; ${tools.join(', ')}) waiting for the lab lock\n`);
+  const r = spawnSync('flock', [LOCK, process.execPath, '--conditions=@tsplay/source', '--import', 'tsx', join(root, 'bench/section.ts'), JSON.stringify(spec), out], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (r.status !== 0) {
+    failures.push(`${kind} (${hosts} hosts): exit ${r.status ?? r.signal}`);
+    return undefined;
+  }
+  return JSON.parse(readFileSync(out, 'utf8')) as SectionResult;
+}
+
+const failures: string[] = [];
+const sections: SectionResult[] = [];
+const started = new Date();
+const prep = section('prepare', 3, 1);
+if (!prep) {
+  process.stderr.write('bench: prepare failed, nothing measured\n');
+  process.exit(1);
+}
+sections.push(prep);
+if (prep.unavailable.mitogen) tools = tools.filter((t) => t !== 'mitogen');
+try {
+  for (const kind of ['fresh', 'idempotent', 'check'] as const) {
+    if (!only.has(kind)) continue;
+    const s = section(kind, 3, rounds);
+    if (s) sections.push(s);
+  }
+  if (only.has('profile')) {
+    process.stderr.write('\n== profile of the idempotent tsplay run, waiting for the lab lock\n');
+    const r = spawnSync('flock', [LOCK, process.execPath, '--conditions=@tsplay/source', '--import', 'tsx', join(root, 'bench/profile.ts'), String(rounds)], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    if (r.status !== 0) failures.push(`profile: exit ${r.status ?? r.signal}`);
+  }
+  if (only.has('scaling')) {
+    for (const h of o.hosts.split(',').map(Number)) {
+      const s = section('scaling', h, scalingRounds);
+      if (s) sections.push(s);
+    }
+  }
+} finally {
+  // Leave the lab as we found it: 3 hosts (etcd converged, or a fresh lab after a resize).
+  section('restore', 3, 1);
+}
+
+const dir = join(root, 'bench/results');
+let mergedWith: string | undefined;
+if (o.merge && existsSync(join(dir, 'latest.json'))) {
+  const old = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as { sections: SectionResult[]; date: string };
+  mergedWith = old.date;
+  const fresh = new Set(sections.map((s) => `${s.kind}/${s.hosts}`));
+  const kept = old.sections.filter((s) => !fresh.has(`${s.kind}/${s.hosts}`));
+  const order = ['prepare', 'fresh', 'idempotent', 'check', 'scaling'];
+  sections.splice(0, sections.length, ...[...kept, ...sections].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.hosts - b.hosts));
+}
+const version = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' }).stdout?.split('\n')[0]?.trim() ?? '?';
+const machine = {
+  nproc: cpus().length,
+  cpu: cpus()[0]?.model ?? '?',
+  memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+  kernel: release(),
+  node: process.version,
+  ansible: version('ansible', ['--version']),
+  mitogen: version('dpkg-query', ['-W', '-f', '${Version}', 'ansible-mitogen']),
+};
+const text = writeResults(dir, {
+  date: started.toISOString(),
+  ...(mergedWith ? { mergedWith } : {}),
+  finished: new Date().toISOString(),
+  machine,
+  rounds,
+  scalingRounds,
+  tools,
+  sections,
+  failures,
+});
+process.stdout.write(`\n${text}\n`);
+if (failures.length) {
+  process.stdout.write(`\nFAILED sections: ${failures.join('; ')}\n`);
+  process.exit(1);
+}
