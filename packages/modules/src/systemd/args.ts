@@ -20,7 +20,7 @@ export const systemdArgs = z.strictObject({
    */
   notifyGraceMs: z.number().int().nonnegative().default(5_000),
   /** Interval between state polls on the host. */
-  pollIntervalMs: z.number().int().min(50).max(5_000).default(200),
+  pollIntervalMs: z.number().int().min(50).max(5_000).default(100),
 });
 
 export type SystemdArgs = z.output<typeof systemdArgs>;

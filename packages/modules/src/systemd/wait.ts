@@ -77,9 +77,9 @@ export function pollScript(unit: string, polls: number, intervalMs: number): str
   return [
     'i=0',
     'while :; do',
-    sh`  a=$(systemctl show -p ActiveState --value ${unit}); s=$(systemctl show -p SubState --value ${unit})`,
+    // the loop only waits for the unit's start/stop job to finish; the state is read once, after it
     `  j=$(${jobs})`,
-    '  case "$a/$s/$j" in */0) break;; esac',
+    '  [ "$j" = 0 ] && break',
     sh`  i=$((i+1)); [ "$i" -ge ${polls} ] && break`,
     sh`  sleep ${interval}`,
     'done',
