@@ -66,6 +66,8 @@ describe('command module', () => {
   it('a timeout kills the command and fails the task', async () => {
     const ex = await executeModule(conn, command, { cmd: 'sleep 5', timeoutMs: 200 });
     expect(ex.outcome.status).toBe('failed');
+    expect(ex.error).toMatchObject({ code: 'COMMAND_TIMEOUT', field: 'timeoutMs' });
+    expect(ex.error?.message).toMatch(/timed out after 200 ms/);
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { argv as shArgv, defineModule, pathFact, type FactQuery, type PathState } from '@tsplay/core';
+import { argv as shArgv, defineModule, pathFact, TsplayError, type FactQuery, type PathState } from '@tsplay/core';
 import { commandArgs, type CommandResult, type ParsedCommandArgs } from './args.js';
 
 export type { CommandArgs, CommandResult } from './args.js';
@@ -37,6 +37,7 @@ export const command = defineModule({
     const line = commandLine(a);
     let r: CommandResult = { code: -1, stdout: '', stderr: '' };
     let failed = true;
+    let timedOut = false;
     for (let attempt = 0; attempt <= a.retries; attempt++) {
       if (attempt > 0) {
         ctx.log(`retry ${attempt}/${a.retries} in ${a.delayMs} ms`);
@@ -45,10 +46,18 @@ export const command = defineModule({
       }
       const res = await ctx.conn.exec(line, { become: ctx.become, cwd: a.chdir, env: a.env, stdin: a.stdin, timeoutMs: a.timeoutMs });
       r = { code: res.code, stdout: res.stdout, stderr: res.stderr };
-      failed = res.timedOut === true || (a.failedWhen ? a.failedWhen(r) : r.code !== 0);
+      timedOut = res.timedOut === true;
+      failed = timedOut || (a.failedWhen ? a.failedWhen(r) : r.code !== 0);
       const done = a.until ? !failed && a.until(r) : !failed;
       if (done) break;
       if (a.until && !failed) failed = true;
+    }
+    if (failed && timedOut) {
+      throw new TsplayError('COMMAND_TIMEOUT', `command timed out${a.timeoutMs !== undefined ? ` after ${a.timeoutMs} ms` : ''} and was killed: ${line}`, {
+        host: ctx.host,
+        field: 'timeoutMs',
+        hint: 'raise timeoutMs, or make the command finish sooner',
+      });
     }
     const changed = failed ? false : a.changedWhen ? a.changedWhen(r) : !a.readOnly;
     const tail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-5).join('\n');

@@ -40,7 +40,7 @@ export function downloadScript(args: DownloadOptions, d: DownloadPlanData, withH
   return [
     'tmp=',
     `trap 'rm -f "$tmp"' EXIT`,
-    `trap 'exit 130' INT TERM HUP`,
+    `trap 'exit 130' INT TERM HUP PIPE`,
     sh`command -v ${d.tool ?? 'curl'} >/dev/null 2>&1 || { echo ${`${d.tool ?? 'curl'} is not installed`} >&2; exit ${E_NO_TOOL}; }`,
     sh`d=${dir}; dest=${args.dest}; want=${d.expected ?? ''}`,
     sh`tmp=$(mktemp ${`${dir}/.${basename(args.dest)}.tsplay-XXXXXX`}) || exit ${E_TEMP}`,

@@ -54,7 +54,7 @@ export function unarchiveScript(args: UnarchiveOptions, install: Install[], opts
     sh`src=${args.src}; dest=${args.dest}`,
     't=',
     opts.removeSrc ? `trap 'rm -f "$src"; [ -n "$t" ] && rm -rf "$t"' EXIT` : `trap '[ -n "$t" ] && rm -rf "$t"' EXIT`,
-    `trap 'exit 130' INT TERM HUP`,
+    `trap 'exit 130' INT TERM HUP PIPE`,
     `t=$(mktemp -d "$dest/.tsplay-unarchive.XXXXXX") || exit ${E_TEMP}`,
     `tar -x -f "$src" -C "$t" ${tarSelect(args)} || exit ${E_TAR}`,
     ...prepare,

@@ -60,7 +60,7 @@ export function archiveScript(args: UnarchiveOptions): string {
     `if [ ! -e "$src" ]; then echo 'A|missing'; exit 0; fi`,
     't=$(mktemp -d "${TMPDIR:-/tmp}/.tsplay-unarchive.XXXXXX") || exit 1',
     `trap 'rm -rf "$t"' EXIT`,
-    `trap 'exit 130' INT TERM HUP`,
+    `trap 'exit 130' INT TERM HUP PIPE`,
     `if ! err=$(tar -x -f "$src" -C "$t" ${tarSelect(args)} 2>&1); then echo 'A|error'; printf '%s\\n' "$err" >&2; exit 0; fi`,
     DESCRIBE,
     `echo 'A|ok'`,
