@@ -1,0 +1,61 @@
+/**
+ * Fault 5 of issue 9 on the lab: SIGINT to tsplay mid-run (tasks in flight finish, nothing new starts, the recap
+ * says interrupted, exit 130) and SIGKILL to tsplay mid-download (no partial file at any target; the next run
+ * converges and leaves no temp file on any host).
+ */
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explain, hostNames, lab, newStateDir, partialFiles, resetAll } from './helpers.js';
+import { faultRun, FILES_TASKS, scriptGone } from './fault-run.js';
+import { ensureLab, throttle, unthrottle } from './host-control.js';
+
+let stateDir: string;
+const { runWithFault, expectConverges } = faultRun(() => stateDir);
+
+beforeAll(async () => {
+  await ensureLab(3); // a benchmark may have left a bigger lab up
+  lab();
+  stateDir = newStateDir('signals');
+});
+
+afterAll(async () => {
+  await unthrottle(0);
+  await resetAll().catch(() => undefined);
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('signals to tsplay during a lab run', () => {
+  it('5a. SIGINT mid-download: the download finishes on every host, nothing new starts, recap interrupted, exit 130; re-run converges', async () => {
+    await resetAll();
+    await throttle(0, '16mbit');
+    const { r } = await runWithFault(1500, (live) => live.child.kill('SIGINT'));
+    await unthrottle(0);
+    expect(r.code, explain(r)).toBe(130);
+    expect(r.recap?.interrupted).toBe(true);
+    expect(r.recap?.exitCode).toBe(130);
+    const h0 = hostNames()[0] as string;
+    // controller-0 was still downloading: that task finished and was reported; nothing after it started there
+    expect(r.results.filter((x) => x.host === h0).map((x) => [x.task, x.status])).toEqual([['download etcd', 'changed']]);
+    expect(r.recap?.hosts[h0]?.changed).toBe(1);
+    // no task started after the interrupt
+    const startedTasks = r.events.filter((e) => e.type === 'task.start').map((e) => (e as { task: string }).task);
+    expect(FILES_TASKS.slice(0, startedTasks.length)).toEqual(startedTasks);
+    for (const h of hostNames()) expect(r.recap?.hosts[h]?.failed).toBe(0);
+    for (const h of lab().hosts) expect(await partialFiles(h.index)).toEqual([]);
+    await expectConverges(...hostNames());
+  });
+
+  it('5b. SIGKILL mid-download: no partial file at any target; the next run converges and no temp file is left on any host', async () => {
+    await resetAll();
+    await throttle(0, '16mbit');
+    const { r } = await runWithFault(1500, (live) => live.child.kill('SIGKILL'));
+    await unthrottle(0);
+    expect(r.signal).toBe('SIGKILL');
+    expect(r.recap).toBeUndefined();
+    const h0 = hostNames()[0] as string;
+    expect(r.results.some((x) => x.host === h0)).toBe(false); // it died in the middle of controller-0's download
+    for (const h of lab().hosts) await scriptGone(h.index);
+    for (const h of lab().hosts) expect(await partialFiles(h.index)).toEqual([]);
+    await expectConverges(...hostNames().filter((h) => !r.results.some((x) => x.host === h && x.task === 'etcd.service')));
+  });
+});
