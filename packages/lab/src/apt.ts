@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { $, $ok, step, type Log } from './run.js';
-import { DEFAULT_MIRROR, findMirror, type SourceFile } from './mirror.js';
+import { TsplayError } from '@tsplay/core';
+import { findMirror, type SourceFile } from './mirror.js';
 
 /** Debian packages the lab needs on this machine (the etcd binaries are only downloaded, not installed). */
 export const HOST_PACKAGES = ['debootstrap', 'systemd-container', 'iproute2', 'openssl', 'openssh-client'] as const;
@@ -51,5 +52,11 @@ export function aptMirror(): string {
     for (const name of readdirSync(dir).sort()) files.push({ name, text: readFileSync(join(dir, name), 'utf8') });
   }
   if (existsSync('/etc/apt/sources.list')) files.push({ name: 'sources.list', text: readFileSync('/etc/apt/sources.list', 'utf8') });
-  return findMirror(files) ?? DEFAULT_MIRROR;
+  const mirror = findMirror(files);
+  if (!mirror) {
+    throw new TsplayError('LAB_FAILED', 'no Debian bookworm mirror in /etc/apt/sources.list(.d): debootstrap needs the one apt uses', {
+      hint: 'configure apt for bookworm (apt-get update must work), then run `tsplay lab up` again',
+    });
+  }
+  return mirror;
 }

@@ -2,8 +2,6 @@
  * The Debian mirror apt already uses, read from its sources (deb822 `.sources` and one-line `.list`).
  * Pure: takes the files' texts, so it is tested with a table of real files.
  */
-export const DEFAULT_MIRROR = 'http://deb.debian.org/debian';
-
 export interface SourceFile {
   name: string;
   text: string;
