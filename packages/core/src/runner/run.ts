@@ -1,8 +1,8 @@
 import type { Connection } from '../connection.js';
 import { TsplayError, toTsplayError } from '../errors.js';
 import { executeModule, parseArgs } from '../execute.js';
-import { FactCache, gatherFacts } from '../gather.js';
-import type { FactQuery } from '../facts.js';
+import { FactCache } from '../gather.js';
+import { prefetchFacts } from './prefetch.js';
 import type { Inventory, ResolvedHost } from '../inventory/schema.js';
 import { selectHosts } from '../inventory/select.js';
 import { Overlay } from '../overlay.js';
@@ -209,37 +209,15 @@ export async function runPlaybook(opts: RunOptions): Promise<RunSummary> {
   opts.emit({ type: 'recap', hosts: recap, durationMs: Date.now() - started, exitCode, check, interrupted });
   return { exitCode, recap, results, interrupted };
 
-  /** Probe the facts of every task with static args in one batch per host before the first task. */
   async function prefetch(play: Play, hosts: ResolvedHost[]): Promise<void> {
+    const base = { inventory: opts.inventory, check, tags: opts.tags, skipTags: opts.skipTags, baseDir: opts.baseDir ?? process.cwd() };
     await Promise.all(
       hosts.map(async (h) => {
         const conn = await conns.get(h.name);
         if (!conn) return;
-        const facts: Record<string, FactQuery> = {};
-        const hr = results.get(h.name) as HostResults;
-        for (const t of play.tasks) {
-          if (!taskSelected(t, opts.tags, opts.skipTags)) continue;
-          const become = t.become ?? play.become ?? h.become ?? false;
-          if (become !== (play.become ?? h.become ?? false)) continue;
-          try {
-            const raw = typeof t.args === 'function' ? t.args(makeContext(opts.inventory, h, vars.get(h.name), hr, check, false)) : t.args;
-            const parsed = t.module.args.safeParse(raw);
-            if (!parsed.success) continue;
-            const fq = t.module.facts(parsed.data, { host: h.name, check, become, baseDir: opts.baseDir ?? process.cwd() });
-            for (const [k, f] of Object.entries(fq) as [string, FactQuery][]) facts[`${t.id}/${k}`] = f;
-          } catch {
-            /* args that depend on earlier results are probed when their task runs */
-          }
-        }
-        const uniq: typeof facts = {};
-        const seen = new Set<string>();
-        for (const [k, f] of Object.entries(facts)) if (!seen.has(f.key)) (seen.add(f.key), (uniq[k] = f));
-        if (Object.keys(uniq).length === 0) return;
-        try {
-          await gatherFacts(conn, uniq, { become: play.become ?? h.become ?? false, cache: caches.get(h.name), sigCache: sigCaches.get(h.name) });
-        } catch {
-          /* a failing prefetch is retried per task, where its error is reported with the task */
-        }
+        const cache = caches.get(h.name) as FactCache;
+        const sigCache = sigCaches.get(h.name) as SigCache;
+        await prefetchFacts(play, { host: h, conn, vars: vars.get(h.name), results: results.get(h.name) as HostResults, cache, sigCache }, base);
       }),
     );
   }
