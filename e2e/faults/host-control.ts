@@ -4,9 +4,9 @@
  * bandwidth through the lab's network namespaces, power-off through cgroup.kill.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { labDown, labStatus, labUp } from '@tsplay/lab';
+import { LAB_CGROUP, cgroupPids, cgroupRoots, killCgroup, labDown, labStatus, labUp } from '@tsplay/lab';
 import { lab } from '../helpers/lab.js';
 
 /** Run a local command (no shell); rejects with its stderr on a non-zero exit. */
@@ -16,23 +16,7 @@ export function run(cmd: string, args: readonly string[]): Promise<string> {
   });
 }
 
-function cgroupRoots(): string[] {
-  if (existsSync('/sys/fs/cgroup/cgroup.controllers')) return ['/sys/fs/cgroup'];
-  return ['/sys/fs/cgroup/unified', '/sys/fs/cgroup/systemd'].filter((r) => existsSync(join(r, 'cgroup.procs')));
-}
-
-function cgroupPids(dir: string): number[] {
-  const out: number[] = [];
-  try {
-    for (const l of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n')) if (l) out.push(Number(l));
-    for (const d of readdirSync(dir)) if (statSync(join(dir, d)).isDirectory()) out.push(...cgroupPids(join(dir, d)));
-  } catch {
-    /* gone */
-  }
-  return out;
-}
-
-const hostCgroup = (index: number) => `tsplay-lab/h${index}`;
+const hostCgroup = (index: number) => `${LAB_CGROUP}/h${index}`;
 
 /** Processes of host `index` (supervisor, nspawn and the container) with their command names. */
 export function hostProcesses(index: number): { pid: number; comm: string; args: string }[] {
@@ -82,20 +66,7 @@ export function inContainer(index: number, argv: readonly string[]): Promise<str
 
 /** Power host `index` off: kill its whole cgroup (supervisor, nspawn, every process of the container). */
 export function powerOff(index: number): void {
-  for (const root of cgroupRoots()) {
-    const dir = join(root, hostCgroup(index));
-    if (existsSync(join(dir, 'cgroup.kill'))) {
-      writeFileSync(join(dir, 'cgroup.kill'), '1');
-      continue;
-    }
-    for (const pid of cgroupPids(dir)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-  }
+  killCgroup(hostCgroup(index));
 }
 
 /** Limit what host `index` receives (the bridge port's egress) to `rate` (tc syntax, e.g. `16mbit`). */

@@ -6,6 +6,10 @@ describe('@tsplay/lab public surface', () => {
   test('exports exactly these names', () => {
     expect(Object.keys(lab).sort()).toEqual(
       [
+        'LAB_CGROUP',
+        'cgroupPids',
+        'cgroupRoots',
+        'killCgroup',
         'ETCD_TARBALL',
         'ETCD_URL_BASE',
         'ETCD_URL_PATH',

@@ -13,3 +13,4 @@ export { sshArgs } from './sshargs.js';
 export { isRoot } from './root.js';
 export { METADATA_PATH } from './fileserver-script.js';
 export type { Log } from './run.js';
+export { LAB_CGROUP, cgroupRoots, cgroupPids, killCgroup } from './cgroups.js';
