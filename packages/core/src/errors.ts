@@ -1,5 +1,8 @@
-/** Coded errors: every failure the user sees has a code, and where known a host, task, field and hint. */
-export type ErrorCode =
+/**
+ * Coded errors: every failure the user sees has a code, and where known a host, task, field and hint.
+ * Core names only its own codes; another package owns the codes it raises (any UPPER_SNAKE string).
+ */
+export type CoreErrorCode =
   | 'ARGS_INVALID'
   | 'VARS_INVALID'
   | 'INVENTORY_INVALID'
@@ -34,6 +37,9 @@ export type ErrorCode =
   | 'LAB_NOT_UP'
   | 'LAB_FAILED'
   | 'INTERNAL';
+
+/** A core code, or a code owned by the package that raises it (upper case, e.g. `ETCD_QUORUM`). */
+export type ErrorCode = CoreErrorCode | (Uppercase<string> & {});
 
 export interface ErrorDetails {
   host?: string | undefined;

@@ -1,6 +1,6 @@
 import type { Connection } from './connection.js';
 import { TsplayError, toTsplayError } from './errors.js';
-import type { FactValues } from './facts.js';
+import { isUnknownFact, type FactValues } from './facts.js';
 import { gatherFacts, type FactCache } from './gather.js';
 import type { AnyModule, ApplyResult, Diff, Plan } from './module.js';
 import type { Overlay } from './overlay.js';
@@ -32,95 +32,128 @@ export interface Execution<R = unknown> {
 export function parseArgs(module: AnyModule, args: unknown, where: { host?: string; task?: string; file?: string } = {}): unknown {
   const r = module.args.safeParse(args);
   if (r.success) return r.data;
-  const first = r.error.issues[0];
   throw new TsplayError('ARGS_INVALID', `invalid arguments for module ${module.name}: ${formatZodIssues(r.error.issues)}`, {
     ...where,
     field: issueField(sortIssues(r.error.issues)[0]),
-    hint: `see the ${module.name} module's README (docs/modules.md) for its arguments`,
+    hint: `run \`tsplay modules ${module.name}\` for the module's arguments`,
   });
 }
 
-/** One task on one host: validate, gather facts (overlay/cache first), plan, and apply unless in check mode. */
-export async function executeModule<R = unknown>(
-  conn: Connection,
-  module: AnyModule,
-  rawArgs: unknown,
-  opts: ExecuteOptions = {},
-): Promise<Execution<R>> {
+/** The outcome of a task that check mode cannot predict (see docs/check-mode.md). */
+export function unknownOutcome<R>(reason: string): TaskOutcome<R> {
+  return { status: 'unknown', changed: false, data: undefined, unknown: true, summary: reason };
+}
+
+interface Prepared {
+  args: unknown;
+  pctx: { host: string; check: boolean; become: boolean | string; baseDir: string };
+  values: Record<string, unknown>;
+}
+
+/** Validate args and gather facts (overlay, cache, signature cache, then one batched probe). */
+async function prepare(conn: Connection, module: AnyModule, rawArgs: unknown, opts: ExecuteOptions, where: { host: string; task: string }): Promise<Prepared> {
   const check = opts.check ?? false;
   const become = opts.become ?? false;
+  const args = parseArgs(module, rawArgs, where);
+  const pctx = { host: conn.host, check, become, baseDir: opts.baseDir ?? process.cwd() };
+  const values = await gatherFacts(conn, module.facts(args, pctx), {
+    become,
+    overlay: check ? opts.overlay : undefined,
+    cache: opts.cache,
+    sigCache: opts.sigCache,
+    signal: opts.signal,
+  });
+  return { args, pctx, values: values as Record<string, unknown> };
+}
+
+/** Check mode: why this task cannot be predicted, or undefined when it can. */
+function unknownReason(module: AnyModule, p: Prepared, overlay: Overlay | undefined): string | undefined {
+  for (const v of Object.values(p.values)) if (isUnknownFact(v)) return v.reason;
+  if (!overlay || !module.readOnly?.(p.args)) return undefined;
+  for (const path of module.reads?.(p.args) ?? []) {
+    const why = overlay.unknown(path);
+    if (why !== undefined) return why;
+    if (overlay.touches(path)) return `depends on ${overlay.changedBy.get(path) ?? 'an earlier task'}, which would change ${path}`;
+  }
+  return undefined;
+}
+
+/** One task on one host: validate, gather facts (overlay/cache first), plan, and apply unless in check mode. */
+export async function executeModule<R = unknown>(conn: Connection, module: AnyModule, rawArgs: unknown, opts: ExecuteOptions = {}): Promise<Execution<R>> {
+  const check = opts.check ?? false;
   const where = { host: conn.host, task: opts.task ?? module.name };
   let plan: Plan | undefined;
   try {
-    const args = parseArgs(module, rawArgs, where);
-    const pctx = { host: conn.host, check, become, baseDir: opts.baseDir ?? process.cwd() };
-    const facts = module.facts(args, pctx);
-    const values = await gatherFacts(conn, facts, {
-      become,
-      overlay: check ? opts.overlay : undefined,
-      cache: opts.cache,
-      sigCache: opts.sigCache,
-      signal: opts.signal,
-    });
-    plan = module.plan(values as FactValues<typeof facts>, args, pctx);
-    const secretDiff = module.secret?.(args) ?? false;
+    const p = await prepare(conn, module, rawArgs, opts, where);
+    const why = check ? unknownReason(module, p, opts.overlay) : undefined;
+    if (why !== undefined) {
+      opts.overlay?.record({ unknown: module.reads?.(p.args) ?? [] }, where.task);
+      return { outcome: unknownOutcome<R>(why), plan: undefined, diff: undefined, error: undefined };
+    }
+    plan = module.plan(p.values as FactValues<never>, p.args, p.pctx);
+    const secretDiff = module.secret?.(p.args) ?? false;
     const diff = secretDiff ? plan.diff?.map((d) => ({ path: d.path, before: '<secret>', after: '<secret>' })) : plan.diff;
     if (plan.skipped) {
       return { outcome: { status: 'skipped', changed: false, data: undefined, msg: plan.skipped, summary: plan.skipped }, plan, diff, error: undefined };
     }
     const wantsApply = plan.changed || plan.run === true;
-    const mayApply = !check || (module.readOnly?.(args) ?? false);
-    if (check) opts.overlay?.record(plan.changed ? plan.predict : undefined);
+    const mayApply = !check || (module.readOnly?.(p.args) ?? false);
+    const pendingBefore = check ? opts.overlay?.firstChange() : undefined;
+    if (check) opts.overlay?.record(plan.changed ? plan.predict : undefined, where.task);
     if (!wantsApply || !mayApply || !module.apply) {
-      const data = module.resultFromPlan?.(plan, args) as R | undefined;
-      return {
-        outcome: { status: plan.changed ? 'changed' : 'ok', changed: plan.changed, data, summary: plan.summary },
-        plan,
-        diff,
-        error: undefined,
-      };
+      const data = module.resultFromPlan?.(plan, p.args) as R | undefined;
+      return { outcome: { status: plan.changed ? 'changed' : 'ok', changed: plan.changed, data, summary: plan.summary }, plan, diff, error: undefined };
     }
-    const ac = new AbortController();
-    const onAbort = () => ac.abort();
-    opts.signal?.addEventListener('abort', onAbort);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const applying = module.apply(
-        { conn, host: conn.host, task: where.task, become, check, log: opts.log ?? (() => undefined), signal: ac.signal, baseDir: opts.baseDir ?? process.cwd() },
-        args,
-        plan,
-      );
-      const res: ApplyResult<unknown> = opts.timeoutMs
-        ? await Promise.race([
-            applying,
-            new Promise<never>((_, rej) => {
-              timer = setTimeout(() => {
-                ac.abort();
-                rej(new TsplayError('COMMAND_TIMEOUT', `task did not finish within ${opts.timeoutMs} ms`, { ...where, hint: 'raise timeoutMs for this task, or look at the host' }));
-              }, opts.timeoutMs);
-            }),
-          ])
-        : await applying;
-      if (!check && (res.changed ?? plan.changed)) opts.cache?.clear();
-      const changed = res.changed ?? plan.changed;
-      const outcome: TaskOutcome<R> = {
-        status: res.failed ? 'failed' : changed ? 'changed' : 'ok',
-        changed,
-        data: res.data as R | undefined,
-        stdout: res.stdout,
-        stderr: res.stderr,
-        msg: res.msg,
-        summary: plan.summary,
-      };
-      const error = res.failed ? new TsplayError('TASK_FAILED', res.msg ?? 'task failed', where) : undefined;
-      return { outcome, plan, diff: secretDiff ? diff : (res.diff ?? diff), error };
-    } finally {
-      if (timer) clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-    }
+    const res = await applyWithTimeout(conn, module, p, plan, opts, where);
+    if (!check && (res.changed ?? plan.changed)) opts.cache?.clear();
+    // A read-only probe that fails after earlier predicted changes may only fail because they did not happen.
+    if (check && res.failed && pendingBefore !== undefined) return { outcome: unknownOutcome<R>(`may depend on ${pendingBefore}`), plan, diff, error: undefined };
+    const outcome = applyOutcome<R>(res, plan);
+    const error = res.failed ? new TsplayError('TASK_FAILED', res.msg ?? 'task failed', where) : undefined;
+    return { outcome, plan, diff: secretDiff ? diff : (res.diff ?? diff), error };
   } catch (e) {
     opts.cache?.clear();
     const error = toTsplayError(e, 'TASK_FAILED').withContext(where);
     return { outcome: { status: 'failed', changed: false, data: undefined, msg: error.message }, plan, diff: undefined, error };
+  }
+}
+
+function applyOutcome<R>(res: ApplyResult<unknown>, plan: Plan): TaskOutcome<R> {
+  const changed = res.changed ?? plan.changed;
+  return {
+    status: res.failed ? 'failed' : changed ? 'changed' : 'ok',
+    changed,
+    data: res.data as R | undefined,
+    stdout: res.stdout,
+    stderr: res.stderr,
+    msg: res.msg,
+    summary: plan.summary,
+  };
+}
+
+/** Calls the module's apply with the plan's facts; aborts it on interrupt or after `timeoutMs`. */
+async function applyWithTimeout(conn: Connection, module: AnyModule, p: Prepared, plan: Plan, opts: ExecuteOptions, where: { host: string; task: string }): Promise<ApplyResult<unknown>> {
+  const apply = module.apply as NonNullable<AnyModule['apply']>;
+  const ac = new AbortController();
+  const onAbort = () => ac.abort();
+  opts.signal?.addEventListener('abort', onAbort);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const ctx = { facts: p.values, conn, host: conn.host, task: where.task, become: p.pctx.become, check: p.pctx.check, log: opts.log ?? (() => undefined), signal: ac.signal, baseDir: p.pctx.baseDir };
+    const applying = apply(ctx as never, p.args, plan);
+    if (!opts.timeoutMs) return await applying;
+    const ms = opts.timeoutMs;
+    return await Promise.race([
+      applying,
+      new Promise<never>((_, rej) => {
+        timer = setTimeout(() => {
+          ac.abort();
+          rej(new TsplayError('COMMAND_TIMEOUT', `task did not finish within ${ms} ms`, { ...where, hint: 'raise timeoutMs for this task, or look at the host' }));
+        }, ms);
+      }),
+    ]);
+  } finally {
+    if (timer) clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -24,13 +24,40 @@ export interface OverlayView {
   unit(name: string): Partial<UnitState> | undefined;
   /** True when an earlier task in this check run is predicted to change `path` (or anything under it). */
   touches(path: string): boolean;
+  /**
+   * Why `path` (or anything under it) cannot be predicted exactly in this check run, e.g.
+   * "depends on run build, which would change /opt/app": an earlier task would change it in a way
+   * the overlay cannot describe. Undefined when the overlay knows (or the host is the truth).
+   */
+  unknown(path: string): string | undefined;
+}
+
+/**
+ * A fact's answer in check mode when it depends on state that an earlier task would change and the
+ * overlay cannot describe exactly. A task with an unknown fact is reported `unknown` (never failed).
+ */
+export class UnknownFact {
+  readonly kind = 'tsplay-unknown';
+  constructor(readonly reason: string) {}
+}
+
+export function unknownFact(reason: string): UnknownFact {
+  return new UnknownFact(reason);
+}
+
+export function isUnknownFact(v: unknown): v is UnknownFact {
+  return v instanceof UnknownFact || (typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'tsplay-unknown');
 }
 
 interface FactBase<T> {
   /** Needs root to read (runs in the become batch). */
   become?: boolean | undefined;
-  /** Answer from the overlay instead of the host, when the overlay knows (check mode). */
-  fromOverlay?: ((o: OverlayView) => T | undefined) | undefined;
+  /**
+   * Answer from the overlay instead of the host, when the overlay knows (check mode). Return
+   * `unknownFact(reason)` when an earlier task would change what this fact reads in a way the
+   * overlay cannot describe (`o.unknown(path)`); undefined to probe the host.
+   */
+  fromOverlay?: ((o: OverlayView) => T | UnknownFact | undefined) | undefined;
   /** Shell snippet; its stdout/stderr/exit code go to `parse`. */
   script: string;
   parse(r: ExecResult): T;
@@ -89,6 +116,8 @@ export function pathFact(path: string, opts: { hash?: boolean; become?: boolean 
     parse: (r) => parsePathProbe(r.stdout),
     cacheBy: hash ? [path] : undefined,
     fromOverlay: (o) => {
+      const why = o.unknown(path);
+      if (why !== undefined) return unknownFact(why);
       const s = o.path(path);
       if (!s) return undefined;
       return hash || !s.exists ? s : { ...s };
@@ -126,7 +155,7 @@ export function commandFact<T>(
   key: string,
   script: string,
   parse: (r: ExecResult) => T,
-  opts: { become?: boolean; fromOverlay?: (o: OverlayView) => T | undefined; cacheBy?: readonly string[] } = {},
+  opts: { become?: boolean; fromOverlay?: (o: OverlayView) => T | UnknownFact | undefined; cacheBy?: readonly string[] } = {},
 ): FactQuery<T> {
   return { key: `cmd:${key}`, script, parse, become: opts.become, fromOverlay: opts.fromOverlay, cacheBy: opts.cacheBy };
 }

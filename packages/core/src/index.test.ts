@@ -5,11 +5,11 @@ describe('@tsplay/core public surface', () => {
   it('exports exactly these names (a change here is an API change: update docs/architecture.md too)', () => {
     expect(Object.keys(core).sort()).toEqual([
       'CORE_INSTANCE', 'FactCache', 'LocalConnection', 'NotificationStore', 'Overlay', 'SIG_FORMAT', 'Secret', 'ShellFragment', 'SigCache',
-      'TsplayError', 'argv', 'atomicWriteLocal', 'batchScript', 'checkBecome', 'commandFact', 'defineInventory', 'defineModule', 'definePlaybook',
+      'TsplayError', 'UnknownFact', 'argv', 'atomicWriteLocal', 'batchScript', 'checkBecome', 'commandFact', 'defineInventory', 'defineModule', 'definePlaybook',
       'errorInfo', 'executeModule', 'findInventoryFile', 'formatError', 'formatZodIssues', 'gatherFacts', 'inventoryFileSchema', 'isPlaybook',
-      'isSecret', 'isTsplayError', 'loadInventory', 'mapLimit', 'parseArgs', 'parseExtraVars', 'parsePathProbe', 'parseUnitShow', 'pathFact',
+      'isSecret', 'isTsplayError', 'isUnknownFact', 'loadInventory', 'mapLimit', 'parseArgs', 'parseExtraVars', 'parsePathProbe', 'parseUnitShow', 'pathFact',
       'pathScript', 'preflight', 'probe', 'quote', 'raw', 'redact', 'redactValue', 'registerSecret', 'resolveInventory', 'reveal', 'runPlaybook',
-      'secret', 'selectHosts', 'sh', 'shf', 'splitBatch', 'task', 'taskSelected', 'toTsplayError', 'unitFact', 'validateStaticArgs',
+      'secret', 'selectHosts', 'sh', 'shf', 'splitBatch', 'task', 'taskSelected', 'toTsplayError', 'unitFact', 'unknownFact', 'unknownOutcome', 'validateStaticArgs',
       'validateVars', 'wrapCommand',
     ]);
   });

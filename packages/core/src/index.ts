@@ -1,5 +1,5 @@
 export { TsplayError, isTsplayError, toTsplayError, formatError } from './errors.js';
-export type { ErrorCode, ErrorDetails } from './errors.js';
+export type { ErrorCode, CoreErrorCode, ErrorDetails } from './errors.js';
 export { sh, shf, quote, raw, argv, ShellFragment } from './sh.js';
 export { Secret, secret, isSecret, reveal, redact, redactValue, registerSecret } from './secret.js';
 export type { Connection, ExecOptions, ExecResult, PutOptions, StatOptions, PathState, PathType } from './connection.js';
@@ -12,6 +12,9 @@ export {
   pathScript,
   batchScript,
   splitBatch,
+  UnknownFact,
+  unknownFact,
+  isUnknownFact,
 } from './facts.js';
 export type { FactQuery, FactValue, FactValues, UnitState, OverlayView } from './facts.js';
 export { defineModule } from './module.js';
@@ -36,7 +39,7 @@ export { wrapCommand, checkBecome } from './become.js';
 export { LocalConnection, atomicWriteLocal } from './local.js';
 export { gatherFacts, probe, FactCache } from './gather.js';
 export type { GatherOptions } from './gather.js';
-export { executeModule, parseArgs } from './execute.js';
+export { executeModule, parseArgs, unknownOutcome } from './execute.js';
 export type { ExecuteOptions, Execution } from './execute.js';
 export { formatZodIssues } from './validate.js';
 export { SigCache, SIG_FORMAT } from './sigcache.js';

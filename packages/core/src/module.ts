@@ -13,6 +13,11 @@ export interface Diff {
 export interface Prediction {
   paths?: Record<string, PathState> | undefined;
   units?: Record<string, Partial<UnitState>> | undefined;
+  /**
+   * Paths the apply would change in a way no plan can describe (a command's `creates`, an archive
+   * whose members are unknown): later tasks' facts about them are `unknown` in check mode.
+   */
+  unknown?: readonly string[] | undefined;
 }
 
 /** The pure outcome of planning a task against facts. */
@@ -36,7 +41,9 @@ export interface TaskLog {
 }
 
 /** The small context a module's apply receives (no god object). */
-export interface ApplyContext {
+export interface ApplyContext<FV = unknown> {
+  /** The facts the plan was made from (the same values, so mode/owner need not travel in plan.data). */
+  facts: FV;
   conn: Connection;
   host: string;
   task: string;
@@ -78,11 +85,17 @@ export interface ModuleDef<S extends z.ZodType, F extends { [K in keyof F]: Fact
   /** Pure: facts + args -> plan. No I/O. */
   plan: (facts: FactValues<F>, args: z.output<S>, ctx: PlanContext) => Plan<D>;
   /** Makes the change. Called when plan.changed or plan.run (in check mode only when `readOnly`). */
-  apply?: (ctx: ApplyContext, args: z.output<S>, plan: Plan<D>) => Promise<ApplyResult<R>>;
+  apply?: (ctx: ApplyContext<FactValues<F>>, args: z.output<S>, plan: Plan<D>) => Promise<ApplyResult<R>>;
   /** True when apply only reads (safe to run in check mode, like a readOnly command). */
   readOnly?: (args: z.output<S>) => boolean;
   /** The data a task returns when apply is not called (unchanged or check mode). */
   resultFromPlan?: (plan: Plan<D>, args: z.output<S>) => R | undefined;
+  /**
+   * Paths a read-only apply reads (in check mode): when an earlier task would change one of them,
+   * the task is `unknown` instead of running against the old state. Undefined: not declared, and a
+   * read-only apply that fails after earlier predicted changes is `unknown` rather than failed.
+   */
+  reads?: (args: z.output<S>) => readonly string[] | undefined;
   /** Paths whose content is secret: diffs of them are never shown. */
   secret?: (args: z.output<S>) => boolean;
 }

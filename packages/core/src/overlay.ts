@@ -4,11 +4,15 @@ import type { Prediction } from './module.js';
 
 /**
  * Check mode's predicted state of one host: what earlier tasks' plans said they would make.
- * Later tasks' facts about these paths/units are answered from here instead of the host.
+ * Later tasks' facts about these paths/units are answered from here instead of the host; paths an
+ * earlier task would change in a way no plan can describe are `unknown`, with the reason.
  */
 export class Overlay implements OverlayView {
   readonly paths = new Map<string, PathState>();
   readonly units = new Map<string, Partial<UnitState>>();
+  /** Path -> label of the task that would change it (for "depends on TASK, which would change PATH"). */
+  readonly changedBy = new Map<string, string>();
+  readonly unknownPaths = new Map<string, string>();
 
   path(path: string): PathState | undefined {
     return this.paths.get(normalize(path));
@@ -19,18 +23,56 @@ export class Overlay implements OverlayView {
   }
 
   touches(path: string): boolean {
-    const p = normalize(path);
-    for (const k of this.paths.keys()) if (k === p || k.startsWith(`${p}/`)) return true;
-    return false;
+    return firstUnder(this.changedBy, normalize(path)) !== undefined;
   }
 
-  record(pred: Prediction | undefined): void {
+  unknown(path: string): string | undefined {
+    const p = normalize(path);
+    const hit = firstUnder(this.unknownPaths, p) ?? ancestor(this.unknownPaths, p);
+    return hit === undefined ? undefined : `depends on ${hit[1]}, which would change ${hit[0]}`;
+  }
+
+  /** True when no earlier task of this run is predicted to change anything. */
+  get empty(): boolean {
+    return this.changedBy.size === 0 && this.units.size === 0;
+  }
+
+  /** The first predicted change, as "TASK, which would change PATH" (for reasons). */
+  firstChange(): string | undefined {
+    const first = this.changedBy.entries().next();
+    return first.done ? undefined : `${first.value[1]}, which would change ${first.value[0]}`;
+  }
+
+  record(pred: Prediction | undefined, by = 'an earlier task'): void {
     if (!pred) return;
-    for (const [p, st] of Object.entries(pred.paths ?? {})) this.paths.set(normalize(p), st);
+    for (const [p, st] of Object.entries(pred.paths ?? {})) {
+      const n = normalize(p);
+      this.paths.set(n, st);
+      this.changedBy.set(n, by);
+      this.unknownPaths.delete(n);
+    }
+    for (const p of pred.unknown ?? []) {
+      const n = normalize(p);
+      this.paths.delete(n);
+      this.changedBy.set(n, by);
+      this.unknownPaths.set(n, by);
+    }
     for (const [u, st] of Object.entries(pred.units ?? {})) this.units.set(u, { ...this.units.get(u), ...st });
   }
 }
 
 function normalize(p: string): string {
   return p.length > 1 ? p.replace(/\/+$/, '') : p;
+}
+
+/** The first entry at `p` or under it. */
+function firstUnder(m: Map<string, string>, p: string): [string, string] | undefined {
+  for (const e of m) if (e[0] === p || e[0].startsWith(p === '/' ? '/' : `${p}/`)) return e;
+  return undefined;
+}
+
+/** An entry that is a directory above `p` (its content is unknown, so is p's). */
+function ancestor(m: Map<string, string>, p: string): [string, string] | undefined {
+  for (const e of m) if (p.startsWith(`${e[0]}/`)) return e;
+  return undefined;
 }

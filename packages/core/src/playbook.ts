@@ -9,7 +9,8 @@ export interface HostInfo {
   vars: Readonly<Record<string, unknown>>;
 }
 
-export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+/** `unknown`: check mode only, the task depends on state an earlier task would change (see `reason`). */
+export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'unknown';
 
 /** The registered result of a task on one host. */
 export interface TaskOutcome<R = unknown> {
@@ -20,6 +21,8 @@ export interface TaskOutcome<R = unknown> {
   stderr?: string | undefined;
   msg?: string | undefined;
   summary?: string | undefined;
+  /** Check mode could not predict this task (status `unknown`); `summary` says why. */
+  unknown?: boolean | undefined;
 }
 
 export interface TaskContext<V = Record<string, unknown>> {

@@ -20,6 +20,8 @@ export function statusWord(e: Extract<RunEvent, { type: 'task.result' }>, c: Col
       return c.red('FAILED');
     case 'unreachable':
       return c.red('UNREACHABLE');
+    case 'unknown':
+      return c.magenta('unknown');
   }
 }
 
@@ -52,7 +54,7 @@ export function recapLines(hosts: Record<string, HostRecap>, c: Colors, duration
   for (const [h, r] of Object.entries(hosts)) {
     const name = r.failed || r.unreachable ? c.red(h.padEnd(width)) : r.changed ? c.yellow(h.padEnd(width)) : c.green(h.padEnd(width));
     lines.push(
-      `${name} : ok=${r.ok}  changed=${r.changed}  unreachable=${r.unreachable}  failed=${r.failed}  skipped=${r.skipped}  time=${(r.durationMs / 1000).toFixed(2)}s`,
+      `${name} : ok=${r.ok}  changed=${r.changed}  unreachable=${r.unreachable}  failed=${r.failed}  skipped=${r.skipped}${r.unknown ? `  unknown=${r.unknown}` : ''}  time=${(r.durationMs / 1000).toFixed(2)}s`,
     );
   }
   lines.push(c.dim(`total ${(durationMs / 1000).toFixed(2)}s`));

@@ -17,6 +17,8 @@ export interface HostRecap {
   failed: number;
   skipped: number;
   unreachable: number;
+  /** Check mode: tasks that depend on state an earlier task would change (see docs/check-mode.md). */
+  unknown: number;
   durationMs: number;
 }
 

@@ -126,7 +126,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunSummary> {
   const dead = new Set<string>();
   const failedHosts = new Set<string>();
   for (const h of selected) {
-    recap[h.name] = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, durationMs: 0 };
+    recap[h.name] = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, unknown: 0, durationMs: 0 };
     results.set(h.name, new Map());
     overlays.set(h.name, new Overlay());
     caches.set(h.name, new FactCache());

@@ -125,7 +125,7 @@ describe('download failures leave nothing behind', () => {
 
 describe('download with wget', () => {
   function ctx(): ApplyContext {
-    return { conn, host: 'local', task: 't', become: false, check: false, log: () => undefined, signal: new AbortController().signal, baseDir: '/' };
+    return { facts: {}, conn, host: 'local', task: 't', become: false, check: false, log: () => undefined, signal: new AbortController().signal, baseDir: '/' };
   }
   it('downloads and verifies when only wget is there, headers included', async () => {
     const dir = fx.freshDir('wget');

@@ -30,7 +30,7 @@ describe('systemdService', () => {
     const f = systemd.facts(systemd.args.parse({ name: 'etcd' }) as z.output<typeof systemd.args>, { host: 'h', check: true, become: true });
     expect(Object.keys(f)).toEqual(['unit', 'unitFile', 'predicted']);
     expect(f.unit.script).toContain('systemctl show etcd.service');
-    expect(f.unitFile.fromOverlay?.({ path: (p) => (p === '/etc/systemd/system/etcd.service' ? { exists: true } : undefined), unit: () => undefined, touches: () => false })).toEqual({
+    expect(f.unitFile.fromOverlay?.({ path: (p) => (p === '/etc/systemd/system/etcd.service' ? { exists: true } : undefined), unit: () => undefined, touches: () => false, unknown: () => undefined })).toEqual({
       state: { exists: true },
       predicted: true,
     });

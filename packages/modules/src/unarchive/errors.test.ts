@@ -97,7 +97,7 @@ describe('unarchive failures', () => {
       changed: true,
       data: { install: [{ path: 'etcd', type: 'file' as const, mode: 0o755, sha256: sha256Hex('what the plan saw') }] },
     };
-    const ctx: ApplyContext = { conn, host: 'local', task: 't', become: false, check: false, log: () => undefined, signal: new AbortController().signal, baseDir: '/' };
+    const ctx: ApplyContext = { facts: {}, conn, host: 'local', task: 't', become: false, check: false, log: () => undefined, signal: new AbortController().signal, baseDir: '/' };
     await expect(applyUnarchive(ctx, args, plan)).rejects.toMatchObject({ code: 'ARCHIVE_FAILED' });
     expect(readFileSync(join(dest, 'etcd'), 'utf8')).toBe('old etcd');
     expect(readdirSync(dest)).toEqual(['etcd']);
