@@ -1,3 +1,3 @@
 import { packageConfig } from '../../tsup.base.js';
 
-export default packageConfig();
+export default packageConfig({ entry: { index: 'src/index.ts', 'kit/index': 'src/kit/index.ts' } });

@@ -7,7 +7,7 @@ describe('@tsplay/core public surface', () => {
       'CORE_INSTANCE', 'FactCache', 'LocalConnection', 'NotificationStore', 'Overlay', 'SIG_FORMAT', 'Secret', 'ShellFragment', 'SigCache',
       'TsplayError', 'UnknownFact', 'argv', 'atomicWriteLocal', 'batchScript', 'checkBecome', 'commandFact', 'defineInventory', 'defineModule', 'definePlaybook',
       'errorInfo', 'executeModule', 'findInventoryFile', 'formatError', 'formatZodIssues', 'gatherFacts', 'inventoryFileSchema', 'isPlaybook',
-      'isSecret', 'isTsplayError', 'isUnknownFact', 'loadInventory', 'mapLimit', 'parseArgs', 'parseExtraVars', 'parsePathProbe', 'parseUnitShow', 'pathFact',
+      'isSecret', 'isTsplayError', 'isUnknownFact', 'listRun', 'loadInventory', 'mapLimit', 'parseArgs', 'parseExtraVars', 'parsePathProbe', 'parseUnitShow', 'pathFact',
       'pathScript', 'preflight', 'probe', 'quote', 'raw', 'redact', 'redactValue', 'registerSecret', 'resolveInventory', 'reveal', 'runPlaybook',
       'secret', 'selectHosts', 'sh', 'shf', 'splitBatch', 'task', 'taskSelected', 'toTsplayError', 'unitFact', 'unknownFact', 'unknownOutcome', 'validateStaticArgs',
       'validateVars', 'wrapCommand',

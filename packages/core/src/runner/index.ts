@@ -1,5 +1,5 @@
-export { runPlaybook, preflight, errorInfo, validateStaticArgs } from './run.js';
-export type { RunOptions, RunSummary } from './run.js';
+export { runPlaybook, preflight, errorInfo, validateStaticArgs, listRun } from './run.js';
+export type { RunOptions, RunSummary, StepAnswer, StepPrompt, ListWhat } from './run.js';
 export type { RunEvent, EventSink, HostRecap, ErrorInfo } from './events.js';
 export { mapLimit } from './pool.js';
 export { taskSelected } from './select-tasks.js';

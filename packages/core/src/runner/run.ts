@@ -36,6 +36,29 @@ export interface RunOptions {
   baseDir?: string;
   /** The playbook's file, named in argument errors. */
   playbookFile?: string | undefined;
+  /** Start at the first task of this name (`--start-at-task`); earlier tasks are not run. */
+  startAtTask?: string | undefined;
+  /** `--step`: asked before each task; 'no' skips it, 'continue' stops asking. */
+  step?: StepPrompt | undefined;
+}
+
+export type StepAnswer = 'yes' | 'no' | 'continue';
+export type StepPrompt = (t: { play: string; task: string; id: string }) => Promise<StepAnswer>;
+export type ListWhat = 'hosts' | 'tasks' | 'tags';
+
+/** `--list-hosts`, `--list-tasks`, `--list-tags`: the text to print; contacts no host. */
+export function listRun(opts: Omit<RunOptions, 'connect' | 'emit'>, what: ListWhat): string {
+  const { selected } = preflight({ ...opts, connect: () => Promise.reject(new Error('no connection')), emit: () => undefined });
+  const lines: string[] = [`playbook: ${opts.playbook.name}`];
+  for (const play of opts.playbook.plays) {
+    const hosts = selectHosts(opts.inventory, play.hosts).filter((h) => selected.some((s) => s.name === h.name));
+    lines.push(`  play: ${play.name}`);
+    if (what === 'hosts') lines.push(`    hosts (${hosts.length}):`, ...hosts.map((h) => `      ${h.name}`));
+    const tasks = play.tasks.filter((t) => taskSelected(t, opts.tags, opts.skipTags));
+    if (what === 'tasks') lines.push('    tasks:', ...tasks.map((t) => `      ${t.name}${t.tags.length ? `  tags: [${t.tags.join(', ')}]` : ''}`));
+    if (what === 'tags') lines.push(`    tags: [${[...new Set(tasks.flatMap((t) => t.tags))].sort().join(', ')}]`);
+  }
+  return lines.join('\n');
 }
 
 export interface RunSummary {
