@@ -1,7 +1,12 @@
 import { LocalConnection, type Connection, type ResolvedHost } from '@tsplay/core';
 
+export interface ConnectHostOptions {
+  /** Take the per-host run lock (real runs; `--check` takes none). */
+  runLock?: { waitMs: number; playbook: string } | undefined;
+}
+
 /** The transport for a host: local, or SSH (loaded only when an SSH host is in the run). */
-export async function connectHost(h: ResolvedHost): Promise<Connection> {
+export async function connectHost(h: ResolvedHost, _opts: ConnectHostOptions = {}): Promise<Connection> {
   if (h.connection === 'local') return new LocalConnection(h.name);
   const { connectSsh } = await import('@tsplay/ssh');
   return connectSsh({
