@@ -99,7 +99,7 @@ export async function executeModule<R = unknown>(conn: Connection, module: AnyMo
     const wantsApply = plan.changed || plan.run === true;
     const mayApply = !check || (module.readOnly?.(p.args) ?? false);
     const pendingBefore = check ? opts.overlay?.firstChange() : undefined;
-    if (check) opts.overlay?.record(plan.changed ? plan.predict : undefined, where.task);
+    if (check && plan.changed) opts.overlay?.record(plan.predict ?? {}, where.task);
     if (!wantsApply || !mayApply || !module.apply) {
       const data = module.resultFromPlan?.(plan, p.args) as R | undefined;
       return { outcome: { status: plan.changed ? 'changed' : 'ok', changed: plan.changed, data, summary: plan.summary }, plan, diff, error: undefined };

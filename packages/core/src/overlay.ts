@@ -13,6 +13,8 @@ export class Overlay implements OverlayView {
   /** Path -> label of the task that would change it (for "depends on TASK, which would change PATH"). */
   readonly changedBy = new Map<string, string>();
   readonly unknownPaths = new Map<string, string>();
+  /** Tasks predicted to change the host in ways they do not describe (a command that would run). */
+  readonly opaque: string[] = [];
 
   path(path: string): PathState | undefined {
     return this.paths.get(normalize(path));
@@ -34,17 +36,20 @@ export class Overlay implements OverlayView {
 
   /** True when no earlier task of this run is predicted to change anything. */
   get empty(): boolean {
-    return this.changedBy.size === 0 && this.units.size === 0;
+    return this.changedBy.size === 0 && this.units.size === 0 && this.opaque.length === 0;
   }
 
   /** The first predicted change, as "TASK, which would change PATH" (for reasons). */
   firstChange(): string | undefined {
     const first = this.changedBy.entries().next();
-    return first.done ? undefined : `${first.value[1]}, which would change ${first.value[0]}`;
+    if (!first.done) return `${first.value[1]}, which would change ${first.value[0]}`;
+    return this.opaque[0] === undefined ? undefined : `${this.opaque[0]}, which would change the host`;
   }
 
   record(pred: Prediction | undefined, by = 'an earlier task'): void {
     if (!pred) return;
+    const described = Object.keys(pred.paths ?? {}).length + (pred.unknown?.length ?? 0) + Object.keys(pred.units ?? {}).length;
+    if (described === 0) this.opaque.push(by);
     for (const [p, st] of Object.entries(pred.paths ?? {})) {
       const n = normalize(p);
       this.paths.set(n, st);

@@ -30,7 +30,10 @@ export const command = defineModule({
     const line = commandLine(a);
     if (a.creates && facts.creates?.exists) return { changed: false, skipped: `${a.creates} exists` };
     if (a.removes && facts.removes && !facts.removes.exists) return { changed: false, skipped: `${a.removes} does not exist` };
-    return a.readOnly ? { changed: false, run: true, summary: `probe: ${line}` } : { changed: true, run: true, summary: `would run: ${line}` };
+    if (a.readOnly) return { changed: false, run: true, summary: `probe: ${line}` };
+    // What a command makes cannot be predicted: `creates`/`removes` are unknown to later tasks in check mode.
+    const unknown = [a.creates, a.removes].filter((p): p is string => p !== undefined);
+    return { changed: true, run: true, summary: `would run: ${line}`, predict: { unknown } };
   },
   readOnly: (a) => a.readOnly,
   apply: async (ctx, a) => {
