@@ -178,7 +178,7 @@ describe('a Type=notify service that is ready only with all 3 members', () => {
     expect(first.summary.exitCode).toBe(0);
     // one host at a time: the first two stop waiting after the notify grace (5 s), the last one is ready at once
     expect(first.ms).toBeLessThan(30_000);
-    const data = (host: string) => first.summary.results.get(host)?.get(start.id)?.data as SystemdResult | undefined;
+    const data = (host: string) => first.summary.resultOf(host, start)?.data as SystemdResult | undefined;
     expect(data(l.hosts[0]!.name)?.note).toMatch(/has not reported ready/);
     expect(data(l.hosts[2]!.name)).toMatchObject({ active: 'active', note: undefined });
     await waitFor('all 3 members active', async () => {

@@ -23,6 +23,8 @@ export interface TaskOutcome<R = unknown> {
   summary?: string | undefined;
   /** Check mode could not predict this task (status `unknown`); `summary` says why. */
   unknown?: boolean | undefined;
+  /** A `loop` task: one outcome per item, in item order (`data` is then the list of their data). */
+  results?: readonly TaskOutcome<unknown>[] | undefined;
 }
 
 export interface TaskContext<V = Record<string, unknown>> {
@@ -38,6 +40,12 @@ export interface TaskContext<V = Record<string, unknown>> {
   /** True when a durable notification is pending for this task (see `notifiedBy`). */
   notified: boolean;
   check: boolean;
+  /** The current item of a `loop` task (undefined outside loops). */
+  item: unknown;
+  /** Another host's registered result of a task in this run (Ansible's `hostvars[h].result`). */
+  resultOf<R>(host: string, t: Task<AnyModule, R>): TaskOutcome<R> | undefined;
+  /** The play's current batch (see `serial`): its 1-based number and its hosts. */
+  play: { name: string; batch: number; hosts: readonly string[] };
 }
 
 export type ArgsOf<M extends AnyModule, V> = ModuleArgs<M> | ((ctx: TaskContext<V>) => ModuleArgs<M>);
@@ -57,6 +65,14 @@ export interface TaskOptions<V = any> {
   notifiedBy?: readonly Task[];
   /** Fail the task when it runs longer than this. */
   timeoutMs?: number;
+  /** Run on the first live host of the batch only; every host of the batch registers its result. */
+  runOnce?: boolean;
+  /** Run over this host's connection (an inventory host, or 'localhost' for the workstation), with the current host's vars. */
+  delegateTo?: string | ((ctx: TaskContext<V>) => string);
+  /** One invocation per item (`ctx.item` in args and `when`); registered as a list. */
+  loop?: readonly unknown[] | ((ctx: TaskContext<V>) => readonly unknown[]);
+  /** How an item is named in events and output (default: the item as JSON, or its `name`). */
+  label?: (item: any) => string;
 }
 
 export interface Task<M extends AnyModule = AnyModule, R = unknown> {
@@ -71,6 +87,10 @@ export interface Task<M extends AnyModule = AnyModule, R = unknown> {
   readonly ignoreErrors: boolean;
   readonly notifiedBy: readonly Task[];
   readonly timeoutMs?: number | undefined;
+  readonly runOnce: boolean;
+  readonly delegateTo?: string | ((ctx: TaskContext<any>) => string) | undefined;
+  readonly loop?: readonly unknown[] | ((ctx: TaskContext<any>) => readonly unknown[]) | undefined;
+  readonly label?: ((item: any) => string) | undefined;
   /** Phantom: the result type. */
   readonly __result?: R;
 }
@@ -97,8 +117,15 @@ export function task<M extends AnyModule, V = any>(
     ignoreErrors: opts.ignoreErrors ?? false,
     notifiedBy: opts.notifiedBy ?? [],
     timeoutMs: opts.timeoutMs,
+    runOnce: opts.runOnce ?? false,
+    delegateTo: opts.delegateTo as Task['delegateTo'],
+    loop: opts.loop as Task['loop'],
+    label: opts.label,
   };
 }
+
+/** `serial`: a batch size, a percentage of the play's hosts, or a list of them (the last one repeats). */
+export type SerialSpec = number | `${number}%` | readonly (number | `${number}%`)[];
 
 export interface Play {
   name: string;
@@ -106,6 +133,10 @@ export interface Play {
   hosts: string;
   become?: boolean | string;
   tasks: readonly Task[];
+  /** Rolling batches: each batch runs the whole play before the next one starts. */
+  serial?: SerialSpec;
+  /** Stop the later batches when more than this percentage of a batch's hosts failed (0: any failure). */
+  maxFailPercentage?: number;
 }
 
 /** Identity of this copy of @tsplay/core: a playbook made by another copy is refused by the CLI. */

@@ -29,14 +29,22 @@ export interface HostRecap {
 export type RunEvent =
   | { type: 'run.start'; playbook: string; check: boolean; hosts: string[]; time: string }
   | { type: 'connect'; host: string; ok: boolean; durationMs: number; error?: ErrorInfo | undefined }
-  | { type: 'play.start'; play: string; hosts: string[] }
-  | { type: 'task.start'; play: string; task: string; index: number; hosts: string[] }
+  | { type: 'play.start'; play: string; hosts: string[]; batch?: number | undefined; batches?: number | undefined }
+  | { type: 'task.start'; play: string; task: string; id: string; index: number; hosts: string[]; batch?: number | undefined }
   | {
       type: 'task.result';
       play: string;
       task: string;
+      /** The task's id (`PLAY › NAME`), the same in results, notifications and errors. */
+      id: string;
       index: number;
       host: string;
+      /** A loop item's label (one result per item). */
+      item?: string | undefined;
+      /** The host whose connection ran it (`delegateTo`), or the host that ran a `runOnce` task for this one. */
+      delegatedTo?: string | undefined;
+      runOnce?: boolean | undefined;
+      batch?: number | undefined;
       status: TaskStatus;
       changed: boolean;
       summary?: string | undefined;
@@ -46,7 +54,7 @@ export type RunEvent =
       durationMs: number;
       error?: ErrorInfo | undefined;
     }
-  | { type: 'task.end'; play: string; task: string; index: number; durationMs: number }
+  | { type: 'task.end'; play: string; task: string; id: string; index: number; durationMs: number }
   | { type: 'log'; host?: string | undefined; task?: string | undefined; message: string }
   | { type: 'recap'; hosts: Record<string, HostRecap>; durationMs: number; exitCode: number; check: boolean; interrupted: boolean };
 

@@ -1,7 +1,15 @@
-export { runPlaybook, preflight, errorInfo, validateStaticArgs, listRun } from './run.js';
-export type { RunOptions, RunSummary, StepAnswer, StepPrompt, ListWhat } from './run.js';
+export { runPlaybook, listRun } from './run.js';
+export type { RunOptions, ListWhat } from './run.js';
+export { planRun } from './plan.js';
+export type { PlanOptions } from './plan.js';
+export type { RunPlan, PlannedPlay, PlannedTask, Invocation, HostTaskPlan } from './plan-types.js';
+export { executeRun } from './execute-run.js';
+export type { ExecuteRunOptions, StepAnswer, StepPrompt } from './env.js';
+export type { RunSummary } from './summary.js';
+export { errorInfo } from './task-events.js';
+export { splitBatches } from './batches.js';
 export type { RunEvent, EventSink, HostRecap, ErrorInfo } from './events.js';
 export { mapLimit } from './pool.js';
-export { taskSelected } from './select-tasks.js';
+export { taskSelected, playbookTags } from './select-tasks.js';
 export { NotificationStore } from './state.js';
 export { validateVars } from './vars.js';

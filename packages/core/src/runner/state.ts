@@ -1,16 +1,19 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
  * Durable notifications: "task X on host H must run its notified behaviour" survives a failed or
- * killed run. Stored on the workstation (never on hosts), one JSON file per playbook, written atomically.
+ * killed run. Stored on the workstation (never on hosts), one JSON file per playbook, written
+ * atomically, keyed by task id. A read-only store (check mode) reads them and never writes.
  */
 export class NotificationStore {
   readonly #file: string | undefined;
+  readonly #readOnly: boolean;
   #pending: Record<string, string[]>;
 
-  constructor(dir: string | undefined, playbook: string) {
+  constructor(dir: string | undefined, playbook: string, opts: { readOnly?: boolean } = {}) {
     this.#file = dir ? join(dir, `${playbook.replace(/[^A-Za-z0-9_.-]/g, '_')}.notify.json`) : undefined;
+    this.#readOnly = opts.readOnly ?? false;
     this.#pending = {};
     if (this.#file) {
       try {
@@ -26,13 +29,13 @@ export class NotificationStore {
   }
 
   add(host: string, key: string): void {
-    if (this.has(host, key)) return;
+    if (this.#readOnly || this.has(host, key)) return;
     (this.#pending[host] ??= []).push(key);
     this.#save();
   }
 
   clear(host: string, key: string): void {
-    if (!this.has(host, key)) return;
+    if (this.#readOnly || !this.has(host, key)) return;
     this.#pending[host] = (this.#pending[host] ?? []).filter((k) => k !== key);
     if (this.#pending[host]?.length === 0) delete this.#pending[host];
     this.#save();
@@ -40,8 +43,7 @@ export class NotificationStore {
 
   #save(): void {
     if (!this.#file) return;
-    const dir = join(this.#file, '..');
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(join(this.#file, '..'), { recursive: true });
     const tmp = `${this.#file}.tmp-${process.pid}`;
     writeFileSync(tmp, JSON.stringify(this.#pending, null, 2));
     const fd = openSync(tmp, 'r');

@@ -1,0 +1,130 @@
+import { toTsplayError } from '../errors.js';
+import type { ResolvedHost } from '../inventory/schema.js';
+import type { RunEnv, ExecuteRunOptions } from './env.js';
+import { overFailLimit } from './batches.js';
+import { HostRun, Target, localhostTarget } from './host-run.js';
+import type { PlannedPlay, PlannedTask, RunPlan } from './plan-types.js';
+import { mapLimit } from './pool.js';
+import { prefetchFacts } from './prefetch.js';
+import { NotificationStore } from './state.js';
+import { errorInfo } from './task-events.js';
+import { runTaskOnHost, type BatchInfo } from './task-run.js';
+import type { RunSummary } from './summary.js';
+import { summarize } from './summary.js';
+
+/** Open a target's connection now (connections start as soon as the inventory is known). */
+function dial(env: Pick<RunEnv, 'opts'>, t: Target, onFail: () => void): void {
+  const t0 = Date.now();
+  const h = t.host;
+  t.conn = env.opts.connect(h).then(
+    (c) => {
+      env.opts.emit({ type: 'connect', host: h.name, ok: true, durationMs: Date.now() - t0 });
+      return c;
+    },
+    (e: unknown) => {
+      const err = toTsplayError(e, 'UNREACHABLE').withContext({ host: h.name });
+      env.opts.emit({ type: 'connect', host: h.name, ok: false, durationMs: Date.now() - t0, error: errorInfo(err) });
+      onFail();
+      return undefined;
+    },
+  );
+}
+
+function makeEnv(plan: RunPlan, opts: ExecuteRunOptions): RunEnv {
+  const runs = new Map(plan.hosts.map((h) => [h.name, new HostRun(h, plan.vars[h.name], opts.stateDir)]));
+  const others = new Map<string, Target>();
+  const env: RunEnv = {
+    plan,
+    opts,
+    runs,
+    store: new NotificationStore(opts.stateDir, plan.playbook, { readOnly: plan.check }),
+    others,
+    target(name) {
+      const mine = runs.get(name) ?? others.get(name);
+      if (mine) return mine;
+      const host: ResolvedHost | undefined = name === 'localhost' ? localhostTarget() : plan.inventory.hosts.find((h) => h.name === name);
+      const t = new Target(host ?? localhostTarget(), opts.stateDir);
+      if (host) dial(env, t, () => undefined);
+      others.set(name, t);
+      return t;
+    },
+  };
+  return env;
+}
+
+/** The I/O half of a run: drive the plan's plays and batches over one HostRun per host. */
+export async function executeRun(plan: RunPlan, opts: ExecuteRunOptions): Promise<RunSummary> {
+  const started = Date.now();
+  const env = makeEnv(plan, opts);
+  opts.emit({ type: 'run.start', playbook: plan.playbook, check: plan.check, hosts: plan.hosts.map((h) => h.name), time: new Date(started).toISOString() });
+  for (const run of env.runs.values()) dial(env, run, () => run.markUnreachable());
+  try {
+    outer: for (const play of plan.plays) {
+      for (const [bi, batch] of play.batches.entries()) {
+        if (opts.signal?.aborted) break outer;
+        const info: BatchInfo = { number: bi + 1, count: play.batches.length, hosts: batch };
+        if ((await runBatch(env, play, info)) === 'stop') break outer;
+      }
+    }
+  } finally {
+    await closeAll(env);
+  }
+  return summarize(env, started);
+}
+
+/** One batch through the whole play. 'stop' ends the run: a fatal error or the failure limit. */
+async function runBatch(env: RunEnv, play: PlannedPlay, batch: BatchInfo): Promise<'go' | 'stop'> {
+  const runs = batch.hosts.map((n) => env.runs.get(n) as HostRun).filter((r) => r.live);
+  if (runs.length === 0) return 'go';
+  env.opts.emit({ type: 'play.start', play: play.name, hosts: runs.map((r) => r.name), ...(batch.count > 1 ? { batch: batch.number, batches: batch.count } : {}) });
+  await prefetchFacts(env, play, runs);
+  let asking = env.opts.step !== undefined;
+  for (const pt of play.tasks) {
+    if (!pt.selected || env.opts.signal?.aborted) continue;
+    const live = runs.filter((r) => r.live);
+    if (live.length === 0) break;
+    if (asking && env.opts.step) {
+      const answer = await env.opts.step({ play: play.name, task: pt.name, id: pt.id });
+      if (answer === 'no') continue;
+      if (answer === 'continue') asking = false;
+    }
+    await runTask(env, play, pt, live, batch);
+    if (env.opts.anyErrorsFatal && live.some((r) => !r.live)) return 'stop';
+  }
+  const failed = runs.filter((r) => !r.live).length;
+  return overFailLimit(failed, runs.length, play.maxFailPercentage) ? 'stop' : 'go';
+}
+
+async function runTask(env: RunEnv, play: PlannedPlay, pt: PlannedTask, live: HostRun[], batch: BatchInfo): Promise<void> {
+  const t0 = Date.now();
+  env.opts.emit({ type: 'task.start', play: play.name, task: pt.name, id: pt.id, index: pt.index, hosts: live.map((r) => r.name), ...(batch.count > 1 ? { batch: batch.number } : {}) });
+  if (pt.task.runOnce) await runOnce(env, play, pt, live, batch);
+  else await mapLimit(live, env.opts.forks ?? 10, (r) => runTaskOnHost(env, play, pt, r, batch));
+  env.opts.emit({ type: 'task.end', play: play.name, task: pt.name, id: pt.id, index: pt.index, durationMs: Date.now() - t0 });
+}
+
+/** The first live host of the batch runs it; the others register its result as their own. */
+async function runOnce(env: RunEnv, play: PlannedPlay, pt: PlannedTask, live: HostRun[], batch: BatchInfo): Promise<void> {
+  for (const first of live) {
+    const o = await runTaskOnHost(env, play, pt, first, batch);
+    if (o === undefined || o.status === 'unreachable') continue; // the next live host runs it
+    for (const r of live) {
+      if (r === first) continue;
+      r.register(pt.id, pt.task, o);
+      if (o.status === 'failed' && !pt.task.ignoreErrors) r.failed = true;
+    }
+    return;
+  }
+}
+
+async function closeAll(env: RunEnv): Promise<void> {
+  for (const r of env.runs.values()) {
+    try {
+      r.sigCache.save();
+    } catch {
+      /* a cache that cannot be written only costs speed next time */
+    }
+  }
+  const targets: Target[] = [...env.runs.values(), ...env.others.values()];
+  await Promise.all(targets.map(async (t) => (await t.conn)?.close().catch(() => undefined)));
+}

@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import type { Connection } from '../connection.js';
+import { FactCache } from '../gather.js';
+import type { ResolvedHost } from '../inventory/schema.js';
+import { Overlay } from '../overlay.js';
+import type { Task, TaskOutcome } from '../playbook.js';
+import { SigCache } from '../sigcache.js';
+import type { HostRecap } from './events.js';
+
+/** Where a task runs: a connection and the per-host state facts are answered from. */
+export class Target {
+  readonly overlay = new Overlay();
+  readonly cache = new FactCache();
+  readonly sigCache: SigCache;
+  conn: Promise<Connection | undefined> = Promise.resolve(undefined);
+
+  constructor(
+    readonly host: ResolvedHost,
+    stateDir: string | undefined,
+  ) {
+    const file = `${host.name}@${host.address}_${host.port ?? 22}.json`.replace(/[^A-Za-z0-9_.@-]/g, '_');
+    this.sigCache = new SigCache(stateDir ? join(stateDir, 'sig', file) : undefined);
+  }
+}
+
+/** One host of the run: its target plus its recap, registered results and liveness. */
+export class HostRun extends Target {
+  readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, unknown: 0, durationMs: 0 };
+  /** Registered results by task id, and by task handle (for `ctx.result(task)`). */
+  readonly results = new Map<string, TaskOutcome>();
+  readonly byTask = new Map<Task, TaskOutcome>();
+  unreachable = false;
+  failed = false;
+
+  constructor(
+    host: ResolvedHost,
+    readonly vars: unknown,
+    stateDir: string | undefined,
+  ) {
+    super(host, stateDir);
+  }
+
+  get name(): string {
+    return this.host.name;
+  }
+
+  get live(): boolean {
+    return !this.unreachable && !this.failed;
+  }
+
+  register(id: string, task: Task, o: TaskOutcome): void {
+    this.results.set(id, o);
+    this.byTask.set(task, o);
+  }
+
+  /** Count an outcome in the recap (an unreachable host counts once). */
+  count(o: TaskOutcome, durationMs: number): void {
+    this.recap.durationMs += durationMs;
+    if (o.status === 'unreachable') this.markUnreachable();
+    else this.recap[o.status] += 1;
+  }
+
+  markUnreachable(): void {
+    if (this.unreachable) return;
+    this.unreachable = true;
+    this.recap.unreachable += 1;
+  }
+}
+
+/** The workstation as a delegate (`delegateTo: 'localhost'`). */
+export function localhostTarget(): ResolvedHost {
+  return { name: 'localhost', address: '127.0.0.1', connection: 'local', hostKeyChecking: 'strict', groups: [], vars: {} };
+}
