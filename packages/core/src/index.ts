@@ -33,7 +33,7 @@ export type {
   TaskLog,
 } from './module.js';
 export { task, definePlaybook, isPlaybook, CORE_INSTANCE } from './playbook.js';
-export type { Task, TaskOptions, TaskContext, TaskOutcome, TaskStatus, Play, Playbook, PlaybookSpec, HostInfo, TypedTask, ArgsOf } from './playbook.js';
+export type { Task, TaskOptions, TaskContext, TaskOutcome, TaskStatus, Play, Playbook, PlaybookSpec, HostInfo, TypedTask, ArgsOf, ArgsFn, ExactArgs, DeepReadonly, SerialSpec } from './playbook.js';
 export { Overlay } from './overlay.js';
 export { wrapCommand, checkBecome } from './become.js';
 export { LocalConnection, atomicWriteLocal } from './local.js';

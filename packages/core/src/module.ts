@@ -103,6 +103,11 @@ export interface ModuleDef<S extends z.ZodType, F extends { [K in keyof F]: Fact
 export interface Module<S extends z.ZodType = z.ZodType, F extends { [K in keyof F]: FactQuery<any> } = Record<string, FactQuery>, R = unknown, D = unknown>
   extends ModuleDef<S, F, R, D> {
   readonly kind: 'tsplay-module';
+  /**
+   * Phantom (types only, never set): the args a task gives. `task` infers its args type from this
+   * property rather than through a conditional type, so an args function keeps literal types.
+   */
+  readonly __args?: z.input<S>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

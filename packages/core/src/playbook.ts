@@ -97,12 +97,38 @@ export interface Task<M extends AnyModule = AnyModule, R = unknown> {
 
 let seq = 0;
 
+/** Deeply readonly (arrays too): what a `const` args literal is checked against. */
+export type DeepReadonly<T> = T extends (...a: any[]) => any
+  ? T
+  : T extends readonly (infer E)[]
+    ? readonly DeepReadonly<E>[]
+    : T extends object
+      ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+      : T;
+
+/** A module's args (read from its phantom `__args`, so no conditional type hides literals). */
+type ArgsIn<M extends AnyModule> = NonNullable<M['__args']>;
+
+/** `A`, with every key that the module's args do not have turned into `never` (excess-key check). */
+export type ExactArgs<A, T> = A & { readonly [K in Exclude<keyof A, keyof T>]: never };
+
+/**
+ * An args function's result is a `const` type parameter checked against the module's args, so
+ * `(ctx) => ({ state: 'directory' })` keeps its literal type without `as const`, and a wrong
+ * literal or an unknown key is still a compile error.
+ */
+export type ArgsFn<M extends AnyModule, A, V> = (ctx: TaskContext<V>) => ExactArgs<A, ArgsIn<M>>;
+
+/**
+ * Static args: plain data. (A function has `name`, `call` and `apply`, so without the `apply?: never`
+ * a function would pass as the args of a module whose only required arg is `name`.)
+ */
+export type StaticArgs<M extends AnyModule> = ModuleArgs<M> & { readonly apply?: never };
+
 /** A task: a module, its args (or a function of the host context) and options. */
-export function task<M extends AnyModule, V = any>(
-  module: M,
-  args: ArgsOf<M, V>,
-  opts: TaskOptions<V> = {},
-): Task<M, ModuleResult<M>> {
+export function task<M extends AnyModule, V = any>(module: M, args: StaticArgs<M>, opts?: TaskOptions<V>): Task<M, ModuleResult<M>>;
+export function task<M extends AnyModule, const A extends DeepReadonly<ArgsIn<M>>, V = any>(module: M, args: ArgsFn<M, A, V>, opts?: TaskOptions<V>): Task<M, ModuleResult<M>>;
+export function task(module: AnyModule, args: unknown, opts: TaskOptions = {}): Task {
   seq += 1;
   const name = opts.name ?? module.name;
   return {
@@ -110,7 +136,7 @@ export function task<M extends AnyModule, V = any>(
     id: `${seq}:${name}`,
     name,
     module,
-    args: args as ArgsOf<M, any>,
+    args: args as ArgsOf<AnyModule, any>,
     tags: opts.tags ?? [],
     when: opts.when as ((ctx: TaskContext<any>) => boolean) | undefined,
     become: opts.become,
@@ -158,11 +184,10 @@ export interface PlaybookSpec<S extends z.ZodType> {
   plays: readonly Play[] | ((helpers: { task: TypedTask<z.output<S>> }) => readonly Play[]);
 }
 
-export type TypedTask<V> = <M extends AnyModule>(
-  module: M,
-  args: ArgsOf<M, V>,
-  opts?: TaskOptions<V>,
-) => Task<M, ModuleResult<M>>;
+export interface TypedTask<V> {
+  <M extends AnyModule>(module: M, args: StaticArgs<M>, opts?: TaskOptions<V>): Task<M, ModuleResult<M>>;
+  <M extends AnyModule, const A extends DeepReadonly<ArgsIn<M>>>(module: M, args: ArgsFn<M, A, V>, opts?: TaskOptions<V>): Task<M, ModuleResult<M>>;
+}
 
 /** Define a playbook; with `vars`, tasks' arg functions see typed vars and the runner validates them per host. */
 export function definePlaybook<S extends z.ZodType = z.ZodType<Record<string, unknown>>>(spec: PlaybookSpec<S>): Playbook<S> {

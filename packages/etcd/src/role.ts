@@ -149,15 +149,15 @@ export function etcdTasks(opts: EtcdRoleOptions = {}): EtcdTasks {
   // 8. daemon-reload, enable, start (--no-block + bounded wait: no deadlock on quorum). Restart when the unit or a
   // cert changed (durable: `notifiedBy`), or when this run replaced the etcd binary itself (a repaired etcdctl
   // alone does not restart the member).
+  const replacedEtcd = (c: Ctx): boolean => {
+    const r = c.result(install);
+    return r?.changed === true && (r.data?.files.includes('etcd') ?? true);
+  };
   const start = t(
     systemd,
     (c) => ({ name: 'etcd', state: 'started', enabled: true, daemonReload: true, restart: c.notified || replacedEtcd(c) }),
     { name: n('start etcd'), notifiedBy: [unit, ca, cert, key] },
   );
-  function replacedEtcd(c: Ctx): boolean {
-    const r = c.result(install);
-    return r?.changed === true && (r.data?.files.includes('etcd') ?? true);
-  }
   const before = [fetch, install, configDir, dataDir, ca, cert, key, unit, start];
   // In check mode the cluster can only be verified when nothing it depends on would change.
   const verifiable = (c: Ctx) => !(c.check && c.changed(...before));

@@ -11,7 +11,7 @@ import { planSystemd, type SystemdFactValues, type SystemdResult } from './plan.
  */
 export const systemd = defineModule({
   name: 'systemd',
-  args: systemdArgs,
+  args: systemdArgs.describe('A systemd unit: daemon-reload, enabled, started/stopped/restarted/reloaded'),
   facts: (args) => systemdFacts(unitName(args.name)),
   plan: (facts, args, ctx) => planSystemd(facts as SystemdFactValues, args, ctx),
   apply: applySystemd,
@@ -35,9 +35,9 @@ export function systemdService<V = any>(
   opts: SystemdServiceOptions<V> = {},
 ): Task<typeof systemd, SystemdResult> {
   const { restartWhen = [], notifiedBy = [], ...rest } = opts;
-  return task<typeof systemd, V>(
+  return task(
     systemd,
-    (ctx) => ({ ...(typeof args === 'function' ? args(ctx) : args), restart: ctx.notified }),
+    (ctx: TaskContext<V>) => ({ ...(typeof args === 'function' ? args(ctx) : args), restart: ctx.notified }),
     { name: rest.name ?? `systemd ${typeof args === 'function' ? 'service' : args.name}`, ...rest, notifiedBy: [...notifiedBy, ...restartWhen] },
   );
 }
