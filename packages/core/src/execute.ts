@@ -46,6 +46,8 @@ export function unknownOutcome<R>(reason: string): TaskOutcome<R> {
 
 interface Prepared {
   args: unknown;
+  /** Every host path the module's facts read. */
+  paths: string[];
   pctx: { host: string; check: boolean; become: boolean | string; baseDir: string };
   values: Record<string, unknown>;
 }
@@ -56,14 +58,16 @@ async function prepare(conn: Connection, module: AnyModule, rawArgs: unknown, op
   const become = opts.become ?? false;
   const args = parseArgs(module, rawArgs, where);
   const pctx = { host: conn.host, check, become, baseDir: opts.baseDir ?? process.cwd() };
-  const values = await gatherFacts(conn, module.facts(args, pctx), {
+  const queries = module.facts(args, pctx) as Record<string, { paths?: readonly string[] | undefined }>;
+  const paths = Object.values(queries).flatMap((q) => [...(q.paths ?? [])]);
+  const values = await gatherFacts(conn, queries as never, {
     become,
     overlay: check ? opts.overlay : undefined,
     cache: opts.cache,
     sigCache: opts.sigCache,
     signal: opts.signal,
   });
-  return { args, pctx, values: values as Record<string, unknown> };
+  return { args, paths, pctx, values: values as Record<string, unknown> };
 }
 
 /** Check mode: why this task cannot be predicted, or undefined when it can. */
@@ -87,10 +91,15 @@ export async function executeModule<R = unknown>(conn: Connection, module: AnyMo
     const p = await prepare(conn, module, rawArgs, opts, where);
     const why = check ? unknownReason(module, p, opts.overlay) : undefined;
     if (why !== undefined) {
-      opts.overlay?.record({ unknown: module.reads?.(p.args) ?? [] }, where.task);
+      // It may change what it would have planned for: later tasks must not trust the host there.
+      opts.overlay?.record({ unknown: [...p.paths, ...(module.reads?.(p.args) ?? [])] }, where.task);
       return { outcome: unknownOutcome<R>(why), plan: undefined, diff: undefined, error: undefined };
     }
     plan = module.plan(p.values as FactValues<never>, p.args, p.pctx);
+    if (check && plan.unknown !== undefined) {
+      opts.overlay?.record({ unknown: [...p.paths, ...Object.keys(plan.predict?.paths ?? {}), ...(plan.predict?.unknown ?? [])] }, where.task);
+      return { outcome: unknownOutcome<R>(plan.unknown), plan, diff: undefined, error: undefined };
+    }
     const secretDiff = module.secret?.(p.args) ?? false;
     const diff = secretDiff ? plan.diff?.map((d) => ({ path: d.path, before: '<secret>', after: '<secret>' })) : plan.diff;
     if (plan.skipped) {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, chmodSync, symlinkSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, chmodSync, symlinkSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -75,5 +75,26 @@ describe('facts', () => {
       parseUnitShow('LoadState=loaded\nActiveState=active\nSubState=running\nUnitFileState=enabled\nFragmentPath=/etc/systemd/system/etcd.service\nNeedDaemonReload=no\n'),
     ).toEqual({ load: 'loaded', active: 'active', sub: 'running', enabled: 'enabled', fragmentPath: '/etc/systemd/system/etcd.service', needDaemonReload: false });
     expect(parseUnitShow('')).toMatchObject({ load: 'not-found', active: 'inactive' });
+  });
+});
+
+describe('batchScript', () => {
+  it('splits stdout, stderr and exit code per fact, and writes nothing on the host (not even a temp file)', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'tsplay-batch-'));
+    
+    const before = statSync(tmp).mtimeMs;
+    const facts = [
+      commandFact('a', 'echo out; echo err >&2; exit 3', (r) => r),
+      commandFact('b', 'printf noeol', (r) => r),
+      commandFact('c', 'echo x; echo y >&2; echo z >&2', (r) => r),
+    ];
+    const r = spawnSync('/bin/sh', ['-c', batchScript(facts, 'NONCE')], { encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
+    expect(splitBatch(r.stdout, 3, 'NONCE')).toEqual([
+      { stdout: 'out\n', stderr: 'err\n', code: 3 },
+      { stdout: 'noeol', stderr: '', code: 0 },
+      { stdout: 'x\n', stderr: 'y\nz\n', code: 0 },
+    ]);
+    expect(statSync(tmp).mtimeMs).toBe(before);
+    expect(batchScript(facts, 'N')).not.toMatch(/mktemp|\/tmp/);
   });
 });

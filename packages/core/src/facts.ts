@@ -68,6 +68,11 @@ interface FactBase<T> {
    * workstation's signature cache while their stat signature is unchanged (see SigCache).
    */
   cacheBy?: readonly string[] | undefined;
+  /**
+   * The host paths this fact reads. When check mode cannot predict a task, these become unknown to
+   * later tasks (the task may change them), so nothing downstream plans against stale state.
+   */
+  paths?: readonly string[] | undefined;
 }
 
 export type FactQuery<T = unknown> = FactBase<T>;
@@ -112,6 +117,7 @@ export function pathFact(path: string, opts: { hash?: boolean; become?: boolean 
   return {
     key: `path:${hash ? 'h' : ''}:${path}`,
     become: opts.become,
+    paths: [path],
     script: pathScript(path, hash),
     parse: (r) => parsePathProbe(r.stdout),
     cacheBy: hash ? [path] : undefined,
@@ -160,17 +166,20 @@ export function commandFact<T>(
   return { key: `cmd:${key}`, script, parse, become: opts.become, fromOverlay: opts.fromOverlay, cacheBy: opts.cacheBy };
 }
 
-/** Builds one script that runs many facts and prints their outputs between markers. */
+/**
+ * Builds one script that runs many facts and prints their outputs between markers. A fact's stdout
+ * goes straight out (fd 3); its stderr and exit code are captured in a variable, so the probe writes
+ * nothing on the host (no temp file: even a directory's mtime stays as it was).
+ */
 export function batchScript(facts: readonly FactQuery[], nonce: string): string {
-  const parts = [`__e=$(mktemp 2>/dev/null || echo /tmp/.tsplay-fact-$$)`];
+  const parts = [`exec 3>&1; __nl=$(printf '\\nx'); __nl=\${__nl%x}`];
   facts.forEach((f, i) => {
     parts.push(
       `printf '%s O ${i}\\n' ${nonce}`,
-      `( ${f.script}\n) 2>"$__e" </dev/null; __c=$?`,
-      `printf '\\n%s E ${i}\\n' ${nonce}; cat "$__e"; printf '\\n%s C ${i} %d\\n' ${nonce} $__c`,
+      `__r=$( { ( ${f.script}\n) 2>&1 1>&3 3>&- </dev/null; printf '\\n%d' $?; } ); __c=\${__r##*$__nl}; __e=\${__r%$__nl*}`,
+      `printf '\\n%s E ${i}\\n%s\\n%s C ${i} %d\\n' ${nonce} "$__e" ${nonce} "$__c"`,
     );
   });
-  parts.push(`rm -f "$__e"`);
   return parts.join('\n');
 }
 

@@ -32,6 +32,12 @@ export interface Plan<D = unknown> {
   predict?: Prediction | undefined;
   /** Module-private data handed from plan to apply. */
   data?: D | undefined;
+  /**
+   * Check mode: the plan cannot tell what apply would do (e.g. an archive an earlier task would
+   * fetch, over targets that already exist); the reason. The task is reported `unknown`, and the
+   * paths of `predict` (and of the facts) become unknown to later tasks. Ignored in a real run.
+   */
+  unknown?: string | undefined;
   /** Set when the task is skipped (e.g. `creates` exists): counts as skipped in the recap. */
   skipped?: string | undefined;
 }

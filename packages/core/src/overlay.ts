@@ -30,7 +30,9 @@ export class Overlay implements OverlayView {
 
   unknown(path: string): string | undefined {
     const p = normalize(path);
-    const hit = firstUnder(this.unknownPaths, p) ?? ancestor(this.unknownPaths, p);
+    // The path itself or a directory above it: an unknown entry below `p` says nothing about `p`.
+    const own = this.unknownPaths.get(p);
+    const hit: [string, string] | undefined = own !== undefined ? [p, own] : ancestor(this.unknownPaths, p);
     return hit === undefined ? undefined : `depends on ${hit[1]}, which would change ${hit[0]}`;
   }
 
@@ -70,7 +72,7 @@ function normalize(p: string): string {
   return p.length > 1 ? p.replace(/\/+$/, '') : p;
 }
 
-/** The first entry at `p` or under it. */
+/** The first entry at `p` or under it (for `touches`). */
 function firstUnder(m: Map<string, string>, p: string): [string, string] | undefined {
   for (const e of m) if (e[0] === p || e[0].startsWith(p === '/' ? '/' : `${p}/`)) return e;
   return undefined;

@@ -100,7 +100,7 @@ describe('orchestration (local connections; the lab e2e proves it on hosts)', ()
     const { mkdirSync } = await import('node:fs');
     mkdirSync(d);
     const t = task(ensure, (c) => ({ path: join(d, `${c.host.name}-${String(c.item)}`) }), { name: 'files', loop: ['a', 'b', 'c'] });
-    const use = task(append, (c) => ({ path: join(d, 'count'), text: String((c.result(t)?.data as unknown[]).length) }), { name: 'count', when: (c) => c.host.name === 'h0' });
+    const use = task(append, (c) => ({ path: join(d, 'count'), text: String((c.result(t)?.data as unknown as unknown[]).length) }), { name: 'count', when: (c) => c.host.name === 'h0' });
     const check = await run([{ name: 'p', hosts: 'h0', tasks: [t] }], { check: true }, 1);
     expect(check.results.map((r) => `${r.item}:${r.status}`)).toEqual(['a:changed', 'b:changed', 'c:changed']);
     expect(readdirSync(d)).toEqual([]);
