@@ -1,4 +1,4 @@
-import { commandFact, sh, type FactQuery, type PathState, type PathType } from '@tsplay/core';
+import { commandFact, quote, sh, unknownFact, type FactQuery, type PathState, type PathType } from '@tsplay/core';
 import type { UnarchiveOptions } from './args.js';
 import { inferTargets } from './targets.js';
 
@@ -119,4 +119,29 @@ export function archiveFact(args: UnarchiveOptions): FactQuery<ArchiveState> {
       return s.exists ? { state: 'pending' } : { state: 'missing' };
     },
   });
+}
+
+/**
+ * Which of the targets that `include` names exactly already exist under dest (for an archive that
+ * is only predicted in check mode: with none there, extracting changes exactly those; with some,
+ * what it would change is unknown). Answered from the overlay when an earlier task predicts them.
+ */
+export function existingTargetsFact(args: UnarchiveOptions): FactQuery<string[]> {
+  const paths = inferTargets(args).map((t) => `${args.dest.replace(/\/$/, '')}/${t}`);
+  const fact = commandFact(
+    `unarchive-targets:${JSON.stringify(paths)}`,
+    paths.length ? `for p in ${paths.map(quote).join(' ')}; do if [ -e "$p" ] || [ -L "$p" ]; then printf '%s\\n' "$p"; fi; done` : ':',
+    (r) => r.stdout.split('\n').filter(Boolean),
+    {
+      fromOverlay: (o) => {
+        const why = paths.map((p) => o.unknown(p)).find((w) => w !== undefined);
+        if (why !== undefined) return unknownFact(why);
+        const known = paths.map((p) => o.path(p));
+        if (known.every((k) => k === undefined)) return undefined;
+        if (known.some((k) => k === undefined)) return unknownFact('some of its targets are predicted by earlier tasks and some are not');
+        return paths.filter((_, i) => known[i]?.exists);
+      },
+    },
+  );
+  return { ...fact, paths };
 }

@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { commandFact, pathFact, sh, type FactQuery, type PathState, type PlanContext } from '@tsplay/core';
 import type { UnarchiveOptions } from './args.js';
-import { archiveFact, archiveScript, DESCRIBE, parseArchive, type ArchiveState, type Member } from './facts.js';
+import { archiveFact, archiveScript, DESCRIBE, existingTargetsFact, parseArchive, type ArchiveState, type Member } from './facts.js';
 
 /** Relative workstation paths resolve against the run's base directory (the playbook's), else the cwd. */
 export function baseDirOf(ctx: PlanContext): string {
@@ -75,7 +75,7 @@ export function localArchiveFact(args: UnarchiveOptions, baseDir: string): FactQ
 export function unarchiveFacts(
   args: UnarchiveOptions,
   ctx: PlanContext,
-): { archive: FactQuery<ArchiveState>; dest: FactQuery<PathState> } {
+): { archive: FactQuery<ArchiveState>; dest: FactQuery<PathState>; existing: FactQuery<string[]> } {
   const archive = args.copyFromLocal ? localArchiveFact(args, baseDirOf(ctx)) : archiveFact(args);
-  return { archive, dest: pathFact(args.dest) };
+  return { archive, dest: pathFact(args.dest), existing: existingTargetsFact(args) };
 }

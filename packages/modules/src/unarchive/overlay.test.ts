@@ -48,13 +48,15 @@ describe('download -> unarchive through the check-mode overlay', () => {
     expect([k1.outcome.status, k2.outcome.status]).toEqual(['ok', 'ok']);
   });
 
-  it('an archive predicted by an earlier task with no inferable include targets still predicts a change', async () => {
+  it('an archive predicted by an earlier task with no inferable include targets is unknown (its members decide), never a guessed change', async () => {
     const bin = fx.freshDir('bin');
     const overlay = new Overlay();
     overlay.record({ paths: { '/nowhere/x.tar.gz': { exists: true, type: 'file' } } });
     const r = await executeModule(conn, unarchive, { src: '/nowhere/x.tar.gz', dest: bin, include: ['*/etcd*'], stripComponents: 1 }, { check: true, overlay });
     expect(r.error).toBeUndefined();
-    expect(r.outcome.status).toBe('changed');
-    expect(r.outcome.summary).toContain('its members are not known until it exists');
+    expect(r.outcome.status).toBe('unknown');
+    expect(r.outcome.unknown).toBe(true);
+    expect(r.outcome.summary).toContain('its members are not known');
+    expect(overlay.unknown(bin)).toContain('which would change');
   });
 });

@@ -7,6 +7,8 @@ import type { ArchiveState, LocalArchive, Member } from './facts.js';
 export interface UnarchiveFactValues {
   archive: ArchiveState;
   dest: PathState;
+  /** Targets named exactly by `include` that already exist (see existingTargetsFact). */
+  existing?: string[] | undefined;
 }
 
 /** One member to put in place, as apply needs it. */
@@ -90,8 +92,11 @@ export function planUnarchive(f: UnarchiveFactValues, args: UnarchiveOptions): P
       paths[join(args.dest, t)] = { exists: true, type: 'file', mode: args.mode, owner: args.owner, group: args.group, sha256: undefined };
     }
     const what = targets.length > 0 ? `: ${listing(targets)}` : ' (its members are not known until it exists)';
+    const exact = args.include !== undefined && targets.length === args.include.length && (f.existing ?? []).length === 0;
     return {
       changed: true,
+      // Fresh targets: extracting creates exactly them. Otherwise their content decides, and it is not known yet.
+      ...(exact ? {} : { unknown: `${args.src} is not on the host yet and ${targets.length ? 'some of its targets exist' : 'its members are not known'}: what extracting would change depends on its content` }),
       summary: `would extract ${args.src} (not on the host yet) into ${args.dest}${what}`,
       predict: { paths },
       data: { install: [] },

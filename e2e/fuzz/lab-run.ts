@@ -1,0 +1,75 @@
+/** Running generated plays on the lab: starting states, fingerprints, and in-process tsplay runs. */
+import { readFileSync } from 'node:fs';
+import { loadInventory, runPlaybook, type Inventory, type Playbook, type ResolvedHost, type RunEvent } from '@tsplay/core';
+import { ETCD_TARBALL, ETCD_URL_BASE, ETCD_VERSION, labHostExec, requireLab } from '@tsplay/lab';
+import { connectSsh } from '@tsplay/ssh';
+import { fingerprintHost, type Fingerprint } from '../helpers/fingerprint.js';
+import { BASE, CACHE, UNIT_DIR, WANTS_DIR, type FuzzPlay, type Tarball } from './model.js';
+import type { Outcomes } from './verdict.js';
+
+export function labTarball(): Tarball {
+  const sums = readFileSync(requireLab().paths.sha256, 'utf8');
+  const sha256 = /^([0-9a-f]{64})\s/m.exec(sums)?.[1];
+  if (!sha256) throw new Error(`no sha256 in ${requireLab().paths.sha256}`);
+  return { url: `${ETCD_URL_BASE}/v${ETCD_VERSION}/${ETCD_TARBALL}`, sha256 };
+}
+
+/** Removes every unit and root the fuzzer made on a host (the tarball cache stays unless `all`). */
+export function cleanupScript(all = false): string {
+  return [
+    `for f in ${UNIT_DIR}/tsplay-fuzz-p*.service; do [ -e "$f" ] || continue; u=\${f##*/}; systemctl disable --now -q "$u" 2>/dev/null || true; systemctl reset-failed "$u" 2>/dev/null || true; rm -f "$f"; done`,
+    `rm -f ${WANTS_DIR}/tsplay-fuzz-p*.service`,
+    'systemctl daemon-reload',
+    all ? `rm -rf ${BASE}` : `mkdir -p ${BASE} && find ${BASE} -mindepth 1 -maxdepth 1 -name 'p*' -exec rm -rf {} +`,
+  ].join('\n');
+}
+
+async function must(host: number, script: string, what: string): Promise<string> {
+  const r = await labHostExec(host, script, { become: true });
+  if (r.code !== 0) throw new Error(`${what} on host ${host}: exit ${r.code}: ${r.stderr.trim().slice(-2000)}`);
+  return r.stdout;
+}
+
+/** Cleans up, then makes every case's starting state on its host (one script per host, all hosts at once). */
+export async function prepareHosts(plays: readonly FuzzPlay[], hostCount: number, tarball: Tarball): Promise<void> {
+  await Promise.all(
+    Array.from({ length: hostCount }, (_, h) => {
+      const cases = plays.map((p) => p.cases[h]).filter((c) => c !== undefined);
+      const script = [
+        'set -e',
+        cleanupScript(),
+        `mkdir -p ${BASE}/.cache; [ -s ${CACHE} ] || curl -fsS --proto =https -o ${CACHE} '${tarball.url}'`,
+        ...cases.flatMap((c) => c.setup),
+        'systemctl daemon-reload',
+        ...cases.flatMap((c) => c.unitSetup),
+      ].join('\n');
+      return must(h, script, 'starting state');
+    }),
+  );
+}
+
+/** One fingerprint per host of every case's objects. */
+export function fingerprintAll(plays: readonly FuzzPlay[], hostCount: number): Promise<Fingerprint[]> {
+  const names = plays.map((p) => p.cases[0]?.names).filter((n) => n !== undefined);
+  const spec = { roots: names.map((n) => n.root), paths: names.flatMap((n) => [n.unitFile, n.wantsLink]), units: names.map((n) => n.unit) };
+  return Promise.all(Array.from({ length: hostCount }, (_, h) => fingerprintHost(h, spec)));
+}
+
+let inventory: Inventory | undefined;
+function connect(h: ResolvedHost) {
+  return connectSsh({ name: h.name, address: h.address, port: h.port, user: h.user, privateKeyPath: h.privateKeyPath, knownHosts: h.knownHosts, hostKeyChecking: h.hostKeyChecking });
+}
+
+/** A tsplay run in-process (same engine as the CLI), its task results keyed `host \t play \t task`. */
+export async function tsplayRun(playbook: Playbook, check: boolean, stateDir: string): Promise<{ exitCode: number; outcomes: Outcomes; ms: number }> {
+  inventory ??= await loadInventory(requireLab().inventoryFile);
+  const outcomes: Outcomes = new Map();
+  const t0 = Date.now();
+  const emit = (e: RunEvent) => {
+    if (e.type !== 'task.result') return;
+    const error = e.error ? `${e.error.code}: ${e.error.message}` : undefined;
+    outcomes.set(`${e.host}\t${e.play}\t${e.task}`, { status: e.status, changed: e.changed, summary: e.summary ?? e.msg, error });
+  };
+  const r = await runPlaybook({ playbook, inventory, connect, emit, check, stateDir, forks: 10 });
+  return { exitCode: r.exitCode, outcomes, ms: Date.now() - t0 };
+}

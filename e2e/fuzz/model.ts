@@ -1,0 +1,63 @@
+/** The fuzzer's vocabulary: task kinds, a generated case (one playbook on one host) and its paths. */
+export const BASE = '/srv/tsplay-fuzz';
+/** The etcd tarball, fetched once per host from the lab file server; setups copy it into roots. */
+export const CACHE = `${BASE}/.cache/etcd.tgz`;
+export const UNIT_DIR = '/etc/systemd/system';
+export const WANTS_DIR = `${UNIT_DIR}/multi-user.target.wants`;
+
+export const KINDS = ['root', 'dir', 'copy', 'template', 'touch', 'link', 'absent', 'download', 'unarchive', 'creates', 'removes', 'probe', 'probeCopy', 'unit', 'service'] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** Kinds that need another kind earlier in the same play. */
+export const NEEDS: Partial<Record<Kind, Kind>> = { unarchive: 'download', probeCopy: 'copy', service: 'unit' };
+
+export interface Tarball {
+  url: string;
+  sha256: string;
+}
+
+/** Where a case lives on its host: its own root directory and its own unit. */
+export interface CaseNames {
+  root: string;
+  unit: string;
+  unitFile: string;
+  wantsLink: string;
+}
+
+export function caseNames(play: number): CaseNames {
+  const unit = `tsplay-fuzz-p${play}.service`;
+  return { root: `${BASE}/p${play}`, unit, unitFile: `${UNIT_DIR}/${unit}`, wantsLink: `${WANTS_DIR}/${unit}` };
+}
+
+/** One task of a case: the module kind, its args, and what it may change (the fingerprint keys). */
+export interface CaseTask {
+  kind: Kind;
+  args: Record<string, unknown>;
+  touches: string[];
+}
+
+/** One generated playbook on one host: its tasks, and the shell that makes its starting state. */
+export interface FuzzCase {
+  play: number;
+  host: number;
+  names: CaseNames;
+  tasks: CaseTask[];
+  /** Run before the shared daemon-reload: files and directories. */
+  setup: string[];
+  /** Run after it: enable/start/stale-edit of the unit. */
+  unitSetup: string[];
+  /** What the starting state is, for humans ("c.txt: edited", ...). */
+  start: string[];
+}
+
+export interface FuzzPlay {
+  index: number;
+  kinds: Kind[];
+  cases: FuzzCase[];
+}
+
+export const confText = (v: { n: number; host: string }): string => `# tsplay fuzz ${v.n}\nhost=${v.host}\n`;
+export const unitText = (v: { sleep: string }): string =>
+  `[Unit]\nDescription=tsplay fuzz\n\n[Service]\nExecStart=/bin/sleep ${v.sleep}\n\n[Install]\nWantedBy=multi-user.target\n`;
+export const COPY_TEXTS = ['alpha\n', 'beta\nbeta\n'] as const;
+export const SLEEPS = ['infinity', '99999'] as const;

@@ -1,0 +1,62 @@
+/**
+ * Generated plays as one tsplay playbook (one play per generated play, all hosts at once), with every
+ * module wrapped so that the plans' own predictions (`Plan.predict`) are recorded per host and task.
+ */
+import { definePlaybook, task, type AnyModule, type Play, type Playbook, type Prediction, type TaskContext } from '@tsplay/core';
+import { command, copy, download, file, systemd, template, unarchive } from '@tsplay/modules';
+import type { FuzzPlay, Kind } from './model.js';
+
+const MODULES: Record<Kind, AnyModule> = {
+  root: file,
+  dir: file,
+  copy,
+  template,
+  touch: file,
+  link: file,
+  absent: file,
+  download,
+  unarchive,
+  creates: command,
+  removes: command,
+  probe: command,
+  probeCopy: command,
+  unit: template,
+  service: systemd,
+};
+
+/** `host \t play \t task` -> the prediction of that task's plan in check mode. */
+export type Predictions = Map<string, Prediction>;
+export const predictionKey = (host: string, play: string, taskName: string): string => `${host}\t${play}\t${taskName}`;
+export const playName = (p: FuzzPlay): string => `p${p.index}`;
+
+/** The module with `plan` wrapped: in check mode each plan's prediction is stored under (host, play, task). */
+function recording(m: AnyModule, play: string, taskName: string, into: Predictions): AnyModule {
+  return {
+    ...m,
+    plan: (facts, args, ctx) => {
+      const p = m.plan(facts, args, ctx);
+      if (ctx.check) into.set(predictionKey(ctx.host, play, taskName), p.predict ?? {});
+      return p;
+    },
+  };
+}
+
+/** One playbook running `plays` on `hosts` (host i gets case i of every play). */
+export function fuzzPlaybook(plays: readonly FuzzPlay[], hosts: readonly string[], into: Predictions): Playbook {
+  const built: Play[] = plays.map((p) => {
+    const name = playName(p);
+    const tasks = p.kinds.map((kind, i) =>
+      task(
+        recording(MODULES[kind], name, kind, into),
+        (ctx: TaskContext) => {
+          const c = p.cases[hosts.indexOf(ctx.host.name)];
+          if (!c) throw new Error(`no case for ${ctx.host.name}`);
+          return c.tasks[i]?.args as never;
+        },
+        { name: kind, ignoreErrors: true },
+      ),
+    );
+    return { name, hosts: hosts.join(':'), become: true, tasks };
+  });
+  return definePlaybook({ name: 'fuzz', plays: built });
+}
