@@ -1,5 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The deliberate type break that proves the `types` project can fail (packages/ssh/src/typecheck.test.ts)
+ * is kept out of every normal run; that test sets TSPLAY_TYPECHECK_PROOF=1 to include it.
+ */
+const typeProof = process.env.TSPLAY_TYPECHECK_PROOF === '1';
+const typeBreak = '**/fixtures/type-break/**';
+
 export default defineConfig({
   resolve: { conditions: ['@tsplay/source'] },
   ssr: { resolve: { conditions: ['@tsplay/source'] } },
@@ -11,6 +18,22 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'inventories/**/*.test.ts', 'playbooks/**/*.test.ts', 'scripts/**/*.test.ts'],
           testTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // expectTypeOf / assertType in *.test-d.ts, checked by tsc: a type error fails the run (and CI).
+          name: 'types',
+          include: [],
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: ['packages/*/src/**/*.test-d.ts'],
+            exclude: typeProof ? [] : [typeBreak],
+            tsconfig: typeProof ? 'packages/ssh/tsconfig.typebreak.json' : 'packages/ssh/tsconfig.typetests.json',
+            ignoreSourceErrors: false,
+          },
         },
       },
       {

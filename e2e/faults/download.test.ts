@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ETCD_TARBALL } from '@tsplay/lab';
 import { byHost, converge, etcdArgs, expectHealthyCluster, expectNoPartialFiles, explain, hostNames, hostOutput, lab, labHostExec, newStateDir, resetAll, TASKS, tsplay } from './helpers.js';
 import { ensureLab } from './host-control.js';
+import { recordSurvived } from './survived.js';
 
 const TARBALL = `/usr/local/src/${ETCD_TARBALL}`;
 const WRONG = 'sha256:' + 'ab'.repeat(32);
@@ -46,6 +47,7 @@ describe('download faults on the lab', () => {
     const again = await converge(stateDir);
     expect(again.changed).toEqual(byHost(hostNames(), TASKS));
     await expectNoPartialFiles();
+    recordSurvived(expect.getState().currentTestName ?? 'download fault', { partialFiles: 0, convergedRuns: 1 });
   });
 
   it('4. disk full under the download (1 MiB tmpfs on /usr/local/src): DISK_FULL naming the host and task, no partial file; the re-run converges', async () => {

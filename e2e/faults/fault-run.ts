@@ -9,6 +9,7 @@ import type { RunEvent } from '@tsplay/core';
 import { waitFor } from '../helpers/lab.js';
 import { expectNoPartialFiles, explain, FIXTURES, hostNames, lab, labHosts, tsplay, tsplayLive, type CliRun, type LiveRun } from './helpers.js';
 import { hostProcesses } from './host-control.js';
+import { recordSurvived } from './survived.js';
 
 export const FILES_TASKS = ['download etcd', 'install etcd binaries', 'etcd config dir', 'etcd data dir', 'etcd ca cert', 'etcd cert', 'etcd key', 'etcd.service'];
 export const filesArgs = (): string[] => ['run', join(FIXTURES, 'etcd-files.ts'), '-i', lab().inventoryFile];
@@ -70,6 +71,7 @@ export function faultRun(state: () => string) {
     expect(third.code, explain(third)).toBe(0);
     expect(third.changed).toEqual([]);
     await expectNoPartialFiles();
+    recordSurvived(expect.getState().currentTestName ?? 'fault', { partialFiles: 0, convergedRuns: 2 });
     return again;
   }
 

@@ -44,10 +44,11 @@ describe('transport faults mid-download on the lab', () => {
     expect(killed.length, 'sshd processes killed on controller-1').toBeGreaterThanOrEqual(2); // the listener and the session
     expectOnlyHostUnreachable(r, h1);
     const res = r.results.find((x) => x.host === h1);
-    // mid-transfer: the download had run for the 1.5 s before the kill, and the loss was seen within 5 s
+    // mid-transfer: the download had run for the 1.5 s before the kill; the loss is seen at once (sshd's
+    // sockets close: FIN/RST), the bound is only generous
     expect(res?.durationMs).toBeGreaterThanOrEqual(1400);
     figures.sshdKilledSeenAfterMs = (resultAt.get(h1) ?? Infinity) - faultAt;
-    expect(figures.sshdKilledSeenAfterMs).toBeLessThan(5_000);
+    expect(figures.sshdKilledSeenAfterMs).toBeLessThan(15_000);
 
     // repair: start sshd again from the root namespace (systemd may already have restarted it)
     await inContainer(1, ['systemctl', 'start', 'ssh']);
@@ -65,9 +66,12 @@ describe('transport faults mid-download on the lab', () => {
     const { r, faultAt, resultAt } = await runWithFault(1500, () => linkDown(2));
     try {
       expectOnlyHostUnreachable(r, h2);
-      // ssh2 keepalive: 15 s x 4 unanswered
+      // keepalive ServerAliveInterval × ServerAliveCountMax (default 5 s × 3): seen ~15 s after the last packet.
+      // Generous bound, still far below the old fixed 15 s × 4 (measured 73.6 s), so it fails without the fix.
       figures.linkCutSeenAfterMs = (resultAt.get(h2) ?? Infinity) - faultAt;
-      expect(figures.linkCutSeenAfterMs).toBeLessThan(90_000);
+      expect(figures.linkCutSeenAfterMs).toBeLessThan(45_000);
+      const err = r.results.find((x) => x.host === h2)?.error?.message ?? '';
+      expect(err).toContain('no answer to 3 keepalives in 15 s (ServerAliveInterval 5 s × ServerAliveCountMax 3)');
     } finally {
       await linkUp(2);
       await unthrottle(2);

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,15 +14,34 @@ const importer = (p: string) => import(p) as Promise<Record<string, unknown>>;
 const load = () => loadInventory(here, {}, importer);
 
 const summary = (inv: Inventory) =>
-  inv.hosts.map((h) => ({ name: h.name, address: h.address, user: h.user, port: h.port, key: h.privateKeyPath, vars: h.vars, groups: h.groups }));
+  inv.hosts.map((h) => ({ name: h.name, address: h.address, user: h.user, port: h.port, key: h.privateKeyPath, alias: h.hostKeyAlias, vars: h.vars, groups: h.groups }));
 
+const saved = { json: process.env.TSPLAY_GCLOUD_JSON, path: process.env.PATH };
 afterEach(() => {
-  delete process.env.TSPLAY_GCLOUD_JSON;
+  if (saved.json === undefined) delete process.env.TSPLAY_GCLOUD_JSON;
+  else process.env.TSPLAY_GCLOUD_JSON = saved.json;
+  process.env.PATH = saved.path;
 });
 
+/** A PATH whose only gcloud (if any) is a stand-in script that records its argv and prints the recorded JSON. */
+function standInPath(withGcloud: boolean): { path: string; argvFile: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'tsplay-gcloud-'));
+  const argvFile = join(dir, 'argv');
+  if (withGcloud) {
+    writeFileSync(join(dir, 'gcloud'), `#!/bin/sh\nprintf '%s\\n' "$@" > ${argvFile}\ncat ${fixture}\n`);
+    chmodSync(join(dir, 'gcloud'), 0o755);
+  }
+  // only sh and cat besides the stand-in: a real gcloud on this machine must stay out of reach
+  const bin = mkdtempSync(join(tmpdir(), 'tsplay-bin-'));
+  for (const tool of ['sh', 'cat']) symlinkSync(`/bin/${tool}`, join(bin, tool));
+  return { path: [dir, bin].join(':'), argvFile };
+}
+
+const expectedAddresses = ['203.0.113.10', '203.0.113.11', '203.0.113.12'];
+
 describe('inventories/gcp', () => {
-  it('resolves the 3 KTHW controllers with their internal IPs, group and gcloud ssh key', async () => {
-    const inv = await load();
+  it('the static helper resolves the 3 KTHW controllers with their internal IPs, group and gcloud ssh key', () => {
+    const inv = resolveInventory(controllersInventory(KTHW_CONTROLLERS), join(here, 'index.ts'), {});
     expect(inv.groups.controllers).toEqual(['controller-0', 'controller-1', 'controller-2']);
     expect(inv.hosts.map((h) => [h.name, h.vars.internalIp, h.address])).toEqual([
       ['controller-0', '10.240.0.10', 'EXTERNAL_IP_OF_CONTROLLER_0'],
@@ -38,23 +58,43 @@ describe('inventories/gcp', () => {
     }
   });
 
-  it('builds the same inventory from recorded `gcloud compute instances list --format=json` output', async () => {
-    const json = JSON.parse(readFileSync(fixture, 'utf8')) as unknown;
-    const dynamic = resolveInventory(inventoryFromGcloud(json), fixture, {});
-    const stat = await load();
-    // only the tagged controllers, sorted, with their NAT IPs as addresses
-    expect(dynamic.hosts.map((h) => h.address)).toEqual(['203.0.113.10', '203.0.113.11', '203.0.113.12']);
-    const withoutAddress = (inv: Inventory) => summary(inv).map(({ address: _a, ...rest }) => rest);
-    expect(withoutAddress(dynamic)).toEqual(withoutAddress(stat));
-    expect(dynamic.groups).toEqual(stat.groups);
-    // and is what the static form gives once the addresses are filled in
-    const filled = controllersInventory(KTHW_CONTROLLERS.map((c, i) => ({ ...c, address: `203.0.113.1${i}` })));
-    expect(summary(resolveInventory(filled, fixture, {}))).toEqual(summary(dynamic));
+  it('without gcloud on PATH and without TSPLAY_GCLOUD_JSON the directory is a coded error, never placeholder addresses', async () => {
+    delete process.env.TSPLAY_GCLOUD_JSON;
+    process.env.PATH = standInPath(false).path;
+    await expect(load()).rejects.toMatchObject({ code: 'GCP_ADDRESSES_UNKNOWN', hint: expect.stringContaining('TSPLAY_GCLOUD_JSON') });
   });
 
-  it('TSPLAY_GCLOUD_JSON switches the inventory directory to the dynamic form', async () => {
+  it('with gcloud on PATH it runs `gcloud compute instances list --format=json` filtered to the controller tag', async () => {
+    delete process.env.TSPLAY_GCLOUD_JSON;
+    const s = standInPath(true);
+    process.env.PATH = s.path;
+    const inv = await load();
+    expect(readFileSync(s.argvFile, 'utf8').trim().split('\n')).toEqual(['compute', 'instances', 'list', '--format=json', '--filter=tags.items=controller']);
+    expect(inv.hosts.map((h) => h.address)).toEqual(expectedAddresses);
+  });
+
+  it('host keys as gcloud records them: alias compute.<instance id>, ~/.ssh/google_compute_known_hosts', async () => {
     process.env.TSPLAY_GCLOUD_JSON = fixture;
-    expect((await load()).hosts.map((h) => h.address)).toEqual(['203.0.113.10', '203.0.113.11', '203.0.113.12']);
+    const inv = await load();
+    const ids = Object.fromEntries((JSON.parse(readFileSync(fixture, 'utf8')) as { name: string; id: string }[]).map((i) => [i.name, i.id]));
+    expect(inv.hosts.map((h) => [h.name, h.hostKeyAlias])).toEqual(inv.hosts.map((h) => [h.name, `compute.${ids[h.name]}`]));
+    for (const h of inv.hosts) expect(h.knownHosts).toEqual([join(homedir(), '.ssh', 'google_compute_known_hosts')]);
+  });
+
+  it('builds the same inventory from recorded output as the static form with the addresses filled in', () => {
+    const json = JSON.parse(readFileSync(fixture, 'utf8')) as unknown;
+    const dynamic = resolveInventory(inventoryFromGcloud(json), fixture, {});
+    expect(dynamic.hosts.map((h) => h.address)).toEqual(expectedAddresses);
+    const ids = dynamic.hosts.map((h) => h.hostKeyAlias?.replace('compute.', ''));
+    const filled = controllersInventory(KTHW_CONTROLLERS.map((c, i) => ({ ...c, address: `203.0.113.1${i}`, id: ids[i] })));
+    expect(summary(resolveInventory(filled, fixture, {}))).toEqual(summary(dynamic));
+    expect(dynamic.groups).toEqual({ all: ['controller-0', 'controller-1', 'controller-2'], controllers: ['controller-0', 'controller-1', 'controller-2'] });
+  });
+
+  it('TSPLAY_GCLOUD_JSON switches the inventory directory to the recorded output', async () => {
+    process.env.TSPLAY_GCLOUD_JSON = fixture;
+    process.env.PATH = standInPath(false).path;
+    expect((await load()).hosts.map((h) => h.address)).toEqual(expectedAddresses);
   });
 
   it('rejects output that is not an instance list, or has no controllers, with coded errors', () => {

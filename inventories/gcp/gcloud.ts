@@ -27,6 +27,8 @@ export interface Controller {
   address: string;
   /** networkInterfaces[0].networkIP: the etcd peer/client address. */
   internalIp: string;
+  /** The instance id: `gcloud compute ssh` records the host key under `compute.<id>`. */
+  id?: string | undefined;
 }
 
 function defaults(o: GcpInventoryOptions) {
@@ -44,7 +46,8 @@ export function controllersInventory(controllers: readonly Controller[], o: GcpI
   const sorted = [...controllers].sort((a, b) => a.name.localeCompare(b.name));
   return {
     defaults: { user: d.user, port: 22, privateKeyPath: d.privateKeyPath, knownHosts: d.knownHosts, hostKeyChecking: 'strict', connection: 'ssh' },
-    hosts: Object.fromEntries(sorted.map((c) => [c.name, { address: c.address, vars: { internalIp: c.internalIp } }])),
+    // gcloud runs ssh with HostKeyAlias=compute.<id>, so its known_hosts has the key under that name, not the address
+    hosts: Object.fromEntries(sorted.map((c) => [c.name, { address: c.address, ...(c.id ? { hostKeyAlias: `compute.${c.id}` } : {}), vars: { internalIp: c.internalIp } }])),
     groups: { [d.group]: { hosts: sorted.map((c) => c.name) } },
   };
 }
@@ -58,6 +61,7 @@ export const KTHW_CONTROLLERS: readonly Controller[] = [0, 1, 2].map((i) => ({
 
 const instanceSchema = z.object({
   name: z.string().min(1),
+  id: z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).optional(),
   status: z.string().optional(),
   tags: z.object({ items: z.array(z.string()).optional() }).optional(),
   networkInterfaces: z
@@ -96,7 +100,7 @@ export function inventoryFromGcloud(json: unknown, o: GcpInventoryOptions = {}):
         hint: 'KTHW reaches the controllers over their external IPs; is the instance stopped?',
       });
     }
-    controllers.push({ name: inst.name, address: natIP, internalIp: nic.networkIP });
+    controllers.push({ name: inst.name, address: natIP, internalIp: nic.networkIP, id: inst.id === undefined ? undefined : String(inst.id) });
   });
   if (controllers.length === 0) {
     throw new TsplayError('INVENTORY_INVALID', `no instance in the gcloud output has the network tag ${tag}`, { hint: 'KTHW creates the controllers with --tags kubernetes-the-hard-way,controller' });

@@ -1,12 +1,12 @@
 /**
- * KTHW's controllers on GCE. Static by default (fill in the external IPs from
- * `gcloud compute instances list`), or dynamic: save that command's `--format=json` output and
- * point TSPLAY_GCLOUD_JSON at it. Tests only load this inventory; nothing here connects anywhere.
+ * KTHW's controllers on GCE, dynamic: the instances tagged `controller`, listed by
+ * `gcloud compute instances list --format=json` when gcloud is on PATH, or read from a saved copy
+ * of that output named by TSPLAY_GCLOUD_JSON. Without either it is an error (GCP_ADDRESSES_UNKNOWN)
+ * before any host is contacted. Tests only load this inventory; nothing here connects anywhere.
  */
-import { readFileSync } from 'node:fs';
-import { KTHW_CONTROLLERS, controllersInventory, inventoryFromGcloud } from './gcloud.js';
+import { inventoryFromGcloud } from './gcloud.js';
+import { instanceList } from './source.js';
 
 export default function gcpInventory() {
-  const saved = process.env.TSPLAY_GCLOUD_JSON;
-  return saved ? inventoryFromGcloud(JSON.parse(readFileSync(saved, 'utf8'))) : controllersInventory(KTHW_CONTROLLERS);
+  return inventoryFromGcloud(instanceList('controller'));
 }

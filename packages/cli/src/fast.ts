@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { RUN_OPTIONS } from './commands/run-options.js';
-import type { RunArgs } from './commands/run.js';
+import { runArgsFrom, type RunArgs } from './commands/run-args.js';
 
 /**
  * `tsplay run|check PLAYBOOK ...` parsed without yargs. Returns undefined whenever the command
@@ -17,28 +17,13 @@ export function parseRunFast(argv: readonly string[]): RunArgs | undefined {
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: [...rest], options, allowPositionals: true, allowNegative: true, strict: true });
   } catch {
     return undefined;
   }
-  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  const v = parsed.values as Record<string, unknown>;
   if (parsed.positionals.length !== 1 || typeof v.inventory !== 'string') return undefined;
   const forks = v.forks === undefined ? 10 : Number(v.forks);
   if (!Number.isInteger(forks) || forks < 1) return undefined;
-  const list = (x: unknown) => (Array.isArray(x) ? (x as string[]) : undefined);
-  return {
-    playbook: parsed.positionals[0] as string,
-    inventory: v.inventory,
-    check: cmd === 'check' || v.check === true,
-    diff: v.diff === true,
-    limit: typeof v.limit === 'string' ? v.limit : undefined,
-    tags: list(v.tags),
-    skipTags: list(v['skip-tags']),
-    forks,
-    extraVars: list(v['extra-vars']),
-    json: v.json === true,
-    verbose: v.verbose === true,
-    anyErrorsFatal: v['any-errors-fatal'] === true,
-    detailedExitcode: v['detailed-exitcode'] === true,
-  };
+  return runArgsFrom(v, parsed.positionals[0] as string, cmd === 'check');
 }

@@ -33,12 +33,14 @@ export async function main(argv: string[]): Promise<void> {
       await runIt(fast);
       return;
     }
-    const [{ default: yargs }, { inventoryCommandModule }, { checkTypesCommandModule }, { extraCommands }, { labCommand }] = await Promise.all([
+    const [{ default: yargs }, { inventoryCommandModule }, { checkTypesCommandModule }, { extraCommands }, { labCommand }, { execCommandModule }, { initCommandModule }] = await Promise.all([
       import('yargs'),
       import('./commands/inventory.js'),
       import('./commands/check-types.js'),
       import('./commands/extra.js'),
       import('./commands/lab.js'),
+      import('./commands/exec.js'),
+      import('./commands/init.js'),
     ]);
     await yargs(argv)
       .scriptName('tsplay')
@@ -48,9 +50,11 @@ export async function main(argv: string[]): Promise<void> {
       .command(runCommandModule(runIt, true))
       .command(inventoryCommandModule((s) => process.stdout.write(`${s}\n`)))
       .command(checkTypesCommandModule((code) => (exitCode = code)))
+      .command(execCommandModule((code) => (exitCode = code)))
+      .command(initCommandModule)
       .command(extraCommands((code) => (exitCode = code)))
       .command(labCommand)
-      .demandCommand(1, 'give a command: run, check, inventory, lab, check-types (see --help)')
+      .demandCommand(1, 'give a command: init, run, check, exec, inventory, check-types, modules, lab (see --help)')
       .strict()
       .fail((msg, err) => {
         if (err) throw err;

@@ -1,27 +1,30 @@
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Plugin } from 'esbuild';
+import { bundleDir } from './paths.js';
 
 /**
  * Load a .ts playbook or inventory in this process.
  *
- * The file and its local imports are bundled once by esbuild into
- * `<its dir>/node_modules/.cache/tsplay/NAME-HASH.mjs`; packages stay external, so
- * `@tsplay/core` in the playbook resolves (walking up to the workspace's node_modules) to the
- * very module the CLI uses: one copy of core. The bundle is reused while every input file keeps
- * its size and mtime, so a repeated run pays no TypeScript cost at all.
+ * The file and its local imports are bundled once by esbuild into the user's cache dir
+ * (`~/.cache/tsplay/bundles/NAME-HASH.mjs`, see `bundleDir`). Package imports stay imports, but of
+ * the absolute file each one resolves to from the importing file (the project's own
+ * node_modules, else the CLI's), so `@tsplay/core` in the playbook is the very module the engine
+ * uses. The bundle is reused while every input and every resolved package file keeps its size and
+ * mtime, so a repeated run pays no TypeScript cost at all.
  */
 interface Manifest {
-  v: 1;
+  v: 2;
   inputs: Record<string, [number, number]>;
 }
 
 export async function importTs(path: string): Promise<Record<string, unknown>> {
   const file = resolve(path);
   if (!/\.[cm]?ts$/.test(file)) return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  const dir = join(dirname(file), 'node_modules', '.cache', 'tsplay');
-  const id = `${basename(file).replace(/\.[cm]?ts$/, '')}-${createHash('sha1').update(file).digest('hex').slice(0, 10)}`;
+  const dir = bundleDir();
+  const id = `${basename(file).replace(/\.[cm]?ts$/, '')}-${createHash('sha1').update(file).digest('hex').slice(0, 12)}`;
   const out = join(dir, `${id}.mjs`);
   const manifestFile = join(dir, `${id}.json`);
   if (!fresh(manifestFile)) await bundle(file, out, manifestFile);
@@ -36,35 +39,58 @@ function fresh(manifestFile: string): boolean {
       const st = statSync(f);
       if (st.size !== size || st.mtimeMs !== mtime) return false;
     }
-    return m.v === 1;
+    return m.v === 2;
   } catch {
     return false;
   }
+}
+
+const cliDir = dirname(fileURLToPath(import.meta.url));
+
+/** Bare imports -> external imports of the absolute file they resolve to (project first, then the CLI's own packages). */
+function absolutePackages(externals: Set<string>): Plugin {
+  return {
+    name: 'tsplay-absolute-packages',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === 'inner' || args.path.startsWith('node:')) return undefined;
+        for (const resolveDir of [args.resolveDir, cliDir]) {
+          const r = await build.resolve(args.path, { kind: args.kind, resolveDir, importer: args.importer, pluginData: 'inner' });
+          if (r.errors.length === 0 && r.path) {
+            if (!r.external) externals.add(r.path);
+            return { path: r.external ? args.path : r.path, external: true };
+          }
+        }
+        return undefined; // esbuild reports the unresolved import with the importer's line
+      });
+    },
+  };
 }
 
 async function bundle(file: string, out: string, manifestFile: string): Promise<void> {
   const esbuild = await import('esbuild');
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;
+  const externals = new Set<string>();
   const r = await esbuild.build({
     entryPoints: [file],
     outfile: tmp,
     bundle: true,
-    packages: 'external',
     platform: 'node',
     format: 'esm',
     target: 'node20',
     sourcemap: 'inline',
     metafile: true,
     logLevel: 'silent',
+    plugins: [absolutePackages(externals)],
   });
   renameSync(tmp, out);
   const inputs: Manifest['inputs'] = {};
   const base = process.cwd();
-  for (const f of Object.keys(r.metafile.inputs)) {
-    const abs = resolve(base, f);
-    const st = statSync(abs);
-    inputs[abs] = [st.size, st.mtimeMs];
+  for (const f of [...Object.keys(r.metafile.inputs).map((f) => resolve(base, f)), ...externals]) {
+    const st = statSync(f);
+    inputs[f] = [st.size, st.mtimeMs];
   }
-  writeFileSync(manifestFile, JSON.stringify({ v: 1, inputs } satisfies Manifest));
+  writeFileSync(`${manifestFile}.${process.pid}.tmp`, JSON.stringify({ v: 2, inputs } satisfies Manifest));
+  renameSync(`${manifestFile}.${process.pid}.tmp`, manifestFile);
 }

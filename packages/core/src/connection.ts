@@ -46,6 +46,25 @@ export interface PathState {
   target?: string | undefined;
 }
 
+/** A long-lived command (e.g. one holding a lock): it runs until released or until the connection ends. */
+export interface HoldOptions {
+  become?: boolean | string | undefined;
+  env?: Record<string, string> | undefined;
+  /** `hold` resolves once the stdout printed so far satisfies this (or the command exits first). */
+  ready(stdout: string): boolean;
+}
+
+export interface Held {
+  /** stdout up to the moment `ready` said yes, or all of it when the command exited first. */
+  readonly stdout: string;
+  /** Set when the command exited before it was ready. */
+  readonly exit?: ExecResult | undefined;
+  /** Resolves when the command has ended (released, exited by itself, or the connection went). */
+  readonly ended: Promise<void>;
+  /** Close the command's stdin (it should exit on EOF) and wait for it to end. */
+  release(): Promise<void>;
+}
+
 export interface Connection {
   /** Inventory name of the host. */
   readonly host: string;
@@ -54,5 +73,11 @@ export interface Connection {
   put(path: string, data: string | Buffer, opts?: PutOptions): Promise<void>;
   read(path: string, opts?: { become?: boolean | string | undefined }): Promise<Buffer>;
   stat(path: string, opts?: StatOptions): Promise<PathState>;
+  /**
+   * Start a command that keeps running with its stdin open; it sees EOF when released, when the
+   * connection is closed, or when the workstation side dies. Optional: transports without it cannot
+   * hold run locks.
+   */
+  hold?(command: string, opts: HoldOptions): Promise<Held>;
   close(): Promise<void>;
 }

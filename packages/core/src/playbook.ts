@@ -165,8 +165,12 @@ export interface Play {
   maxFailPercentage?: number;
 }
 
-/** Identity of this copy of @tsplay/core: a playbook made by another copy is refused by the CLI. */
-export const CORE_INSTANCE: object = Object.freeze({ module: '@tsplay/core' });
+/**
+ * Identity of this copy of @tsplay/core. The CLI accepts a playbook made by another copy when its
+ * `protocol` is the same (the shapes of playbooks, tasks and modules it relies on).
+ */
+export const CORE_PROTOCOL = 1;
+export const CORE_INSTANCE: { readonly module: '@tsplay/core'; readonly protocol: number } = Object.freeze({ module: '@tsplay/core', protocol: CORE_PROTOCOL });
 
 export interface Playbook<S extends z.ZodType = z.ZodType> {
   readonly kind: 'tsplay-playbook';

@@ -1,4 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $, $ok, step, type Log } from './run.js';
 import { TsplayError } from '@tsplay/core';
@@ -59,4 +61,45 @@ export function aptMirror(): string {
     });
   }
   return mirror;
+}
+
+/** The keyring Debian's archive is signed with (package debian-archive-keyring). */
+export const DEBIAN_KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
+
+/** One-line sources for `suite` on `mirror`, signed by Debian's archive keyring. Pure. */
+export function suiteSourcesList(mirror: string, suite: string, keyring = DEBIAN_KEYRING): string {
+  return `deb [signed-by=${keyring}] ${mirror} ${suite} main\n`;
+}
+
+/**
+ * apt options that point apt at a sources list, package lists and caches of its own under `dir`, so that
+ * `update` and `download` for another suite leave the machine's apt sources, lists and caches alone.
+ */
+export function privateAptOptions(dir: string): string[] {
+  return [
+    ['Dir::Etc::SourceList', join(dir, 'sources.list')],
+    ['Dir::Etc::SourceParts', join(dir, 'sources.list.d')],
+    ['Dir::State::Lists', join(dir, 'lists')],
+    ['Dir::Cache', join(dir, 'cache')],
+    // apt drops privileges to _apt for downloads, and the private dir (mkdtemp, 0700) is root's
+    ['APT::Sandbox::User', 'root'],
+  ].flatMap(([k, v]) => ['-o', `${k}=${v}`]);
+}
+
+/**
+ * `apt-get download pkgs` from Debian `suite` (another release than the machine's) into `dest`, through a
+ * temporary sources list and lists directory on the mirror apt already uses.
+ */
+export async function aptDownloadSuite(suite: string, pkgs: readonly string[], dest: string, log: Log): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), `tsplay-apt-${suite}-`));
+  try {
+    await Promise.all([mkdir(join(dir, 'lists', 'partial'), { recursive: true }), mkdir(join(dir, 'sources.list.d')), mkdir(join(dir, 'cache', 'archives', 'partial'), { recursive: true })]);
+    await writeFile(join(dir, 'sources.list'), suiteSourcesList(aptMirror(), suite));
+    const o = privateAptOptions(dir);
+    log(`apt-get update (${suite} only, in ${dir})`);
+    await step(`apt-get update for ${suite}`, () => $`apt-get update -qq ${o}`);
+    await step(`apt-get download ${pkgs.join(' ')} (${suite})`, () => $({ cwd: dest })`apt-get download -qq ${o} ${pkgs}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

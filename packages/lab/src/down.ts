@@ -6,6 +6,7 @@ import { TsplayError } from '@tsplay/core';
 import { cgroupRoots, killCgroup, LAB_CGROUP, labCgroupPids, removeCgroupTree } from './cgroups.js';
 import { deleteLabNetwork } from './network.js';
 import { labMounts, labProcesses } from './leftovers.js';
+import { snapshot, stillRunning } from './exited.js';
 import { labPaths } from './paths.js';
 import { requireRoot } from './root.js';
 import { $ok, step, type Log } from './run.js';
@@ -41,6 +42,8 @@ export async function labDown(opts: { log?: Log } = {}): Promise<{ removed: bool
   const p = labPaths();
   const before = labProcesses(p.stateDir).length + labMounts(p.stateDir).length;
   const cgroups = hostCgroups();
+  // every process now, to wait below until each has really exited (not just left its cgroup)
+  const procs = snapshot([...labCgroupPids(), ...labProcesses(p.stateDir).map((x) => x.pid)]);
   // 1. every host: kill the whole cgroup (supervisor, nspawn, the container's processes)
   for (const cg of cgroups) killCgroup(cg);
   // 2. whatever still runs from the state dir (a supervisor that had not entered its cgroup, the file server)
@@ -52,6 +55,7 @@ export async function labDown(opts: { log?: Log } = {}): Promise<{ removed: bool
     }
   }
   await until('stopping the lab processes', () => labCgroupPids().length === 0 && labProcesses(p.stateDir).length === 0, 10_000);
+  await until('the lab processes exiting', () => stillRunning(procs).length === 0, 30_000);
   await until('removing the lab cgroups', () => cgroupRoots().every((r) => removeCgroupTree(join(r, LAB_CGROUP))), 5_000);
   for (const m of labMounts(p.stateDir)) {
     const r = await $ok`umount ${m}`;

@@ -14,3 +14,7 @@ export { isRoot } from './root.js';
 export { METADATA_PATH } from './fileserver-script.js';
 export type { Log } from './run.js';
 export { LAB_CGROUP, cgroupRoots, cgroupPids, killCgroup } from './cgroups.js';
+export { ETCD_NEXT_VERSION, etcdTarballName, etcdUrlPath } from './paths.js';
+export type { EtcdRelease } from './paths.js';
+export { labPowerOff, labBoot } from './power.js';
+export { buildAptRepo, installAptRepo, APT_REPO_PACKAGES, APT_REPO_HOST_DIR, APT_REPO_SOURCES } from './apt-repo.js';

@@ -23,6 +23,21 @@ describe('renderInventory', () => {
     expect(text).toContain('  controllers: { hosts: [controller-0, controller-1, controller-2], vars: {} }\n');
   });
 
+  test('lists the checksum of every served release as etcdChecksums', () => {
+    const t = renderInventory({
+      hosts: [labHost(0)],
+      privateKey: '/k',
+      knownHosts: '/k',
+      tarballSha256: 'ab'.repeat(32),
+      tarballs: { '3.4.23': 'ab'.repeat(32), '3.5.16': 'cd'.repeat(32) },
+      caCert: '/c',
+      cert: '/c',
+      key: '/k',
+    });
+    expect(t).toContain(`  etcdChecksums:\n    "3.4.23": "sha256:${'ab'.repeat(32)}"\n    "3.5.16": "sha256:${'cd'.repeat(32)}"\n`);
+    expect(text).not.toContain('etcdChecksums');
+  });
+
   test('quotes paths as YAML double-quoted strings', () => {
     const odd = renderInventory({
       hosts: [labHost(0)],

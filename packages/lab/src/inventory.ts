@@ -5,6 +5,8 @@ export interface InventoryInput {
   privateKey: string;
   knownHosts: string;
   tarballSha256: string;
+  /** sha256 hex of every served release by version: the inventory's `etcdChecksums` (used by upgrades). */
+  tarballs?: Record<string, string>;
   caCert: string;
   cert: string;
   key: string;
@@ -31,6 +33,9 @@ export function renderInventory(i: InventoryInput): string {
     `  etcdCaFile: ${q(i.caCert)}`,
     `  etcdCertFile: ${q(i.cert)}`,
     `  etcdKeyFile: ${q(i.key)}`,
+    ...(i.tarballs && Object.keys(i.tarballs).length > 0
+      ? ['  etcdChecksums:', ...Object.entries(i.tarballs).map(([v, hex]) => `    ${q(v)}: ${q(`sha256:${hex}`)}`)]
+      : []),
     'hosts:',
     ...i.hosts.map((h) => `  ${h.name}: { address: ${h.address}, vars: { internalIp: ${q(h.address)} } }`),
     'groups:',

@@ -18,6 +18,18 @@ describe('labPaths', () => {
     expect(p.tarball).toBe('/home/x/.cache/tsplay/lab/etcd/etcd-v3.4.23-linux-amd64.tar.gz');
   });
 
+  test('serves 3.4.23 (bookworm, at the old cache paths) and 3.5.16 (trixie) as releases', () => {
+    const p = labPaths({ HOME: '/home/x' }, '/');
+    expect(p.releases.map((r) => [r.version, r.suite])).toEqual([
+      ['3.4.23', 'bookworm'],
+      ['3.5.16', 'trixie'],
+    ]);
+    expect(p.releases[0]?.tarball).toBe(p.tarball);
+    expect(p.releases[0]?.sha256).toBe(p.sha256);
+    expect(p.releases[1]?.tarball).toBe('/home/x/.cache/tsplay/lab/etcd/v3.5.16/etcd-v3.5.16-linux-amd64.tar.gz');
+    expect(p.releases[1]?.sha256).toBe('/home/x/.cache/tsplay/lab/etcd/v3.5.16/SHA256SUMS');
+  });
+
   test('TSPLAY_LAB_DIR and TSPLAY_CACHE_DIR override', () => {
     const p = labPaths({ TSPLAY_LAB_DIR: '/s', TSPLAY_CACHE_DIR: '/c' }, '/');
     expect(p.stateDir).toBe('/s');

@@ -7,6 +7,23 @@ export const ETCD_VERSION = '3.4.23';
 export const ETCD_TARBALL = `etcd-v${ETCD_VERSION}-linux-amd64.tar.gz`;
 export const ETCD_URL_BASE = 'https://10.240.0.1:8443/etcd-io/etcd/releases/download';
 export const ETCD_URL_PATH = `/etcd-io/etcd/releases/download/v${ETCD_VERSION}`;
+/** The next minor release the lab serves beside ETCD_VERSION (Debian trixie's etcd), for upgrades. */
+export const ETCD_NEXT_VERSION = '3.5.16';
+
+/** `etcd-v<version>-linux-amd64.tar.gz` */
+export const etcdTarballName = (version: string): string => `etcd-v${version}-linux-amd64.tar.gz`;
+/** The upstream release path the file server serves a version under. */
+export const etcdUrlPath = (version: string): string => `/etcd-io/etcd/releases/download/v${version}`;
+
+/** One etcd release the lab repacks from a Debian suite's etcd-server/etcd-client and serves. */
+export interface EtcdRelease {
+  version: string;
+  /** The Debian suite its packages come from (`bookworm`: the machine's own apt; others via a temporary sources list). */
+  suite: string;
+  tarball: string;
+  /** The `SHA256SUMS` file served beside the tarball. */
+  sha256: string;
+}
 
 /** Where every lab path lives. Runtime state is removed by `labDown`; the cache is kept. */
 export interface LabPaths {
@@ -25,6 +42,8 @@ export interface LabPaths {
   tarball: string;
   /** The `SHA256SUMS` file served beside the tarball. */
   sha256: string;
+  /** Every release the lab serves: ETCD_VERSION (= tarball, sha256) and ETCD_NEXT_VERSION. */
+  releases: EtcdRelease[];
   stateFile: string;
 }
 
@@ -58,6 +77,15 @@ export function labPaths(env: NodeJS.ProcessEnv = process.env, cwd: string = pro
     key: join(stateDir, 'pki', 'kubernetes-key.pem'),
     tarball: join(cacheDir, 'etcd', ETCD_TARBALL),
     sha256: join(cacheDir, 'etcd', 'SHA256SUMS'),
+    releases: [
+      { version: ETCD_VERSION, suite: 'bookworm', tarball: join(cacheDir, 'etcd', ETCD_TARBALL), sha256: join(cacheDir, 'etcd', 'SHA256SUMS') },
+      {
+        version: ETCD_NEXT_VERSION,
+        suite: 'trixie',
+        tarball: join(cacheDir, 'etcd', `v${ETCD_NEXT_VERSION}`, etcdTarballName(ETCD_NEXT_VERSION)),
+        sha256: join(cacheDir, 'etcd', `v${ETCD_NEXT_VERSION}`, 'SHA256SUMS'),
+      },
+    ],
     stateFile: join(stateDir, 'lab.json'),
   };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { readTarballSha256, sha256File, sha256sums } from './tarball.js';
+import { readTarballSha256, releaseReadme, sha256File, sha256sums } from './tarball.js';
 
 describe('SHA256SUMS', () => {
   test('written like sha256sum and read back', async () => {
@@ -15,5 +15,14 @@ describe('SHA256SUMS', () => {
     writeFileSync(join(dir, 'SHA256SUMS'), text);
     expect(await readTarballSha256(join(dir, 'SHA256SUMS'))).toBe(hex);
     expect(await readTarballSha256(join(dir, 'missing'))).toBeUndefined();
+  });
+});
+
+describe('releaseReadme', () => {
+  test('names the version, the suite and the layout', () => {
+    const t = releaseReadme('3.5.16', 'trixie', ['etcd', 'etcdctl', 'etcdutl']);
+    expect(t).toContain('# etcd v3.5.16 (tsplay lab)');
+    expect(t).toContain("Debian trixie's etcd-server and etcd-client 3.5.16");
+    expect(t).toContain('etcd-v3.5.16-linux-amd64/{etcd,etcdctl,etcdutl,README.md}');
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { TsplayError } from '@tsplay/core';
@@ -11,14 +11,14 @@ import { buildCommonLayer, prepareHost } from './hosts.js';
 import { renderInventory } from './inventory.js';
 import { isClean, labLeftovers } from './leftovers.js';
 import { createHostNetwork, createLabNetwork, installGuard, LAB_NETNS, labNamespaces } from './network.js';
-import { ETCD_TARBALL, ETCD_URL_PATH, labHost, labPaths, MAX_HOSTS, type LabHost, type LabPaths } from './paths.js';
+import { etcdTarballName, etcdUrlPath, labHost, labPaths, MAX_HOSTS, type LabHost, type LabPaths } from './paths.js';
 import { makePki, type PkiFiles } from './pki.js';
 import { requireRoot } from './root.js';
 import { ensureRootfs } from './rootfs.js';
 import { $, settleAll, step, type Log } from './run.js';
 import { readState, writeState } from './state.js';
 import { labIsRunning } from './status.js';
-import { ensureEtcdTarball } from './tarball.js';
+import { ensureReleaseTarball, readTarballSha256 } from './tarball.js';
 
 export interface LabUpOptions {
   hosts?: number;
@@ -30,7 +30,35 @@ export interface LabUpResult {
   hosts: LabHost[];
   inventoryFile: string;
   tarballSha256: string;
+  /** sha256 hex of every served release tarball, by version (3.4.23, 3.5.16). */
+  tarballs: Record<string, string>;
   durationMs: number;
+}
+
+/** URL path -> local file of every release tarball and its SHA256SUMS. Pure. */
+export function servedFiles(p: Pick<LabPaths, 'releases'>): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const r of p.releases) {
+    files[`${etcdUrlPath(r.version)}/${etcdTarballName(r.version)}`] = r.tarball;
+    files[`${etcdUrlPath(r.version)}/SHA256SUMS`] = r.sha256;
+  }
+  return files;
+}
+
+/** True when the running file server was started with every release of `p` (a lab left by older code may lack 3.5). */
+function servesEveryRelease(p: LabPaths): boolean {
+  try {
+    const cfg = JSON.parse(readFileSync(join(p.stateDir, 'fileserver', 'fileserver.json'), 'utf8')) as { files?: Record<string, string> };
+    return Object.keys(servedFiles(p)).every((k) => cfg.files?.[k] !== undefined);
+  } catch {
+    return false;
+  }
+}
+
+async function releaseShas(p: LabPaths): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const r of p.releases) out[r.version] = (await readTarballSha256(r.sha256, etcdTarballName(r.version))) ?? '';
+  return out;
 }
 
 async function writeAtomic(path: string, data: string, mode = 0o644): Promise<void> {
@@ -50,7 +78,7 @@ function startLabFileServer(p: LabPaths, pki: PkiFiles): Promise<StartedServer> 
         ],
         cert: pki.serverCert,
         key: pki.serverKey,
-        files: { [`${ETCD_URL_PATH}/${ETCD_TARBALL}`]: p.tarball, [`${ETCD_URL_PATH}/SHA256SUMS`]: p.sha256 },
+        files: servedFiles(p),
       },
       LAB_NETNS,
     ),
@@ -72,10 +100,12 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
   const p = labPaths();
   if (existsSync('/usr/sbin/ip') || existsSync('/sbin/ip') || existsSync('/usr/bin/ip')) await installGuard();
   const state = readState(p.stateFile);
-  if (state?.phase === 'up' && state.tarballSha256 && labIsRunning(p, state)) {
+  const running = state?.phase === 'up' && state.tarballSha256 && labIsRunning(p, state);
+  if (running && state.hosts === count && servesEveryRelease(p)) {
     const hosts = Array.from({ length: state.hosts }, (_, i) => labHost(i));
-    return { alreadyUp: true, hosts, inventoryFile: p.inventoryFile, tarballSha256: state.tarballSha256, durationMs: Date.now() - t0 };
+    return { alreadyUp: true, hosts, inventoryFile: p.inventoryFile, tarballSha256: state.tarballSha256 ?? '', tarballs: await releaseShas(p), durationMs: Date.now() - t0 };
   }
+  if (running) log(`the lab is up with ${state.hosts} hosts${state.hosts === count ? ' and an older file server' : ''}: rebuilding it with ${count}`);
   // labNamespaces: a lab left by another checkout or a killed session (CI runs in a fresh clone on the same machine)
   if (state || !isClean(labLeftovers(p.stateDir)) || labNamespaces().length > 0) {
     log('removing what is left of an earlier lab');
@@ -84,7 +114,9 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
   await ensureHostPackages(log);
   await installGuard();
   await ensureRootfs(p.rootfs, log);
-  const sha = await ensureEtcdTarball(p.tarball, p.sha256, log);
+  const tarballs: Record<string, string> = {};
+  for (const r of p.releases) tarballs[r.version] = await ensureReleaseTarball(r, log);
+  const sha = tarballs[p.releases[0]?.version ?? ''] ?? '';
   const hosts = Array.from({ length: count }, (_, i) => labHost(i));
   await mkdir(p.stateDir, { recursive: true });
   await writeState(p.stateFile, { phase: 'starting', hosts: count, startedAt: new Date().toISOString() });
@@ -114,7 +146,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
     await settleAll(hosts.map((h) => waitForSsh(h, join(p.stateDir, 'hosts', `h${h.index}`), p)));
     await writeAtomic(
       p.inventoryFile,
-      renderInventory({ hosts, privateKey: p.privateKey, knownHosts: p.knownHosts, tarballSha256: sha, caCert: p.caCert, cert: p.cert, key: p.key }),
+      renderInventory({ hosts, privateKey: p.privateKey, knownHosts: p.knownHosts, tarballSha256: sha, tarballs, caCert: p.caCert, cert: p.cert, key: p.key }),
     );
     await writeState(p.stateFile, {
       phase: 'up',
@@ -129,5 +161,5 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
   }
   const durationMs = Date.now() - t0;
   log(`${count} hosts up in ${(durationMs / 1000).toFixed(1)} s; inventory ${p.inventoryFile}`);
-  return { alreadyUp: false, hosts, inventoryFile: p.inventoryFile, tarballSha256: sha, durationMs };
+  return { alreadyUp: false, hosts, inventoryFile: p.inventoryFile, tarballSha256: sha, tarballs, durationMs };
 }

@@ -17,12 +17,21 @@ import { ChannelLost, ChannelRefused, runChannel, type RawResult } from './chann
 import { Semaphore } from './semaphore.js';
 import { withRemoteTimeout } from './remote-timeout.js';
 import { DISK_FULL, putScript } from './put-script.js';
+import { holdChannel, type Held, type HoldOptions } from './hold.js';
 import type { SshTarget } from './spec.js';
 
 /** sshd's default MaxSessions is 10: keep two spare for the user's own sessions. */
 export const MAX_CHANNELS = 8;
 /** Attempts to open a channel that sshd refuses (25 ms, 50 ms, ... apart: about 2 s in all). */
 const CHANNEL_RETRIES = 12;
+
+/** ssh2 says only "Keepalive timeout": say what it means, with the figures. */
+function keepaliveLost(t: SshTarget): Error {
+  const s = (t.keepaliveIntervalMs * t.keepaliveCountMax) / 1000;
+  return new Error(
+    `no answer to ${t.keepaliveCountMax} keepalives in ${s} s (ServerAliveInterval ${t.keepaliveIntervalMs / 1000} s × ServerAliveCountMax ${t.keepaliveCountMax}): the link or the host is down`,
+  );
+}
 
 /** One SSH connection per host for the whole run; up to MAX_CHANNELS commands at once. */
 export class SshConnection implements Connection {
@@ -31,6 +40,9 @@ export class SshConnection implements Connection {
   private lost: Error | undefined;
   private closing = false;
   private readonly closed: Promise<void>;
+  private readonly holds = new Set<Held>();
+  /** When this connection was made: temp files older than this are stale leftovers of an earlier run. */
+  readonly since = Date.now();
 
   constructor(
     private readonly client: Client,
@@ -38,8 +50,8 @@ export class SshConnection implements Connection {
     private readonly jumps: readonly Client[] = [],
   ) {
     this.host = target.name;
-    client.on('error', (e: Error) => {
-      this.lost ??= e;
+    client.on('error', (e: Error & { level?: string }) => {
+      this.lost ??= e.message === 'Keepalive timeout' ? keepaliveLost(target) : e;
     });
     this.closed = new Promise((resolve) => {
       client.once('close', () => {
@@ -91,6 +103,22 @@ export class SshConnection implements Connection {
     }
   }
 
+  /** A command that runs with its stdin open until released or the connection ends (run locks). Uses one session beside the pool. */
+  async hold(command: string, opts: HoldOptions): Promise<Held> {
+    if (this.lost || this.closing) throw this.gone();
+    const full = wrapCommand(command, { become: opts.become, env: opts.env }, this.target.user === 'root');
+    const h = await holdChannel(this.client, full, opts.ready).catch((e: unknown) => {
+      throw this.lost ? this.gone(e) : e;
+    });
+    if (h.exit && this.lost) throw this.gone();
+    if (h.exit && opts.become) checkBecome(h.exit, this.host);
+    if (!h.exit) {
+      this.holds.add(h);
+      void h.ended.then(() => this.holds.delete(h));
+    }
+    return h;
+  }
+
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const r = await this.execRaw(command, opts);
     const out: ExecResult = { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
@@ -101,7 +129,7 @@ export class SshConnection implements Connection {
   async put(path: string, data: string | Buffer, opts: PutOptions = {}): Promise<void> {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     // No default command timeout for transfers (timeoutMs 0): a big upload on a slow link is not a hang.
-    const r = await this.execRaw(putScript(path, bytes.length, opts), { become: opts.become, stdin: bytes, timeoutMs: 0 });
+    const r = await this.execRaw(putScript(path, bytes.length, opts, undefined, Date.now() - this.since), { become: opts.become, stdin: bytes, timeoutMs: 0 });
     if (r.code === 0) return;
     const msg = r.stderr.toString('utf8').trim();
     if (DISK_FULL.test(msg))
@@ -124,6 +152,7 @@ export class SshConnection implements Connection {
   async close(): Promise<void> {
     if (!this.closing) {
       this.closing = true;
+      for (const h of this.holds) void h.release();
       this.client.end();
       for (const j of this.jumps) j.end();
     }

@@ -5,8 +5,16 @@ import type { SshTarget } from './spec.js';
 import { authError, planAuth, type AuthPlan } from './auth.js';
 import { hostKeyCheck } from './host-key.js';
 
-export const KEEPALIVE_INTERVAL_MS = 15_000;
-export const KEEPALIVE_COUNT_MAX = 4;
+/**
+ * ssh2 gives up at the (count+1)-th unanswered keepalive, i.e. (count+1) × interval after the last packet;
+ * OpenSSH's ServerAliveInterval × ServerAliveCountMax is the promise: ping every I·N/(N+1) so ssh2 gives
+ * up at I × N.
+ */
+export function keepaliveConfig(t: Pick<SshTarget, 'keepaliveIntervalMs' | 'keepaliveCountMax'>): { keepaliveInterval: number; keepaliveCountMax: number } {
+  if (t.keepaliveIntervalMs <= 0) return { keepaliveInterval: 0, keepaliveCountMax: t.keepaliveCountMax };
+  const n = Math.max(1, t.keepaliveCountMax);
+  return { keepaliveInterval: Math.max(1, Math.floor((t.keepaliveIntervalMs * n) / (n + 1))), keepaliveCountMax: n };
+}
 
 const NET_REASONS: Record<string, string> = {
   ECONNREFUSED: 'connection refused (is sshd running on that port?)',
@@ -46,8 +54,7 @@ export async function dial(t: SshTarget, sock?: Duplex): Promise<Client> {
     port: t.port,
     username: t.user,
     readyTimeout: t.connectTimeoutMs,
-    keepaliveInterval: KEEPALIVE_INTERVAL_MS,
-    keepaliveCountMax: KEEPALIVE_COUNT_MAX,
+    ...keepaliveConfig(t),
     authHandler: plan.methods,
     hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => check.verifier(key, verify),
     algorithms: { serverHostKey: check.serverHostKey as ServerHostKeyAlgorithm[] },

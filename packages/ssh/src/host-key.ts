@@ -40,10 +40,11 @@ async function record(file: string, line: string): Promise<void> {
 /** Strict known_hosts checking (never accepts a changed key; `accept-new` records unknown ones). */
 export async function hostKeyCheck(t: SshTarget): Promise<HostKeyCheck> {
   const entries = await loadEntries(t.knownHostsFiles);
-  const name = knownHostName(t.host, t.port);
+  // HostKeyAlias: the key is looked up and recorded under the alias only (gcloud's compute.ID, CheckHostIP=no).
+  const name = t.hostKeyAlias ?? knownHostName(t.host, t.port);
   const known = knownTypes(entries, name).flatMap(algosFor);
   const serverHostKey = [...new Set([...known.filter((a) => ALGOS.includes(a)), ...ALGOS])];
-  const where = `${t.name} (${t.host}:${t.port})`;
+  const where = `${t.name} (${t.host}:${t.port}${t.hostKeyAlias ? `, known_hosts name ${t.hostKeyAlias}` : ''})`;
   const firstFile = t.knownHostsFiles[0] ?? '~/.ssh/known_hosts';
   let refused: TsplayError | undefined;
   return {
@@ -65,7 +66,10 @@ export async function hostKeyCheck(t: SshTarget): Promise<HostKeyCheck> {
           );
           return;
         }
-        const scan = `ssh-keyscan -p ${t.port} -t ${SCAN_TYPE[type] ?? type.replace(/-sha2-.*/, '')} ${quote(t.host)} >> ${quote(firstFile)}`;
+        const keyscan = `ssh-keyscan -p ${t.port} -t ${SCAN_TYPE[type] ?? type.replace(/-sha2-.*/, '')} ${quote(t.host)}`;
+        const scan = t.hostKeyAlias
+          ? `${keyscan} 2>/dev/null | sed ${quote(`s/^[^ ]* /${t.hostKeyAlias} /`)} >> ${quote(firstFile)}`
+          : `${keyscan} >> ${quote(firstFile)}`;
         const also = v.otherTypes.length ? ` (known_hosts only has ${v.otherTypes.join(', ')} keys for it)` : '';
         refused = new TsplayError('HOST_KEY_UNKNOWN', `host key of ${where} is not known${also}: ${type} ${fp}`, {
           host: t.name,

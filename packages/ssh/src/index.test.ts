@@ -7,6 +7,14 @@ describe('@tsplay/ssh public surface', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
         'DEFAULT_CONNECT_TIMEOUT_MS',
+        'DEFAULT_SERVER_ALIVE_COUNT_MAX',
+        'DEFAULT_SERVER_ALIVE_INTERVAL',
+        'RUN_LOCK_DIR',
+        'acquireRunLock',
+        'describeHolder',
+        'parseBusyLine',
+        'runLockScript',
+        'staleTempCleanup',
         'MAX_CHANNELS',
         'SshConnection',
         'checkHostKey',

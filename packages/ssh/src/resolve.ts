@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { TsplayError } from '@tsplay/core';
-import { DEFAULT_CONNECT_TIMEOUT_MS, type ConnectOptions, type SshHostSpec, type SshTarget } from './spec.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_SERVER_ALIVE_COUNT_MAX, DEFAULT_SERVER_ALIVE_INTERVAL, type ConnectOptions, type SshHostSpec, type SshTarget } from './spec.js';
 import { expandTokens, lookupSshConfig, parseJumpHop } from './ssh-config.js';
 import { expandIncludes } from './ssh-config-include.js';
 
@@ -16,7 +16,8 @@ function readConfig(spec: SshHostSpec, home: string): string {
     if (spec.sshConfigPath === undefined && (e as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw new TsplayError('INVENTORY_INVALID', `cannot read ssh config ${path}: ${(e as Error).message}`, {
       host: spec.name,
-      field: 'sshConfigPath',
+      field: 'sshConfigFile',
+      hint: 'fix sshConfigFile in the inventory (or --ssh-config), or remove it to read ~/.ssh/config',
       cause: e,
     });
   }
@@ -44,6 +45,9 @@ export function resolveTarget(spec: SshHostSpec, opts: ConnectOptions = {}, isHo
   const hostKeyChecking = spec.hostKeyChecking ?? (cfg.strictHostKeyChecking === 'accept-new' ? 'accept-new' : 'strict');
   const connectTimeoutMs = spec.connectTimeoutMs ?? cfg.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const agentSocket = env['SSH_AUTH_SOCK'] || undefined;
+  const aliveS = spec.serverAliveInterval ?? cfg.serverAliveInterval ?? DEFAULT_SERVER_ALIVE_INTERVAL;
+  const aliveMax = spec.serverAliveCountMax ?? cfg.serverAliveCountMax ?? DEFAULT_SERVER_ALIVE_COUNT_MAX;
+  const hostKeyAlias = spec.hostKeyAlias ?? cfg.hostKeyAlias;
   const jumps = (isHop ? '' : (cfg.proxyJump ?? ''))
     .split(',')
     .filter((h) => h.trim() !== '')
@@ -60,6 +64,8 @@ export function resolveTarget(spec: SshHostSpec, opts: ConnectOptions = {}, isHo
         hostKeyChecking,
         connectTimeoutMs,
         sshConfigPath: spec.sshConfigPath,
+        serverAliveInterval: aliveS,
+        serverAliveCountMax: aliveMax,
       };
       return resolveTarget(hopSpec, opts, true);
     });
@@ -76,6 +82,9 @@ export function resolveTarget(spec: SshHostSpec, opts: ConnectOptions = {}, isHo
     hostKeyChecking,
     connectTimeoutMs,
     commandTimeoutMs: spec.commandTimeoutMs,
+    keepaliveIntervalMs: Math.round(aliveS * 1000),
+    keepaliveCountMax: aliveMax,
+    ...(hostKeyAlias ? { hostKeyAlias } : {}),
     jumps,
   };
 }

@@ -15,6 +15,12 @@ export interface SshHostSpec {
   commandTimeoutMs?: number | undefined;
   /** Defaults to `~/.ssh/config` when it exists. */
   sshConfigPath?: string | undefined;
+  /** Seconds between keepalives (else ssh config `ServerAliveInterval`, else 5). */
+  serverAliveInterval?: number | undefined;
+  /** Unanswered keepalives before the connection counts as lost (else `ServerAliveCountMax`, else 3). */
+  serverAliveCountMax?: number | undefined;
+  /** Look the host key up (and record it) under this name only, not the address (`HostKeyAlias`, CheckHostIP=no). */
+  hostKeyAlias?: string | undefined;
 }
 
 /** The workstation side: defaults to this process's environment and home. Tests pass their own. */
@@ -40,8 +46,16 @@ export interface SshTarget {
   hostKeyChecking: 'strict' | 'accept-new';
   connectTimeoutMs: number;
   commandTimeoutMs?: number | undefined;
+  /** A lost link is noticed within keepaliveIntervalMs × keepaliveCountMax of the last packet. */
+  keepaliveIntervalMs: number;
+  keepaliveCountMax: number;
+  /** The known_hosts name when set (no `[host]:port` form), like OpenSSH's HostKeyAlias. */
+  hostKeyAlias?: string | undefined;
   /** ProxyJump hops, dialled in order, each through the previous one. */
   jumps: SshTarget[];
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** OpenSSH's defaults are 0 (off) and 3; tsplay keeps keepalives on so a cut link is noticed in 15 s. */
+export const DEFAULT_SERVER_ALIVE_INTERVAL = 5;
+export const DEFAULT_SERVER_ALIVE_COUNT_MAX = 3;

@@ -12,6 +12,10 @@ export interface SshConfigEntry {
   connectTimeoutMs?: number | undefined;
   userKnownHostsFiles?: string[] | undefined;
   strictHostKeyChecking?: string | undefined;
+  /** Seconds; 0 turns keepalives off. */
+  serverAliveInterval?: number | undefined;
+  serverAliveCountMax?: number | undefined;
+  hostKeyAlias?: string | undefined;
 }
 
 interface Block {
@@ -102,6 +106,19 @@ export function lookupSshConfig(text: string, host: string): SshConfigEntry {
           break;
         case 'stricthostkeychecking':
           entry.strictHostKeyChecking = value.toLowerCase();
+          break;
+        case 'serveraliveinterval': {
+          const n = Number(value);
+          if (Number.isInteger(n) && n >= 0) entry.serverAliveInterval = n;
+          break;
+        }
+        case 'serveralivecountmax': {
+          const n = Number(value);
+          if (Number.isInteger(n) && n >= 1) entry.serverAliveCountMax = n;
+          break;
+        }
+        case 'hostkeyalias':
+          entry.hostKeyAlias = value;
           break;
         default:
           seen.delete(key);

@@ -1,30 +1,19 @@
 import { dirname, resolve } from 'node:path';
-import { loadInventory, parseExtraVars, runPlaybook, type RunEvent } from '@tsplay/core';
+import type { RunEvent, RunOptions } from '@tsplay/core';
 import type { Argv, CommandModule } from 'yargs';
 import { connectHost } from '../connect.js';
+import { engineFor } from '../engine.js';
 import { importTs } from '../loader.js';
 import { loadPlaybook } from '../playbook-load.js';
 import { jsonReporter } from '../reporters/json.js';
 import { plainReporter } from '../reporters/plain.js';
 import { ttyReporter } from '../reporters/tty.js';
 import { stateDir } from '../paths.js';
+import { extraVarsFrom, parseDuration, shouldColor, terminalStep, withConnectionFlags } from '../run-helpers.js';
+import { runArgsFrom, type RunArgs } from './run-args.js';
 import { RUN_OPTIONS } from './run-options.js';
 
-export interface RunArgs {
-  playbook: string;
-  inventory: string;
-  check: boolean;
-  diff: boolean;
-  limit?: string | undefined;
-  tags?: string[] | undefined;
-  skipTags?: string[] | undefined;
-  forks: number;
-  extraVars?: string[] | undefined;
-  json: boolean;
-  verbose: boolean;
-  anyErrorsFatal: boolean;
-  detailedExitcode: boolean;
-}
+export type { RunArgs } from './run-args.js';
 
 export function runOptions<T>(y: Argv<T>): Argv<T> {
   let out = y.positional('playbook', { type: 'string', demandOption: true, describe: 'playbook file (.ts)' }) as unknown as Argv<T>;
@@ -42,36 +31,52 @@ export function runOptions<T>(y: Argv<T>): Argv<T> {
   return out;
 }
 
-/** Run a playbook; resolves to the exit code. */
+function reporter(a: RunArgs): (e: RunEvent) => void {
+  if (a.json) return jsonReporter();
+  const colors = shouldColor(a.color, process.env, process.stdout.isTTY === true);
+  return process.stdout.isTTY ? ttyReporter({ verbose: a.verbose, colors }) : plainReporter({ verbose: a.verbose, colors });
+}
+
+/** Run a playbook; resolves to the exit code. The engine is the project's own @tsplay/core when it has one. */
 export async function runCommand(a: RunArgs, signal?: AbortSignal): Promise<number> {
-  const extra = parseExtraVars(a.extraVars ?? []);
-  const [playbook, inventory] = await Promise.all([loadPlaybook(a.playbook), loadInventory(a.inventory, extra, importTs)]);
-  if (!Number.isInteger(a.forks) || a.forks < 1) {
-    const { TsplayError } = await import('@tsplay/core');
+  const playbookFile = resolve(a.playbook);
+  const core = await engineFor(playbookFile);
+  const { TsplayError } = core;
+  if (!Number.isInteger(a.forks) || a.forks < 1)
     throw new TsplayError('USAGE', `--forks must be a positive integer, got ${a.forks}`, { field: '--forks', hint: 'e.g. --forks 10' });
-  }
-  const emit: (e: RunEvent) => void = a.json
-    ? jsonReporter()
-    : process.stdout.isTTY
-      ? ttyReporter({ verbose: a.verbose })
-      : plainReporter({ verbose: a.verbose });
-  const summary = await runPlaybook({
+  const waitMs = parseDuration(a.waitLock ?? '0', core);
+  if (a.step && !a.list && !(process.stdin.isTTY && process.stdout.isTTY))
+    throw new TsplayError('USAGE', '--step asks before each task and needs a terminal (stdin and stdout are not both a TTY)', { field: '--step', hint: 'run it in a terminal, or drop --step (--list-tasks shows what would run)' });
+  const extra = await extraVarsFrom(a.extraVars ?? [], core);
+  const [playbook, loaded] = await Promise.all([loadPlaybook(playbookFile, core), core.loadInventory(a.inventory, extra, importTs)]);
+  const inventory = withConnectionFlags(loaded, a);
+  const base = {
     playbook,
     inventory,
-    connect: connectHost,
-    emit,
     check: a.check,
     diff: a.diff,
     limit: a.limit,
     tags: a.tags,
     skipTags: a.skipTags,
+    startAtTask: a.startAtTask,
     forks: a.forks,
     anyErrorsFatal: a.anyErrorsFatal,
     detailedExitcode: a.detailedExitcode,
-    signal,
     stateDir: stateDir(),
-    baseDir: dirname(resolve(a.playbook)),
-    playbookFile: resolve(a.playbook),
+    baseDir: dirname(playbookFile),
+    playbookFile,
+  } satisfies Omit<RunOptions, 'connect' | 'emit'>;
+  if (a.list) {
+    process.stdout.write(`${core.listRun(base, a.list)}\n`);
+    return 0;
+  }
+  const check = a.check;
+  const summary = await core.runPlaybook({
+    ...base,
+    connect: (h) => connectHost(h, { runLock: check ? undefined : { waitMs, playbook: playbook.name } }),
+    emit: reporter(a),
+    signal,
+    ...(a.step ? { step: terminalStep(process.stdin, process.stdout) } : {}),
   });
   return summary.exitCode;
 }
@@ -82,20 +87,6 @@ export const runCommandModule = (exec: (a: RunArgs) => Promise<void>, check: boo
     describe: check ? 'dry run of a playbook (same as run --check)' : 'run a playbook against an inventory',
     builder: (y: Argv) => runOptions(y),
     handler: async (argv: Record<string, unknown>) => {
-      await exec({
-        playbook: String(argv.playbook),
-        inventory: String(argv.inventory),
-        check: check || Boolean(argv.check),
-        diff: Boolean(argv.diff),
-        limit: argv.limit as string | undefined,
-        tags: argv.tags as string[] | undefined,
-        skipTags: argv['skip-tags'] as string[] | undefined,
-        forks: Number(argv.forks),
-        extraVars: argv['extra-vars'] as string[] | undefined,
-        json: Boolean(argv.json),
-        verbose: Boolean(argv.verbose),
-        anyErrorsFatal: Boolean(argv['any-errors-fatal']),
-        detailedExitcode: Boolean(argv['detailed-exitcode']),
-      });
+      await exec(runArgsFrom(argv, String(argv.playbook), check));
     },
   }) as CommandModule;

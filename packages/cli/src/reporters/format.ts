@@ -30,11 +30,17 @@ export function resultLine(e: Extract<RunEvent, { type: 'task.result' }>, c: Col
   const summary = e.summary && (e.status !== 'ok' || verbose) ? ` ${check ? e.summary : e.summary.replace(/^would /, '')}` : '';
   const lines = [`${statusWord(e, c, check)}: [${e.host}]${summary} ${c.dim(`(${e.durationMs} ms)`)}`];
   if (e.error) {
-    lines.push(c.red(`  error[${e.error.code}]: ${e.error.message}`));
+    const [first = '', ...more] = e.error.message.split('\n');
+    lines.push(c.red(`  error[${e.error.code}]: ${first}`), ...more.map((l) => `    | ${l}`));
     if (e.error.field) lines.push(c.red(`  field: ${e.error.field}`));
     if (e.error.hint) lines.push(`  hint: ${e.error.hint}`);
+  } else if (e.status === 'failed' && e.msg) {
+    const [first = '', ...more] = e.msg.split('\n');
+    lines.push(c.red(`  ${first}`), ...more.map((l) => `    | ${l}`));
   }
-  if (verbose && e.stdout) lines.push(...e.stdout.trimEnd().split('\n').map((l) => c.dim(`  | ${l}`)));
+  // a failed command's output goes under its host, indented; other output only with -v
+  if (e.stdout && (verbose || (e.status === 'failed' && !e.msg?.includes(e.stdout.trim()))))
+    lines.push(...e.stdout.trimEnd().split('\n').slice(verbose ? 0 : -20).map((l) => c.dim(`    | ${l}`)));
   for (const d of e.diff ?? []) lines.push(...diffLines(d, c));
   return lines;
 }

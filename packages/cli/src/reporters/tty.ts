@@ -1,19 +1,28 @@
 import type { RunEvent } from '@tsplay/core';
 import { plainReporter } from './plain.js';
 
+/** Cut a line to the terminal width (one column kept free so the cursor never wraps). */
+export function fitWidth(text: string, columns: number | undefined): string {
+  const max = Math.max(10, (columns ?? 80) - 1);
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
 /**
- * TTY: the plain log with colours, plus a live status line of the hosts still working on the
- * current task (redrawn in place, erased before each permanent line).
+ * TTY: the plain log (with colours unless turned off), plus a live status line of the hosts
+ * still working on the current task, cut to the terminal width so it never wraps, redrawn in
+ * place and erased before each permanent line.
  */
-export function ttyReporter(opts: { verbose: boolean; stream?: NodeJS.WriteStream }): (e: RunEvent) => void {
+export function ttyReporter(opts: { verbose: boolean; colors?: boolean; stream?: NodeJS.WriteStream }): (e: RunEvent) => void {
   const stream = opts.stream ?? process.stdout;
+  const colors = opts.colors ?? true;
   let status = '';
   const clear = () => {
     if (status) stream.write('\r\u001b[2K');
   };
   const base = plainReporter({
     verbose: opts.verbose,
-    colors: true,
+    colors,
     write: (s) => {
       clear();
       stream.write(s);
@@ -26,7 +35,8 @@ export function ttyReporter(opts: { verbose: boolean; stream?: NodeJS.WriteStrea
   let timer: NodeJS.Timeout | undefined;
   const draw = () => {
     clear();
-    status = pending.size ? `\u001b[2m… ${task}: waiting for ${[...pending].join(', ')} (${((Date.now() - started) / 1000).toFixed(1)}s)\u001b[0m` : '';
+    const text = pending.size ? fitWidth(`… ${task}: waiting for ${[...pending].join(', ')} (${((Date.now() - started) / 1000).toFixed(1)}s)`, stream.columns) : '';
+    status = text && colors ? `\u001b[2m${text}\u001b[0m` : text;
     if (status) stream.write(status);
   };
   return (e) => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath, dirname } from 'node:path';
 import { homedir } from 'node:os';
 import { TsplayError } from '../errors.js';
@@ -36,14 +37,7 @@ export function resolveInventory(raw: unknown, source: string, extraVars: Record
     }
     groups[g] = [...spec.hosts];
   }
-  // children: a group includes the hosts of its child groups
-  for (const [g, spec] of Object.entries(inv.groups ?? {})) {
-    for (const c of spec.children ?? []) {
-      const members = groups[c];
-      if (!members) throw new TsplayError('INVENTORY_INVALID', `group ${g} has unknown child group ${c}`, { file: source, field: `groups.${g}.children`, hint: `define group ${c} under groups:, or remove it from children` });
-      groups[g] = [...new Set([...(groups[g] ?? []), ...members])];
-    }
-  }
+  Object.assign(groups, expandChildren(inv.groups ?? {}, groups, source));
   const seenAddr = new Map<string, string>();
   const hosts: ResolvedHost[] = names.map((name) => {
     const entry = inv.hosts[name] ?? {};
@@ -74,6 +68,7 @@ export function resolveInventory(raw: unknown, source: string, extraVars: Record
     }
     const kh = entry.knownHosts ?? d.knownHosts;
     const pk = entry.privateKeyPath ?? d.privateKeyPath;
+    const cfg = entry.sshConfigFile ?? d.sshConfigFile;
     return {
       name,
       address,
@@ -85,11 +80,60 @@ export function resolveInventory(raw: unknown, source: string, extraVars: Record
       connection,
       become: entry.become ?? d.become,
       connectTimeoutMs: entry.connectTimeoutMs ?? d.connectTimeoutMs,
+      serverAliveInterval: entry.serverAliveInterval ?? d.serverAliveInterval,
+      serverAliveCountMax: entry.serverAliveCountMax ?? d.serverAliveCountMax,
+      sshConfigFile: cfg === undefined ? undefined : sshConfigFile(cfg, baseDir, source, entry.sshConfigFile !== undefined ? `hosts.${name}.sshConfigFile` : 'defaults.sshConfigFile'),
+      hostKeyAlias: entry.hostKeyAlias ?? d.hostKeyAlias,
       groups: memberOf,
       vars,
     };
   });
   return { source, hosts, groups };
+}
+
+/** An ssh config named in the inventory must exist (a missing ~/.ssh/config is fine; a named file is a typo). */
+function sshConfigFile(p: string, baseDir: string, source: string, field: string): string {
+  const path = expandPath(p, baseDir);
+  if (!existsSync(path))
+    throw new TsplayError('INVENTORY_INVALID', `ssh config file ${path} does not exist`, {
+      file: source,
+      field,
+      hint: 'fix the path (relative paths are relative to the inventory), or remove sshConfigFile to read ~/.ssh/config',
+    });
+  return path;
+}
+
+type GroupSpecs = Record<string, { hosts: string[]; children?: string[] | undefined }>;
+
+/**
+ * A group includes the hosts of its child groups, transitively. A group reached again while its own
+ * children are being expanded is a cycle: `INVENTORY_CYCLE` names it (`g1 → g2 → g1`).
+ */
+function expandChildren(specs: GroupSpecs, direct: Record<string, string[]>, source: string): Record<string, string[]> {
+  const done: Record<string, string[]> = {};
+  const visit = (g: string, path: readonly string[]): string[] => {
+    const ready = done[g];
+    if (ready) return ready;
+    const at = path.indexOf(g);
+    if (at >= 0) {
+      const cycle = [...path.slice(at), g];
+      throw new TsplayError('INVENTORY_CYCLE', `groups form a cycle: ${cycle.join(' → ')}`, {
+        file: source,
+        field: `groups.${cycle[cycle.length - 2] ?? g}.children`,
+        hint: `a group cannot contain itself; remove ${g} from the children of ${cycle[cycle.length - 2] ?? g}`,
+      });
+    }
+    let members = [...(direct[g] ?? [])];
+    for (const c of specs[g]?.children ?? []) {
+      if (!(c in specs) && !(c in direct))
+        throw new TsplayError('INVENTORY_INVALID', `group ${g} has unknown child group ${c}`, { file: source, field: `groups.${g}.children`, hint: `define group ${c} under groups:, or remove it from children` });
+      members = [...new Set([...members, ...visit(c, [...path, g])])];
+    }
+    done[g] = members;
+    return members;
+  };
+  for (const g of Object.keys(specs)) visit(g, []);
+  return done;
 }
 
 /** `-e key=value` (value parsed as JSON when it is JSON, else a string), dotted keys nest. */

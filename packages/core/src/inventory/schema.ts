@@ -25,6 +25,14 @@ export const connectionFields = {
   connection: z.enum(['ssh', 'local']).optional(),
   become: z.union([z.boolean(), z.string()]).optional(),
   connectTimeoutMs: z.number().int().positive().optional(),
+  /** Seconds between SSH keepalives (ssh config `ServerAliveInterval`; default 5). */
+  serverAliveInterval: z.number().positive().max(3600).optional(),
+  /** Keepalives without an answer before the host counts as gone (`ServerAliveCountMax`; default 3). */
+  serverAliveCountMax: z.number().int().min(1).max(100).optional(),
+  /** An ssh config file to read instead of ~/.ssh/config. */
+  sshConfigFile: z.string().min(1).optional(),
+  /** Name the host key is looked up (and recorded) under in known_hosts instead of the address (`HostKeyAlias`). */
+  hostKeyAlias: z.string().min(1).regex(/^[^\s,*?!]+$/, 'one name without spaces, commas or wildcards').optional(),
 };
 
 const varsSchema = z.record(z.string(), z.unknown());
@@ -56,6 +64,11 @@ export type ConnectionSettings = {
   connection: 'ssh' | 'local';
   become?: boolean | string | undefined;
   connectTimeoutMs?: number | undefined;
+  serverAliveInterval?: number | undefined;
+  serverAliveCountMax?: number | undefined;
+  /** Absolute path (relative ones resolve against the inventory's directory). */
+  sshConfigFile?: string | undefined;
+  hostKeyAlias?: string | undefined;
 };
 
 /** A host after merging defaults, groups and vars. */

@@ -32,6 +32,9 @@ export interface TestSshd {
   log(): string;
   /** SIGKILL the per-connection sshd processes (cuts every client connection, the users' commands see EOF); returns how many. */
   killSessions(): Promise<number>;
+  /** SIGSTOP (or SIGCONT) the per-connection sshd processes: the TCP connection stays up but nothing answers, like a cut link. */
+  pauseSessions(): Promise<number>;
+  resumeSessions(): Promise<number>;
   /** Stop the daemon (and its sessions) but keep `dir`: the port is then closed. */
   halt(): Promise<void>;
   /** `halt`, then remove `dir`. */
@@ -83,10 +86,10 @@ async function childrenOf(pid: number): Promise<number[]> {
   return text.split(/\s+/).filter(Boolean).map(Number);
 }
 
-/** SIGKILL, ignoring a process that has already gone. */
-function kill(pid: number): void {
+/** SIGKILL (or another signal), ignoring a process that has already gone. */
+function kill(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
   try {
-    process.kill(pid, 'SIGKILL');
+    process.kill(pid, signal);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
   }
@@ -141,7 +144,10 @@ export async function startSshd(opts: SshdOptions = {}): Promise<TestSshd> {
   const sshConfig = join(dir, 'ssh_config');
   await writeFile(sshConfig, '');
   const halt = async (): Promise<void> => {
-    for (const p of await sessionProcesses(pid)) kill(p);
+    for (const p of await sessionProcesses(pid)) {
+      kill(p);
+      kill(p, 'SIGCONT');
+    }
     if (proc.exitCode === null && proc.signalCode === null) {
       const exited = once(proc, 'exit');
       proc.kill('SIGTERM');
@@ -176,6 +182,16 @@ export async function startSshd(opts: SshdOptions = {}): Promise<TestSshd> {
     killSessions: async () => {
       const procs = await sessionProcesses(pid);
       for (const p of procs) kill(p);
+      return procs.length;
+    },
+    pauseSessions: async () => {
+      const procs = await sessionProcesses(pid);
+      for (const p of procs) kill(p, 'SIGSTOP');
+      return procs.length;
+    },
+    resumeSessions: async () => {
+      const procs = await sessionProcesses(pid);
+      for (const p of procs) kill(p, 'SIGCONT');
       return procs.length;
     },
     halt,

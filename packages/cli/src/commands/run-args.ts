@@ -1,0 +1,55 @@
+/** `run`/`check` arguments, built the same way from yargs' argv and from the fast path's parseArgs values. */
+export interface RunArgs {
+  playbook: string;
+  inventory: string;
+  check: boolean;
+  diff: boolean;
+  limit?: string | undefined;
+  tags?: string[] | undefined;
+  skipTags?: string[] | undefined;
+  startAtTask?: string | undefined;
+  step?: boolean | undefined;
+  list?: 'hosts' | 'tasks' | 'tags' | undefined;
+  forks: number;
+  extraVars?: string[] | undefined;
+  user?: string | undefined;
+  privateKey?: string | undefined;
+  sshConfig?: string | undefined;
+  waitLock?: string | undefined;
+  json: boolean;
+  /** --color / --no-color; undefined: decided by NO_COLOR, FORCE_COLOR and the terminal. */
+  color?: boolean | undefined;
+  verbose: boolean;
+  anyErrorsFatal: boolean;
+  detailedExitcode: boolean;
+}
+
+const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
+const list = (x: unknown) => (Array.isArray(x) ? x.map(String) : typeof x === 'string' ? [x] : undefined);
+
+export function runArgsFrom(v: Record<string, unknown>, playbook: string, checkCommand: boolean): RunArgs {
+  const listWhat = v['list-hosts'] === true ? 'hosts' : v['list-tasks'] === true ? 'tasks' : v['list-tags'] === true ? 'tags' : undefined;
+  return {
+    playbook,
+    inventory: String(v.inventory),
+    check: checkCommand || v.check === true,
+    diff: v.diff === true,
+    limit: str(v.limit),
+    tags: list(v.tags),
+    skipTags: list(v['skip-tags']),
+    startAtTask: str(v['start-at-task']),
+    step: v.step === true,
+    list: listWhat,
+    forks: v.forks === undefined ? 10 : Number(v.forks),
+    extraVars: list(v['extra-vars']),
+    user: str(v.user),
+    privateKey: str(v['private-key']),
+    sshConfig: str(v['ssh-config']),
+    waitLock: str(v['wait-lock']),
+    json: v.json === true,
+    color: typeof v.color === 'boolean' ? v.color : undefined,
+    verbose: v.verbose === true,
+    anyErrorsFatal: v['any-errors-fatal'] === true,
+    detailedExitcode: v['detailed-exitcode'] === true,
+  };
+}

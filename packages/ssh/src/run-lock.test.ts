@@ -1,0 +1,137 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LocalConnection, TsplayError, type Connection } from '@tsplay/core';
+import { acquireRunLock, connectSsh, parseBusyLine, type SshConnection } from './index.js';
+import { createTestUser, removeTestUser, startSshd, type TestSshd } from './testing/index.js';
+
+const OTHER = 'tsplay-lock-user';
+let sshd: TestSshd;
+let dir: string;
+const opened: Connection[] = [];
+
+beforeAll(async () => {
+  sshd = await startSshd();
+  await sshd.authorize('root');
+  await createTestUser(OTHER);
+  await sshd.authorize(OTHER);
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((c) => c.close()));
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+afterAll(async () => {
+  await sshd?.stop();
+  await removeTestUser(OTHER);
+});
+
+async function lockDir(): Promise<string> {
+  dir = await mkdtemp(join(tmpdir(), 'tsplay-lockdir-'));
+  spawnSync('chmod', ['1777', dir]);
+  return dir;
+}
+
+async function ssh(user = 'root'): Promise<SshConnection> {
+  const c = await connectSsh(sshd.spec(user), { env: {}, home: join(sshd.dir, 'home') });
+  opened.push(c);
+  return c;
+}
+
+/** The oracle: what the host's own flock(1) says about the lock file (exit 0 = free). */
+const lockIsFree = (d: string): boolean => spawnSync('flock', ['-n', join(d, 'tsplay-run.lock'), 'true']).status === 0;
+
+async function lockedError(p: Promise<unknown>): Promise<TsplayError> {
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  if (!(e instanceof TsplayError)) throw new Error(`expected RUN_LOCKED, got ${String(e)}`);
+  return e;
+}
+
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 600 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
+describe('run lock over SSH', () => {
+  it('a second run fails at once with RUN_LOCKED naming the holder; closing the holder frees it', async () => {
+    const d = await lockDir();
+    const a = await ssh();
+    const lock = await acquireRunLock(a, { waitMs: 0, playbook: 'etcd.ts', dir: d, holder: { user: 'alice', workstation: 'ws-1', pid: 4242 } });
+    expect(lockIsFree(d)).toBe(false);
+    const err = await lockedError(acquireRunLock(await ssh(), { waitMs: 0, playbook: 'other.ts', dir: d }));
+    expect(err.code).toBe('RUN_LOCKED');
+    expect(err.host).toBe(`sshd-${sshd.port}`);
+    expect(err.message).toContain(`alice@ws-1 (pid 4242), playbook etcd.ts, since ${lock.holder.started}`);
+    expect(err.hint).toContain('--wait-lock');
+    await a.close();
+    await until(() => lockIsFree(d));
+    expect(lockIsFree(d)).toBe(true);
+    await acquireRunLock(await ssh(), { waitMs: 0, playbook: 'other.ts', dir: d });
+    expect(lockIsFree(d)).toBe(false);
+  });
+
+  it('is released when the holder connection dies (sshd session killed)', async () => {
+    const d = await lockDir();
+    await acquireRunLock(await ssh(), { waitMs: 0, playbook: 'p', dir: d });
+    expect(lockIsFree(d)).toBe(false);
+    expect(await sshd.killSessions()).toBeGreaterThan(0);
+    await until(() => lockIsFree(d));
+    expect(lockIsFree(d)).toBe(true);
+  });
+
+  it('waits up to waitMs: gets the lock once the holder releases it', async () => {
+    const d = await lockDir();
+    const first = await acquireRunLock(await ssh(), { waitMs: 0, playbook: 'first', dir: d });
+    const waiting = acquireRunLock(await ssh(), { waitMs: 60_000, playbook: 'second', dir: d });
+    let got = false;
+    void waiting.then(() => (got = true));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(got).toBe(false);
+    await first.release();
+    const second = await waiting;
+    expect(second.holder.playbook).toBe('second');
+    expect(lockIsFree(d)).toBe(false);
+  });
+
+  it('a wait that runs out is RUN_LOCKED, saying how long it waited', async () => {
+    const d = await lockDir();
+    await acquireRunLock(await ssh(), { waitMs: 0, playbook: 'first', dir: d, holder: { user: 'bob' } });
+    const err = await lockedError(acquireRunLock(await ssh(), { waitMs: 300, playbook: 'second', dir: d }));
+    expect(err.code).toBe('RUN_LOCKED');
+    expect(err.message).toContain('waited 300 ms');
+    expect(err.message).toContain('bob@');
+  });
+
+  it('locks across users: root holds it, another login user is refused and named the holder', async () => {
+    const d = await lockDir();
+    await acquireRunLock(await ssh('root'), { waitMs: 0, playbook: 'root-run', dir: d, holder: { user: 'root-op' } });
+    const err = await lockedError(acquireRunLock(await ssh(OTHER), { waitMs: 0, playbook: 'user-run', dir: d }));
+    expect(err.code).toBe('RUN_LOCKED');
+    expect(err.message).toContain('root-op@');
+  });
+
+  it('the local transport holds the same lock (a LocalConnection and an SSH run exclude each other)', async () => {
+    const d = await lockDir();
+    const local = new LocalConnection('ws');
+    opened.push(local);
+    await acquireRunLock(local, { waitMs: 0, playbook: 'local-run', dir: d, holder: { user: 'carol' } });
+    const err = await lockedError(acquireRunLock(await ssh(), { waitMs: 0, playbook: 'p', dir: d }));
+    expect(err.message).toContain('carol@');
+    await local.close();
+    expect(lockIsFree(d)).toBe(true);
+  });
+
+  it('a lock directory that cannot be used is RUN_LOCK_FAILED, not RUN_LOCKED', async () => {
+    const err = await lockedError(acquireRunLock(await ssh(), { waitMs: 0, playbook: 'p', dir: '/nonexistent/tsplay' }));
+    expect(err.code).toBe('RUN_LOCK_FAILED');
+  });
+
+  it('parses the BUSY line; an unreadable holder file still gives a message', () => {
+    expect(parseBusyLine('BUSY {"user":"u","pid":1}\n')).toEqual({ user: 'u', pid: 1 });
+    expect(parseBusyLine('BUSY \n')).toBeUndefined();
+    expect(parseBusyLine('BUSY not json\n')).toBeUndefined();
+  });
+});
