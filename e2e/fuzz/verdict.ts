@@ -109,8 +109,8 @@ export function judge(c: FuzzCase, r: CaseRuns): Verdict {
     if (required.has(k) || allowed.has(k)) return true;
     // a directory whose only change is its ctime, because an entry in it was created, removed or replaced
     if (noCtime(fp1.get(k)) === noCtime(fp2.get(k)) && diff.some((d) => parent(d) === k && explained(d))) return true;
-    // below a predicted path that was removed, or a predicted tree
-    return [...required].some((p) => k.startsWith(`${p}/`) && (fp2.get(p) === 'absent' || fp2.get(p) === undefined));
+    // below a predicted (or an unknown task's) path that was removed, or a predicted tree
+    return [...required, ...allowed].some((p) => k.startsWith(`${p}/`) && (fp2.get(p) === 'absent' || fp2.get(p) === undefined));
   };
   const unexplained = diff.filter((k) => !explained(k));
   if (unexplained.length) bad(`the run changed what no plan predicted:\n${explainDiff(fp1, fp2, unexplained)}`);

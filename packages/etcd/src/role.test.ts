@@ -23,6 +23,9 @@ function ctx(host = 1, o: { vars?: Record<string, unknown>; hosts?: HostInfo[]; 
     changed: (...ts: Task[]) => ts.some((t) => results.get(t.id)?.changed === true),
     notified: o.notified ?? false,
     check: o.check ?? false,
+    item: undefined,
+    resultOf: () => undefined,
+    play: { name: 'etcd', batch: 1, hosts: hosts.map((x) => x.name) },
   };
 }
 

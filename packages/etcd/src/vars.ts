@@ -41,6 +41,11 @@ export const EtcdVars = z.object({
   etcdInitialClusterState: z.enum(['new', 'existing']).default('new'),
   /** The member name (ETCD_NAME); default: the inventory host name, which is `hostname -s` on KTHW. */
   etcdName: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
+  /** For etcd-remove-member.ts: the members (inventory host names) to remove, as a list or `a,b`. */
+  etcdRemove: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((x) => x.trim()).filter((x) => x !== ''))
+    .default([]),
   /** The host's internal IP (INTERNAL_IP); when absent, read from the GCE metadata server. */
   internalIp: ipv4.optional(),
 });

@@ -1,18 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import * as modules from './index.js';
+import * as kit from './kit/index.js';
+
+const MODULES = [
+  'apt', 'authorizedKey', 'blockinfile', 'command', 'copy', 'download', 'facts', 'file', 'group', 'hostname', 'lineinfile', 'pkg', 'stat', 'sysctl', 'systemd',
+  'template', 'unarchive', 'uri', 'user', 'waitFor',
+];
 
 describe('@tsplay/modules public surface', () => {
   it('exports exactly these names', () => {
-    expect(Object.keys(modules).sort()).toEqual([
-      'command', 'commandLine', 'copy', 'copyArgsSchema', 'diffStat', 'download', 'file', 'fileArgsSchema', 'formatMode', 'lineDiff',
-      'modeSchema', 'systemd', 'systemdArgs', 'systemdService', 'template', 'templateArgs', 'templateArgsSchema', 'unarchive', 'unifiedDiff',
-      'unitName',
-    ]);
+    expect(Object.keys(modules).sort()).toEqual(
+      [
+        ...MODULES, 'blockinfileArgsSchema', 'commandLine', 'copyArgsSchema', 'diffStat', 'fileArgsSchema', 'formatMode', 'lineDiff', 'lineinfileArgsSchema', 'formatReference', 'moduleReference',
+        'modeSchema', 'systemdArgs', 'systemdService', 'templateArgs', 'templateArgsSchema', 'unifiedDiff', 'unitName',
+      ].sort(),
+    );
   });
-  it('every module is a defined module with a zod schema', () => {
-    for (const m of [modules.command, modules.copy, modules.download, modules.file, modules.systemd, modules.template, modules.unarchive]) {
+  it('every module is a defined module with a zod schema, and module names are unique', () => {
+    const names = MODULES.map((k) => {
+      const m = (modules as Record<string, unknown>)[k] as { kind: string; name: string; args: { safeParse: unknown } };
       expect(m.kind).toBe('tsplay-module');
       expect(typeof m.args.safeParse).toBe('function');
-    }
+      return m.name;
+    });
+    expect(new Set(names).size).toBe(names.length);
+  });
+  it('the kit exports exactly these names', () => {
+    expect(Object.keys(kit).sort()).toEqual(
+      [
+        'Secret', 'TEXT_MAX_BYTES', 'TsplayError', 'absPathSchema', 'applyTextFile', 'argv', 'attrChanges', 'attrScript', 'attrText', 'commandFact', 'contentTargetShape',
+        'currentText', 'defineFact', 'defineModule', 'defineTextFileModule', 'describeChanges', 'errorCodes', 'factTable', 'formatMode', 'hostBasename', 'hostDirname',
+        'identityFact', 'isSecret', 'isUnknownFact', 'modeSchema', 'newOwnership', 'normalizeHostPath', 'ownerSpec', 'parseText', 'pathFact', 'planCase', 'planTable',
+        'planTextFile', 'predictFile', 'principalSchema', 'quote', 'secret', 'sh', 'sha256Hex', 'textFact', 'textFileFacts', 'textFromOverlay', 'unitFact', 'unknownFact',
+        'withAttrs',
+      ].sort(),
+    );
   });
 });

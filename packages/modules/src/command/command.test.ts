@@ -84,3 +84,19 @@ describe('command module', () => {
     if (field) expect(ex.error?.field).toBe(field);
   });
 });
+
+describe('command reads (probes in check mode)', () => {
+  it('a probe that reads a path an earlier task would change is unknown, not run against the old state', async () => {
+    const { Overlay } = await import('@tsplay/core');
+    const { copy } = await import('../copy/index.js');
+    const c = new LocalConnection('local');
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-reads-'));
+    const conf = join(dir, 'app.conf');
+    const overlay = new Overlay();
+    await executeModule(c, copy, { dest: conf, content: 'x=1\n' }, { check: true, overlay });
+    const probe = { argv: ['cat', conf], readOnly: true, reads: [conf] };
+    expect((await executeModule(c, command, probe, { check: true, overlay })).outcome.status).toBe('unknown');
+    expect((await executeModule(c, command, { ...probe, reads: [join(dir, 'other')] }, { check: true, overlay: new Overlay() })).outcome.status).toBe('failed');
+    expect(existsSync(conf)).toBe(false);
+  });
+});

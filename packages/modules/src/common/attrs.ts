@@ -60,6 +60,11 @@ export function withAttrs(have: PathState, want: Attrs): PathState {
   return st;
 }
 
+/** The `owner:group` argument of chown (`owner`, `:group` or `owner:group`); '' when neither is given. Built only here. */
+export function ownerSpec(owner: string | undefined, group: string | undefined): string {
+  return `${owner ?? ''}${group !== undefined && group !== '' ? `:${group}` : ''}`;
+}
+
 /** chown/chmod commands (joined with &&) that set `changes` on `path`; '' when none. */
 export function attrScript(path: string, changes: readonly AttrChange[], want: Attrs, opts: { recurse?: boolean; noDeref?: boolean } = {}): string {
   const cmds: string[] = [];
@@ -67,8 +72,7 @@ export function attrScript(path: string, changes: readonly AttrChange[], want: A
   const group = changes.some((c) => c.attr === 'group') ? want.group : undefined;
   const flags = [...(opts.recurse ? ['-R'] : []), ...(opts.noDeref ? ['-h'] : [])];
   if (owner !== undefined || group !== undefined) {
-    const spec = `${owner ?? ''}${group !== undefined ? `:${group}` : ''}`;
-    cmds.push(argv(['chown', ...flags, '--', spec, path]));
+    cmds.push(argv(['chown', ...flags, '--', ownerSpec(owner, group), path]));
   }
   if (want.mode !== undefined && changes.some((c) => c.attr === 'mode')) {
     cmds.push(argv(['chmod', ...(opts.recurse ? ['-R'] : []), '--', (want.mode & 0o7777).toString(8).padStart(4, '0'), path]));

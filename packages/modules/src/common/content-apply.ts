@@ -1,5 +1,6 @@
 import { argv, redact, TsplayError, type ApplyContext, type Plan } from '@tsplay/core';
 import type { ContentPlanData, ContentTarget } from './content-plan.js';
+import { ownerSpec } from './attrs.js';
 import { hostBasename, hostDirname } from './paths.js';
 
 export interface ContentResult {
@@ -60,7 +61,7 @@ export async function applyContent(ctx: ApplyContext, t: ContentTarget, plan: Pl
       await ctx.conn.put(staged, data.bytes.reveal(), put);
     } else {
       const cmds = [argv(['cp', '--', data.remoteSrc ?? '', staged])];
-      if (put.owner || put.group) cmds.push(argv(['chown', '--', `${put.owner ?? ''}${put.group ? `:${put.group}` : ''}`, staged]));
+      if (put.owner || put.group) cmds.push(argv(['chown', '--', ownerSpec(put.owner, put.group), staged]));
       if (put.mode !== undefined) cmds.push(argv(['chmod', '--', put.mode.toString(8).padStart(4, '0'), staged]));
       await run(ctx, cmds.join(' && '), `copy ${data.remoteSrc ?? '?'} on the host`, false);
     }

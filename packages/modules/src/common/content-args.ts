@@ -11,14 +11,14 @@ export const validateSchema = z
 /** Arguments shared by copy and template. */
 export const contentTargetShape = {
   /** Absolute path of the file on the host. */
-  dest: absPathSchema,
+  dest: absPathSchema.describe('Absolute path of the file on the host'),
   /** Octal mode; new files default to 0644 (0600 when secret), existing files keep theirs. */
-  mode: modeSchema.optional(),
-  owner: principalSchema('user').optional(),
-  group: principalSchema('group').optional(),
+  mode: modeSchema.optional().describe('Octal mode; new files default to 0644 (0600 when secret), existing files keep theirs'),
+  owner: principalSchema('user').optional().describe('Owner, a user name'),
+  group: principalSchema('group').optional().describe('Group, a group name'),
   /** Keep the old file as `dest.<UTC timestamp>~` before overwriting it. */
-  backup: z.boolean().default(false),
-  validate: validateSchema.optional(),
+  backup: z.boolean().default(false).describe('Keep the old file as `dest.<UTC timestamp>~` before overwriting it'),
+  validate: validateSchema.optional().describe("A command run on the host against the new file before it replaces dest; %s is the file's path"),
   /** Never show the content (diffs show `<secret>`, outputs redact it). */
-  secret: z.boolean().default(false),
+  secret: z.boolean().default(false).describe('Never show the content (diffs show `<secret>`, outputs redact it)'),
 };

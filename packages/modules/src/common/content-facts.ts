@@ -1,6 +1,7 @@
 import { commandFact, pathFact, type FactQuery, type PathState } from '@tsplay/core';
-import { quote } from '@tsplay/core';
+import { parseText, textScript } from '../kit/facts.js';
 import { identityFact, type Identity } from './identity.js';
+import { knownContent } from './known-content.js';
 import { hostDirname } from './paths.js';
 
 /**
@@ -27,27 +28,17 @@ export type DestFacts = {
 };
 
 /** Parse the output of `oldContentScript`. Exported for tests. */
-export function parseOldContent(out: string): OldContent {
-  const nl = out.indexOf('\n');
-  const head = nl < 0 ? out.trim() : out.slice(0, nl).trim();
-  if (head === 'T') {
-    const buf = Buffer.from(out.slice(nl + 1).trim(), 'base64');
-    return buf.includes(0) ? { kind: 'binary', size: buf.length } : { kind: 'text', text: buf.toString('utf8') };
-  }
-  if (head.startsWith('L ')) return { kind: 'large', size: Number(head.slice(2)) };
-  return { kind: 'absent' };
-}
+export const parseOldContent = (out: string): OldContent => parseText(out);
 
-export function oldContentScript(path: string): string {
-  const p = quote(path);
-  return `if [ -f ${p} ] && [ ! -L ${p} ]; then __s=$(stat -c %s -- ${p}); if [ "$__s" -le ${DIFF_MAX_BYTES} ]; then echo T; base64 < ${p} | tr -d '\\n'; echo; else echo "L $__s"; fi; else echo A; fi`;
-}
+export const oldContentScript = (path: string): string => textScript(path, DIFF_MAX_BYTES);
 
 export function oldContentFact(path: string): FactQuery<OldContent> {
   return commandFact(`content:${path}`, oldContentScript(path), (r) => parseOldContent(r.stdout), {
     fromOverlay: (o) => {
       const st = o.path(path);
       if (!st) return undefined;
+      const text = knownContent(st.sha256);
+      if (text !== undefined) return { kind: 'text', text };
       return st.exists ? { kind: 'unknown' } : { kind: 'absent' };
     },
   });

@@ -3,6 +3,7 @@ import { attrChanges, attrScript, attrText, describeChanges, withAttrs, type Att
 import type { DestFacts, OldContent } from './content-facts.js';
 import { DIFF_MAX_BYTES } from './content-facts.js';
 import { diffStat } from './linediff.js';
+import { rememberContent } from './known-content.js';
 import { newOwnership } from './identity.js';
 import { formatMode } from './mode.js';
 import { hostDirname } from './paths.js';
@@ -107,6 +108,7 @@ export function planContent(facts: FactValues<DestFacts>, t: ContentTarget, p: P
     script = attrScript(t.dest, changes, want);
     diff.push({ path: t.dest, before: attrText(d, want), after: attrText(withAttrs(d, want), want) });
   }
+  if (p.kind === 'bytes' && !t.secret) rememberContent(p.bytes, p.sha256);
   const fresh = newOwnership(facts.me, facts.parent);
   const after: PathState = withAttrs({ exists: true, type: 'file', sha256: p.sha256, size: p.kind === 'bytes' ? p.bytes.length : p.size, ...fresh }, attrs);
   if (!write) Object.assign(after, withAttrs(d, want));

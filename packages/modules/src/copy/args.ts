@@ -11,11 +11,11 @@ export const copyArgsSchema = z
   .object({
     ...contentTargetShape,
     /** The file's content (a `Secret` makes the task secret). */
-    content: z.union([z.string(), secretString]).optional(),
+    content: z.union([z.string(), secretString]).optional().describe("The file's content (a `Secret` makes the task secret)"),
     /** A file on the workstation; relative paths resolve against the playbook's directory. */
-    src: z.string().min(1).optional(),
+    src: z.string().min(1).optional().describe("A file on the workstation; relative paths resolve against the playbook's directory"),
     /** A file already on the host. */
-    remoteSrc: absPathSchema.optional(),
+    remoteSrc: absPathSchema.optional().describe('A file already on the host'),
   })
   .strict()
   .superRefine((a, ctx) => {

@@ -11,7 +11,7 @@ export type { CopyResult } from './apply.js';
 /** A file's content from a string/Secret, a workstation file or a file on the host; idempotent by sha256. */
 export const copy = defineModule({
   name: 'copy',
-  args: copyArgsSchema,
+  args: copyArgsSchema.describe('A file on the host from a string, a workstation file or a host file, written atomically'),
   facts: (args, ctx) => copyFacts(args, ctx),
   plan: (facts, args) => planCopy(facts, args),
   apply: (ctx, args, plan) => applyCopy(ctx, args, plan),

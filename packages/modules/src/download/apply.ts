@@ -1,5 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { TsplayError, quote, reveal, sh, type ApplyContext, type ApplyResult, type ExecResult, type Plan } from '@tsplay/core';
+import { ownerSpec } from '../common/attrs.js';
 import type { DownloadOptions } from './args.js';
 import { curlOptions, wgetOptions } from './facts.js';
 import { displayUrl, type DownloadPlanData } from './plan.js';
@@ -20,8 +21,7 @@ const E_ATTRS = 14;
 const E_RENAME = 15;
 
 function chownSpec(d: DownloadPlanData): string | undefined {
-  if (!d.owner && !d.group) return undefined;
-  return `${d.owner ?? ''}${d.group ? `:${d.group}` : ''}`;
+  return ownerSpec(d.owner, d.group) || undefined;
 }
 
 /** The shell script that downloads to a temp file beside dest, verifies, fsyncs, sets attributes and renames. */

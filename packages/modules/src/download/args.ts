@@ -1,6 +1,8 @@
 import { Secret } from '@tsplay/core';
 import { z } from 'zod';
+import { principalSchema } from '../common/attrs.js';
 import { modeSchema } from '../common/mode.js';
+import { absPathSchema } from '../common/paths.js';
 
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 
@@ -47,23 +49,24 @@ const headerValue = z.union([z.string(), z.instanceof(Secret)]);
 export const downloadArgsSchema = z
   .object({
     /** https URL of the file (http only with `allowInsecure: true`). */
-    url: z.string().refine(isUrl, { message: 'url is not a valid URL' }),
+    url: z.string().refine(isUrl, { message: 'url is not a valid URL' }).describe('https URL of the file (http only with `allowInsecure: true`)'),
     /** Absolute path of the file on the host (not a directory). */
-    dest: absPath('dest').refine((p) => !p.endsWith('/'), { message: 'dest must be a file path, not a directory (no trailing /)' }),
-    checksum: checksumSchema,
-    mode: modeSchema.optional(),
-    owner: z.string().min(1).optional(),
-    group: z.string().min(1).optional(),
+    dest: absPath('dest').refine((p) => !p.endsWith('/'), { message: 'dest must be a file path, not a directory (no trailing /)' }).pipe(absPathSchema).describe('Absolute path of the file on the host (not a directory)'),
+    checksum: checksumSchema.describe("'sha256:HEX', or 'sha256:URL' of a SHA256SUMS file"),
+    mode: modeSchema.optional().describe("Octal mode, like '0644' or 0o644"),
+    owner: principalSchema('user').optional().describe('Owner, a user name'),
+    group: principalSchema('group').optional().describe('Group, a group name'),
     /** Extra request headers for the download (not sent to a checksum URL). Values may be `Secret`s. */
     headers: z
       .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'header names are HTTP tokens'), headerValue)
-      .optional(),
+      .optional()
+      .describe('Extra request headers (not sent to a checksum URL); values may be Secrets'),
     /** CA bundle on the host to verify the server with (like get_url's ca_path). */
-    caFile: absPath('caFile').optional(),
+    caFile: absPath('caFile').pipe(absPathSchema).optional().describe("CA bundle on the host to verify the server with (like get_url's ca_path)"),
     /** Give up the transfer after this many ms. */
-    timeoutMs: z.number().int().positive().optional(),
+    timeoutMs: z.number().int().positive().optional().describe('Give up the transfer after this many ms'),
     /** Allow http:// URLs (no transport security; the checksum still protects the content). */
-    allowInsecure: z.boolean().optional(),
+    allowInsecure: z.boolean().optional().describe('Allow http:// URLs (no transport security; the checksum still protects the content)'),
   })
   .strict()
   .superRefine((a, ctx) => {

@@ -13,7 +13,7 @@ export type { DownloadResult } from './apply.js';
  */
 export const download = defineModule({
   name: 'download',
-  args: downloadArgsSchema,
+  args: downloadArgsSchema.describe('A file downloaded on the host over https, checked against a sha256, written atomically'),
   facts: (args) => downloadFacts(args),
   plan: (facts, args) => planDownload(facts, args),
   apply: (ctx, args, plan) => applyDownload(ctx, args, plan),

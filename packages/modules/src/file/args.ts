@@ -8,7 +8,7 @@ export const fileStates = ['file', 'touch', 'directory', 'absent', 'link'] as co
 export const fileArgsSchema = z
   .object({
     /** Absolute path on the host. */
-    path: absPathSchema,
+    path: absPathSchema.describe('Absolute path on the host'),
     /**
      * `file`: the file must exist; only its attributes are managed (default).
      * `touch`: create an empty file when missing (timestamps are not updated, so it stays idempotent).
@@ -16,16 +16,16 @@ export const fileArgsSchema = z
      * `absent`: remove it (recursively for a directory).
      * `link`: a symbolic link to `src`.
      */
-    state: z.enum(fileStates).default('file'),
+    state: z.enum(fileStates).default('file').describe('`file`: the file must exist; only its attributes are managed (default). `touch`: create an empty file when missing (timestamps are not updated, so it stays idempotent). `directory`: create it and missing parents (like `mkdir -p`). `absent`: remove it (recursively for a directory). `link`: a symbolic link to `src`'),
     /** Target of the link (`state: 'link'` only); written as given, relative targets stay relative. */
-    src: z.string().min(1).optional(),
-    mode: modeSchema.optional(),
-    owner: principalSchema('user').optional(),
-    group: principalSchema('group').optional(),
+    src: z.string().min(1).optional().describe("Target of the link (`state: 'link'` only); written as given, relative targets stay relative"),
+    mode: modeSchema.optional().describe("Octal mode, like '0644' or 0o644"),
+    owner: principalSchema('user').optional().describe('Owner, a user name'),
+    group: principalSchema('group').optional().describe('Group, a group name'),
     /** `state: 'directory'` only: also set owner/group/mode on everything below it. */
-    recurse: z.boolean().default(false),
+    recurse: z.boolean().default(false).describe("`state: 'directory'` only: also set owner/group/mode on everything below it"),
     /** `state: 'link'` only: replace a regular file that is in the way. */
-    force: z.boolean().default(false),
+    force: z.boolean().default(false).describe("`state: 'link'` only: replace a regular file that is in the way"),
   })
   .strict()
   .superRefine((a, ctx) => {

@@ -11,7 +11,7 @@ export type { FileResult } from './apply.js';
 /** Directories, empty files, links and removal; owner/group/mode (recursively only when asked). */
 export const file = defineModule({
   name: 'file',
-  args: fileArgsSchema,
+  args: fileArgsSchema.describe('A path on the host: file, touch, directory, link or absent, with mode/owner/group'),
   facts: (args, ctx) => fileFacts(args, ctx.become),
   plan: (facts, args) => planFile(facts, args),
   apply: (ctx, args, plan) => applyFile(ctx, args, plan),

@@ -13,9 +13,9 @@ export const templateArgsSchema = z
   .object({
     ...contentTargetShape,
     /** The render function; called once per host during planning, must be pure. */
-    template: templateFn,
+    template: templateFn.describe('The render function; called once per host during planning, must be pure'),
     /** The value passed to `template` (typed against it with `templateArgs`). */
-    vars: z.unknown().optional(),
+    vars: z.unknown().optional().describe('The value passed to `template` (typed against it with `templateArgs`)'),
   })
   .strict()
   .transform((a) => ({ ...a, secret: a.secret || containsSecret(a.vars) }));

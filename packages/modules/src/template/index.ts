@@ -11,7 +11,7 @@ export type { TemplateResult } from './apply.js';
 /** A file rendered by a typed TypeScript function of vars, optionally validated before it replaces dest. */
 export const template = defineModule({
   name: 'template',
-  args: templateArgsSchema,
+  args: templateArgsSchema.describe('A file rendered by a typed TypeScript function of vars, validated before it replaces dest'),
   facts: (args, ctx) => templateFacts(args, ctx),
   plan: (facts, args) => planTemplate(facts, args),
   apply: (ctx, args, plan) => applyTemplate(ctx, args, plan),

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { TsplayError, sh, type ApplyContext, type ApplyResult, type Plan } from '@tsplay/core';
+import { ownerSpec } from '../common/attrs.js';
 import type { UnarchiveOptions } from './args.js';
 import { tarSelect } from './facts.js';
 import type { Install, UnarchivePlanData } from './plan.js';
@@ -18,9 +19,8 @@ const E_CHANGED = 13;
 const E_ATTRS = 14;
 const E_RENAME = 15;
 
-function ownerSpec(args: UnarchiveOptions): string | undefined {
-  if (!args.owner && !args.group) return undefined;
-  return `${args.owner ?? ''}${args.group ? `:${args.group}` : ''}`;
+function chownSpec(args: UnarchiveOptions): string | undefined {
+  return ownerSpec(args.owner, args.group) || undefined;
 }
 
 /**
@@ -29,7 +29,7 @@ function ownerSpec(args: UnarchiveOptions): string | undefined {
  * file or the complete new one, never half-written.
  */
 export function unarchiveScript(args: UnarchiveOptions, install: Install[], opts: { removeSrc?: boolean } = {}): string {
-  const own = ownerSpec(args);
+  const own = chownSpec(args);
   const prepare: string[] = [];
   const place: string[] = [];
   const files: string[] = [];

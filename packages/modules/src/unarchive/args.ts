@@ -16,11 +16,12 @@ export const unarchiveArgsSchema = z
     src: z
       .string()
       .min(1)
-      .refine((p) => !p.includes('\0') && !p.includes('\n'), { message: 'src cannot contain a NUL byte or a line break' }),
+      .refine((p) => !p.includes('\0') && !p.includes('\n'), { message: 'src cannot contain a NUL byte or a line break' })
+      .describe('The .tar(.gz|.xz|.bz2|.zst) archive: a path on the host, or with copyFromLocal a path on the workstation'),
     /** Take `src` from the workstation: it is probed there and uploaded only when something must be extracted. */
-    copyFromLocal: z.boolean().default(false),
+    copyFromLocal: z.boolean().default(false).describe('Take `src` from the workstation: it is probed there and uploaded only when something must be extracted'),
     /** Directory to extract into; it must exist (or be created by an earlier task). */
-    dest: absPath('dest').transform((p) => (p.length > 1 ? p.replace(/\/+$/, '') : p)),
+    dest: absPath('dest').transform((p) => (p.length > 1 ? p.replace(/\/+$/, '') : p)).describe('Directory to extract into; it must exist (or be created by an earlier task)'),
     /** GNU tar wildcards matched against the member paths in the archive, e.g. ['*\/etcd', '*\/etcdctl']. Default: everything. */
     include: z
       .array(
@@ -30,13 +31,14 @@ export const unarchiveArgsSchema = z
           .refine((s) => !s.includes('\n') && !s.includes('\0'), { message: 'an include pattern cannot contain a line break' }),
       )
       .min(1)
-      .optional(),
+      .optional()
+      .describe("GNU tar wildcards matched against the member paths, e.g. ['*/etcd']; default: everything"),
     /** Leading path components removed from member names (tar --strip-components). */
-    stripComponents: z.number().int().min(0).max(64).default(0),
+    stripComponents: z.number().int().min(0).max(64).default(0).describe('Leading path components removed from member names (tar --strip-components)'),
     /** Mode for every extracted regular file (default: the mode in the archive). */
-    mode: modeSchema.optional(),
-    owner: z.string().min(1).optional(),
-    group: z.string().min(1).optional(),
+    mode: modeSchema.optional().describe('Mode for every extracted regular file (default: the mode in the archive)'),
+    owner: z.string().min(1).optional().describe('Owner, a user name'),
+    group: z.string().min(1).optional().describe('Group, a group name'),
   })
   .strict()
   .superRefine((a, ctx) => {

@@ -13,7 +13,7 @@ export type { UnarchiveResult } from './apply.js';
  */
 export const unarchive = defineModule({
   name: 'unarchive',
-  args: unarchiveArgsSchema,
+  args: unarchiveArgsSchema.describe('Members of a tar archive extracted on the host, idempotent by content'),
   facts: (args, ctx) => unarchiveFacts(args, ctx),
   plan: (facts, args) => planUnarchive(facts, args),
   apply: (ctx, args, plan) => applyUnarchive(ctx, args, plan),

@@ -1,0 +1,8 @@
+import { userFact } from '../common/accounts.js';
+import { textFileFacts } from '../kit/text-file.js';
+import { keysPath, type AuthorizedKeyOptions } from './args.js';
+
+export function authorizedKeyFacts(a: AuthorizedKeyOptions, become: boolean | string) {
+  return { ...textFileFacts(keysPath(a), become), account: userFact(a.user) };
+}
+export type AuthorizedKeyFacts = ReturnType<typeof authorizedKeyFacts>;

@@ -1,0 +1,5 @@
+import type { Plan } from '@tsplay/core';
+import type { HostFacts } from './parse.js';
+
+/** facts never changes the host: its result is what the probe read (also in check mode). */
+export const factsResult = (plan: Plan<HostFacts>): HostFacts | undefined => plan.data;

@@ -1,0 +1,90 @@
+import { quote, unknownFact, type ExecResult, type FactQuery, type OverlayView, type UnknownFact } from '@tsplay/core';
+import { knownContent } from '../common/known-content.js';
+
+export interface FactSpec<P extends readonly unknown[], T> {
+  /** The module (or package) the fact belongs to: keys are namespaced by it, so no two modules collide. */
+  module: string;
+  name: string;
+  /** The read-only shell snippet (build it with `sh`). */
+  script: (...params: P) => string;
+  /** Pure parser of the snippet's output. */
+  parse: (r: ExecResult, ...params: P) => T;
+  /** Needs root to read. */
+  become?: boolean;
+  /**
+   * Paths the probe reads. In check mode, when an earlier task would change one of them, the fact
+   * answers `unknown` (unless `fromOverlay` answers from the predicted state first).
+   */
+  reads?: (...params: P) => readonly string[];
+  /** Answer from the check overlay (predicted state), or undefined to fall back to `reads`/the host. */
+  fromOverlay?: (o: OverlayView, ...params: P) => T | UnknownFact | undefined;
+}
+
+/**
+ * Define a fact: a command plus a pure parser, keyed `module.name(params)` so authors need no
+ * hand-made unique strings. Returns a function of the fact's parameters.
+ */
+export function defineFact<P extends readonly unknown[], T>(spec: FactSpec<P, T>): (...params: P) => FactQuery<T> {
+  return (...params) => ({
+    key: `${spec.module}.${spec.name}(${JSON.stringify(params)})`,
+    become: spec.become,
+    script: spec.script(...params),
+    parse: (r) => spec.parse(r, ...params),
+    fromOverlay: (o) => {
+      const answer = spec.fromOverlay?.(o, ...params);
+      if (answer !== undefined) return answer;
+      for (const p of spec.reads?.(...params) ?? []) {
+        const why = o.unknown(p) ?? (o.touches(p) ? `an earlier task would change ${p}` : undefined);
+        if (why !== undefined) return unknownFact(why);
+      }
+      return undefined;
+    },
+  });
+}
+
+/** The content of a file as a fact. */
+export type TextContent = { kind: 'absent' } | { kind: 'text'; text: string } | { kind: 'binary'; size: number } | { kind: 'large'; size: number };
+
+/** Files above this size are not read as text. */
+export const TEXT_MAX_BYTES = 1024 * 1024;
+
+/** Parse the output of the text probe. Exported for tests. */
+export function parseText(out: string): TextContent {
+  const nl = out.indexOf('\n');
+  const head = nl < 0 ? out.trim() : out.slice(0, nl).trim();
+  if (head === 'T') {
+    const buf = Buffer.from(out.slice(nl + 1).trim(), 'base64');
+    return buf.includes(0) ? { kind: 'binary', size: buf.length } : { kind: 'text', text: buf.toString('utf8') };
+  }
+  if (head.startsWith('L ')) return { kind: 'large', size: Number(head.slice(2)) };
+  return { kind: 'absent' };
+}
+
+/** The text probe: `T` + base64 of a regular file up to `max` bytes, `L size` above, `A` when there is none. */
+export function textScript(path: string, max: number): string {
+  const p = quote(path);
+  return `if [ -f ${p} ] && [ ! -L ${p} ]; then __s=$(stat -c %s -- ${p}); if [ "$__s" -le ${max} ]; then echo T; base64 < ${p} | tr -d '\\n'; echo; else echo "L $__s"; fi; else echo A; fi`;
+}
+
+/** The text at `path` in check mode's predicted state: known, absent, or unknown (with the reason). */
+export function textFromOverlay(o: OverlayView, path: string): TextContent | UnknownFact | undefined {
+  const why = o.unknown(path);
+  if (why !== undefined) return unknownFact(why);
+  const st = o.path(path);
+  if (!st) return undefined;
+  if (!st.exists) return { kind: 'absent' };
+  const text = knownContent(st.sha256);
+  return text !== undefined ? { kind: 'text', text } : unknownFact(`an earlier task would change ${path} and its new content is not known`);
+}
+
+/**
+ * The text of a file (absent, text, binary, or too large), answered from the check overlay when an
+ * earlier task predicted the file's content (exact when that content is known, else unknown).
+ */
+export const textFact = defineFact({
+  module: 'kit',
+  name: 'text',
+  script: (path: string, max: number = TEXT_MAX_BYTES) => textScript(path, max),
+  parse: (r) => parseText(r.stdout),
+  fromOverlay: (o, path) => textFromOverlay(o, path),
+});
