@@ -32,7 +32,7 @@ describe('requireLab without a lab', () => {
   test('labHostExec fails fast without connecting', async () => {
     const t0 = Date.now();
     await expect(labHostExec(0, 'true')).rejects.toMatchObject({ code: 'LAB_NOT_UP' });
-    expect(Date.now() - t0).toBeLessThan(100);
+    expect(Date.now() - t0).toBeLessThan(10_000); // generous on a loaded machine: a connect attempt would wait for its timeout
   });
 });
 
