@@ -99,7 +99,7 @@ describe('etcd cluster faults on the lab', () => {
     expect(await hostOutput(2, `grep -c -- '--initial-cluster-token ${token}' /etc/systemd/system/etcd.service`, { become: true })).toBe('1\n');
     // stored on the workstation before the failure
     const store = JSON.parse(readFileSync(join(stateDir, 'etcd.notify.json'), 'utf8')) as Record<string, string[]>;
-    expect(store).toEqual(Object.fromEntries(hostNames().map((h) => [h, ['etcd/start etcd']])));
+    expect(store).toEqual(Object.fromEntries(hostNames().map((h) => [h, ['etcd › start etcd']])));
 
     // the next normal run: nothing else to change, but the stored notification restarts etcd everywhere
     const next = await converge(stateDir, '-e', `etcdClusterToken=${token}`);

@@ -55,7 +55,7 @@ export type RunEvent =
       error?: ErrorInfo | undefined;
     }
   | { type: 'task.end'; play: string; task: string; id: string; index: number; durationMs: number }
-  | { type: 'log'; host?: string | undefined; task?: string | undefined; message: string }
+  | { type: 'log'; host?: string | undefined; task?: string | undefined; id?: string | undefined; message: string }
   | { type: 'recap'; hosts: Record<string, HostRecap>; durationMs: number; exitCode: number; check: boolean; interrupted: boolean };
 
 export type EventSink = (e: RunEvent) => void;

@@ -87,7 +87,7 @@ async function invoke(env: RunEnv, pt: PlannedTask, run: HostRun, target: Target
     task,
     baseDir: env.opts.baseDir ?? process.cwd(),
     timeoutMs: pt.task.timeoutMs,
-    log: (message) => env.opts.emit({ type: 'log', host: run.name, task: pt.id, message: redact(message) }),
+    log: (message) => env.opts.emit({ type: 'log', host: run.name, task: pt.name, id: pt.id, message: redact(message) }),
     ...(env.opts.signal ? { signal: env.opts.signal } : {}),
   });
   const outcome = ex.error?.code === 'UNREACHABLE' && !delegatedTo ? { ...ex.outcome, status: 'unreachable' as const } : ex.outcome;
