@@ -36,11 +36,6 @@ export class Overlay implements OverlayView {
     return hit === undefined ? undefined : `depends on ${hit[1]}, which would change ${hit[0]}`;
   }
 
-  /** True when no earlier task of this run is predicted to change anything. */
-  get empty(): boolean {
-    return this.changedBy.size === 0 && this.units.size === 0 && this.opaque.length === 0;
-  }
-
   /** The first predicted change, as "TASK, which would change PATH" (for reasons). */
   firstChange(): string | undefined {
     const first = this.changedBy.entries().next();

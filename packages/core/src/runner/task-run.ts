@@ -1,3 +1,4 @@
+import type { Connection } from '../connection.js';
 import { toTsplayError, type TsplayError } from '../errors.js';
 import { executeModule, unknownOutcome } from '../execute.js';
 import type { Diff } from '../module.js';
@@ -47,7 +48,7 @@ export async function runTaskOnHost(env: RunEnv, play: PlannedPlay, pt: PlannedT
   const delegatedTo = target === run ? undefined : target.host.name;
   const outcomes: Done[] = [];
   for (const inv of decided.invocations) {
-    const d = inv.when ? await invoke(env, pt, run, target, inv, delegatedTo) : { outcome: skippedItem(), extra: { item: inv.label } };
+    const d = inv.when ? await invoke(env, pt, run, target, conn, inv, delegatedTo) : { outcome: skippedItem(), extra: { item: inv.label } };
     outcomes.push(d);
     if (pt.task.loop !== undefined) env.opts.emit(resultEvent(play, pt, run.name, batchNo(batch), d.outcome, Date.now() - t0, { ...d.extra, delegatedTo }, env.opts.diff ?? false));
   }
@@ -76,9 +77,9 @@ function decide(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, b
   return decided;
 }
 
-async function invoke(env: RunEnv, pt: PlannedTask, run: HostRun, target: Target, inv: Invocation, delegatedTo: string | undefined): Promise<Done> {
+async function invoke(env: RunEnv, pt: PlannedTask, run: HostRun, target: Target, conn: Connection, inv: Invocation, delegatedTo: string | undefined): Promise<Done> {
   const task = inv.label === undefined ? pt.id : `${pt.id} (${inv.label})`;
-  const ex = await executeModule(await (target.conn as Promise<NonNullable<Awaited<Target['conn']>>>), pt.task.module, inv.raw, {
+  const ex = await executeModule(conn, pt.task.module, inv.raw, {
     check: env.plan.check,
     become: pt.become ?? target.host.become ?? run.host.become ?? false,
     overlay: target.overlay,
