@@ -3,8 +3,8 @@ import { privateAptOptions, suiteSourcesList } from './apt.js';
 
 describe('apt for another suite', () => {
   test('a one-line source signed by the Debian archive keyring', () => {
-    expect(suiteSourcesList('http://mirror.example.org/debian', 'trixie')).toBe(
-      'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://mirror.example.org/debian trixie main\n',
+    expect(suiteSourcesList('http://example.org/debian', 'trixie')).toBe(
+      'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://example.org/debian trixie main\n',
     );
   });
 
