@@ -2,6 +2,8 @@ import { basename } from 'node:path';
 import { task, TsplayError, type HostInfo, type Play, type Task, type TaskContext, type TypedTask } from '@tsplay/core';
 import { command, copy, download, file, systemd, template, templateArgs, unarchive } from '@tsplay/modules';
 import type { CommandResult, CopyResult, DownloadResult, FileResult, SystemdResult, TemplateResult, UnarchiveResult } from '@tsplay/modules';
+import { etcdRestartState } from './day2/rolling.js';
+import type { RestartNeed } from './day2/rolling-state.js';
 import { etcdBootstrapGuard, type GuardVerdict } from './guard.js';
 import { etcdUnit, type EtcdMember } from './unit.js';
 import { checksumOf, tarballName, tarballUrl, type EtcdVars } from './vars.js';
@@ -48,15 +50,30 @@ export interface EtcdTasks {
   cert: Task<typeof copy, CopyResult>;
   key: Task<typeof copy, CopyResult>;
   metadataIp: Task<typeof command, CommandResult>;
+  hostname: Task<typeof command, CommandResult>;
   unit: Task<typeof template, TemplateResult>;
   guard: Task<typeof etcdBootstrapGuard, GuardVerdict | undefined>;
   start: Task<typeof systemd, SystemdResult>;
   memberList: Task<typeof etcdVerify, VerifyResult>;
   health: Task<typeof etcdVerify, VerifyResult>;
+  restartState: Task<typeof etcdRestartState, RestartNeed | undefined>;
+}
+
+/** The role's tasks and how it names the members (for plays that extend it, e.g. the rolling restart). */
+export interface EtcdRoleParts {
+  tasks: EtcdTasks;
+  /** Every member (etcdGroup) with its name and internal IP, as the unit's --initial-cluster lists them. */
+  members(c: Ctx): EtcdMember[];
+  /** This host as a member. */
+  self(c: Ctx): EtcdMember;
 }
 
 /** Every task of the role by step, in order; `etcdRole` returns them as a list. */
 export function etcdTasks(opts: EtcdRoleOptions = {}): EtcdTasks {
+  return etcdRoleParts(opts).tasks;
+}
+
+export function etcdRoleParts(opts: EtcdRoleOptions = {}): EtcdRoleParts {
   const n = (s: string) => `${opts.prefix ?? ''}${s}`;
   const tarball = (v: EtcdVars) => `${v.etcdDownloadDir}/${tarballName(v)}`;
 
@@ -87,31 +104,50 @@ export function etcdTasks(opts: EtcdRoleOptions = {}): EtcdTasks {
     },
     { name: n('internal ip from GCE metadata'), when: (c) => c.vars.internalIp === undefined },
   );
+  // 6. ETCD_NAME=$(hostname -s), on the seed path (no internalIp and no etcdName in the inventory)
+  const hostname = t(command, { argv: ['hostname', '-s'], readOnly: true, failedWhen: (r) => r.code !== 0 || !/^[A-Za-z0-9._-]+$/.test(r.stdout.trim()) }, {
+    name: n('etcd name from hostname -s'),
+    when: (c) => c.vars.internalIp === undefined && c.vars.etcdName === undefined,
+  });
+  /** A host's internal IP: its internalIp var, else its own metadata answer in this run. */
+  const ipOf = (c: Ctx, h: HostInfo): string | undefined => {
+    const own = h.name === c.host.name;
+    const v = own ? c.vars.internalIp : str(h.vars.internalIp);
+    return v ?? (own ? c.result(metadataIp) : c.resultOf(h.name, metadataIp))?.data?.stdout.trim();
+  };
+  /** ETCD_NAME: etcdName, else (seed path: no internalIp) `hostname -s` there, else the inventory name. */
+  const nameOf = (c: Ctx, h: HostInfo): string => {
+    const own = h.name === c.host.name;
+    const set = own ? c.vars.etcdName : str(h.vars.etcdName);
+    if (set !== undefined) return set;
+    if ((own ? c.vars.internalIp : str(h.vars.internalIp)) !== undefined) return h.name;
+    return (own ? c.result(hostname) : c.resultOf(h.name, hostname))?.data?.stdout.trim() || h.name;
+  };
   const selfIp = (c: Ctx): string => {
-    const ip = c.vars.internalIp ?? c.result(metadataIp)?.data?.stdout.trim();
+    const ip = ipOf(c, c.host);
     if (!ip) throw new TsplayError('VARS_INVALID', `no internal IP for ${c.host.name}`, { host: c.host.name, field: 'internalIp', hint: 'set internalIp in the inventory' });
     return ip;
   };
-  /** The members: the hosts of etcdGroup with their internal IPs (this host's may come from metadata). */
+  /** The members: the hosts of etcdGroup with their names and internal IPs (from the inventory or the hosts). */
   const members = (c: Ctx): EtcdMember[] => {
     const hosts = c.hosts(c.vars.etcdGroup);
     if (hosts.length === 0) {
       throw new TsplayError('INVENTORY_INVALID', `the inventory group ${c.vars.etcdGroup} (etcdGroup) has no hosts`, { host: c.host.name, field: 'etcdGroup' });
     }
     return hosts.map((h) => {
-      const ip = h.name === c.host.name ? selfIp(c) : str(h.vars.internalIp);
+      const ip = ipOf(c, h);
       if (!ip) {
         throw new TsplayError('VARS_INVALID', `member ${h.name} has no internalIp var`, {
           host: c.host.name,
           field: 'internalIp',
-          hint: `--initial-cluster needs every member's internal IP: set internalIp for ${h.name} in the inventory`,
+          hint: `--initial-cluster needs every member's internal IP: set internalIp for ${h.name} in the inventory, or run without --limit so that ${h.name} reads it from its metadata server`,
         });
       }
-      return { name: memberName(h), ip };
+      return { name: nameOf(c, h), ip };
     });
   };
-  const self = (c: Ctx): EtcdMember => ({ name: memberName(c.host), ip: selfIp(c) });
-  // 6.-7. ETCD_NAME and the unit
+  const self = (c: Ctx): EtcdMember => ({ name: nameOf(c, c.host), ip: selfIp(c) });
+  // 7. the unit
   const unit = t(
     template,
     (c) =>
@@ -146,9 +182,10 @@ export function etcdTasks(opts: EtcdRoleOptions = {}): EtcdTasks {
     },
     { name: n('etcd bootstrap safety') },
   );
-  // 8. daemon-reload, enable, start (--no-block + bounded wait: no deadlock on quorum). Restart when the unit or a
-  // cert changed (durable: `notifiedBy`), or when this run replaced the etcd binary itself (a repaired etcdctl
-  // alone does not restart the member).
+  // 8. daemon-reload, enable, start (--no-block + bounded wait: no deadlock on quorum). Restart when the unit
+  // changed (durable: `notifiedBy`), or when this run replaced the etcd binary itself (a repaired etcdctl alone
+  // does not restart the member). Changed certificates do not restart here: the rolling plays restart running
+  // members one at a time (etcdPlays, day2/rolling.ts), while a fresh cluster starts here all together.
   const replacedEtcd = (c: Ctx): boolean => {
     const r = c.result(install);
     return r?.changed === true && (r.data?.files.includes('etcd') ?? true);
@@ -156,8 +193,13 @@ export function etcdTasks(opts: EtcdRoleOptions = {}): EtcdTasks {
   const start = t(
     systemd,
     (c) => ({ name: 'etcd', state: 'started', enabled: true, daemonReload: true, restart: c.notified || replacedEtcd(c) }),
-    { name: n('start etcd'), notifiedBy: [unit, ca, cert, key] },
+    { name: n('start etcd'), notifiedBy: [unit] },
   );
+  /** Check mode: `start etcd` would start or restart etcd (after the files), so no rolling restart is due. */
+  const startActs = (c: Ctx): boolean => {
+    const acts = c.result(start)?.data?.actions ?? [];
+    return acts.includes('restart') || acts.includes('start');
+  };
   const before = [fetch, install, configDir, dataDir, ca, cert, key, unit, start];
   // In check mode the cluster can only be verified when nothing it depends on would change.
   const verifiable = (c: Ctx) => !(c.check && c.changed(...before));
@@ -167,7 +209,20 @@ export function etcdTasks(opts: EtcdRoleOptions = {}): EtcdTasks {
   const memberList = t(etcdVerify, (c) => verifyArgs(c, 'members'), { name: n('etcd member list'), when: verifiable });
   const health = t(etcdVerify, (c) => verifyArgs(c, 'health'), { name: n('etcd endpoint health'), when: verifiable });
 
-  return { fetch, install, configDir, dataDir, ca, cert, key, metadataIp, unit, guard, start, memberList, health };
+  // beyond the seed: does a running member still run with older certificates? (read-only; the rolling plays act on it)
+  const restartState = t(
+    etcdRestartState,
+    (c) => ({
+      watch: Object.values(hostCertPaths(c.vars)),
+      // check mode only: the copies have not happened, so their ctimes cannot tell yet
+      pending: c.check && c.changed(ca, cert, key),
+      restartedAnyway: c.check && startActs(c),
+      ...hostCertPaths(c.vars),
+    }),
+    { name: n('etcd restart needed') },
+  );
+
+  return { tasks: { fetch, install, configDir, dataDir, ca, cert, key, metadataIp, hostname, unit, guard, start, memberList, health, restartState }, members, self };
 }
 
 

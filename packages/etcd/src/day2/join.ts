@@ -6,7 +6,7 @@
  * Adds are retried while etcd says another learner is pending or the cluster just changed, so two hosts
  * joining at once take turns.
  */
-import { commandFact, defineModule, sh, TsplayError, type ApplyContext } from '@tsplay/core';
+import { commandFact, defineModule, raw, sh, TsplayError, type ApplyContext } from '@tsplay/core';
 import { z } from 'zod';
 import { parseMemberListJson, type MemberStatus } from '../members.js';
 import { etcdUnit, peerUrl, clientUrl, type EtcdMember } from '../unit.js';
@@ -126,7 +126,7 @@ export const etcdJoin = defineModule({
   facts: (a) => ({
     list: commandFact(
       `etcd-join:${a.self.ip}`,
-      sh`if [ -x ${a.etcdctl} ] && [ -r ${a.certFile} ]; then ${etcdctl(cluster(a), ['member', 'list', '-w', 'json'])} 2>/dev/null; fi`,
+      sh`if [ -x ${a.etcdctl} ] && [ -r ${a.certFile} ]; then ${raw(etcdctl(cluster(a), ['member', 'list', '-w', 'json']))} 2>/dev/null; fi`,
       (r) => {
         try {
           return r.stdout.trim() ? parseMemberListJson(r.stdout).members : undefined;

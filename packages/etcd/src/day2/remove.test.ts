@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { EtcdVars } from '../vars.js';
@@ -19,6 +21,16 @@ describe('etcd-leave state', () => {
     const s = leaveStateScript(args);
     expect(s).toContain('--endpoints=https://10.240.0.10:2379,https://10.240.0.11:2379');
     expect(s).not.toContain('10.240.0.12:2379');
+  });
+
+  test('the script runs etcdctl as a command, not as one quoted word', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-leave-'));
+    const ctl = join(dir, 'etcdctl');
+    writeFileSync(ctl, '#!/bin/sh\necho "listed $ETCDCTL_API $#"\n');
+    chmodSync(ctl, 0o755);
+    writeFileSync(join(dir, 'cert.pem'), 'x');
+    const out = execFileSync('/bin/sh', ['-c', leaveStateScript({ ...args, etcdctl: ctl, certFile: join(dir, 'cert.pem') })], { encoding: 'utf8' });
+    expect(out).toMatch(/^listed 3 \d+$/m);
   });
 
   test('a running member: its hex ID from the list, all three steps to do', () => {

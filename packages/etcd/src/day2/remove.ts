@@ -5,7 +5,7 @@
  * is renamed to `<dataDir>.removed-<UTC time>` (kept, never deleted). A host that is no member, with etcd
  * stopped and disabled and no data dir, is unchanged.
  */
-import { commandFact, defineModule, sh, TsplayError, type ApplyContext } from '@tsplay/core';
+import { commandFact, defineModule, raw, sh, TsplayError, type ApplyContext } from '@tsplay/core';
 import { z } from 'zod';
 import { parseMemberListJson, type MemberStatus } from '../members.js';
 import { clientUrl, peerUrl } from '../unit.js';
@@ -43,7 +43,7 @@ export function leaveStateScript(a: LeaveArgs): string {
   return [
     sh`echo "@@active $(systemctl is-active etcd 2>/dev/null)"; echo "@@enabled $(systemctl is-enabled etcd 2>/dev/null)"`,
     sh`if [ -d ${a.dataDir} ]; then echo '@@datadir yes'; else echo '@@datadir no'; fi`,
-    sh`if [ -x ${a.etcdctl} ] && [ -r ${a.certFile} ]; then ${etcdctl(kept(a), ['member', 'list', '-w', 'json'])} 2>/dev/null; fi`,
+    sh`if [ -x ${a.etcdctl} ] && [ -r ${a.certFile} ]; then ${raw(etcdctl(kept(a), ['member', 'list', '-w', 'json']))} 2>/dev/null; fi`,
   ].join('\n');
 }
 

@@ -1,0 +1,41 @@
+/** The vars of playbooks/etcd-backup.ts and etcd-restore.ts: the role's EtcdVars, extended (vars.ts is the role's). */
+import { z } from 'zod';
+import { EtcdVars } from '../vars.js';
+
+const absPath = (what: string) => z.string().regex(/^\/\S+$/, `${what} is an absolute path on the host`);
+
+/** A systemd calendar expression on one line (`daily`, `*-*-* 02:30:00`, `hourly`). */
+const onCalendar = z.string().regex(/^[A-Za-z0-9*:,./~ -]+$/, 'an OnCalendar expression like daily or *-*-* 02:30:00');
+
+export const EtcdBackupVars = EtcdVars.extend({
+  /** Where the backups are kept on the members. */
+  etcdBackupDir: absPath('etcdBackupDir').default('/var/backups/etcd'),
+  /** Keep the newest K backups per member; older ones are deleted. */
+  etcdBackupKeep: z.number().int().min(1, 'etcdBackupKeep keeps at least one backup').default(7),
+  /**
+   * Install a systemd timer for scheduled backups on every member: `true` (daily) or an OnCalendar
+   * expression. `false` (the default) installs nothing and removes nothing.
+   */
+  etcdBackupTimer: z
+    .union([z.boolean(), onCalendar])
+    .transform((v): string | false => (v === true || v === 'true' ? 'daily' : v === false || v === 'false' ? false : v))
+    .default(false),
+});
+export type EtcdBackupVars = z.output<typeof EtcdBackupVars>;
+
+/** One value per run, so every host gets the same default token. */
+const RUN_STAMP = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, 'Z').toLowerCase();
+export const defaultRestoreToken = `etcd-restore-${RUN_STAMP}`;
+
+export const EtcdRestoreVars = EtcdVars.extend({
+  /** The snapshot: a path on `etcdRestoreHost`, or (without it) a workstation path copied to every member. */
+  etcdRestoreFrom: z.string().min(1, 'etcdRestoreFrom names the snapshot file'),
+  /** The inventory host that has the snapshot at etcdRestoreFrom. */
+  etcdRestoreHost: z.string().min(1).optional(),
+  /** The restored cluster's new token (default `etcd-restore-<UTC time>`); the unit gets it too. */
+  etcdRestoreToken: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a token of letters, digits and ._-').optional(),
+  /** Where every member keeps its copy of the snapshot. */
+  etcdRestoreStageDir: absPath('etcdRestoreStageDir').default('/var/backups/etcd/restore'),
+  etcdBackupDir: absPath('etcdBackupDir').default('/var/backups/etcd'),
+}).transform((v) => ({ ...v, etcdClusterToken: v.etcdRestoreToken ?? defaultRestoreToken }));
+export type EtcdRestoreVars = z.output<typeof EtcdRestoreVars>;

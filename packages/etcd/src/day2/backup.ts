@@ -1,0 +1,58 @@
+/**
+ * `etcd-snapshot`: one verified snapshot of the member this task runs on (the backup playbook runs it
+ * on the leader), saved as `<dir>/etcd-<UTC time>.db` by the backup script (see backup-script.ts):
+ * temp name, `snapshot status`, fsync, atomic rename. A backup is always a change (a new file); in
+ * check mode it is predicted, never taken, and the backup dir becomes unknown to later tasks (which
+ * files are the newest K depends on the new one).
+ */
+import { defineModule, TsplayError } from '@tsplay/core';
+import { z } from 'zod';
+import { backupScript, parseBackupOutput } from './backup-script.js';
+import type { SnapshotStatus } from './status.js';
+import { lastError } from './steps.js';
+
+export const snapshotArgs = z.object({
+  dir: z.string().regex(/^\/\S+$/, 'the backup dir is an absolute path on the host').default('/var/backups/etcd'),
+  endpoint: z.string().default('https://127.0.0.1:2379'),
+  etcdctl: z.string().default('/usr/local/bin/etcdctl'),
+  etcdutl: z.string().default('/usr/local/bin/etcdutl'),
+  caFile: z.string().min(1),
+  certFile: z.string().min(1),
+  keyFile: z.string().min(1),
+});
+export type SnapshotArgs = z.output<typeof snapshotArgs>;
+
+export interface SnapshotResult {
+  path: string;
+  status: SnapshotStatus;
+}
+
+export const etcdSnapshot = defineModule({
+  name: 'etcd-snapshot',
+  args: snapshotArgs,
+  facts: () => ({}),
+  plan: (_f, a) => ({
+    changed: true,
+    summary: `would save a snapshot to ${a.dir}/etcd-<UTC time>.db, verified with snapshot status before it is named`,
+    predict: { unknown: [a.dir] },
+  }),
+  apply: async (ctx, a): Promise<{ data: SnapshotResult; stdout: string }> => {
+    const r = await ctx.conn.exec(backupScript(a), { become: true, timeoutMs: 300_000 });
+    let out: ReturnType<typeof parseBackupOutput> | undefined;
+    let why = r.code !== 0 ? lastError(r) : 'no verified snapshot status';
+    try {
+      out = parseBackupOutput(r.stdout);
+    } catch (e) {
+      why = (e as Error).message;
+    }
+    if (r.code !== 0 || !out?.saved || !out.status) {
+      throw new TsplayError('ETCD_SNAPSHOT_INVALID', `the snapshot was not saved: ${why}`, {
+        host: ctx.host,
+        task: ctx.task,
+        hint: `no backup was named; journalctl -u etcd, and the free space in ${a.dir}`,
+      });
+    }
+    const s = out.status;
+    return { data: { path: out.saved, status: s }, stdout: `${out.saved}: revision ${s.revision}, ${s.totalKey} keys, ${s.totalSize} bytes, hash ${s.hash}` };
+  },
+});

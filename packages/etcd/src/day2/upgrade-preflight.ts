@@ -1,0 +1,112 @@
+/**
+ * The first play of etcd-upgrade.ts.
+ * - `etcd-upgrade-preflight` (read-only, every member): probes the cluster and judges the upgrade
+ *   (judgeUpgradeRun); a refusal (ETCD_DOWNGRADE, ETCD_SKIP_MINOR, ETCD_UNHEALTHY, ETCD_ALARM,
+ *   ETCD_LEARNER_PENDING, ETCD_UNKNOWN_MEMBER) is thrown from the plan, so no host is changed, in check
+ *   mode too. Its result says who leads and which members are left, followers first.
+ * - `etcd-upgrade-snapshot` (on the leader): `etcdctl snapshot save` to
+ *   `<dir>/pre-upgrade-<UTC time>.db`, checked with `snapshot status` before it gets its name (a file
+ *   that fails the check is removed and the run stops with ETCD_SNAPSHOT_INVALID). Kept after the run.
+ *   Check mode predicts it and takes none.
+ */
+import { commandFact, defineModule, sh, shf, TsplayError, type ApplyContext } from '@tsplay/core';
+import { z } from 'zod';
+import { clusterProbeScript, parseClusterProbe } from './probe.js';
+import { refusalError } from './errors.js';
+import { parseSnapshotStatus, type SnapshotStatus } from './status.js';
+import { isRefusal } from './checks.js';
+import { judgeUpgradeRun, type UpgradeRun } from './upgrade-judge.js';
+
+const member = z.object({ name: z.string().min(1), ip: z.string().min(1) });
+const tls = { caFile: z.string().min(1), certFile: z.string().min(1), keyFile: z.string().min(1) };
+
+export const upgradePreflightArgs = z.object({
+  /** The members (the inventory group). */
+  target: z.array(member).min(1),
+  /** The release to go to. */
+  version: z.string().min(1),
+  endpoint: z.string().default('https://127.0.0.1:2379'),
+  etcdctl: z.string().default('/usr/local/bin/etcdctl'),
+  ...tls,
+});
+export type UpgradePreflightArgs = z.output<typeof upgradePreflightArgs>;
+
+const nameOf = (a: UpgradePreflightArgs, ip: string) => a.target.find((t) => t.ip === ip)?.name ?? ip;
+
+export const etcdUpgradePreflight = defineModule({
+  name: 'etcd-upgrade-preflight',
+  args: upgradePreflightArgs,
+  facts: (a) => ({
+    probe: commandFact(`etcd-probe:${a.endpoint}`, clusterProbeScript({ ...a, endpoints: [a.endpoint] }), (r) => parseClusterProbe(r.stdout), { become: true }),
+  }),
+  plan: (f, a, ctx) => {
+    const r = judgeUpgradeRun(f.probe, a.target, a.version);
+    if (isRefusal(r)) throw refusalError(r, { host: ctx.host });
+    const order = r.todo.map((ip) => nameOf(a, ip)).join(', ');
+    const summary = r.todo.length === 0 ? `every member runs ${r.to}: nothing to upgrade` : `upgrade ${r.from} -> ${r.to}, one member at a time: ${order} (leader ${nameOf(a, r.leaderIp)} last)`;
+    return { changed: false, summary, data: r };
+  },
+  resultFromPlan: (p): UpgradeRun | undefined => p.data,
+});
+
+export const upgradeSnapshotArgs = z.object({
+  dir: z.string().regex(/^\/\S+$/).default('/var/backups/etcd'),
+  /** Client URL of this member (the leader). */
+  endpoint: z.string().default('https://127.0.0.1:2379'),
+  etcdctl: z.string().default('/usr/local/bin/etcdctl'),
+  timeoutS: z.number().int().positive().default(300),
+  ...tls,
+});
+export type UpgradeSnapshotArgs = z.output<typeof upgradeSnapshotArgs>;
+
+export interface UpgradeSnapshot extends SnapshotStatus {
+  path: string;
+}
+
+/** `pre-upgrade-20250101T120000Z.db` */
+export const snapshotName = (at: Date): string => `pre-upgrade-${at.toISOString().replace(/[-:]/g, '').replace(/\..*$/, 'Z')}.db`;
+
+/** The save script: into `<path>.part` (mode 0600 in a 0700 dir), then `snapshot status -w json` of it. */
+export function snapshotScript(a: UpgradeSnapshotArgs, path: string): string {
+  const part = `${path}.part`;
+  const ctl = shf`ETCDCTL_API=3 ${a.etcdctl}`;
+  const flags = [`--endpoints=${a.endpoint}`, `--cacert=${a.caFile}`, `--cert=${a.certFile}`, `--key=${a.keyFile}`, '--dial-timeout=5s', `--command-timeout=${a.timeoutS}s`];
+  return [
+    'set -e',
+    'umask 077',
+    sh`mkdir -p ${a.dir} && chmod 0700 ${a.dir}`,
+    sh`${ctl} ${flags} snapshot save ${part} >/dev/null`,
+    sh`${ctl} snapshot status ${part} -w json`,
+  ].join('\n');
+}
+
+async function takeSnapshot(ctx: ApplyContext, a: UpgradeSnapshotArgs) {
+  const path = `${a.dir}/${snapshotName(new Date())}`;
+  const r = await ctx.conn.exec(snapshotScript(a, path), { become: true, timeoutMs: (a.timeoutS + 30) * 1000 });
+  let status: SnapshotStatus | undefined;
+  let why = r.stderr.trim().split('\n').pop() || `exit ${r.code}`;
+  if (r.code === 0) {
+    try {
+      status = parseSnapshotStatus(r.stdout);
+      if (status.totalSize <= 0 || status.hash === 0) why = `snapshot status: ${JSON.stringify(status)}`;
+    } catch (e) {
+      why = (e as Error).message;
+    }
+  }
+  if (!status || status.totalSize <= 0 || status.hash === 0) {
+    await ctx.conn.exec(sh`rm -f ${`${path}.part`}`, { become: true, timeoutMs: 30_000 });
+    throw new TsplayError('ETCD_SNAPSHOT_INVALID', `the pre-upgrade snapshot failed its check: ${why}`, { host: ctx.host, task: ctx.task, hint: 'no member was upgraded; check free space in the backup dir and etcdctl snapshot save by hand' });
+  }
+  const mv = await ctx.conn.exec(sh`mv ${`${path}.part`} ${path} && sync`, { become: true, timeoutMs: 30_000 });
+  if (mv.code !== 0) throw new TsplayError('ETCD_SNAPSHOT_INVALID', `rename ${path}.part: ${mv.stderr.trim()}`, { host: ctx.host, task: ctx.task });
+  const data: UpgradeSnapshot = { path, ...status };
+  return { changed: true, data, stdout: `snapshot ${path}: ${status.totalKey} keys, ${status.totalSize} bytes, revision ${status.revision}, hash ${status.hash}` };
+}
+
+export const etcdUpgradeSnapshot = defineModule({
+  name: 'etcd-upgrade-snapshot',
+  args: upgradeSnapshotArgs,
+  facts: () => ({}),
+  plan: (_f, a) => ({ changed: true, summary: `would save a snapshot of this member (the leader) as ${a.dir}/pre-upgrade-<UTC time>.db and check it with snapshot status` }),
+  apply: (ctx, a) => takeSnapshot(ctx, a),
+});
