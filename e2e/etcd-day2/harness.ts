@@ -43,6 +43,17 @@ export function tsplay(playbook: string, inventory: string, args: readonly strin
 
 const CTL = 'ETCDCTL_API=3 /usr/local/bin/etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/etcd/ca.pem --cert=/etc/etcd/kubernetes.pem --key=/etc/etcd/kubernetes-key.pem --command-timeout=5s';
 
+/** `host › task` of every result reported changed in a `--json` run. */
+export function changedOf(r: CliRun): string[] {
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { type: string; host?: string; task?: string; changed?: boolean })
+    .filter((e) => e.type === 'task.result' && e.changed === true)
+    .map((e) => `${e.host} › ${e.task}`)
+    .sort();
+}
+
 /** `etcdctl ARGS` on a lab host (the oracle: what the cluster itself says). */
 export function etcdctlOn(host: string, args: string): Promise<string> {
   return hostOutput(host, `${CTL} ${args}`, { become: true });

@@ -4,7 +4,7 @@ import { labPaths } from '@tsplay/lab';
 import { fingerprintDiff, fingerprintHost, type Fingerprint } from '../helpers/fingerprint.js';
 import { hostOutput } from '../helpers/lab.js';
 import { startWriter } from '../helpers/writer.js';
-import { etcdctlOn, inventoryOf, labWith, memberTable, recordResult, tsplay } from './harness.js';
+import { changedOf, etcdctlOn, inventoryOf, labWith, memberTable, recordResult, tsplay } from './harness.js';
 
 const names = [0, 1, 2, 3, 4].map((i) => `controller-${i}`);
 const endpoints = (n: number) => names.slice(0, n).map((_, i) => `https://10.240.0.1${i}:2379`);
@@ -35,8 +35,9 @@ describe('etcd day 2: join and remove', () => {
 
   test('a re-run changes nothing: the same member IDs, exit 0', async () => {
     const before = await etcdctlOn('controller-0', 'member list');
-    const r = await tsplay('etcd-add-member.ts', inventoryOf(names));
+    const r = await tsplay('etcd-add-member.ts', inventoryOf(names), ['--json']);
     expect(r.code, r.stdout.slice(-3000) + r.stderr).toBe(0);
+    expect(changedOf(r)).toEqual([]);
     expect(await etcdctlOn('controller-0', 'member list')).toBe(before);
   });
 
@@ -67,8 +68,9 @@ describe('etcd day 2: join and remove', () => {
 
   test('a re-run of the remove changes nothing: the same member IDs, exit 0', async () => {
     const before = await etcdctlOn('controller-0', 'member list');
-    const r = await tsplay('etcd-remove-member.ts', inventoryOf(names), ['-e', 'etcdRemove=controller-3,controller-4']);
+    const r = await tsplay('etcd-remove-member.ts', inventoryOf(names), ['--json', '-e', 'etcdRemove=controller-3,controller-4']);
     expect(r.code, r.stdout.slice(-3000) + r.stderr).toBe(0);
+    expect(changedOf(r)).toEqual([]);
     expect(await etcdctlOn('controller-0', 'member list')).toBe(before);
   });
 

@@ -12,22 +12,11 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { labPaths } from '@tsplay/lab';
 import { hostOutput } from '../helpers/lab.js';
 import { startWriter } from '../helpers/writer.js';
-import { etcdctlOn, inventoryOf, labWith, memberTable, recordResult, tsplay } from './harness.js';
+import { changedOf, etcdctlOn, inventoryOf, labWith, memberTable, recordResult, tsplay } from './harness.js';
 
 const names = ['controller-0', 'controller-1', 'controller-2'];
 const ips = ['10.240.0.10', '10.240.0.11', '10.240.0.12'];
 const endpoints = ips.map((ip) => `https://${ip}:2379`);
-
-/** `host › task` of every changed result of a `--json` run. */
-function changedOf(stdout: string): string[] {
-  return stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { type: string; changed?: boolean; host?: string; task?: string })
-    .filter((e) => e.type === 'task.result' && e.changed === true)
-    .map((e) => `${e.host} › ${e.task}`)
-    .sort();
-}
 
 /** A new certificate for the lab key, with the SANs and subject of the lab's own, signed by the lab CA (temp dir). */
 function resignedCert(): string {
@@ -88,7 +77,7 @@ describe('etcd cert rotation: one member at a time, leader last', () => {
     ].sort();
     const check = await tsplay('etcd.ts', inv(), ['-e', `etcdCertFile=${cert}`, '--check', '--json']);
     expect(check.code, check.stdout.slice(-3000) + check.stderr).toBe(0);
-    expect(changedOf(check.stdout)).toEqual(expected);
+    expect(changedOf(check)).toEqual(expected);
 
     const t0 = Date.now();
     const p = labPaths();
@@ -97,7 +86,7 @@ describe('etcd cert rotation: one member at a time, leader last', () => {
     const report = await w.stop();
     recordResult('cert rotation', report);
     expect(r.code, r.stdout.slice(-3000) + r.stderr).toBe(0);
-    expect(changedOf(r.stdout)).toEqual(expected);
+    expect(changedOf(r)).toEqual(expected);
     expect(report.writes).toBeGreaterThan(10);
     expect(report.longestFailureRunS).toBeLessThanOrEqual(0.5);
 
@@ -124,9 +113,9 @@ describe('etcd cert rotation: one member at a time, leader last', () => {
   test('a re-run with the same cert changes nothing, and --check agrees', async () => {
     const r = await tsplay('etcd.ts', inv(), ['-e', `etcdCertFile=${cert}`, '--json']);
     expect(r.code, r.stdout.slice(-3000) + r.stderr).toBe(0);
-    expect(changedOf(r.stdout)).toEqual([]);
+    expect(changedOf(r)).toEqual([]);
     const c = await tsplay('etcd.ts', inv(), ['-e', `etcdCertFile=${cert}`, '--check', '--json']);
     expect(c.code).toBe(0);
-    expect(changedOf(c.stdout)).toEqual([]);
+    expect(changedOf(c)).toEqual([]);
   });
 });

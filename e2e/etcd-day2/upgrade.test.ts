@@ -10,7 +10,7 @@ import { labPaths } from '@tsplay/lab';
 import { explainDiff, fingerprintDiff, fingerprintHost, type Fingerprint } from '../helpers/fingerprint.js';
 import { hostOutput, waitFor } from '../helpers/lab.js';
 import { startWriter } from '../helpers/writer.js';
-import { etcdctlOn, inventoryOf, labWith, memberTable, recordResult, tsplay, type CliRun } from './harness.js';
+import { changedOf, etcdctlOn, inventoryOf, labWith, memberTable, recordResult, tsplay, type CliRun } from './harness.js';
 
 const names = ['controller-0', 'controller-1', 'controller-2'];
 const ipOf = (h: string) => `10.240.0.1${h.slice(-1)}`;
@@ -73,17 +73,6 @@ function expectSameHosts(before: Map<string, Fingerprint>, after: Map<string, Fi
     const a = after.get(h) ?? new Map();
     expect(fingerprintDiff(b, a), `${h}:\n${explainDiff(b, a)}`).toEqual([]);
   }
-}
-
-/** `host › task` of every result reported changed in a `--json` run. */
-function changedOf(r: CliRun): string[] {
-  return r.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { type: string; host?: string; task?: string; changed?: boolean })
-    .filter((e) => e.type === 'task.result' && e.changed === true)
-    .map((e) => `${e.host} › ${e.task}`)
-    .sort();
 }
 
 const restartTask = (role: 'follower' | 'leader') => `${role}: restart on the new release (roll back if it does not come back)`;
