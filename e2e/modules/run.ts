@@ -24,11 +24,11 @@ export interface PlayRun {
 
 const stateDir = mkdtempSync(join(tmpdir(), 'tsplay-e2e-modules-'));
 
-/** Run `tasks` as one play (become) on every lab host; `check` for --check. */
-export async function playRun(name: string, tasks: readonly Task[], opts: { check?: boolean } = {}): Promise<PlayRun> {
+/** Run `tasks` as one play (become) on every lab host; `check` for --check; `stateDir` for another signature cache (an empty one: cold). */
+export async function playRun(name: string, tasks: readonly Task[], opts: { check?: boolean; stateDir?: string } = {}): Promise<PlayRun> {
   const events: RunEvent[] = [];
   const playbook = definePlaybook({ name, plays: [{ name, hosts: 'all', become: true, tasks: [...tasks] }] });
-  const summary = await runPlaybook({ playbook, inventory: await inventory(), connect, emit: (e) => events.push(e), forks: 10, check: opts.check, stateDir });
+  const summary = await runPlaybook({ playbook, inventory: await inventory(), connect, emit: (e) => events.push(e), forks: 10, check: opts.check, stateDir: opts.stateDir ?? stateDir });
   const statuses: Record<string, string[]> = {};
   for (const e of events) if (e.type === 'task.result') (statuses[e.host] ??= []).push(e.status);
   return { summary, statuses, events };

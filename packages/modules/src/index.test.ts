@@ -31,7 +31,7 @@ describe('@tsplay/modules public surface', () => {
         'Secret', 'TEXT_MAX_BYTES', 'TsplayError', 'absPathSchema', 'applyTextFile', 'argv', 'attrChanges', 'attrScript', 'attrText', 'commandFact', 'contentTargetShape',
         'currentText', 'defineFact', 'defineModule', 'defineTextFileModule', 'describeChanges', 'errorCodes', 'factTable', 'formatMode', 'hostBasename', 'hostDirname',
         'identityFact', 'isSecret', 'isUnknownFact', 'modeSchema', 'newOwnership', 'normalizeHostPath', 'ownerSpec', 'parseText', 'pathFact', 'planCase', 'planTable',
-        'planTextFile', 'predictFile', 'principalSchema', 'quote', 'secret', 'sh', 'sha256Hex', 'textFact', 'textFileFacts', 'textFromOverlay', 'unitFact', 'unknownFact',
+        'planTextEdit', 'planTextFile', 'predictFile', 'principalSchema', 'quote', 'secret', 'sh', 'sha256Hex', 'textFact', 'textFileFacts', 'textFromOverlay', 'unitFact', 'unknownFact',
         'withAttrs',
       ].sort(),
     );

@@ -1,7 +1,8 @@
 import type { AnyModule } from '@tsplay/core';
 import { describe, expect, it } from 'vitest';
 import * as modules from './index.js';
-import { formatReference, moduleReference } from './reference.js';
+import { readFileSync } from 'node:fs';
+import { ARGS_BEGIN, ARGS_END, argsTable, formatReference, moduleReference } from './reference.js';
 
 const all = (Object.values(modules) as unknown[]).filter((v): v is AnyModule => (v as { kind?: string }).kind === 'tsplay-module');
 
@@ -39,14 +40,41 @@ describe('module reference from the schemas', () => {
 });
 
 describe('module READMEs', () => {
-  it('name every arg of their module (docs cannot silently miss one)', async () => {
-    const { readFileSync } = await import('node:fs');
-    const missing = all
-      .filter((m) => m.name !== 'package')
-      .flatMap((m) => {
-        const text = readFileSync(new URL(`./${m.name}/README.md`, import.meta.url), 'utf8');
-        return moduleReference(m).args.filter((a) => !text.includes(`\`${a.name}\``)).map((a) => `${m.name}.${a.name}`);
+  const readme = (m: AnyModule) => readFileSync(new URL(`./${m.name}/README.md`, import.meta.url), 'utf8');
+  const documented = all.filter((m) => m.name !== 'package'); // package is apt under another name (apt/README.md)
+
+  it('carry the arguments table of their schema (every arg, type, default, description): run `pnpm --filter @tsplay/modules readme` to refresh', () => {
+    const stale = documented.filter((m) => {
+      const text = readme(m);
+      const b = text.indexOf(ARGS_BEGIN);
+      const e = text.indexOf(ARGS_END);
+      return b < 0 || e < b || text.slice(b, e + ARGS_END.length) !== argsTable(moduleReference(m));
+    });
+    expect(stale.map((m) => m.name)).toEqual([]);
+  });
+
+  it('name every arg in a table row with its type and default, and give a TypeScript example', () => {
+    const missing = documented.flatMap((m) => {
+      const text = readme(m);
+      const rows = moduleReference(m).args.filter((a) => {
+        const row = text.split('\n').find((l) => l.startsWith(`| \`${a.name}\` |`));
+        const def = a.required ? 'required' : a.default === undefined ? '-' : `\`${a.default}\``;
+        return !row?.includes(`| \`${a.type.replace(/\|/g, '\\|')}\` | ${def} |`);
       });
+      return [...rows.map((a) => `${m.name}.${a.name}`), ...(/```ts\n/.test(text) ? [] : [`${m.name}: example`])];
+    });
     expect(missing).toEqual([]);
+  });
+
+  it('the arguments table is what the schema says (a changed default shows)', () => {
+    const doc = moduleReference(modules.stat);
+    const changed = { ...doc, args: doc.args.map((a) => (a.name === 'hash' ? { ...a, default: 'true' } : a)) };
+    expect(argsTable(changed)).not.toBe(argsTable(doc));
+    expect(argsTable(doc).split('\n').slice(1, -1)).toEqual([
+      '| arg | type | default | description |',
+      '|---|---|---|---|',
+      '| `path` | `string` | required | Absolute path on the host |',
+      '| `hash` | `boolean` | `false` | Also compute the sha256 of a regular file |',
+    ]);
   });
 });

@@ -56,3 +56,19 @@ export function formatReference(doc: ModuleDoc): string {
   if (doc.args.length === 0) lines.push('  (no arguments)');
   return lines.join('\n');
 }
+
+/** Markers around the generated arguments table in each module's README. */
+export const ARGS_BEGIN = '<!-- args: generated from the zod schema (pnpm --filter @tsplay/modules readme); edit the schema, not this table -->';
+export const ARGS_END = '<!-- /args -->';
+
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The README's arguments table (markdown): arg, type, default (`required` when there is none and it must be given), description. */
+export function argsTable(doc: ModuleDoc): string {
+  const rows = doc.args.map((a) => {
+    const def = a.required ? 'required' : a.default === undefined ? '-' : `\`${cell(a.default)}\``;
+    return `| \`${a.name}\` | \`${cell(a.type)}\` | ${def} | ${cell(a.description)} |`;
+  });
+  const table = doc.args.length ? ['| arg | type | default | description |', '|---|---|---|---|', ...rows] : ['(no arguments)'];
+  return [ARGS_BEGIN, ...table, ARGS_END].join('\n');
+}

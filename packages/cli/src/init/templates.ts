@@ -45,7 +45,7 @@ export default definePlaybook({
       name: 'site',
       hosts: 'all',
       tasks: [
-        task(file, (ctx) => ({ path: ctx.vars.siteDir, state: 'directory' as const, mode: '0755' }), { name: 'site directory' }),
+        task(file, (ctx) => ({ path: ctx.vars.siteDir, state: 'directory', mode: '0755' }), { name: 'site directory' }),
         task(
           template,
           (ctx) => templateArgs({ dest: \`\${ctx.vars.siteDir}/motd\`, template: motd, vars: { host: ctx.host.name, greeting: ctx.vars.greeting }, mode: '0644' }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { contentTargetShape } from '../common/content-args.js';
 import { absPathSchema } from '../common/paths.js';
-import { checkInsertPosition } from '../common/regex.js';
+import { checkInsertPosition, insertShape } from '../common/regex.js';
 
 const { dest: _dest, ...target } = contentTargetShape;
 
@@ -15,9 +15,7 @@ export const blockinfileArgsSchema = z
       .default('# {mark} TSPLAY MANAGED BLOCK')
       .describe('The marker lines; {mark} becomes BEGIN and END. Use a distinct marker per block in one file'),
     state: z.enum(['present', 'absent']).default('present').describe('present: the block is there with this content; absent: the block and its markers are removed'),
-    insertafter: z.string().min(1).optional().describe("Where a new block goes: after the last line matching this regex, or 'EOF' (default)"),
-    insertbefore: z.string().min(1).optional().describe("Where a new block goes: before the last line matching this regex, or 'BOF'"),
-    create: z.boolean().default(false).describe('Create the file when it does not exist (else that is an error)'),
+    ...insertShape('block'),
     ...target,
   })
   .superRefine((a, ctx) => {

@@ -66,6 +66,14 @@ export function ownerSpec(owner: string | undefined, group: string | undefined):
 }
 
 /** chown/chmod commands (joined with &&) that set `changes` on `path`; '' when none. */
+/** `owner:group` for chown, undefined when neither is set. */
+export function chownSpec(owner: string | undefined, group: string | undefined): string | undefined {
+  return ownerSpec(owner, group) || undefined;
+}
+
+/** Exit codes the host-side apply scripts share (download, unarchive): each module adds its own from 12. */
+export const SCRIPT_EXIT = { temp: 11, attrs: 14, rename: 15 } as const;
+
 export function attrScript(path: string, changes: readonly AttrChange[], want: Attrs, opts: { recurse?: boolean; noDeref?: boolean } = {}): string {
   const cmds: string[] = [];
   const owner = changes.some((c) => c.attr === 'owner') ? want.owner : undefined;

@@ -22,3 +22,12 @@ export function checkInsertPosition(a: { insertafter?: string | undefined; inser
     }
   }
 }
+
+/** insertafter / insertbefore / create, as lineinfile and blockinfile take them (`what`: "line" or "block"). */
+export function insertShape(what: 'line' | 'block') {
+  return {
+    insertafter: z.string().min(1).optional().describe(`Where a new ${what} goes: after the last line matching this regex, or 'EOF' (default)`),
+    insertbefore: z.string().min(1).optional().describe(`Where a new ${what} goes: before the last line matching this regex, or 'BOF'`),
+    create: z.boolean().default(false).describe('Create the file when it does not exist (else that is an error)'),
+  };
+}

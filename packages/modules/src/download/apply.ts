@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { TsplayError, quote, reveal, sh, type ApplyContext, type ApplyResult, type ExecResult, type Plan } from '@tsplay/core';
-import { ownerSpec } from '../common/attrs.js';
+import { chownSpec, SCRIPT_EXIT } from '../common/attrs.js';
 import type { DownloadOptions } from './args.js';
 import { curlOptions, wgetOptions } from './facts.js';
 import { displayUrl, type DownloadPlanData } from './plan.js';
@@ -14,21 +14,15 @@ export interface DownloadResult {
 
 // Exit codes of the apply script.
 const E_NO_TOOL = 10;
-const E_TEMP = 11;
+const { temp: E_TEMP, attrs: E_ATTRS, rename: E_RENAME } = SCRIPT_EXIT;
 const E_FETCH = 12;
 const E_MISMATCH = 13;
-const E_ATTRS = 14;
-const E_RENAME = 15;
-
-function chownSpec(d: DownloadPlanData): string | undefined {
-  return ownerSpec(d.owner, d.group) || undefined;
-}
 
 /** The shell script that downloads to a temp file beside dest, verifies, fsyncs, sets attributes and renames. */
 export function downloadScript(args: DownloadOptions, d: DownloadPlanData, withHeaders: boolean): string {
   const dir = dirname(args.dest);
   const o = { insecure: args.allowInsecure === true, caFile: args.caFile, timeoutMs: args.timeoutMs };
-  const own = chownSpec(d);
+  const own = chownSpec(d.owner, d.group);
   const fetch =
     d.tool === 'wget'
       ? [
@@ -109,7 +103,7 @@ export async function applyDownload(ctx: ApplyContext, args: DownloadOptions, pl
   const d = plan.data;
   if (!d || d.action === 'none') return { changed: false, data: { dest: args.dest, sha256: d?.expected, downloaded: false } };
   if (d.action === 'attrs') {
-    const own = chownSpec(d);
+    const own = chownSpec(d.owner, d.group);
     const cmd = [sh`chmod ${d.mode.toString(8)} ${args.dest}`, own ? sh`chown ${own} ${args.dest}` : ':'].join(' && ');
     const r = await ctx.conn.exec(cmd, { become: ctx.become });
     if (r.code !== 0) throw new TsplayError('WRITE_FAILED', `cannot set mode/owner on ${args.dest}: ${r.stderr.trim()}`, { host: ctx.host });

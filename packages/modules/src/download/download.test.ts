@@ -1,20 +1,14 @@
 import { readdirSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalConnection, Overlay, executeModule } from '@tsplay/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReleaseFixture, type ReleaseFixture } from '../testing/release-server.js';
+import { describe, expect, it } from 'vitest';
+import { useFixture } from '../testing/fixture.js';
+import { startReleaseFixture } from '../testing/release-server.js';
 import { sha256Hex, snapshotTree } from '../testing/tree-snapshot.js';
 import { download } from './index.js';
 
 const conn = new LocalConnection('local');
-let fx: ReleaseFixture;
-
-beforeAll(async () => {
-  fx = await startReleaseFixture();
-});
-afterAll(async () => {
-  await fx?.close();
-});
+const fx = useFixture(startReleaseFixture, (f) => f.close());
 
 function args(dir: string, extra: Record<string, unknown> = {}) {
   return {

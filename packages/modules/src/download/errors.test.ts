@@ -2,9 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalConnection, Overlay, executeModule, type ApplyContext } from '@tsplay/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { requireRoot } from '../testing/require-root.js';
-import { startReleaseFixture, type ReleaseFixture } from '../testing/release-server.js';
+import { useFixture } from '../testing/fixture.js';
+import { startReleaseFixture } from '../testing/release-server.js';
 import { sha256Hex } from '../testing/tree-snapshot.js';
 import { downloadArgsSchema } from './args.js';
 import { applyDownload } from './apply.js';
@@ -12,14 +13,7 @@ import { download } from './index.js';
 import { planDownload } from './plan.js';
 
 const conn = new LocalConnection('local');
-let fx: ReleaseFixture;
-
-beforeAll(async () => {
-  fx = await startReleaseFixture();
-});
-afterAll(async () => {
-  await fx?.close();
-});
+const fx = useFixture(startReleaseFixture, (f) => f.close());
 
 function args(dir: string, extra: Record<string, unknown> = {}) {
   return { url: fx.tarballUrl, dest: join(dir, fx.tarball.name), checksum: `sha256:${fx.tarball.sha256}`, caFile: fx.pki.caFile, ...extra };

@@ -10,7 +10,7 @@ export { predictFile } from './predict.js';
 export { errorCodes } from './errors.js';
 export { planCase, planTable, factTable } from './harness.js';
 export type { PlanCase, PlanOutcome, FactCase, TestApi } from './harness.js';
-export { textFileFacts, currentText, planTextFile, applyTextFile } from './text-file.js';
+export { textFileFacts, currentText, planTextFile, planTextEdit, applyTextFile } from './text-file.js';
 export type { TextFileFacts } from './text-file.js';
 export { attrChanges, attrScript, attrText, describeChanges, withAttrs, ownerSpec, principalSchema } from '../common/attrs.js';
 export type { Attrs, AttrChange } from '../common/attrs.js';

@@ -38,6 +38,21 @@ export function planTextFile(facts: FactValues<TextFileFacts>, t: ContentTarget,
   return planContent(facts, t, { kind: 'bytes', bytes, sha256: sha256Hex(bytes), label });
 }
 
+/**
+ * Plan an edit of the target's text: `edit` maps the current text (undefined: no file) to the new one, or to
+ * undefined to leave a missing file missing.
+ */
+export function planTextEdit(
+  facts: FactValues<TextFileFacts>,
+  t: ContentTarget,
+  edit: (text: string | undefined) => string | undefined,
+  label: string,
+): Plan<ContentPlanData> {
+  const next = edit(currentText(facts, t.dest));
+  if (next === undefined) return { changed: false, summary: `${t.dest} does not exist (nothing to do)` };
+  return planTextFile(facts, t, next, label);
+}
+
 /** Write what `planTextFile` planned (atomically: temp file, fsync, rename; validated first when asked). */
 export function applyTextFile(ctx: ApplyContext, t: ContentTarget, plan: Plan<ContentPlanData>): Promise<ContentResult> {
   return applyContent(ctx, t, plan);

@@ -2,7 +2,7 @@ import { defineModule, type Module, type Plan } from '@tsplay/core';
 import type { z } from 'zod';
 import type { ContentResult } from '../common/content-apply.js';
 import type { ContentPlanData, ContentTarget } from '../common/content-plan.js';
-import { applyTextFile, currentText, planTextFile, textFileFacts, type TextFileFacts } from './text-file.js';
+import { applyTextFile, planTextEdit, textFileFacts, type TextFileFacts } from './text-file.js';
 
 export interface TextFileModuleDef<S extends z.ZodType> {
   name: string;
@@ -30,12 +30,7 @@ export function defineTextFileModule<S extends z.ZodType>(def: TextFileModuleDef
     name: def.name,
     args: def.args,
     facts: (a, ctx) => textFileFacts(def.target(a).dest, ctx.become),
-    plan: (facts, a): Plan<ContentPlanData> => {
-      const t = def.target(a);
-      const next = def.edit(currentText(facts, t.dest), a);
-      if (next === undefined) return { changed: false, summary: `${t.dest} does not exist (nothing to do)` };
-      return planTextFile(facts, t, next, def.label);
-    },
+    plan: (facts, a): Plan<ContentPlanData> => planTextEdit(facts, def.target(a), (text) => def.edit(text, a), def.label),
     apply: async (ctx, a, plan) => ({ data: await applyTextFile(ctx, def.target(a), plan) }),
     resultFromPlan: (_plan, a) => ({ dest: def.target(a).dest }),
     secret: (a) => def.target(a).secret,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { contentTargetShape } from '../common/content-args.js';
 import { absPathSchema } from '../common/paths.js';
-import { checkInsertPosition, regexSchema } from '../common/regex.js';
+import { checkInsertPosition, insertShape, regexSchema } from '../common/regex.js';
 
 const { dest: _dest, ...target } = contentTargetShape;
 
@@ -11,9 +11,7 @@ export const lineinfileArgsSchema = z
     line: z.string().refine((s) => !s.includes('\n'), { message: 'line must be a single line (no \\n); use blockinfile for several' }).optional().describe('The line that must be there (state present)'),
     regexp: regexSchema.optional().describe('Lines matching this are replaced by `line` (the last match) or removed (state absent)'),
     state: z.enum(['present', 'absent']).default('present').describe('present: make sure the line is there; absent: remove matching lines'),
-    insertafter: z.string().min(1).optional().describe("Where a new line goes: after the last line matching this regex, or 'EOF' (default)"),
-    insertbefore: z.string().min(1).optional().describe("Where a new line goes: before the last line matching this regex, or 'BOF'"),
-    create: z.boolean().default(false).describe('Create the file when it does not exist (else that is an error)'),
+    ...insertShape('line'),
     ...target,
   })
   .superRefine((a, ctx) => {

@@ -1,18 +1,20 @@
-import type { ContentTarget } from '../common/content-plan.js';
-import { defineTextFileModule } from '../kit/text-module.js';
-import { lineinfileArgsSchema, type LineinfileOptions } from './args.js';
-import { editLines } from './plan.js';
+import { defineModule } from '@tsplay/core';
+import { lineinfileArgsSchema } from './args.js';
+import { applyLineinfile } from './apply.js';
+import { lineinfileFacts, lineinfileTarget } from './facts.js';
+import { planLineinfile } from './plan.js';
 
 export { lineinfileArgsSchema } from './args.js';
 export type { LineinfileArgs, LineinfileOptions } from './args.js';
-
-export const lineinfileTarget = (a: LineinfileOptions): ContentTarget => ({ ...a, dest: a.path });
+export { lineinfileTarget } from './facts.js';
 
 /** Make sure one line is in a text file (or replace the line matching a regex, or remove matching lines). */
-export const lineinfile = defineTextFileModule({
+export const lineinfile = defineModule({
   name: 'lineinfile',
   args: lineinfileArgsSchema.describe('One line in a text file: added, replaced (regexp) or removed'),
-  target: lineinfileTarget,
-  edit: editLines,
-  label: 'lineinfile',
+  facts: (a, ctx) => lineinfileFacts(a, ctx.become),
+  plan: (facts, a) => planLineinfile(facts, a),
+  apply: (ctx, a, plan) => applyLineinfile(ctx, a, plan),
+  resultFromPlan: (_plan, a) => ({ dest: lineinfileTarget(a).dest }),
+  secret: (a) => lineinfileTarget(a).secret,
 });

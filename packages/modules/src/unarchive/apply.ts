@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { TsplayError, sh, type ApplyContext, type ApplyResult, type Plan } from '@tsplay/core';
-import { ownerSpec } from '../common/attrs.js';
+import { chownSpec, SCRIPT_EXIT } from '../common/attrs.js';
 import type { UnarchiveOptions } from './args.js';
-import { tarSelect } from './facts.js';
+import { tarSelect } from './probe.js';
 import type { Install, UnarchivePlanData } from './plan.js';
-import type { LocalArchive } from './facts.js';
+import type { LocalArchive } from './probe.js';
 
 export interface UnarchiveResult {
   dest: string;
@@ -13,38 +13,55 @@ export interface UnarchiveResult {
   files: string[];
 }
 
-const E_TEMP = 11;
+const { temp: E_TEMP, attrs: E_ATTRS, rename: E_RENAME } = SCRIPT_EXIT;
 const E_TAR = 12;
 const E_CHANGED = 13;
-const E_ATTRS = 14;
-const E_RENAME = 15;
-
-function chownSpec(args: UnarchiveOptions): string | undefined {
-  return ownerSpec(args.owner, args.group) || undefined;
-}
+const E_UNNAMED = 16;
 
 /**
  * Extract into a temp dir inside dest (same filesystem), check each member is what the plan saw,
  * set mode/owner and fsync, and only then rename each into place: a target is either the old
  * file or the complete new one, never half-written.
  */
-export function unarchiveScript(args: UnarchiveOptions, install: Install[], opts: { removeSrc?: boolean } = {}): string {
-  const own = chownSpec(args);
+/**
+ * A fresh run (the plan did not read the archive): put every extracted entry in place, in path order, the same
+ * way (mode/owner, fsync, rename; a directory only when missing), printing `F|path` for each one placed.
+ */
+function placeAll(args: UnarchiveOptions, install: Install[]): string[] {
+  const own = chownSpec(args.owner, args.group);
+  const mode = args.mode === undefined ? '' : `chmod ${args.mode.toString(8)} "$p" || exit ${E_ATTRS}; `;
+  return [
+    'cd "$t" || exit ' + E_TEMP,
+    // The plan took each pattern to name its target; where `*` matched deeper instead, replace nothing.
+    ...install.map((m) => `[ -e ${sh`${m.path}`} ] || [ -L ${sh`${m.path}`} ] || { echo ${sh`${m.path}`} >&2; exit ${E_UNNAMED}; }`),
+    'find . -mindepth 1 | LC_ALL=C sort | while IFS= read -r p; do',
+    '  r=${p#./}; d="$dest/$r"',
+    `  if [ -d "$p" ] && [ ! -L "$p" ]; then [ -d "$d" ] && continue; mkdir -p "$d" && chmod "$(stat -c %a -- "$p")" "$d" || exit ${E_RENAME}; printf 'F|%s\n' "$r"; continue; fi`,
+    `  if [ -f "$p" ] && [ ! -L "$p" ]; then ${mode}sync "$p" 2>/dev/null; fi`,
+    own ? `  chown -h ${sh`${own}`} "$p" || exit ${E_ATTRS}` : '  :',
+    `  mkdir -p "$(dirname "$d")" && mv -fT "$p" "$d" || exit ${E_RENAME}`,
+    `  printf 'F|%s\n' "$r"`,
+    'done || exit $?',
+  ];
+}
+
+export function unarchiveScript(args: UnarchiveOptions, install: Install[], opts: { removeSrc?: boolean; all?: boolean } = {}): string {
+  const own = chownSpec(args.owner, args.group);
   const prepare: string[] = [];
   const place: string[] = [];
   const files: string[] = [];
   for (const m of install) {
     const tmp = `"$t"/${sh`${m.path}`}`;
     const target = `"$dest"/${sh`${m.path}`}`;
+    const chmod = (p: string) => (m.mode === undefined ? 'true' : `chmod ${m.mode.toString(8)} ${p}`);
     if (m.type === 'dir') {
-      place.push(`[ -d ${target} ] || { mkdir -p ${target} && chmod ${m.mode.toString(8)} ${target}; } || exit ${E_RENAME}`);
+      place.push(`[ -d ${target} ] || { mkdir -p ${target} && ${chmod(target)}; } || exit ${E_RENAME}`);
       continue;
     }
     if (m.type === 'file') {
-      prepare.push(
-        `[ -f ${tmp} ] && [ "$(sha256sum < ${tmp} | cut -d' ' -f1)" = ${sh`${m.sha256 ?? ''}`} ] || { echo ${sh`${m.path}`} >&2; exit ${E_CHANGED}; }`,
-        `chmod ${m.mode.toString(8)} ${tmp} || exit ${E_ATTRS}`,
-      );
+      // Content the plan compared must be what is extracted now; content it did not read (a missing target) is only checked to be a file.
+      const same = m.sha256 === undefined ? '' : ` && [ "$(sha256sum < ${tmp} | cut -d' ' -f1)" = ${sh`${m.sha256}`} ]`;
+      prepare.push(`[ -f ${tmp} ]${same} || { echo ${sh`${m.path}`} >&2; exit ${E_CHANGED}; }`, `${chmod(tmp)} || exit ${E_ATTRS}`);
       files.push(tmp);
     }
     if (own) prepare.push(`chown -h ${sh`${own}`} ${tmp} || exit ${E_ATTRS}`);
@@ -57,9 +74,9 @@ export function unarchiveScript(args: UnarchiveOptions, install: Install[], opts
     `trap 'exit 130' INT TERM HUP PIPE`,
     `t=$(mktemp -d "$dest/.tsplay-unarchive.XXXXXX") || exit ${E_TEMP}`,
     `tar -x -f "$src" -C "$t" ${tarSelect(args)} || exit ${E_TAR}`,
-    ...prepare,
-    files.length > 0 ? `sync ${files.join(' ')} 2>/dev/null || sync` : ':',
-    ...place,
+    ...(opts.all
+      ? placeAll(args, install)
+      : [...prepare, files.length > 0 ? `sync ${files.join(' ')} 2>/dev/null || sync` : ':', ...place]),
   ].join('\n');
 }
 
@@ -87,23 +104,40 @@ export async function applyUnarchive(
   const install = plan.data?.install ?? [];
   if (install.length === 0) return { changed: false, data: { dest: args.dest, files: [] } };
   const staged = plan.data?.local ? await upload(ctx, args, plan.data.local) : undefined;
-  const script = staged ? unarchiveScript({ ...args, src: staged }, install, { removeSrc: true }) : unarchiveScript(args, install);
+  const all = plan.data?.fresh === true;
+  const script = staged ? unarchiveScript({ ...args, src: staged }, install, { removeSrc: true }) : unarchiveScript(args, install, { all });
   const r = await ctx.conn.exec(script, { become: ctx.become });
   const err = r.stderr.trim().slice(-600);
   const where = { host: ctx.host };
-  if (r.code === 0) return { changed: true, data: { dest: args.dest, files: install.map((m) => m.path) } };
+  if (r.code === 0) {
+    const placed = all ? r.stdout.split('\n').flatMap((l) => (l.startsWith('F|') ? [l.slice(2)] : [])) : install.map((m) => m.path);
+    return { changed: true, data: { dest: args.dest, files: placed } };
+  }
   if (/No space left/i.test(err)) {
     throw new TsplayError('DISK_FULL', `no space left extracting ${args.src} into ${args.dest}`, { ...where, hint: `free space in ${args.dest}` });
   }
   switch (r.code) {
     case E_TEMP:
       throw new TsplayError('WRITE_FAILED', `cannot create a temp dir in ${args.dest}: ${err}`, { ...where, field: 'dest' });
-    case E_TAR:
-      throw new TsplayError('ARCHIVE_FAILED', `tar failed on ${args.src}: ${err}`, { ...where, field: 'src' });
-    case E_CHANGED:
-      throw new TsplayError('ARCHIVE_FAILED', `${args.src} changed since it was planned (member ${err}); nothing was replaced`, {
+    case E_TAR: {
+      // A fresh run does not read the archive in plan, so a pattern that matches nothing is found here.
+      const unmatched = /Not found in archive/.test(err);
+      throw new TsplayError('ARCHIVE_FAILED', `tar failed on ${args.src}: ${err}`, {
         ...where,
-        hint: 'run again',
+        field: unmatched ? 'include' : 'src',
+        ...(unmatched ? { hint: 'an include pattern matched no member; list them with tar -tf' } : {}),
+      });
+    }
+    case E_CHANGED:
+      throw new TsplayError('ARCHIVE_FAILED', `${args.src} changed since it was planned, or member ${err} is not a regular file in it; nothing was replaced`, {
+        ...where,
+        hint: 'run again; an include pattern without wildcards must name a regular file',
+      });
+    case E_UNNAMED:
+      throw new TsplayError('ARCHIVE_FAILED', `no member of ${args.src} extracts to ${err} (an include pattern matched only deeper paths); nothing was replaced`, {
+        ...where,
+        field: 'include',
+        hint: 'name the member at its depth (e.g. top/bin/tool, or */bin/tool with stripComponents: 1); list them with tar -tf',
       });
     case E_ATTRS:
       throw new TsplayError('WRITE_FAILED', `cannot set mode/owner on extracted files: ${err}`, { ...where, hint: 'does the owner/group exist?' });

@@ -1,36 +1,17 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalConnection, Overlay, executeModule, type ApplyContext } from '@tsplay/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeEtcdTarball, type TestTarball } from '../testing/etcd-tarball.js';
+import { describe, expect, it } from 'vitest';
+import { seedArgs as seed, useTarballDir } from '../testing/fixture.js';
 import { sha256Hex } from '../testing/tree-snapshot.js';
 import { unarchiveArgsSchema } from './args.js';
 import { applyUnarchive } from './apply.js';
 import { unarchive } from './index.js';
 
 const conn = new LocalConnection('local');
-let root: string;
-let tb: TestTarball;
-let n = 0;
-
-beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'tsplay-unarchive-err-'));
-  tb = makeEtcdTarball(root);
-});
-afterAll(() => {
-  rmSync(root, { recursive: true, force: true });
-});
-
-function freshDest(): string {
-  const d = join(root, `dest-${++n}`);
-  mkdirSync(d);
-  return d;
-}
-
-function seedArgs(dest: string, extra: Record<string, unknown> = {}) {
-  return { src: tb.path, dest, include: ['*/etcd', '*/etcdctl'], stripComponents: 1, mode: '0755', ...extra };
-}
+const t = useTarballDir('tsplay-unarchive-err-');
+const freshDest = () => t.freshDest();
+const seedArgs = (dest: string, extra: Record<string, unknown> = {}) => seed(t.tb, dest, extra);
 
 describe('unarchive argument errors', () => {
   it.each([
@@ -52,7 +33,7 @@ describe('unarchive argument errors', () => {
 
 describe('unarchive failures', () => {
   it('a missing archive fails in plan with ARCHIVE_FAILED naming src', async () => {
-    const r = await executeModule(conn, unarchive, seedArgs(freshDest(), { src: join(root, 'nope.tar.gz') }), { check: true, overlay: new Overlay() });
+    const r = await executeModule(conn, unarchive, seedArgs(freshDest(), { src: join(t.root, 'nope.tar.gz') }), { check: true, overlay: new Overlay() });
     expect(r.error?.code).toBe('ARCHIVE_FAILED');
     expect(r.error?.field).toBe('src');
   });
@@ -67,14 +48,14 @@ describe('unarchive failures', () => {
   });
 
   it('a file that is not an archive fails with ARCHIVE_FAILED', async () => {
-    const bogus = join(root, 'bogus.tar.gz');
+    const bogus = join(t.root, 'bogus.tar.gz');
     writeFileSync(bogus, 'this is not gzip');
     const r = await executeModule(conn, unarchive, seedArgs(freshDest(), { src: bogus }));
     expect(r.error?.code).toBe('ARCHIVE_FAILED');
   });
 
   it('a missing dest directory fails in plan naming dest', async () => {
-    const r = await executeModule(conn, unarchive, seedArgs(join(root, 'no-such-dir')), { check: true, overlay: new Overlay() });
+    const r = await executeModule(conn, unarchive, seedArgs(join(t.root, 'no-such-dir')), { check: true, overlay: new Overlay() });
     expect(r.error?.code).toBe('WRITE_FAILED');
     expect(r.error?.field).toBe('dest');
   });

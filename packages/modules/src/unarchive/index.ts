@@ -1,7 +1,7 @@
 import { defineModule } from '@tsplay/core';
 import { unarchiveArgsSchema } from './args.js';
 import { applyUnarchive, type UnarchiveResult } from './apply.js';
-import { unarchiveFacts } from './local.js';
+import { unarchiveFacts } from './facts.js';
 import { inferTargets, planUnarchive, type UnarchivePlanData } from './plan.js';
 
 export type { UnarchiveArgs, UnarchiveOptions } from './args.js';

@@ -1,34 +1,15 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LocalConnection, Overlay, executeModule } from '@tsplay/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeEtcdTarball, type TestTarball } from '../testing/etcd-tarball.js';
+import { describe, expect, it } from 'vitest';
+import { seedArgs as seed, useTarballDir } from '../testing/fixture.js';
 import { sha256Hex, snapshotTree } from '../testing/tree-snapshot.js';
 import { unarchive } from './index.js';
 
 const conn = new LocalConnection('local');
-let root: string;
-let tb: TestTarball;
-let n = 0;
-
-beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'tsplay-unarchive-local-'));
-  tb = makeEtcdTarball(root);
-});
-afterAll(() => {
-  rmSync(root, { recursive: true, force: true });
-});
-
-function freshDest(): string {
-  const d = join(root, `dest-${++n}`);
-  mkdirSync(d);
-  return d;
-}
-
-function localArgs(dest: string, extra: Record<string, unknown> = {}) {
-  return { src: tb.path, copyFromLocal: true, dest, include: ['*/etcd', '*/etcdctl'], stripComponents: 1, mode: '0755', ...extra };
-}
+const t = useTarballDir('tsplay-unarchive-local-');
+const freshDest = () => t.freshDest();
+const localArgs = (dest: string, extra: Record<string, unknown> = {}) => seed(t.tb, dest, { copyFromLocal: true, ...extra });
 
 describe('unarchive with copyFromLocal', () => {
   it('check on a fresh dest predicts the members from the workstation archive and touches nothing', async () => {
@@ -39,7 +20,7 @@ describe('unarchive with copyFromLocal', () => {
     expect(r.error).toBeUndefined();
     expect(r.outcome.status).toBe('changed');
     expect(r.outcome.data).toEqual({ dest, files: ['etcd', 'etcdctl'] });
-    expect(overlay.path(join(dest, 'etcdctl'))?.sha256).toBe(sha256Hex(tb.members.etcdctl));
+    expect(overlay.path(join(dest, 'etcdctl'))?.sha256).toBe(sha256Hex(t.tb.members.etcdctl));
     expect(snapshotTree(dest)).toEqual(before);
   });
 
@@ -49,7 +30,7 @@ describe('unarchive with copyFromLocal', () => {
     expect(first.error).toBeUndefined();
     expect(first.outcome.status).toBe('changed');
     expect(readdirSync(dest).sort()).toEqual(['etcd', 'etcdctl']);
-    expect(readFileSync(join(dest, 'etcd'), 'utf8')).toBe(tb.members.etcd);
+    expect(readFileSync(join(dest, 'etcd'), 'utf8')).toBe(t.tb.members.etcd);
     expect(statSync(join(dest, 'etcd')).mode & 0o7777).toBe(0o755);
 
     const dirMtime = statSync(dest).mtimeMs;
@@ -62,7 +43,7 @@ describe('unarchive with copyFromLocal', () => {
     writeFileSync(join(dest, 'etcdctl'), 'junk');
     const fix = await executeModule(conn, unarchive, localArgs(dest));
     expect(fix.outcome.data).toEqual({ dest, files: ['etcdctl'] });
-    expect(readFileSync(join(dest, 'etcdctl'), 'utf8')).toBe(tb.members.etcdctl);
+    expect(readFileSync(join(dest, 'etcdctl'), 'utf8')).toBe(t.tb.members.etcdctl);
     expect(readdirSync(dest).sort()).toEqual(['etcd', 'etcdctl']);
   });
 
@@ -76,13 +57,13 @@ describe('unarchive with copyFromLocal', () => {
 
   it('resolves a relative src against the working directory', async () => {
     const dest = freshDest();
-    const r = await executeModule(conn, unarchive, localArgs(dest, { src: relative(process.cwd(), tb.path) }));
+    const r = await executeModule(conn, unarchive, localArgs(dest, { src: relative(process.cwd(), t.tb.path) }));
     expect(r.error).toBeUndefined();
     expect(r.outcome.status).toBe('changed');
   });
 
   it('a missing workstation archive fails naming src', async () => {
-    const r = await executeModule(conn, unarchive, localArgs(freshDest(), { src: join(root, 'nope.tgz') }), { check: true, overlay: new Overlay() });
+    const r = await executeModule(conn, unarchive, localArgs(freshDest(), { src: join(t.root, 'nope.tgz') }), { check: true, overlay: new Overlay() });
     expect(r.error?.code).toBe('ARCHIVE_FAILED');
     expect(r.error?.field).toBe('src');
     expect(r.error?.message).toContain('on the workstation');

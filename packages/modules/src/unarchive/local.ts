@@ -2,14 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { commandFact, pathFact, sh, type FactQuery, type PathState, type PlanContext } from '@tsplay/core';
+import { commandFact, sh, type FactQuery } from '@tsplay/core';
 import type { UnarchiveOptions } from './args.js';
-import { archiveFact, archiveScript, DESCRIBE, existingTargetsFact, parseArchive, type ArchiveState, type Member } from './facts.js';
-
-/** Relative workstation paths resolve against the run's base directory (the playbook's), else the cwd. */
-export function baseDirOf(ctx: PlanContext): string {
-  return (ctx as PlanContext & { baseDir?: string }).baseDir ?? process.cwd();
-}
+import { parseArchive, parseTargets } from './parse.js';
+import { archiveScript, DESCRIBE, type ArchiveState, type Member } from './probe.js';
 
 interface LocalProbe {
   path: string;
@@ -20,9 +16,9 @@ interface LocalProbe {
 const memo = new Map<string, LocalProbe>();
 
 /**
- * The workstation side of the archive fact: the same probe script, run here with a dest that does
- * not exist, gives the members (type, mode, sha256). Memoized per file version and selection, so a
- * run over many hosts reads the archive once. Needs GNU tar and coreutils on the workstation.
+ * The workstation side of the archive fact: the same probe script, run here with every member hashed and a
+ * dest that does not exist, gives the members (type, mode, sha256). Memoized per file version and selection,
+ * so a run over many hosts reads the archive once. Needs GNU tar and coreutils on the workstation.
  */
 export function probeLocalArchive(args: UnarchiveOptions, baseDir: string): LocalProbe | { path: string; missing: true } {
   const path = isAbsolute(args.src) ? args.src : resolve(baseDir, args.src);
@@ -37,7 +33,7 @@ export function probeLocalArchive(args: UnarchiveOptions, baseDir: string): Loca
   const hit = memo.get(key);
   if (hit) return hit;
   const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
-  const script = archiveScript({ ...args, src: path, dest: '/nonexistent/.tsplay-no-dest' });
+  const script = archiveScript({ ...args, src: path, dest: '/nonexistent/.tsplay-no-dest' }, { hashAll: true });
   const r = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const state = r.status === 0 ? parseArchive(r.stdout, r.stderr) : { state: 'error' as const, message: r.stderr.trim() || 'local probe failed' };
   const probe = { path, sha256, state };
@@ -45,15 +41,10 @@ export function probeLocalArchive(args: UnarchiveOptions, baseDir: string): Loca
   return probe;
 }
 
-/** Prints `M|...` lines like the archive probe, with the member side known from the workstation. */
+/** Prints a `D|type|mode|value|owner:group|path` line for the target of each member under dest. */
 export function targetsScript(dest: string, members: readonly Member[]): string {
   const lines = [sh`dest=${dest}`, DESCRIBE];
-  for (const m of members) {
-    const desc = `${m.type}|${m.mode.toString(8)}|${m.sha256 ?? m.target ?? ''}`;
-    lines.push(
-      `${sh`r=${m.path}; d=${desc}`}; printf 'M|%s|%s|%s|%s\\n' "$d" "$(describe "$dest/$r")" "$(stat -c %U:%G -- "$dest/$r" 2>/dev/null)" "$r"`,
-    );
-  }
+  for (const m of members) lines.push(`${sh`r=${m.path}`}; printf 'D|%s|%s\\n' "$(describe "$dest/$r" 1)" "$r"`);
   return lines.join('\n');
 }
 
@@ -66,16 +57,8 @@ export function localArchiveFact(args: UnarchiveOptions, baseDir: string): FactQ
   if (state.state !== 'ok') return commandFact(key, ':', () => state);
   const local = { path: p.path, sha256: p.sha256 };
   return commandFact(key, targetsScript(args.dest, state.members), (r) => {
-    const host = parseArchive(`A|ok\n${r.stdout}`, r.stderr);
-    return host.state === 'ok' ? { ...host, local } : host;
+    const targets = parseTargets(r.stdout);
+    const members = state.members.map((m) => ({ ...m, dest: targets.get(m.path) ?? { exists: false } }));
+    return { state: 'ok', members, local };
   });
-}
-
-/** The facts an unarchive plans from: the archive's members with their targets' state, and dest. */
-export function unarchiveFacts(
-  args: UnarchiveOptions,
-  ctx: PlanContext,
-): { archive: FactQuery<ArchiveState>; dest: FactQuery<PathState>; existing: FactQuery<string[]> } {
-  const archive = args.copyFromLocal ? localArchiveFact(args, baseDirOf(ctx)) : archiveFact(args);
-  return { archive, dest: pathFact(args.dest), existing: existingTargetsFact(args) };
 }

@@ -1,20 +1,14 @@
 import { join } from 'node:path';
 import { LocalConnection, Overlay, executeModule } from '@tsplay/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { download } from '../download/index.js';
-import { startReleaseFixture, type ReleaseFixture } from '../testing/release-server.js';
+import { useFixture } from '../testing/fixture.js';
+import { startReleaseFixture } from '../testing/release-server.js';
 import { snapshotTree } from '../testing/tree-snapshot.js';
 import { unarchive } from './index.js';
 
 const conn = new LocalConnection('local');
-let fx: ReleaseFixture;
-
-beforeAll(async () => {
-  fx = await startReleaseFixture();
-});
-afterAll(async () => {
-  await fx?.close();
-});
+const fx = useFixture(startReleaseFixture, (f) => f.close());
 
 describe('download -> unarchive through the check-mode overlay', () => {
   it('check mode on a fresh host predicts both changes without touching the disk, and the real run makes the same', async () => {

@@ -15,8 +15,9 @@ export interface UnarchiveFactValues {
 export interface Install {
   path: string;
   type: Member['type'];
-  /** Final mode (files: `mode` arg or the archive's; dirs: the archive's). */
-  mode: number;
+  /** Final mode (files: `mode` arg or the archive's; dirs: the archive's); undefined: as extracted (a fresh run). */
+  mode: number | undefined;
+  /** The content the plan saw; undefined when it was not read (the target was missing: it is written anyway). */
   sha256?: string | undefined;
 }
 
@@ -24,6 +25,8 @@ export interface UnarchivePlanData {
   install: Install[];
   /** With copyFromLocal: the workstation archive to upload (its sha256 as planned). */
   local?: LocalArchive | undefined;
+  /** A fresh run: the archive was not read; apply puts everything it extracts in place (`install`: the named targets). */
+  fresh?: boolean | undefined;
 }
 
 function join(dest: string, rel: string): string {
@@ -37,6 +40,7 @@ export function drift(m: Member, args: UnarchiveOptions): string {
   if (d.type !== m.type) return `is a ${d.type ?? 'other'}`;
   if (m.type === 'dir') return '';
   if (m.type === 'link') return d.target === m.target ? '' : 'link target differs';
+  if (m.sha256 === undefined) return 'content not compared';
   if (d.sha256 !== m.sha256) return 'content differs';
   const mode = args.mode ?? m.mode;
   if (d.mode !== mode) return `mode ${formatMode(d.mode)} -> ${formatMode(mode)}`;
@@ -62,6 +66,20 @@ function listing(items: string[]): string {
   return items.length > 8 ? `${items.slice(0, 8).join(', ')}, … (${items.length - 8} more)` : items.join(', ');
 }
 
+/** A real run whose exactly named targets are all missing: extracting writes exactly them, so the archive was not read. */
+function planFresh(args: UnarchiveOptions): Plan<UnarchivePlanData> {
+  const targets = inferTargets(args);
+  const install: Install[] = targets.map((path) => ({ path, type: 'file', mode: args.mode }));
+  const paths: Record<string, PathState> = {};
+  for (const m of install) paths[join(args.dest, m.path)] = { exists: true, type: 'file', mode: m.mode, owner: args.owner, group: args.group, sha256: undefined };
+  return {
+    changed: true,
+    summary: `would extract ${targets.length} member(s) into ${args.dest}: ${listing(targets.map((t) => `${t} (missing)`))}`,
+    predict: { paths },
+    data: { install, fresh: true },
+  };
+}
+
 /** Pure: compare the archive's members with dest and say what extracting would change. */
 export function planUnarchive(f: UnarchiveFactValues, args: UnarchiveOptions): Plan<UnarchivePlanData> {
   if (!f.dest.exists || f.dest.type !== 'dir') {
@@ -85,6 +103,7 @@ export function planUnarchive(f: UnarchiveFactValues, args: UnarchiveOptions): P
       hint: unmatched ? 'an include pattern matched no member; list them with tar -tf' : 'is it a tar archive (.tar, .tar.gz, .tgz)?',
     });
   }
+  if (a.state === 'fresh') return planFresh(args);
   if (a.state === 'pending') {
     const targets = inferTargets(args);
     const paths: Record<string, PathState> = {};

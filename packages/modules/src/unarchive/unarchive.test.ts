@@ -1,42 +1,27 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, rmSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalConnection, Overlay, executeModule } from '@tsplay/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeEtcdTarball, type TestTarball } from '../testing/etcd-tarball.js';
+import { seedArgs as seed, useTarballDir } from '../testing/fixture.js';
 import { requireRoot } from '../testing/require-root.js';
 import { sha256Hex, snapshotTree } from '../testing/tree-snapshot.js';
 import { unarchive } from './index.js';
 
 const conn = new LocalConnection('local');
-let root: string;
-let tb: TestTarball;
-let n = 0;
+const t = useTarballDir('tsplay-unarchive-test-');
+const freshDest = () => t.freshDest();
+const seedArgs = (dest: string, extra: Record<string, unknown> = {}) => seed(t.tb, dest, extra);
 let privateTmp: string;
 
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'tsplay-unarchive-test-'));
-  tb = makeEtcdTarball(root);
-  // The archive probe extracts under $TMPDIR: a private one lets us prove it leaves nothing behind.
-  privateTmp = join(root, 'tmp');
+  // A private $TMPDIR lets us prove the probe and apply leave nothing there.
+  privateTmp = join(t.root, 'tmp');
   mkdirSync(privateTmp);
   process.env.TMPDIR = privateTmp;
 });
 afterAll(() => {
   delete process.env.TMPDIR;
-  rmSync(root, { recursive: true, force: true });
 });
-
-function freshDest(): string {
-  const d = join(root, `dest-${++n}`);
-  mkdirSync(d);
-  return d;
-}
-
-/** The seed's `tar -xvf` + `mv etcd-v3.4.15-linux-amd64/etcd* /usr/local/bin/` as one task. */
-function seedArgs(dest: string, extra: Record<string, unknown> = {}) {
-  return { src: tb.path, dest, include: ['*/etcd', '*/etcdctl'], stripComponents: 1, mode: '0755', ...extra };
-}
 
 const tmpLeftovers = () => readdirSync(privateTmp);
 
@@ -48,8 +33,8 @@ describe('unarchive', () => {
     expect(first.outcome.status).toBe('changed');
     expect(first.outcome.data).toEqual({ dest, files: ['etcd', 'etcdctl'] });
     expect(readdirSync(dest).sort()).toEqual(['etcd', 'etcdctl']);
-    expect(readFileSync(join(dest, 'etcd'), 'utf8')).toBe(tb.members.etcd);
-    expect(readFileSync(join(dest, 'etcdctl'), 'utf8')).toBe(tb.members.etcdctl);
+    expect(readFileSync(join(dest, 'etcd'), 'utf8')).toBe(t.tb.members.etcd);
+    expect(readFileSync(join(dest, 'etcdctl'), 'utf8')).toBe(t.tb.members.etcdctl);
     expect(statSync(join(dest, 'etcd')).mode & 0o7777).toBe(0o755);
     expect(tmpLeftovers()).toEqual([]);
 
@@ -61,20 +46,33 @@ describe('unarchive', () => {
     expect(tmpLeftovers()).toEqual([]);
   });
 
+  it('a real run into fresh targets extracts without reading the archive in plan, keeping the archive modes without `mode`', async () => {
+    const dest = freshDest();
+    const args = seedArgs(dest, { mode: undefined });
+    const r = await executeModule(conn, unarchive, args);
+    expect(r.error).toBeUndefined();
+    expect(r.plan?.summary).toBe(`would extract 2 member(s) into ${dest}: etcd (missing), etcdctl (missing)`);
+    expect(r.outcome.data).toEqual({ dest, files: ['etcd', 'etcdctl'] });
+    expect(statSync(join(dest, 'etcdctl')).mode & 0o7777).toBe(0o700);
+    expect(readFileSync(join(dest, 'etcdctl'), 'utf8')).toBe(t.tb.members.etcdctl);
+    expect((await executeModule(conn, unarchive, args)).outcome.status).toBe('ok');
+    expect(tmpLeftovers()).toEqual([]);
+  });
+
   it('check mode on a fresh dest predicts both files with their sha256 and touches nothing', async () => {
     const dest = freshDest();
     const before = snapshotTree(dest);
-    const archiveBefore = statSync(tb.path).mtimeMs;
+    const archiveBefore = statSync(t.tb.path).mtimeMs;
     const overlay = new Overlay();
     const r = await executeModule(conn, unarchive, seedArgs(dest), { check: true, overlay });
     expect(r.error).toBeUndefined();
     expect(r.outcome.status).toBe('changed');
     expect(r.outcome.summary).toBe(`would extract 2 of 2 member(s) into ${dest}: etcd (missing), etcdctl (missing)`);
     expect(r.outcome.data).toEqual({ dest, files: ['etcd', 'etcdctl'] });
-    expect(overlay.path(join(dest, 'etcd'))).toMatchObject({ exists: true, type: 'file', mode: 0o755, sha256: sha256Hex(tb.members.etcd) });
-    expect(overlay.path(join(dest, 'etcdctl'))?.sha256).toBe(sha256Hex(tb.members.etcdctl));
+    expect(overlay.path(join(dest, 'etcd'))).toMatchObject({ exists: true, type: 'file', mode: 0o755, sha256: sha256Hex(t.tb.members.etcd) });
+    expect(overlay.path(join(dest, 'etcdctl'))?.sha256).toBe(sha256Hex(t.tb.members.etcdctl));
     expect(snapshotTree(dest)).toEqual(before);
-    expect(statSync(tb.path).mtimeMs).toBe(archiveBefore);
+    expect(statSync(t.tb.path).mtimeMs).toBe(archiveBefore);
   });
 
   it('repairs only the member that changed, then one that was deleted, then a mode', async () => {
@@ -86,13 +84,13 @@ describe('unarchive', () => {
     expect(fix.outcome.status).toBe('changed');
     expect(fix.outcome.summary).toContain('etcdctl (content differs)');
     expect(fix.outcome.data).toEqual({ dest, files: ['etcdctl'] });
-    expect(readFileSync(join(dest, 'etcdctl'), 'utf8')).toBe(tb.members.etcdctl);
+    expect(readFileSync(join(dest, 'etcdctl'), 'utf8')).toBe(t.tb.members.etcdctl);
     expect(statSync(join(dest, 'etcd')).ino).toBe(etcdIno);
 
     rmSync(join(dest, 'etcd'));
     const fix2 = await executeModule(conn, unarchive, seedArgs(dest));
     expect(fix2.outcome.data).toEqual({ dest, files: ['etcd'] });
-    expect(readFileSync(join(dest, 'etcd'), 'utf8')).toBe(tb.members.etcd);
+    expect(readFileSync(join(dest, 'etcd'), 'utf8')).toBe(t.tb.members.etcd);
 
     chmodSync(join(dest, 'etcdctl'), 0o700);
     const plan = await executeModule(conn, unarchive, seedArgs(dest), { check: true, overlay: new Overlay() });
@@ -106,7 +104,7 @@ describe('unarchive', () => {
 
   it('without include extracts the whole tree with the archive modes', async () => {
     const dest = freshDest();
-    const a = { src: tb.path, dest };
+    const a = { src: t.tb.path, dest };
     const r = await executeModule(conn, unarchive, a);
     expect(r.error).toBeUndefined();
     expect(r.outcome.data).toEqual({
