@@ -77,7 +77,6 @@ export interface TaskOptions<V = any> {
 
 export interface Task<M extends AnyModule = AnyModule, R = unknown> {
   readonly kind: 'tsplay-task';
-  readonly id: string;
   readonly name: string;
   readonly module: M;
   readonly args: ArgsOf<M, any>;
@@ -95,7 +94,6 @@ export interface Task<M extends AnyModule = AnyModule, R = unknown> {
   readonly __result?: R;
 }
 
-let seq = 0;
 
 /** Deeply readonly (arrays too): what a `const` args literal is checked against. */
 export type DeepReadonly<T> = T extends (...a: any[]) => any
@@ -129,11 +127,9 @@ export type StaticArgs<M extends AnyModule> = ModuleArgs<M> & { readonly apply?:
 export function task<M extends AnyModule, V = any>(module: M, args: StaticArgs<M>, opts?: TaskOptions<V>): Task<M, ModuleResult<M>>;
 export function task<M extends AnyModule, const A extends DeepReadonly<ArgsIn<M>>, V = any>(module: M, args: ArgsFn<M, A, V>, opts?: TaskOptions<V>): Task<M, ModuleResult<M>>;
 export function task(module: AnyModule, args: unknown, opts: TaskOptions = {}): Task {
-  seq += 1;
   const name = opts.name ?? module.name;
   return {
     kind: 'tsplay-task',
-    id: `${seq}:${name}`,
     name,
     module,
     args: args as ArgsOf<AnyModule, any>,
