@@ -1,19 +1,29 @@
+import { createHash } from 'node:crypto';
+import { realpathSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { LocalConnection, type Connection, type ResolvedHost } from '@tsplay/core';
+import type { SshHostSpec } from '@tsplay/ssh';
 
 export interface ConnectHostOptions {
   /** Take the per-host run lock (real runs; `--check` takes none). */
   runLock?: { waitMs: number; playbook: string } | undefined;
+  /** Seconds the SSH connection outlives the run in the per-user daemon (`--persist`); 0 connects directly. Default: TSPLAY_PERSIST, else 60. */
+  persist?: number | string | undefined;
 }
 
-/**
- * The transport for a host: local, or SSH (loaded only when an SSH host is in the run). With `runLock`
- * an SSH host is locked for the run (`RUN_LOCKED` naming the holder when another run has it); the lock
- * goes with the connection. Local hosts (the workstation itself) take no lock.
- */
-export async function connectHost(h: ResolvedHost, opts: ConnectHostOptions = {}): Promise<Connection> {
-  if (h.connection === 'local') return new LocalConnection(h.name);
-  const { acquireRunLock, connectSsh } = await import('@tsplay/ssh');
-  const conn = await connectSsh({
+import { PERSIST_DAEMON_COMMAND } from './commands/run-args.js';
+
+/** The daemon is this CLI itself, started detached with a hidden command (`tsplay __persist-daemon`). */
+const daemonCommand = (): string[] => [process.execPath, fileURLToPath(new URL('../bin/tsplay.js', import.meta.url)), PERSIST_DAEMON_COMMAND];
+
+/** This build of the CLI (its file's path and mtime): a run only ever talks to a daemon of the same build. */
+function buildId(): string {
+  const self = fileURLToPath(import.meta.url);
+  return createHash('sha256').update(`${realpathSync(self)}:${statSync(self).mtimeMs}`).digest('hex').slice(0, 12);
+}
+
+function sshSpec(h: ResolvedHost): SshHostSpec {
+  return {
     name: h.name,
     address: h.address,
     ...(h.port !== undefined ? { port: h.port } : {}),
@@ -26,7 +36,19 @@ export async function connectHost(h: ResolvedHost, opts: ConnectHostOptions = {}
     ...(h.serverAliveCountMax !== undefined ? { serverAliveCountMax: h.serverAliveCountMax } : {}),
     ...(h.sshConfigFile ? { sshConfigPath: h.sshConfigFile } : {}),
     ...(h.hostKeyAlias ? { hostKeyAlias: h.hostKeyAlias } : {}),
-  });
+  };
+}
+
+/**
+ * The transport for a host: local, or SSH (loaded only when an SSH host is in the run), through the
+ * connection daemon unless persistence is off. With `runLock` an SSH host is locked for the run
+ * (`RUN_LOCKED` naming the holder when another run has it); the lock goes with the connection (with a
+ * persisted one: when this process closes it or dies). Local hosts (the workstation itself) take no lock.
+ */
+export async function connectHost(h: ResolvedHost, opts: ConnectHostOptions = {}): Promise<Connection> {
+  if (h.connection === 'local') return new LocalConnection(h.name);
+  const { acquireRunLock, connectPersisted, persistSeconds } = await import('@tsplay/ssh');
+  const conn = await connectPersisted(sshSpec(h), {}, { seconds: persistSeconds(opts.persist), daemonCommand: daemonCommand(), build: buildId() });
   if (!opts.runLock) return conn;
   try {
     await acquireRunLock(conn, opts.runLock);

@@ -33,6 +33,14 @@ describe('@tsplay/ssh public surface', () => {
         'putScript',
         'resolveTarget',
         'sshTransport',
+        // persist
+        'connectPersisted',
+        'persistSeconds',
+        'startPersistDaemon',
+        'runPersistDaemon',
+        'PersistedConnection',
+        'persistDir',
+        'PERSIST_PROTOCOL',
       ].sort(),
     );
     expect(api.sshTransport.kind).toBe('ssh');

@@ -1,3 +1,6 @@
+/** The hidden command that runs the per-user connection daemon (`connect.ts` starts it detached). */
+export const PERSIST_DAEMON_COMMAND = '__persist-daemon';
+
 /** `run`/`check` arguments, built the same way from yargs' argv and from the fast path's parseArgs values. */
 export interface RunArgs {
   playbook: string;
@@ -16,6 +19,8 @@ export interface RunArgs {
   privateKey?: string | undefined;
   sshConfig?: string | undefined;
   waitLock?: string | undefined;
+  /** --persist SECONDS (undefined: TSPLAY_PERSIST, else 60). */
+  persist?: string | undefined;
   json: boolean;
   /** --color / --no-color; undefined: decided by NO_COLOR, FORCE_COLOR and the terminal. */
   color?: boolean | undefined;
@@ -46,6 +51,7 @@ export function runArgsFrom(v: Record<string, unknown>, playbook: string, checkC
     privateKey: str(v['private-key']),
     sshConfig: str(v['ssh-config']),
     waitLock: str(v['wait-lock']),
+    persist: v.persist === undefined ? undefined : String(v.persist),
     json: v.json === true,
     color: typeof v.color === 'boolean' ? v.color : undefined,
     verbose: v.verbose === true,

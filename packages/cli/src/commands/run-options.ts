@@ -30,6 +30,7 @@ export const RUN_OPTIONS: readonly RunOptionSpec[] = [
   { name: 'user', alias: 'u', type: 'string', describe: 'SSH user for every host (overrides the inventory)' },
   { name: 'private-key', type: 'string', describe: 'SSH private key file for every host (overrides the inventory)' },
   { name: 'ssh-config', type: 'string', describe: 'ssh config file to read instead of ~/.ssh/config' },
+  { name: 'persist', type: 'string', describe: 'keep SSH connections open this many seconds after the run, in a per-user daemon (default 60, or TSPLAY_PERSIST; 0: off)' },
   { name: 'wait-lock', type: 'string', default: '0', describe: 'wait this long (30s, 2m) for another run\'s lock on a host' },
   { name: 'json', type: 'boolean', default: false, describe: 'NDJSON events on stdout' },
   { name: 'color', type: 'boolean', describe: 'colours on/off (--no-color; default: on a terminal, NO_COLOR/FORCE_COLOR honoured)' },

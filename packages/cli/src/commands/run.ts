@@ -45,6 +45,8 @@ export async function runCommand(a: RunArgs, signal?: AbortSignal): Promise<numb
   if (!Number.isInteger(a.forks) || a.forks < 1)
     throw new TsplayError('USAGE', `--forks must be a positive integer, got ${a.forks}`, { field: '--forks', hint: 'e.g. --forks 10' });
   const waitMs = parseDuration(a.waitLock ?? '0', core);
+  if (a.persist !== undefined && !/^\d+(\.\d+)?$/.test(a.persist))
+    throw new TsplayError('USAGE', `--persist must be a number of seconds, got ${a.persist}`, { field: '--persist', hint: 'e.g. --persist 60, or --persist 0 to connect directly' });
   if (a.step && !a.list && !(process.stdin.isTTY && process.stdout.isTTY))
     throw new TsplayError('USAGE', '--step asks before each task and needs a terminal (stdin and stdout are not both a TTY)', { field: '--step', hint: 'run it in a terminal, or drop --step (--list-tasks shows what would run)' });
   const extra = await extraVarsFrom(a.extraVars ?? [], core);
@@ -73,7 +75,7 @@ export async function runCommand(a: RunArgs, signal?: AbortSignal): Promise<numb
   const check = a.check;
   const summary = await core.runPlaybook({
     ...base,
-    connect: (h) => connectHost(h, { runLock: check ? undefined : { waitMs, playbook: playbook.name } }),
+    connect: (h) => connectHost(h, { runLock: check ? undefined : { waitMs, playbook: playbook.name }, persist: a.persist }),
     emit: reporter(a),
     signal,
     ...(a.step ? { step: terminalStep(process.stdin, process.stdout) } : {}),
