@@ -82,7 +82,7 @@ export function timedRun(tool: Tool, job: Job, p: Paths): Promise<RunResult> {
       const maxRssKb = readMaxRss(rssFile);
       const r = parseRecap(tool, out);
       const peak = Math.max(maxRssKb ?? 0, treeRssKb);
-      resolve({ tool, seconds, code: code ?? 255, changed: r?.changed, failed: r?.failed, tail: out.slice(-3000), ...(peak ? { peakRssKb: peak } : {}), ...(maxRssKb ? { maxRssKb } : {}), treeRssKb });
+      resolve({ tool, seconds, code: code ?? 255, changed: r?.changed, failed: r?.failed, tail: failureTail(out), ...(peak ? { peakRssKb: peak } : {}), ...(maxRssKb ? { maxRssKb } : {}), treeRssKb });
     });
   });
 }
@@ -97,4 +97,14 @@ function readMaxRss(file: string): number | undefined {
   } finally {
     rmSync(file, { force: true });
   }
+}
+
+/** The output's end, preceded by its error lines (a failed host's event is often far above a 200-host recap). */
+export function failureTail(out: string): string {
+  const errors = out
+    .split('\n')
+    .filter((l) => !l.startsWith('{"type":"recap"') && /unreachable|error|fatal|FAILED/i.test(l))
+    .slice(0, 10)
+    .map((l) => l.slice(0, 400));
+  return `${errors.length ? `${errors.join('\n')}\n...\n` : ''}${out.slice(-3000)}`;
 }
