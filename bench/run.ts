@@ -3,7 +3,8 @@
  * Each section runs in its own `flock /tmp/tsplay-lab.lock` (bench/section.ts); the tools alternate
  * round by round. Writes bench/results/{latest.json,scaling.svg,README.md} and prints the table.
  *
- *   bash bench/run.sh [--merge] [--rounds 5] [--hosts 3,10,20] [--only fresh,idempotent,check,profile,scaling] [--tools tsplay,ansible,mitogen]
+ *   bash bench/run.sh [--merge] [--rounds 5] [--hosts 3,10,20] [--scaling-rounds N|N,N,..] [--only fresh,idempotent,check,profile,scaling] [--tools tsplay,ansible,mitogen]
+ * Scaling rounds default to --rounds below 50 hosts, 2 from 50, 1 from 100 (each after an untimed warm-up run).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -12,8 +13,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TOOLS_ALL, type Tool } from './lib/measure.js';
+import { describeRounds, scalingRounds as roundsPerHosts } from './lib/rounds.js';
 import { writeResults } from './lib/render.js';
-import type { SectionKind, SectionResult, SectionSpec } from './lib/sections.js';
+import { forksFor, type SectionKind, type SectionResult, type SectionSpec } from './lib/sections.js';
 
 const LOCK = '/tmp/tsplay-lab.lock';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,7 +31,13 @@ const { values: o } = parseArgs({
   },
 });
 const rounds = Number(o.rounds);
-const scalingRounds = Number(o['scaling-rounds'] ?? o.rounds);
+const scalingHosts = o.hosts.split(',').map(Number);
+const byHosts = roundsPerHosts(scalingHosts, rounds, o['scaling-rounds']);
+if (typeof byHosts === 'string') {
+  process.stderr.write(`bench: ${byHosts}\n`);
+  process.exit(1);
+}
+const scalingRounds = describeRounds(byHosts);
 const only = new Set(o.only.split(','));
 let tools = o.tools.split(',').filter((t): t is Tool => (TOOLS_ALL as readonly string[]).includes(t));
 if (!tools.includes('tsplay') || !Number.isInteger(rounds) || rounds < 1) {
@@ -80,8 +88,9 @@ try {
     if (r.status !== 0) failures.push(`profile: exit ${r.status ?? r.signal}`);
   }
   if (only.has('scaling')) {
-    for (const h of o.hosts.split(',').map(Number)) {
-      const s = section('scaling', h, scalingRounds);
+    process.stderr.write(`\nscaling: ${scalingRounds} (after one untimed warm-up run per tool); --forks ${scalingHosts.map((h) => forksFor(h)).join(', ')}\n`);
+    for (const h of scalingHosts) {
+      const s = section('scaling', h, byHosts.get(h) ?? 1);
       if (s) sections.push(s);
     }
   }

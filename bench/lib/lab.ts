@@ -1,5 +1,6 @@
 /** Lab chores of the bench: host count, etcd reset, etcd's own start time. All callers hold the lab lock. */
-import { labDown, labHostExec, labIsRunning, labPaths, labStatus, labUp, requireLab, type RunningLab } from '@tsplay/lab';
+import { rmSync } from 'node:fs';
+import { labDown, labHostExec, labIsRunning, labPaths, labStatus, labUp, requireLab, type LabMemorySummary, type RunningLab } from '@tsplay/lab';
 
 export type Log = (msg: string) => void;
 
@@ -14,6 +15,40 @@ export async function ensureLab(hosts: number, log: Log): Promise<RunningLab> {
 }
 
 export { labIsRunning, labPaths };
+
+/** The lab's own figures at one size: `lab up` (from a lab that is down) and `lab down`, and its memory after the up. */
+export interface LabFigures {
+  hosts: number;
+  upSeconds: number;
+  downSeconds?: number;
+  memory?: LabMemorySummary;
+  /** The wave lines of the up (`  wave 3/25: controller-16..controller-23 up in 4.1 s (24/200)`). */
+  waves: string[];
+}
+
+/** Down (untimed), then a timed `lab up` of `hosts`; Ansible's control sockets of the old hosts are dropped. */
+export async function freshLab(hosts: number, log: Log): Promise<{ lab: RunningLab; figures: LabFigures }> {
+  await labDown();
+  rmSync('/tmp/tsplay-bench-ansible/cp', { recursive: true, force: true });
+  const waves: string[] = [];
+  const t0 = process.hrtime.bigint();
+  const r = await labUp({
+    hosts,
+    log: (l) => {
+      if (l.startsWith('  wave ')) waves.push(l);
+      log(`  lab: ${l.trim()}`);
+    },
+  });
+  const upSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { lab: requireLab(), figures: { hosts, upSeconds, waves, ...(r.memory ? { memory: r.memory } : {}) } };
+}
+
+/** A timed `lab down` (seconds). */
+export async function timedDown(): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await labDown();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
 
 /** Everything the etcd job puts on a host, removed; systemd forgets the unit. */
 export const RESET_SCRIPT = `

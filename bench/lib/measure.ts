@@ -1,5 +1,7 @@
 /** One timed tool run: the wall time of the whole CLI process, its exit code and its recap. */
 import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { sampleTree } from './rss.js';
 
 export type Tool = 'tsplay' | 'ansible' | 'mitogen';
 export const TOOLS_ALL: readonly Tool[] = ['tsplay', 'ansible', 'mitogen'];
@@ -29,6 +31,12 @@ export interface RunResult {
   changed: number | undefined;
   failed: number | undefined;
   tail: string;
+  /** Peak RSS, kB: the largest single process of the run (GNU time's %M, exact) or the sampled sum of the tool's process tree, whichever is larger. */
+  peakRssKb?: number;
+  /** GNU time's "Maximum resident set size" of the tool: its largest process (for tsplay, the CLI process). */
+  maxRssKb?: number;
+  /** Peak of the RSS sum of the tool's process tree, sampled every 500 ms (Ansible's forks). */
+  treeRssKb?: number;
 }
 
 export function commandFor(tool: Tool, job: Job, p: Paths): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
@@ -58,17 +66,45 @@ export function parseRecap(tool: Tool, out: string): { changed: number; failed: 
 
 export function timedRun(tool: Tool, job: Job, p: Paths): Promise<RunResult> {
   const { cmd, args, env } = commandFor(tool, job, p);
+  const rssFile = `/tmp/tsplay-bench-ansible/maxrss-${process.pid}`;
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, args, { cwd: p.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // GNU time is the parent: its %M is the largest RSS of the tool's processes (getrusage of waited children)
+    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args], { cwd: p.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const sampler = sampleTree(child.pid ?? -1);
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.once('error', reject);
     child.once('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const treeRssKb = sampler.stop();
+      const maxRssKb = readMaxRss(rssFile);
       const r = parseRecap(tool, out);
-      resolve({ tool, seconds, code: code ?? 255, changed: r?.changed, failed: r?.failed, tail: out.slice(-3000) });
+      const peak = Math.max(maxRssKb ?? 0, treeRssKb);
+      resolve({ tool, seconds, code: code ?? 255, changed: r?.changed, failed: r?.failed, tail: failureTail(out), ...(peak ? { peakRssKb: peak } : {}), ...(maxRssKb ? { maxRssKb } : {}), treeRssKb });
     });
   });
+}
+
+/** GNU time's -o file: "%M" alone on its last line (a "Command exited with non-zero status" line may come first). */
+function readMaxRss(file: string): number | undefined {
+  try {
+    const n = Number(readFileSync(file, 'utf8').trim().split('\n').at(-1));
+    return Number.isFinite(n) && n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+/** The output's end, preceded by its error lines (a failed host's event is often far above a 200-host recap). */
+export function failureTail(out: string): string {
+  const errors = out
+    .split('\n')
+    .filter((l) => !l.startsWith('{"type":"recap"') && /unreachable|error|fatal|FAILED/i.test(l))
+    .slice(0, 10)
+    .map((l) => l.slice(0, 400));
+  return `${errors.length ? `${errors.join('\n')}\n...\n` : ''}${out.slice(-3000)}`;
 }

@@ -7,7 +7,7 @@ interface ResultLike {
   finished: string;
   machine: Record<string, string | number>;
   rounds: number;
-  scalingRounds: number;
+  scalingRounds: number | string;
   tools: string[];
   failures: string[];
 }

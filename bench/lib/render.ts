@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Tool } from './measure.js';
+import { labTable } from './labtable.js';
 import { resultsReadme } from './readme.js';
 import { summarize, table, type Summary } from './report.js';
 import type { SectionResult } from './sections.js';
@@ -14,7 +15,8 @@ export interface BenchResult {
   finished: string;
   machine: Record<string, string | number>;
   rounds: number;
-  scalingRounds: number;
+  /** Per host count since issue 18 ("5 rounds at 3, 10, 20 hosts; 2 at 50; 1 at 100, 200"); a number in older results. */
+  scalingRounds: number | string;
   tools: Tool[];
   summary?: Summary;
   sections: SectionResult[];
@@ -44,8 +46,9 @@ export function writeResults(dir: string, r: BenchResult): string {
   const result: BenchResult = { ...r, summary };
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(result, (k, v) => (k === 'tail' ? undefined : v), 2)}\n`);
-  writeFileSync(join(dir, 'scaling.svg'), scalingSvg(scalingSeries(r.sections, r.tools), `no-op playbook (10 tasks) vs hosts, median of ${r.scalingRounds} runs`));
-  const text = table(summary, r.tools);
+  writeFileSync(join(dir, 'scaling.svg'), scalingSvg(scalingSeries(r.sections, r.tools), `no-op playbook (10 tasks) vs hosts, median of ${typeof r.scalingRounds === 'number' ? `${r.scalingRounds} runs` : r.scalingRounds.replace(/ hosts/, '')}`));
+  const lab = labTable(r.sections);
+  const text = lab ? `${table(summary, r.tools)}\n\nThe lab at each size:\n\n${lab}` : table(summary, r.tools);
   const prep = r.sections.find((s) => s.kind === 'prepare');
   writeFileSync(join(dir, 'README.md'), resultsReadme(result, text, prep));
   return text;

@@ -11,6 +11,8 @@ export interface Row {
   ratio: Partial<Record<Tool, number>>;
   /** Changed tasks summed over hosts and runs, per tool (0 expected for idempotent, check, no-op). */
   changed: Partial<Record<Tool, number>>;
+  /** Median peak RSS per tool, MB (runs that recorded it). */
+  rssMb: Partial<Record<Tool, number>>;
   target?: string;
   met?: boolean;
   load?: [number, number] | undefined;
@@ -34,12 +36,14 @@ export function summarize(sections: SectionResult[], tools: Tool[]): Summary {
   let etcdStart: Stat | undefined;
   for (const s of sections) {
     if (!(s.kind in LABEL)) continue;
-    const row: Row = { what: LABEL[s.kind] as string, hosts: s.hosts, tools: {}, ratio: {}, changed: {}, load: s.load };
+    const row: Row = { what: LABEL[s.kind] as string, hosts: s.hosts, tools: {}, ratio: {}, changed: {}, rssMb: {}, load: s.load };
     for (const t of tools) {
       const runs = s.runs.filter((r) => r.tool === t);
       if (runs.length === 0) continue;
       row.tools[t] = stat(runs.map((r) => r.seconds));
       row.changed[t] = runs.reduce((a, r) => a + (r.changed ?? 0), 0);
+      const rss = runs.flatMap((r) => (r.peakRssKb ? [r.peakRssKb / 1024] : []));
+      if (rss.length > 0) row.rssMb[t] = stat(rss).median;
     }
     const base = row.tools.tsplay?.median;
     if (base) for (const t of tools) if (t !== 'tsplay' && row.tools[t]) row.ratio[t] = (row.tools[t] as Stat).median / base;
@@ -61,12 +65,14 @@ export function summarize(sections: SectionResult[], tools: Tool[]): Summary {
 const cell = (s: Stat | undefined) => (s ? `${fmt(s.median)} [${fmt(s.min)}-${fmt(s.max)}]` : '-');
 
 export function table(sum: Summary, tools: Tool[]): string {
-  const head = ['case', 'hosts', ...tools.map((t) => `${t} s, median [min-max]`), ...tools.filter((t) => t !== 'tsplay').map((t) => `${t}/tsplay`), 'load', 'target'];
+  const rss = sum.rows.some((r) => Object.keys(r.rssMb).length > 0);
+  const head = ['case', 'hosts', ...tools.map((t) => `${t} s, median [min-max]`), ...tools.filter((t) => t !== 'tsplay').map((t) => `${t}/tsplay`), ...(rss ? tools.map((t) => `${t} peak RSS MB`) : []), 'load', 'target'];
   const body = sum.rows.map((r) => [
     r.what,
     String(r.hosts),
     ...tools.map((t) => cell(r.tools[t])),
     ...tools.filter((t) => t !== 'tsplay').map((t) => (r.ratio[t] ? `${fmt(r.ratio[t] as number, 1)}x` : '-')),
+    ...(rss ? tools.map((t) => (r.rssMb[t] ? fmt(r.rssMb[t] as number, 0) : '-')) : []),
     r.load ? `${fmt(r.load[0], 1)}-${fmt(r.load[1], 1)}` : '-',
     r.target ? `${r.target}: ${r.met ? 'met' : 'NOT met'}` : '',
   ]);
@@ -82,6 +88,7 @@ export function table(sum: Summary, tools: Tool[]): string {
     });
     out.push('', `no-op time from ${lo.hosts} to ${hi.hosts} hosts (x${fmt(hi.hosts / lo.hosts, 1)} hosts): ${g.filter(Boolean).join(', ')} (below the host factor = less than linear)`);
   }
+  if (rss) out.push('', 'peak RSS: the larger of GNU time\'s "Maximum resident set size" (the largest single process: tsplay\'s CLI process, ansible-playbook\'s parent) and the RSS sum of the whole process tree sampled every 500 ms (Ansible\'s forks and their ssh; shared pages counted once per process), median over the runs.');
   out.push('', 'load: the 1-minute load average at the start and end of the section (2 cores; other sessions and the lab hosts themselves run on it).');
   if (sum.etcdStart) out.push( `etcd's own start (3 members from empty data dirs, first start to last active): ${cell(sum.etcdStart)} s`);
   if (sum.freshOverhead) {

@@ -6,7 +6,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { labHostExec, type RunningLab } from '@tsplay/lab';
 import { writeAnsibleInventory } from './ansible-inventory.js';
-import { ensureLab, etcdStartTime, resetEtcd, type Log } from './lab.js';
+import { ensureLab, etcdStartTime, freshLab, resetEtcd, timedDown, type LabFigures, type Log } from './lab.js';
 import { timedRun, type Job, type Paths, type RunResult, type Tool } from './measure.js';
 
 export type SectionKind = 'prepare' | 'fresh' | 'idempotent' | 'check' | 'scaling' | 'restore';
@@ -33,11 +33,17 @@ export interface SectionResult {
   /** Tools that could not run, with the reason (e.g. Mitogen's version check). */
   unavailable: Partial<Record<Tool, string>>;
   notes: string[];
+  /** scaling: the lab's own up/down time and memory at this size. */
+  lab?: LabFigures;
   /** The machine's 1-minute load average at the start and the end of the section (2 cores; others share it). */
   load?: [number, number];
 }
 
 export const ETCD_JOB = { tsplay: 'playbooks/etcd.ts', ansible: 'bench/ansible/etcd.yml' } as const;
+/** Forks of every tool (tsplay `--forks`, Ansible `--forks`): one per host, at most 50 (200 hosts: 4 batches). */
+export const MAX_FORKS = 50;
+export const forksFor = (hosts: number): number => Math.min(MAX_FORKS, Math.max(3, hosts));
+
 export const NOOP_JOB = { tsplay: 'bench/playbooks/noop.ts', ansible: 'bench/ansible/noop.yml' } as const;
 
 /** Round r runs the tools rotated by r, so no tool always goes first. */
@@ -56,14 +62,17 @@ function mustPass(r: RunResult, what: string): void {
 export async function runSection(spec: SectionSpec, log: Log): Promise<SectionResult> {
   const res: SectionResult = { kind: spec.kind, hosts: spec.hosts, runs: [], etcdStart: [], unavailable: {}, notes: [] };
   const load0 = loadavg()[0] ?? NaN;
-  const lab = await ensureLab(spec.hosts, log);
+  // scaling: a lab of exactly this size, booted now (its up time and memory are figures too)
+  const fresh = spec.kind === 'scaling' ? await freshLab(spec.hosts, log) : undefined;
+  if (fresh) res.lab = fresh.figures;
+  const lab = fresh?.lab ?? (await ensureLab(spec.hosts, log));
   const p = await paths(spec.root, lab);
-  const forks = Math.max(3, spec.hosts);
+  const forks = forksFor(spec.hosts);
   const etcd: Job = { ...ETCD_JOB, forks };
   const record = (round: number, r: RunResult) => {
     res.runs.push({ ...r, round });
     if (spec.kind !== 'fresh' && r.changed) res.notes.push(`${r.tool} round ${round}: ${r.changed} changed task(s) where none were expected`);
-    log(`  ${spec.kind} h=${spec.hosts} r${round} ${r.tool.padEnd(7)} ${r.seconds.toFixed(3)} s exit=${r.code} changed=${r.changed ?? '?'}`);
+    log(`  ${spec.kind} h=${spec.hosts} r${round} ${r.tool.padEnd(7)} ${r.seconds.toFixed(3)} s exit=${r.code} changed=${r.changed ?? '?'} peak RSS ${r.peakRssKb ? Math.round(r.peakRssKb / 1024) : '?'} MB`);
   };
 
   switch (spec.kind) {
@@ -121,6 +130,7 @@ export async function runSection(spec: SectionSpec, log: Log): Promise<SectionRe
           record(round, r);
         }
       }
+      if (res.lab) res.lab.downSeconds = await timedDown(); // the next section (or restore) boots its own lab
       break;
     }
     case 'restore':

@@ -1,4 +1,4 @@
-/** The scaling plot: wall time vs hosts, one line per tool, log-scale time axis. Plain SVG, no deps. */
+/** The scaling plot: wall time vs hosts, one line per tool, log-scale time axis (and hosts axis from 3 to 200). Plain SVG, no deps. */
 export interface Series {
   name: string;
   color: string;
@@ -16,9 +16,12 @@ export function scalingSvg(series: Series[], title: string): string {
   const xs = [...new Set(series.flatMap((s) => s.points.map((p) => p[0])))].sort((a, b) => a - b);
   const ys = series.flatMap((s) => [...s.points.map((p) => p[1]), ...(s.spread ?? []).flatMap((p) => [p[1], p[2]])]).filter((y) => y > 0);
   if (xs.length === 0 || ys.length === 0) return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><text x="20" y="40">no data</text></svg>\n`;
-  const xMax = Math.max(...xs) * 1.05;
+  // hosts on a log axis when they span more than a decade (3..200), else linear from 0
+  const logX = Math.max(...xs) / Math.max(1, Math.min(...xs)) > 10;
+  const x0 = logX ? Math.log10(Math.min(...xs) / 1.3) : 0;
+  const x1 = logX ? Math.log10(Math.max(...xs) * 1.15) : Math.max(...xs) * 1.05;
   const lo = Math.floor(Math.log10(Math.min(...ys))), hi = Math.ceil(Math.log10(Math.max(...ys)));
-  const px = (x: number) => L + (x / xMax) * (W - L - R);
+  const px = (x: number) => L + (((logX ? Math.log10(x) : x) - x0) / (x1 - x0)) * (W - L - R);
   const py = (y: number) => T + (1 - (Math.log10(y) - lo) / Math.max(1, hi - lo)) * (H - T - B);
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
@@ -40,7 +43,7 @@ export function scalingSvg(series: Series[], title: string): string {
     out.push(`<text x="${px(x)}" y="${H - B + 18}" text-anchor="middle">${x}</text>`);
   }
   out.push(`<line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="black"/>`, `<line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="black"/>`);
-  out.push(`<text x="${(W - R + L) / 2}" y="${H - 18}" text-anchor="middle">lab hosts (10 no-op tasks each)</text>`);
+  out.push(`<text x="${(W - R + L) / 2}" y="${H - 18}" text-anchor="middle">lab hosts (10 no-op tasks each${logX ? ', log scale' : ''})</text>`);
   out.push(`<text transform="translate(18 ${(H - B + T) / 2}) rotate(-90)" text-anchor="middle">wall time of the whole run, s (log scale)</text>`);
   series.forEach((s, i) => {
     const pts = [...s.points].sort((a, b) => a[0] - b[0]);

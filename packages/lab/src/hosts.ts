@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { TsplayError } from '@tsplay/core';
 import type { LabHost } from './paths.js';
 import { $, step } from './run.js';
+import { maskUnits } from './trim.js';
 
 /** The /etc/hosts of a lab host: every lab host by name, and the GCE metadata name. */
 export function etcHosts(hosts: readonly LabHost[]): string {
@@ -47,7 +48,7 @@ export const JOURNALD_CONF = '[Journal]\nStorage=volatile\nRuntimeMaxUse=4M\nRun
 /**
  * The layer every host of this lab shares, on top of the cached rootfs: the lab CA in the trust store
  * (update-ca-certificates runs once, not per host), the lab key in admin's authorized_keys, a small
- * in-memory journal.
+ * in-memory journal, and the units a lab host does not need masked (TRIMMED_UNITS).
  * Returns the layer's directory (to be used as a lower dir).
  */
 export async function buildCommonLayer(dir: string, rootfs: string, caPem: string, publicKey: string): Promise<string> {
@@ -57,6 +58,7 @@ export async function buildCommonLayer(dir: string, rootfs: string, caPem: strin
       await writeFile(join(merged, 'usr/local/share/ca-certificates/tsplay-lab-ca.crt'), caPem);
       await mkdir(join(merged, 'etc/systemd/journald.conf.d'), { recursive: true });
       await writeFile(join(merged, 'etc/systemd/journald.conf.d/tsplay-lab.conf'), JOURNALD_CONF);
+      await maskUnits(merged);
       const ssh = join(merged, 'home/admin/.ssh');
       const { uid, gid } = await adminIds(merged);
       await mkdir(ssh, { recursive: true, mode: 0o700 });

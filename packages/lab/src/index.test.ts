@@ -7,6 +7,11 @@ describe('@tsplay/lab public surface', () => {
     expect(Object.keys(lab).sort()).toEqual(
       [
         'LAB_CGROUP',
+        'DEFAULT_WAVE',
+        'TRIMMED_UNITS',
+        'labHostMemory',
+        'memAvailableKb',
+        'summarizeMemory',
         'APT_REPO_HOST_DIR',
         'APT_REPO_PACKAGES',
         'APT_REPO_SOURCES',

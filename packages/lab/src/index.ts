@@ -18,3 +18,7 @@ export { ETCD_NEXT_VERSION, etcdTarballName, etcdUrlPath } from './paths.js';
 export type { EtcdRelease } from './paths.js';
 export { labPowerOff, labBoot } from './power.js';
 export { buildAptRepo, installAptRepo, APT_REPO_PACKAGES, APT_REPO_HOST_DIR, APT_REPO_SOURCES } from './apt-repo.js';
+export { labHostMemory, memAvailableKb, summarizeMemory } from './memory.js';
+export type { HostMemory, LabMemorySummary } from './memory.js';
+export { TRIMMED_UNITS } from './trim.js';
+export { DEFAULT_WAVE } from './waves.js';

@@ -43,19 +43,30 @@ export async function createLabNetwork(): Promise<void> {
   });
 }
 
-/** Namespace tsplay-hN with eth0 10.240.0.(10+N)/24 on br0 and a route to the metadata server only. */
-export async function createHostNetwork(h: LabHost): Promise<void> {
-  await step(`create the network of ${h.name}`, async () => {
-    const port = `tl-h${h.index}`;
-    await $`ip netns add ${h.netns}`;
-    await $`ip link add ${port} netns ${LAB_NETNS} type veth peer name eth0 netns ${h.netns}`;
-    await $`ip -n ${LAB_NETNS} link set ${port} master br0 up`;
-    const n = ['-n', h.netns];
-    await $`ip ${n} link set lo up`;
-    await $`ip ${n} addr add ${`${h.address}/24`} dev eth0`;
-    await $`ip ${n} link set eth0 up`;
-    await $`ip ${n} route add 169.254.169.254 via 10.240.0.1`;
-  });
+/** The veth port of host h on br0 (inside tsplay-lab). */
+export const hostPort = (h: LabHost): string => `tl-h${h.index}`;
+
+/**
+ * `ip -batch` scripts that give each host namespace tsplay-hN an eth0 10.240.0.(10+N)/24 on br0 and a route
+ * to the metadata server only: `root` runs in the root namespace (namespaces, veth pairs), `bridge` in
+ * tsplay-lab (ports onto br0), `inside(h)` in h's namespace. Pure.
+ */
+export function hostNetworkBatches(hosts: readonly LabHost[]): { root: string; bridge: string; inside: (h: LabHost) => string } {
+  const lines = (xs: string[]): string => `${xs.join('\n')}\n`;
+  return {
+    root: lines(hosts.flatMap((h) => [`netns add ${h.netns}`, `link add ${hostPort(h)} netns ${LAB_NETNS} type veth peer name eth0 netns ${h.netns}`])),
+    bridge: lines(hosts.map((h) => `link set ${hostPort(h)} master br0 up`)),
+    inside: (h) => lines(['link set lo up', `addr add ${h.address}/24 dev eth0`, 'link set eth0 up', 'route add 169.254.169.254 via 10.240.0.1']),
+  };
+}
+
+/** The networks of `hosts` (see hostNetworkBatches): 2 + one `ip` process per host, not 8 per host. */
+export async function createHostNetworks(hosts: readonly LabHost[]): Promise<void> {
+  if (hosts.length === 0) return;
+  const b = hostNetworkBatches(hosts);
+  await step(`create the host namespaces and veths (${hosts.length} hosts)`, () => $({ input: b.root })`ip -batch -`);
+  await step('attach the hosts to br0', () => $({ input: b.bridge })`ip -n ${LAB_NETNS} -batch -`);
+  for (const h of hosts) await step(`create the network of ${h.name}`, () => $({ input: b.inside(h) })`ip -n ${h.netns} -batch -`);
 }
 
 /** The lab's namespaces that exist now (tsplay-lab, tsplay-hN). */
@@ -68,7 +79,6 @@ export function labNamespaces(): string[] {
 export async function deleteLabNetwork(): Promise<void> {
   // the root veth first: deleting a namespace frees its devices asynchronously
   if (labLinkUp()) await step(`delete ${ROOT_VETH}`, () => $`ip link del ${ROOT_VETH}`);
-  for (const ns of labNamespaces()) {
-    await step(`delete netns ${ns}`, () => $`ip netns del ${ns}`);
-  }
+  const spaces = labNamespaces();
+  if (spaces.length > 0) await step(`delete the lab namespaces (${spaces.length})`, () => $({ input: `${spaces.map((ns) => `netns del ${ns}`).join('\n')}\n` })`ip -batch -`);
 }

@@ -10,7 +10,7 @@ import { startFileServer, type StartedServer } from './fileserver.js';
 import { buildCommonLayer, prepareHost } from './hosts.js';
 import { renderInventory } from './inventory.js';
 import { isClean, labLeftovers } from './leftovers.js';
-import { createHostNetwork, createLabNetwork, installGuard, LAB_NETNS, labNamespaces } from './network.js';
+import { createHostNetworks, createLabNetwork, installGuard, LAB_NETNS, labNamespaces } from './network.js';
 import { etcdTarballName, etcdUrlPath, labHost, labPaths, MAX_HOSTS, type LabHost, type LabPaths } from './paths.js';
 import { makePki, type PkiFiles } from './pki.js';
 import { requireRoot } from './root.js';
@@ -19,9 +19,14 @@ import { $, settleAll, step, type Log } from './run.js';
 import { readState, writeState } from './state.js';
 import { labIsRunning } from './status.js';
 import { ensureReleaseTarball, readTarballSha256 } from './tarball.js';
+import { ensureInotifyLimits } from './limits.js';
+import { mapLimit, runWaves, waveSize } from './waves.js';
+import { labHostMemory, memAvailableKb, summarizeMemory, type LabMemorySummary } from './memory.js';
 
 export interface LabUpOptions {
   hosts?: number;
+  /** Hosts booting at once (default 8, or `$TSPLAY_LAB_WAVE`): each wave is up (SSH login) before the next starts. */
+  wave?: number;
   log?: Log;
 }
 
@@ -33,6 +38,8 @@ export interface LabUpResult {
   /** sha256 hex of every served release tarball, by version (3.4.23, 3.5.16). */
   tarballs: Record<string, string>;
   durationMs: number;
+  /** After a real up: memory of the hosts' processes (PSS, kB) and the drop of the machine's MemAvailable over the up. */
+  memory?: LabMemorySummary;
 }
 
 /** URL path -> local file of every release tarball and its SHA256SUMS. Pure. */
@@ -60,6 +67,8 @@ async function releaseShas(p: LabPaths): Promise<Record<string, string>> {
   for (const r of p.releases) out[r.version] = (await readTarballSha256(r.sha256, etcdTarballName(r.version))) ?? '';
   return out;
 }
+
+const hostDir = (p: LabPaths, h: LabHost): string => join(p.stateDir, 'hosts', `h${h.index}`);
 
 async function writeAtomic(path: string, data: string, mode = 0o644): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -93,6 +102,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
   const t0 = Date.now();
   const count = opts.hosts ?? 3;
   const log = opts.log ?? (() => {});
+  const wave = waveSize(opts.wave);
   requireRoot();
   if (!Number.isInteger(count) || count < 1 || count > MAX_HOSTS) {
     throw new TsplayError('USAGE', `--hosts must be an integer from 1 to ${MAX_HOSTS}, not ${count}`, { field: 'hosts' });
@@ -111,6 +121,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
     log('removing what is left of an earlier lab');
     await labDown();
   }
+  const avail0 = memAvailableKb();
   await ensureHostPackages(log);
   await installGuard();
   await ensureRootfs(p.rootfs, log);
@@ -132,18 +143,23 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
         await createLabNetwork();
         const started = await startLabFileServer(p, pki);
         await writeState(p.stateFile, { phase: 'starting', hosts: count, startedAt: new Date().toISOString(), fileServerPid: started.pid });
-        for (const h of hosts) await createHostNetwork(h);
+        await createHostNetworks(hosts);
         return started;
       })(),
       (async () => buildCommonLayer(join(p.stateDir, 'layer'), p.rootfs, await readFile(pki.caCert, 'utf8'), await readFile(`${p.privateKey}.pub`, 'utf8')))(),
     ]);
-    const known = await settleAll(hosts.map((h) => prepareHost(h, join(p.stateDir, 'hosts', `h${h.index}`), [layer, p.rootfs], hosts)));
+    const known = await mapLimit(hosts, 16, (h) => prepareHost(h, hostDir(p, h), [layer, p.rootfs], hosts));
     await writeAtomic(p.knownHosts, known.join(''));
     const supervisor = await writeSupervisor(p.stateDir);
     const roots = cgroupRoots();
-    log(`booting ${count} hosts`);
-    for (const h of hosts) await startHost(supervisor, h, join(p.stateDir, 'hosts', `h${h.index}`), roots);
-    await settleAll(hosts.map((h) => waitForSsh(h, join(p.stateDir, 'hosts', `h${h.index}`), p)));
+    ensureInotifyLimits(count, log);
+    log(`booting ${count} hosts${count > wave ? ` in waves of ${wave}` : ''}`);
+    await runWaves(hosts, wave, {
+      start: (h) => startHost(supervisor, h, hostDir(p, h), roots),
+      ready: (h) => waitForSsh(h, hostDir(p, h), p),
+      name: (h) => h.name,
+      ...(count > wave ? { log } : {}),
+    });
     await writeAtomic(
       p.inventoryFile,
       renderInventory({ hosts, privateKey: p.privateKey, knownHosts: p.knownHosts, tarballSha256: sha, tarballs, caCert: p.caCert, cert: p.cert, key: p.key }),
@@ -160,6 +176,8 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
     throw e;
   }
   const durationMs = Date.now() - t0;
+  const memory = summarizeMemory(labHostMemory(hosts.map((h) => h.index)), avail0 - memAvailableKb());
   log(`${count} hosts up in ${(durationMs / 1000).toFixed(1)} s; inventory ${p.inventoryFile}`);
-  return { alreadyUp: false, hosts, inventoryFile: p.inventoryFile, tarballSha256: sha, tarballs, durationMs };
+  log(`  memory: ${(memory.medianPssKb / 1024).toFixed(1)} MB per host (median PSS), ${(memory.sumPssKb / 1024).toFixed(0)} MB for ${count}; MemAvailable fell ${(memory.availableDropKb / 1024).toFixed(0)} MB`);
+  return { alreadyUp: false, hosts, inventoryFile: p.inventoryFile, tarballSha256: sha, tarballs, durationMs, memory };
 }
