@@ -16,7 +16,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'inventories/**/*.test.ts', 'playbooks/**/*.test.ts', 'scripts/**/*.test.ts', 'docs/examples/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'inventories/**/*.test.ts', 'playbooks/**/*.test.ts', 'scripts/**/*.test.ts', 'docs/examples/**/*.test.ts', 'bench/lib/**/*.test.ts'],
           testTimeout: 60_000,
         },
       },
