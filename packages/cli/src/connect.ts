@@ -12,6 +12,7 @@ export interface ConnectHostOptions {
 }
 
 import { PERSIST_DAEMON_COMMAND } from './commands/run-args.js';
+import { connectLimit, limiter } from './limit.js';
 
 /** The daemon is this CLI itself, started detached with a hidden command (`tsplay __persist-daemon`). */
 const daemonCommand = (): string[] => [process.execPath, fileURLToPath(new URL('../bin/tsplay.js', import.meta.url)), PERSIST_DAEMON_COMMAND];
@@ -39,6 +40,9 @@ function sshSpec(h: ResolvedHost): SshHostSpec {
   };
 }
 
+/** Bounded handshakes: every host's connection starts at once, but at most `connectLimit()` dial together (the run lock is taken outside the bound). */
+const handshake = limiter(connectLimit());
+
 /**
  * The transport for a host: local, or SSH (loaded only when an SSH host is in the run), through the
  * connection daemon unless persistence is off. With `runLock` an SSH host is locked for the run
@@ -48,7 +52,7 @@ function sshSpec(h: ResolvedHost): SshHostSpec {
 export async function connectHost(h: ResolvedHost, opts: ConnectHostOptions = {}): Promise<Connection> {
   if (h.connection === 'local') return new LocalConnection(h.name);
   const { acquireRunLock, connectPersisted, persistSeconds } = await import('@tsplay/ssh');
-  const conn = await connectPersisted(sshSpec(h), {}, { seconds: persistSeconds(opts.persist), daemonCommand: daemonCommand(), build: buildId() });
+  const conn = await handshake(() => connectPersisted(sshSpec(h), {}, { seconds: persistSeconds(opts.persist), daemonCommand: daemonCommand(), build: buildId() }));
   if (!opts.runLock) return conn;
   try {
     await acquireRunLock(conn, opts.runLock);
