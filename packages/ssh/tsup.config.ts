@@ -1,3 +1,3 @@
 import { packageConfig } from '../../tsup.base.js';
 
-export default packageConfig({ entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' } });
+export default packageConfig({ entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', persist: 'src/persist/client-entry.ts' }, splitting: true });

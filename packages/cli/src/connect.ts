@@ -51,7 +51,7 @@ const handshake = limiter(connectLimit());
  */
 export async function connectHost(h: ResolvedHost, opts: ConnectHostOptions = {}): Promise<Connection> {
   if (h.connection === 'local') return new LocalConnection(h.name);
-  const { acquireRunLock, connectPersisted, persistSeconds } = await import('@tsplay/ssh');
+  const { acquireRunLock, connectPersisted, persistSeconds } = await import('@tsplay/ssh/persist');
   const conn = await handshake(() => connectPersisted(sshSpec(h), {}, { seconds: persistSeconds(opts.persist), daemonCommand: daemonCommand(), build: buildId() }));
   if (!opts.runLock) return conn;
   try {
