@@ -21,7 +21,8 @@ const fail = (r: CliRun) => r.stdout.slice(-3000) + r.stderr;
 /** The leader, from the IS LEADER column of etcdctl's own table. */
 async function leaderHost(): Promise<string> {
   const t = await etcdctlOn('controller-0', `--endpoints=${ALL} endpoint status -w table`);
-  const line = t.split('\n').find((l) => / true /.test(l.split('|')[5] ?? ''));
+  // etcdctlOn's own 127.0.0.1 endpoint is listed too: take the leader's row by its member address
+  const line = t.split('\n').find((l) => / true /.test(l.split('|')[5] ?? '') && /10\.240\.0\.1\d:2379/.test(l));
   const i = /10\.240\.0\.1(\d):2379/.exec(line ?? '')?.[1];
   if (i === undefined) throw new Error(`no leader in:\n${t}`);
   return `controller-${i}`;

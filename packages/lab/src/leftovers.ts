@@ -3,7 +3,7 @@ import { labCgroupDirs } from './cgroups.js';
 import { labLinkUp, labNamespaces, ROOT_VETH } from './network.js';
 import { alive, cmdline } from './run.js';
 
-/** Live lab processes: supervisors, systemd-nspawn of a lab host, the file server (by their command lines). */
+/** Live lab processes: supervisors, systemd-nspawn of a lab host, the file server (also another checkout's), by their command lines. */
 export function labProcesses(stateDir: string): { pid: number; args: string[] }[] {
   const out: { pid: number; args: string[] }[] = [];
   for (const name of readdirSync('/proc')) {
@@ -11,8 +11,9 @@ export function labProcesses(stateDir: string): { pid: number; args: string[] }[
     const pid = Number(name);
     if (pid === process.pid) continue;
     const args = cmdline(pid);
+    // a file server of any checkout's lab counts: lab hosts of every checkout share the namespaces' names
     const ours = args.some(
-      (a) => a === `${stateDir}/supervisor.sh` || a === `${stateDir}/fileserver/fileserver.mjs` || a.startsWith(`${stateDir}/hosts/`),
+      (a) => a === `${stateDir}/supervisor.sh` || a.endsWith('/.lab/fileserver/fileserver.mjs') || a === `${stateDir}/fileserver/fileserver.mjs` || a.startsWith(`${stateDir}/hosts/`),
     );
     if (ours && alive(pid)) out.push({ pid, args });
   }
