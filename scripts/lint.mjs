@@ -17,7 +17,22 @@ function walk(dir, out = []) {
   return out;
 }
 
+/** `@tsplay/x/sub` imports that package x declares in its package.json `exports` (e.g. `@tsplay/ssh/persist`). */
+function publicSubpaths() {
+  const out = new Set();
+  for (const p of readdirSync(join(root, 'packages'))) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(root, 'packages', p, 'package.json'), 'utf8'));
+      for (const k of Object.keys(pkg.exports ?? {})) if (k !== '.') out.add(`${pkg.name}/${k.replace(/^\.\//, '')}`);
+    } catch {
+      /* not a package */
+    }
+  }
+  return out;
+}
+
 export function lintPackage(pkgDir) {
+  const exported = publicSubpaths();
   const problems = [];
   const src = join(pkgDir, 'src');
   let files = [];
@@ -32,7 +47,7 @@ export function lintPackage(pkgDir) {
     const deps = [];
     for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
       const spec = m[1] ?? m[2];
-      if (/^@tsplay\/[^/]+\/.+/.test(spec)) problems.push(`${relative(root, f)}: deep import ${spec} (import the package's public API)`);
+      if (/^@tsplay\/[^/]+\/.+/.test(spec) && !exported.has(spec)) problems.push(`${relative(root, f)}: deep import ${spec} (import the package's public API)`);
       if (spec.startsWith('.') && !/^import type|^export type/.test(m[0])) deps.push(resolve(dirname(f), spec.replace(/\.js$/, '.ts')));
     }
     if (!/\.test\.ts$/.test(f) && !f.includes('/testing/') && /console\.log\(/.test(text)) problems.push(`${relative(root, f)}: console.log in library code (emit an event or use the reporter)`);
