@@ -25,7 +25,8 @@ describe('process exit, as /proc sees it', () => {
 
   it('a zombie (exited, not yet reaped) counts as exited; a reused pid (other start time) too', async () => {
     // the shell execs into sleep and never waits for its background child: that child stays a zombie
-    const parent = spawn('/bin/sh', ['-c', 'true & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // (the child outlives the exec, so the shell itself cannot reap it first)
+    const parent = spawn('/bin/sh', ['-c', 'sleep 0.3 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
     const [line] = (await once(parent.stdout, 'data')) as [Buffer];
     const zombie = Number(line.toString().trim());
     for (let i = 0; i < 1500 && state(zombie) !== 'Z'; i++) await new Promise((r) => setTimeout(r, 10));
