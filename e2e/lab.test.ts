@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
 import { ETCD_TARBALL, ETCD_URL_BASE, ETCD_VERSION, labDown, labPaths, labStatus, labUp, sshArgs } from '@tsplay/lab';
 import { cleanupEtcdByHand, memberListScript, PEER_PORT, startScript, unitActiveScript } from './helpers/etcd-by-hand.js';
@@ -156,6 +156,31 @@ function labCgroupPids(): number[] {
   return [...new Set(out.stdout.split('\n').filter(Boolean).map(Number))];
 }
 
+/**
+ * What a killed run in another checkout (a fresh-clone CI run) leaves: a lab overlay on one of its host dirs,
+ * and its supervisor (a process named by its state dir) with its working directory inside that overlay.
+ */
+async function foreignLab(): Promise<{ dir: string; merged: string; pid: number }> {
+  const dir = mkdtempSync('/tmp/tsplay-e2e-ci-');
+  const host = `${dir}/p/.lab/hosts/h0`;
+  for (const d of ['lower', 'upper', 'work', 'merged']) mkdirSync(`${host}/${d}`, { recursive: true });
+  const opts = `lowerdir=${host}/lower,upperdir=${host}/upper,workdir=${host}/work`;
+  const m = await local('mount', ['-t', 'overlay', 'tsplay-lab', '-o', opts, `${host}/merged`]);
+  expect(m.code, m.stderr).toBe(0);
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)', `${dir}/p/.lab/supervisor.sh`, host], { cwd: `${host}/merged`, stdio: 'ignore' });
+  return { dir, merged: `${host}/merged`, pid: child.pid ?? 0 };
+}
+
+async function removeForeignLab(f: { dir: string; merged: string; pid: number }): Promise<void> {
+  try {
+    process.kill(f.pid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
+  if (readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${f.merged} `)) await local('umount', ['-l', f.merged]);
+  rmSync(f.dir, { recursive: true, force: true });
+}
+
 describe('lab down', () => {
   let hostsBefore = 3;
   afterAll(async () => {
@@ -169,7 +194,19 @@ describe('lab down', () => {
     // every process of the lab now (the hosts' cgroups: supervisors, nspawn, the containers), with its start time
     const before = labCgroupPids().map((pid) => ({ pid, start: procStat(pid)?.start })).filter((p) => p.start !== undefined);
     expect(before.length).toBeGreaterThan(hosts.length * 3);
-    await labDown();
+    const foreign = await foreignLab();
+    const foreignStart = procStat(foreign.pid)?.start;
+    expect(foreignStart).toBeDefined();
+    try {
+      await labDown();
+      // another checkout's overlay is unmounted and its supervisor stopped (its files are not ours to remove)
+      expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(foreign.dir);
+      const s = procStat(foreign.pid);
+      expect(s === undefined || s.start !== foreignStart || s.state === 'Z' || s.state === 'X', JSON.stringify(s)).toBe(true);
+      expect(existsSync(`${foreign.dir}/p/.lab/hosts/h0/upper`)).toBe(true);
+    } finally {
+      await removeForeignLab(foreign);
+    }
     // the moment labDown returns, each of them has exited: gone, a zombie, or its pid reused by another process
     expect(before.filter((p) => {
       const s = procStat(p.pid);

@@ -3,12 +3,16 @@
  * The oracle is each host's own account of itself: stat/sha256sum of the files, `hostname`, `sysctl -n`,
  * `nproc`, and the metadata server's answer. Check on a fresh host predicts the real run's statuses
  * exactly (including the second lineinfile into a file the first one would create), mutates nothing;
- * a re-run changes nothing; hand-made drift is predicted and repaired.
+ * a re-run changes nothing; hand-made drift is predicted and repaired. sysctl with reload on a per-network-
+ * namespace key (the hosts may write /proc/sys/net, their own netns, and nothing else of /proc/sys): the live
+ * value of each host moves, the machine's own value never does.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secret, task } from '@tsplay/core';
 import { blockinfile, facts, hostname, lineinfile, stat, sysctl, uri, waitFor, type HostFacts, type StatResult, type UriResult } from '@tsplay/modules';
-import { lab, onAllHosts } from '../helpers/lab.js';
+import { lab, labHostExec, onAllHosts } from '../helpers/lab.js';
 import { everyHost, fingerprint, playRun, removeRunState, statScript } from './run.js';
 
 const CONF = '/etc/tsplay-e2e.conf';
@@ -84,5 +88,71 @@ describe('file and host modules on lab hosts', () => {
     const live = await playRun('sysctl-live-e2e', [task(sysctl, { name: 'vm.swappiness', value: 11, file: SYSCTL })]);
     const err = live.events.find((e) => e.type === 'task.result' && e.status === 'failed');
     expect(err && 'error' in err ? err.error : undefined).toMatchObject({ code: 'SYSCTL_FAILED', field: 'reload' });
+  });
+});
+
+const KEY = 'net.core.somaxconn';
+const VALUE = 1536;
+const LIVE = '/etc/sysctl.d/61-tsplay-e2e-live.conf';
+const KEY_PATH = `/proc/sys/${KEY.replace(/\./g, '/')}`;
+// each host's own account: the file (mode, owner, size, sha256), the live value, and a net.* key nobody sets
+const live = () => fingerprint(`${statScript([LIVE])}\necho "live $(sysctl -n ${KEY})"\necho "other $(cat /proc/sys/net/ipv4/tcp_fin_timeout)"`);
+/** The machine's own value (this process runs in the machine's network namespace, not a lab host's). */
+const machineValue = () => readFileSync(KEY_PATH, 'utf8').trim();
+const somaxconn = task(sysctl, { name: KEY, value: VALUE, file: LIVE }, { name: 'somaxconn' });
+let original: string[] = [];
+const restore = () => onAllHosts((h) => `rm -f ${LIVE}; sysctl -qw ${KEY}=${original[h.index] ?? ''}`, { become: true });
+
+describe('sysctl with reload on a per-netns key, on lab hosts', () => {
+  beforeAll(async () => {
+    original = (await onAllHosts(`cat ${KEY_PATH}`)).map((r) => r.stdout.trim());
+    await onAllHosts(`rm -f ${LIVE}`, { become: true });
+  });
+  afterAll(restore);
+
+  it("check predicts the fresh run; the run sets the file and each host's live value, not the machine's; a re-run changes nothing", async () => {
+    const machine = machineValue();
+    expect(original.every((v) => /^\d+$/.test(v) && v !== String(VALUE))).toBe(true);
+    const before = await live();
+    const check = await playRun('sysctl-netns', [somaxconn], { check: true });
+    expect(check.statuses).toEqual(everyHost(['changed']));
+    expect(await live()).toEqual(before);
+
+    const run = await playRun('sysctl-netns', [somaxconn]);
+    expect(run.statuses).toEqual(check.statuses);
+    const after = await live();
+    const text = `${KEY} = ${VALUE}\n`;
+    const sha = createHash('sha256').update(text).digest('hex').slice(0, 16);
+    for (const h of lab().hosts) {
+      const [was, is] = [before[h.name]!.split('\n'), after[h.name]!.split('\n')];
+      expect(was.slice(0, 2)).toEqual([`${LIVE} absent`, `live ${original[h.index]}`]);
+      expect(is.slice(0, 2)).toEqual([`${LIVE} 644 root:root ${text.length} ${sha} `, `live ${VALUE}`]);
+      expect(is.slice(2)).toEqual(was.slice(2)); // nothing else moved
+    }
+    expect(machineValue()).toBe(machine);
+    expect(machine).not.toBe(String(VALUE));
+
+    expect((await playRun('sysctl-netns', [somaxconn])).statuses).toEqual(everyHost(['ok']));
+    expect(await live()).toEqual(after);
+  });
+
+  it("a live value set by hand on one host is predicted and repaired there only; the others' and the machine's stay", async () => {
+    const machine = machineValue();
+    const converged = await live();
+    const [h0, ...rest] = lab().hosts;
+    expect(rest.length).toBeGreaterThan(0);
+    expect((await labHostExec(h0!.index, `sysctl -qw ${KEY}=${original[h0!.index]}`, { become: true })).code).toBe(0);
+    const drifted = await live();
+    expect(drifted[h0!.name]).toContain(`live ${original[h0!.index]}\n`);
+    for (const h of rest) expect(drifted[h.name]).toBe(converged[h.name]);
+
+    const expected = Object.fromEntries(lab().hosts.map((h) => [h.name, [h.name === h0!.name ? 'changed' : 'ok']]));
+    const check = await playRun('sysctl-netns', [somaxconn], { check: true });
+    expect(check.statuses).toEqual(expected);
+    expect(await live()).toEqual(drifted);
+    const fix = await playRun('sysctl-netns', [somaxconn]);
+    expect(fix.statuses).toEqual(expected);
+    expect(await live()).toEqual(converged);
+    expect(machineValue()).toBe(machine);
   });
 });

@@ -19,6 +19,8 @@ echo $$ > "$dir/supervisor.pid"
 for root in "$@"; do
   mkdir -p "$root/$cg" && echo $$ > "$root/$cg/cgroup.procs" || { echo "tsplay-lab: cannot enter cgroup $root/$cg" >&2; exit 1; }
 done
+# network: /proc/sys/net writable (the host's own network namespace), the rest of /proc/sys and /sys read-only
+export SYSTEMD_NSPAWN_API_VFS_WRITABLE=network
 while :; do
   systemd-nspawn --quiet --boot -D "$dir/merged" --machine="$machine" \\
     --network-namespace-path="/run/netns/$netns" --register=no --keep-unit \\

@@ -5,7 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { TsplayError } from '@tsplay/core';
 import { cgroupRoots, killCgroup, LAB_CGROUP, labCgroupPids, removeCgroupTree } from './cgroups.js';
 import { deleteLabNetwork } from './network.js';
-import { labMounts, labProcesses } from './leftovers.js';
+import { foreignLabMounts, foreignStateDirs, labMounts, labProcesses } from './leftovers.js';
 import { snapshot, stillRunning } from './exited.js';
 import { labPaths } from './paths.js';
 import { requireRoot } from './root.js';
@@ -31,37 +31,45 @@ function hostCgroups(): string[] {
   return [...names];
 }
 
+/** One umount for every overlay (200 hosts: one process, not 200), then lazily whatever is still busy. */
+async function unmountAll(mounted: () => string[]): Promise<void> {
+  const mounts = mounted();
+  if (mounts.length > 0) await $ok`umount ${mounts}`;
+  for (const m of mounted()) await step(`unmount ${m}`, () => $ok`umount -l ${m}`);
+  if (mounted().length > 0) throw new TsplayError('LAB_FAILED', `lab down: still mounted: ${mounted().join(', ')}`);
+}
+
 /**
  * Remove everything `lab up` made: supervisors and containers (killed through their cgroups), the file
  * server, overlay mounts, namespaces, veths, cgroups and runtime files. Keeps the cached rootfs and tarball
- * and the guard route. Safe to run on a half-made lab, or when there is nothing to remove.
+ * and the guard route. Safe to run on a half-made lab, or when there is nothing to remove. Another checkout's lab
+ * (its hosts share the namespaces' and cgroups' names) goes too: its processes and overlays; its files stay.
  */
 export async function labDown(opts: { log?: Log } = {}): Promise<{ removed: boolean }> {
   const log = opts.log ?? (() => {});
   requireRoot();
   const p = labPaths();
-  const before = labProcesses(p.stateDir).length + labMounts(p.stateDir).length;
+  const others = foreignStateDirs(p.stateDir);
+  const processes = (): { pid: number }[] => labProcesses(p.stateDir, others);
+  const mounted = (): string[] => [...labMounts(p.stateDir), ...foreignLabMounts(p.stateDir)];
+  const before = processes().length + mounted().length;
   const cgroups = hostCgroups();
   // every process now, to wait below until each has really exited (not just left its cgroup)
-  const procs = snapshot([...labCgroupPids(), ...labProcesses(p.stateDir).map((x) => x.pid)]);
+  const procs = snapshot([...labCgroupPids(), ...processes().map((x) => x.pid)]);
   // 1. every host: kill the whole cgroup (supervisor, nspawn, the container's processes)
   for (const cg of cgroups) killCgroup(cg);
-  // 2. whatever still runs from the state dir (a supervisor that had not entered its cgroup, the file server)
-  for (const { pid } of labProcesses(p.stateDir)) {
+  // 2. whatever still runs from a state dir (a supervisor that had not entered its cgroup, the file server)
+  for (const { pid } of processes()) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
       /* gone */
     }
   }
-  await until('stopping the lab processes', () => labCgroupPids().length === 0 && labProcesses(p.stateDir).length === 0, 10_000);
+  await until('stopping the lab processes', () => labCgroupPids().length === 0 && processes().length === 0, 10_000);
   await until('the lab processes exiting', () => stillRunning(procs).length === 0, 30_000);
   await until('removing the lab cgroups', () => cgroupRoots().every((r) => removeCgroupTree(join(r, LAB_CGROUP))), 5_000);
-  // one umount for every overlay (200 hosts: one process, not 200), then lazily whatever is still busy
-  const mounts = labMounts(p.stateDir);
-  if (mounts.length > 0) await $ok`umount ${mounts}`;
-  for (const m of labMounts(p.stateDir)) await step(`unmount ${m}`, () => $ok`umount -l ${m}`);
-  if (labMounts(p.stateDir).length > 0) throw new TsplayError('LAB_FAILED', `lab down: still mounted: ${labMounts(p.stateDir).join(', ')}`);
+  await unmountAll(mounted);
   await deleteLabNetwork();
   for (const e of STATE_ENTRIES) await rm(join(p.stateDir, e), { recursive: true, force: true });
   try {
