@@ -3,7 +3,8 @@
  * Each section runs in its own `flock /tmp/tsplay-lab.lock` (bench/section.ts); the tools alternate
  * round by round. Writes bench/results/{latest.json,scaling.svg,README.md} and prints the table.
  *
- *   bash bench/run.sh [--merge] [--rounds 5] [--hosts 3,10,20] [--scaling-rounds N|N,N,..] [--only fresh,idempotent,check,profile,scaling] [--tools tsplay,ansible,mitogen]
+ *   bash bench/run.sh [--merge] [--rounds 5] [--hosts 3,10,20] [--scaling-rounds N|N,N,..] [--only fresh,idempotent,check,profile,scaling]  [--tools tsplay,ansible,mitogen] [--mitogen-up-to 20]
+ * Mitogen runs in the scaling rows up to --mitogen-up-to hosts (default 20).
  * Scaling rounds default to --rounds below 50 hosts, 2 from 50, 1 from 100 (each after an untimed warm-up run).
  */
 import { spawnSync } from 'node:child_process';
@@ -26,6 +27,8 @@ const { values: o } = parseArgs({
     hosts: { type: 'string', default: '3,10,20' },
     only: { type: 'string', default: 'fresh,idempotent,check,profile,scaling' },
     tools: { type: 'string', default: TOOLS_ALL.join(',') },
+    /** Scaling: Mitogen only up to this many hosts (at 100-200 hosts each Ansible-family run takes many minutes). */
+    'mitogen-up-to': { type: 'string', default: '20' },
     /** Keep the sections of the existing results/latest.json that this run does not measure again. */
     merge: { type: 'boolean', default: false },
   },
@@ -47,11 +50,15 @@ if (!tools.includes('tsplay') || !Number.isInteger(rounds) || rounds < 1) {
 const tmp = '/tmp/tsplay-bench-ansible/sections';
 mkdirSync(tmp, { recursive: true });
 
+const mitogenUpTo = Number(o['mitogen-up-to']);
+/** The tools of one section: Mitogen leaves the scaling rows above --mitogen-up-to hosts. */
+const toolsFor = (kind: SectionKind, hosts: number): Tool[] => (kind === 'scaling' && hosts > mitogenUpTo ? tools.filter((t) => t !== 'mitogen') : tools);
+
 function section(kind: SectionKind, hosts: number, n: number): SectionResult | undefined {
-  const spec: SectionSpec = { kind, hosts, rounds: n, tools, root };
+  const spec: SectionSpec = { kind, hosts, rounds: n, tools: toolsFor(kind, hosts), root };
   const out = join(tmp, `${kind}-${hosts}.json`);
   rmSync(out, { force: true });
-  process.stderr.write(`\n== ${kind} on ${hosts} hosts (${n} rounds; ${tools.join(', ')}) waiting for the lab lock\n`);
+  process.stderr.write(`\n== ${kind} on ${hosts} hosts (${n} rounds; ${spec.tools.join(', ')}) waiting for the lab lock\n`);
   const r = spawnSync('flock', [LOCK, process.execPath, '--conditions=@tsplay/source', '--import', 'tsx', join(root, 'bench/section.ts'), JSON.stringify(spec), out], {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -88,7 +95,7 @@ try {
     if (r.status !== 0) failures.push(`profile: exit ${r.status ?? r.signal}`);
   }
   if (only.has('scaling')) {
-    process.stderr.write(`\nscaling: ${scalingRounds} (after one untimed warm-up run per tool); --forks ${scalingHosts.map((h) => forksFor(h)).join(', ')}\n`);
+    process.stderr.write(`\nscaling: ${scalingRounds} (after one untimed warm-up run per tool); --forks ${scalingHosts.map((h) => forksFor(h)).join(', ')}; Mitogen up to ${mitogenUpTo} hosts\n`);
     for (const h of scalingHosts) {
       const s = section('scaling', h, byHosts.get(h) ?? 1);
       if (s) sections.push(s);
@@ -125,7 +132,7 @@ const text = writeResults(dir, {
   finished: new Date().toISOString(),
   machine,
   rounds,
-  scalingRounds,
+  scalingRounds: `${scalingRounds}; Mitogen up to ${mitogenUpTo} hosts`,
   tools,
   sections,
   failures,

@@ -48,7 +48,7 @@ interface Prepared {
   args: unknown;
   /** Every host path the module's facts read. */
   paths: string[];
-  pctx: { host: string; check: boolean; become: boolean | string; baseDir: string };
+  pctx: { host: string; check: boolean; become: boolean | string; baseDir: string; timeoutMs: number | undefined };
   values: Record<string, unknown>;
 }
 
@@ -57,7 +57,7 @@ async function prepare(conn: Connection, module: AnyModule, rawArgs: unknown, op
   const check = opts.check ?? false;
   const become = opts.become ?? false;
   const args = parseArgs(module, rawArgs, where);
-  const pctx = { host: conn.host, check, become, baseDir: opts.baseDir ?? process.cwd() };
+  const pctx = { host: conn.host, check, become, baseDir: opts.baseDir ?? process.cwd(), timeoutMs: opts.timeoutMs };
   const queries = module.facts(args, pctx) as Record<string, { paths?: readonly string[] | undefined }>;
   const paths = Object.values(queries).flatMap((q) => [...(q.paths ?? [])]);
   const values = await gatherFacts(conn, queries as never, {
@@ -111,10 +111,12 @@ export async function executeModule<R = unknown>(conn: Connection, module: AnyMo
     if (check && plan.changed) opts.overlay?.record(plan.predict ?? {}, where.task);
     if (!wantsApply || !mayApply || !module.apply) {
       const data = module.resultFromPlan?.(plan, p.args) as R | undefined;
-      return { outcome: { status: plan.changed ? 'changed' : 'ok', changed: plan.changed, data, summary: plan.summary }, plan, diff, error: undefined };
+      const outcome: TaskOutcome<R> = { status: plan.changed ? 'changed' : 'ok', changed: plan.changed, data, summary: plan.summary, stdout: plan.stdout, stderr: plan.stderr };
+      return { outcome, plan, diff, error: undefined };
     }
     const res = await applyWithTimeout(conn, module, p, plan, opts, where);
-    if (!check && (res.changed ?? plan.changed)) opts.cache?.clear();
+    // Anything but a read-only apply may have changed what the cached facts read (even when it reports no change).
+    if (!check && ((res.changed ?? plan.changed) || !(module.readOnly?.(p.args) ?? false))) opts.cache?.clear();
     // A read-only probe that fails after earlier predicted changes may only fail because they did not happen.
     if (check && res.failed && pendingBefore !== undefined) return { outcome: unknownOutcome<R>(`may depend on ${pendingBefore}`), plan, diff, error: undefined };
     const outcome = applyOutcome<R>(res, plan);

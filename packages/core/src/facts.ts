@@ -1,5 +1,6 @@
 import type { ExecResult, PathState, PathType } from './connection.js';
 import { TsplayError } from './errors.js';
+import { wrapCommand } from './become.js';
 import { quote, sh } from './sh.js';
 
 /**
@@ -164,6 +165,25 @@ export function commandFact<T>(
   opts: { become?: boolean; fromOverlay?: (o: OverlayView) => T | UnknownFact | undefined; cacheBy?: readonly string[] } = {},
 ): FactQuery<T> {
   return { key: `cmd:${key}`, script, parse, become: opts.become, fromOverlay: opts.fromOverlay, cacheBy: opts.cacheBy };
+}
+
+/**
+ * A read-only command run as a fact: its exit code, stdout and stderr, probed in the host's batched
+ * exec like any other fact (so a probe task needs no round trip of its own). `cwd` and `env` are
+ * applied as a direct exec applies them; the key names the become level, so root's answer is never
+ * reused for another user.
+ */
+export function execFact(
+  command: string,
+  opts: { become: boolean | string; cwd?: string | undefined; env?: Record<string, string> | undefined; paths?: readonly string[] | undefined },
+): FactQuery<ExecResult> {
+  const script = wrapCommand(command, { cwd: opts.cwd, env: opts.env });
+  return {
+    key: `exec:${String(opts.become)}:${script}`,
+    script,
+    parse: (r) => ({ code: r.code, stdout: r.stdout, stderr: r.stderr }),
+    paths: opts.paths,
+  };
 }
 
 /**

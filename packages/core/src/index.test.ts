@@ -6,7 +6,7 @@ describe('@tsplay/core public surface', () => {
     expect(Object.keys(core).sort()).toEqual([
       'CORE_INSTANCE', 'FactCache', 'LocalConnection', 'NotificationStore', 'Overlay', 'SIG_FORMAT', 'Secret', 'ShellFragment', 'SigCache',
       'TsplayError', 'UnknownFact', 'argv', 'atomicWriteLocal', 'batchScript', 'checkBecome', 'commandFact', 'defineInventory', 'defineModule', 'definePlaybook',
-      'errorInfo', 'executeModule', 'executeRun', 'findInventoryFile', 'formatError', 'formatZodIssues', 'gatherFacts', 'inventoryFileSchema', 'isPlaybook',
+      'errorInfo', 'execFact', 'executeModule', 'executeRun', 'findInventoryFile', 'formatError', 'formatZodIssues', 'gatherFacts', 'inventoryFileSchema', 'isPlaybook',
       'isSecret', 'isTsplayError', 'isUnknownFact', 'listRun', 'loadInventory', 'mapLimit', 'parseArgs', 'parseExtraVars', 'parsePathProbe', 'parseUnitShow', 'pathFact',
       'pathScript', 'planRun', 'playbookTags', 'probe', 'quote', 'raw', 'redact', 'redactValue', 'registerSecret', 'resolveInventory', 'reveal', 'runPlaybook',
       'secret', 'selectHosts', 'sh', 'shf', 'splitBatch', 'splitBatches', 'task', 'taskSelected', 'toTsplayError', 'unitFact', 'unknownFact', 'unknownOutcome',

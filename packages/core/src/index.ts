@@ -7,6 +7,7 @@ export {
   pathFact,
   unitFact,
   commandFact,
+  execFact,
   parsePathProbe,
   parseUnitShow,
   pathScript,

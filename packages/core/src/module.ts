@@ -40,6 +40,9 @@ export interface Plan<D = unknown> {
   unknown?: string | undefined;
   /** Set when the task is skipped (e.g. `creates` exists): counts as skipped in the recap. */
   skipped?: string | undefined;
+  /** The task's output when apply is not called (a probe already answered by the batched facts). */
+  stdout?: string | undefined;
+  stderr?: string | undefined;
 }
 
 export interface TaskLog {
@@ -81,6 +84,8 @@ export interface PlanContext {
   become: boolean | string;
   /** Local directory that relative workstation paths resolve against (the playbook's directory). */
   baseDir?: string | undefined;
+  /** The task's own time limit: a fact that runs a command must not run without it (batched facts have none). */
+  timeoutMs?: number | undefined;
 }
 
 export interface ModuleDef<S extends z.ZodType, F extends { [K in keyof F]: FactQuery<any> }, R, D> {

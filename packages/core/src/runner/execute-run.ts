@@ -77,7 +77,7 @@ async function runBatch(env: RunEnv, play: PlannedPlay, batch: BatchInfo): Promi
   const runs = batch.hosts.map((n) => env.runs.get(n) as HostRun).filter((r) => r.live);
   if (runs.length === 0) return 'go';
   env.opts.emit({ type: 'play.start', play: play.name, hosts: runs.map((r) => r.name), ...(batch.count > 1 ? { batch: batch.number, batches: batch.count } : {}) });
-  await prefetchFacts(env, play, runs);
+  await prefetchFacts(env, play, runs, batch);
   let asking = env.opts.step !== undefined;
   for (const pt of play.tasks) {
     if (!pt.selected || env.opts.signal?.aborted) continue;

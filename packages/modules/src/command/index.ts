@@ -1,7 +1,7 @@
 import { defineModule } from '@tsplay/core';
 import { commandArgs } from './args.js';
 import { applyCommand } from './apply.js';
-import { commandFacts } from './facts.js';
+import { commandFacts, type CommandFacts } from './facts.js';
 import { planCommand } from './plan.js';
 
 export type { CommandArgs, CommandResult } from './args.js';
@@ -15,8 +15,9 @@ export { commandLine } from './plan.js';
 export const command = defineModule({
   name: 'command',
   args: commandArgs.describe('Run a command (argv or shell form); creates/removes make it idempotent, readOnly makes it a probe'),
-  facts: (a) => commandFacts(a),
-  plan: (facts, a) => planCommand(facts, a),
+  facts: (a, ctx) => commandFacts(a, ctx),
+  plan: (facts, a) => planCommand(facts as CommandFacts, a),
+  resultFromPlan: (plan) => plan.data,
   readOnly: (a) => a.readOnly,
   reads: (a) => a.reads,
   apply: (ctx, a) => applyCommand(ctx, a),

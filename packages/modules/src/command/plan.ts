@@ -1,16 +1,32 @@
-import { argv as shArgv, type PathState, type Plan } from '@tsplay/core';
-import type { ParsedCommandArgs } from './args.js';
+import { argv as shArgv, type Plan } from '@tsplay/core';
+import type { CommandResult, ParsedCommandArgs } from './args.js';
+import type { CommandFacts } from './facts.js';
 
 export function commandLine(a: ParsedCommandArgs): string {
   return a.argv ? shArgv(a.argv) : (a.cmd as string);
 }
 
-/** Pure: skipped by creates/removes, a probe (readOnly), or "would run" (what it makes is unknown to later tasks). */
-export function planCommand(facts: Record<string, PathState | undefined>, a: ParsedCommandArgs): Plan {
+/** Does this run of a probe settle the task: not failed, `until` holds, and not a change? */
+export function probeSettled(a: ParsedCommandArgs, r: CommandResult): boolean {
+  const failed = a.failedWhen ? a.failedWhen(r) : r.code !== 0;
+  if (failed || (a.until && !a.until(r))) return false;
+  return !(a.changedWhen?.(r) ?? false);
+}
+
+/**
+ * Pure: skipped by creates/removes, a probe (readOnly), or "would run" (what it makes is unknown to
+ * later tasks). A probe already answered by the batched facts needs no apply; one that failed (or
+ * whose `until` does not hold yet) runs again in apply, with its retries, and reports from there.
+ */
+export function planCommand(facts: CommandFacts, a: ParsedCommandArgs): Plan<CommandResult> {
   const line = commandLine(a);
   if (a.creates && facts.creates?.exists) return { changed: false, skipped: `${a.creates} exists` };
   if (a.removes && facts.removes && !facts.removes.exists) return { changed: false, skipped: `${a.removes} does not exist` };
-  if (a.readOnly) return { changed: false, run: true, summary: `probe: ${line}` };
+  if (a.readOnly) {
+    const r = facts.run;
+    if (r && probeSettled(a, r)) return { changed: false, summary: `probe: ${line}`, data: { code: r.code, stdout: r.stdout, stderr: r.stderr }, stdout: r.stdout, stderr: r.stderr };
+    return { changed: false, run: true, summary: `probe: ${line}` };
+  }
   const unknown = [a.creates, a.removes].filter((p): p is string => p !== undefined);
   return { changed: true, run: true, summary: `would run: ${line}`, predict: { unknown } };
 }
