@@ -1,14 +1,15 @@
 /**
  * `etcd-leader`: which inventory member leads the cluster, from `etcdctl endpoint status -w json` over
- * every member's client URL (the day-2 status parser). Read-only, so it runs in check mode too; run it
- * with `runOnce` and let the leader's tasks say `when: c => isLeader(c.result(leader), ip)`. No leader
+ * every member's client URL, read by leaderOf (status.ts: the one reading of who leads, which the upgrade
+ * uses too). Read-only, so it runs in check mode too; run it with `runOnce` and let the leader's tasks say
+ * `when: c => isLeader(c.result(leader), ip)`. No leader
  * (the cluster did not answer, or the members disagree) is ETCD_UNHEALTHY, before any host is changed.
  */
 import { commandFact, defineModule, TsplayError } from '@tsplay/core';
 import { z } from 'zod';
 import { clientUrl, type EtcdMember } from '../unit.js';
 import { etcdctl } from './probe.js';
-import { failedEndpoints, parseEndpointStatus, type EndpointStatus } from './status.js';
+import { failedEndpoints, leaderOf, parseEndpointStatus, type EndpointStatus } from './status.js';
 
 const member = z.object({ name: z.string().min(1), ip: z.string().min(1) });
 export const leaderArgs = z.object({
@@ -29,11 +30,8 @@ export interface Leader {
 
 /** Pure: the leader among `members`, or why there is none. */
 export function findLeader(statuses: readonly EndpointStatus[], members: readonly EtcdMember[]): Leader | string {
-  if (statuses.length === 0) return 'no member answered endpoint status';
-  const seen = new Set(statuses.map((s) => s.leader));
-  if (seen.size !== 1 || seen.has('')) return `the members do not agree on one leader (${[...seen].map((l) => l || 'none').join(', ')})`;
-  const self = statuses.find((s) => s.memberId !== '' && s.memberId === s.leader);
-  if (!self) return 'the leader did not answer endpoint status';
+  const self = leaderOf(statuses);
+  if (typeof self === 'string') return self;
   const m = members.find((x) => self.endpoint === clientUrl(x.ip));
   if (!m) return `the leader (${self.endpoint}) is not a member of the inventory group`;
   return { name: m.name, ip: m.ip, memberId: self.memberId };

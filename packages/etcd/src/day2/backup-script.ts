@@ -1,15 +1,17 @@
 /**
- * The snapshot script: one POSIX sh program, built with `sh`, that both the `etcd-snapshot` task and the
- * scheduled `etcd-backup.service` run, so a timer's backup is the same as a playbook's:
+ * The snapshot script: one POSIX sh program, built with `sh`, that the `etcd-snapshot` task, the
+ * scheduled `etcd-backup.service` and the upgrade's `etcd-upgrade-snapshot` (with `name`) all run, so every
+ * verified snapshot is taken the same way:
  *   1. (timer only) do nothing but prune unless this member is the leader;
- *   2. `etcdctl snapshot save` to a hidden temp name in the backup dir (`.etcd-<time>.db.tmp`);
- *   3. `snapshot status -w json` on it (etcdutl when installed, else etcdctl): hash, revision, totalKey;
- *   4. fsync, then rename to `etcd-<UTC time>.db` (atomic: a name matching BACKUP_RE is always a whole,
- *      verified snapshot), fsync the dir;
+ *   2. `etcdctl snapshot save` to a hidden temp name in the backup dir (`.<name>.tmp`);
+ *   3. `snapshot status -w json` on it (etcdutl when installed, else etcdctl): hash, revision, totalKey,
+ *      and neither a zero hash nor a zero size;
+ *   4. fsync, then rename to `<name>` (`etcd-<UTC time>.db` by default; atomic: a name matching BACKUP_RE
+ *      is always a whole, verified snapshot), fsync the dir; a failed step leaves no temp and no name;
  *   5. (timer only) keep the newest K backups, deleting older ones only.
  * Output lines: `@@saved PATH`, `@@status JSON`, `@@pruned NAME`, `@@skip WHY`.
  */
-import { sh } from '@tsplay/core';
+import { sh, TsplayError } from '@tsplay/core';
 import type { Tls } from './probe.js';
 import { parseSnapshotStatus, type SnapshotStatus } from './status.js';
 
@@ -32,10 +34,20 @@ export interface BackupScriptOptions extends Tls {
   endpoint?: string;
   etcdctl?: string;
   etcdutl?: string;
+  /** etcdctl's --command-timeout in seconds (the save of a large database takes long). Default 120. */
+  timeoutS?: number;
+  /**
+   * The snapshot's file name in `dir` (a plain name ending in .db, e.g. the upgrade's
+   * `pre-upgrade-<time>.db`); default `etcd-<UTC time of the host>.db`, a BACKUP_RE name.
+   */
+  name?: string;
 }
 
+/** A name the script may give a snapshot: one path segment, not hidden, ending in .db. */
+const NAME_RE = /^[A-Za-z0-9_-][A-Za-z0-9._-]*\.db$/;
+
 function ctlFunction(o: BackupScriptOptions): string {
-  const flags = [`--endpoints=${o.endpoint ?? 'https://127.0.0.1:2379'}`, `--cacert=${o.caFile}`, `--cert=${o.certFile}`, `--key=${o.keyFile}`, '--dial-timeout=5s', '--command-timeout=120s'];
+  const flags = [`--endpoints=${o.endpoint ?? 'https://127.0.0.1:2379'}`, `--cacert=${o.caFile}`, `--cert=${o.certFile}`, `--key=${o.keyFile}`, '--dial-timeout=5s', `--command-timeout=${o.timeoutS ?? 120}s`];
   return sh`ctl() { ETCDCTL_API=3 ${o.etcdctl ?? '/usr/local/bin/etcdctl'} ${flags} "$@"; }`;
 }
 
@@ -48,17 +60,19 @@ const LEADER_CHECK = [
 
 function snapshotLines(o: BackupScriptOptions): string[] {
   const utl = o.etcdutl ?? '/usr/local/bin/etcdutl';
+  if (o.name !== undefined && !NAME_RE.test(o.name)) throw new TsplayError('ARGS_INVALID', `not a snapshot file name: ${JSON.stringify(o.name)}`, { field: 'name', hint: 'one path segment ending in .db, not hidden' });
   return [
-    `ts=$(date -u +%Y%m%dT%H%M%S.%3NZ)`,
-    `tmp="$dir/.etcd-$ts.db.tmp"`,
+    o.name !== undefined ? sh`name=${o.name}` : `name="etcd-$(date -u +%Y%m%dT%H%M%S.%3NZ).db"`,
+    `tmp="$dir/.$name.tmp"`,
     `trap 'rm -f "$tmp" "$tmp.part"' EXIT`,
     `ctl snapshot save "$tmp" >/dev/null`,
     sh`if [ -x ${utl} ]; then st=$(${utl} snapshot status "$tmp" -w json); else st=$(ctl snapshot status "$tmp" -w json 2>/dev/null); fi`,
     `case "$st" in *'"hash":'*'"revision":'*'"totalKey":'*) ;; *) echo "snapshot status did not verify $tmp: $st" >&2; exit 5 ;; esac`,
+    `case "$st" in *'"hash":0,'*|*'"hash":0}'*|*'"totalSize":0,'*|*'"totalSize":0}'*) echo "snapshot status of $tmp: an empty or unhashed snapshot: $st" >&2; exit 5 ;; esac`,
     `sync "$tmp"`,
-    `mv "$tmp" "$dir/etcd-$ts.db"`,
+    `mv "$tmp" "$dir/$name"`,
     `sync "$dir"`,
-    `echo "@@saved $dir/etcd-$ts.db"`,
+    `echo "@@saved $dir/$name"`,
     `printf '@@status %s\\n' "$(printf '%s' "$st" | grep '^{' | head -n 1)"`,
   ];
 }
@@ -67,7 +81,7 @@ function snapshotLines(o: BackupScriptOptions): string[] {
 export function backupScript(o: BackupScriptOptions): string {
   const lines = [
     '#!/bin/sh',
-    '# etcd backup, written by tsplay (playbooks/etcd-backup.ts): snapshot, verify, rename, prune.',
+    '# etcd snapshot, written by tsplay (packages/etcd/src/day2/backup-script.ts): snapshot, verify, rename, prune (with keep).',
     'set -eu',
     'umask 077',
     sh`dir=${o.dir}`,

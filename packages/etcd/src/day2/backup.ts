@@ -5,7 +5,7 @@
  * check mode it is predicted, never taken, and the backup dir becomes unknown to later tasks (which
  * files are the newest K depends on the new one).
  */
-import { defineModule, TsplayError } from '@tsplay/core';
+import { defineModule, TsplayError, type ApplyContext } from '@tsplay/core';
 import { z } from 'zod';
 import { backupScript, parseBackupOutput } from './backup-script.js';
 import type { SnapshotStatus } from './status.js';
@@ -27,6 +27,25 @@ export interface SnapshotResult {
   status: SnapshotStatus;
 }
 
+/**
+ * Run a snapshot script (backupScript's) on this host as root and read what it saved and verified; no
+ * verified, named snapshot is ETCD_SNAPSHOT_INVALID with `what` and `hint` (the script leaves no temp behind).
+ */
+export async function saveSnapshot(ctx: ApplyContext, script: string, fail: { what: string; hint: string }, timeoutMs = 300_000): Promise<SnapshotResult> {
+  const r = await ctx.conn.exec(script, { become: true, timeoutMs });
+  let out: ReturnType<typeof parseBackupOutput> | undefined;
+  let why = r.code !== 0 ? lastError(r) : 'no verified snapshot status';
+  try {
+    out = parseBackupOutput(r.stdout);
+  } catch (e) {
+    why = (e as Error).message;
+  }
+  if (r.code !== 0 || !out?.saved || !out.status) {
+    throw new TsplayError('ETCD_SNAPSHOT_INVALID', `${fail.what}: ${why}`, { host: ctx.host, task: ctx.task, hint: fail.hint });
+  }
+  return { path: out.saved, status: out.status };
+}
+
 export const etcdSnapshot = defineModule({
   name: 'etcd-snapshot',
   args: snapshotArgs,
@@ -37,22 +56,8 @@ export const etcdSnapshot = defineModule({
     predict: { unknown: [a.dir] },
   }),
   apply: async (ctx, a): Promise<{ data: SnapshotResult; stdout: string }> => {
-    const r = await ctx.conn.exec(backupScript(a), { become: true, timeoutMs: 300_000 });
-    let out: ReturnType<typeof parseBackupOutput> | undefined;
-    let why = r.code !== 0 ? lastError(r) : 'no verified snapshot status';
-    try {
-      out = parseBackupOutput(r.stdout);
-    } catch (e) {
-      why = (e as Error).message;
-    }
-    if (r.code !== 0 || !out?.saved || !out.status) {
-      throw new TsplayError('ETCD_SNAPSHOT_INVALID', `the snapshot was not saved: ${why}`, {
-        host: ctx.host,
-        task: ctx.task,
-        hint: `no backup was named; journalctl -u etcd, and the free space in ${a.dir}`,
-      });
-    }
-    const s = out.status;
-    return { data: { path: out.saved, status: s }, stdout: `${out.saved}: revision ${s.revision}, ${s.totalKey} keys, ${s.totalSize} bytes, hash ${s.hash}` };
+    const data = await saveSnapshot(ctx, backupScript(a), { what: 'the snapshot was not saved', hint: `no backup was named; journalctl -u etcd, and the free space in ${a.dir}` });
+    const s = data.status;
+    return { data, stdout: `${data.path}: revision ${s.revision}, ${s.totalKey} keys, ${s.totalSize} bytes, hash ${s.hash}` };
   },
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { failedEndpoints, hexId, parseAlarms, parseEndpointStatus, parseSnapshotStatus, parseVersionJson } from './status.js';
+import { failedEndpoints, hexId, leaderOf, parseAlarms, parseEndpointStatus, parseSnapshotStatus, parseVersionJson } from './status.js';
 
 const fx = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/day2', name), 'utf8');
 
@@ -45,5 +45,20 @@ describe('day-2 parsers on real etcdctl output', () => {
     expect(() => parseSnapshotStatus('Error: snapshot file has wrong size')).toThrow(/not a snapshot status/);
     expect(hexId('0')).toBe('');
     expect(hexId(17982242243123226016n.toString())).toBe('f98dc20bce6225a0');
+  });
+});
+
+describe('leaderOf: who leads, the one reading the backup and the upgrade share', () => {
+  const status = parseEndpointStatus(fx('endpoint-status-3.4.json'));
+  test('the member every status names, and that names itself (3.4 and 3.5 output)', () => {
+    expect(leaderOf(status)).toMatchObject({ endpoint: 'https://10.240.0.10:2379', memberId: 'f98dc20bce6225a0' });
+    expect(leaderOf(parseEndpointStatus(fx('endpoint-status-3.5-etcdctl.json')))).toMatchObject({ endpoint: 'https://10.240.0.10:2379', memberId: 'f98dc20bce6225a0' });
+  });
+
+  test('none: no answer, members that disagree or see no leader, a leader that did not answer', () => {
+    expect(leaderOf([])).toBe('no member answered endpoint status');
+    expect(leaderOf(status.map((s, i) => (i === 2 ? { ...s, leader: '' } : s)))).toBe('the members do not agree on one leader (f98dc20bce6225a0, none)');
+    expect(leaderOf(status.map((s, i) => (i === 1 ? { ...s, leader: s.memberId } : s)))).toMatch(/do not agree on one leader \(f98dc20bce6225a0, ffed16798470cab5\)/);
+    expect(leaderOf(status.slice(1))).toBe('the leader did not answer endpoint status');
   });
 });

@@ -68,6 +68,19 @@ export function parseEndpointStatus(text: string): EndpointStatus[] {
   });
 }
 
+/**
+ * Pure: who leads, from `endpoint status` over the members: the status of the member that every answering
+ * member names as leader and that says so of itself. A string says why there is none (no answer, members
+ * that disagree or see no leader, a leader that did not answer).
+ */
+export function leaderOf(statuses: readonly EndpointStatus[]): EndpointStatus | string {
+  if (statuses.length === 0) return 'no member answered endpoint status';
+  const seen = new Set(statuses.map((s) => s.leader));
+  if (seen.size !== 1 || seen.has('')) return `the members do not agree on one leader (${[...seen].map((l) => l || 'none').join(', ')})`;
+  const self = statuses.find((s) => s.memberId !== '' && s.memberId === s.leader);
+  return self ?? 'the leader did not answer endpoint status';
+}
+
 export interface Alarm {
   memberId: string;
   alarm: string;

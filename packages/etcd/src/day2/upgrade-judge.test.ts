@@ -80,7 +80,11 @@ describe('judgeMemberUp', () => {
     expect(judgeMemberUp(up({ healthy: false }), '10.240.0.11', '3.5.16', 0)).toMatchObject({ up: false, crashed: false });
     const behind = up().status.map((s): EndpointStatus => (s.endpoint.includes('.11:') ? { ...s, raftAppliedIndex: 5 } : s));
     expect(judgeMemberUp(up({ status: behind }), '10.240.0.11', '3.5.16', 0)).toMatchObject({ up: false, crashed: false, why: 'raft index 5 of the leader\'s 8' });
-    expect(judgeMemberUp(up({ status: [] }), '10.240.0.11', '3.5.16', 0)).toMatchObject({ up: false, crashed: false });
+    expect(judgeMemberUp(up({ status: [] }), '10.240.0.11', '3.5.16', 0)).toMatchObject({ up: false, crashed: false, why: 'no status from this member yet' });
+    // back on the release and caught up, but it sees no leader yet (leaderOf): not back
+    const blind = up().status.map((s): EndpointStatus => (s.endpoint.includes('.11:') ? { ...s, leader: '' } : s));
+    expect(judgeMemberUp(up({ status: blind }), '10.240.0.11', '3.5.16', 0)).toMatchObject({ up: false, crashed: false, why: expect.stringContaining('no leader yet: the members do not agree') });
+    expect(judgeMemberUp(up({ status: up().status.slice(1) }), '10.240.0.11', '3.5.16', 0)).toMatchObject({ up: false, why: 'no leader yet: the leader did not answer endpoint status' });
   });
 
   test('crashed: the unit failed, waits to restart, or restarted by itself', () => {
@@ -98,6 +102,9 @@ describe('leadership', () => {
     expect(isLeaderAt(status, '10.240.0.10')).toBe(true);
     expect(isLeaderAt(status, '10.240.0.11')).toBe(false);
     expect(isLeaderAt(status.map((s, i) => (i === 2 ? { ...s, leader: '' } : s)), '10.240.0.10')).toBe(false);
+    // the leader must answer for itself: without its own status nobody is the leader here
+    expect(isLeaderAt(status.slice(1), '10.240.0.10')).toBe(false);
+    expect(isLeaderAt(status, '10.240.0.99')).toBe(false);
   });
 
   test('the successor is a member already on the target when there is one, else another voter', () => {

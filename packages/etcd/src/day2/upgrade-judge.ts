@@ -7,7 +7,7 @@
 import { peerUrl, type EtcdMember } from '../unit.js';
 import { isRefusal, judgeUpgrade, type Refusal } from './checks.js';
 import type { ProbeResult } from './probe.js';
-import type { EndpointStatus } from './status.js';
+import { leaderOf, type EndpointStatus } from './status.js';
 import { showSemver } from './version.js';
 
 export interface UpgradeRun {
@@ -64,7 +64,7 @@ export interface MemberProbe {
 
 export type MemberVerdict = { up: true } | { up: false; crashed: boolean; why: string };
 
-/** Pure: is the member at `ip` back on `want`, healthy and caught up? A unit that exited (failed, auto-restart, restarted) has crashed. */
+/** Pure: is the member at `ip` back on `want`, healthy, agreeing on a leader (leaderOf) and caught up with it? A unit that exited (failed, auto-restart, restarted) has crashed. */
 export function judgeMemberUp(p: MemberProbe, ip: string, want: string, restartsBefore: number): MemberVerdict {
   const u = p.unit;
   if (u.active === 'failed' || u.sub === 'auto-restart' || u.restarts > restartsBefore) {
@@ -73,16 +73,17 @@ export function judgeMemberUp(p: MemberProbe, ip: string, want: string, restarts
   if (p.server !== want) return { up: false, crashed: false, why: `/version says ${p.server || 'nothing yet'}, not ${want}` };
   if (!p.healthy) return { up: false, crashed: false, why: 'endpoint health is not true yet' };
   const me = p.status.find((s) => ipOfUrl(s.endpoint) === ip);
-  const leader = p.status.find((s) => s.memberId !== '' && s.memberId === s.leader);
-  if (!me || !leader) return { up: false, crashed: false, why: `no status from ${me ? 'the leader' : 'this member'} yet` };
+  if (!me) return { up: false, crashed: false, why: 'no status from this member yet' };
+  const leader = leaderOf(p.status);
+  if (typeof leader === 'string') return { up: false, crashed: false, why: `no leader yet: ${leader}` };
   if (me.raftAppliedIndex < leader.raftIndex) return { up: false, crashed: false, why: `raft index ${me.raftAppliedIndex} of the leader's ${leader.raftIndex}` };
   return { up: true };
 }
 
-/** True when the member at `ip` is the leader all the answering members agree on. */
+/** True when the member at `ip` is the leader all the answering members agree on (leaderOf). */
 export function isLeaderAt(status: readonly EndpointStatus[], ip: string): boolean {
-  const me = status.find((s) => ipOfUrl(s.endpoint) === ip);
-  return me !== undefined && me.memberId !== '' && status.every((s) => s.leader === me.memberId);
+  const l = leaderOf(status);
+  return typeof l !== 'string' && status.some((s) => s.memberId === l.memberId && ipOfUrl(s.endpoint) === ip);
 }
 
 /** Whom leadership moves to: a member already on `want` (the most caught-up one), else any other voter; undefined when none. */

@@ -14,7 +14,7 @@ import { commandFact, defineModule, sh, TsplayError, type ApplyContext } from '@
 import { z } from 'zod';
 import { clientUrl } from '../unit.js';
 import { etcdctl } from './probe.js';
-import { parseVersionJson } from './status.js';
+import { leaderOf, parseVersionJson } from './status.js';
 import { lastError, retryUntil, runRoot } from './steps.js';
 import { isLeaderAt, judgeMemberUp, leaderSuccessor, parseEtcdVersionOutput, type MemberVerdict } from './upgrade-judge.js';
 import { memberProbeScript, parseMemberProbe, versionCurl, type MemberTarget } from './upgrade-probe.js';
@@ -51,8 +51,8 @@ async function handOver(ctx: ApplyContext, a: UpgradeMemberArgs, deadline: numbe
   const myId = first.status.find((s) => s.endpoint === clientUrl(a.self.ip))?.memberId ?? '';
   if (!to) return '';
   await retryUntil(ctx, 'ETCD_UPGRADE_FAILED', `${a.self.name}: move-leader to ${to.endpoint} before the restart`, deadline, async () => {
-    const leaders = new Set((await probe(ctx, a)).status.map((s) => s.leader));
-    if (leaders.size === 1 && !leaders.has('') && !leaders.has(myId)) return true;
+    const now = leaderOf((await probe(ctx, a)).status);
+    if (typeof now !== 'string' && now.memberId !== myId) return true;
     const r = await runRoot(ctx, etcdctl({ ...a, endpoints: [clientUrl(a.self.ip)] }, ['move-leader', to.memberId]));
     return r.code === 0 ? 'waiting for the members to see the new leader' : lastError(r);
   }, `${hint(a)}; no member was restarted`);

@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { parseBackupOutput } from './backup-script.js';
 import { parseClusterProbe } from './probe.js';
 import { etcdUpgradePreflight, snapshotName, snapshotScript, upgradePreflightArgs, upgradeSnapshotArgs } from './upgrade-preflight.js';
 
@@ -27,13 +30,57 @@ describe('etcd-upgrade-preflight', () => {
   });
 });
 
+/**
+ * The script's own steps (name, hidden temp, verify before the rename) run by /bin/sh in a temp dir, with a
+ * stand-in etcdctl that writes the file it is told to save and prints a recorded `snapshot status`. What
+ * real etcd does with it is e2e/etcd-day2/upgrade.test.ts's claim (etcdctl's own snapshot status there).
+ */
+function runSnapshot(status: string, name = 'pre-upgrade-20250304T050607Z.db') {
+  const bin = mkdtempSync(join(tmpdir(), 'tsplay-etcdctl-'));
+  const dir = join(mkdtempSync(join(tmpdir(), 'tsplay-snap-')), 'etcd');
+  writeFileSync(join(bin, 'status'), status);
+  const fake = `#!/bin/sh\nfor a; do last=$a; done\ncase "$*" in *'snapshot save '*) printf db > "$last" ;; *'snapshot status '*) cat ${join(bin, 'status')} ;; esac\n`;
+  writeFileSync(join(bin, 'etcdctl'), fake, { mode: 0o755 });
+  const script = snapshotScript(upgradeSnapshotArgs.parse({ ...tls, dir, etcdctl: join(bin, 'etcdctl'), etcdutl: join(bin, 'none') }), name);
+  const r = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
+  return { script, dir, code: r.status, out: r.stdout, err: r.stderr, files: () => readdirSync(dir).sort() };
+}
+
 describe('etcd-upgrade-snapshot', () => {
-  test('the name is the UTC time; the script saves to .part and checks it with snapshot status', () => {
+  test('the name is the UTC time; the script is the backup\'s: the wanted name, the upgrade\'s timeout, no pruning', () => {
     expect(snapshotName(new Date('2025-03-04T05:06:07.891Z'))).toBe('pre-upgrade-20250304T050607Z.db');
-    const s = snapshotScript(upgradeSnapshotArgs.parse(tls), '/var/backups/etcd/pre-upgrade-x.db');
-    expect(s).toContain('ETCDCTL_API=3 /usr/local/bin/etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/etcd/ca.pem');
-    expect(s).toContain('snapshot save /var/backups/etcd/pre-upgrade-x.db.part');
-    expect(s).toContain('ETCDCTL_API=3 /usr/local/bin/etcdctl snapshot status /var/backups/etcd/pre-upgrade-x.db.part -w json');
-    expect(s).toMatch(/^set -e\numask 077\nmkdir -p \/var\/backups\/etcd && chmod 0700/);
+    const s = snapshotScript(upgradeSnapshotArgs.parse(tls), 'pre-upgrade-x.db');
+    expect(s).toContain("ctl() { ETCDCTL_API=3 /usr/local/bin/etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/etcd/ca.pem");
+    expect(s).toContain('--command-timeout=300s');
+    expect(s).toContain('\n  name=pre-upgrade-x.db\n');
+    expect(s).toMatch(/\ndir=\/var\/backups\/etcd\n/);
+    expect(s).not.toMatch(/@@pruned|not the leader/);
+  });
+
+  test('a verified snapshot is named pre-upgrade-<time>.db (0600 in a 0700 dir), no temp left', () => {
+    const r = runSnapshot(fx('snapshot-status-3.4.json'));
+    expect(r.code, r.err).toBe(0);
+    expect(parseBackupOutput(r.out)).toEqual({ saved: `${r.dir}/pre-upgrade-20250304T050607Z.db`, status: { hash: 1837441948, revision: 0, totalKey: 5, totalSize: 20480 }, pruned: [] });
+    expect(r.files()).toEqual(['pre-upgrade-20250304T050607Z.db']);
+    expect(statSync(r.dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(r.dir, 'pre-upgrade-20250304T050607Z.db')).mode & 0o777).toBe(0o600);
+  });
+
+  test('a status without a hash, a zero hash or size, or no etcdctl: non-zero, nothing named, no temp left', () => {
+    for (const st of ['Error: snapshot file has wrong size', '{"hash":0,"revision":0,"totalKey":5,"totalSize":20480}', '{"hash":1837441948,"revision":0,"totalKey":0,"totalSize":0}']) {
+      const r = runSnapshot(st);
+      expect(r.code, st).not.toBe(0);
+      expect(r.files(), st).toEqual([]);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-snap-'));
+    const none = snapshotScript(upgradeSnapshotArgs.parse({ ...tls, dir, etcdctl: join(dir, 'no-etcdctl') }), 'pre-upgrade-x.db');
+    expect(spawnSync('/bin/sh', ['-c', none]).status).not.toBe(0);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test('a name that is not one plain .db file name is refused', () => {
+    for (const bad of ['../x.db', '.hidden.db', 'a/b.db', 'x.txt', '']) {
+      expect(() => snapshotScript(upgradeSnapshotArgs.parse(tls), bad), bad).toThrow(expect.objectContaining({ code: 'ARGS_INVALID', field: 'name' }));
+    }
   });
 });

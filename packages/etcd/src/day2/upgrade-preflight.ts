@@ -4,16 +4,18 @@
  *   (judgeUpgradeRun); a refusal (ETCD_DOWNGRADE, ETCD_SKIP_MINOR, ETCD_UNHEALTHY, ETCD_ALARM,
  *   ETCD_LEARNER_PENDING, ETCD_UNKNOWN_MEMBER) is thrown from the plan, so no host is changed, in check
  *   mode too. Its result says who leads and which members are left, followers first.
- * - `etcd-upgrade-snapshot` (on the leader): `etcdctl snapshot save` to
- *   `<dir>/pre-upgrade-<UTC time>.db`, checked with `snapshot status` before it gets its name (a file
- *   that fails the check is removed and the run stops with ETCD_SNAPSHOT_INVALID). Kept after the run.
- *   Check mode predicts it and takes none.
+ * - `etcd-upgrade-snapshot` (on the leader): the backup's snapshot script (backup-script.ts) saves
+ *   `<dir>/pre-upgrade-<UTC time>.db`: a hidden temp checked with `snapshot status`, fsynced, then renamed
+ *   (a file that fails the check is removed and the run stops with ETCD_SNAPSHOT_INVALID). Kept after the
+ *   run; the backup's prune never touches it. Check mode predicts it and takes none.
  */
-import { commandFact, defineModule, sh, shf, TsplayError, type ApplyContext } from '@tsplay/core';
+import { commandFact, defineModule, type ApplyContext } from '@tsplay/core';
 import { z } from 'zod';
 import { clusterProbeScript, parseClusterProbe } from './probe.js';
 import { refusalError } from './errors.js';
-import { parseSnapshotStatus, type SnapshotStatus } from './status.js';
+import { backupScript } from './backup-script.js';
+import { saveSnapshot, snapshotArgs } from './backup.js';
+import type { SnapshotStatus } from './status.js';
 import { isRefusal } from './checks.js';
 import { judgeUpgradeRun, type UpgradeRun } from './upgrade-judge.js';
 
@@ -49,13 +51,9 @@ export const etcdUpgradePreflight = defineModule({
   resultFromPlan: (p): UpgradeRun | undefined => p.data,
 });
 
-export const upgradeSnapshotArgs = z.object({
-  dir: z.string().regex(/^\/\S+$/).default('/var/backups/etcd'),
-  /** Client URL of this member (the leader). */
-  endpoint: z.string().default('https://127.0.0.1:2379'),
-  etcdctl: z.string().default('/usr/local/bin/etcdctl'),
+export const upgradeSnapshotArgs = snapshotArgs.extend({
+  /** etcdctl's --command-timeout for the save, in seconds. */
   timeoutS: z.number().int().positive().default(300),
-  ...tls,
 });
 export type UpgradeSnapshotArgs = z.output<typeof upgradeSnapshotArgs>;
 
@@ -66,39 +64,15 @@ export interface UpgradeSnapshot extends SnapshotStatus {
 /** `pre-upgrade-20250101T120000Z.db` */
 export const snapshotName = (at: Date): string => `pre-upgrade-${at.toISOString().replace(/[-:]/g, '').replace(/\..*$/, 'Z')}.db`;
 
-/** The save script: into `<path>.part` (mode 0600 in a 0700 dir), then `snapshot status -w json` of it. */
-export function snapshotScript(a: UpgradeSnapshotArgs, path: string): string {
-  const part = `${path}.part`;
-  const ctl = shf`ETCDCTL_API=3 ${a.etcdctl}`;
-  const flags = [`--endpoints=${a.endpoint}`, `--cacert=${a.caFile}`, `--cert=${a.certFile}`, `--key=${a.keyFile}`, '--dial-timeout=5s', `--command-timeout=${a.timeoutS}s`];
-  return [
-    'set -e',
-    'umask 077',
-    sh`mkdir -p ${a.dir} && chmod 0700 ${a.dir}`,
-    sh`${ctl} ${flags} snapshot save ${part} >/dev/null`,
-    sh`${ctl} snapshot status ${part} -w json`,
-  ].join('\n');
+/** The save script: the backup's (backup-script.ts: hidden temp, `snapshot status`, fsync, rename, fsync the dir) under `name`, no pruning. */
+export function snapshotScript(a: UpgradeSnapshotArgs, name: string): string {
+  return backupScript({ ...a, name });
 }
 
 async function takeSnapshot(ctx: ApplyContext, a: UpgradeSnapshotArgs) {
-  const path = `${a.dir}/${snapshotName(new Date())}`;
-  const r = await ctx.conn.exec(snapshotScript(a, path), { become: true, timeoutMs: (a.timeoutS + 30) * 1000 });
-  let status: SnapshotStatus | undefined;
-  let why = r.stderr.trim().split('\n').pop() || `exit ${r.code}`;
-  if (r.code === 0) {
-    try {
-      status = parseSnapshotStatus(r.stdout);
-      if (status.totalSize <= 0 || status.hash === 0) why = `snapshot status: ${JSON.stringify(status)}`;
-    } catch (e) {
-      why = (e as Error).message;
-    }
-  }
-  if (!status || status.totalSize <= 0 || status.hash === 0) {
-    await ctx.conn.exec(sh`rm -f ${`${path}.part`}`, { become: true, timeoutMs: 30_000 });
-    throw new TsplayError('ETCD_SNAPSHOT_INVALID', `the pre-upgrade snapshot failed its check: ${why}`, { host: ctx.host, task: ctx.task, hint: 'no member was upgraded; check free space in the backup dir and etcdctl snapshot save by hand' });
-  }
-  const mv = await ctx.conn.exec(sh`mv ${`${path}.part`} ${path} && sync`, { become: true, timeoutMs: 30_000 });
-  if (mv.code !== 0) throw new TsplayError('ETCD_SNAPSHOT_INVALID', `rename ${path}.part: ${mv.stderr.trim()}`, { host: ctx.host, task: ctx.task });
+  const name = snapshotName(new Date());
+  const fail = { what: 'the pre-upgrade snapshot failed its check', hint: 'no member was upgraded; check free space in the backup dir and etcdctl snapshot save by hand' };
+  const { path, status } = await saveSnapshot(ctx, snapshotScript(a, name), fail, (a.timeoutS + 30) * 1000);
   const data: UpgradeSnapshot = { path, ...status };
   return { changed: true, data, stdout: `snapshot ${path}: ${status.totalKey} keys, ${status.totalSize} bytes, revision ${status.revision}, hash ${status.hash}` };
 }
