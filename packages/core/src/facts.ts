@@ -91,7 +91,10 @@ const TYPE_MAP: Record<string, PathType> = {
 export function parsePathProbe(out: string): PathState {
   const line = out.split('\n').find((l) => l.startsWith('P|'));
   if (!line) return { exists: false };
-  const [, type, mode, owner, group, size, target, hash] = line.split('|');
+  // a link's target may itself contain '|': it is everything between size and the last field (the hash)
+  const [, type, mode, owner, group, size, ...rest] = line.split('|');
+  const hash = rest.length > 1 ? rest.pop() : undefined;
+  const target = rest.join('|');
   const t = TYPE_MAP[type ?? ''] ?? 'other';
   const st: PathState = {
     exists: true,
@@ -106,10 +109,19 @@ export function parsePathProbe(out: string): PathState {
   return st;
 }
 
+/**
+ * The probe of one path: one `P|type|mode|owner|group|size|target|sha256` line, nothing when absent.
+ * A plain path costs one `stat` and no subshell (a probe has many of these, on every host); a link
+ * adds its target, a regular file with `hash` its sha256.
+ */
 export function pathScript(path: string, hash: boolean): string {
   const p = quote(path);
-  const h = hash ? `$( [ -f ${p} ] && [ ! -L ${p} ] && sha256sum < ${p} | cut -d' ' -f1 )` : '';
-  return `if [ -e ${p} ] || [ -L ${p} ]; then printf 'P|%s|%s|%s\\n' "$(stat -c '%F|%a|%U|%G|%s' -- ${p})" "$( [ -L ${p} ] && readlink -- ${p} )" "${h}"; fi`;
+  const st = `stat -c '%F|%a|%U|%G|%s' -- ${p}`;
+  const link = `printf 'P|%s|%s|\\n' "$(${st})" "$(readlink -- ${p})"`;
+  const plain = hash
+    ? `if [ -f ${p} ]; then printf 'P|%s||%s\\n' "$(${st})" "$(sha256sum < ${p} | cut -d' ' -f1)"; else stat -c 'P|%F|%a|%U|%G|%s||' -- ${p}; fi`
+    : `stat -c 'P|%F|%a|%U|%G|%s||' -- ${p}`;
+  return `if [ -L ${p} ]; then ${link}; elif [ -e ${p} ]; then ${plain}; fi`;
 }
 
 /** What is at `path` (type, mode, owner, size and, with `hash`, sha256). */

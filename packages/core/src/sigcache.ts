@@ -38,7 +38,8 @@ export class SigCache {
   /** Wrap a fact script: print the signature line, then either the cached marker or the real output. */
   wrap(key: string, paths: readonly string[], script: string): string {
     const known = this.#entries[key]?.sig;
-    const sig = `__s=$(stat -L -c '${SIG_FORMAT}' -- ${paths.map((p) => quote(p)).join(' ')} 2>/dev/null | tr '\\n' ' '); printf '%s\\n' "$__s"`;
+    // one line of signatures, joined by the shell's own word splitting (no pipe, no tr: one process less per fact)
+    const sig = `__s=$(stat -L -c '${SIG_FORMAT}' -- ${paths.map((p) => quote(p)).join(' ')} 2>/dev/null); set -- $__s; __s="$*"; printf '%s\\n' "$__s"`;
     if (known === undefined) return `${sig}\n${script}`;
     return `${sig}\nif [ "$__s" = ${quote(known)} ]; then printf '%s' ${CACHED}; else\n${script}\nfi`;
   }
