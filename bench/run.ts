@@ -3,7 +3,7 @@
  * Each section runs in its own `flock /tmp/tsplay-lab.lock` (bench/section.ts); the tools alternate
  * round by round. Writes bench/results/{latest.json,scaling.svg,README.md} and prints the table.
  *
- *   bash bench/run.sh [--merge] [--rounds 5] [--hosts 3,10,20] [--scaling-rounds N|N,N,..] [--only fresh,idempotent,check,profile,scaling]  [--tools tsplay,ansible,mitogen] [--mitogen-up-to 20]
+ *   bash bench/run.sh [--merge] [--rounds 5] [--hosts 3,10,20] [--scaling-rounds N|N,N,..] [--only fresh,idempotent,cold,check,profile,scaling]  [--tools tsplay,ansible,mitogen] [--mitogen-up-to 20]
  * Mitogen runs in the scaling rows up to --mitogen-up-to hosts (default 20).
  * Scaling rounds default to --rounds below 50 hosts, 2 from 50, 1 from 100 (each after an untimed warm-up run).
  */
@@ -25,7 +25,7 @@ const { values: o } = parseArgs({
     rounds: { type: 'string', default: '5' },
     'scaling-rounds': { type: 'string' },
     hosts: { type: 'string', default: '3,10,20' },
-    only: { type: 'string', default: 'fresh,idempotent,check,profile,scaling' },
+    only: { type: 'string', default: 'fresh,idempotent,cold,check,profile,scaling' },
     tools: { type: 'string', default: TOOLS_ALL.join(',') },
     /** Scaling: Mitogen only up to this many hosts (at 100-200 hosts each Ansible-family run takes many minutes). */
     'mitogen-up-to': { type: 'string', default: '20' },
@@ -44,7 +44,7 @@ const scalingRounds = describeRounds(byHosts);
 const only = new Set(o.only.split(','));
 let tools = o.tools.split(',').filter((t): t is Tool => (TOOLS_ALL as readonly string[]).includes(t));
 if (!tools.includes('tsplay') || !Number.isInteger(rounds) || rounds < 1) {
-  process.stderr.write('usage: bench/run.sh [--rounds N] [--hosts 3,10,20] [--only fresh,idempotent,check,profile,scaling] [--tools tsplay,ansible,mitogen]\n');
+  process.stderr.write('usage: bench/run.sh [--rounds N] [--hosts 3,10,20] [--only fresh,idempotent,cold,check,profile,scaling] [--tools tsplay,ansible,mitogen]\n');
   process.exit(1);
 }
 const tmp = '/tmp/tsplay-bench-ansible/sections';
@@ -81,7 +81,7 @@ if (!prep) {
 sections.push(prep);
 if (prep.unavailable.mitogen) tools = tools.filter((t) => t !== 'mitogen');
 try {
-  for (const kind of ['fresh', 'idempotent', 'check'] as const) {
+  for (const kind of ['fresh', 'idempotent', 'cold', 'check'] as const) {
     if (!only.has(kind)) continue;
     const s = section(kind, 3, rounds);
     if (s) sections.push(s);
@@ -113,7 +113,7 @@ if (o.merge && existsSync(join(dir, 'latest.json'))) {
   mergedWith = old.date;
   const fresh = new Set(sections.map((s) => `${s.kind}/${s.hosts}`));
   const kept = old.sections.filter((s) => !fresh.has(`${s.kind}/${s.hosts}`));
-  const order = ['prepare', 'fresh', 'idempotent', 'check', 'scaling'];
+  const order = ['prepare', 'fresh', 'idempotent', 'cold', 'check', 'scaling'];
   sections.splice(0, sections.length, ...[...kept, ...sections].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.hosts - b.hosts));
 }
 const version = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' }).stdout?.split('\n')[0]?.trim() ?? '?';

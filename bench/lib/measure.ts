@@ -12,6 +12,11 @@ export interface Job {
   ansible: string;
   check?: boolean;
   forks: number;
+  /**
+   * A run from a new workstation (a fresh CI runner): tsplay with an empty state dir (no signature
+   * cache) and no persisted connections; Ansible with no ControlPersist masters. Both dirs are given.
+   */
+  cold?: { stateDir: string; controlPathDir: string } | undefined;
 }
 
 export interface Paths {
@@ -42,9 +47,11 @@ export interface RunResult {
 export function commandFor(tool: Tool, job: Job, p: Paths): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
   const check = job.check ? ['--check', '--diff'] : [];
   if (tool === 'tsplay') {
-    return { cmd: process.execPath, args: ['packages/cli/bin/tsplay.js', 'run', job.tsplay, '-i', p.inventory, '--forks', String(job.forks), '--json', ...check], env: process.env };
+    const env = job.cold ? { ...process.env, TSPLAY_STATE_DIR: job.cold.stateDir, TSPLAY_PERSIST: '0' } : process.env;
+    return { cmd: process.execPath, args: ['packages/cli/bin/tsplay.js', 'run', job.tsplay, '-i', p.inventory, '--forks', String(job.forks), '--json', ...check], env };
   }
   const env: NodeJS.ProcessEnv = { ...process.env, ANSIBLE_CONFIG: p.ansibleCfg, ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0' };
+  if (job.cold) env['ANSIBLE_SSH_CONTROL_PATH_DIR'] = job.cold.controlPathDir;
   if (tool === 'mitogen') env['ANSIBLE_STRATEGY'] = 'mitogen_linear';
   return { cmd: 'ansible-playbook', args: ['-i', p.ansibleInventory, job.ansible, '--forks', String(job.forks), ...check], env };
 }

@@ -2,14 +2,15 @@
  * The bench sections. Each runs inside one `flock /tmp/tsplay-lab.lock` (see bench/section.ts),
  * alternating the tools round by round, and returns its raw figures.
  */
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labHostExec, type RunningLab } from '@tsplay/lab';
 import { writeAnsibleInventory } from './ansible-inventory.js';
 import { ensureLab, etcdStartTime, freshLab, resetEtcd, timedDown, type LabFigures, type Log } from './lab.js';
 import { timedRun, type Job, type Paths, type RunResult, type Tool } from './measure.js';
 
-export type SectionKind = 'prepare' | 'fresh' | 'idempotent' | 'check' | 'scaling' | 'restore';
+export type SectionKind = 'prepare' | 'fresh' | 'idempotent' | 'cold' | 'check' | 'scaling' | 'restore';
 
 export interface SectionSpec {
   kind: SectionKind;
@@ -104,6 +105,20 @@ export async function runSection(spec: SectionSpec, log: Log): Promise<SectionRe
         const s = await etcdStartTime(lab);
         res.etcdStart.push(s);
         log(`  etcd own start (3 members, empty data dirs): ${s.toFixed(3)} s`);
+      }
+      break;
+    case 'cold':
+      // Converged hosts, but each timed run as from a new workstation (see Job.cold): new empty dirs every run.
+      mustPass(await timedRun('tsplay', etcd, p), 'converge before the section');
+      for (let round = 0; round < spec.rounds; round++) {
+        for (const tool of rotate(spec.tools, round)) {
+          const cold = { stateDir: mkdtempSync(join(tmpdir(), 'tsplay-bench-cold-')), controlPathDir: mkdtempSync(join(tmpdir(), 'tsplay-bench-cp-')) };
+          const r = await timedRun(tool, { ...etcd, cold }, p);
+          rmSync(cold.stateDir, { recursive: true, force: true });
+          rmSync(cold.controlPathDir, { recursive: true, force: true });
+          mustPass(r, 'cold re-run');
+          record(round, r);
+        }
       }
       break;
     case 'idempotent':
