@@ -37,11 +37,13 @@ export async function gatherFacts<F extends { [K in keyof F]: FactQuery<any> }>(
   }
   if (todo.length > 0) {
     const sc = opts.sigCache;
-    const facts = todo.map((t) => (sc && t.fact.cacheBy?.length ? { ...t.fact, script: sc.wrap(t.fact.key, t.fact.cacheBy, t.fact.script) } : t.fact));
+    // the host's own index is read only where the probe runs as root (its directory is root's alone)
+    const hostIds = todo.map((t) => (sc && t.fact.cacheBy?.length ? sc.hostEntry(t.fact.key, t.fact.script, runsAsRoot(t.fact, opts.become)) : undefined));
+    const facts = todo.map((t, i) => (sc && t.fact.cacheBy?.length ? { ...t.fact, script: sc.wrap(t.fact.key, t.fact.cacheBy, t.fact.script, hostIds[i]) } : t.fact));
     const raw = await probe(conn, facts, opts.become);
     const results = raw.map((r, i) => {
       const f = todo[i]?.fact;
-      return sc && f?.cacheBy?.length ? sc.unwrap(f.key, r) : r;
+      return sc && f?.cacheBy?.length ? sc.unwrap(f.key, r, hostIds[i], conn.host) : r;
     });
     todo.forEach((t, i) => {
       const r = results[i] as ExecResult;
@@ -60,6 +62,12 @@ export async function gatherFacts<F extends { [K in keyof F]: FactQuery<any> }>(
     });
   }
   return out as { [K in keyof F]: unknown };
+}
+
+/** Whether a fact runs as root in `probe` (become true or 'root'; an SSH user's own identity is not known here). */
+function runsAsRoot(f: FactQuery, become: boolean | string): boolean {
+  const b = f.become || become;
+  return b === true || b === 'root';
 }
 
 /** Runs fact scripts batched: facts that need root in one `sudo` exec, the rest in a plain one. */

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ExecResult } from './connection.js';
+import { decodeResult, encodeResult, HOSTED, indexId, indexMatch, indexWriteScript } from './host-index.js';
 import { quote } from './sh.js';
 
 /**
@@ -8,7 +9,8 @@ import { quote } from './sh.js';
  * archive) are remembered on the workstation with the files' stat signature (size, mtime and
  * ctime in ns, inode: git's index idea). The probe then re-checks the signature on the host and
  * only recomputes when any field differs, so unchanged 38 MB binaries are not re-hashed on every
- * run. Never written to the host, so --check still mutates nothing.
+ * run. Real runs also leave a copy on the host (host-index.ts) for the next workstation; --check only
+ * reads it, so it still mutates nothing.
  */
 export const SIG_FORMAT = '%s.%.9Y.%.9Z.%i';
 const CACHED = '__tsplay_cached__';
@@ -22,9 +24,13 @@ export class SigCache {
   readonly #file: string | undefined;
   #entries: Record<string, Entry>;
   #dirty = false;
+  readonly #hostDir: string | undefined;
+  readonly #pending = new Map<string, { sig: string; payload: string }>();
 
-  constructor(file?: string) {
+  /** `hostDir`: the host's own index (HOST_INDEX_DIR for SSH hosts; none for the workstation itself). */
+  constructor(file?: string, opts: { hostDir?: string | undefined } = {}) {
     this.#file = file;
+    this.#hostDir = opts.hostDir;
     this.#entries = {};
     if (file) {
       try {
@@ -35,29 +41,50 @@ export class SigCache {
     }
   }
 
-  /** Wrap a fact script: print the signature line, then either the cached marker or the real output. */
-  wrap(key: string, paths: readonly string[], script: string): string {
+  /** The host's index (see host-index.ts) for a fact probed as root, or undefined when it is not used. */
+  hostEntry(key: string, script: string, asRoot: boolean): string | undefined {
+    return asRoot && this.#hostDir ? indexId(key, script) : undefined;
+  }
+
+  /**
+   * Wrap a fact script: print the signature line, then the cached marker (the workstation knows this
+   * signature), the host's own answer (`hostId`: its index has it), or the real output.
+   */
+  wrap(key: string, paths: readonly string[], script: string, hostId?: string): string {
     const known = this.#entries[key]?.sig;
     // one line of signatures, joined by the shell's own word splitting (no pipe, no tr: one process less per fact)
     const sig = `__s=$(stat -L -c '${SIG_FORMAT}' -- ${paths.map((p) => quote(p)).join(' ')} 2>/dev/null); set -- $__s; __s="$*"; printf '%s\\n' "$__s"`;
-    if (known === undefined) return `${sig}\n${script}`;
-    return `${sig}\nif [ "$__s" = ${quote(known)} ]; then printf '%s' ${CACHED}; else\n${script}\nfi`;
+    const branches: string[] = [];
+    if (known !== undefined) branches.push(`[ "$__s" = ${quote(known)} ]; then printf '%s' ${CACHED}`);
+    if (hostId !== undefined && this.#hostDir) branches.push(`${indexMatch(this.#hostDir, hostId)}; then printf '%s%s' ${HOSTED} "$__hp"`);
+    if (branches.length === 0) return `${sig}\n${script}`;
+    return `${sig}\nif ${branches.join('\nelif ')}; else\n${script}\nfi`;
   }
 
-  /** Undo `wrap`: the real result (cached or fresh), remembering fresh ones. */
-  unwrap(key: string, r: ExecResult): ExecResult {
+  /** Undo `wrap`: the real result (cached, from the host's index, or fresh), remembering new ones. */
+  unwrap(key: string, r: ExecResult, hostId?: string, host?: string): ExecResult {
     const nl = r.stdout.indexOf('\n');
     const sig = nl < 0 ? r.stdout : r.stdout.slice(0, nl);
     const rest = nl < 0 ? '' : r.stdout.slice(nl + 1);
     const cached = this.#entries[key];
     if (rest === CACHED && cached && cached.sig === sig) return cached.result;
-    const result: ExecResult = { code: r.code, stdout: rest, stderr: r.stderr };
+    const hosted = rest.startsWith(HOSTED);
+    const result: ExecResult = hosted ? decodeResult(rest.slice(HOSTED.length), host) : { code: r.code, stdout: rest, stderr: r.stderr };
     // A signature with a missing file (fewer fields) is not worth remembering.
-    if (sig.trim().length > 0 && r.code === 0 && !sig.includes('  ')) {
+    if (sig.trim().length > 0 && result.code === 0 && !sig.includes('  ')) {
       this.#entries[key] = { sig, result };
       this.#dirty = true;
+      if (!hosted && hostId !== undefined && this.#hostDir) this.#pending.set(hostId, { sig, payload: encodeResult(result) });
     }
     return result;
+  }
+
+  /** The script that records this run's new answers in the host's index (real runs, at their end), or undefined. */
+  takeHostWrites(): string | undefined {
+    if (!this.#hostDir || this.#pending.size === 0) return undefined;
+    const script = indexWriteScript(this.#hostDir, this.#pending);
+    this.#pending.clear();
+    return script;
   }
 
   save(): void {

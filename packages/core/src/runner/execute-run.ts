@@ -117,7 +117,21 @@ async function runOnce(env: RunEnv, play: PlannedPlay, pt: PlannedTask, live: Ho
   }
 }
 
+/** A real run leaves its new content-only answers in each host's own index (one exec per host that has any). */
+async function writeHostIndexes(env: RunEnv): Promise<void> {
+  if (env.plan.check || env.opts.signal?.aborted) return;
+  await Promise.all(
+    [...env.runs.values()].map(async (r) => {
+      const script = r.sigCache.takeHostWrites();
+      const conn = script === undefined ? undefined : await r.conn;
+      // a cache that cannot be written only costs a re-hash next time
+      if (conn && script !== undefined) await conn.exec(script, { become: true, timeoutMs: 10_000 }).catch(() => undefined);
+    }),
+  );
+}
+
 async function closeAll(env: RunEnv): Promise<void> {
+  await writeHostIndexes(env);
   for (const r of env.runs.values()) {
     try {
       r.sigCache.save();

@@ -4,6 +4,7 @@ import { FactCache } from '../gather.js';
 import type { ResolvedHost } from '../inventory/schema.js';
 import { Overlay } from '../overlay.js';
 import type { Task, TaskOutcome } from '../playbook.js';
+import { HOST_INDEX_DIR } from '../host-index.js';
 import { SigCache } from '../sigcache.js';
 import type { HostRecap } from './events.js';
 
@@ -19,7 +20,8 @@ export class Target {
     stateDir: string | undefined,
   ) {
     const file = `${host.name}@${host.address}_${host.port ?? 22}.json`.replace(/[^A-Za-z0-9_.@-]/g, '_');
-    this.sigCache = new SigCache(stateDir ? join(stateDir, 'sig', file) : undefined);
+    // the host's own index only on real hosts: the workstation's cache already serves `connection: local`
+    this.sigCache = new SigCache(stateDir ? join(stateDir, 'sig', file) : undefined, { hostDir: host.connection === 'local' ? undefined : HOST_INDEX_DIR });
   }
 }
 

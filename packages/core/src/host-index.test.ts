@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ExecResult } from './connection.js';
+import { SigCache } from './sigcache.js';
+
+const sh = (script: string): ExecResult => {
+  try {
+    return { code: 0, stdout: execFileSync('sh', ['-c', script], { encoding: 'utf8' }), stderr: '' };
+  } catch (e) {
+    const x = e as { status: number; stdout: string; stderr: string };
+    return { code: x.status, stdout: x.stdout, stderr: x.stderr };
+  }
+};
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'tsplay-hostidx-'));
+  const file = join(dir, 'big.bin');
+  writeFileSync(file, 'payload\n');
+  const runs = join(dir, 'runs');
+  writeFileSync(runs, '');
+  // the expensive fact: counts its own runs, prints the hash
+  const script = `echo . >> ${runs}; sha256sum < ${file} | cut -d' ' -f1`;
+  const hostDir = join(dir, 'host', 'sig');
+  const probe = (sc: SigCache) => {
+    const id = sc.hostEntry('k', script, true);
+    return sc.unwrap('k', sh(sc.wrap('k', [file], script, id)), id, 'h');
+  };
+  return { dir, file, runs: () => readFileSync(runs, 'utf8').length / 2, hostDir, probe, script };
+}
+
+describe("the host's signature index", () => {
+  it('a new workstation (empty cache) answers from the entry an earlier real run left: no re-hash', () => {
+    const t = setup();
+    const first = new SigCache(undefined, { hostDir: t.hostDir });
+    const r1 = t.probe(first);
+    expect(t.runs()).toBe(1);
+    const write = first.takeHostWrites();
+    expect(write).toBeDefined();
+    expect(first.takeHostWrites()).toBeUndefined(); // taken once
+    expect(sh(write as string).code).toBe(0);
+    expect(statSync(t.hostDir).mode & 0o777).toBe(0o700);
+    for (const f of readdirSync(t.hostDir)) expect(statSync(join(t.hostDir, f)).mode & 0o777).toBe(0o600);
+    expect(readdirSync(t.hostDir).filter((f) => f.startsWith('.'))).toEqual([]); // no temp file left
+
+    const fresh = new SigCache(undefined, { hostDir: t.hostDir });
+    const r2 = t.probe(fresh);
+    expect(r2).toEqual(r1);
+    expect(t.runs()).toBe(1);
+    expect(fresh.takeHostWrites()).toBeUndefined(); // nothing new to record
+  });
+
+  it('a changed file (another signature) is hashed again; so is an entry cut short', () => {
+    const t = setup();
+    const a = new SigCache(undefined, { hostDir: t.hostDir });
+    t.probe(a);
+    sh(a.takeHostWrites() as string);
+    utimesSync(t.file, new Date(), new Date(Date.now() + 5000));
+    expect(t.probe(new SigCache(undefined, { hostDir: t.hostDir })).code).toBe(0);
+    expect(t.runs()).toBe(2);
+
+    const b = new SigCache(undefined, { hostDir: t.hostDir });
+    t.probe(b);
+    sh(b.takeHostWrites() as string);
+    const [entry] = readdirSync(t.hostDir);
+    const path = join(t.hostDir, entry as string);
+    writeFileSync(path, readFileSync(path, 'utf8').split('\n').slice(0, 2).join('\n')); // no `end` line
+    t.probe(new SigCache(undefined, { hostDir: t.hostDir }));
+    expect(t.runs()).toBe(4);
+  });
+
+  it('an unreadable entry is a coded error naming the host and the directory', () => {
+    const t = setup();
+    const a = new SigCache(undefined, { hostDir: t.hostDir });
+    t.probe(a);
+    sh(a.takeHostWrites() as string);
+    const [entry] = readdirSync(t.hostDir);
+    const path = join(t.hostDir, entry as string);
+    const [sig] = readFileSync(path, 'utf8').split('\n');
+    writeFileSync(path, `${sig}\nnot-base64-json\nend\n`);
+    expect(() => t.probe(new SigCache(undefined, { hostDir: t.hostDir }))).toThrow(expect.objectContaining({ code: 'FACT_FAILED', host: 'h', hint: expect.stringContaining('/var/cache/tsplay/sig') }));
+  });
+
+  it('not used where the probe does not run as root, nor without a host dir (the workstation itself)', () => {
+    const t = setup();
+    expect(new SigCache(undefined, { hostDir: t.hostDir }).hostEntry('k', t.script, false)).toBeUndefined();
+    expect(new SigCache().hostEntry('k', t.script, true)).toBeUndefined();
+    const none = new SigCache();
+    none.unwrap('k', sh(none.wrap('k', [t.file], t.script)));
+    expect(none.takeHostWrites()).toBeUndefined();
+  });
+
+  it('the entry name depends on the probe script: a tsplay whose probe differs never reads an old answer', () => {
+    const t = setup();
+    const sc = new SigCache(undefined, { hostDir: t.hostDir });
+    expect(sc.hostEntry('k', t.script, true)).not.toBe(sc.hostEntry('k', `${t.script} # v2`, true));
+    expect(sc.hostEntry('k', t.script, true)).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
