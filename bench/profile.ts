@@ -14,6 +14,7 @@ import { ensureLab } from './lib/lab.js';
 import { stat } from './lib/stats.js';
 import { timeline, type Phases } from './lib/timeline.js';
 import { traceRun, type ExecRecord } from './lib/trace.js';
+import { coldPhases, connectionFloors, freshTrace } from './lib/floors.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const n = Number(process.argv[2] ?? 5);
@@ -89,6 +90,25 @@ const roundTrips = {
   probeScriptOnHostAloneMs: probeHostMs,
 };
 
-const out = { date: new Date().toISOString(), loadAverage: loadavg().map((x) => Math.round(x * 100) / 100), runs: n, phasesMs: phases, slowTasks: runs[runs.length - 1]?.slowTasks, nodeBaselineMs: baseline, startupMs: startup, importMs: imports, hostProbeMs: host, roundTrips };
+// The floors (one handshake, one exec round trip), the cold re-run's phases, and a fresh converge's round trips.
+const floors = { nodeStartMs: baseline, ...(await connectionFloors(lab.inventoryFile, n)) };
+const coldPhasesMs = await coldPhases(root, lab.inventoryFile, n);
+const fresh = await freshTrace(lab);
+
+const out = {
+  date: new Date().toISOString(),
+  loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
+  runs: n,
+  phasesMs: phases,
+  slowTasks: runs[runs.length - 1]?.slowTasks,
+  nodeBaselineMs: baseline,
+  floors,
+  coldPhasesMs,
+  startupMs: startup,
+  importMs: imports,
+  hostProbeMs: host,
+  roundTrips,
+  fresh,
+};
 writeFileSync(join(root, 'bench/results/profile.json'), `${JSON.stringify(out, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

@@ -17,11 +17,11 @@ export interface Phases {
   slowTasks: [string, number][];
 }
 
-export function timeline(root: string, args: string[]): Promise<Phases> {
+export function timeline(root: string, args: string[], env: Record<string, string> = {}): Promise<Phases> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const now = () => Number(process.hrtime.bigint() - t0) / 1e6;
-    const child = spawn(process.execPath, ['packages/cli/bin/tsplay.js', ...args, '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['packages/cli/bin/tsplay.js', ...args, '--json'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const at: Record<string, number> = {};
     const tasks: [string, number][] = [];
     let buf = '';
