@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { etcdctlCommand, judgeVerify, verifyArgs } from './verify.js';
+import { etcdctlCommand, etcdVerify, judgeVerify, verifyArgs } from './verify.js';
 
 const members = [
   { name: 'controller-0', ip: '10.240.0.10' },
@@ -51,5 +51,24 @@ describe('verification', () => {
     expect(judgeVerify(h, { code: 127, stdout: '', stderr: 'sh: 1: /usr/local/bin/etcdctl: not found\n' }).problems).toEqual([
       'etcdctl failed: sh: 1: /usr/local/bin/etcdctl: not found',
     ]);
+  });
+});
+
+describe('verification as a fact of the batched probe', () => {
+  const ctx = { host: 'controller-0', check: false, become: true };
+  it('its first try is an etcdctl fact (ETCDCTL_API=3, as root); a passing answer needs no apply', () => {
+    const f = etcdVerify.facts(m, ctx).first;
+    expect(f.script).toContain('export ETCDCTL_API=');
+    expect(f.script).toContain(etcdctlCommand(m));
+    const plan = etcdVerify.plan({ first: { code: 0, stdout: LIST, stderr: '' } }, m, ctx);
+    expect(plan).toMatchObject({ changed: false, stdout: '3 members started', data: { attempts: 1 } });
+    expect(plan.run).toBeUndefined();
+    expect(etcdVerify.resultFromPlan?.(plan, m)).toMatchObject({ members: [{ name: 'controller-2' }, { name: 'controller-0' }, { name: 'controller-1' }] });
+  });
+
+  it('a problem on the first try (a cluster still forming) goes to apply, which retries', () => {
+    const plan = etcdVerify.plan({ first: { code: 1, stdout: '', stderr: 'Error: context deadline exceeded\n' } }, m, ctx);
+    expect(plan).toMatchObject({ changed: false, run: true });
+    expect(plan.data).toBeUndefined();
   });
 });
