@@ -99,3 +99,22 @@ describe("the host's signature index", () => {
     expect(sc.hostEntry('k', t.script, true)).toMatch(/^[0-9a-f]{32}$/);
   });
 });
+
+describe("the host's signature index and a warm workstation", () => {
+  it('an answer the workstation knows but the host does not (an index older than the cache) is recorded', () => {
+    const t = setup();
+    const warm = new SigCache(undefined, { hostDir: t.hostDir });
+    t.probe(warm);
+    warm.takeHostWrites(); // dropped: the host never got it
+    const again = t.probe(warm);
+    expect(t.runs()).toBe(1); // answered by the workstation's cache
+    expect(again.code).toBe(0);
+    const write = warm.takeHostWrites();
+    expect(write).toBeDefined();
+    sh(write as string);
+    t.probe(warm);
+    expect(warm.takeHostWrites()).toBeUndefined(); // now the host has it
+    t.probe(new SigCache(undefined, { hostDir: t.hostDir }));
+    expect(t.runs()).toBe(1);
+  });
+});

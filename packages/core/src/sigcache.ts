@@ -14,6 +14,8 @@ import { quote } from './sh.js';
  */
 export const SIG_FORMAT = '%s.%.9Y.%.9Z.%i';
 const CACHED = '__tsplay_cached__';
+/** After CACHED: the host's index has no entry for it yet. */
+const MISSING = '+';
 
 interface Entry {
   sig: string;
@@ -55,7 +57,9 @@ export class SigCache {
     // one line of signatures, joined by the shell's own word splitting (no pipe, no tr: one process less per fact)
     const sig = `__s=$(stat -L -c '${SIG_FORMAT}' -- ${paths.map((p) => quote(p)).join(' ')} 2>/dev/null); set -- $__s; __s="$*"; printf '%s\\n' "$__s"`;
     const branches: string[] = [];
-    if (known !== undefined) branches.push(`[ "$__s" = ${quote(known)} ]; then printf '%s' ${CACHED}`);
+    // known here but missing from the host's index (a workstation older than it): say so, so the run records it
+    const missing = hostId !== undefined && this.#hostDir ? `; [ -r ${quote(`${this.#hostDir}/${hostId}`)} ] || printf '%s' ${MISSING}` : '';
+    if (known !== undefined) branches.push(`[ "$__s" = ${quote(known)} ]; then printf '%s' ${CACHED}${missing}`);
     if (hostId !== undefined && this.#hostDir) branches.push(`${indexMatch(this.#hostDir, hostId)}; then printf '%s%s' ${HOSTED} "$__hp"`);
     if (branches.length === 0) return `${sig}\n${script}`;
     return `${sig}\nif ${branches.join('\nelif ')}; else\n${script}\nfi`;
@@ -67,7 +71,10 @@ export class SigCache {
     const sig = nl < 0 ? r.stdout : r.stdout.slice(0, nl);
     const rest = nl < 0 ? '' : r.stdout.slice(nl + 1);
     const cached = this.#entries[key];
-    if (rest === CACHED && cached && cached.sig === sig) return cached.result;
+    if ((rest === CACHED || rest === CACHED + MISSING) && cached && cached.sig === sig) {
+      if (rest !== CACHED && hostId !== undefined && this.#hostDir) this.#pending.set(hostId, { sig, payload: encodeResult(cached.result) });
+      return cached.result;
+    }
     const hosted = rest.startsWith(HOSTED);
     const result: ExecResult = hosted ? decodeResult(rest.slice(HOSTED.length), host) : { code: r.code, stdout: rest, stderr: r.stderr };
     // A signature with a missing file (fewer fields) is not worth remembering.
