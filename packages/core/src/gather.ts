@@ -64,9 +64,14 @@ export async function gatherFacts<F extends { [K in keyof F]: FactQuery<any> }>(
   return out as { [K in keyof F]: unknown };
 }
 
-/** Whether a fact runs as root in `probe` (become true or 'root'; an SSH user's own identity is not known here). */
+/** The become level a fact runs at in `probe`: the batch's level, or root when only the fact needs it. */
+function probeLevel(f: FactQuery, become: boolean | string): boolean | string {
+  return f.become || become ? become || true : false;
+}
+
+/** Whether a fact runs as root in `probe` (an SSH user's own identity is not known here). */
 function runsAsRoot(f: FactQuery, become: boolean | string): boolean {
-  const b = f.become || become;
+  const b = probeLevel(f, become);
   return b === true || b === 'root';
 }
 
@@ -75,7 +80,8 @@ export async function probe(conn: Connection, facts: readonly FactQuery[], becom
   const results: ExecResult[] = new Array(facts.length);
   const groups = new Map<string, number[]>();
   facts.forEach((f, i) => {
-    const b = f.become || become ? String(f.become && typeof f.become === 'string' ? f.become : become || true) : '';
+    const level = probeLevel(f, become);
+    const b = level === false ? '' : String(level);
     const g = groups.get(b) ?? [];
     g.push(i);
     groups.set(b, g);
