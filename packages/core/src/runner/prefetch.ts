@@ -1,10 +1,9 @@
 import type { FactQuery } from '../facts.js';
 import { gatherFacts } from '../gather.js';
 import type { RunEnv } from './env.js';
-import { evaluateTask } from './host-plan.js';
 import type { HostRun } from './host-run.js';
 import type { HostTaskPlan, PlannedPlay, PlannedTask } from './plan-types.js';
-import type { BatchInfo } from './task-run.js';
+import { evaluateAtRun, type BatchInfo } from './task-run.js';
 
 /**
  * A dynamic task's invocations as they would be if the play's earlier tasks change nothing (the
@@ -14,15 +13,7 @@ import type { BatchInfo } from './task-run.js';
  */
 function speculate(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, batch: BatchInfo): HostTaskPlan | undefined {
   try {
-    const { trace: _trace, ...d } = evaluateTask(pt, {
-      inventory: env.plan.inventory,
-      host: run.host,
-      vars: run.vars,
-      check: env.plan.check,
-      notified: env.store.has(run.name, pt.id),
-      play: { name: play.name, batch: batch.number, hosts: batch.hosts },
-      lookup: (h, t) => env.runs.get(h)?.byTask.get(t),
-    });
+    const { trace: _trace, ...d } = evaluateAtRun(env, play, pt, run, batch, env.store.has(run.name, pt.id));
     return d.dynamic ? undefined : d;
   } catch {
     return undefined;

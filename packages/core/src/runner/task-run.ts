@@ -60,11 +60,9 @@ const batchNo = (b: BatchInfo) => (b.count > 1 ? b.number : undefined);
 const skippedItem = (): TaskOutcome => ({ status: 'skipped', changed: false, data: undefined, summary: 'condition false' });
 const failure = (error: TsplayError): Done => ({ outcome: { status: error.code === 'UNREACHABLE' ? 'unreachable' : 'failed', changed: false, data: undefined, msg: error.message }, extra: { error } });
 
-/** The plan-time decision, or the run-time evaluation of a dynamic task (its functions, once). */
-function decide(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, batch: BatchInfo, notified: boolean): HostTaskPlan | { dynamic: false; unknownFrom: string } {
-  const planned = env.plan.perHost[run.name]?.[pt.id];
-  if (planned && !planned.dynamic) return planned;
-  const { trace, ...decided } = evaluateTask(pt, {
+/** A task's functions evaluated now, with the results registered so far (dynamic tasks; the prefetch's guess). */
+export function evaluateAtRun(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, batch: BatchInfo, notified: boolean): ReturnType<typeof evaluateTask> {
+  return evaluateTask(pt, {
     inventory: env.plan.inventory,
     host: run.host,
     vars: run.vars,
@@ -73,6 +71,13 @@ function decide(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, b
     play: { name: play.name, batch: batch.number, hosts: batch.hosts },
     lookup: (h, t) => env.runs.get(h)?.byTask.get(t),
   });
+}
+
+/** The plan-time decision, or the run-time evaluation of a dynamic task (its functions, once). */
+function decide(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, batch: BatchInfo, notified: boolean): HostTaskPlan | { dynamic: false; unknownFrom: string } {
+  const planned = env.plan.perHost[run.name]?.[pt.id];
+  if (planned && !planned.dynamic) return planned;
+  const { trace, ...decided } = evaluateAtRun(env, play, pt, run, batch, notified);
   if (env.plan.check && trace.unknownFrom !== undefined) return { dynamic: false, unknownFrom: trace.unknownFrom };
   return decided;
 }
