@@ -1,7 +1,7 @@
 import { TsplayError, type ApplyContext, type ApplyResult } from '@tsplay/core';
 import { sleep } from '../common/sleep.js';
 import type { CommandResult, ParsedCommandArgs } from './args.js';
-import { commandLine } from './plan.js';
+import { commandLine, runFailed } from './plan.js';
 
 /** Run the command (with retries/until), then decide changed/failed with the predicates. */
 export async function applyCommand(ctx: ApplyContext, a: ParsedCommandArgs): Promise<ApplyResult<CommandResult>> {
@@ -18,7 +18,7 @@ export async function applyCommand(ctx: ApplyContext, a: ParsedCommandArgs): Pro
     const res = await ctx.conn.exec(line, { become: ctx.become, cwd: a.chdir, env: a.env, stdin: a.stdin, timeoutMs: a.timeoutMs });
     r = { code: res.code, stdout: res.stdout, stderr: res.stderr };
     timedOut = res.timedOut === true;
-    failed = timedOut || (a.failedWhen ? a.failedWhen(r) : r.code !== 0);
+    failed = timedOut || runFailed(a, r);
     const done = a.until ? !failed && a.until(r) : !failed;
     if (done) break;
     if (a.until && !failed) failed = true;

@@ -6,9 +6,14 @@ export function commandLine(a: ParsedCommandArgs): string {
   return a.argv ? shArgv(a.argv) : (a.cmd as string);
 }
 
+/** Did this run fail (`failedWhen`, else a non-zero exit)? */
+export function runFailed(a: ParsedCommandArgs, r: CommandResult): boolean {
+  return a.failedWhen ? a.failedWhen(r) : r.code !== 0;
+}
+
 /** Does this run of a probe settle the task: not failed, `until` holds, and not a change? */
 export function probeSettled(a: ParsedCommandArgs, r: CommandResult): boolean {
-  const failed = a.failedWhen ? a.failedWhen(r) : r.code !== 0;
+  const failed = runFailed(a, r);
   if (failed || (a.until && !a.until(r))) return false;
   return !(a.changedWhen?.(r) ?? false);
 }
