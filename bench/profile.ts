@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { labHostExec } from '@tsplay/lab';
 import { ensureLab } from './lib/lab.js';
 import { stat } from './lib/stats.js';
-import { timeline, type Phases } from './lib/timeline.js';
+import { medianPhases, timeline, type Phases } from './lib/timeline.js';
 import { traceRun, type ExecRecord } from './lib/trace.js';
 import { coldPhases, connectionFloors, freshTrace } from './lib/floors.js';
 
@@ -34,8 +34,7 @@ if (spawnSync(process.execPath, ['packages/cli/bin/tsplay.js', 'run', 'playbooks
 }
 const runs: Phases[] = [];
 for (let i = 0; i < n; i++) runs.push(await timeline(root, ['run', 'playbooks/etcd.ts', '-i', lab.inventoryFile]));
-const keys = ['total', 'startToRun', 'connect', 'probe', 'tasks', 'exit'] as const;
-const phases = Object.fromEntries(keys.map((k) => [k, stat(runs.map((r) => r[k])).median]));
+const phases = medianPhases(runs);
 
 const baseline = med(() => wall(['-e', '0']));
 const imports: Record<string, number> = {};

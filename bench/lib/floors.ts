@@ -11,7 +11,7 @@ import { loadInventory, selectHosts, type ResolvedHost } from '@tsplay/core';
 import type { RunningLab } from '@tsplay/lab';
 import { resetEtcd } from './lab.js';
 import { stat } from './stats.js';
-import { timeline, type Phases } from './timeline.js';
+import { medianPhases, timeline, type Phases } from './timeline.js';
 import { traceRun } from './trace.js';
 
 const ms = (t0: number) => performance.now() - t0;
@@ -57,8 +57,7 @@ export async function coldPhases(root: string, inventoryFile: string, n: number)
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  const keys = ['total', 'startToRun', 'connect', 'probe', 'tasks', 'exit'] as const;
-  return Object.fromEntries(keys.map((k) => [k, stat(runs.map((r) => r[k])).median]));
+  return medianPhases(runs);
 }
 
 /** A fresh converge (etcd reset on every host), in process with traced connections: its round trips. */

@@ -1,5 +1,6 @@
 /** A tsplay run's phases from the arrival times of its NDJSON events (--json), as seen by the parent. */
 import { spawn } from 'node:child_process';
+import { stat } from './stats.js';
 
 export interface Phases {
   total: number;
@@ -54,4 +55,11 @@ export function timeline(root: string, args: string[], env: Record<string, strin
       });
     });
   });
+}
+
+const PHASES = ['total', 'startToRun', 'connect', 'probe', 'tasks', 'exit'] as const;
+
+/** The median of each phase over some runs. */
+export function medianPhases(runs: readonly Phases[]): Record<(typeof PHASES)[number], number> {
+  return Object.fromEntries(PHASES.map((k) => [k, stat(runs.map((r) => r[k])).median])) as Record<(typeof PHASES)[number], number>;
 }
