@@ -1,13 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { foreignLabOverlays, mountsUnder, overlayStateDir, parseMountinfo } from './mountinfo.js';
 
-// lines as this machine writes them: a lab up in /work/main and a killed CI run's lab in /tmp/ci-Ab12/p, plus
+// lines as this machine writes them: a lab up in /srv/tsplay and a killed CI run's lab in /tmp/ci-Ab12/p, plus
 // look-alikes that are not a lab's overlays (another overlay source, an nsfs named tsplay-lab, a plain dir)
 const MOUNTINFO = [
   '27 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw',
   '46 45 0:4 net:[4026532178] /run/netns/tsplay-lab rw shared:2 - nsfs nsfs rw',
-  '61 27 0:40 / /work/main/.lab/hosts/h1/merged rw,relatime - overlay tsplay-lab rw,lowerdir=/work/main/.lab/layer/upper:/root/.cache/tsplay/lab/rootfs,upperdir=/work/main/.lab/hosts/h1/upper,workdir=/work/main/.lab/hosts/h1/work,uuid=on',
-  '65 27 0:43 / /work/main/.lab/hosts/h0/merged rw,relatime - overlay tsplay-lab rw,lowerdir=/work/main/.lab/layer/upper:/root/.cache/tsplay/lab/rootfs,upperdir=/work/main/.lab/hosts/h0/upper,workdir=/work/main/.lab/hosts/h0/work,uuid=on',
+  '61 27 0:40 / /srv/tsplay/.lab/hosts/h1/merged rw,relatime - overlay tsplay-lab rw,lowerdir=/srv/tsplay/.lab/layer/upper:/root/.cache/tsplay/lab/rootfs,upperdir=/srv/tsplay/.lab/hosts/h1/upper,workdir=/srv/tsplay/.lab/hosts/h1/work,uuid=on',
+  '65 27 0:43 / /srv/tsplay/.lab/hosts/h0/merged rw,relatime - overlay tsplay-lab rw,lowerdir=/srv/tsplay/.lab/layer/upper:/root/.cache/tsplay/lab/rootfs,upperdir=/srv/tsplay/.lab/hosts/h0/upper,workdir=/srv/tsplay/.lab/hosts/h0/work,uuid=on',
   '70 27 0:50 / /tmp/ci-Ab12/p/.lab/hosts/h0/merged rw,relatime shared:40 - overlay tsplay-lab rw,lowerdir=/tmp/ci-Ab12/p/.lab/layer/upper:/root/.cache/tsplay/lab/rootfs,upperdir=/tmp/ci-Ab12/p/.lab/hosts/h0/upper,workdir=/tmp/ci-Ab12/p/.lab/hosts/h0/work',
   '71 27 0:51 / /tmp/ci-Ab12/p/.lab/hosts/h12/merged rw,relatime - overlay tsplay-lab rw,lowerdir=/x,upperdir=/y,workdir=/z',
   '72 27 0:52 / /tmp/ci-Ab12/p/.lab/layer/merged rw,relatime - overlay tsplay-lab rw,lowerdir=/root/.cache/tsplay/lab/rootfs,upperdir=/u,workdir=/w',
@@ -30,7 +30,7 @@ describe('parseMountinfo', () => {
 
 describe('foreignLabOverlays', () => {
   test("chooses the lab overlays of other state dirs, deepest first, and none of this lab's or look-alikes", () => {
-    expect(foreignLabOverlays(MOUNTINFO, '/work/main/.lab')).toEqual([
+    expect(foreignLabOverlays(MOUNTINFO, '/srv/tsplay/.lab')).toEqual([
       '/tmp/with spaces/.lab/hosts/h3/merged',
       '/tmp/ci-Ab12/p/.lab/hosts/h12/merged',
       '/tmp/ci-Ab12/p/.lab/hosts/h0/merged',
@@ -41,14 +41,14 @@ describe('foreignLabOverlays', () => {
   test("from the other checkout's side, this lab's overlays are the foreign ones", () => {
     expect(foreignLabOverlays(MOUNTINFO, '/tmp/ci-Ab12/p/.lab')).toEqual([
       '/tmp/with spaces/.lab/hosts/h3/merged',
-      '/work/main/.lab/hosts/h1/merged',
-      '/work/main/.lab/hosts/h0/merged',
+      '/srv/tsplay/.lab/hosts/h1/merged',
+      '/srv/tsplay/.lab/hosts/h0/merged',
     ]);
   });
 
   test('a state dir that is a prefix of another is not taken for it', () => {
     expect(foreignLabOverlays(MOUNTINFO, '/tmp/ci-Ab12/p/.la')).toContain('/tmp/ci-Ab12/p/.lab/hosts/h0/merged');
-    expect(foreignLabOverlays('', '/work/main/.lab')).toEqual([]);
+    expect(foreignLabOverlays('', '/srv/tsplay/.lab')).toEqual([]);
   });
 });
 
@@ -62,6 +62,6 @@ describe('overlayStateDir and mountsUnder', () => {
 
   test('mounts at or under a dir, deepest first', () => {
     expect(mountsUnder(MOUNTINFO, '/tmp/ci-Ab12/p/.lab/hosts/h0')).toEqual(['/tmp/ci-Ab12/p/.lab/hosts/h0/merged/proc', '/tmp/ci-Ab12/p/.lab/hosts/h0/merged']);
-    expect(mountsUnder(MOUNTINFO, '/work/main/.lab')).toEqual(['/work/main/.lab/hosts/h1/merged', '/work/main/.lab/hosts/h0/merged']);
+    expect(mountsUnder(MOUNTINFO, '/srv/tsplay/.lab')).toEqual(['/srv/tsplay/.lab/hosts/h1/merged', '/srv/tsplay/.lab/hosts/h0/merged']);
   });
 });
