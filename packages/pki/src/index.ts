@@ -1,0 +1,2 @@
+/** @tsplay/pki: placeholder until its first module lands. */
+export {};

@@ -1,0 +1,2 @@
+/** @tsplay/secrets: placeholder until its first module lands. */
+export {};
