@@ -24,6 +24,7 @@ export type CoreErrorCode =
   | 'DOWNLOAD_FAILED'
   | 'NO_DOWNLOADER'
   | 'WRITE_FAILED'
+  | 'UNSAFE_PATH'
   | 'DISK_FULL'
   | 'ARCHIVE_FAILED'
   | 'VALIDATE_FAILED'

@@ -38,6 +38,8 @@ export type { Task, TaskOptions, TaskContext, TaskOutcome, TaskStatus, Play, Pla
 export { Overlay } from './overlay.js';
 export { wrapCommand, checkBecome } from './become.js';
 export { LocalConnection, atomicWriteLocal } from './local.js';
+export { safeWriteScript, safeMkdirScript, safeAttrScript, safeWriteRefusal, staleTempCleanup, UNSAFE_PATH_EXIT } from './safe-write.js';
+export type { SafeWriteTarget, SafeWriteOptions } from './safe-write.js';
 export { gatherFacts, probe, FactCache } from './gather.js';
 export type { GatherOptions } from './gather.js';
 export { executeModule, parseArgs, unknownOutcome } from './execute.js';
