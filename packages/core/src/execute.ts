@@ -1,12 +1,12 @@
 import type { Connection } from './connection.js';
+import { parseArgs } from './args.js';
 import { TsplayError, toTsplayError } from './errors.js';
-import { isUnknownFact, type FactValues } from './facts.js';
+import { isUnknownFact, type FactQuery, type FactValues } from './facts.js';
 import { gatherFacts, type FactCache } from './gather.js';
-import type { AnyModule, ApplyResult, Diff, Plan } from './module.js';
+import type { AnyModule, ApplyResult, Diff, Plan, PlanContext } from './module.js';
 import type { Overlay } from './overlay.js';
 import type { SigCache } from './sigcache.js';
 import type { TaskOutcome } from './playbook.js';
-import { formatZodIssues, issueField, sortIssues } from './validate.js';
 
 export interface ExecuteOptions {
   check?: boolean;
@@ -28,46 +28,43 @@ export interface Execution<R = unknown> {
   error: TsplayError | undefined;
 }
 
-/** Validate args with the module's schema; errors name the task and the field path. */
-export function parseArgs(module: AnyModule, args: unknown, where: { host?: string; task?: string; file?: string } = {}): unknown {
-  const r = module.args.safeParse(args);
-  if (r.success) return r.data;
-  throw new TsplayError('ARGS_INVALID', `invalid arguments for module ${module.name}: ${formatZodIssues(r.error.issues)}`, {
-    ...where,
-    field: issueField(sortIssues(r.error.issues)[0]),
-    hint: `run \`tsplay modules ${module.name}\` for the module's arguments`,
-  });
-}
+export { parseArgs } from './args.js';
 
 /** The outcome of a task that check mode cannot predict (see docs/check-mode.md). */
 export function unknownOutcome<R>(reason: string): TaskOutcome<R> {
   return { status: 'unknown', changed: false, data: undefined, unknown: true, summary: reason };
 }
 
+/** A task resolved for one host: parsed args, the module's plan context and its fact queries (see runner/resolve.ts). */
+export interface ResolvedCall {
+  args: unknown;
+  ctx: PlanContext & { baseDir: string };
+  facts: Record<string, FactQuery>;
+  /** Thrown by the module's `facts`: the task fails with it. */
+  factsError?: unknown;
+}
+
 interface Prepared {
   args: unknown;
   /** Every host path the module's facts read. */
   paths: string[];
-  pctx: { host: string; check: boolean; become: boolean | string; baseDir: string; timeoutMs: number | undefined };
+  pctx: ResolvedCall['ctx'];
   values: Record<string, unknown>;
 }
 
-/** Validate args and gather facts (overlay, cache, signature cache, then one batched probe). */
-async function prepare(conn: Connection, module: AnyModule, rawArgs: unknown, opts: ExecuteOptions, where: { host: string; task: string }): Promise<Prepared> {
-  const check = opts.check ?? false;
-  const become = opts.become ?? false;
-  const args = parseArgs(module, rawArgs, where);
-  const pctx = { host: conn.host, check, become, baseDir: opts.baseDir ?? process.cwd(), timeoutMs: opts.timeoutMs };
-  const queries = module.facts(args, pctx) as Record<string, { paths?: readonly string[] | undefined }>;
-  const paths = Object.values(queries).flatMap((q) => [...(q.paths ?? [])]);
-  const values = await gatherFacts(conn, queries as never, {
-    become,
-    overlay: check ? opts.overlay : undefined,
+/** Gather a resolved call's facts (overlay, cache, signature cache, then one batched probe). */
+async function prepare(conn: Connection, call: ResolvedCall, opts: ExecuteOptions): Promise<Prepared> {
+  if (call.factsError !== undefined) throw call.factsError;
+  const { args, ctx, facts } = call;
+  const paths = Object.values(facts).flatMap((q) => [...(q.paths ?? [])]);
+  const values = await gatherFacts(conn, facts as never, {
+    become: ctx.become,
+    overlay: ctx.check ? opts.overlay : undefined,
     cache: opts.cache,
     sigCache: opts.sigCache,
     signal: opts.signal,
   });
-  return { args, paths, pctx, values: values as Record<string, unknown> };
+  return { args, paths, pctx: ctx, values: values as Record<string, unknown> };
 }
 
 /** Check mode: why this task cannot be predicted, or undefined when it can. */
@@ -82,13 +79,29 @@ function unknownReason(module: AnyModule, p: Prepared, overlay: Overlay | undefi
   return undefined;
 }
 
-/** One task on one host: validate, gather facts (overlay/cache first), plan, and apply unless in check mode. */
+/** One module call on a connection, args unparsed (tests, tools): validate, list its facts, then `executeResolved`. */
 export async function executeModule<R = unknown>(conn: Connection, module: AnyModule, rawArgs: unknown, opts: ExecuteOptions = {}): Promise<Execution<R>> {
-  const check = opts.check ?? false;
+  const where = { host: conn.host, task: opts.task ?? module.name };
+  const ctx = { host: conn.host, check: opts.check ?? false, become: opts.become ?? false, baseDir: opts.baseDir ?? process.cwd(), timeoutMs: opts.timeoutMs };
+  try {
+    const args = parseArgs(module, rawArgs, where);
+    return await executeResolved<R>(conn, module, { args, ctx, facts: module.facts(args, ctx) as Record<string, FactQuery> }, opts);
+  } catch (e) {
+    const error = toTsplayError(e, 'TASK_FAILED').withContext(where);
+    return { outcome: { status: 'failed', changed: false, data: undefined, msg: error.message }, plan: undefined, diff: undefined, error };
+  }
+}
+
+/**
+ * One resolved task on one host: gather facts (overlay/cache first), plan, and apply unless in check
+ * mode. `call.ctx` decides check and become; `opts` gives the per-host stores, the task's name and log.
+ */
+export async function executeResolved<R = unknown>(conn: Connection, module: AnyModule, call: ResolvedCall, opts: Omit<ExecuteOptions, 'check' | 'become' | 'baseDir' | 'timeoutMs'> = {}): Promise<Execution<R>> {
+  const check = call.ctx.check;
   const where = { host: conn.host, task: opts.task ?? module.name };
   let plan: Plan | undefined;
   try {
-    const p = await prepare(conn, module, rawArgs, opts, where);
+    const p = await prepare(conn, call, opts);
     const why = check ? unknownReason(module, p, opts.overlay) : undefined;
     if (why !== undefined) {
       // It may change what it would have planned for: later tasks must not trust the host there.
@@ -114,7 +127,7 @@ export async function executeModule<R = unknown>(conn: Connection, module: AnyMo
       const outcome: TaskOutcome<R> = { status: plan.changed ? 'changed' : 'ok', changed: plan.changed, data, summary: plan.summary, stdout: plan.stdout, stderr: plan.stderr };
       return { outcome, plan, diff, error: undefined };
     }
-    const res = await applyWithTimeout(conn, module, p, plan, opts, where);
+    const res = await applyWithTimeout(conn, module, p, plan, { ...opts, timeoutMs: call.ctx.timeoutMs }, where);
     // Anything but a read-only apply may have changed what the cached facts read (even when it reports no change).
     if (!check && ((res.changed ?? plan.changed) || !(module.readOnly?.(p.args) ?? false))) opts.cache?.clear();
     // A read-only probe that fails after earlier predicted changes may only fail because they did not happen.

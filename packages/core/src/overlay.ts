@@ -73,8 +73,8 @@ function firstUnder(m: Map<string, string>, p: string): [string, string] | undef
   return undefined;
 }
 
-/** An entry that is a directory above `p` (its content is unknown, so is p's). */
+/** An entry that is a directory above `p` (its content is unknown, so is p's); `/` is above every path. */
 function ancestor(m: Map<string, string>, p: string): [string, string] | undefined {
-  for (const e of m) if (p.startsWith(`${e[0]}/`)) return e;
+  for (const e of m) if (p.startsWith(e[0] === '/' ? '/' : `${e[0]}/`) && p !== e[0]) return e;
   return undefined;
 }

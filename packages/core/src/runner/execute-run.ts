@@ -2,13 +2,14 @@ import { toTsplayError } from '../errors.js';
 import type { ResolvedHost } from '../inventory/schema.js';
 import type { RunEnv, ExecuteRunOptions } from './env.js';
 import { overFailLimit } from './batches.js';
-import { HostRun, Target, localhostTarget } from './host-run.js';
+import { HostRun, Target } from './host-run.js';
 import type { PlannedPlay, PlannedTask, RunPlan } from './plan-types.js';
 import { mapLimit } from './pool.js';
 import { prefetchFacts } from './prefetch.js';
 import { NotificationStore } from './state.js';
 import { errorInfo } from './task-events.js';
-import { runTaskOnHost, type BatchInfo } from './task-run.js';
+import { localhostTarget, targetHost } from './resolve.js';
+import { runTaskOnHost, shareRunOnce, type BatchInfo } from './task-run.js';
 import type { RunSummary } from './summary.js';
 import { summarize } from './summary.js';
 
@@ -42,7 +43,7 @@ function makeEnv(plan: RunPlan, opts: ExecuteRunOptions): RunEnv {
     target(name) {
       const mine = runs.get(name) ?? others.get(name);
       if (mine) return mine;
-      const host: ResolvedHost | undefined = name === 'localhost' ? localhostTarget() : plan.inventory.hosts.find((h) => h.name === name);
+      const host: ResolvedHost | undefined = targetHost(plan.inventory, name);
       const t = new Target(host ?? localhostTarget(), opts.stateDir);
       if (host) dial(env, t, () => undefined);
       others.set(name, t);
@@ -103,16 +104,14 @@ async function runTask(env: RunEnv, play: PlannedPlay, pt: PlannedTask, live: Ho
   env.opts.emit({ type: 'task.end', play: play.name, task: pt.name, id: pt.id, index: pt.index, durationMs: Date.now() - t0 });
 }
 
-/** The first live host of the batch runs it; the others register its result as their own. */
+/** The first live host of the batch runs it; the others take its result as their own (event, recap, registration). */
 async function runOnce(env: RunEnv, play: PlannedPlay, pt: PlannedTask, live: HostRun[], batch: BatchInfo): Promise<void> {
   for (const first of live) {
+    const t0 = Date.now();
     const o = await runTaskOnHost(env, play, pt, first, batch);
     if (o === undefined || o.status === 'unreachable') continue; // the next live host runs it
-    for (const r of live) {
-      if (r === first) continue;
-      r.register(pt.id, pt.task, o);
-      if (o.status === 'failed' && !pt.task.ignoreErrors) r.failed = true;
-    }
+    const ms = Date.now() - t0;
+    for (const r of live) if (r !== first && r.live) shareRunOnce(env, play, pt, first, r, batch, o, ms);
     return;
   }
 }

@@ -7,6 +7,7 @@ import type { Task, TaskOutcome } from '../playbook.js';
 import { HOST_INDEX_DIR } from '../host-index.js';
 import { SigCache } from '../sigcache.js';
 import type { HostRecap } from './events.js';
+import type { ResolvedTask } from './plan-types.js';
 
 /** Where a task runs: a connection and the per-host state facts are answered from. */
 export class Target {
@@ -31,6 +32,8 @@ export class HostRun extends Target {
   /** Registered results by task id, and by task handle (for `ctx.result(task)`). */
   readonly results = new Map<string, TaskOutcome>();
   readonly byTask = new Map<Task, TaskOutcome>();
+  /** Dynamic tasks as the batch's prefetch resolved them, by task id (their run reuses equal args). */
+  readonly guesses = new Map<string, ResolvedTask>();
   unreachable = false;
   failed = false;
 
@@ -67,9 +70,4 @@ export class HostRun extends Target {
     this.unreachable = true;
     this.recap.unreachable += 1;
   }
-}
-
-/** The workstation as a delegate (`delegateTo: 'localhost'`). */
-export function localhostTarget(): ResolvedHost {
-  return { name: 'localhost', address: '127.0.0.1', connection: 'local', hostKeyChecking: 'strict', groups: [], vars: {} };
 }

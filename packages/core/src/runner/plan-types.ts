@@ -1,4 +1,6 @@
 import type { Inventory, ResolvedHost } from '../inventory/schema.js';
+import type { FactQuery } from '../facts.js';
+import type { PlanContext } from '../module.js';
 import type { Task } from '../playbook.js';
 
 /**
@@ -9,6 +11,8 @@ import type { Task } from '../playbook.js';
 export interface RunPlan {
   playbook: string;
   check: boolean;
+  /** Local directory that relative workstation paths resolve against (modules' `PlanContext.baseDir`). */
+  baseDir: string;
   inventory: Inventory;
   /** Hosts of the run: selected by --limit and named by some play. */
   hosts: ResolvedHost[];
@@ -49,12 +53,31 @@ export interface PlannedTask {
 export interface Invocation {
   item?: unknown;
   label?: string | undefined;
-  /** The args as the task gave them, and as the module's schema parsed them. */
+  /** The id in events and errors: the task's, with the item's label. */
+  task: string;
+  /** The args as the task gave them, and as the module's schema parsed them (once). */
   raw: unknown;
   args: unknown;
   /** False: `when` was false for this invocation. */
   when: boolean;
+  /** The module's fact queries for these args, by the module's own keys (pure). */
+  facts: Record<string, FactQuery>;
+  /** Thrown by the module's `facts`: reported when the task runs. */
+  factsError?: unknown;
 }
 
-/** What plan time decided for a task on a host; `dynamic` tasks are evaluated when they run. */
-export type HostTaskPlan = { dynamic: true } | { dynamic: false; delegateTo?: string | undefined; invocations: Invocation[] };
+/**
+ * A task resolved for one host, once: what the prefetch, the executor and the result events all
+ * read. `ctx` is the module's plan context; its `host` names the host the module reads and changes
+ * (the delegate for a delegated task), and `become` is the one effective become level.
+ */
+export interface ResolvedTask {
+  dynamic: false;
+  delegateTo?: string | undefined;
+  become: boolean | string;
+  ctx: PlanContext & { baseDir: string };
+  invocations: Invocation[];
+}
+
+/** What plan time decided for a task on a host; `dynamic` tasks are resolved when they run. */
+export type HostTaskPlan = { dynamic: true } | ResolvedTask;

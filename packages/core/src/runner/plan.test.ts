@@ -88,7 +88,12 @@ describe('per-host evaluation at plan time', () => {
     const b = task(touch, (c) => ({ path: c.result(a)?.changed ? '/x' : '/y' }), { name: 'dynamic' });
     const plan = planRun(pb([{ name: 'p', hosts: 'all', tasks: [a, b] }]), inv(3));
     expect(calls).toBe(3);
-    expect(plan.perHost.h1?.['p › static']).toEqual({ dynamic: false, invocations: [{ raw: { path: '/tmp/h1' }, args: { path: '/tmp/h1' }, when: true }] });
+    expect(plan.perHost.h1?.['p › static']).toMatchObject({
+      dynamic: false,
+      become: false,
+      ctx: { host: 'h1', check: false, become: false },
+      invocations: [{ task: 'p › static', raw: { path: '/tmp/h1' }, args: { path: '/tmp/h1' }, when: true, facts: { st: { key: 'path::/tmp/h1' } } }],
+    });
     expect(plan.perHost.h1?.['p › dynamic']).toEqual({ dynamic: true });
   });
   it('a per-host args error is reported before any connection, with host, task, file and field', () => {

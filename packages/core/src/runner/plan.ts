@@ -1,10 +1,9 @@
-import { parseArgs } from '../execute.js';
 import { TsplayError } from '../errors.js';
 import type { Inventory, ResolvedHost } from '../inventory/schema.js';
 import { selectHosts } from '../inventory/select.js';
 import type { Play, Playbook } from '../playbook.js';
 import { splitBatches } from './batches.js';
-import { evaluateTask } from './host-plan.js';
+import { resolveTask } from './resolve.js';
 import type { HostTaskPlan, PlannedPlay, PlannedTask, RunPlan } from './plan-types.js';
 import { taskSelected, validateTags } from './select-tasks.js';
 import { validateVars } from './vars.js';
@@ -17,6 +16,8 @@ export interface PlanOptions {
   startAtTask?: string | undefined;
   /** The playbook's file, named in errors. */
   playbookFile?: string | undefined;
+  /** Local directory that relative workstation paths resolve against (default: the working directory). */
+  baseDir?: string | undefined;
 }
 
 /**
@@ -39,7 +40,7 @@ export function planRun(playbook: Playbook, inventory: Inventory, opts: PlanOpti
     const label = seen === 1 ? play.name : `${play.name} #${seen}`;
     return planPlay(play, i, label, selectHosts(inventory, play.hosts).filter((h) => inRun.has(h.name)), opts, startAt, file);
   });
-  const plan: RunPlan = { playbook: playbook.name, check: opts.check ?? false, inventory, hosts, vars, plays, perHost: {} };
+  const plan: RunPlan = { playbook: playbook.name, check: opts.check ?? false, baseDir: opts.baseDir ?? process.cwd(), inventory, hosts, vars, plays, perHost: {} };
   for (const h of hosts) plan.perHost[h.name] = {};
   for (const p of plays) planHostTasks(plan, p, file);
   return plan;
@@ -87,14 +88,13 @@ function planPlay(play: Play, index: number, label: string, hosts: ResolvedHost[
     return { id: `${label} › ${t.name}`, index: ti, name: t.name, task: t, selected: !before && taskSelected(t, opts.tags, opts.skipTags), become: t.become ?? play.become, notifies: [] };
   });
   for (const pt of tasks) for (const n of pt.task.notifiedBy) tasks.find((x) => x.task === n)?.notifies.push(pt.id);
-  for (const pt of tasks) if (typeof pt.task.args !== 'function') parseArgs(pt.task.module, pt.task.args, { task: pt.id, ...(file ? { file } : {}) });
   const batches = splitBatches(hosts.map((h) => h.name), play.serial, `plays.${index}.serial`);
   if (play.maxFailPercentage !== undefined && !(play.maxFailPercentage >= 0 && play.maxFailPercentage <= 100))
     throw new TsplayError('PLAY_INVALID', `maxFailPercentage must be between 0 and 100, got ${play.maxFailPercentage}`, { field: `plays.${index}.maxFailPercentage`, ...(file ? { file } : {}) });
   return { name: label, index, hosts: hosts.map((h) => h.name), batches, maxFailPercentage: play.maxFailPercentage, become: play.become, tasks };
 }
 
-/** Per host: evaluate each selected task's functions now when they read nothing of the run. */
+/** Per host: resolve each selected task now when its functions read nothing of the run (else it is dynamic). */
 function planHostTasks(plan: RunPlan, play: PlannedPlay, file: string | undefined): void {
   play.batches.forEach((batch, bi) => {
     for (const name of batch) {
@@ -102,13 +102,14 @@ function planHostTasks(plan: RunPlan, play: PlannedPlay, file: string | undefine
       const mine = plan.perHost[name] as Record<string, HostTaskPlan>;
       for (const pt of play.tasks) {
         if (!pt.selected) continue;
-        const { trace: _trace, ...decided } = evaluateTask(pt, {
+        const { trace: _trace, ...decided } = resolveTask(pt, {
           inventory: plan.inventory,
           host,
           vars: plan.vars[name],
           check: plan.check,
           notified: false,
           play: { name: play.name, batch: bi + 1, hosts: batch },
+          baseDir: plan.baseDir,
           file,
         });
         mine[pt.id] = decided;

@@ -2,46 +2,43 @@ import type { FactQuery } from '../facts.js';
 import { gatherFacts } from '../gather.js';
 import type { RunEnv } from './env.js';
 import type { HostRun } from './host-run.js';
-import type { HostTaskPlan, PlannedPlay, PlannedTask } from './plan-types.js';
-import { evaluateAtRun, type BatchInfo } from './task-run.js';
+import type { PlannedPlay, PlannedTask, ResolvedTask } from './plan-types.js';
+import { becomeLevel } from './resolve.js';
+import { resolveAtRun, type BatchInfo } from './task-run.js';
 
 /**
- * A dynamic task's invocations as they would be if the play's earlier tasks change nothing (the
- * idempotent case): its functions see the results registered so far. Only used to choose facts to
- * probe early, which are read-only: when the guess is wrong, the task's real args name other facts,
- * and those are probed when it runs. Undefined when the functions cannot be evaluated yet.
+ * A task as the prefetch sees it: the plan's resolution, or a dynamic task resolved now as it would be
+ * if the play's earlier tasks change nothing (the idempotent case). The guess is kept on the host: when
+ * the task runs with equal args it is not parsed again; when the guess is wrong, its real args name
+ * other facts, which are probed when it runs. Undefined when the functions cannot be evaluated yet.
  */
-function speculate(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, batch: BatchInfo): HostTaskPlan | undefined {
+function guess(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, batch: BatchInfo): ResolvedTask | undefined {
+  const planned = env.plan.perHost[run.name]?.[pt.id];
+  if (!planned) return undefined;
+  if (!planned.dynamic) return planned;
+  run.guesses.delete(pt.id);
   try {
-    const { trace: _trace, ...d } = evaluateAtRun(env, play, pt, run, batch, env.store.has(run.name, pt.id));
-    return d.dynamic ? undefined : d;
+    const rt = resolveAtRun(env, play, pt, run, batch, env.store.has(run.name, pt.id));
+    run.guesses.set(pt.id, rt);
+    return rt;
   } catch {
     return undefined;
   }
 }
 
-/** The facts of a host's planned tasks, by fact key, for the batched prefetch (one become level). */
+/** The facts of a host's planned tasks at one become level, by fact key, for the batched prefetch. */
 export function prefetchQueries(env: RunEnv, play: PlannedPlay, run: HostRun, become: boolean | string, batch: BatchInfo): Record<string, FactQuery> {
   const facts: Record<string, FactQuery> = {};
   const seen = new Set<string>();
-  const base = { host: run.name, check: env.plan.check, become, baseDir: env.opts.baseDir ?? process.cwd() };
   for (const pt of play.tasks) {
-    const planned = env.plan.perHost[run.name]?.[pt.id];
-    if (!pt.selected || !planned) continue;
-    const decided = planned.dynamic ? speculate(env, play, pt, run, batch) : planned;
-    if (!decided || decided.dynamic || decided.delegateTo !== undefined) continue;
-    if ((pt.become ?? run.host.become ?? false) !== become) continue;
-    const pctx = { ...base, timeoutMs: pt.task.timeoutMs };
-    decided.invocations.forEach((inv, i) => {
+    const rt = pt.selected ? guess(env, play, pt, run, batch) : undefined;
+    if (!rt || rt.delegateTo !== undefined || rt.become !== become) continue;
+    rt.invocations.forEach((inv, i) => {
       if (!inv.when) return;
-      try {
-        for (const [k, f] of Object.entries(pt.task.module.facts(inv.args, pctx)) as [string, FactQuery][]) {
-          if (seen.has(f.key)) continue;
-          seen.add(f.key);
-          facts[`${pt.id}/${i}/${k}`] = f;
-        }
-      } catch {
-        /* a module that cannot list its facts yet reports it when its task runs */
+      for (const [k, f] of Object.entries(inv.facts)) {
+        if (seen.has(f.key)) continue;
+        seen.add(f.key);
+        facts[`${pt.id}/${i}/${k}`] = f;
       }
     });
   }
@@ -49,17 +46,17 @@ export function prefetchQueries(env: RunEnv, play: PlannedPlay, run: HostRun, be
 }
 
 /**
- * The fast path: before the first task of a batch, the facts of every planned task are probed in one
- * batched exec per host, into the host's fact cache (a dynamic task's as `speculate` guesses them);
- * each task then plans from the cache (a task that changes the host clears it). Tasks and prefetch
- * consume the same resolved invocations, so no static args function runs twice.
+ * The fast path: before the first task of a batch, the facts of every resolved task are probed in one
+ * batched exec per host, into the host's fact cache (a dynamic task's as `guess` resolves them); each
+ * task then plans from the cache (a task that changes the host clears it). The prefetch and the tasks
+ * read the same resolved tasks, so no args are parsed twice.
  */
 export async function prefetchFacts(env: RunEnv, play: PlannedPlay, runs: readonly HostRun[], batch: BatchInfo): Promise<void> {
   await Promise.all(
     runs.map(async (run) => {
       const conn = await run.conn;
       if (!conn) return;
-      const become = play.become ?? run.host.become ?? false;
+      const become = becomeLevel(play.become, run.host, run.host);
       const facts = prefetchQueries(env, play, run, become, batch);
       if (Object.keys(facts).length === 0) return;
       try {

@@ -28,7 +28,7 @@ export function resultEvent(play: PlannedPlay, pt: PlannedTask, host: string, ba
     host,
     ...(x.item !== undefined ? { item: redact(x.item) } : {}),
     ...(x.delegatedTo !== undefined ? { delegatedTo: x.delegatedTo } : {}),
-    ...(x.runOnce ? { runOnce: true } : {}),
+    ...(x.runOnce || pt.task.runOnce ? { runOnce: true } : {}),
     ...(batch !== undefined ? { batch } : {}),
     status: o.status,
     changed: o.changed,

@@ -1,13 +1,14 @@
 import type { Connection } from '../connection.js';
 import { toTsplayError, type TsplayError } from '../errors.js';
-import { executeModule, unknownOutcome } from '../execute.js';
+import { executeResolved, unknownOutcome } from '../execute.js';
 import type { Diff } from '../module.js';
 import type { TaskOutcome } from '../playbook.js';
 import { redact } from '../secret.js';
 import type { RunEnv } from './env.js';
-import { evaluateTask } from './host-plan.js';
+import type { ContextTrace } from './context.js';
 import type { HostRun, Target } from './host-run.js';
-import type { HostTaskPlan, Invocation, PlannedPlay, PlannedTask } from './plan-types.js';
+import type { Invocation, PlannedPlay, PlannedTask, ResolvedTask } from './plan-types.js';
+import { resolveTask } from './resolve.js';
 import { resultEvent, type ResultExtra } from './task-events.js';
 
 export interface BatchInfo {
@@ -27,28 +28,28 @@ interface Done {
 /** Run one task on one host (its items, over its delegate), register and report the result. */
 export async function runTaskOnHost(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, batch: BatchInfo): Promise<TaskOutcome | undefined> {
   const t0 = Date.now();
-  const notified = pt.task.notifiedBy.some((n) => run.byTask.get(n)?.changed === true) || env.store.has(run.name, pt.id);
+  const notified = isNotified(env, pt, run);
   const report = (d: Done) => finish(env, play, pt, run, batch, d, notified, Date.now() - t0);
-  let decided: ReturnType<typeof decide>;
+  const trace: ContextTrace = { dynamic: false };
+  let rt: ResolvedTask | undefined;
   try {
-    decided = decide(env, play, pt, run, batch, notified);
+    rt = resolveAtRun(env, play, pt, run, batch, notified, trace);
   } catch (e) {
-    return report(failure(toTsplayError(e, 'TASK_FAILED').withContext({ host: run.name, task: pt.id })));
+    if (!(env.plan.check && trace.unknownFrom !== undefined)) return report(failure(toTsplayError(e, 'TASK_FAILED').withContext({ host: run.name, task: pt.id }), true));
   }
-  if ('unknownFrom' in decided) return report({ outcome: unknownOutcome(`depends on ${decided.unknownFrom}, which check mode cannot predict`), extra: {} });
-  if (decided.dynamic) throw new Error('unreachable: a dynamic task is evaluated before it runs');
-  if (decided.invocations.every((i) => !i.when) && pt.task.loop === undefined)
-    return report({ outcome: { status: 'skipped', changed: false, data: undefined, summary: 'condition false' }, extra: {} });
-  const target: Target = decided.delegateTo !== undefined ? env.target(decided.delegateTo) : run;
+  if (env.plan.check && trace.unknownFrom !== undefined) return report(unknownFrom(env, pt, run, rt, trace.unknownFrom));
+  if (!rt) throw new Error('unreachable: a task is resolved or has failed');
+  if (rt.invocations.every((i) => !i.when) && pt.task.loop === undefined) return report({ outcome: skippedItem(), extra: {} });
+  const target: Target = rt.delegateTo !== undefined ? env.target(rt.delegateTo) : run;
   const conn = await target.conn;
   if (!conn) {
     if (target === run) return undefined; // reported at connect
-    return report(failure(toTsplayError(new Error(`cannot reach ${decided.delegateTo}, the delegate of this task`), 'UNREACHABLE').withContext({ host: run.name, task: pt.id })));
+    return report(failure(toTsplayError(new Error(`cannot reach ${rt.delegateTo}, the delegate of this task`), 'UNREACHABLE').withContext({ host: run.name, task: pt.id }), false));
   }
   const delegatedTo = target === run ? undefined : target.host.name;
   const outcomes: Done[] = [];
-  for (const inv of decided.invocations) {
-    const d = inv.when ? await invoke(env, pt, run, target, conn, inv, delegatedTo) : { outcome: skippedItem(), extra: { item: inv.label } };
+  for (const inv of rt.invocations) {
+    const d = inv.when ? await invoke(env, pt, run, target, conn, rt, inv, delegatedTo) : { outcome: skippedItem(), extra: { item: inv.label } };
     outcomes.push(d);
     if (pt.task.loop !== undefined) env.opts.emit(resultEvent(play, pt, run.name, batchNo(batch), d.outcome, Date.now() - t0, { ...d.extra, delegatedTo }, env.opts.diff ?? false));
   }
@@ -56,47 +57,64 @@ export async function runTaskOnHost(env: RunEnv, play: PlannedPlay, pt: PlannedT
   return report({ outcome: aggregate(outcomes.map((d) => d.outcome)), extra: { delegatedTo }, reported: outcomes.length > 0 });
 }
 
+const isNotified = (env: RunEnv, pt: PlannedTask, run: HostRun): boolean => pt.task.notifiedBy.some((n) => run.byTask.get(n)?.changed === true) || env.store.has(run.name, pt.id);
 const batchNo = (b: BatchInfo) => (b.count > 1 ? b.number : undefined);
 const skippedItem = (): TaskOutcome => ({ status: 'skipped', changed: false, data: undefined, summary: 'condition false' });
-const failure = (error: TsplayError): Done => ({ outcome: { status: error.code === 'UNREACHABLE' ? 'unreachable' : 'failed', changed: false, data: undefined, msg: error.message }, extra: { error } });
 
-/** A task's functions evaluated now, with the results registered so far (dynamic tasks; the prefetch's guess). */
-export function evaluateAtRun(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, batch: BatchInfo, notified: boolean): ReturnType<typeof evaluateTask> {
-  return evaluateTask(pt, {
+/**
+ * The one rule for `unreachable`: an UNREACHABLE error on the host's own connection makes the host
+ * unreachable; on a delegate's it fails this task (the host itself answers).
+ */
+function failure(error: TsplayError, ownConnection: boolean): Done {
+  return { outcome: { status: statusOf(error, ownConnection), changed: false, data: undefined, msg: error.message }, extra: { error } };
+}
+const statusOf = (error: TsplayError | undefined, ownConnection: boolean): 'unreachable' | 'failed' => (error?.code === 'UNREACHABLE' && ownConnection ? 'unreachable' : 'failed');
+
+/**
+ * The one run-time resolution of a task on a host (the prefetch's guess and the task itself): the
+ * plan's when it was static, else its functions now, with the results registered so far. Raw args
+ * equal to the prefetch's guess are not parsed again.
+ */
+export function resolveAtRun(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, batch: BatchInfo, notified: boolean, trace?: ContextTrace): ResolvedTask {
+  const planned = env.plan.perHost[run.name]?.[pt.id];
+  if (planned && !planned.dynamic) return planned;
+  const { trace: _trace, ...rt } = resolveTask(pt, {
     inventory: env.plan.inventory,
     host: run.host,
     vars: run.vars,
     check: env.plan.check,
     notified,
     play: { name: play.name, batch: batch.number, hosts: batch.hosts },
+    baseDir: env.plan.baseDir,
     lookup: (h, t) => env.runs.get(h)?.byTask.get(t),
+    reuse: run.guesses.get(pt.id),
+    trace,
   });
+  return rt as ResolvedTask; // with a lookup, a task is never left dynamic
 }
 
-/** The plan-time decision, or the run-time evaluation of a dynamic task (its functions, once). */
-function decide(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, batch: BatchInfo, notified: boolean): HostTaskPlan | { dynamic: false; unknownFrom: string } {
-  const planned = env.plan.perHost[run.name]?.[pt.id];
-  if (planned && !planned.dynamic) return planned;
-  const { trace, ...decided } = evaluateAtRun(env, play, pt, run, batch, notified);
-  if (env.plan.check && trace.unknownFrom !== undefined) return { dynamic: false, unknownFrom: trace.unknownFrom };
-  return decided;
+/**
+ * Check mode: the task's functions read a result check mode could not predict. What it would touch is
+ * unknown to later tasks: the paths its facts read (or, when its args cannot even be resolved, the whole host).
+ */
+function unknownFrom(env: RunEnv, pt: PlannedTask, run: HostRun, rt: ResolvedTask | undefined, from: string): Done {
+  const target = rt?.delegateTo !== undefined ? env.target(rt.delegateTo) : run;
+  const paths = rt?.invocations.filter((i) => i.when && i.factsError === undefined).flatMap((i) => [...Object.values(i.facts).flatMap((q) => [...(q.paths ?? [])]), ...(pt.task.module.reads?.(i.args) ?? [])]);
+  const whole = rt === undefined || rt.invocations.some((i) => i.when && i.factsError !== undefined);
+  target.overlay.record({ unknown: whole ? ['/'] : (paths ?? []) }, pt.id);
+  return { outcome: unknownOutcome(`depends on ${from}, which check mode cannot predict`), extra: {} };
 }
 
-async function invoke(env: RunEnv, pt: PlannedTask, run: HostRun, target: Target, conn: Connection, inv: Invocation, delegatedTo: string | undefined): Promise<Done> {
-  const task = inv.label === undefined ? pt.id : `${pt.id} (${inv.label})`;
-  const ex = await executeModule(conn, pt.task.module, inv.raw, {
-    check: env.plan.check,
-    become: pt.become ?? target.host.become ?? run.host.become ?? false,
+async function invoke(env: RunEnv, pt: PlannedTask, run: HostRun, target: Target, conn: Connection, rt: ResolvedTask, inv: Invocation, delegatedTo: string | undefined): Promise<Done> {
+  const ex = await executeResolved(conn, pt.task.module, { args: inv.args, ctx: rt.ctx, facts: inv.facts, factsError: inv.factsError }, {
     overlay: target.overlay,
     cache: target.cache,
     sigCache: target.sigCache,
-    task,
-    baseDir: env.opts.baseDir ?? process.cwd(),
-    timeoutMs: pt.task.timeoutMs,
+    task: inv.task,
     log: (message) => env.opts.emit({ type: 'log', host: run.name, task: pt.name, id: pt.id, message: redact(message) }),
     ...(env.opts.signal ? { signal: env.opts.signal } : {}),
   });
-  const outcome = ex.error?.code === 'UNREACHABLE' && !delegatedTo ? { ...ex.outcome, status: 'unreachable' as const } : ex.outcome;
+  const outcome = ex.error && ex.outcome.status === 'failed' ? { ...ex.outcome, status: statusOf(ex.error, delegatedTo === undefined) } : ex.outcome;
   return { outcome, extra: { diff: ex.diff as Diff[] | undefined, error: ex.error, item: inv.label, delegatedTo } };
 }
 
@@ -106,6 +124,11 @@ function aggregate(items: TaskOutcome[]): TaskOutcome {
   const status = order.find((s) => items.some((o) => o.status === s)) ?? 'skipped';
   const changed = items.some((o) => o.changed);
   return { status, changed, data: items.map((o) => o.data), results: items, unknown: items.some((o) => o.unknown) || undefined, summary: `${items.length} item(s)` };
+}
+
+/** `runOnce`: the other live hosts of the batch take the result of the host that ran it, through the same finish. */
+export function shareRunOnce(env: RunEnv, play: PlannedPlay, pt: PlannedTask, from: HostRun, to: HostRun, batch: BatchInfo, o: TaskOutcome, ms: number): void {
+  finish(env, play, pt, to, batch, { outcome: o, extra: { delegatedTo: from.name, runOnce: true } }, isNotified(env, pt, to), ms);
 }
 
 /** Register, count, keep durable notifications, and report (loops already reported per item). */
