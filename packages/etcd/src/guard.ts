@@ -5,20 +5,18 @@
  */
 import { commandFact, defineModule, pathFact, sh, shf, TsplayError, type PathState } from '@tsplay/core';
 import { z } from 'zod';
+import { memberArg, tlsArgs } from './schemas.js';
 import { parseMemberListJson, type MemberStatus } from './members.js';
 import { peerUrl } from './unit.js';
 
-const member = z.object({ name: z.string().min(1), ip: z.string().min(1) });
 
 export const guardArgs = z.object({
   dataDir: z.string().min(1),
-  self: member,
+  self: memberArg,
   /** The other members, probed over their client URLs. */
-  peers: z.array(member),
+  peers: z.array(memberArg),
   clusterState: z.enum(['new', 'existing']).default('new'),
-  caFile: z.string().min(1),
-  certFile: z.string().min(1),
-  keyFile: z.string().min(1),
+  ...tlsArgs,
 });
 export type GuardArgs = z.output<typeof guardArgs>;
 

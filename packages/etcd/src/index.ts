@@ -1,66 +1,52 @@
-export { EtcdVars, tarballName, tarballUrl, checksumOf } from './vars.js';
+/**
+ * `@tsplay/etcd`: what playbooks use. The role and its plays, the vars schemas, the day-2 modules, the
+ * helpers the day-2 playbooks name hosts and files with, the member list parser (e2e oracles) and the error
+ * codes. Everything else (judges, parsers, scripts) is internal and tested beside its file.
+ */
+// the role and its plays (KTHW chapter 07 + the rolling restart)
+export { etcdRole, etcdPlay, etcdTasks, etcdRoleParts, hostCertPaths, memberName, ETCD_UNIT_PATH, ETCD_CONFIG_DIR, ETCD_BIN_DIR } from './role.js';
+export type { EtcdTasks, EtcdRoleOptions, EtcdPlayOptions, EtcdRoleParts } from './role.js';
+export { etcdPlays } from './day2/rolling-play.js';
+export type { EtcdMember } from './unit.js';
+// vars
+export { EtcdVars } from './vars.js';
 export type { EtcdVarsInput } from './vars.js';
-export { etcdRole, etcdPlay, etcdTasks, hostCertPaths, memberName, ETCD_UNIT_PATH, ETCD_CONFIG_DIR, ETCD_BIN_DIR, METADATA_IP_URL } from './role.js';
-export type { EtcdTasks, EtcdRoleOptions, EtcdPlayOptions } from './role.js';
-export { etcdUnit, initialCluster, peerUrl, clientUrl } from './unit.js';
-export type { EtcdMember, EtcdUnitInput } from './unit.js';
-export { parseMemberListJson, parseMemberListTable, parseEndpointHealth, memberProblems } from './members.js';
-export type { MemberStatus, MemberList, EndpointHealth } from './members.js';
-export { etcdVerify, judgeVerify } from './verify.js';
-export type { VerifyResult } from './verify.js';
-export { etcdBootstrapGuard, judgeBootstrap, parsePeerProbe, recoverySteps } from './guard.js';
-export type { GuardVerdict, PeerProbe } from './guard.js';
-export { ETCD_DAY2_CODES, judgeHealthy, judgeJoin, judgeRemove, judgeUpgrade, isRefusal } from './day2/checks.js';
-export type { EtcdDay2Code, Refusal, ClusterView, JoinPlan, RemovePlan, UpgradePlan } from './day2/checks.js';
-export { parseEndpointStatus, parseAlarms, parseSnapshotStatus, parseVersionJson, failedEndpoints } from './day2/status.js';
-export type { EndpointStatus, Alarm, SnapshotStatus } from './day2/status.js';
-export { parseSemver, compareSemver, upgradeStep } from './day2/version.js';
-export type { Semver, UpgradeStep } from './day2/version.js';
-export { clusterProbeScript, parseClusterProbe, etcdctl } from './day2/probe.js';
-export type { ProbeResult, EtcdctlTarget, Tls } from './day2/probe.js';
-export { etcdPreflight, judgeOp } from './day2/preflight.js';
-export type { PreflightArgs } from './day2/preflight.js';
-export { etcdJoin, joinState, joinedMembers } from './day2/join.js';
-export type { JoinArgs } from './day2/join.js';
-export { etcdLeave, leaveStateScript, parseLeaveState, leaveWork } from './day2/remove.js';
-export type { LeaveArgs, LeaveState } from './day2/remove.js';
-// backup/restore
 export { EtcdBackupVars, EtcdRestoreVars } from './day2/backup-vars.js';
-export { BACKUP_RE, backupScript } from './day2/backup-script.js';
-export type { BackupScriptOptions } from './day2/backup-script.js';
+export { EtcdUpgradeVars } from './day2/upgrade-vars.js';
+// modules of the role
+export { etcdBootstrapGuard } from './guard.js';
+export type { GuardVerdict } from './guard.js';
+export { etcdVerify } from './verify.js';
+export type { VerifyResult } from './verify.js';
+export { etcdRestartState, etcdRollingRestart } from './day2/rolling.js';
+export type { RestartNeed } from './day2/rolling-state.js';
+// day 2: join, remove
+export { etcdPreflight } from './day2/preflight.js';
+export { etcdJoin } from './day2/join.js';
+export { etcdLeave } from './day2/remove.js';
+// day 2: backup, restore
 export { etcdLeader, isLeader } from './day2/backup-leader.js';
 export type { Leader } from './day2/backup-leader.js';
 export { etcdSnapshot } from './day2/backup.js';
 export type { SnapshotResult } from './day2/backup.js';
-export { etcdBackupPrune, planPrune } from './day2/backup-prune.js';
-export type { PrunePlan, BackupDir } from './day2/backup-prune.js';
+export { etcdBackupPrune } from './day2/backup-prune.js';
 export { timerScript, backupService, backupTimer, BACKUP_SCRIPT_PATH, BACKUP_SERVICE_PATH, BACKUP_TIMER, BACKUP_TIMER_PATH } from './day2/backup-timer.js';
-export { ETCD_BACKUP_CODES, etcdSnapshotCheck, etcdSnapshotSource, snapshotBytesProblem } from './day2/restore-check.js';
-export type { EtcdBackupCode } from './day2/restore-check.js';
+export { etcdSnapshotCheck, etcdSnapshotSource } from './day2/restore-check.js';
 export { etcdSnapshotFetch } from './day2/restore-fetch.js';
 export type { FetchedSnapshot } from './day2/restore-fetch.js';
-export { etcdRestoreMember, restoreFlags } from './day2/restore.js';
-export type { RestoreArgs } from './day2/restore.js';
-// role/rolling
-export { etcdRoleParts } from './role.js';
-export type { EtcdRoleParts } from './role.js';
-export { etcdPlays } from './day2/rolling-play.js';
-export { etcdRestartState, etcdRollingRestart, ETCD_ROLLING_CODES } from './day2/rolling.js';
-export type { RollingArgs } from './day2/rolling.js';
-export { judgeRestart, parseRestartState, restartStateScript } from './day2/rolling-state.js';
-export type { RestartState, RestartNeed } from './day2/rolling-state.js';
-export { agreedLeader, caughtUp } from './day2/rolling-steps.js';
-// upgrade
-export { EtcdUpgradeVars } from './day2/upgrade-vars.js';
-export { judgeUpgradeRun, judgeMemberUp, isLeaderAt, leaderSuccessor, parseEtcdVersionOutput, parseEtcdUnitState, ipOfUrl } from './day2/upgrade-judge.js';
-export type { UpgradeRun, MemberProbe, MemberVerdict } from './day2/upgrade-judge.js';
-export { etcdUpgradePreflight, etcdUpgradeSnapshot, snapshotName, snapshotScript } from './day2/upgrade-preflight.js';
-export type { UpgradePreflightArgs, UpgradeSnapshotArgs, UpgradeSnapshot } from './day2/upgrade-preflight.js';
-export { etcdUpgradeKeep, keepStateScript, parseKeepState } from './day2/upgrade-keep.js';
-export type { UpgradeKeepArgs, KeepState } from './day2/upgrade-keep.js';
+export { etcdRestoreMember } from './day2/restore.js';
+// day 2: upgrade
+export { etcdUpgradePreflight, etcdUpgradeSnapshot } from './day2/upgrade-preflight.js';
+export type { UpgradeSnapshot } from './day2/upgrade-preflight.js';
+export type { UpgradeRun } from './day2/upgrade-judge.js';
+export { etcdUpgradeKeep } from './day2/upgrade-keep.js';
 export { etcdUpgradeMember } from './day2/upgrade-member.js';
-export type { UpgradeMemberArgs } from './day2/upgrade-member.js';
-export { memberProbeScript, parseMemberProbe, versionCurl } from './day2/upgrade-probe.js';
-export type { MemberTarget } from './day2/upgrade-probe.js';
-export { etcdUpgradeSettled, settledScript, parseSettled, unsettled } from './day2/upgrade-verify.js';
-export type { UpgradeSettledArgs, MemberVersion } from './day2/upgrade-verify.js';
+export { etcdUpgradeSettled } from './day2/upgrade-verify.js';
+// oracles and error codes
+export { parseMemberListJson } from './members.js';
+export type { MemberStatus, MemberList } from './members.js';
+export { ETCD_DAY2_CODES } from './day2/checks.js';
+export type { EtcdDay2Code, Refusal } from './day2/checks.js';
+export { ETCD_BACKUP_CODES } from './day2/restore-check.js';
+export type { EtcdBackupCode } from './day2/restore-check.js';
+export { ETCD_ROLLING_CODES } from './day2/rolling.js';

@@ -1,4 +1,5 @@
 /** The etcd systemd unit as a typed function: for the seed's inputs it is the seed's etcd.service, byte for byte. */
+import type { Tls } from './schemas.js';
 
 export interface EtcdMember {
   /** The member name (ETCD_NAME: the short hostname). */
@@ -7,16 +8,12 @@ export interface EtcdMember {
   ip: string;
 }
 
-export interface EtcdUnitInput {
+export interface EtcdUnitInput extends Tls {
   name: string;
   internalIp: string;
   members: readonly EtcdMember[];
   token: string;
   dataDir: string;
-  /** Paths on the host. */
-  certFile: string;
-  keyFile: string;
-  caFile: string;
   /** `new` bootstraps a cluster; `existing` joins one (after `etcdctl member add`). */
   clusterState?: 'new' | 'existing';
   binary?: string;

@@ -5,17 +5,16 @@
  */
 import { defineModule, execFact, sh, TsplayError, type ApplyContext, type ExecResult, type Plan } from '@tsplay/core';
 import { z } from 'zod';
+import { endpointArg, etcdctlArg, memberArg, tlsArgs } from './schemas.js';
 import { memberProblems, parseEndpointHealth, parseMemberListJson, type EndpointHealth, type MemberStatus } from './members.js';
 
 export const verifyArgs = z.object({
   check: z.enum(['members', 'health']),
   /** The members the inventory expects (name + internal IP). */
-  members: z.array(z.object({ name: z.string().min(1), ip: z.string().min(1) })).min(1),
-  endpoint: z.string().default('https://127.0.0.1:2379'),
-  etcdctl: z.string().default('/usr/local/bin/etcdctl'),
-  caFile: z.string().min(1),
-  certFile: z.string().min(1),
-  keyFile: z.string().min(1),
+  members: z.array(memberArg).min(1),
+  ...endpointArg,
+  ...etcdctlArg,
+  ...tlsArgs,
   retries: z.number().int().min(0).default(120),
   // short: a cluster that was just started usually forms within a second; 120 x 250 ms = 30 s in all
   delayMs: z.number().int().min(0).default(250),

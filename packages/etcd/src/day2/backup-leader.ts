@@ -7,17 +7,15 @@
  */
 import { commandFact, defineModule, TsplayError } from '@tsplay/core';
 import { z } from 'zod';
+import { etcdctlArg, memberArg, tlsArgs } from '../schemas.js';
 import { clientUrl, type EtcdMember } from '../unit.js';
 import { etcdctl } from './probe.js';
 import { failedEndpoints, leaderOf, parseEndpointStatus, type EndpointStatus } from './status.js';
 
-const member = z.object({ name: z.string().min(1), ip: z.string().min(1) });
 export const leaderArgs = z.object({
-  members: z.array(member).min(1),
-  etcdctl: z.string().default('/usr/local/bin/etcdctl'),
-  caFile: z.string().min(1),
-  certFile: z.string().min(1),
-  keyFile: z.string().min(1),
+  members: z.array(memberArg).min(1),
+  ...etcdctlArg,
+  ...tlsArgs,
 });
 export type LeaderArgs = z.output<typeof leaderArgs>;
 

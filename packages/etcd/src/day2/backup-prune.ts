@@ -7,11 +7,12 @@
  */
 import { commandFact, defineModule, sh, TsplayError, unknownFact } from '@tsplay/core';
 import { z } from 'zod';
+import { hostPath } from '../schemas.js';
 import { BACKUP_RE } from './backup-script.js';
 import { lastError, runRoot } from './steps.js';
 
 export const pruneArgs = z.object({
-  dir: z.string().regex(/^\/\S+$/, 'the backup dir is an absolute path on the host').default('/var/backups/etcd'),
+  dir: hostPath('dir').default('/var/backups/etcd'),
   keep: z.number().int().min(1).default(7),
 });
 export type PruneArgs = z.output<typeof pruneArgs>;

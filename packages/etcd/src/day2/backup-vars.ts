@@ -1,15 +1,14 @@
 /** The vars of playbooks/etcd-backup.ts and etcd-restore.ts: the role's EtcdVars, extended (vars.ts is the role's). */
 import { z } from 'zod';
+import { HOST_PATH, hostPath, oneLine, word } from '../schemas.js';
 import { EtcdVars } from '../vars.js';
 
-const absPath = (what: string) => z.string().regex(/^\/\S+$/, `${what} is an absolute path on the host`);
-
 /** A systemd calendar expression on one line (`daily`, `*-*-* 02:30:00`, `hourly`). */
-const onCalendar = z.string().regex(/^[A-Za-z0-9*:,./~ -]+$/, 'an OnCalendar expression like daily or *-*-* 02:30:00');
+const onCalendar = z.string().regex(/^[A-Za-z0-9*:,./~ -]+$/, 'etcdBackupTimer is true, false or one OnCalendar expression like daily or *-*-* 02:30:00');
 
 export const EtcdBackupVars = EtcdVars.extend({
   /** Where the backups are kept on the members. */
-  etcdBackupDir: absPath('etcdBackupDir').default('/var/backups/etcd'),
+  etcdBackupDir: hostPath('etcdBackupDir').default('/var/backups/etcd'),
   /** Keep the newest K backups per member; older ones are deleted. */
   etcdBackupKeep: z.number().int().min(1, 'etcdBackupKeep keeps at least one backup').default(7),
   /**
@@ -29,13 +28,19 @@ export const defaultRestoreToken = `etcd-restore-${RUN_STAMP}`;
 
 export const EtcdRestoreVars = EtcdVars.extend({
   /** The snapshot: a path on `etcdRestoreHost`, or (without it) a workstation path copied to every member. */
-  etcdRestoreFrom: z.string().min(1, 'etcdRestoreFrom names the snapshot file'),
+  etcdRestoreFrom: oneLine('etcdRestoreFrom'),
   /** The inventory host that has the snapshot at etcdRestoreFrom. */
-  etcdRestoreHost: z.string().min(1).optional(),
+  etcdRestoreHost: word('etcdRestoreHost').optional(),
   /** The restored cluster's new token (default `etcd-restore-<UTC time>`); the unit gets it too. */
-  etcdRestoreToken: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a token of letters, digits and ._-').optional(),
+  etcdRestoreToken: word('etcdRestoreToken').optional(),
   /** Where every member keeps its copy of the snapshot. */
-  etcdRestoreStageDir: absPath('etcdRestoreStageDir').default('/var/backups/etcd/restore'),
-  etcdBackupDir: absPath('etcdBackupDir').default('/var/backups/etcd'),
-}).transform((v) => ({ ...v, etcdClusterToken: v.etcdRestoreToken ?? defaultRestoreToken }));
+  etcdRestoreStageDir: hostPath('etcdRestoreStageDir').default('/var/backups/etcd/restore'),
+  etcdBackupDir: hostPath('etcdBackupDir').default('/var/backups/etcd'),
+})
+  .superRefine((v, ctx) => {
+    if (v.etcdRestoreHost !== undefined && !HOST_PATH.test(v.etcdRestoreFrom)) {
+      ctx.addIssue({ code: 'custom', path: ['etcdRestoreFrom'], message: 'etcdRestoreFrom on etcdRestoreHost is an absolute path on the host of letters, digits and . _ + / : @ , = ~ -' });
+    }
+  })
+  .transform((v) => ({ ...v, etcdClusterToken: v.etcdRestoreToken ?? defaultRestoreToken }));
 export type EtcdRestoreVars = z.output<typeof EtcdRestoreVars>;

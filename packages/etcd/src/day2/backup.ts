@@ -7,18 +7,17 @@
  */
 import { defineModule, TsplayError, type ApplyContext } from '@tsplay/core';
 import { z } from 'zod';
+import { endpointArg, etcdctlArg, hostPath, tlsArgs } from '../schemas.js';
 import { backupScript, parseBackupOutput } from './backup-script.js';
 import type { SnapshotStatus } from './status.js';
 import { lastError } from './steps.js';
 
 export const snapshotArgs = z.object({
-  dir: z.string().regex(/^\/\S+$/, 'the backup dir is an absolute path on the host').default('/var/backups/etcd'),
-  endpoint: z.string().default('https://127.0.0.1:2379'),
-  etcdctl: z.string().default('/usr/local/bin/etcdctl'),
+  dir: hostPath('dir').default('/var/backups/etcd'),
+  ...endpointArg,
+  ...etcdctlArg,
   etcdutl: z.string().default('/usr/local/bin/etcdutl'),
-  caFile: z.string().min(1),
-  certFile: z.string().min(1),
-  keyFile: z.string().min(1),
+  ...tlsArgs,
 });
 export type SnapshotArgs = z.output<typeof snapshotArgs>;
 

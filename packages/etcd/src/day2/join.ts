@@ -8,23 +8,21 @@
  */
 import { commandFact, defineModule, raw, sh, TsplayError, type ApplyContext } from '@tsplay/core';
 import { z } from 'zod';
+import { etcdctlArg, hostPath, memberArg, tlsArgs, tlsOf, word } from '../schemas.js';
 import { parseMemberListJson, type MemberStatus } from '../members.js';
 import { etcdUnit, peerUrl, clientUrl, type EtcdMember } from '../unit.js';
 import { etcdctl, type EtcdctlTarget } from './probe.js';
 import { parseEndpointStatus } from './status.js';
 
-const member = z.object({ name: z.string().min(1), ip: z.string().min(1) });
 export const joinArgs = z.object({
-  self: member,
+  self: memberArg,
   /** The target members (inventory group); the others' client URLs reach the cluster. */
-  target: z.array(member).min(1),
-  token: z.string().min(1),
-  dataDir: z.string().min(1),
-  unitPath: z.string().default('/etc/systemd/system/etcd.service'),
-  etcdctl: z.string().default('/usr/local/bin/etcdctl'),
-  caFile: z.string().min(1),
-  certFile: z.string().min(1),
-  keyFile: z.string().min(1),
+  target: z.array(memberArg).min(1),
+  token: word('token'),
+  dataDir: hostPath('dataDir'),
+  unitPath: hostPath('unitPath').default('/etc/systemd/system/etcd.service'),
+  ...etcdctlArg,
+  ...tlsArgs,
   timeoutMs: z.number().int().positive().default(120_000),
 });
 export type JoinArgs = z.output<typeof joinArgs>;
@@ -85,7 +83,7 @@ async function join(ctx: ApplyContext, a: JoinArgs) {
     });
     list = await until(ctx, 'member list', deadline, () => memberList(ctx, a));
   }
-  const unit = etcdUnit({ name: a.self.name, internalIp: a.self.ip, members: joinedMembers(list, a.target), token: a.token, dataDir: a.dataDir, caFile: a.caFile, certFile: a.certFile, keyFile: a.keyFile, clusterState: 'existing' });
+  const unit = etcdUnit({ name: a.self.name, internalIp: a.self.ip, members: joinedMembers(list, a.target), token: a.token, dataDir: a.dataDir, ...tlsOf(a), clusterState: 'existing' });
   await ctx.conn.put(a.unitPath, unit, { mode: 0o644, become: true });
   await run(ctx, sh`mkdir -p ${a.dataDir} && chmod 700 ${a.dataDir} && systemctl daemon-reload && systemctl enable etcd >/dev/null 2>&1; systemctl start --no-block etcd`);
   await until(ctx, 'learner caught up with the leader', deadline, () => caughtUp(ctx, a));

@@ -3,16 +3,13 @@
  * script runs `member list`, `endpoint health`, `endpoint status` (over every endpoint) and `alarm list`,
  * each between markers; `parseClusterProbe` turns it into a ClusterView. Read-only.
  */
-import { sh } from '@tsplay/core';
+import { commandFact, sh } from '@tsplay/core';
+import type { Tls } from '../schemas.js';
 import { parseEndpointHealth, parseMemberListJson } from '../members.js';
 import type { ClusterView } from './checks.js';
 import { failedEndpoints, parseAlarms, parseEndpointStatus } from './status.js';
 
-export interface Tls {
-  caFile: string;
-  certFile: string;
-  keyFile: string;
-}
+export type { Tls } from '../schemas.js';
 
 export interface EtcdctlTarget extends Tls {
   /** Client URLs, e.g. https://10.240.0.10:2379. */
@@ -78,4 +75,9 @@ export function parseClusterProbe(out: string): ProbeResult {
   };
   for (const f of failedEndpoints(s.get('status')?.text ?? '')) problems.push(`${f.endpoint}: ${f.error}`);
   return { absent: false, view, problems };
+}
+
+/** The probe from this member's own endpoint, as the fact of a read-only check (etcd-preflight, etcd-upgrade-preflight). */
+export function clusterProbeFact(a: Tls & { endpoint: string; etcdctl?: string }) {
+  return commandFact(`etcd-probe:${a.endpoint}`, clusterProbeScript({ ...a, endpoints: [a.endpoint] }), (r) => parseClusterProbe(r.stdout), { become: true });
 }

@@ -7,22 +7,20 @@
  */
 import { commandFact, defineModule, raw, sh, TsplayError, type ApplyContext } from '@tsplay/core';
 import { z } from 'zod';
+import { etcdctlArg, hostPath, memberArg, tlsArgs } from '../schemas.js';
 import { parseMemberListJson, type MemberStatus } from '../members.js';
 import { clientUrl, peerUrl } from '../unit.js';
 import { etcdctl, type EtcdctlTarget } from './probe.js';
 import { parseEndpointStatus } from './status.js';
 import { lastError, retryUntil, runRoot } from './steps.js';
 
-const member = z.object({ name: z.string().min(1), ip: z.string().min(1) });
 export const leaveArgs = z.object({
-  self: member,
+  self: memberArg,
   /** The members that stay (their client URLs reach the cluster). */
-  keep: z.array(member).min(1),
-  dataDir: z.string().min(1),
-  etcdctl: z.string().default('/usr/local/bin/etcdctl'),
-  caFile: z.string().min(1),
-  certFile: z.string().min(1),
-  keyFile: z.string().min(1),
+  keep: z.array(memberArg).min(1),
+  dataDir: hostPath('dataDir'),
+  ...etcdctlArg,
+  ...tlsArgs,
   timeoutMs: z.number().int().positive().default(60_000),
 });
 export type LeaveArgs = z.output<typeof leaveArgs>;

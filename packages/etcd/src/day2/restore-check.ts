@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { commandFact, defineModule, sh, TsplayError, unknownFact } from '@tsplay/core';
 import { z } from 'zod';
+import { hostPath } from '../schemas.js';
 import { parseSnapshotStatus, type SnapshotStatus } from './status.js';
 
 export const ETCD_BACKUP_CODES = ['ETCD_SNAPSHOT_MISSING', 'ETCD_SNAPSHOT_INVALID', 'ETCD_BACKUP_PRUNE', 'ETCD_RESTORE_FAILED'] as const;
@@ -79,7 +80,7 @@ export const etcdSnapshotSource = defineModule({
 });
 
 export const checkArgs = z.object({
-  path: z.string().regex(/^\/\S+$/, 'the snapshot is an absolute path on the host'),
+  path: hostPath('path'),
   etcdctl: z.string().default('/usr/local/bin/etcdctl'),
   etcdutl: z.string().default('/usr/local/bin/etcdutl'),
 });

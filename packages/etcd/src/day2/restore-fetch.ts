@@ -10,10 +10,11 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { defineModule, TsplayError } from '@tsplay/core';
 import { z } from 'zod';
+import { hostPath } from '../schemas.js';
 import { snapshotBytesProblem } from './restore-check.js';
 
 export const fetchArgs = z.object({
-  path: z.string().regex(/^\/\S+$/, 'the snapshot is an absolute path on the host'),
+  path: hostPath('path'),
 });
 
 export interface FetchedSnapshot {

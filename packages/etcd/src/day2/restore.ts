@@ -8,21 +8,21 @@
  */
 import { defineModule, sh, TsplayError } from '@tsplay/core';
 import { z } from 'zod';
+import { etcdctlArg, hostPath, memberArg, word } from '../schemas.js';
 import { initialCluster, peerUrl, type EtcdMember } from '../unit.js';
 import { lastError } from './steps.js';
 
-const member = z.object({ name: z.string().min(1), ip: z.string().min(1) });
 export const restoreArgs = z.object({
-  self: member,
-  members: z.array(member).min(1),
+  self: memberArg,
+  members: z.array(memberArg).min(1),
   /** The snapshot on this host. */
-  snapshot: z.string().regex(/^\/\S+$/),
-  token: z.string().regex(/^[A-Za-z0-9._-]+$/),
-  dataDir: z.string().regex(/^\/\S+$/),
+  snapshot: hostPath('snapshot'),
+  token: word('token'),
+  dataDir: hostPath('dataDir'),
   /** Suffix of the archived data dir (one per run, the same on every member). */
   stamp: z.string().regex(/^[0-9TZ]+$/),
-  etcdctl: z.string().default('/usr/local/bin/etcdctl'),
-  etcdutl: z.string().default('/usr/local/bin/etcdutl'),
+  ...etcdctlArg,
+  etcdutl: hostPath('etcdutl').default('/usr/local/bin/etcdutl'),
 });
 export type RestoreArgs = z.output<typeof restoreArgs>;
 

@@ -7,14 +7,14 @@
  */
 import { commandFact, defineModule } from '@tsplay/core';
 import { z } from 'zod';
+import { etcdctlArg, memberArg, tlsArgs } from '../schemas.js';
 import { judgeRestart, parseRestartState, restartStateScript, type RestartNeed } from './rolling-state.js';
 import { rollMember } from './rolling-steps.js';
 
 /** Codes of the rolling restart beside the day-2 ones (ETCD_UNHEALTHY for the gate). */
 export const ETCD_ROLLING_CODES = ['ETCD_UNHEALTHY', 'ETCD_ROLLING_FAILED'] as const;
 
-const member = z.object({ name: z.string().min(1), ip: z.string().min(1) });
-const tls = { caFile: z.string().min(1), certFile: z.string().min(1), keyFile: z.string().min(1), etcdctl: z.string().default('/usr/local/bin/etcdctl') };
+const tls = { ...tlsArgs, ...etcdctlArg };
 
 export const restartStateArgs = z.object({
   /** Files etcd reads only when it starts (the ca, cert and key on the host). */
@@ -26,7 +26,7 @@ export const restartStateArgs = z.object({
   ...tls,
 });
 
-const stateFact = (a: { watch: readonly string[]; caFile: string; certFile: string; keyFile: string; etcdctl: string }) =>
+const stateFact = (a: z.output<typeof restartStateArgs>) =>
   commandFact(`etcd-restart-state:${a.watch.join(',')}`, restartStateScript(a), (r) => parseRestartState(r.stdout), { become: true });
 
 export const etcdRestartState = defineModule({
@@ -41,9 +41,9 @@ export const etcdRestartState = defineModule({
 });
 
 export const rollingArgs = z.object({
-  self: member,
+  self: memberArg,
   /** Every member of the cluster (their client URLs). */
-  members: z.array(member).min(1),
+  members: z.array(memberArg).min(1),
   watch: z.array(z.string().min(1)).min(1),
   pending: z.boolean().default(false),
   restartedAnyway: z.boolean().default(false),

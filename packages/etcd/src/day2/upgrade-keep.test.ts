@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { checksumOf } from '../vars.js';
 import { EtcdUpgradeVars } from './upgrade-vars.js';
 import { etcdUpgradeKeep, keepStateScript, parseKeepState, upgradeKeepArgs } from './upgrade-keep.js';
 
@@ -32,11 +33,11 @@ describe('etcd-upgrade-keep', () => {
 });
 
 describe('EtcdUpgradeVars', () => {
-  test('the download checksum is the target release\'s etcdChecksums entry, else etcdChecksum', () => {
-    const base = { etcdChecksum: 'sha256:old', etcdChecksums: { '3.4.23': 'sha256:old', '3.5.16': 'sha256:new' } };
-    expect(EtcdUpgradeVars.parse({ ...base, etcdVersion: '3.5.16' }).etcdChecksum).toBe('sha256:new');
-    expect(EtcdUpgradeVars.parse({ ...base, etcdVersion: '3.5.17' }).etcdChecksum).toBe('sha256:old');
-    expect(EtcdUpgradeVars.parse({ etcdVersion: '3.5.16' }).etcdChecksum).toBeUndefined();
+  test('the download checksum is the target release\'s etcdChecksums entry, else etcdChecksum (checksumOf, as the role reads it)', () => {
+    const base = { etcdChecksum: `sha256:${A}`, etcdChecksums: { '3.4.23': `sha256:${A}`, '3.5.16': `sha256:${B}` } };
+    expect(checksumOf(EtcdUpgradeVars.parse({ ...base, etcdVersion: '3.5.16' }))).toBe(`sha256:${B}`);
+    expect(checksumOf(EtcdUpgradeVars.parse({ ...base, etcdVersion: '3.5.17' }))).toBe(`sha256:${A}`);
+    expect(checksumOf(EtcdUpgradeVars.parse({ etcdVersion: '3.5.16' }))).toBe('sha256:https://github.com/etcd-io/etcd/releases/download/v3.5.16/SHA256SUMS');
     expect(EtcdUpgradeVars.parse({ etcdUpgradeBudgetS: '30' }).etcdUpgradeBudgetS).toBe(30);
     expect(EtcdUpgradeVars.safeParse({ etcdUpgradeBudgetS: 0 }).success).toBe(false);
   });

@@ -7,12 +7,13 @@
  */
 import { commandFact, defineModule, raw, sh, TsplayError, type ApplyContext } from '@tsplay/core';
 import { z } from 'zod';
+import { hostPath } from '../schemas.js';
 import { parseEtcdVersionOutput } from './upgrade-judge.js';
 
 export const upgradeKeepArgs = z.object({
   /** The release being installed. */
   version: z.string().min(1),
-  binDir: z.string().regex(/^\/\S+$/).default('/usr/local/bin'),
+  binDir: hostPath('binDir').default('/usr/local/bin'),
   binaries: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/)).min(1).default(['etcd', 'etcdctl']),
 });
 export type UpgradeKeepArgs = z.output<typeof upgradeKeepArgs>;

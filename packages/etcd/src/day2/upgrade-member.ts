@@ -12,6 +12,7 @@
  */
 import { commandFact, defineModule, sh, TsplayError, type ApplyContext } from '@tsplay/core';
 import { z } from 'zod';
+import { etcdctlArg, hostPath, memberArg, tlsArgs } from '../schemas.js';
 import { clientUrl } from '../unit.js';
 import { etcdctl } from './probe.js';
 import { leaderOf, parseVersionJson } from './status.js';
@@ -19,20 +20,17 @@ import { lastError, retryUntil, runRoot } from './steps.js';
 import { isLeaderAt, judgeMemberUp, leaderSuccessor, parseEtcdVersionOutput, type MemberVerdict } from './upgrade-judge.js';
 import { memberProbeScript, parseMemberProbe, versionCurl, type MemberTarget } from './upgrade-probe.js';
 
-const member = z.object({ name: z.string().min(1), ip: z.string().min(1) });
 export const upgradeMemberArgs = z.object({
-  self: member,
+  self: memberArg,
   /** Every member (the inventory group): their client URLs reach the cluster. */
-  members: z.array(member).min(1),
+  members: z.array(memberArg).min(1),
   version: z.string().min(1),
   /** How long the member may take to be back, for the upgrade and again for a rollback. */
   budgetMs: z.number().int().positive().default(120_000),
-  binDir: z.string().regex(/^\/\S+$/).default('/usr/local/bin'),
+  binDir: hostPath('binDir').default('/usr/local/bin'),
   binaries: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/)).min(1).default(['etcd', 'etcdctl']),
-  etcdctl: z.string().default('/usr/local/bin/etcdctl'),
-  caFile: z.string().min(1),
-  certFile: z.string().min(1),
-  keyFile: z.string().min(1),
+  ...etcdctlArg,
+  ...tlsArgs,
 });
 export type UpgradeMemberArgs = z.output<typeof upgradeMemberArgs>;
 

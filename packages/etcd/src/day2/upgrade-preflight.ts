@@ -9,26 +9,25 @@
  *   (a file that fails the check is removed and the run stops with ETCD_SNAPSHOT_INVALID). Kept after the
  *   run; the backup's prune never touches it. Check mode predicts it and takes none.
  */
-import { commandFact, defineModule, type ApplyContext } from '@tsplay/core';
+import { defineModule, type ApplyContext } from '@tsplay/core';
 import { z } from 'zod';
-import { clusterProbeScript, parseClusterProbe } from './probe.js';
-import { refusalError } from './errors.js';
+import { endpointArg, etcdctlArg, memberArg, tlsArgs } from '../schemas.js';
+import { clusterProbeFact } from './probe.js';
+import { unlessRefused } from './errors.js';
 import { backupScript } from './backup-script.js';
 import { saveSnapshot, snapshotArgs } from './backup.js';
 import type { SnapshotStatus } from './status.js';
-import { isRefusal } from './checks.js';
 import { judgeUpgradeRun, type UpgradeRun } from './upgrade-judge.js';
 
-const member = z.object({ name: z.string().min(1), ip: z.string().min(1) });
-const tls = { caFile: z.string().min(1), certFile: z.string().min(1), keyFile: z.string().min(1) };
+const tls = tlsArgs;
 
 export const upgradePreflightArgs = z.object({
   /** The members (the inventory group). */
-  target: z.array(member).min(1),
+  target: z.array(memberArg).min(1),
   /** The release to go to. */
   version: z.string().min(1),
-  endpoint: z.string().default('https://127.0.0.1:2379'),
-  etcdctl: z.string().default('/usr/local/bin/etcdctl'),
+  ...endpointArg,
+  ...etcdctlArg,
   ...tls,
 });
 export type UpgradePreflightArgs = z.output<typeof upgradePreflightArgs>;
@@ -38,12 +37,9 @@ const nameOf = (a: UpgradePreflightArgs, ip: string) => a.target.find((t) => t.i
 export const etcdUpgradePreflight = defineModule({
   name: 'etcd-upgrade-preflight',
   args: upgradePreflightArgs,
-  facts: (a) => ({
-    probe: commandFact(`etcd-probe:${a.endpoint}`, clusterProbeScript({ ...a, endpoints: [a.endpoint] }), (r) => parseClusterProbe(r.stdout), { become: true }),
-  }),
+  facts: (a) => ({ probe: clusterProbeFact(a) }),
   plan: (f, a, ctx) => {
-    const r = judgeUpgradeRun(f.probe, a.target, a.version);
-    if (isRefusal(r)) throw refusalError(r, { host: ctx.host });
+    const r = unlessRefused(judgeUpgradeRun(f.probe, a.target, a.version), ctx.host);
     const order = r.todo.map((ip) => nameOf(a, ip)).join(', ');
     const summary = r.todo.length === 0 ? `every member runs ${r.to}: nothing to upgrade` : `upgrade ${r.from} -> ${r.to}, one member at a time: ${order} (leader ${nameOf(a, r.leaderIp)} last)`;
     return { changed: false, summary, data: r };

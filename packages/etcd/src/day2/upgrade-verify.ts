@@ -6,19 +6,17 @@
  */
 import { commandFact, defineModule, raw, sh, TsplayError, type ApplyContext } from '@tsplay/core';
 import { z } from 'zod';
+import { memberArg, tlsArgs } from '../schemas.js';
 import { parseVersionJson } from './status.js';
 import { runRoot } from './steps.js';
 import { versionCurl } from './upgrade-probe.js';
 import { parseSemver } from './version.js';
 
-const member = z.object({ name: z.string().min(1), ip: z.string().min(1) });
 export const upgradeSettledArgs = z.object({
-  members: z.array(member).min(1),
+  members: z.array(memberArg).min(1),
   version: z.string().min(1),
   timeoutMs: z.number().int().positive().default(60_000),
-  caFile: z.string().min(1),
-  certFile: z.string().min(1),
-  keyFile: z.string().min(1),
+  ...tlsArgs,
 });
 export type UpgradeSettledArgs = z.output<typeof upgradeSettledArgs>;
 
