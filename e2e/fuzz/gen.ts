@@ -3,7 +3,7 @@
  * the 3 hosts gets its own args and its own starting state under its own root (one case per host).
  */
 import { sh } from '@tsplay/core';
-import { KINDS, NEEDS, caseNames, confText, unitText, COPY_TEXTS, SLEEPS, type CaseNames, type CaseTask, type FuzzCase, type FuzzPlay, type Kind, type Tarball } from './model.js';
+import { ECHO_LINE, ECHO_MODE, KINDS, NEEDS, caseNames, confText, unitText, COPY_TEXTS, SLEEPS, type CaseNames, type CaseTask, type FuzzCase, type FuzzPlay, type Kind, type Tarball } from './model.js';
 import { playSeed, rng, type Rng } from './rng.js';
 import { startState } from './start.js';
 
@@ -65,6 +65,15 @@ export function taskFor(kind: Kind, r: Rng, n: CaseNames, host: string, tarball:
       return t({ dest: n.unitFile, template: unitText, vars: { sleep: r.pick(SLEEPS) }, mode: '0644' }, [n.unitFile, `unit:${n.unit}`]);
     case 'service':
       return t({ name: n.unit, state: r.pick(['started', 'stopped']), enabled: r.chance(0.5), daemonReload: true }, [`unit:${n.unit}`, n.wantsLink]);
+    // a write whose content comes from an earlier output (unknown in --check while c.txt would change), then tasks on its path
+    case 'echo':
+      return { ...t({ dest: `${R}/o.txt`, content: `${ECHO_LINE}\n`, mode: ECHO_MODE }, [`${R}/o.txt`]), contentFrom: 'probeCopy' };
+    case 'echoFile':
+      return t({ path: `${R}/o.txt`, state: 'file', mode: ECHO_MODE, ...(r.chance(0.5) ? { owner: 'root' } : {}) }, [`${R}/o.txt`]);
+    case 'echoStat':
+      return t({ path: `${R}/o.txt`, hash: r.chance(0.5) }, []);
+    case 'echoLine':
+      return t({ path: `${R}/o.txt`, line: ECHO_LINE }, [`${R}/o.txt`]);
   }
 }
 

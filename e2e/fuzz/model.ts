@@ -5,11 +5,15 @@ export const CACHE = `${BASE}/.cache/etcd.tgz`;
 export const UNIT_DIR = '/etc/systemd/system';
 export const WANTS_DIR = `${UNIT_DIR}/multi-user.target.wants`;
 
-export const KINDS = ['root', 'dir', 'copy', 'template', 'touch', 'link', 'absent', 'download', 'unarchive', 'creates', 'removes', 'probe', 'probeCopy', 'unit', 'service'] as const;
+export const KINDS = ['root', 'dir', 'copy', 'template', 'touch', 'link', 'absent', 'download', 'unarchive', 'creates', 'removes', 'probe', 'probeCopy', 'unit', 'service', 'echo', 'echoFile', 'echoStat', 'echoLine'] as const;
 export type Kind = (typeof KINDS)[number];
 
 /** Kinds that need another kind earlier in the same play. */
-export const NEEDS: Partial<Record<Kind, Kind>> = { unarchive: 'download', probeCopy: 'copy', service: 'unit' };
+export const NEEDS: Partial<Record<Kind, Kind>> = { unarchive: 'download', probeCopy: 'copy', service: 'unit', echo: 'probeCopy', echoFile: 'echo', echoStat: 'echo', echoLine: 'echo' };
+
+/** `echo` writes `${root}/o.txt` from probeCopy's output (unknown in --check while c.txt would change) plus this line. */
+export const ECHO_LINE = 'line=1';
+export const ECHO_MODE = '0640';
 
 export interface Tarball {
   url: string;
@@ -33,6 +37,8 @@ export function caseNames(play: number): CaseNames {
 export interface CaseTask {
   kind: Kind;
   args: Record<string, unknown>;
+  /** `args.content` is this earlier task's stdout followed by `args.content` (read from its result at run time). */
+  contentFrom?: Kind | undefined;
   touches: string[];
 }
 

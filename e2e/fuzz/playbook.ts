@@ -2,8 +2,8 @@
  * Generated plays as one tsplay playbook (one play per generated play, all hosts at once), with every
  * module wrapped so that the plans' own predictions (`Plan.predict`) are recorded per host and task.
  */
-import { definePlaybook, task, type AnyModule, type Play, type Playbook, type Prediction, type TaskContext } from '@tsplay/core';
-import { command, copy, download, file, systemd, template, unarchive } from '@tsplay/modules';
+import { definePlaybook, task, type AnyModule, type Play, type Playbook, type Prediction, type Task, type TaskContext } from '@tsplay/core';
+import { command, copy, download, file, lineinfile, stat, systemd, template, unarchive } from '@tsplay/modules';
 import type { FuzzPlay, Kind } from './model.js';
 
 const MODULES: Record<Kind, AnyModule> = {
@@ -22,6 +22,10 @@ const MODULES: Record<Kind, AnyModule> = {
   probeCopy: command,
   unit: template,
   service: systemd,
+  echo: copy,
+  echoFile: file,
+  echoStat: stat,
+  echoLine: lineinfile,
 };
 
 /** `host \t play \t task` -> the prediction of that task's plan in check mode. */
@@ -45,17 +49,25 @@ function recording(m: AnyModule, play: string, taskName: string, into: Predictio
 export function fuzzPlaybook(plays: readonly FuzzPlay[], hosts: readonly string[], into: Predictions): Playbook {
   const built: Play[] = plays.map((p) => {
     const name = playName(p);
-    const tasks = p.kinds.map((kind, i) =>
-      task(
+    const byKind = new Map<Kind, Task>();
+    const tasks = p.kinds.map((kind, i) => {
+      const made = task(
         recording(MODULES[kind], name, kind, into),
         (ctx: TaskContext) => {
           const c = p.cases[hosts.indexOf(ctx.host.name)];
-          if (!c) throw new Error(`no case for ${ctx.host.name}`);
-          return c.tasks[i]?.args as never;
+          const t = c?.tasks[i];
+          if (!t) throw new Error(`no case for ${ctx.host.name}`);
+          if (t.contentFrom === undefined) return t.args as never;
+          // read at run time: in --check this output may be unknown, and so is this task
+          const from = byKind.get(t.contentFrom);
+          const out = from ? ctx.result(from)?.stdout : undefined;
+          return { ...t.args, content: `${out ?? ''}${String(t.args.content)}` } as never;
         },
         { name: kind, ignoreErrors: true },
-      ),
-    );
+      );
+      byKind.set(kind, made);
+      return made;
+    });
     return { name, hosts: hosts.join(':'), become: true, tasks };
   });
   return definePlaybook({ name: 'fuzz', plays: built });

@@ -3,7 +3,7 @@
  * binaries, stopped or disabled units, unit files edited under a running unit. Shell run as root.
  */
 import { quote } from '@tsplay/core';
-import { CACHE, COPY_TEXTS, SLEEPS, confText, unitText, type CaseNames, type CaseTask } from './model.js';
+import { CACHE, COPY_TEXTS, ECHO_LINE, ECHO_MODE, SLEEPS, confText, unitText, type CaseNames, type CaseTask } from './model.js';
 import type { Rng } from './rng.js';
 
 interface Start {
@@ -24,7 +24,7 @@ function fileState(r: Rng, path: string, text: string, mode: string, edited: str
   if (v === 'owner') s.setup.push(`chown nobody:nogroup ${quote(path)}`);
 }
 
-function taskState(r: Rng, t: CaseTask, n: CaseNames, s: Start): void {
+function taskState(r: Rng, t: CaseTask, n: CaseNames, s: Start, tasks: readonly CaseTask[] = []): void {
   const R = n.root;
   const a = t.args;
   const m = (d: string) => (typeof a.mode === 'string' ? a.mode : d);
@@ -41,6 +41,11 @@ function taskState(r: Rng, t: CaseTask, n: CaseNames, s: Start): void {
     case 'template': {
       const v = a.vars as { n: number; host: string };
       return fileState(r, `${R}/t.conf`, confText(v), m('0644'), confText({ ...v, n: v.n + 1 }), s, 't.conf');
+    }
+    case 'echo': {
+      // right: what the run writes (c.txt as the copy makes it, then the line)
+      const copied = String(tasks.find((x) => x.kind === 'copy')?.args.content ?? '');
+      return fileState(r, `${R}/o.txt`, `${copied}${ECHO_LINE}\n`, ECHO_MODE, `${other(COPY_TEXTS, copied as (typeof COPY_TEXTS)[number])}${ECHO_LINE}\n`, s, 'o.txt');
     }
     case 'touch':
       return fileState(r, `${R}/empty`, '', m('0644'), 'not empty\n', s, 'empty');
@@ -113,7 +118,7 @@ export function startState(r: Rng, n: CaseNames, tasks: readonly CaseTask[]): St
     const rootMode = String(tasks[0]?.args.mode ?? '0755');
     s.setup.push(`mkdir ${R} && chmod ${root === 'mode' ? (rootMode === '0700' ? '0755' : '0700') : rootMode} ${R}`);
     if (root === 'owner') s.setup.push(`chown nobody:nogroup ${R}`);
-    for (const t of tasks) if (t.kind !== 'unit') taskState(r, t, n, s);
+    for (const t of tasks) if (t.kind !== 'unit') taskState(r, t, n, s, tasks);
   }
   if (unitTask) taskState(r, unitTask, n, s);
   return s;

@@ -56,8 +56,10 @@ export class Overlay implements OverlayView {
     for (const p of pred.unknown ?? []) {
       const n = normalize(p);
       this.paths.delete(n);
-      this.changedBy.set(n, by);
-      this.unknownPaths.set(n, by);
+      // already unknown: keep the task it first depended on (a later unknown task only passes it on)
+      const first = this.unknownPaths.get(n) ?? by;
+      this.changedBy.set(n, first);
+      this.unknownPaths.set(n, first);
     }
     for (const [u, st] of Object.entries(pred.units ?? {})) this.units.set(u, { ...this.units.get(u), ...st });
   }
