@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Project lint for one package dir (default: all packages): no deep imports across packages,
-// no circular imports between a package's files, no `console.log` in library sources.
+// no circular imports between a package's files, no `console.log` in library sources, and the
+// built-in modules reach core only through the module kit.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -31,7 +32,32 @@ function publicSubpaths() {
   return out;
 }
 
+/** The folders of @tsplay/modules that are not modules: the kit and its helpers, and test fixtures. */
+const KIT_FOLDERS = new Set(['kit', 'common', 'testing']);
+
+function packageName(pkgDir) {
+  try {
+    return JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).name;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A built-in module (a folder of @tsplay/modules' src other than the kit's) is written with the public kit
+ * an author gets: it imports core only through `../kit/index.js` (or `@tsplay/modules/kit`), never
+ * `@tsplay/core` itself nor a file of the kit behind its index. Tests may use core's harness.
+ */
+export function kitOnlyProblem(rel, spec) {
+  const parts = rel.split('/');
+  if (parts.length < 3 || KIT_FOLDERS.has(parts[1]) || /\.test\.ts$/.test(rel)) return undefined;
+  if (spec === '@tsplay/core' || spec.startsWith('@tsplay/core/')) return `${parts[1]}: imports ${spec} (a built-in module uses the kit: import from '../kit/index.js')`;
+  if (/^\.\.\/kit\/(?!index\.js$)/.test(spec)) return `${parts[1]}: imports ${spec} (import the kit through '../kit/index.js')`;
+  return undefined;
+}
+
 export function lintPackage(pkgDir) {
+  const kitOnly = packageName(pkgDir) === '@tsplay/modules';
   const exported = publicSubpaths();
   const problems = [];
   const src = join(pkgDir, 'src');
@@ -48,6 +74,8 @@ export function lintPackage(pkgDir) {
     for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
       const spec = m[1] ?? m[2];
       if (/^@tsplay\/[^/]+\/.+/.test(spec) && !exported.has(spec)) problems.push(`${relative(root, f)}: deep import ${spec} (import the package's public API)`);
+      const kitProblem = kitOnly ? kitOnlyProblem(relative(pkgDir, f), spec) : undefined;
+      if (kitProblem) problems.push(`${relative(root, f)}: ${kitProblem}`);
       if (spec.startsWith('.') && !/^import type|^export type/.test(m[0])) deps.push(resolve(dirname(f), spec.replace(/\.js$/, '.ts')));
     }
     if (!/\.test\.ts$/.test(f) && !f.includes('/testing/') && /console\.log\(/.test(text)) problems.push(`${relative(root, f)}: console.log in library code (emit an event or use the reporter)`);

@@ -28,11 +28,13 @@ describe('@tsplay/modules public surface', () => {
   it('the kit exports exactly these names', () => {
     expect(Object.keys(kit).sort()).toEqual(
       [
-        'Secret', 'TEXT_MAX_BYTES', 'TsplayError', 'absPathSchema', 'applyTextFile', 'argv', 'attrChanges', 'attrScript', 'attrText', 'commandFact', 'contentTargetShape',
-        'currentText', 'defineFact', 'defineModule', 'defineTextFileModule', 'describeChanges', 'errorCodes', 'factTable', 'formatMode', 'hostBasename', 'hostDirname',
-        'identityFact', 'isSecret', 'isUnknownFact', 'modeSchema', 'newOwnership', 'normalizeHostPath', 'ownerSpec', 'parseText', 'pathFact', 'planCase', 'planTable',
-        'planTextEdit', 'planTextFile', 'predictFile', 'principalSchema', 'quote', 'secret', 'sh', 'sha256Hex', 'textFact', 'textFileFacts', 'textFromOverlay', 'unitFact', 'unknownFact',
-        'withAttrs',
+        'SCRIPT_EXIT', 'Secret', 'TEXT_MAX_BYTES', 'TsplayError', 'absPathSchema', 'ancestors', 'applyContent', 'applyTextFile', 'argv', 'attrChanges',
+        'attrScript', 'attrText', 'chownSpec', 'contentTargetShape', 'currentText', 'defineFact', 'defineModule', 'defineTextFileModule', 'describeChanges',
+        'destFacts', 'errorCodes', 'execFact', 'factTable', 'formatMode', 'hostBasename', 'hostDirname', 'identityFact', 'isSecret', 'isUnknownFact',
+        'localFileFact', 'modeSchema', 'newOwnership', 'normalizeHostPath', 'oldContentFact', 'ownerSpec', 'parsePathProbe', 'parseText', 'pathFact',
+        'pathScript', 'planCase', 'planContent', 'planTable', 'planTextEdit', 'planTextFile', 'predictFile', 'principalSchema', 'quote', 'readLocalFile',
+        'redact', 'registerSecret', 'reveal', 'secret', 'sh', 'sha256Hex', 'task', 'textFact', 'textFileFacts', 'textFromOverlay', 'textScript', 'unitFact',
+        'unknownFact', 'withAttrs',
       ].sort(),
     );
   });

@@ -1,4 +1,4 @@
-import { TsplayError, type ApplyContext, type ApplyResult, type Plan } from '@tsplay/core';
+import { TsplayError, type ApplyContext, type ApplyResult, type Plan } from '../kit/index.js';
 import type { AptOptions } from './args.js';
 import type { AptChange } from './facts.js';
 import type { AptPlanData } from './plan.js';

@@ -1,5 +1,4 @@
-import { argv } from '@tsplay/core';
-import { defineFact } from '../kit/facts.js';
+import { argv, defineFact } from '../kit/index.js';
 import { bareName, type AptOptions } from './args.js';
 
 /** One line of `apt-get -s`: a package that would be installed/upgraded (Inst) or removed (Remv/Purg). */

@@ -1,4 +1,4 @@
-import { defineModule } from '@tsplay/core';
+import { defineModule } from '../kit/index.js';
 import { aptArgsSchema } from './args.js';
 import { applyApt, type AptResult } from './apply.js';
 import { aptFact } from './facts.js';

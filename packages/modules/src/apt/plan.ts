@@ -1,4 +1,4 @@
-import { argv, TsplayError, type FactValues, type PathState, type Plan } from '@tsplay/core';
+import { argv, TsplayError, type FactValues, type PathState, type Plan } from '../kit/index.js';
 import type { AptOptions } from './args.js';
 import type { AptChange, aptFact } from './facts.js';
 

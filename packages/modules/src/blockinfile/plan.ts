@@ -1,7 +1,4 @@
-import { TsplayError, type FactValues, type Plan } from '@tsplay/core';
-import type { ContentPlanData } from '../common/content-plan.js';
-import { planTextEdit, type TextFileFacts } from '../kit/text-file.js';
-import { blockinfileTarget } from './facts.js';
+import { TsplayError } from '../kit/index.js';
 import { fromLines, insertIndex, toLines } from '../common/lines.js';
 import type { BlockinfileOptions } from './args.js';
 
@@ -32,7 +29,3 @@ export function editBlock(text: string | undefined, a: BlockinfileOptions): stri
   return fromLines({ lines, eol: eol || lines.length === 0 });
 }
 
-/** Pure: the plan from the file's facts (an exact prediction and a diff, from the kit). */
-export function planBlockinfile(facts: FactValues<TextFileFacts>, a: BlockinfileOptions): Plan<ContentPlanData> {
-  return planTextEdit(facts, blockinfileTarget(a), (text) => editBlock(text, a), 'blockinfile');
-}

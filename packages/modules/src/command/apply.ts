@@ -1,7 +1,8 @@
-import { TsplayError, type ApplyContext, type ApplyResult } from '@tsplay/core';
+import { TsplayError, type ApplyContext, type ApplyResult } from '../kit/index.js';
 import { sleep } from '../common/sleep.js';
 import type { CommandResult, ParsedCommandArgs } from './args.js';
-import { commandLine, runFailed } from './plan.js';
+import { commandLine } from './line.js';
+import { runFailed } from './plan.js';
 
 /** Run the command (with retries/until), then decide changed/failed with the predicates. */
 export async function applyCommand(ctx: ApplyContext, a: ParsedCommandArgs): Promise<ApplyResult<CommandResult>> {

@@ -1,13 +1,16 @@
-import { execFact, pathFact, type ExecResult, type FactQuery, type PathState, type PlanContext } from '@tsplay/core';
+import { execFact, pathFact, type ExecResult, type FactQuery, type FactValues, type PathState, type PlanContext } from '../kit/index.js';
 import type { ParsedCommandArgs } from './args.js';
-import { commandLine } from './plan.js';
+import { commandLine } from './line.js';
 
-export interface CommandFacts {
-  creates?: PathState;
-  removes?: PathState;
+export interface CommandFactQueries {
+  creates?: FactQuery<PathState>;
+  removes?: FactQuery<PathState>;
   /** A readOnly probe's first run, taken in the host's batched fact exec. */
-  run?: ExecResult;
+  run?: FactQuery<ExecResult>;
 }
+
+/** The values the plan sees, derived from the queries. */
+export type CommandFacts = FactValues<CommandFactQueries>;
 
 /**
  * `creates`/`removes` are probed before the command runs. A readOnly probe runs as a fact itself, in
@@ -15,8 +18,8 @@ export interface CommandFacts {
  * re-probes it when an earlier task changes the host). Not with stdin or a time limit: a batched fact
  * has neither, so such a probe runs on its own in apply.
  */
-export function commandFacts(a: ParsedCommandArgs, ctx: Pick<PlanContext, 'become' | 'timeoutMs'>): Record<string, FactQuery<PathState | ExecResult>> {
-  const f: Record<string, FactQuery<PathState | ExecResult>> = {};
+export function commandFacts(a: ParsedCommandArgs, ctx: Pick<PlanContext, 'become' | 'timeoutMs'>): CommandFactQueries {
+  const f: CommandFactQueries = {};
   if (a.creates) f.creates = pathFact(a.creates);
   if (a.removes) f.removes = pathFact(a.removes);
   if (a.readOnly && a.stdin === undefined && a.timeoutMs === undefined && ctx.timeoutMs === undefined) {

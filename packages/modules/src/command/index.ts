@@ -1,11 +1,11 @@
-import { defineModule } from '@tsplay/core';
+import { defineModule } from '../kit/index.js';
 import { commandArgs } from './args.js';
 import { applyCommand } from './apply.js';
-import { commandFacts, type CommandFacts } from './facts.js';
+import { commandFacts } from './facts.js';
 import { planCommand } from './plan.js';
 
 export type { CommandArgs, CommandResult } from './args.js';
-export { commandLine } from './plan.js';
+export { commandLine } from './line.js';
 
 /**
  * Run a command (argv or shell form). Not idempotent by itself: use `creates`/`removes`, or mark
@@ -16,7 +16,7 @@ export const command = defineModule({
   name: 'command',
   args: commandArgs.describe('Run a command (argv or shell form); creates/removes make it idempotent, readOnly makes it a probe'),
   facts: (a, ctx) => commandFacts(a, ctx),
-  plan: (facts, a) => planCommand(facts as CommandFacts, a),
+  plan: (facts, a) => planCommand(facts, a),
   resultFromPlan: (plan) => plan.data,
   readOnly: (a) => a.readOnly,
   reads: (a) => a.reads,

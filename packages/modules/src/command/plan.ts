@@ -1,10 +1,7 @@
-import { argv as shArgv, type Plan } from '@tsplay/core';
+import type { Plan } from '../kit/index.js';
+import { commandLine } from './line.js';
 import type { CommandResult, ParsedCommandArgs } from './args.js';
 import type { CommandFacts } from './facts.js';
-
-export function commandLine(a: ParsedCommandArgs): string {
-  return a.argv ? shArgv(a.argv) : (a.cmd as string);
-}
 
 /** Did this run fail (`failedWhen`, else a non-zero exit)? */
 export function runFailed(a: ParsedCommandArgs, r: CommandResult): boolean {

@@ -1,5 +1,5 @@
-import { commandFact, pathFact, type FactQuery, type PathState } from '@tsplay/core';
-import { parseText, textScript } from '../kit/facts.js';
+import { pathFact, type FactQuery, type PathState } from '@tsplay/core';
+import { defineFact, parseText, textScript } from '../kit/facts.js';
 import { identityFact, type Identity } from './identity.js';
 import { knownContent } from './known-content.js';
 import { hostDirname } from './paths.js';
@@ -32,17 +32,20 @@ export const parseOldContent = (out: string): OldContent => parseText(out);
 
 export const oldContentScript = (path: string): string => textScript(path, DIFF_MAX_BYTES);
 
-export function oldContentFact(path: string): FactQuery<OldContent> {
-  return commandFact(`content:${path}`, oldContentScript(path), (r) => parseOldContent(r.stdout), {
-    fromOverlay: (o) => {
-      const st = o.path(path);
-      if (!st) return undefined;
-      const text = knownContent(st.sha256);
-      if (text !== undefined) return { kind: 'text', text };
-      return st.exists ? { kind: 'unknown' } : { kind: 'absent' };
-    },
-  });
-}
+/** The text of a file a task replaces, for the diff; `unknown` when an earlier task writes what check mode cannot know. */
+export const oldContentFact: (path: string) => FactQuery<OldContent> = defineFact({
+  module: 'kit',
+  name: 'oldContent',
+  script: (path: string) => oldContentScript(path),
+  parse: (r): OldContent => parseOldContent(r.stdout),
+  fromOverlay: (o, path) => {
+    const st = o.path(path);
+    if (!st) return undefined;
+    const text = knownContent(st.sha256);
+    if (text !== undefined) return { kind: 'text', text };
+    return st.exists ? { kind: 'unknown' } : { kind: 'absent' };
+  },
+});
 
 /** Facts for writing `dest`; the old content is only read when the file is not secret. */
 export function destFacts(dest: string, opts: { secret: boolean; become: boolean | string }): DestFacts {

@@ -1,4 +1,5 @@
-import { commandFact, TsplayError, type FactQuery, type PathState } from '@tsplay/core';
+import { TsplayError, type FactQuery, type PathState } from '@tsplay/core';
+import { defineFact } from '../kit/facts.js';
 
 /** Who creates new files: the user (and primary group) tasks run as, after become. */
 export interface Identity {
@@ -13,9 +14,12 @@ export function parseIdentity(out: string): Identity {
 }
 
 /** `id -un; id -gn` as the task's become user, so check mode can predict the owner of new files. */
-export function identityFact(become: boolean | string): FactQuery<Identity> {
-  return commandFact(`identity:${String(become)}`, 'id -un; id -gn', (r) => parseIdentity(r.stdout));
-}
+export const identityFact: (become: boolean | string) => FactQuery<Identity> = defineFact({
+  module: 'kit',
+  name: 'identity',
+  script: (_become: boolean | string) => 'id -un; id -gn',
+  parse: (r) => parseIdentity(r.stdout),
+});
 
 /** Owner and group a new file or directory gets inside `parent` (setgid directories pass on their group). */
 export function newOwnership(me: Identity, parent: PathState | undefined): { owner: string; group: string } {

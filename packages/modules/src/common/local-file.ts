@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { registerSecret, Secret, TsplayError, type FactQuery } from '@tsplay/core';
+import { defineFact } from '../kit/facts.js';
 
 /**
  * A file on the workstation, read when the task's facts are built (the workstation side of
@@ -33,6 +34,10 @@ export function readLocalFile(src: string, baseDir: string, opts: { secret: bool
 }
 
 /** A fact answered on the workstation: the host only runs `:` in the batch. */
-export function localFileFact(file: LocalFile): FactQuery<LocalFile> {
-  return { key: `local:${file.path}:${file.sha256}`, script: ':', parse: () => file };
-}
+export const localFileFact: (file: LocalFile) => FactQuery<LocalFile> = defineFact({
+  module: 'kit',
+  name: 'localFile',
+  script: (_file: LocalFile) => ':',
+  id: (file) => [file.path, file.sha256],
+  parse: (_r, file) => file,
+});

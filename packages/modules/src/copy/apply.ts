@@ -1,6 +1,4 @@
-import type { ApplyContext, ApplyResult, Plan } from '@tsplay/core';
-import { applyContent, type ContentResult } from '../common/content-apply.js';
-import type { ContentPlanData } from '../common/content-plan.js';
+import { applyContent, type ApplyContext, type ApplyResult, type ContentPlanData, type ContentResult, type Plan } from '../kit/index.js';
 import type { CopyOptions } from './args.js';
 
 export interface CopyResult extends ContentResult {

@@ -1,7 +1,5 @@
-import { isSecret, type Secret } from '@tsplay/core';
+import { absPathSchema, contentTargetShape, isSecret, type Secret } from '../kit/index.js';
 import { z } from 'zod';
-import { contentTargetShape } from '../common/content-args.js';
-import { absPathSchema } from '../common/paths.js';
 
 const secretString = z.custom<Secret<string>>((v) => isSecret(v) && typeof v.reveal() === 'string', {
   message: 'must be a string or a Secret<string>',

@@ -1,6 +1,4 @@
-import { pathFact, registerSecret, reveal, type FactQuery, type PathState, type PlanContext } from '@tsplay/core';
-import { destFacts, type DestFacts } from '../common/content-facts.js';
-import { localFileFact, readLocalFile, type LocalFile } from '../common/local-file.js';
+import { destFacts, localFileFact, pathFact, readLocalFile, registerSecret, reveal, type DestFacts, type FactQuery, type LocalFile, type PathState, type PlanContext } from '../kit/index.js';
 import type { CopyOptions } from './args.js';
 
 export type CopyFacts = DestFacts & {

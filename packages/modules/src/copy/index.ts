@@ -1,4 +1,4 @@
-import { defineModule } from '@tsplay/core';
+import { defineModule } from '../kit/index.js';
 import { copyArgsSchema } from './args.js';
 import { applyCopy, type CopyResult } from './apply.js';
 import { copyFacts } from './facts.js';

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { reveal, TsplayError, type FactValues, type Plan } from '@tsplay/core';
-import { planContent, type ContentPlanData, type Payload } from '../common/content-plan.js';
+import { planContent, reveal, TsplayError, type ContentPlanData, type FactValues, type Payload, type Plan } from '../kit/index.js';
 import type { CopyOptions } from './args.js';
 import type { CopyFacts } from './facts.js';
 

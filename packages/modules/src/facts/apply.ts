@@ -1,4 +1,4 @@
-import type { Plan } from '@tsplay/core';
+import type { Plan } from '../kit/index.js';
 import type { HostFacts } from './parse.js';
 
 /** facts never changes the host: its result is what the probe read (also in check mode). */

@@ -1,4 +1,4 @@
-import { defineFact } from '../kit/facts.js';
+import { defineFact } from '../kit/index.js';
 import { parseHostFacts } from './parse.js';
 
 const SCRIPT = [

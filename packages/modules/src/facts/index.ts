@@ -1,4 +1,4 @@
-import { defineModule } from '@tsplay/core';
+import { defineModule } from '../kit/index.js';
 import { factsArgsSchema } from './args.js';
 import { factsResult } from './apply.js';
 import { hostFactsFact } from './facts.js';

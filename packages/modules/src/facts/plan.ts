@@ -1,4 +1,4 @@
-import type { Plan } from '@tsplay/core';
+import type { Plan } from '../kit/index.js';
 import type { HostFacts } from './parse.js';
 
 /** Pure: gathering changes nothing; the facts are the task's result. */

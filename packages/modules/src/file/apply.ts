@@ -1,4 +1,4 @@
-import { TsplayError, type ApplyContext, type ApplyResult, type Plan } from '@tsplay/core';
+import { TsplayError, type ApplyContext, type ApplyResult, type Plan } from '../kit/index.js';
 import type { FileOptions } from './args.js';
 import type { FilePlanData } from './plan.js';
 

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { principalSchema } from '../common/attrs.js';
-import { modeSchema } from '../common/mode.js';
-import { absPathSchema } from '../common/paths.js';
+import { absPathSchema, modeSchema, principalSchema } from '../kit/index.js';
 
 export const fileStates = ['file', 'touch', 'directory', 'absent', 'link'] as const;
 

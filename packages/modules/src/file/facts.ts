@@ -1,6 +1,4 @@
-import { commandFact, pathFact, sh, type FactQuery, type PathState } from '@tsplay/core';
-import { identityFact, type Identity } from '../common/identity.js';
-import { ancestors, hostDirname } from '../common/paths.js';
+import { ancestors, defineFact, hostDirname, identityFact, pathFact, sh, type FactQuery, type Identity, type PathState } from '../kit/index.js';
 import type { FileOptions } from './args.js';
 
 /** One entry below a directory (from `find -printf`). */
@@ -35,9 +33,13 @@ export function parseTree(out: string): TreeEntry[] {
     });
 }
 
-export function treeFact(path: string): FactQuery<TreeEntry[]> {
-  return commandFact(`tree:${path}`, sh`[ -d ${path} ] && find ${path} -mindepth 1 -printf '%m|%u|%g|%y|%p\\0' || true`, (r) => parseTree(r.stdout));
-}
+/** Every entry under a directory (mode, owner, group, type, path); none when it is missing. */
+export const treeFact = defineFact({
+  module: 'file',
+  name: 'tree',
+  script: (path: string) => sh`[ -d ${path} ] && find ${path} -mindepth 1 -printf '%m|%u|%g|%y|%p\\0' || true`,
+  parse: (r) => parseTree(r.stdout),
+});
 
 /** Which ancestors the plan must know about: all for `directory` (mkdir -p), the parent for `touch`/`link`. */
 export function neededAncestors(args: Pick<FileOptions, 'state' | 'path'>): string[] {

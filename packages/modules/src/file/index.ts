@@ -1,4 +1,4 @@
-import { defineModule } from '@tsplay/core';
+import { defineModule } from '../kit/index.js';
 import { fileArgsSchema } from './args.js';
 import { applyFile, type FileResult } from './apply.js';
 import { fileFacts } from './facts.js';

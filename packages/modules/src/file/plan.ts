@@ -1,8 +1,4 @@
-import { argv, TsplayError, type FactValues, type PathState, type Plan } from '@tsplay/core';
-import { attrChanges, attrScript, describeChanges, withAttrs, type Attrs } from '../common/attrs.js';
-import { newOwnership } from '../common/identity.js';
-import { formatMode } from '../common/mode.js';
-import { hostBasename, hostDirname } from '../common/paths.js';
+import { argv, attrChanges, attrScript, describeChanges, formatMode, hostBasename, hostDirname, newOwnership, TsplayError, withAttrs, type Attrs, type FactValues, type PathState, type Plan } from '../kit/index.js';
 import type { FileOptions } from './args.js';
 import { neededAncestors, type FileFacts, type TreeEntry } from './facts.js';
 

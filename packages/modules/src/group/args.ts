@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { principalSchema } from '../common/attrs.js';
+import { principalSchema } from '../kit/index.js';
 
 export const groupArgsSchema = z.strictObject({
   name: principalSchema('group').describe('The group name'),

@@ -1,4 +1,4 @@
-import { defineModule } from '@tsplay/core';
+import { defineModule } from '../kit/index.js';
 import { groupArgsSchema } from './args.js';
 import { applyGroup } from './apply.js';
 import { groupFacts } from './facts.js';

@@ -1,4 +1,4 @@
-import { argv, type FactValues, type Plan } from '@tsplay/core';
+import { argv, type FactValues, type Plan } from '../kit/index.js';
 import { groupKey, predictAccount, type GroupEntry } from '../common/accounts.js';
 import type { GroupOptions } from './args.js';
 import type { GroupFacts } from './facts.js';

@@ -1,5 +1,4 @@
-import { sh, TsplayError, type ApplyContext, type ApplyResult, type Plan } from '@tsplay/core';
-import { applyTextFile } from '../kit/text-file.js';
+import { applyTextFile, sh, TsplayError, type ApplyContext, type ApplyResult, type Plan } from '../kit/index.js';
 import type { HostnameOptions } from './args.js';
 import { hostnameTarget, type HostnamePlanData } from './plan.js';
 

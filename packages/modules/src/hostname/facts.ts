@@ -1,5 +1,4 @@
-import { defineFact } from '../kit/facts.js';
-import { textFileFacts } from '../kit/text-file.js';
+import { defineFact, textFileFacts } from '../kit/index.js';
 
 export const HOSTNAME_FILE = '/etc/hostname';
 

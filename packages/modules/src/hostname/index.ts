@@ -1,4 +1,4 @@
-import { defineModule } from '@tsplay/core';
+import { defineModule } from '../kit/index.js';
 import { hostnameArgsSchema } from './args.js';
 import { applyHostname } from './apply.js';
 import { hostnameFacts } from './facts.js';

@@ -1,6 +1,4 @@
-import type { FactValues, Plan } from '@tsplay/core';
-import type { ContentPlanData, ContentTarget } from '../common/content-plan.js';
-import { currentText, planTextFile } from '../kit/text-file.js';
+import { currentText, planTextFile, type ContentPlanData, type ContentTarget, type FactValues, type Plan } from '../kit/index.js';
 import type { HostnameOptions } from './args.js';
 import { HOSTNAME_FILE, type HostnameFacts } from './facts.js';
 

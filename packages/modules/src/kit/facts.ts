@@ -9,8 +9,18 @@ export interface FactSpec<P extends readonly unknown[], T> {
   script: (...params: P) => string;
   /** Pure parser of the snippet's output. */
   parse: (r: ExecResult, ...params: P) => T;
-  /** Needs root to read. */
-  become?: boolean;
+  /** Needs root to read (runs in the become batch). */
+  become?: boolean | ((...params: P) => boolean);
+  /**
+   * What of the params names the answer, when not all of them (default: all). The key is
+   * `module.name(JSON of it)`: a param the parse closes over but that does not change the answer
+   * (a memoized local probe) can stay out of it.
+   */
+  id?: (...params: P) => unknown;
+  /** The answer depends only on the content of these files: the runner may answer it from its signature cache. */
+  cacheBy?: (...params: P) => readonly string[] | undefined;
+  /** Host paths the fact reads: when check mode cannot predict a task, later tasks see them as unknown. */
+  paths?: (...params: P) => readonly string[] | undefined;
   /**
    * Paths the probe reads. In check mode, when an earlier task would change one of them, the fact
    * answers `unknown` (unless `fromOverlay` answers from the predicted state first).
@@ -26,8 +36,10 @@ export interface FactSpec<P extends readonly unknown[], T> {
  */
 export function defineFact<P extends readonly unknown[], T>(spec: FactSpec<P, T>): (...params: P) => FactQuery<T> {
   return (...params) => ({
-    key: `${spec.module}.${spec.name}(${JSON.stringify(params)})`,
-    become: spec.become,
+    key: `${spec.module}.${spec.name}(${JSON.stringify(spec.id ? spec.id(...params) : params)})`,
+    become: typeof spec.become === 'function' ? spec.become(...params) : spec.become,
+    cacheBy: spec.cacheBy?.(...params),
+    paths: spec.paths?.(...params),
     script: spec.script(...params),
     parse: (r) => spec.parse(r, ...params),
     fromOverlay: (o) => {

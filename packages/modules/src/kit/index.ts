@@ -1,25 +1,48 @@
 /**
- * The module kit (`@tsplay/modules/kit`): what a module author needs, the same pieces the built-in
- * modules use. See docs/writing-modules.md.
+ * The module kit (`@tsplay/modules/kit`): what a module author needs, and the only door the built-in
+ * modules use (a lint rule keeps them off `@tsplay/core`). See docs/writing-modules.md.
  */
-export { defineModule, pathFact, unitFact, commandFact, unknownFact, isUnknownFact, sh, quote, argv, TsplayError, Secret, secret, isSecret } from '@tsplay/core';
-export type { FactQuery, FactValues, OverlayView, PathState, Plan, Prediction, ApplyContext, ApplyResult, PlanContext, Diff, ExecResult } from '@tsplay/core';
-export { defineFact, textFact, textFromOverlay, parseText, TEXT_MAX_BYTES } from './facts.js';
+
+// Defining a module and its tasks
+export { defineModule, task } from '@tsplay/core';
+export type { Module, Plan, Prediction, Diff, ApplyContext, ApplyResult, PlanContext, Task, TaskContext, TaskOptions } from '@tsplay/core';
+
+// Facts: a command plus a pure parser, keyed after themselves
+export { pathFact, unitFact, execFact, unknownFact, isUnknownFact, pathScript, parsePathProbe } from '@tsplay/core';
+export type { FactQuery, FactValue, FactValues, OverlayView, PathState, PathType, UnitState, UnknownFact, ExecResult } from '@tsplay/core';
+export { defineFact, textFact, textFromOverlay, parseText, textScript, TEXT_MAX_BYTES } from './facts.js';
 export type { FactSpec, TextContent } from './facts.js';
-export { predictFile } from './predict.js';
-export { errorCodes } from './errors.js';
-export { planCase, planTable, factTable } from './harness.js';
-export type { PlanCase, PlanOutcome, FactCase, TestApi } from './harness.js';
-export { textFileFacts, currentText, planTextFile, planTextEdit, applyTextFile } from './text-file.js';
-export type { TextFileFacts } from './text-file.js';
-export { attrChanges, attrScript, attrText, describeChanges, withAttrs, ownerSpec, principalSchema } from '../common/attrs.js';
-export type { Attrs, AttrChange } from '../common/attrs.js';
-export { modeSchema, formatMode } from '../common/mode.js';
-export { absPathSchema, normalizeHostPath, hostDirname, hostBasename } from '../common/paths.js';
 export { identityFact, newOwnership } from '../common/identity.js';
 export type { Identity } from '../common/identity.js';
+
+// Shell, secrets, errors
+export { sh, quote, argv, TsplayError, Secret, secret, isSecret, reveal, redact, registerSecret } from '@tsplay/core';
+export type { ErrorDetails } from '@tsplay/core';
+export { errorCodes } from './errors.js';
+
+// Whole files: content (copy, template), text edits (lineinfile, blockinfile), workstation files
+export { predictFile } from './predict.js';
+export { destFacts, oldContentFact } from '../common/content-facts.js';
+export type { DestFacts, OldContent } from '../common/content-facts.js';
+export { planContent } from '../common/content-plan.js';
+export type { ContentTarget, ContentPlanData, Payload } from '../common/content-plan.js';
+export { applyContent } from '../common/content-apply.js';
+export type { ContentResult } from '../common/content-apply.js';
 export { contentTargetShape } from '../common/content-args.js';
-export type { ContentTarget, ContentPlanData } from '../common/content-plan.js';
+export { readLocalFile, localFileFact } from '../common/local-file.js';
+export type { LocalFile } from '../common/local-file.js';
 export { sha256Hex } from '../common/known-content.js';
+export { textFileFacts, currentText, planTextFile, planTextEdit, applyTextFile } from './text-file.js';
+export type { TextFileFacts } from './text-file.js';
 export { defineTextFileModule } from './text-module.js';
 export type { TextFileModuleDef, TextFileModule } from './text-module.js';
+
+// Attributes, modes, paths
+export { attrChanges, attrScript, attrText, chownSpec, describeChanges, withAttrs, ownerSpec, principalSchema, SCRIPT_EXIT } from '../common/attrs.js';
+export type { Attrs, AttrChange } from '../common/attrs.js';
+export { modeSchema, formatMode } from '../common/mode.js';
+export { absPathSchema, normalizeHostPath, hostDirname, hostBasename, ancestors } from '../common/paths.js';
+
+// Testing: plan and fact tables
+export { planCase, planTable, factTable } from './harness.js';
+export type { PlanCase, PlanOutcome, FactCase, TestApi } from './harness.js';

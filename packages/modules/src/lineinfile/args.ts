@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { contentTargetShape } from '../common/content-args.js';
-import { absPathSchema } from '../common/paths.js';
+import { absPathSchema, contentTargetShape } from '../kit/index.js';
 import { checkInsertPosition, insertShape, regexSchema } from '../common/regex.js';
 
 const { dest: _dest, ...target } = contentTargetShape;

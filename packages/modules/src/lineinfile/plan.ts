@@ -1,7 +1,4 @@
-import { TsplayError, type FactValues, type Plan } from '@tsplay/core';
-import type { ContentPlanData } from '../common/content-plan.js';
-import { planTextEdit, type TextFileFacts } from '../kit/text-file.js';
-import { lineinfileTarget } from './facts.js';
+import { TsplayError } from '../kit/index.js';
 import { fromLines, insertIndex, lastMatch, toLines, type Lines } from '../common/lines.js';
 import type { LineinfileOptions } from './args.js';
 
@@ -40,7 +37,3 @@ export function editLines(text: string | undefined, a: LineinfileOptions): strin
   return next === l ? (text ?? '') : fromLines(next);
 }
 
-/** Pure: the plan from the file's facts (an exact prediction and a diff, from the kit). */
-export function planLineinfile(facts: FactValues<TextFileFacts>, a: LineinfileOptions): Plan<ContentPlanData> {
-  return planTextEdit(facts, lineinfileTarget(a), (text) => editLines(text, a), 'lineinfile');
-}

@@ -1,4 +1,4 @@
-import type { Plan } from '@tsplay/core';
+import type { Plan } from '../kit/index.js';
 import type { StatResult } from './plan.js';
 
 /** stat never changes the host: its result is what the plan read (also in check mode). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { absPathSchema } from '../common/paths.js';
+import { absPathSchema } from '../kit/index.js';
 
 export const statArgsSchema = z.strictObject({
   path: absPathSchema.describe('Absolute path on the host'),

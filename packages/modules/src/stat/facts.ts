@@ -1,4 +1,4 @@
-import { pathFact, type FactQuery, type PathState } from '@tsplay/core';
+import { pathFact, type FactQuery, type PathState } from '../kit/index.js';
 import type { StatOptions } from './args.js';
 
 export type StatFacts = { target: FactQuery<PathState> };

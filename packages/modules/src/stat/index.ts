@@ -1,4 +1,4 @@
-import { defineModule } from '@tsplay/core';
+import { defineModule } from '../kit/index.js';
 import { statArgsSchema } from './args.js';
 import { statResult } from './apply.js';
 import { statFacts } from './facts.js';

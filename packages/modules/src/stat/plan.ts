@@ -1,5 +1,4 @@
-import type { FactValues, PathState, Plan } from '@tsplay/core';
-import { formatMode } from '../common/mode.js';
+import { formatMode, type FactValues, type PathState, type Plan } from '../kit/index.js';
 import type { StatOptions } from './args.js';
 import type { StatFacts } from './facts.js';
 

@@ -1,6 +1,4 @@
-import { sh } from '@tsplay/core';
-import { defineFact } from '../kit/facts.js';
-import { textFileFacts } from '../kit/text-file.js';
+import { defineFact, sh, textFileFacts } from '../kit/index.js';
 import type { SysctlOptions } from './args.js';
 
 /** `sysctl -n NAME` with whitespace collapsed; undefined when the key does not exist. */

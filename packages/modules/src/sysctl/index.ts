@@ -1,4 +1,4 @@
-import { defineModule } from '@tsplay/core';
+import { defineModule } from '../kit/index.js';
 import { sysctlArgsSchema } from './args.js';
 import { applySysctl, type SysctlResult } from './apply.js';
 import { sysctlFacts } from './facts.js';

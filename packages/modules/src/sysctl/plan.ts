@@ -1,7 +1,5 @@
-import type { FactValues, Plan } from '@tsplay/core';
+import { currentText, planTextFile, type ContentPlanData, type ContentTarget, type FactValues, type Plan } from '../kit/index.js';
 import { fromLines, toLines } from '../common/lines.js';
-import type { ContentPlanData, ContentTarget } from '../common/content-plan.js';
-import { currentText, planTextFile } from '../kit/text-file.js';
 import type { SysctlOptions } from './args.js';
 import type { SysctlFacts } from './facts.js';
 

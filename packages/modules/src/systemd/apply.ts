@@ -1,4 +1,4 @@
-import { TsplayError, sh, type ApplyContext, type ApplyResult, type Plan } from '@tsplay/core';
+import { sh, TsplayError, type ApplyContext, type ApplyResult, type Plan } from '../kit/index.js';
 import type { SystemdArgs } from './args.js';
 import type { SystemdAction, SystemdPlanData, SystemdResult } from './plan.js';
 import { judge, parseWaitState, pollScript, type Verdict } from './wait.js';

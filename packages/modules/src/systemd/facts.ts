@@ -1,4 +1,4 @@
-import { parsePathProbe, pathScript, unitFact, type FactQuery, type PathState, type UnitState } from '@tsplay/core';
+import { defineFact, parsePathProbe, pathScript, unitFact, type FactValues, type PathState, type UnitState } from '../kit/index.js';
 
 /** Unit types systemctl knows; a bare name such as `etcd` means `etcd.service`. */
 const UNIT_SUFFIX = /\.(service|socket|timer|target|mount|automount|path|slice|scope|swap|device)$/;
@@ -20,31 +20,28 @@ export interface UnitFileFact {
   predicted: boolean;
 }
 
-export function unitFileFact(unit: string): FactQuery<UnitFileFact> {
-  const path = unitFilePath(unit);
-  return {
-    key: `systemd-unitfile:${path}`,
-    script: pathScript(path, false),
-    parse: (r) => ({ state: parsePathProbe(r.stdout), predicted: false }),
-    fromOverlay: (o) => {
-      const s = o.path(path);
-      return s ? { state: s, predicted: true } : undefined;
-    },
-  };
-}
+export const unitFileFact = defineFact({
+  module: 'systemd',
+  name: 'unitFile',
+  script: (unit: string) => pathScript(unitFilePath(unit), false),
+  parse: (r): UnitFileFact => ({ state: parsePathProbe(r.stdout), predicted: false }),
+  fromOverlay: (o, unit) => {
+    const s = o.path(unitFilePath(unit));
+    return s ? { state: s, predicted: true } : undefined;
+  },
+});
 
 /**
  * The unit state an earlier systemd task of this check run predicted (null outside check mode or
  * when none did). The host probe is a no-op; only the overlay answers.
  */
-export function predictedUnitFact(unit: string): FactQuery<Partial<UnitState> | null> {
-  return {
-    key: `systemd-predicted:${unit}`,
-    script: ':',
-    parse: () => null,
-    fromOverlay: (o) => o.unit(unit),
-  };
-}
+export const predictedUnitFact = defineFact({
+  module: 'systemd',
+  name: 'predicted',
+  script: (_unit: string) => ':',
+  parse: (): Partial<UnitState> | null => null,
+  fromOverlay: (o, unit) => o.unit(unit),
+});
 
 export function systemdFacts(unit: string) {
   return {
@@ -53,3 +50,6 @@ export function systemdFacts(unit: string) {
     predicted: predictedUnitFact(unit),
   };
 }
+
+/** The values the plan sees, derived from the facts it asks for. */
+export type SystemdFactValues = FactValues<ReturnType<typeof systemdFacts>>;

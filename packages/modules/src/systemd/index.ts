@@ -1,8 +1,8 @@
-import { defineModule, task, type Task, type TaskContext, type TaskOptions } from '@tsplay/core';
+import { defineModule, task, type Task, type TaskContext, type TaskOptions } from '../kit/index.js';
 import { systemdArgs, type SystemdArgsInput } from './args.js';
 import { applySystemd } from './apply.js';
 import { systemdFacts, unitName } from './facts.js';
-import { planSystemd, type SystemdFactValues, type SystemdResult } from './plan.js';
+import { planSystemd, type SystemdResult } from './plan.js';
 
 /**
  * systemd units: daemon-reload (only when systemd has not loaded the current unit file),
@@ -13,7 +13,7 @@ export const systemd = defineModule({
   name: 'systemd',
   args: systemdArgs.describe('A systemd unit: daemon-reload, enabled, started/stopped/restarted/reloaded'),
   facts: (args) => systemdFacts(unitName(args.name)),
-  plan: (facts, args, ctx) => planSystemd(facts as SystemdFactValues, args, ctx),
+  plan: (facts, args, ctx) => planSystemd(facts, args, ctx),
   apply: applySystemd,
   resultFromPlan: (plan): SystemdResult | undefined =>
     plan.data ? { unit: plan.data.unit, actions: plan.data.actions, active: plan.data.after.active, enabled: plan.data.after.enabled } : undefined,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseUnitShow, type UnitState } from '@tsplay/core';
 import { systemdArgs, type SystemdArgsInput } from './args.js';
-import { planSystemd, type SystemdFactValues } from './plan.js';
+import { type SystemdFactValues } from './facts.js';
+import { planSystemd } from './plan.js';
 import { unitName } from './facts.js';
 
 const host = { host: 'controller-0' };

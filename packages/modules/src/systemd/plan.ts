@@ -1,6 +1,6 @@
-import { TsplayError, type Plan, type PlanContext, type UnitState } from '@tsplay/core';
+import { TsplayError, type Plan, type PlanContext, type UnitState } from '../kit/index.js';
 import type { SystemdArgs } from './args.js';
-import { unitFilePath, unitName, type UnitFileFact } from './facts.js';
+import { unitFilePath, unitName, type SystemdFactValues } from './facts.js';
 
 export type SystemdAction = 'daemon-reload' | 'enable' | 'disable' | 'start' | 'stop' | 'restart' | 'reload';
 
@@ -28,11 +28,6 @@ export interface SystemdResult {
   note?: string | undefined;
 }
 
-export interface SystemdFactValues {
-  unit: UnitState;
-  unitFile: UnitFileFact;
-  predicted: Partial<UnitState> | null;
-}
 
 const ENABLED = new Set(['enabled', 'enabled-runtime']);
 /** Unit file states where `systemctl enable` has nothing to do. */

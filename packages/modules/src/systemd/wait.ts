@@ -2,7 +2,7 @@
  * Waiting for a unit after `systemctl start --no-block`: a poll loop that runs on the host in
  * chunks (one round trip per chunk, not per poll) and a pure judge of what the state means.
  */
-import { sh } from '@tsplay/core';
+import { sh } from '../kit/index.js';
 
 export interface WaitState {
   active: string;

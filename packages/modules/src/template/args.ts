@@ -1,6 +1,5 @@
-import { isSecret } from '@tsplay/core';
+import { contentTargetShape, isSecret } from '../kit/index.js';
 import { z } from 'zod';
-import { contentTargetShape } from '../common/content-args.js';
 
 /** A template is a plain TypeScript function from its vars to the file's text. */
 export type TemplateFn<V = any> = (vars: V) => string;

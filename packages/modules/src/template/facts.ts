@@ -1,5 +1,4 @@
-import { destFacts, type DestFacts } from '../common/content-facts.js';
-import type { PlanContext } from '@tsplay/core';
+import { destFacts, type DestFacts, type PlanContext } from '../kit/index.js';
 import type { TemplateOptions } from './args.js';
 
 /** dest with its sha256, its parent directory and (unless secret) its current text for the diff. */

@@ -1,4 +1,4 @@
-import { defineModule } from '@tsplay/core';
+import { defineModule } from '../kit/index.js';
 import { templateArgsSchema } from './args.js';
 import { applyTemplate, type TemplateResult } from './apply.js';
 import { templateFacts } from './facts.js';

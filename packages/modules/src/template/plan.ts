@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { registerSecret, TsplayError, type FactValues, type Plan } from '@tsplay/core';
-import type { DestFacts } from '../common/content-facts.js';
-import { planContent, type ContentPlanData } from '../common/content-plan.js';
+import { planContent, registerSecret, TsplayError, type ContentPlanData, type DestFacts, type FactValues, type Plan } from '../kit/index.js';
 import type { TemplateOptions } from './args.js';
 
 /** Call the template function; a throw or a non-string is an argument error naming `template`. */

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { TsplayError, sh, type ApplyContext, type ApplyResult, type Plan } from '@tsplay/core';
-import { chownSpec, SCRIPT_EXIT } from '../common/attrs.js';
+import { chownSpec, SCRIPT_EXIT, sh, TsplayError, type ApplyContext, type ApplyResult, type Plan } from '../kit/index.js';
 import type { UnarchiveOptions } from './args.js';
 import { tarSelect } from './probe.js';
 import type { Install, UnarchivePlanData } from './plan.js';

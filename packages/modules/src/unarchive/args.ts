@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { modeSchema } from '../common/mode.js';
+import { modeSchema } from '../kit/index.js';
 
 const absPath = (what: string) =>
   z

@@ -1,4 +1,4 @@
-import { defineModule } from '@tsplay/core';
+import { defineModule } from '../kit/index.js';
 import { unarchiveArgsSchema } from './args.js';
 import { applyUnarchive, type UnarchiveResult } from './apply.js';
 import { unarchiveFacts } from './facts.js';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { commandFact, sh, type FactQuery } from '@tsplay/core';
+import { defineFact, sh, type FactQuery } from '../kit/index.js';
 import type { UnarchiveOptions } from './args.js';
 import { parseArchive, parseTargets } from './parse.js';
 import { archiveScript, DESCRIBE, type ArchiveState, type Member } from './probe.js';
@@ -51,14 +51,23 @@ export function targetsScript(dest: string, members: readonly Member[]): string 
 /** With copyFromLocal: members from the workstation, the state of their targets from the host. */
 export function localArchiveFact(args: UnarchiveOptions, baseDir: string): FactQuery<ArchiveState> {
   const p = probeLocalArchive(args, baseDir);
-  if ('missing' in p) return commandFact(`unarchive-local:missing:${p.path}`, ':', () => ({ state: 'missing' }));
-  const { state } = p;
-  const key = `unarchive-local:${JSON.stringify([p.path, p.sha256, args.dest, args.stripComponents, args.include ?? null])}`;
-  if (state.state !== 'ok') return commandFact(key, ':', () => state);
-  const local = { path: p.path, sha256: p.sha256 };
-  return commandFact(key, targetsScript(args.dest, state.members), (r) => {
+  return 'missing' in p ? localMissingFact(p.path) : localTargetsFact(p, args);
+}
+
+/** The local archive does not exist: the host runs `:`. */
+const localMissingFact = defineFact({ module: 'unarchive', name: 'localMissing', script: (_path: string) => ':', parse: (): ArchiveState => ({ state: 'missing' }) });
+
+/** The local archive's members, with the state of their targets on the host (keyed by the archive's version and selection). */
+const localTargetsFact = defineFact({
+  module: 'unarchive',
+  name: 'localTargets',
+  id: (p: LocalProbe, args: UnarchiveOptions) => [p.path, p.sha256, args.dest, args.stripComponents, args.include ?? null],
+  script: (p, args) => (p.state.state === 'ok' ? targetsScript(args.dest, p.state.members) : ':'),
+  parse: (r, p): ArchiveState => {
+    const { state } = p;
+    if (state.state !== 'ok') return state;
     const targets = parseTargets(r.stdout);
     const members = state.members.map((m) => ({ ...m, dest: targets.get(m.path) ?? { exists: false } }));
-    return { state: 'ok', members, local };
-  });
-}
+    return { state: 'ok', members, local: { path: p.path, sha256: p.sha256 } };
+  },
+});

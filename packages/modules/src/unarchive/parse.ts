@@ -1,4 +1,4 @@
-import type { PathState, PathType } from '@tsplay/core';
+import type { PathState, PathType } from '../kit/index.js';
 import type { ArchiveState, Member } from './probe.js';
 
 const TYPES: Record<string, PathType> = { file: 'file', dir: 'dir', link: 'link', other: 'other' };

@@ -1,6 +1,5 @@
 import { inferTargets } from './targets.js';
-import { TsplayError, type PathState, type Plan } from '@tsplay/core';
-import { formatMode } from '../common/mode.js';
+import { formatMode, TsplayError, type PathState, type Plan } from '../kit/index.js';
 import type { UnarchiveOptions } from './args.js';
 import type { ArchiveState, LocalArchive, Member } from './facts.js';
 

@@ -1,4 +1,4 @@
-import { quote, sh, type PathState } from '@tsplay/core';
+import { quote, sh, type PathState } from '../kit/index.js';
 import type { UnarchiveOptions } from './args.js';
 import { inferTargets } from './targets.js';
 

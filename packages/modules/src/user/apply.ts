@@ -1,4 +1,4 @@
-import type { ApplyContext, ApplyResult, Plan } from '@tsplay/core';
+import type { ApplyContext, ApplyResult, Plan } from '../kit/index.js';
 import { runAccountCommand } from '../common/run-account.js';
 import type { UserOptions } from './args.js';
 import type { UserPlanData } from './plan.js';

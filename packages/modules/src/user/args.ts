@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { principalSchema } from '../common/attrs.js';
-import { absPathSchema } from '../common/paths.js';
+import { absPathSchema, principalSchema } from '../kit/index.js';
 
 export const userArgsSchema = z.strictObject({
   name: principalSchema('user').describe('The login name'),

@@ -1,6 +1,5 @@
-import { pathFact } from '@tsplay/core';
+import { defineFact, pathFact } from '../kit/index.js';
 import { groupFact, userFact } from '../common/accounts.js';
-import { defineFact } from '../kit/facts.js';
 import { homeOf, type UserOptions } from './args.js';
 
 export interface HomeDefaults {

@@ -1,4 +1,4 @@
-import { defineModule } from '@tsplay/core';
+import { defineModule } from '../kit/index.js';
 import { userArgsSchema } from './args.js';
 import { applyUser } from './apply.js';
 import { userFacts } from './facts.js';

@@ -1,4 +1,4 @@
-import { argv, type FactValues, type PathState, type Plan } from '@tsplay/core';
+import { argv, type FactValues, type PathState, type Plan } from '../kit/index.js';
 import { groupKey, predictAccount, userKey, type UserEntry } from '../common/accounts.js';
 import { createsHome, homeOf, type UserOptions } from './args.js';
 import type { UserFacts } from './facts.js';

@@ -1,4 +1,4 @@
-import { TsplayError, type ApplyContext, type ApplyResult, type Plan } from '@tsplay/core';
+import { TsplayError, type ApplyContext, type ApplyResult, type Plan } from '../kit/index.js';
 import { sleep } from '../common/sleep.js';
 import type { WaitForOptions } from './args.js';
 import type { WaitForPlanData } from './plan.js';

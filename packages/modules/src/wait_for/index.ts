@@ -1,4 +1,4 @@
-import { defineModule } from '@tsplay/core';
+import { defineModule } from '../kit/index.js';
 import { waitForArgsSchema } from './args.js';
 import { applyWaitFor, type WaitForResult } from './apply.js';
 import { planWaitFor } from './plan.js';

@@ -1,4 +1,4 @@
-import { quote, sh, type Plan } from '@tsplay/core';
+import { quote, sh, type Plan } from '../kit/index.js';
 import type { WaitForOptions } from './args.js';
 
 export interface WaitForPlanData {
