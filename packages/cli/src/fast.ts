@@ -64,6 +64,7 @@ async function yargsMain(argv: string[], run: (a: RunArgs) => Promise<void>, set
     .command(initCommandModule)
     .command(extraCommands(setCode))
     .command(labCommand)
+    .command((await import('./commands/secrets.js')).secretsCommandModule)
     .demandCommand(1, 'give a command: init, run, check, exec, inventory, check-types, modules, lab (see --help)')
     .strict()
     .fail((msg, err) => {

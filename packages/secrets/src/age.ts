@@ -105,7 +105,7 @@ export async function ageOpen(data: string | Buffer, keys: SecretKeys, w: { file
     d.addPassphrase(passphrase.reveal());
   } else {
     const ids = await keys.ageIdentities();
-    if (ids.length === 0) throw secretsError('AGE_NO_IDENTITY', `${where(w)} is age-encrypted, and no age identity is given`, { file: w.file, hint: 'set TSPLAY_AGE_IDENTITY=~/.config/tsplay/age.key or pass --age-identity FILE' });
+    if (ids.length === 0) throw secretsError('AGE_NO_IDENTITY', `${where(w)} is age-encrypted, and no age identity is given`, { file: w.file, hint: 'set TSPLAY_AGE_IDENTITY=~/.config/tsplay/age.key, or pass --age-identity FILE (-i FILE to tsplay secrets)' });
     for (const id of ids) d.addIdentity(id.reveal());
   }
   try {
