@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalConnection, STALE_TEMP, removeStaleTemps } from './local.js';
+import { LocalConnection } from './local.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -30,18 +30,15 @@ describe('LocalConnection', () => {
     expect(await readFile(join(dir, 'unit.service'), 'utf8')).toBe('ok\n');
   });
 
-  it('names: exactly the temp names put and the download script make', () => {
-    expect(STALE_TEMP.test('.a.tsplay-0123456789ab')).toBe(true);
-    expect(STALE_TEMP.test('.a.b.tsplay-AbC123')).toBe(true);
-    expect(STALE_TEMP.test('a.tsplay-0123456789ab')).toBe(false);
-    expect(STALE_TEMP.test('.a.tsplay-link')).toBe(false);
-    expect(STALE_TEMP.test('.tsplay-0123456789ab')).toBe(false);
-  });
-
-  it('removeStaleTemps reports what it removed and ignores a missing directory', async () => {
-    await aged('.x.tsplay-aaaaaaaaaaaa', 7200);
-    expect(await removeStaleTemps(dir)).toEqual(['.x.tsplay-aaaaaaaaaaaa']);
-    expect(await removeStaleTemps(join(dir, 'missing'))).toEqual([]);
+  it('put goes through the safe write: a world-writable directory is refused as UNSAFE_PATH, and no mode gives 0600', async () => {
+    const ww = join(dir, 'ww');
+    await mkdir(ww);
+    await chmod(ww, 0o777);
+    await expect(new LocalConnection('ws').put(join(ww, 'f'), 'x')).rejects.toMatchObject({ code: 'UNSAFE_PATH', field: ww, host: 'ws' });
+    expect(await readdir(ww)).toEqual([]);
+    await writeFile(join(dir, 'was-open'), 'old', { mode: 0o644 });
+    await new LocalConnection('ws').put(join(dir, 'was-open'), 'secret');
+    expect((await stat(join(dir, 'was-open'))).mode & 0o7777).toBe(0o600);
   });
 
   it('hold: runs with stdin open until released; ready() decides when it resolves; an early exit is returned', async () => {

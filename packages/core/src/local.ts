@@ -1,12 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { promises as fs, constants } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import type { Connection, ExecOptions, ExecResult, Held, HoldOptions, PathState, PutOptions, StatOptions } from './connection.js';
 import { checkBecome, wrapCommand } from './become.js';
 import { parsePathProbe, pathScript } from './facts.js';
 import { TsplayError } from './errors.js';
 import { quote } from './sh.js';
+import { safeWriteRefusal, safeWriteScript } from './safe-write.js';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -73,18 +72,20 @@ export class LocalConnection implements Connection {
     });
   }
 
+  /** Through the safe write (checked directories, owner/mode on the temp file), as sudo when asked and not root. */
   async put(path: string, data: string | Buffer, opts: PutOptions = {}): Promise<void> {
-    if (opts.become && !isRoot) {
-      // Not root locally: stream through sudo with an atomic temp+rename on the far side.
-      const tmp = join(dirname(path), `.${basename(path)}.tsplay-${randomBytes(6).toString('hex')}`);
-      const script = `${staleTempScript(dirname(path))}; umask 077; cat > ${quote(tmp)} && sync ${quote(tmp)} 2>/dev/null; ${
-        opts.mode !== undefined ? `chmod ${opts.mode.toString(8)} ${quote(tmp)} && ` : ''
-      }${opts.owner || opts.group ? `chown ${quote(`${opts.owner ?? ''}${opts.group ? `:${opts.group}` : ''}`)} ${quote(tmp)} && ` : ''}mv -f ${quote(tmp)} ${quote(path)} || { rm -f ${quote(tmp)}; exit 1; }`;
-      const r = await this.exec(script, { become: opts.become, stdin: data });
-      if (r.code !== 0) throw new TsplayError('WRITE_FAILED', `could not write ${path}: ${r.stderr.trim()}`, { host: this.host });
-      return;
-    }
-    await atomicWriteLocal(path, data, opts, this.host);
+    const target = { path, owner: opts.owner, group: opts.group, mode: opts.mode, secret: opts.mode === undefined };
+    const r = await this.exec(safeWriteScript(target, 'cat > "$TSPLAY_TMP"', { staleBefore: RUN_START_MS }), {
+      become: isRoot ? undefined : opts.become,
+      stdin: data,
+    });
+    if (r.code === 0) return;
+    const refused = safeWriteRefusal(r, path);
+    if (refused) throw refused.withContext({ host: this.host });
+    const msg = r.stderr.trim();
+    if (/No space left on device|Disk quota exceeded/i.test(msg))
+      throw new TsplayError('DISK_FULL', `no space left writing ${path}: ${msg}`, { host: this.host, hint: 'free space on the target filesystem' });
+    throw new TsplayError('WRITE_FAILED', `could not write ${path}: ${msg || `exit ${r.code}`}`, { host: this.host });
   }
 
   async read(path: string, opts: { become?: boolean | string | undefined } = {}): Promise<Buffer> {
@@ -106,60 +107,12 @@ export class LocalConnection implements Connection {
   }
 }
 
-/** When this process started: a temp file last modified before it is a leftover of an earlier, interrupted run. */
+/** When this process started (the workstation is the host): tsplay temp files last modified before it are leftovers of an earlier, interrupted run. */
 const RUN_START_MS = Math.floor(performance.timeOrigin);
 
-/** tsplay's own temp names: `.NAME.tsplay-` + 12 hex digits (put), or 6 letters/digits (`mktemp` in the download script). */
-export const STALE_TEMP = /^\..+\.tsplay-(?:[0-9a-f]{12}|[A-Za-z0-9]{6})$/;
-
-/** The same cleanup as a shell snippet (for writes through sudo): names as STALE_TEMP, older than this run. */
-export function staleTempScript(dir: string, runStartMs = RUN_START_MS): string {
-  const ageMs = Math.ceil(Math.max(0, Date.now() - runStartMs)) + 500;
-  const names = `\\( -name ${quote(`.?*.tsplay-${'[0-9a-f]'.repeat(12)}`)} -o -name ${quote(`.?*.tsplay-${'[0-9A-Za-z]'.repeat(6)}`)} \\)`;
-  const ref = `t=$(( $(date +%s%N) / 1000000 - ${ageMs} )) && r="@$((t / 1000)).$(printf %03d $((t % 1000)))"`;
-  return `{ ${ref} && find ${quote(dir)} -maxdepth 1 -type f ${names} ! -newermt "$r" -exec rm -f -- {} + ; } 2>/dev/null || true`;
-}
-
-/** Remove stale temp files (STALE_TEMP, modified before this run started) from `dir`. Best effort. */
-export async function removeStaleTemps(dir: string, runStartMs = RUN_START_MS): Promise<string[]> {
-  const names = await fs.readdir(dir).catch(() => [] as string[]);
-  const removed: string[] = [];
-  for (const n of names.filter((x) => STALE_TEMP.test(x))) {
-    const p = join(dir, n);
-    const st = await fs.lstat(p).catch(() => undefined);
-    if (!st?.isFile() || st.mtimeMs >= runStartMs) continue;
-    if (await fs.rm(p).then(() => true, () => false)) removed.push(n);
-  }
-  return removed;
-}
-
-/** temp file in the same dir, fsync, rename: a reader never sees half a file. */
-export async function atomicWriteLocal(path: string, data: string | Buffer, opts: PutOptions, host: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.tsplay-${randomBytes(6).toString('hex')}`);
-  let fh: fs.FileHandle | undefined;
-  await removeStaleTemps(dirname(path));
-  try {
-    fh = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    await fh.writeFile(data);
-    await fh.sync();
-    await fh.close();
-    fh = undefined;
-    if (opts.mode !== undefined) await fs.chmod(tmp, opts.mode);
-    if (opts.owner || opts.group) {
-      const r = await new LocalConnection(host).exec(
-        `chown ${quote(`${opts.owner ?? ''}${opts.group ? `:${opts.group}` : ''}`)} ${quote(tmp)}`,
-      );
-      if (r.code !== 0) throw new Error(r.stderr.trim());
-    }
-    await fs.rename(tmp, path);
-  } catch (e) {
-    if (fh) await fh.close().catch(() => undefined);
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC')
-      throw new TsplayError('DISK_FULL', `no space left writing ${path}`, { host, hint: 'free space on the target filesystem', cause: e });
-    throw new TsplayError('WRITE_FAILED', `could not write ${path}: ${(e as Error).message}`, { host, cause: e });
-  }
+/** A file written atomically on this machine, as `LocalConnection.put` does. */
+export function atomicWriteLocal(path: string, data: string | Buffer, opts: PutOptions, host: string): Promise<void> {
+  return new LocalConnection(host).put(path, data, opts);
 }
 
 /** Spawn `full` with stdin kept open; resolve when `ready(stdout)` or when it exits first (then `exit`). */

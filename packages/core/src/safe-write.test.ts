@@ -23,7 +23,7 @@ const modeOf = async (p: string) => (await stat(p)).mode & 0o7777;
 
 beforeAll(async () => {
   expect(process.getuid?.()).toBe(0);
-  const u = spawnSync('useradd', ['-M', '-N', '-s', '/usr/sbin/nologin', user], { encoding: 'utf8' });
+  const u = spawnSync('flock', ['/tmp/tsplay-useradd.lock', 'useradd', '-M', '-N', '-s', '/usr/sbin/nologin', user], { encoding: 'utf8' });
   expect(u.status, u.stderr).toBe(0);
   uid = Number(sh(`id -u ${user}`).stdout);
   gid = Number(sh(`id -g ${user}`).stdout);
@@ -34,7 +34,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(base, { recursive: true, force: true });
-  spawnSync('userdel', [user]);
+  spawnSync('flock', ['/tmp/tsplay-useradd.lock', 'userdel', user]);
 });
 
 async function userDir(name: string): Promise<string> {

@@ -133,7 +133,7 @@ describe('files', () => {
 
   it('maps "No space left on device" to DISK_FULL and removes the temp file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tsplay-full-'));
-    await run('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0777', 'tmpfs', dir]);
+    await run('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=1777', 'tmpfs', dir]);
     try {
       const err = await conn.put(`${dir}/big`, Buffer.alloc(1024 * 1024, 1)).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(TsplayError);

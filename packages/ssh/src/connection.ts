@@ -16,7 +16,7 @@ import {
 import { ChannelLost, ChannelRefused, runChannel, type RawResult } from './channel.js';
 import { Semaphore } from './semaphore.js';
 import { withRemoteTimeout } from './remote-timeout.js';
-import { DISK_FULL, putScript } from './put-script.js';
+import { hostRunStart, putError, putScript } from './put-script.js';
 import { holdChannel, type Held, type HoldOptions } from './hold.js';
 import type { SshTarget } from './spec.js';
 
@@ -43,6 +43,8 @@ export class SshConnection implements Connection {
   private readonly holds = new Set<Held>();
   /** When this connection was made: temp files older than this are stale leftovers of an earlier run. */
   readonly since = Date.now();
+  /** `since` on the host's clock (asked once, at the first put). */
+  private hostSince: Promise<number | undefined> | undefined;
 
   constructor(
     private readonly client: Client,
@@ -128,13 +130,11 @@ export class SshConnection implements Connection {
 
   async put(path: string, data: string | Buffer, opts: PutOptions = {}): Promise<void> {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    this.hostSince ??= hostRunStart((c) => this.execRaw(c), this.since);
+    const staleBefore = await this.hostSince;
     // No default command timeout for transfers (timeoutMs 0): a big upload on a slow link is not a hang.
-    const r = await this.execRaw(putScript(path, bytes.length, opts, undefined, Date.now() - this.since), { become: opts.become, stdin: bytes, timeoutMs: 0 });
-    if (r.code === 0) return;
-    const msg = r.stderr.toString('utf8').trim();
-    if (DISK_FULL.test(msg))
-      throw new TsplayError('DISK_FULL', `no space left writing ${path}: ${msg}`, { host: this.host, hint: 'free space on the target filesystem (df -h)' });
-    throw new TsplayError('WRITE_FAILED', `could not write ${path}: ${msg || `exit ${r.code}`}`, { host: this.host });
+    const r = await this.execRaw(putScript(path, bytes.length, opts, staleBefore), { become: opts.become, stdin: bytes, timeoutMs: 0 });
+    if (r.code !== 0) throw putError(r, path, this.host);
   }
 
   async read(path: string, opts: { become?: boolean | string | undefined } = {}): Promise<Buffer> {

@@ -14,7 +14,6 @@ describe('@tsplay/ssh public surface', () => {
         'describeHolder',
         'parseBusyLine',
         'runLockScript',
-        'staleTempCleanup',
         'MAX_CHANNELS',
         'SshConnection',
         'checkHostKey',

@@ -17,7 +17,7 @@ export {
 } from './known-hosts.js';
 export type { KnownHostEntry, HostKeyVerdict } from './known-hosts.js';
 export { matchPatternList } from './pattern.js';
-export { putScript, staleTempCleanup } from './put-script.js';
+export { putScript } from './put-script.js';
 export { acquireRunLock, runLockScript, parseBusyLine, describeHolder, RUN_LOCK_DIR } from './run-lock.js';
 export type { LockHolder, RunLock, RunLockOptions } from './run-lock.js';
 // persist

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { ClientChannel } from 'ssh2';
 import { timingSafeEqual } from 'node:crypto';
 import { TsplayError, wrapCommand, type ExecOptions, type PutOptions } from '@tsplay/core';
-import { DISK_FULL, putScript } from '../put-script.js';
+import { hostRunStart, putError, putScript } from '../put-script.js';
 import type { SshTarget } from '../spec.js';
 import { FrameReader, encodeFrame, type Frame } from './frame.js';
 import { streamHold, type HoldStream } from './hold-stream.js';
@@ -16,6 +16,8 @@ interface Lease {
   p: Pooled;
   /** When the client opened it: its writes clear temp files older than its own run, as a direct connection does. */
   since: number;
+  /** `since` on the host's clock, asked at its first put. */
+  hostSince?: Promise<number | undefined>;
   holds: Map<number, HoldStream>;
   /** Its exec channels in flight: closed if the client dies mid-command. */
   channels: Set<ClientChannel>;
@@ -129,17 +131,16 @@ export class Session {
     return { head: { code: r.code, timedOut: r.timedOut === true, outLen: r.stdout.length }, body: Buffer.concat([r.stdout, r.stderr]) };
   }
 
-  /** SshConnection.put, with the lease's own start as the run's age. */
+  /** SshConnection.put, with the lease's own start (on the host's clock) as the run's. */
   private async put(h: Head, body: Buffer): Promise<{ head: Head }> {
     const l = this.lease(h);
     const path = str(h.path);
     const opts = (h.opts ?? {}) as PutOptions;
-    const r = await l.p.conn.execRaw(putScript(path, body.length, opts, undefined, Date.now() - l.since), { become: opts.become, stdin: body, timeoutMs: 0 });
-    if (r.code === 0) return { head: {} };
-    const msg = r.stderr.toString('utf8').trim();
-    const host = l.p.conn.host;
-    if (DISK_FULL.test(msg)) throw new TsplayError('DISK_FULL', `no space left writing ${path}: ${msg}`, { host, hint: 'free space on the target filesystem (df -h)' });
-    throw new TsplayError('WRITE_FAILED', `could not write ${path}: ${msg || `exit ${r.code}`}`, { host });
+    l.hostSince ??= hostRunStart((c) => l.p.conn.execRaw(c), l.since);
+    const staleBefore = await l.hostSince;
+    const r = await l.p.conn.execRaw(putScript(path, body.length, opts, staleBefore), { become: opts.become, stdin: body, timeoutMs: 0 });
+    if (r.code !== 0) throw putError(r, path, l.p.conn.host);
+    return { head: {} };
   }
 
   private async hold(h: Head): Promise<{ head: Head }> {
