@@ -1,5 +1,5 @@
 import { TsplayError, checkBecome, type Connection, type ExecOptions, type ExecResult, type PathState, type PutOptions, type StatOptions } from '@tsplay/core';
-import type { Held, HoldOptions } from '../hold.js';
+import { HoldTracker, type Held, type HoldOptions } from '../hold.js';
 import type { PersistClient } from './client.js';
 
 /** The CLI-side `Connection` of a host whose SSH connection lives in the daemon: every call is one request over the socket. */
@@ -45,47 +45,20 @@ export class PersistedConnection implements Connection {
   /** Like SshConnection.hold: the daemon runs the command and streams its stdout; `ready` is decided here. */
   hold(command: string, opts: HoldOptions): Promise<Held> {
     return new Promise((resolve, reject) => {
-      let stdout = '';
-      let settled = false;
-      let markEnded: () => void = () => undefined;
-      const ended = new Promise<void>((r) => (markEnded = r));
-      const held = (exit?: ExecResult): Held => ({
-        stdout,
-        exit,
-        ended,
-        release: async () => {
-          await this.client.request({ t: 'unhold', conn: this.lease, hold: id }).catch(() => undefined);
-          await ended;
-        },
-      });
-      const settle = (f: () => void): void => {
-        if (settled) return;
-        settled = true;
-        f();
-      };
+      const stop = () => this.client.request({ t: 'unhold', conn: this.lease, hold: id }).catch(() => undefined);
+      const t = new HoldTracker(opts.ready, stop, resolve, reject);
       const id = this.client.watchHold({
-        data: (b) => {
-          stdout += b.toString('utf8');
-          if (!settled && opts.ready(stdout)) settle(() => resolve(held()));
-        },
+        data: (b) => t.data(b),
         end: (code, stderr, lost) => {
-          markEnded();
-          settle(() => {
-            if (lost) return reject(new TsplayError('UNREACHABLE', `${this.host}: lost the connection`, { host: this.host, hint: 'the host went away during the run (reboot, network, sshd restart); run again when it is back' }));
-            const exit: ExecResult = { code, stdout, stderr: stderr.toString('utf8') };
-            try {
-              if (opts.become) checkBecome(exit, this.host);
-              resolve(held(exit));
-            } catch (e) {
-              reject(e as Error);
-            }
+          if (lost) return t.end(new TsplayError('UNREACHABLE', `${this.host}: lost the connection`, { host: this.host, hint: 'the host went away during the run (reboot, network, sshd restart); run again when it is back' }));
+          t.end({ code, stdout: t.stdout, stderr: stderr.toString('utf8') }, (exit) => {
+            if (opts.become) checkBecome(exit, this.host);
           });
         },
       });
       this.call({ t: 'hold', command, opts: { become: opts.become, env: opts.env }, hold: id }).catch((e: Error) => {
         this.client.unwatchHold(id);
-        markEnded();
-        settle(() => reject(e));
+        t.end(e);
       });
     });
   }
