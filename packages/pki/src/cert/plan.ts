@@ -51,7 +51,7 @@ export function certReissueReason(f: CertFacts, a: CertPlanArgs): string | undef
   if (f.key.kind !== 'key') return f.key.kind === 'absent' ? 'its key is missing' : 'its key is unreadable';
   if (f.key.key.spki !== c.spki) return 'its key does not match it';
   const left = daysLeft(c, f.now);
-  if (left <= a.renewDays) return left < 0 ? 'it has expired' : `${left} days are left (renewDays ${a.renewDays})`;
+  if (left <= a.renewDays) return left < 0 ? 'it has expired' : `${left} days are left, renewDays ${a.renewDays}`;
   return undefined;
 }
 
