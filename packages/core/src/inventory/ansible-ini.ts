@@ -1,117 +1,108 @@
 import { TsplayError } from '../errors.js';
-import { addHost, emptyTree, group, treeToInventory, type AnsibleTree } from './ansible-tree.js';
-import type { InventoryFile } from './schema.js';
+import { expandHostPattern, RangeError_ } from './ansible-address.js';
+import { addChild, addGroup, addHost, emptyTree, setGroupVar, type AnsibleTree } from './ansible-tree.js';
+import { literalEval } from './py-literal.js';
+import { shlexSplit } from './shlex.js';
 
 /**
- * Ansible INI inventories: `[group]` host lines (`name key=value ...`), `[group:vars]`,
- * `[group:children]`, hosts before any section (group `ungrouped`), ranges such as
- * `web[01:20].example.com`, `db-[a:c]` and `[0:10:2]`, `#`/`;` comments.
- * Host-line values are literals (numbers, true/false, quoted strings); `:vars` values are strings,
- * as in Ansible. A line that is none of these is INVENTORY_INVALID with its line number.
+ * Ansible's INI inventory plugin (`plugins/inventory/ini.py`), line for line: `[group]`,
+ * `[group:vars]`, `[group:children]` (a child may be defined further down), host lines split like
+ * a shell (`shlex`, `#` starts a comment) with values read by Python's `literal_eval`, `key=value`
+ * lines in `:vars` (everything after the first `=`, then `literal_eval`), `host:port`,
+ * `[ipv6]:port`, ranges anywhere in a name. Errors where Ansible errors, each with the line number.
  */
-export function parseAnsibleIni(text: string, file: string): InventoryFile {
-  return treeToInventory(readIni(text, file), file);
-}
-
-type Section = { group: string; kind: 'hosts' | 'vars' | 'children' };
-
 export function readIni(text: string, file: string): AnsibleTree {
-  const tree = emptyTree();
-  let section: Section = { group: 'ungrouped', kind: 'hosts' };
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
-    const fail = (msg: string, hint: string): never => {
-      throw new TsplayError('INVENTORY_INVALID', `${file}:${i + 1}: ${msg}: ${JSON.stringify(raw.trim())}`, { file, field: `line ${i + 1}`, hint });
+  const tree = emptyTree(file);
+  const pending = new Map<string, { line: number; state: 'vars' | 'children'; parents: string[] }>();
+  let group = 'ungrouped';
+  let state = 'hosts';
+  text.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/).forEach((raw, i) => {
+    const lineno = i + 1;
+    const fail = (msg: string, hint: string, code = 'INVENTORY_INVALID'): never => {
+      throw new TsplayError(code as Uppercase<string>, `${file}:${lineno}: ${msg}`, { file, field: `line ${lineno}`, hint });
     };
-    const head = /^\[([^\]:\s]+)(?::(vars|children))?\]\s*([#;].*)?$/.exec(line);
+    const line = raw.trim();
+    if (!line || line[0] === '#' || line[0] === ';') return;
+    const head = /^\[([^:\]\s]+)(?::([\p{L}\p{N}_]+))?\]\s*(?:#.*)?$/u.exec(line);
     if (head) {
-      section = { group: head[1] as string, kind: (head[2] as Section['kind'] | undefined) ?? 'hosts' };
-      group(tree, section.group);
+      group = head[1] as string;
+      state = head[2] ?? 'hosts';
+      if (!['hosts', 'children', 'vars'].includes(state)) fail(`section [${group}:${state}] has unknown type: ${state}`, 'sections are [group], [group:vars] or [group:children]');
+      if (!tree.groups.has(group)) {
+        if (state === 'vars' && !pending.has(group)) pending.set(group, { line: lineno, state: 'vars', parents: [] });
+        addGroup(tree, group);
+      }
+      const p = pending.get(group);
+      if (p && state !== 'vars') {
+        if (p.state === 'children') addPendingChildren(tree, group, pending);
+        else pending.delete(group);
+      }
       return;
     }
-    if (line.startsWith('[')) fail('not a section header', 'write [group], [group:vars] or [group:children]');
-    const words = tokenize(line, () => fail('unterminated quote', 'close the quote, or escape it'));
-    if (section.kind === 'children') {
-      if (words.length !== 1 || words[0]?.includes('=')) fail(`[${section.group}:children] takes one group name per line`, 'list child groups one per line');
-      group(tree, section.group).children.add(words[0] as string);
-      group(tree, words[0] as string);
-      return;
-    }
-    if (section.kind === 'vars') {
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*(.*)$/.exec(line);
-      if (!m) fail(`[${section.group}:vars] takes key=value lines`, 'write e.g. ansible_user=admin');
-      group(tree, section.group).vars[m?.[1] as string] = unquote((m?.[2] as string).replace(/\s+[#;].*$/, ''));
-      return;
-    }
-    const [pattern, ...pairs] = words;
-    const vars: Record<string, unknown> = {};
-    for (const p of pairs) {
-      const eq = p.indexOf('=');
-      if (eq <= 0) fail(`"${p}" is not key=value`, 'host lines are `name key=value ...` (quote values with spaces)');
-      vars[p.slice(0, eq)] = literal(p.slice(eq + 1));
-    }
-    for (const host of expandRange(pattern as string, () => fail('bad host range', 'ranges look like web[01:20] or db-[a:f], start before end'))) addHost(tree, section.group, host, vars);
+    if (line.startsWith('[') && line.endsWith(']')) fail(`invalid section entry: '${line}'`, 'a section header has no spaces: [group], [group:vars], [group:children]');
+    if (state === 'vars') {
+      const eq = line.indexOf('=');
+      if (eq < 0) fail(`expected key=value, got: ${line}`, `[${group}:vars] takes key=value lines`);
+      setGroupVar(tree, group, line.slice(0, eq).trim(), literalEval(line.slice(eq + 1).trim()), lineno);
+    } else if (state === 'children') {
+      const m = /^([^:\]\s]+)\s*(?:#.*)?$/u.exec(line);
+      if (!m) return fail(`expected group name, got: ${line}`, `[${group}:children] takes one group name per line`);
+      const child = m[1] as string;
+      if (tree.groups.has(child)) addChild(tree, group, child, lineno);
+      else {
+        const p = pending.get(child);
+        if (p) p.parents.push(group);
+        else pending.set(child, { line: lineno, state: 'children', parents: [group] });
+      }
+    } else hostLine(tree, group, line, fail);
   });
+  for (const [name, p] of pending) {
+    if (p.state === 'vars')
+      throw new TsplayError('INVENTORY_UNKNOWN_GROUP', `${file}:${p.line}: section [${name}:vars] is not valid for undefined group ${name}`, {
+        file,
+        field: `line ${p.line}`,
+        hint: `define [${name}] (or [${name}:children]) in this file, or remove [${name}:vars]`,
+      });
+    throw new TsplayError('INVENTORY_UNKNOWN_GROUP', `${file}:${p.line}: section [${p.parents.at(-1)}:children] includes undefined group ${name}`, {
+      file,
+      field: `line ${p.line}`,
+      hint: `define [${name}] in this file, or remove it from [${p.parents.at(-1)}:children]`,
+    });
+  }
   return tree;
 }
 
-/** Split a host line into words; quotes group, and are kept on values for `literal` to see. */
-function tokenize(line: string, bad: () => never): string[] {
-  const words: string[] = [];
-  let cur = '';
-  let quote: string | undefined;
-  for (const ch of line) {
-    if (quote) {
-      cur += ch;
-      if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      cur += ch;
-    } else if (/\s/.test(ch)) {
-      if (cur) words.push(cur);
-      cur = '';
-    } else if ((ch === '#' || ch === ';') && cur === '') {
-      break; // a comment after the last word
-    } else cur += ch;
+function addPendingChildren(tree: AnsibleTree, group: string, pending: Map<string, { state: string; parents: string[] }>): void {
+  for (const parent of pending.get(group)?.parents ?? []) {
+    addChild(tree, parent, group);
+    if (pending.get(parent)?.state === 'children') addPendingChildren(tree, parent, pending);
   }
-  if (quote) bad();
-  if (cur) words.push(cur);
-  return words;
+  pending.delete(group);
 }
 
-function unquote(v: string): string {
-  const t = v.trim();
-  return /^(['"]).*\1$/s.test(t) && t.length >= 2 ? t.slice(1, -1) : t;
-}
-
-/** A host-line value: quoted string, integer, float, true/false (any case), else the text. */
-function literal(v: string): unknown {
-  if (/^(['"]).*\1$/s.test(v) && v.length >= 2) return v.slice(1, -1);
-  if (/^-?\d+$/.test(v)) return Number(v);
-  if (/^-?\d+\.\d+$/.test(v)) return Number(v);
-  if (/^true$/i.test(v)) return true;
-  if (/^false$/i.test(v)) return false;
-  return v;
-}
-
-/** `web[01:20].x` -> web01.x .. web20.x (width kept); `[a:f]` letters; `[0:10:2]` a stride. Several ranges multiply. */
-export function expandRange(pattern: string, bad: () => never): string[] {
-  const m = /^(.*?)\[([^\]]+)\](.*)$/.exec(pattern);
-  if (!m) return [pattern];
-  const [, before = '', range = '', after = ''] = m;
-  const parts = range.split(':');
-  if (parts.length < 2 || parts.length > 3) bad();
-  const [from = '', to = '', strideText] = parts;
-  const stride = strideText === undefined ? 1 : Number(strideText);
-  if (!Number.isInteger(stride) || stride < 1) bad();
-  const items: string[] = [];
-  if (/^\d+$/.test(from) && /^\d+$/.test(to)) {
-    const width = from.length > 1 && from.startsWith('0') ? from.length : 0;
-    if (Number(from) > Number(to) || Number(to) - Number(from) > 100_000) bad();
-    for (let n = Number(from); n <= Number(to); n += stride) items.push(String(n).padStart(width, '0'));
-  } else if (/^[a-z]$/i.test(from) && /^[a-z]$/i.test(to) && from <= to) {
-    for (let c = from.charCodeAt(0); c <= to.charCodeAt(0); c += stride) items.push(String.fromCharCode(c));
-  } else bad();
-  return items.flatMap((x) => expandRange(`${before}${x}${after}`, bad));
+function hostLine(tree: AnsibleTree, group: string, line: string, fail: (msg: string, hint: string, code?: string) => never): void {
+  const tokens = shlexSplit(line) ?? fail(`error parsing host definition '${line}': no closing quotation`, 'close the quote (or quote the value that holds one)');
+  const pattern = tokens[0];
+  if (pattern === undefined) return;
+  let hosts: string[];
+  let port: number | undefined;
+  try {
+    ({ hosts, port } = expandHostPattern(pattern));
+  } catch (e) {
+    if (e instanceof RangeError_) return fail(`${e.message}: ${pattern}`, 'ranges look like web[01:20] (same width at both ends), db-[a:f] or [0:10:2]', 'INVENTORY_RANGE_INVALID');
+    throw e;
+  }
+  if (pattern.trim().endsWith(':') && port === undefined) fail(`invalid host pattern '${pattern}': ending in ':' is not allowed, it is reserved for a port`, 'write host:port, e.g. web1:2222');
+  if (hosts.some((h) => h.trim() === '---')) fail(`invalid host pattern '${pattern}': '---' is normally a sign this is a YAML file`, 'name the file .yml');
+  const vars: [string, unknown][] = [];
+  for (const t of tokens.slice(1)) {
+    const eq = t.indexOf('=');
+    if (eq < 0) fail(`expected key=value host variable assignment, got: ${t}`, 'host lines are `name key=value ...` (quote values with spaces)');
+    vars.push([t.slice(0, eq), literalEval(t.slice(eq + 1))]);
+  }
+  for (const name of hosts) {
+    if (!name) fail('invalid empty host name', 'give the host a name');
+    const h = addHost(tree, name, group, port);
+    for (const [k, v] of vars) h.vars[k] = v;
+  }
 }

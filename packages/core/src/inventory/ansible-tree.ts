@@ -1,116 +1,143 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
 import { TsplayError } from '../errors.js';
-import type { InventoryFile } from './schema.js';
 
-/** An Ansible inventory as read from INI or YAML, before it becomes tsplay's inventory shape. */
+/**
+ * An Ansible inventory as Ansible's `InventoryData` holds it: groups and hosts in the order they were
+ * first seen, direct members and child groups in the order they were added, inventory vars, and
+ * `ansible_group_priority`. `reconcile` then does what Ansible does after parsing: parentless groups
+ * become children of `all`, and `ungrouped` holds exactly the hosts that are in no other group.
+ */
 export interface AnsibleGroup {
-  hosts: Set<string>;
-  children: Set<string>;
+  name: string;
+  hosts: string[];
+  children: string[];
+  parents: string[];
   vars: Record<string, unknown>;
+  priority: number;
+}
+
+export interface AnsibleHost {
+  name: string;
+  vars: Record<string, unknown>;
+  /** Groups the host was added to directly. */
+  groups: string[];
 }
 
 export interface AnsibleTree {
-  /** Host name -> its own vars (host line / host entry), in order of first appearance. */
-  hosts: Map<string, Record<string, unknown>>;
-  /** Group name -> members; `all` holds the inventory-wide vars. */
+  file: string;
+  hosts: Map<string, AnsibleHost>;
   groups: Map<string, AnsibleGroup>;
 }
 
-export function emptyTree(): AnsibleTree {
-  return { hosts: new Map(), groups: new Map([['all', { hosts: new Set(), children: new Set(), vars: {} }]]) };
+export function emptyTree(file: string): AnsibleTree {
+  const tree: AnsibleTree = { file, hosts: new Map(), groups: new Map() };
+  addGroup(tree, 'all');
+  addGroup(tree, 'ungrouped');
+  addChild(tree, 'all', 'ungrouped');
+  return tree;
 }
 
-export function group(tree: AnsibleTree, name: string): AnsibleGroup {
+export function addGroup(tree: AnsibleTree, name: string): AnsibleGroup {
   let g = tree.groups.get(name);
-  if (!g) tree.groups.set(name, (g = { hosts: new Set(), children: new Set(), vars: {} }));
+  if (!g) tree.groups.set(name, (g = { name, hosts: [], children: [], parents: [], vars: {}, priority: 1 }));
   return g;
 }
 
-export function addHost(tree: AnsibleTree, groupName: string, host: string, vars: Record<string, unknown>): void {
-  tree.hosts.set(host, { ...(tree.hosts.get(host) ?? {}), ...vars });
-  group(tree, groupName).hosts.add(host);
+/** `add_host`: a port given with the name sets `ansible_port` only when the host is new (as in Ansible). */
+export function addHost(tree: AnsibleTree, name: string, groupName: string, port?: number): AnsibleHost {
+  let h = tree.hosts.get(name);
+  if (!h) {
+    tree.hosts.set(name, (h = { name, vars: {}, groups: [] }));
+    if (port !== undefined) h.vars.ansible_port = port;
+  }
+  const g = addGroup(tree, groupName);
+  if (!g.hosts.includes(name)) g.hosts.push(name);
+  if (!h.groups.includes(groupName)) h.groups.push(groupName);
+  return h;
 }
 
-const truthy = (v: unknown) => v === true || (typeof v === 'string' && /^(true|yes|on|1)$/i.test(v)) || v === 1;
-
-/** ansible_* connection vars -> tsplay connection fields (the rest stay vars). */
-const CONNECTION: Record<string, (v: unknown, out: Record<string, unknown>) => void> = {
-  ansible_host: (v, o) => (o.address = String(v)),
-  ansible_ssh_host: (v, o) => (o.address = String(v)),
-  ansible_user: (v, o) => (o.user = String(v)),
-  ansible_ssh_user: (v, o) => (o.user = String(v)),
-  ansible_port: (v, o) => (o.port = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v),
-  ansible_ssh_port: (v, o) => (o.port = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v),
-  ansible_ssh_private_key_file: (v, o) => (o.privateKeyPath = String(v)),
-  ansible_private_key_file: (v, o) => (o.privateKeyPath = String(v)),
-  ansible_become: (v, o) => (o.become = truthy(v) ? (typeof o.becomeUser === 'string' ? o.becomeUser : true) : false),
-  ansible_become_user: (v, o) => {
-    o.becomeUser = String(v);
-    if (o.become === true) o.become = String(v);
-  },
-  ansible_connection: (v, o) => (o.connection = v === 'local' ? 'local' : v === 'ssh' || v === 'smart' || v === 'paramiko' ? 'ssh' : `unsupported:${String(v)}`),
-};
-
-function split(vars: Record<string, unknown>): { conn: [string, unknown][]; rest: Record<string, unknown> } {
-  const conn: [string, unknown][] = [];
-  const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(vars)) (k in CONNECTION ? conn.push([k, v]) : (rest[k] = v));
-  return { conn, rest };
-}
-
-/** Depth of each group below `all` (longest parent chain), for Ansible's precedence: parents before children. */
-function depths(tree: AnsibleTree, file: string): Map<string, number> {
-  const parents = new Map<string, string[]>();
-  for (const [g, spec] of tree.groups) for (const c of spec.children) parents.set(c, [...(parents.get(c) ?? []), g]);
-  const memo = new Map<string, number>();
-  const depth = (g: string, seen: string[]): number => {
-    if (memo.has(g)) return memo.get(g) as number;
-    if (seen.includes(g)) throw new TsplayError('INVENTORY_INVALID', `group ${g} is its own child (${[...seen, g].join(' > ')})`, { file, field: `${g}.children`, hint: 'remove one of the children entries' });
-    const d = g === 'all' ? 0 : 1 + Math.max(0, ...(parents.get(g) ?? []).filter((p) => p !== 'all').map((p) => depth(p, [...seen, g])));
-    memo.set(g, d);
-    return d;
-  };
-  for (const g of tree.groups.keys()) depth(g, []);
-  return memo;
-}
-
-/** All hosts of a group, through its children. */
-function members(tree: AnsibleTree, g: string, seen = new Set<string>()): Set<string> {
-  const spec = tree.groups.get(g);
-  if (!spec || seen.has(g)) return new Set();
-  seen.add(g);
-  const out = new Set(spec.hosts);
-  for (const c of spec.children) for (const h of members(tree, c, seen)) out.add(h);
+function ancestors(tree: AnsibleTree, g: string, out = new Set<string>()): Set<string> {
+  for (const p of tree.groups.get(g)?.parents ?? []) {
+    if (out.has(p)) continue;
+    out.add(p);
+    ancestors(tree, p, out);
+  }
   return out;
 }
 
-/** The tree in the shape `inventoryFileSchema` accepts: connection vars become host fields (group ones pushed down to the hosts). */
-export function treeToInventory(tree: AnsibleTree, file: string): InventoryFile {
-  for (const [g, spec] of tree.groups)
-    for (const c of spec.children) if (!tree.groups.has(c)) throw new TsplayError('INVENTORY_INVALID', `group ${g} has unknown child group ${c}`, { file, field: `${g}.children`, hint: `define [${c}], or remove it from [${g}:children]` });
-  const d = depths(tree, file);
-  const order = [...tree.groups.keys()].filter((g) => g !== 'all').sort((a, b) => (d.get(a) ?? 0) - (d.get(b) ?? 0));
-  const groupMembers = new Map(order.map((g) => [g, members(tree, g)]));
-  const hosts: Record<string, Record<string, unknown>> = {};
-  for (const [name, own] of tree.hosts) {
-    const layers = [tree.groups.get('all')?.vars ?? {}, ...order.filter((g) => groupMembers.get(g)?.has(name)).map((g) => tree.groups.get(g)?.vars ?? {}), own];
-    const fields: Record<string, unknown> = {};
-    for (const layer of layers) for (const [k, v] of split(layer).conn) CONNECTION[k]?.(v, fields);
-    delete fields.becomeUser;
-    // relative key paths are relative to the inventory file (resolveInventory only knows .yaml/.json/.ts bases)
-    if (typeof fields.privateKeyPath === 'string' && !isAbsolute(fields.privateKeyPath) && !fields.privateKeyPath.startsWith('~'))
-      fields.privateKeyPath = resolve(dirname(file), fields.privateKeyPath);
-    if (typeof fields.connection === 'string' && fields.connection.startsWith('unsupported:'))
-      throw new TsplayError('INVENTORY_INVALID', `host ${name}: ansible_connection=${fields.connection.slice(12)} is not supported`, { file, field: `${name}.ansible_connection`, hint: 'tsplay connects with ssh or local' });
-    const rest = split(own).rest;
-    hosts[name] = { ...fields, ...(Object.keys(rest).length ? { vars: rest } : {}) };
+/** `add_child`: a group that would become its own ancestor is INVENTORY_CYCLE. */
+export function addChild(tree: AnsibleTree, parent: string, child: string, line?: number): void {
+  const p = addGroup(tree, parent);
+  const c = addGroup(tree, child);
+  if (p.children.includes(child)) return;
+  if (parent === child || ancestors(tree, parent).has(child))
+    throw new TsplayError('INVENTORY_CYCLE', `${tree.file}${line ? `:${line}` : ''}: adding group ${child} as child to ${parent} creates a recursive dependency loop`, {
+      file: tree.file,
+      field: line ? `line ${line}` : `${parent}.children`,
+      hint: `a group cannot contain itself; remove ${child} from the children of ${parent}`,
+    });
+  p.children.push(child);
+  if (!c.parents.includes(parent)) c.parents.push(parent);
+}
+
+/** `Group.set_variable`: `ansible_group_priority` is the group's priority, not a var. */
+export function setGroupVar(tree: AnsibleTree, group: string, key: string, value: unknown, line?: number): void {
+  const g = addGroup(tree, group);
+  if (key !== 'ansible_group_priority') {
+    g.vars[key] = value;
+    return;
   }
-  const groups: NonNullable<InventoryFile['groups']> = {};
-  for (const g of order) {
-    const spec = tree.groups.get(g) as AnsibleGroup;
-    const vars = split(spec.vars).rest;
-    groups[g] = { hosts: [...(groupMembers.get(g) ?? [])], ...(spec.children.size ? { children: [...spec.children] } : {}), ...(Object.keys(vars).length ? { vars } : {}) };
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n))
+    throw new TsplayError('INVENTORY_INVALID', `${tree.file}${line ? `:${line}` : ''}: ansible_group_priority of ${group} must be an integer, got ${JSON.stringify(value)}`, {
+      file: tree.file,
+      field: line ? `line ${line}` : `${group}.vars.ansible_group_priority`,
+      hint: 'e.g. ansible_group_priority=10 (higher wins among groups of the same depth)',
+    });
+  g.priority = n;
+}
+
+/** All groups of a host: the direct ones and their ancestors (`all` included once the tree is reconciled). */
+export function hostGroups(tree: AnsibleTree, host: string): Set<string> {
+  const out = new Set<string>();
+  for (const g of tree.hosts.get(host)?.groups ?? []) {
+    out.add(g);
+    for (const a of ancestors(tree, g)) out.add(a);
   }
-  const allVars = split(tree.groups.get('all')?.vars ?? {}).rest;
-  return { ...(Object.keys(allVars).length ? { vars: allVars } : {}), hosts, groups } as InventoryFile;
+  return out;
+}
+
+/** `InventoryData.reconcile_inventory`. */
+export function reconcile(tree: AnsibleTree): void {
+  for (const g of tree.groups.values()) if (g.name !== 'all' && g.parents.length === 0) addChild(tree, 'all', g.name);
+  const ungrouped = addGroup(tree, 'ungrouped');
+  for (const h of tree.hosts.values()) {
+    const mine = hostGroups(tree, h.name);
+    if (mine.has('ungrouped')) {
+      if ([...mine].some((g) => g !== 'all' && g !== 'ungrouped')) {
+        ungrouped.hosts = ungrouped.hosts.filter((x) => x !== h.name);
+        h.groups = h.groups.filter((x) => x !== 'ungrouped');
+      }
+    } else if (mine.size === 0 || (mine.size === 1 && mine.has('all'))) addHost(tree, h.name, 'ungrouped');
+  }
+}
+
+/** Depth below `all` (longest chain of parents), as Ansible keeps it. */
+export function groupDepth(tree: AnsibleTree, g: string, memo = new Map<string, number>()): number {
+  if (g === 'all') return 0;
+  const known = memo.get(g);
+  if (known !== undefined) return known;
+  const d = 1 + Math.max(0, ...(tree.groups.get(g)?.parents ?? []).map((p) => groupDepth(tree, p, memo)));
+  memo.set(g, d);
+  return d;
+}
+
+/** `sort_groups`: by depth, then priority, then name (Python's code-point order). */
+export function sortGroups(tree: AnsibleTree, names: Iterable<string>): string[] {
+  const memo = new Map<string, number>();
+  const key = (g: string) => [groupDepth(tree, g, memo), tree.groups.get(g)?.priority ?? 1] as const;
+  return [...names].sort((a, b) => {
+    const [da, pa] = key(a);
+    const [db, pb] = key(b);
+    return da - db || pa - pb || (a < b ? -1 : a > b ? 1 : 0);
+  });
 }

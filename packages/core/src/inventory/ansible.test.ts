@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { expandRange } from './ansible-ini.js';
+import { expandHostnameRange } from './ansible-address.js';
 import { loadInventory } from './load.js';
 import type { Inventory } from './schema.js';
 
@@ -72,35 +72,36 @@ describe('Ansible INI inventories', () => {
   it('a bad line is INVENTORY_INVALID naming the file and its line number', async () => {
     const err = await loadInventory(fx('bad.ini')).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'INVENTORY_INVALID', field: 'line 6', file: fx('bad.ini') });
-    expect((err as Error).message).toContain('bad.ini:6: [web:vars] takes key=value lines: "this line is not a var"');
+    // Ansible: "hosts.ini:6: Expected key=value, got: this line is not a var"
+    expect((err as Error).message).toContain('bad.ini:6: expected key=value, got: this line is not a var');
   });
 
+  // each of these is refused by ansible-inventory 2.14 too (with the same reason and line)
   it('other bad input: a host word without =, a bad range, a group that is its own child, an unterminated quote', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-ini-'));
-    const cases: [string, RegExp][] = [
-      ['[a]\nh1 ansible_host\n', /:2: "ansible_host" is not key=value/],
-      ['[a]\nweb[05:01]\n', /:2: bad host range/],
-      ['[a:children]\nb\n[b:children]\na\n', /is its own child/],
-      ["[a]\nh1 x='open\n", /:2: unterminated quote/],
-      ['[a\n', /:1: not a section header/],
+    const cases: [string, string, RegExp][] = [
+      ['[a]\nh1 ansible_host\n', 'INVENTORY_INVALID', /:2: expected key=value host variable assignment, got: ansible_host/],
+      ['[a]\nweb[05:1]\n', 'INVENTORY_RANGE_INVALID', /:2: host range must specify equal-length begin and end formats/],
+      ['[a:children]\nb\n[b:children]\na\n', 'INVENTORY_CYCLE', /:4: adding group a as child to b creates a recursive dependency loop/],
+      ["[a]\nh1 x='open\n", 'INVENTORY_INVALID', /:2: error parsing host definition .*no closing quotation/],
+      ['[a\n', 'INVENTORY_RANGE_INVALID', /:1: host range in \[a is not closed/],
     ];
-    for (const [i, [text, want]] of cases.entries()) {
+    for (const [i, [text, code, want]] of cases.entries()) {
       const f = join(dir, `case${i}.ini`);
       writeFileSync(f, text);
-      await expect(loadInventory(f)).rejects.toMatchObject({ code: 'INVENTORY_INVALID', message: expect.stringMatching(want) });
+      await expect(loadInventory(f)).rejects.toMatchObject({ code, message: expect.stringMatching(want) });
     }
   });
 
-  it('expandRange: widths, letters, strides, several ranges', () => {
-    const bad = () => {
-      throw new Error('bad');
-    };
-    expect(expandRange('web[08:11]', bad)).toEqual(['web08', 'web09', 'web10', 'web11']);
-    expect(expandRange('n[1:3]', bad)).toEqual(['n1', 'n2', 'n3']);
-    expect(expandRange('x-[a:c]', bad)).toEqual(['x-a', 'x-b', 'x-c']);
-    expect(expandRange('r[0:6:3]', bad)).toEqual(['r0', 'r3', 'r6']);
-    expect(expandRange('r[1:2]-[a:b]', bad)).toEqual(['r1-a', 'r1-b', 'r2-a', 'r2-b']);
-    expect(() => expandRange('r[3:1]', bad)).toThrow('bad');
+  it('expandHostnameRange: widths, letters, strides, several ranges', () => {
+    expect(expandHostnameRange('web[08:11]')).toEqual(['web08', 'web09', 'web10', 'web11']);
+    expect(expandHostnameRange('n[1:3]')).toEqual(['n1', 'n2', 'n3']);
+    expect(expandHostnameRange('x-[a:c]')).toEqual(['x-a', 'x-b', 'x-c']);
+    expect(expandHostnameRange('r[0:6:3]')).toEqual(['r0', 'r3', 'r6']);
+    expect(expandHostnameRange('r[1:2]-[a:b]')).toEqual(['r1-a', 'r1-b', 'r2-a', 'r2-b']);
+    // Ansible: a start after the end is an empty range (Python's range()), not an error
+    expect(expandHostnameRange('r[3:1]')).toEqual([]);
+    expect(() => expandHostnameRange('r[001:10]')).toThrow('equal-length');
   });
 });
 
@@ -114,6 +115,8 @@ describe('Ansible YAML inventories', () => {
       etcd: ['cp1', 'cp2', 'cp3'],
       kube_control_plane: ['cp1', 'cp2', 'cp3'],
       kube_node: ['worker1', 'worker2'],
+      // ansible-inventory: a host only under all: hosts: is in ungrouped
+      ungrouped: ['bastion.example.com'],
     });
     const b = host(inv, 'bastion.example.com');
     expect([b.address, b.port, b.user, b.vars]).toEqual(['bastion.example.com', 2200, 'admin', { ntp_server: 'ntp.example.com' }]);
@@ -129,7 +132,7 @@ describe('Ansible YAML inventories', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-ayml-'));
     const f = join(dir, 'inv.yml');
     writeFileSync(f, 'all:\n  children:\n    web:\n      host:\n        w1:\n');
-    await expect(loadInventory(f)).rejects.toMatchObject({ code: 'INVENTORY_INVALID', field: 'all.children.web.host' });
+    await expect(loadInventory(f)).rejects.toMatchObject({ code: 'INVENTORY_INVALID', field: 'line 4', message: expect.stringContaining('all.children.web.host: unknown key') });
   });
 
   it('tsplay YAML inventories are not taken for Ansible ones', async () => {

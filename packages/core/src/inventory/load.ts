@@ -1,9 +1,13 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { TsplayError } from '../errors.js';
-import { isAnsibleYaml, parseAnsibleYaml } from './ansible-yaml.js';
-import { parseAnsibleIni } from './ansible-ini.js';
+import { resolveAnsibleTree } from './ansible-format.js';
+import { readIni } from './ansible-ini.js';
+import type { AnsibleTree } from './ansible-tree.js';
+import { isAnsibleYaml, readYamlInventory } from './ansible-yaml.js';
+import { ownListing, parseOwnYaml, withVarsDirs } from './own-inventory.js';
+import { parseYaml11 } from './yaml11.js';
 import { resolveInventory } from './resolve.js';
 import type { Inventory } from './schema.js';
 
@@ -24,25 +28,60 @@ export function findInventoryFile(path: string): string {
   throw new TsplayError('INVENTORY_NOT_FOUND', `inventory directory ${path} has no ${CANDIDATES.join(', ')}`, { file: abs, hint: 'add hosts.yaml (defaults, vars, hosts, groups), or point -i at an Ansible inventory file' });
 }
 
-/** An Ansible INI file: `.ini`, or a file without extension (`hosts`, `inventory`). */
-const isIni = (file: string) => /\.ini$/.test(file) || !/\.[A-Za-z0-9]+$/.test(file.split('/').pop() ?? '');
+/** An Ansible INI file: `.ini`, or a file without extension (`hosts`, `inventory`) that is not a YAML mapping. */
+const noExtension = (file: string) => !/\.[A-Za-z0-9]+$/.test(basename(file));
+
+export interface LoadOptions {
+  /** The playbook's directory: group_vars/ and host_vars/ there are read too, after (over) the inventory's. */
+  playbookDir?: string | undefined;
+}
+
+/** An Ansible tree from a file, or undefined when the file is tsplay's own shape (the parsed document is returned then). */
+function readAnsible(file: string, text: string): { tree?: AnsibleTree; own?: unknown } {
+  if (/\.ini$/.test(file)) return { tree: readIni(text, file) };
+  if (noExtension(file)) {
+    // Ansible tries its YAML plugin before the INI one: a file without extension that is a YAML mapping is YAML
+    let doc: unknown;
+    try {
+      doc = parseYaml11(text, file);
+    } catch {
+      doc = undefined;
+    }
+    return isAnsibleYaml(doc) ? { tree: readYamlInventory(doc, file, text) } : { tree: readIni(text, file) };
+  }
+  const own = parseOwnYamlOrAnsible(text, file);
+  return own.ansible ? { tree: readYamlInventory(parseYaml11(text, file), file, text) } : { own: own.doc };
+}
+
+/** Decide on the structure (read as YAML 1.2 without the leading-zero guard), then parse with the format's own rules. */
+function parseOwnYamlOrAnsible(text: string, file: string): { ansible: boolean; doc?: unknown } {
+  let probe: unknown;
+  try {
+    probe = parseYaml(text, { prettyErrors: true, uniqueKeys: false });
+  } catch (e) {
+    throw new TsplayError('INVENTORY_INVALID', `inventory is not valid YAML: ${(e as Error).message.split('\n')[0]}`, { file, cause: e, hint: 'fix the YAML syntax at the line shown' });
+  }
+  return isAnsibleYaml(probe) ? { ansible: true } : { ansible: false, doc: parseOwnYaml(text, file) };
+}
 
 /**
  * Load and resolve an inventory: tsplay YAML/JSON, a TS/JS module whose default export is the
- * inventory or a function returning it, or an Ansible inventory (INI, or YAML with `all:`).
+ * inventory or a function returning it, or an Ansible inventory (INI, or YAML with `all:`), with
+ * the group_vars/ and host_vars/ beside it (and beside the playbook).
  */
-export async function loadInventory(path: string, extraVars: Record<string, unknown> = {}, importer?: ModuleImporter): Promise<Inventory> {
+export async function loadInventory(path: string, extraVars: Record<string, unknown> = {}, importer?: ModuleImporter, options: LoadOptions = {}): Promise<Inventory> {
   const file = findInventoryFile(path);
+  const dirs = { inventoryDir: dirname(file), playbookDir: options.playbookDir };
   let raw: unknown;
-  if (isIni(file)) {
-    raw = parseAnsibleIni(readFileSync(file, 'utf8'), file);
-  } else if (/\.(ya?ml|json)$/.test(file)) {
-    try {
-      raw = parseYaml(readFileSync(file, 'utf8'), { prettyErrors: true });
-    } catch (e) {
-      throw new TsplayError('INVENTORY_INVALID', `inventory is not valid YAML: ${(e as Error).message.split('\n')[0]}`, { file, cause: e, hint: 'fix the YAML syntax at the line shown' });
+  if (noExtension(file) || /\.(ini|ya?ml|json)$/.test(file)) {
+    const { tree, own } = readAnsible(file, readFileSync(file, 'utf8'));
+    if (tree) {
+      const { file: shaped, listing } = resolveAnsibleTree(tree, dirs);
+      const inv = resolveInventory(shaped, file, extraVars);
+      for (const h of Object.values(listing._meta.hostvars)) Object.assign(h, extraVars);
+      return { ...inv, ansible: listing };
     }
-    if (isAnsibleYaml(raw)) raw = parseAnsibleYaml(raw, file);
+    raw = own;
   } else {
     if (!importer) throw new TsplayError('INVENTORY_INVALID', 'TS inventories need the CLI loader', { file });
     let mod: Record<string, unknown>;
@@ -55,5 +94,8 @@ export async function loadInventory(path: string, extraVars: Record<string, unkn
     raw = typeof d === 'function' ? await (d as () => unknown)() : d;
     if (raw === undefined) throw new TsplayError('INVENTORY_INVALID', 'inventory module has no default export', { file, hint: 'export default defineInventory({ hosts: {...} })' });
   }
-  return resolveInventory(raw, file, extraVars);
+  const withFiles = withVarsDirs(raw, file, dirs);
+  const inv = resolveInventory(withFiles, file, extraVars);
+  const groups = (withFiles as { groups?: Record<string, { hosts?: string[]; children?: string[] }> }).groups ?? {};
+  return { ...inv, ansible: ownListing(inv, groups) };
 }

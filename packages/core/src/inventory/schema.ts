@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
-const LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
+/** A DNS label; letters may be any script's (an internationalised name, as Ansible accepts). */
+const LABEL = /^[\p{L}\p{N}_](?:[\p{L}\p{N}_-]{0,61}[\p{L}\p{N}_])?$/u;
 
 /** An IPv4/IPv6 address, or a DNS name (labels of letters, digits, _ and inner -; all-numeric names must be IPv4). */
 export function isHostAddress(s: string): boolean {
@@ -48,8 +49,8 @@ export const groupSchema = z.strictObject({
 export const inventoryFileSchema = z.strictObject({
   defaults: z.strictObject(connectionFields).optional(),
   vars: varsSchema.optional(),
-  hosts: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'host names may use letters, digits, _ . -'), hostEntrySchema.nullable()),
-  groups: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'group names may use letters, digits, _ -'), groupSchema).optional(),
+  hosts: z.record(z.string().regex(/^[^\s,!&*?]+$/u, 'host names have no spaces and none of , ! & * ?'), hostEntrySchema.nullable()),
+  groups: z.record(z.string().regex(/^[^\s,!&*?:[\]]+$/u, 'group names have no spaces and none of , ! & * ? : [ ]'), groupSchema).optional(),
 });
 
 export type InventoryFile = z.input<typeof inventoryFileSchema>;
@@ -78,11 +79,16 @@ export interface ResolvedHost extends ConnectionSettings {
   vars: Record<string, unknown>;
 }
 
+/** What `ansible-inventory --list` prints: groups with their direct `hosts` and `children`, and `_meta.hostvars`. */
+export type AnsibleListing = Record<string, { hosts?: string[]; children?: string[] }> & { _meta: { hostvars: Record<string, Record<string, unknown>> } };
+
 export interface Inventory {
   /** File or directory it was loaded from. */
   source: string;
   hosts: ResolvedHost[];
   groups: Record<string, string[]>;
+  /** The same hosts, groups and vars as `ansible-inventory --list` prints them (`tsplay inventory --format ansible`). */
+  ansible?: AnsibleListing | undefined;
 }
 
 /** Identity helper for TS inventories: `export default defineInventory({...})` is type-checked. */

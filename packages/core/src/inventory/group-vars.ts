@@ -1,0 +1,77 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { TsplayError } from '../errors.js';
+import { parseYaml11 } from './yaml11.js';
+
+/**
+ * Ansible's `host_group_vars` plugin: for an entity (a group or a host) in a base directory, the
+ * first of `group_vars/NAME`, `NAME.yml`, `NAME.yaml`, `NAME.json` that exists; a directory is
+ * read whole (files in name order, subdirectories recursively, hidden files and `~` backups
+ * skipped, only files without an extension or with .yml/.yaml/.json). Later files win, key by key.
+ */
+const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
+
+export type VarsKind = 'group_vars' | 'host_vars';
+
+export function findVarsFiles(baseDir: string, kind: VarsKind, name: string): string[] {
+  const dir = join(baseDir, kind);
+  if (name.startsWith('/') || !isDir(dir)) return [];
+  for (const ext of EXTENSIONS) {
+    const p = join(dir, name + ext);
+    if (!existsSync(p)) continue;
+    return isDir(p) ? dirFiles(p) : [p];
+  }
+  return [];
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function dirFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    if (f.startsWith('.') || f.endsWith('~')) continue;
+    const p = join(dir, f);
+    const ext = extname(f);
+    if (isDir(p) && !ext) out.push(...dirFiles(p));
+    else if (!isDir(p) && (!ext || EXTENSIONS.includes(ext))) out.push(p);
+  }
+  return out;
+}
+
+const cache = new Map<string, { mtimeMs: number; vars: Record<string, unknown> }>();
+
+/** One vars file: JSON when it parses as JSON, else YAML as Ansible reads it; empty files add nothing. */
+export function readVarsFile(file: string): Record<string, unknown> {
+  const mtimeMs = statSync(file).mtimeMs;
+  const hit = cache.get(file);
+  if (hit && hit.mtimeMs === mtimeMs) return hit.vars;
+  const text = readFileSync(file, 'utf8');
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    data = parseYaml11(text, file);
+  }
+  if (data === null || data === undefined || data === '' || data === false) data = {};
+  if (typeof data !== 'object' || Array.isArray(data))
+    throw new TsplayError('INVENTORY_INVALID', `${file}: a vars file must hold a mapping of names to values, got ${Array.isArray(data) ? 'a list' : typeof data}`, {
+      file,
+      hint: 'write `name: value` lines (YAML) or a JSON object',
+    });
+  const vars = data as Record<string, unknown>;
+  cache.set(file, { mtimeMs, vars });
+  return vars;
+}
+
+/** The merged vars of every entity in `names`, in that order, from `<baseDir>/<kind>/`. */
+export function varsFromDir(baseDir: string, kind: VarsKind, names: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const n of names) for (const f of findVarsFiles(baseDir, kind, n)) Object.assign(out, readVarsFile(f));
+  return out;
+}
