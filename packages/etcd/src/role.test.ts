@@ -1,42 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { HostInfo, Task, TaskContext, TaskOutcome } from '@tsplay/core';
+import type { HostInfo, Task, TaskOutcome } from '@tsplay/core';
 import { etcdPlay, etcdRole, etcdTasks } from './role.js';
 import { etcdUnit } from './unit.js';
 import { EtcdVars } from './vars.js';
+import { argsOf, KTHW, roleCtx, type Results } from './testing/role-ctx.js';
 
-const KTHW: HostInfo[] = [0, 1, 2].map((i) => ({
-  name: `controller-${i}`,
-  address: `203.0.113.1${i}`,
-  groups: ['controllers'],
-  vars: { internalIp: `10.240.0.1${i}` },
-}));
-
-type Results = Map<Task, TaskOutcome>;
-function ctx(host = 1, o: { vars?: Record<string, unknown>; hosts?: HostInfo[]; results?: Results; others?: Map<string, Results>; check?: boolean; notified?: boolean } = {}): TaskContext<EtcdVars> {
-  const hosts = o.hosts ?? KTHW;
-  const h = hosts[host] as HostInfo;
-  const results = o.results ?? new Map<Task, TaskOutcome>();
-  return {
-    host: h,
-    vars: EtcdVars.parse({ ...h.vars, ...o.vars }),
-    hosts: (g = 'all') => hosts.filter((x) => g === 'all' || x.groups.includes(g)),
-    result: <R>(t: Task) => results.get(t) as TaskOutcome<R> | undefined,
-    changed: (...ts: Task[]) => ts.some((t) => results.get(t)?.changed === true),
-    notified: o.notified ?? false,
-    check: o.check ?? false,
-    item: undefined,
-    resultOf: <R>(name: string, t: Task) => (name === h.name ? results : o.others?.get(name))?.get(t) as TaskOutcome<R> | undefined,
-    play: { name: 'etcd', batch: 1, hosts: hosts.map((x) => x.name) },
-  };
-}
-
-/** A task's args on a host, validated by its module's schema like the runner does. */
-function argsOf(t: Task, c: TaskContext<EtcdVars>): Record<string, unknown> {
-  const raw = typeof t.args === 'function' ? t.args(c) : t.args;
-  const r = t.module.args.safeParse(raw);
-  if (!r.success) throw new Error(`${t.name}: ${r.error.message}`);
-  return raw as Record<string, unknown>;
-}
+const ctx = roleCtx;
 
 const certs = { caFile: '/etc/etcd/ca.pem', certFile: '/etc/etcd/kubernetes.pem', keyFile: '/etc/etcd/kubernetes-key.pem' };
 
@@ -186,5 +155,24 @@ describe('etcd role', () => {
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]?.path).toEqual(['internalIp']);
     expect(EtcdVars.safeParse({ etcdVersion: 'v3.4.15' }).error?.issues[0]?.path).toEqual(['etcdVersion']);
+  });
+
+  it("download: the release's etcdChecksums entry, as the upgrade reads it, so a join after an upgrade needs no checksum by hand (issue 28)", () => {
+    const A = `sha256:${'a'.repeat(64)}`;
+    const B = `sha256:${'b'.repeat(64)}`;
+    const checksum = (vars: Record<string, unknown>) => argsOf(etcdTasks().fetch, ctx(0, { vars })).checksum;
+    const sums = { etcdChecksum: A, etcdChecksums: { '3.4.23': A, '3.5.16': B } };
+    expect(checksum({ ...sums, etcdVersion: '3.5.16' })).toBe(B);
+    expect(checksum({ ...sums, etcdVersion: '3.4.23' })).toBe(A);
+    // no entry for the release: etcdChecksum, else the release's own SHA256SUMS
+    expect(checksum({ ...sums, etcdVersion: '3.5.17' })).toBe(A);
+    expect(checksum({ etcdChecksums: { '3.4.23': A }, etcdVersion: '3.5.17', etcdReleaseUrlBase: 'https://10.240.0.1:8443/r' })).toBe('sha256:https://10.240.0.1:8443/r/v3.5.17/SHA256SUMS');
+  });
+
+  it("another member's etcdName or internalIp reaches this host's unit only when it passes the same schema", () => {
+    const hosts = KTHW.map((h, i) => (i === 2 ? { ...h, vars: { internalIp: '10.240.0.12', etcdName: 'controller-2\nExecStartPre=/bin/true' } } : h));
+    expect(() => argsOf(etcdTasks().unit, ctx(0, { hosts }))).toThrow(expect.objectContaining({ code: 'VARS_INVALID', field: 'etcdName', message: expect.stringContaining('controller-2') }));
+    const badIp = KTHW.map((h, i) => (i === 2 ? { ...h, vars: { internalIp: '10.240.0.12 --force-new-cluster' } } : h));
+    expect(() => argsOf(etcdTasks().unit, ctx(0, { hosts: badIp }))).toThrow(expect.objectContaining({ code: 'VARS_INVALID', field: 'internalIp' }));
   });
 });

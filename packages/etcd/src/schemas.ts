@@ -10,8 +10,8 @@ import { z } from 'zod';
 export const WORD = /^[A-Za-z0-9._-]+$/;
 /** An absolute path on a host: `/` then letters, digits and `._+/:@,=~-` (no blank, quote, `$`, `%`, `;`). */
 export const HOST_PATH = /^\/[A-Za-z0-9._+/:@,=~-]*$/;
-/** An http(s) URL without a query, blanks or shell characters. */
-export const PLAIN_URL = /^https?:\/\/[A-Za-z0-9._~%+@:/-]+$/;
+/** An http(s) URL without a query, blanks or shell characters (`%` only as a `%XX` escape). */
+export const PLAIN_URL = /^https?:\/\/(?:[A-Za-z0-9._~+@:/-]|%[0-9A-Fa-f]{2})+$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 /** C0 controls and DEL: a newline, a carriage return, a tab... */
@@ -20,7 +20,7 @@ const CONTROL = /[\x00-\x1f\x7f\u2028\u2029]/;
 export const word = (what: string) => z.string().regex(WORD, `${what} may hold only letters, digits and . _ - (it goes into etcd.service and shell commands)`);
 export const hostPath = (what: string) => z.string().regex(HOST_PATH, `${what} is an absolute path on the host of letters, digits and . _ + / : @ , = ~ - (no blank, quote, $, %, ; or newline)`);
 export const ipv4 = (what: string) => z.string().regex(IPV4, `${what} must be an IPv4 address like 10.240.0.10`);
-export const plainUrl = (what: string) => z.string().regex(PLAIN_URL, `${what} must be an http(s) URL of letters, digits and . _ ~ % + @ : / - (no query, blank, quote or newline)`);
+export const plainUrl = (what: string) => z.string().regex(PLAIN_URL, `${what} must be an http(s) URL of letters, digits, %XX and . _ ~ + @ : / - (no query, blank, quote or newline)`);
 /** `sha256:<64 hex>`, `sha256:<URL of a SHA256SUMS file>`, or `skip`. */
 export const checksum = (what: string) =>
   z.string().refine((v) => v === 'skip' || (v.startsWith('sha256:') && (HEX64.test(v.slice(7)) || PLAIN_URL.test(v.slice(7)))), {
