@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Inventory, ResolvedHost, StepAnswer, StepPrompt } from '@tsplay/core';
 import type { Core } from './engine.js';
+import type { SecretFlags } from './commands/secrets.js';
 
 /** `--wait-lock 30s | 2m | 1500ms | 0` -> milliseconds. */
 export function parseDuration(text: string, core: Pick<Core, 'TsplayError'>, field = '--wait-lock'): number {
@@ -19,8 +20,14 @@ export function shouldColor(flag: boolean | undefined, env: NodeJS.ProcessEnv, i
   return isTTY;
 }
 
-/** `-e k=v` and `-e @vars.yml` / `-e @vars.json`, applied in order (later wins, top-level keys). */
-export async function extraVarsFrom(items: readonly string[], core: Core): Promise<Record<string, unknown>> {
+/** Vars-file text that needs @tsplay/secrets: a vault envelope (whole file or inline `!vault`) or an age file. */
+const ENCRYPTED = /\$ANSIBLE_VAULT;|^age-encryption\.org\/v1\n|-----BEGIN AGE ENCRYPTED FILE-----/m;
+
+/**
+ * `-e k=v` and `-e @vars.yml` / `-e @vars.json`, applied in order (later wins, top-level keys).
+ * A vault- or age-encrypted file, or one with `!vault` values, is decrypted with the run's keys.
+ */
+export async function extraVarsFrom(items: readonly string[], core: Core, secrets: SecretFlags = {}): Promise<Record<string, unknown>> {
   let out: Record<string, unknown> = {};
   for (const item of items) {
     if (!item.startsWith('@')) {
@@ -30,9 +37,12 @@ export async function extraVarsFrom(items: readonly string[], core: Core): Promi
     const file = resolve(item.slice(1));
     let data: unknown;
     try {
-      const text = readFileSync(file, 'utf8');
-      data = file.endsWith('.json') ? JSON.parse(text) : (await import('yaml')).parse(text);
+      const bytes = readFileSync(file);
+      const text = bytes.toString('utf8');
+      if (ENCRYPTED.test(text)) data = await (await import('./commands/secrets.js')).secretVarsFile(file, bytes, secrets);
+      else data = file.endsWith('.json') ? JSON.parse(text) : (await import('yaml')).parse(text);
     } catch (e) {
+      if (core.isTsplayError(e)) throw e;
       throw new core.TsplayError('EXTRA_VAR_INVALID', `-e ${item}: ${(e as Error).message.split('\n')[0]}`, { field: '-e', file, cause: e, hint: 'give -e @FILE a readable YAML or JSON file' });
     }
     if (typeof data !== 'object' || data === null || Array.isArray(data))

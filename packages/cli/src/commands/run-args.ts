@@ -15,6 +15,11 @@ export interface RunArgs {
   list?: 'hosts' | 'tasks' | 'tags' | undefined;
   forks: number;
   extraVars?: string[] | undefined;
+  /** --vault-id / --vault-password-file / --ask-vault-pass / --age-identity: the keys of encrypted vars (@tsplay/secrets). */
+  vaultIds?: string[] | undefined;
+  vaultPasswordFiles?: string[] | undefined;
+  askVaultPass?: boolean | undefined;
+  ageIdentityFiles?: string[] | undefined;
   user?: string | undefined;
   privateKey?: string | undefined;
   sshConfig?: string | undefined;
@@ -47,6 +52,10 @@ export function runArgsFrom(v: Record<string, unknown>, playbook: string, checkC
     list: listWhat,
     forks: v.forks === undefined ? 10 : Number(v.forks),
     extraVars: list(v['extra-vars']),
+    vaultIds: list(v['vault-id']),
+    vaultPasswordFiles: list(v['vault-password-file']),
+    askVaultPass: v['ask-vault-pass'] === true,
+    ageIdentityFiles: list(v['age-identity']),
     user: str(v.user),
     privateKey: str(v['private-key']),
     sshConfig: str(v['ssh-config']),

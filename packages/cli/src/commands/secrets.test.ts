@@ -3,8 +3,11 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { TsplayError } from '@tsplay/core';
+import * as core from '@tsplay/core';
+import { TsplayError, isSecret } from '@tsplay/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseRunFast } from '../fast.js';
+import { extraVarsFrom } from '../run-helpers.js';
 import { secretsCommand } from './secrets.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-secrets-cli-'));
@@ -72,5 +75,28 @@ describe('tsplay secrets', () => {
     await secretsCommand({ action: 'encrypt', file: g }, quiet);
     await secretsCommand({ action: 'edit', file: g }, { ...quiet, env: { ...env, EDITOR: editor } });
     expect(run('age', ['-d', '-i', fx('age-identity.txt'), g])).toBe('y: 2\nadded: yes\n');
+  });
+});
+
+describe('run/check: -e @file with vault or age content', () => {
+  it('the key flags parse on the fast path, and decrypt -e @file (vault, inline !vault, age) into Secrets', async () => {
+    const a = parseRunFast([
+      'run', 'p.ts', '-i', 'inv', '-e', `@${fx('vault-1.2-prod.yml')}`, '-e', `@${fx('inline-vault.yml')}`, '-e', `@${fx('age-vars-armored.yml.age')}`, '-e', 'port=1',
+      '--vault-id', `prod@${fx('vault-pass-prod.txt')}`, '--vault-password-file', fx('vault-pass.txt'), '--age-identity', fx('age-identity.txt'),
+    ]);
+    expect(a).toMatchObject({ vaultIds: [`prod@${fx('vault-pass-prod.txt')}`], vaultPasswordFiles: [fx('vault-pass.txt')], askVaultPass: false, ageIdentityFiles: [fx('age-identity.txt')] });
+    const vars = await extraVarsFrom(a?.extraVars ?? [], core, a);
+    expect(Object.keys(vars).sort()).toEqual(['api_tokens', 'db_password', 'db_port', 'db_user', 'nested', 'port']);
+    expect(isSecret(vars.db_password) && vars.db_password.reveal()).toBe('c0rrect-h0rse-fixture');
+    expect(isSecret(vars.db_port) && vars.db_port.reveal()).toBe(5432);
+    expect([vars.db_user, vars.port]).toEqual(['app', 1]);
+    const nested = vars.nested as { api_key: unknown };
+    expect(isSecret(nested.api_key) && nested.api_key.reveal()).toBe('inline-prod-fixture');
+  });
+
+  it('a wrong or missing key keeps its own code (not EXTRA_VAR_INVALID); a plain file needs no key', async () => {
+    expect(await code(extraVarsFrom([`@${fx('vault-1.1.yml')}`], core, { vaultPasswordFiles: [fx('vault-pass-prod.txt')] }))).toBe('VAULT_DECRYPT_FAILED');
+    expect(await code(extraVarsFrom([`@${fx('age-vars.yml.age')}`], core, {}))).toMatch(/^AGE_NO_IDENTITY$|^AGE_DECRYPT_FAILED$/);
+    expect(await extraVarsFrom([`@${fx('plain-vars.yml')}`], core)).toMatchObject({ db_password: 'c0rrect-h0rse-fixture' });
   });
 });

@@ -61,6 +61,32 @@ function writeAtomic(file: string, data: Buffer): void {
 const keysOf = (s: Secrets, a: SecretsArgs, d: SecretsDeps): SecretKeys =>
   s.secretKeys({ vaultIds: a.vaultIds, vaultPasswordFiles: a.vaultPasswordFiles, askVaultPass: a.askVaultPass, ageIdentityFiles: a.identities, env: d.env, io: d.io });
 
+/** The key flags of `run`/`check` (--vault-id, --vault-password-file, --ask-vault-pass, --age-identity). */
+export interface SecretFlags {
+  vaultIds?: string[] | undefined;
+  vaultPasswordFiles?: string[] | undefined;
+  askVaultPass?: boolean | undefined;
+  ageIdentityFiles?: string[] | undefined;
+}
+
+const runKeys = new WeakMap<SecretFlags, SecretKeys>();
+
+/**
+ * The keys of one run, built once per flags object: every vars file of the run (-e @file, and
+ * group_vars/host_vars and copy sources once wired) shares them, so each password is asked once.
+ */
+export async function runSecretKeys(flags: SecretFlags): Promise<SecretKeys> {
+  let k = runKeys.get(flags);
+  if (!k) runKeys.set(flags, (k = (await import('@tsplay/secrets')).secretKeys({ ...flags, io: { input: process.stdin, output: process.stderr } })));
+  return k;
+}
+
+/** `-e @file` holding vault/age content: its vars, with what was encrypted as Secrets. */
+export async function secretVarsFile(file: string, bytes: Buffer, flags: SecretFlags): Promise<unknown> {
+  const s = await import('@tsplay/secrets');
+  return (await s.decryptVarsFile(file, bytes, await runSecretKeys(flags))).vars;
+}
+
 /** How a file was (or is to be) encrypted: enough to encrypt it again the same way. */
 type Scheme = { kind: 'vault'; label: string; password: Secret<string> } | { kind: 'age'; recipients: string[]; passphrase?: Secret<string> | undefined; armor: boolean };
 
