@@ -7,23 +7,23 @@
  */
 import { commandFact, defineModule } from '@tsplay/core';
 import { z } from 'zod';
-import { etcdctlArg, memberArg, tlsArgs } from '../schemas.js';
+import { etcdctlArg, hostPath, memberArg, tlsArgs } from '../schemas.js';
 import { judgeRestart, parseRestartState, restartStateScript, type RestartNeed } from './rolling-state.js';
 import { rollMember } from './rolling-steps.js';
 
 /** Codes of the rolling restart beside the day-2 ones (ETCD_UNHEALTHY for the gate). */
 export const ETCD_ROLLING_CODES = ['ETCD_UNHEALTHY', 'ETCD_ROLLING_FAILED'] as const;
 
-const tls = { ...tlsArgs, ...etcdctlArg };
 
 export const restartStateArgs = z.object({
   /** Files etcd reads only when it starts (the ca, cert and key on the host). */
-  watch: z.array(z.string().min(1)).min(1),
+  watch: z.array(hostPath('watch')).min(1),
   /** Check mode: an earlier task of this run would change a watched file. */
   pending: z.boolean().default(false),
   /** An earlier task of this run (re)starts etcd anyway. */
   restartedAnyway: z.boolean().default(false),
-  ...tls,
+  ...tlsArgs,
+  ...etcdctlArg,
 });
 
 const stateFact = (a: z.output<typeof restartStateArgs>) =>
@@ -40,17 +40,13 @@ export const etcdRestartState = defineModule({
   resultFromPlan: (p): RestartNeed | undefined => p.data,
 });
 
-export const rollingArgs = z.object({
+export const rollingArgs = restartStateArgs.extend({
   self: memberArg,
   /** Every member of the cluster (their client URLs). */
   members: z.array(memberArg).min(1),
-  watch: z.array(z.string().min(1)).min(1),
-  pending: z.boolean().default(false),
-  restartedAnyway: z.boolean().default(false),
   /** This run already restarted the member (an earlier rolling play). */
   done: z.boolean().default(false),
   timeoutMs: z.number().int().positive().default(120_000),
-  ...tls,
 });
 export type RollingArgs = z.output<typeof rollingArgs>;
 
