@@ -3,7 +3,7 @@
  * trips a run makes per host, and how long the batched fact probe (the first exec) takes.
  */
 import { loadInventory, runPlaybook, type Connection, type ResolvedHost } from '@tsplay/core';
-import { connectHost, importTs } from '@tsplay/cli';
+import { connectHost, exitCodeFor, importTs } from '@tsplay/cli';
 import type { Playbook } from '@tsplay/core';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -63,5 +63,5 @@ export async function traceRun(playbookFile: string, inventory: string, opts: { 
     stateDir: process.env.TSPLAY_STATE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tsplay', 'state'),
     baseDir: dirname(resolve(playbookFile)),
   });
-  return { wallMs: performance.now() - t0, connectMs, execs, exitCode: summary.exitCode };
+  return { wallMs: performance.now() - t0, connectMs, execs, exitCode: exitCodeFor(summary.outcome, { check: opts.check }) };
 }

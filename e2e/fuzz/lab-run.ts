@@ -1,6 +1,6 @@
 /** Running generated plays on the lab: starting states, fingerprints, and in-process tsplay runs. */
 import { readFileSync } from 'node:fs';
-import { loadInventory, runPlaybook, type Inventory, type Playbook, type ResolvedHost, type RunEvent } from '@tsplay/core';
+import { loadInventory, runPlaybook, type Inventory, type Playbook, type ResolvedHost, type RunEvent, type RunOutcome } from '@tsplay/core';
 import { ETCD_TARBALL, ETCD_URL_BASE, ETCD_VERSION, labHostExec, requireLab } from '@tsplay/lab';
 import { connectSsh } from '@tsplay/ssh';
 import { fingerprintHost, type Fingerprint } from '../helpers/fingerprint.js';
@@ -61,7 +61,7 @@ function connect(h: ResolvedHost) {
 }
 
 /** A tsplay run in-process (same engine as the CLI), its task results keyed `host \t play \t task`. */
-export async function tsplayRun(playbook: Playbook, check: boolean, stateDir: string): Promise<{ exitCode: number; outcomes: Outcomes; ms: number }> {
+export async function tsplayRun(playbook: Playbook, check: boolean, stateDir: string): Promise<{ outcome: RunOutcome; outcomes: Outcomes; ms: number }> {
   inventory ??= await loadInventory(requireLab().inventoryFile);
   const outcomes: Outcomes = new Map();
   const t0 = Date.now();
@@ -71,5 +71,5 @@ export async function tsplayRun(playbook: Playbook, check: boolean, stateDir: st
     outcomes.set(`${e.host}\t${e.play}\t${e.task}`, { status: e.status, changed: e.changed, summary: e.summary ?? e.msg, error });
   };
   const r = await runPlaybook({ playbook, inventory, connect, emit, check, stateDir, forks: 10 });
-  return { exitCode: r.exitCode, outcomes, ms: Date.now() - t0 };
+  return { outcome: r.outcome, outcomes, ms: Date.now() - t0 };
 }

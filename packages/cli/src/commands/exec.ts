@@ -1,7 +1,8 @@
 import * as core from '@tsplay/core';
-import { argv as shArgv, formatError, isTsplayError, loadInventory, mapLimit, selectHosts, toTsplayError, TsplayError, type ResolvedHost } from '@tsplay/core';
+import { argv as shArgv, formatError, isTsplayError, loadInventory, mapLimit, selectHosts, toTsplayError, TsplayError, type ResolvedHost, type RunOutcome } from '@tsplay/core';
 import type { Argv, CommandModule } from 'yargs';
 import { connectHost } from '../connect.js';
+import { exitCodeFor } from '../exit-code.js';
 import { importTs } from '../loader.js';
 import { extraVarsFrom, shouldColor, withConnectionFlags } from '../run-helpers.js';
 
@@ -50,7 +51,7 @@ export function formatHostExec(r: HostExec, colors: boolean): string {
   return [head, ...body(r.stdout, ''), ...body(r.stderr, '! ')].join('\n');
 }
 
-/** `tsplay exec -i INV PATTERN -- CMD ...`: the command on every matched host at once; exit 0 all ok, 2 a non-zero exit, 4 unreachable. */
+/** `tsplay exec -i INV PATTERN -- CMD ...`: the command on every matched host at once; exit 0 all ok, 2 a non-zero exit, 4 unreachable (exit-code.ts). */
 export async function execCommand(a: ExecArgs, write: (s: string) => void): Promise<number> {
   if (a.command.length === 0)
     throw new TsplayError('USAGE', 'tsplay exec needs a command after --', { field: 'command', hint: 'e.g. tsplay exec -i inventories/local all -- uname -a' });
@@ -63,8 +64,13 @@ export async function execCommand(a: ExecArgs, write: (s: string) => void): Prom
     write(`${formatHostExec(r, colors)}\n`);
     return r;
   });
-  if (results.some((r) => r.code === 'unreachable')) return 4;
-  return results.every((r) => r.code === 0) ? 0 : 2;
+  return exitCodeFor(execOutcome(results));
+}
+
+/** exec's outcome: an unreachable host first (its command never ran), then any non-zero exit. */
+export function execOutcome(results: readonly Pick<HostExec, 'code'>[]): RunOutcome {
+  if (results.some((r) => r.code === 'unreachable')) return 'unreachable';
+  return results.every((r) => r.code === 0) ? 'ok' : 'failed';
 }
 
 export const execCommandModule = (setExit: (code: number) => void): CommandModule =>

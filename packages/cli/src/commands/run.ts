@@ -3,6 +3,7 @@ import type { RunEvent, RunOptions } from '@tsplay/core';
 import type { Argv, CommandModule } from 'yargs';
 import { connectHost } from '../connect.js';
 import { engineFor } from '../engine.js';
+import { summaryExitCode, withExitCode } from '../exit-code.js';
 import { importTs } from '../loader.js';
 import { loadPlaybook } from '../playbook-load.js';
 import { jsonReporter } from '../reporters/json.js';
@@ -63,7 +64,6 @@ export async function runCommand(a: RunArgs, signal?: AbortSignal): Promise<numb
     startAtTask: a.startAtTask,
     forks: a.forks,
     anyErrorsFatal: a.anyErrorsFatal,
-    detailedExitcode: a.detailedExitcode,
     stateDir: stateDir(),
     baseDir: dirname(playbookFile),
     playbookFile,
@@ -73,14 +73,16 @@ export async function runCommand(a: RunArgs, signal?: AbortSignal): Promise<numb
     return 0;
   }
   const check = a.check;
+  const codes = { check, detailedExitcode: a.detailedExitcode };
+  const report = reporter(a);
   const summary = await core.runPlaybook({
     ...base,
     connect: (h) => connectHost(h, { runLock: check ? undefined : { waitMs, playbook: playbook.name }, persist: a.persist }),
-    emit: reporter(a),
+    emit: (e) => report(withExitCode(e, codes)),
     signal,
     ...(a.step ? { step: terminalStep(process.stdin, process.stdout) } : {}),
   });
-  return summary.exitCode;
+  return summaryExitCode(summary, codes);
 }
 
 export const runCommandModule = (exec: (a: RunArgs) => Promise<void>, check: boolean): CommandModule =>

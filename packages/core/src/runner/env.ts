@@ -15,10 +15,10 @@ export interface ExecuteRunOptions {
   diff?: boolean | undefined;
   forks?: number | undefined;
   anyErrorsFatal?: boolean | undefined;
-  detailedExitcode?: boolean | undefined;
   signal?: AbortSignal | undefined;
   /** Where durable notifications and signature caches are kept (workstation side). */
   stateDir?: string | undefined;
+  /** Read by `planRun` (`PlanOptions.baseDir`): a resolved task carries it in its plan context. */
   baseDir?: string | undefined;
   step?: StepPrompt | undefined;
 }

@@ -11,6 +11,12 @@ export interface ErrorInfo {
   hint?: string | undefined;
 }
 
+/**
+ * What a run came to, the worst first: interrupted, some task failed, some host unreachable, some
+ * change made (in check mode: predicted), else ok. The CLI maps it to an exit code (cli/src/exit-code.ts).
+ */
+export type RunOutcome = 'interrupted' | 'failed' | 'unreachable' | 'changed' | 'ok';
+
 export interface HostRecap {
   ok: number;
   changed: number;
@@ -56,6 +62,14 @@ export type RunEvent =
     }
   | { type: 'task.end'; play: string; task: string; id: string; index: number; durationMs: number }
   | { type: 'log'; host?: string | undefined; task?: string | undefined; id?: string | undefined; message: string }
-  | { type: 'recap'; hosts: Record<string, HostRecap>; durationMs: number; exitCode: number; check: boolean; interrupted: boolean };
+  | {
+      type: 'recap';
+      hosts: Record<string, HostRecap>;
+      durationMs: number;
+      /** The worst that happened (`RunOutcome`); the CLI maps it to its exit code, which `--json` adds here as `exitCode`. */
+      outcome: RunOutcome;
+      check: boolean;
+      interrupted: boolean;
+    };
 
 export type EventSink = (e: RunEvent) => void;

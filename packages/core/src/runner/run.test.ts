@@ -48,7 +48,7 @@ describe('runner', () => {
       plays: [{ name: 'p', hosts: 'all', tasks: [task(line, (c) => ({ path: join(dir, `par-${c.host.name}`), text: 'x', sleepMs: 1500 })), task(line, (c) => ({ path: join(dir, `par2-${c.host.name}`), text: 'y' }), { name: 'second' })] }],
     });
     const { summary, events } = await run(pb);
-    expect(summary.exitCode).toBe(0);
+    expect(summary.outcome).toMatch(/^(ok|changed)$/);
     const order = events.filter((e) => e.type === 'task.result' || e.type === 'task.start').map((e) => (e.type === 'task.start' ? `start:${e.task}` : `${e.task}:${(e as { host: string }).host}`));
     // all three hosts finish the first task before the second task starts
     expect(order.indexOf('start:second')).toBeGreaterThan(order.lastIndexOf('line:h2') - 0);
@@ -63,24 +63,24 @@ describe('runner', () => {
       plays: [{ name: 'p', hosts: 'all', tasks: [task(line, (c) => ({ path: join(dir, `f-${c.host.name}`), text: 'a', fail: c.host.name === 'h1' })), task(line, (c) => ({ path: join(dir, `g-${c.host.name}`), text: 'b' }), { name: 'after' })] }],
     });
     const { summary, results } = await run(pb);
-    expect(summary.exitCode).toBe(2);
+    expect(summary.outcome).toBe('failed');
     expect(results.filter((r) => r.task === 'after').map((r) => r.host).sort()).toEqual(['h0', 'h2']);
     expect(summary.recap.h1).toMatchObject({ failed: 1 });
     expect(results.find((r) => r.host === 'h1')?.error?.code).toBe('TASK_FAILED');
   });
 
-  it('check mode plans only, predicts, and changes nothing; --detailed-exitcode gives 3', async () => {
+  it('check mode plans only, predicts, and changes nothing; its outcome is changed (--detailed-exitcode: 3)', async () => {
     const path = join(dir, 'check-me');
     const pb = definePlaybook({ name: 'chk', plays: [{ name: 'p', hosts: 'h0', tasks: [task(line, { path, text: 'z' })] }] });
-    const { summary, results } = await run(pb, { check: true, detailedExitcode: true });
+    const { summary, results } = await run(pb, { check: true });
     expect(existsSync(path)).toBe(false);
     expect(results[0]).toMatchObject({ status: 'changed', summary: `would write ${path}` });
-    expect(summary.exitCode).toBe(3);
+    expect(summary.outcome).toBe('changed');
     const real = await run(pb);
     expect(readFileSync(path, 'utf8')).toBe('z');
-    expect(real.summary.exitCode).toBe(0);
-    const again = await run(pb, { check: true, detailedExitcode: true });
-    expect(again.summary.exitCode).toBe(0);
+    expect(real.summary.outcome).toBe('changed');
+    const again = await run(pb, { check: true });
+    expect(again.summary.outcome).toBe('ok');
   });
 
   it('tags, limit and when select tasks and hosts', async () => {
@@ -111,7 +111,7 @@ describe('runner', () => {
         return new LocalConnection(h.name);
       },
     });
-    expect(summary.exitCode).toBe(4);
+    expect(summary.outcome).toBe('unreachable');
     expect(summary.recap.h2).toMatchObject({ unreachable: 1, ok: 0, changed: 0 });
     expect(events.find((e) => e.type === 'connect' && !e.ok)).toMatchObject({ host: 'h2', error: { code: 'UNREACHABLE' } });
   });
@@ -128,18 +128,18 @@ describe('runner', () => {
       return definePlaybook({ name: 'notify', plays: [{ name: 'p', hosts: 'h0', tasks: [unit, breaker, restart] }] });
     };
     const first = await run(build(), { stateDir });
-    expect(first.summary.exitCode).toBe(2);
+    expect(first.summary.outcome).toBe('failed');
     expect(existsSync(marker)).toBe(false);
     writeFileSync(flag, '');
     const { rmSync } = await import('node:fs');
     rmSync(flag);
     const second = await run(build(), { stateDir });
-    expect(second.summary.exitCode).toBe(0);
+    expect(second.summary.outcome).toMatch(/^(ok|changed)$/);
     expect(second.results.find((r) => r.task === 'unit')?.changed).toBe(false);
     expect(readFileSync(marker, 'utf8')).toBe('restarted');
     const third = await run(build(), { stateDir });
     expect(readFileSync(marker, 'utf8')).toBe('idle');
-    expect(third.summary.exitCode).toBe(0);
+    expect(third.summary.outcome).toMatch(/^(ok|changed)$/);
   });
 
   it('vars are validated per host before anything runs', async () => {
