@@ -4,3 +4,5 @@ export { resolveInventory, parseExtraVars } from './resolve.js';
 export { loadInventory, findInventoryFile } from './load.js';
 export type { ModuleImporter } from './load.js';
 export { selectHosts } from './select.js';
+export type { AnsibleListing } from './schema.js';
+export type { LoadOptions } from './load.js';
