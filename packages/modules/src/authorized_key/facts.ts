@@ -1,5 +1,5 @@
 import { userFact } from '../common/accounts.js';
-import { textFileFacts } from '../kit/text-file.js';
+import { textFileFacts } from '../kit/index.js';
 import { keysPath, type AuthorizedKeyOptions } from './args.js';
 
 export function authorizedKeyFacts(a: AuthorizedKeyOptions, become: boolean | string) {

@@ -1,4 +1,4 @@
-import { defineModule } from '@tsplay/core';
+import { defineModule } from '../kit/index.js';
 import { authorizedKeyArgsSchema, keysPath } from './args.js';
 import { applyAuthorizedKey } from './apply.js';
 import { authorizedKeyFacts } from './facts.js';

@@ -1,8 +1,5 @@
-import { TsplayError, type FactValues, type PathState, type Plan } from '@tsplay/core';
-import type { ContentPlanData, ContentTarget } from '../common/content-plan.js';
 import { fromLines, toLines } from '../common/lines.js';
-import { hostDirname } from '../common/paths.js';
-import { currentText, planTextFile } from '../kit/text-file.js';
+import { currentText, hostDirname, planTextFile, TsplayError, type ContentPlanData, type ContentTarget, type FactValues, type PathState, type Plan } from '../kit/index.js';
 import { defaultHome, keyId, keysPath, type AuthorizedKeyOptions } from './args.js';
 import type { AuthorizedKeyFacts } from './facts.js';
 

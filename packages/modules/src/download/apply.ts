@@ -1,8 +1,8 @@
-import { basename, dirname } from 'node:path';
-import { TsplayError, quote, reveal, sh, type ApplyContext, type ApplyResult, type ExecResult, type Plan } from '@tsplay/core';
-import { chownSpec, SCRIPT_EXIT } from '../common/attrs.js';
+import { dirname } from 'node:path';
+import { curlConfigLine } from '../common/curl-config.js';
+import { TsplayError, quote, reveal, safeAttrScript, safeWriteRefusal, safeWriteScript, type ApplyContext, type ApplyResult, type ExecResult, type Plan } from '../kit/index.js';
 import type { DownloadOptions } from './args.js';
-import { curlOptions, wgetOptions } from './facts.js';
+import { curlOptions, HTTPS_ONLY_CHECK, wgetOptions } from './facts.js';
 import { displayUrl, type DownloadPlanData } from './plan.js';
 
 export interface DownloadResult {
@@ -12,43 +12,52 @@ export interface DownloadResult {
   downloaded: boolean;
 }
 
-// Exit codes of the apply script.
+// Exit codes of the apply script (the safe write's own failures exit 1, its refusal UNSAFE_PATH).
 const E_NO_TOOL = 10;
-const { temp: E_TEMP, attrs: E_ATTRS, rename: E_RENAME } = SCRIPT_EXIT;
+const E_TEMP = 11;
 const E_FETCH = 12;
 const E_MISMATCH = 13;
+const E_INSECURE = 14;
 
-/** The shell script that downloads to a temp file beside dest, verifies, fsyncs, sets attributes and renames. */
-export function downloadScript(args: DownloadOptions, d: DownloadPlanData, withHeaders: boolean): string {
-  const dir = dirname(args.dest);
+/**
+ * What the script reads on stdin: the URL and the headers, so that neither (nor a password in the URL)
+ * is ever on a command line. curl: a config file (`-K -`); wget: the URL on the first line, then headers.
+ */
+export function downloadStdin(args: DownloadOptions, tool: 'curl' | 'wget'): string {
+  const headers = Object.entries(args.headers ?? {}).map(([k, v]) => `${k}: ${String(reveal(v))}`);
+  if (tool === 'wget') return [args.url, ...headers].map((l) => `${l}\n`).join('');
+  return [curlConfigLine('url', args.url), ...headers.map((h) => curlConfigLine('header', h))].map((l) => `${l}\n`).join('');
+}
+
+/**
+ * The fill of the safe write: fetch into "$TSPLAY_TMP" (made O_EXCL beside dest), check the https-only
+ * rule over every redirect (wget), verify the sha256. The safe write then sets owner/mode on it, fsyncs, renames.
+ */
+export function downloadScript(args: DownloadOptions, d: DownloadPlanData): string {
   const o = { insecure: args.allowInsecure === true, caFile: args.caFile, timeoutMs: args.timeoutMs };
-  const own = chownSpec(d.owner, d.group);
+  const tool = d.tool ?? 'curl';
   const fetch =
-    d.tool === 'wget'
+    tool === 'wget'
       ? [
-          withHeaders ? `hrc=$(mktemp) || exit ${E_TEMP}; sed 's/^/header = /' > "$hrc"` : 'hrc=',
-          `wget ${wgetOptions(o)} ${withHeaders ? '--config="$hrc"' : ''} -O "$tmp" ${quote(args.url)}; rc=$?`,
-          '[ -n "$hrc" ] && rm -f "$hrc"',
+          `hrc=$(mktemp) && uf=$(mktemp) && wl=$(mktemp) || exit ${E_TEMP}`,
+          `trap 'rm -f -- "$TSPLAY_TMP" "$hrc" "$uf" "$wl"' EXIT`,
+          `IFS= read -r u || exit ${E_FETCH}`,
+          `printf '%s\\n' "$u" > "$uf"; sed 's/^/header = /' > "$hrc"`,
+          `wget ${wgetOptions(o)} --config="$hrc" -O "$TSPLAY_TMP" -i "$uf" 2> "$wl"; rc=$?`,
+          ...(o.insecure ? [] : [`if [ "$rc" -eq 0 ] && ! { ${HTTPS_ONLY_CHECK('"$wl"')}; }; then cat "$wl" >&2; exit ${E_INSECURE}; fi`]),
+          'grep -v "^  " "$wl" >&2; rm -f -- "$hrc" "$uf" "$wl"',
         ]
-      : [`curl ${curlOptions(o)} ${withHeaders ? '-H @-' : ''} -o "$tmp" ${quote(args.url)}; rc=$?`];
-  return [
-    'tmp=',
-    `trap 'rm -f "$tmp"' EXIT`,
-    `trap 'exit 130' INT TERM HUP PIPE`,
-    sh`command -v ${d.tool ?? 'curl'} >/dev/null 2>&1 || { echo ${`${d.tool ?? 'curl'} is not installed`} >&2; exit ${E_NO_TOOL}; }`,
-    sh`d=${dir}; dest=${args.dest}; want=${d.expected ?? ''}`,
-    sh`tmp=$(mktemp ${`${dir}/.${basename(args.dest)}.tsplay-XXXXXX`}) || exit ${E_TEMP}`,
+      : [`curl ${curlOptions(o)} -K - -o "$TSPLAY_TMP"; rc=$?`];
+  const fill = [
+    `command -v ${tool} >/dev/null 2>&1 || { echo '${tool} is not installed' >&2; exit ${E_NO_TOOL}; }`,
     ...fetch,
-    `if [ "$rc" -ne 0 ]; then echo "rc=$rc"; echo "avail=$(df -Pk "$d" 2>/dev/null | awk 'NR==2{print $4}')"; exit ${E_FETCH}; fi`,
-    `actual=$(sha256sum < "$tmp" | cut -d' ' -f1) || exit ${E_ATTRS}`,
+    `if [ "$rc" -ne 0 ]; then echo "rc=$rc"; echo "avail=$(df -Pk "$TSPLAY_DIR" 2>/dev/null | awk 'NR==2{print $4}')"; exit ${E_FETCH}; fi`,
+    `actual=$(sha256sum < "$TSPLAY_TMP" | cut -d' ' -f1) || exit 1`,
     'echo "actual=$actual"',
+    `want=${quote(d.expected ?? '')}`,
     `if [ -n "$want" ] && [ "$actual" != "$want" ]; then exit ${E_MISMATCH}; fi`,
-    'sync "$tmp" 2>/dev/null || sync',
-    sh`chmod ${d.mode.toString(8)} "$tmp" || exit ${E_ATTRS}`,
-    own ? sh`chown ${own} "$tmp" || exit ${E_ATTRS}` : ':',
-    `mv -f "$tmp" "$dest" || exit ${E_RENAME}`,
-    'tmp=',
   ].join('\n');
+  return safeWriteScript({ path: args.dest, owner: d.owner, group: d.group, mode: d.mode }, fill);
 }
 
 function field(stdout: string, name: string): string | undefined {
@@ -60,13 +69,21 @@ export function downloadError(r: ExecResult, args: DownloadOptions, d: DownloadP
   const err = r.stderr.trim().slice(-600);
   const url = displayUrl(args.url);
   if (r.timedOut) return new TsplayError('COMMAND_TIMEOUT', `download of ${url} timed out`, { host, hint: 'raise timeoutMs' });
+  const refused = safeWriteRefusal(r, args.dest);
+  if (refused) return refused.withContext({ host });
   switch (r.code) {
     case 0:
       return undefined;
     case E_NO_TOOL:
       return new TsplayError('NO_DOWNLOADER', `cannot download ${url}: ${err}`, { host, hint: 'install curl on the host' });
     case E_TEMP:
-      return new TsplayError('WRITE_FAILED', `cannot create a temp file beside ${args.dest}: ${err}`, { host, field: 'dest' });
+      return new TsplayError('WRITE_FAILED', `cannot create a temp file for the download of ${args.dest}: ${err}`, { host, field: 'dest' });
+    case E_INSECURE:
+      return new TsplayError('DOWNLOAD_FAILED', `download of ${url} was redirected off https; nothing was written: ${err.split('\n').filter((l) => /Location:|URL:/.test(l)).join('; ')}`, {
+        host,
+        field: 'url',
+        hint: 'every redirect must stay on https (set allowInsecure: true only for a trusted network)',
+      });
     case E_FETCH: {
       const rc = Number(field(r.stdout, 'rc'));
       const writeError = (d.tool === 'wget' && rc === 3) || (d.tool !== 'wget' && rc === 23);
@@ -90,10 +107,8 @@ export function downloadError(r: ExecResult, args: DownloadOptions, d: DownloadP
         hint: 'nothing was written to dest; check the URL and the checksum (a new release needs a new checksum)',
       });
     }
-    case E_ATTRS:
-      return new TsplayError('WRITE_FAILED', `cannot set mode/owner on ${args.dest}: ${err}`, { host });
-    case E_RENAME:
-      return new TsplayError('WRITE_FAILED', `cannot rename the download into ${args.dest}: ${err}`, { host });
+    case 1:
+      return new TsplayError('WRITE_FAILED', `cannot write ${args.dest}: ${err || 'no message'}`, { host, field: 'dest' });
     default:
       return new TsplayError('COMMAND_FAILED', `download script failed (exit ${r.code}): ${err}`, { host });
   }
@@ -103,16 +118,15 @@ export async function applyDownload(ctx: ApplyContext, args: DownloadOptions, pl
   const d = plan.data;
   if (!d || d.action === 'none') return { changed: false, data: { dest: args.dest, sha256: d?.expected, downloaded: false } };
   if (d.action === 'attrs') {
-    const own = chownSpec(d.owner, d.group);
-    const cmd = [sh`chmod ${d.mode.toString(8)} ${args.dest}`, own ? sh`chown ${own} ${args.dest}` : ':'].join(' && ');
-    const r = await ctx.conn.exec(cmd, { become: ctx.become });
+    const r = await ctx.conn.exec(safeAttrScript({ path: args.dest, owner: d.owner, group: d.group, mode: d.mode }), { become: ctx.become });
+    const refused = safeWriteRefusal(r, args.dest);
+    if (refused) throw refused.withContext({ host: ctx.host });
     if (r.code !== 0) throw new TsplayError('WRITE_FAILED', `cannot set mode/owner on ${args.dest}: ${r.stderr.trim()}`, { host: ctx.host });
     return { changed: true, data: { dest: args.dest, sha256: d.expected, downloaded: false } };
   }
-  const headers = Object.entries(args.headers ?? {}).map(([k, v]) => `${k}: ${String(reveal(v))}`);
-  const r = await ctx.conn.exec(downloadScript(args, d, headers.length > 0), {
+  const r = await ctx.conn.exec(downloadScript(args, d), {
     become: ctx.become,
-    stdin: headers.length > 0 ? `${headers.join('\n')}\n` : undefined,
+    stdin: downloadStdin(args, d.tool ?? 'curl'),
     timeoutMs: args.timeoutMs ? args.timeoutMs + 15_000 : undefined,
   });
   const error = downloadError(r, args, d, ctx.host);

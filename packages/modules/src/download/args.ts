@@ -1,4 +1,4 @@
-import { Secret } from '@tsplay/core';
+import { Secret } from '../kit/index.js';
 import { z } from 'zod';
 import { principalSchema } from '../common/attrs.js';
 import { modeSchema } from '../common/mode.js';
@@ -28,6 +28,11 @@ export const checksumSchema = z
     ctx.addIssue({ code: 'custom', message: `checksum ${JSON.stringify(v.slice(0, 80))} is not understood; ${CHECKSUM_FORMS}` });
     return z.NEVER;
   });
+
+function hasCredentials(s: string): boolean {
+  const u = new URL(s);
+  return u.username !== '' || u.password !== '';
+}
 
 function isUrl(s: string): boolean {
   try {
@@ -79,6 +84,9 @@ export const downloadArgsSchema = z
       });
     } else if (!/^https?:\/\//i.test(a.url)) {
       ctx.addIssue({ code: 'custom', path: ['url'], message: 'url must be http(s)://' });
+    }
+    if (a.checksum.kind === 'sha256-url' && hasCredentials(a.checksum.url)) {
+      ctx.addIssue({ code: 'custom', path: ['checksum'], message: 'a checksum URL cannot hold a user or password (it would be on the host command line); publish the checksums, or pin sha256:HEX' });
     }
     if (a.checksum.kind === 'sha256-url' && !insecure && !/^https:\/\//i.test(a.checksum.url)) {
       ctx.addIssue({

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { commandFact, pathFact, quote, sh, type FactQuery, type PathState } from '@tsplay/core';
+import { defineFact, pathFact, quote, sh, type FactQuery, type PathState } from '../kit/index.js';
 import type { DownloadOptions } from './args.js';
 
 /** Which downloaders the host has. */
@@ -16,9 +16,19 @@ export function parseDownloaders(out: string): Downloaders {
   return { curl: names.includes('curl'), wget: names.includes('wget') };
 }
 
-export function downloadersFact(): FactQuery<Downloaders> {
-  return commandFact('downloaders', 'command -v curl wget || true', (r) => parseDownloaders(r.stdout));
-}
+/** One name per `command -v`: dash (Debian's /bin/sh) looks up only the first of several names. */
+export const downloadersFact = defineFact({
+  module: 'download',
+  name: 'downloaders',
+  script: () => 'command -v curl; command -v wget; true',
+  parse: (r) => parseDownloaders(r.stdout),
+});
+
+/**
+ * A shell condition, true when the wget log (`-S` server headers) in file `log` shows that every redirect
+ * stayed on https and the final URL is https: wget's --https-only does not hold across redirects.
+ */
+export const HTTPS_ONLY_CHECK = (log: string): string => `! grep -qi '^ *Location: *http:' ${log} && grep -q 'URL: *https://' ${log}`;
 
 /** curl/wget options shared by the fact and apply: TLS only (unless insecure), CA bundle, timeout. */
 export function curlOptions(o: { insecure: boolean; caFile?: string | undefined; timeoutMs?: number | undefined }): string {
@@ -30,26 +40,35 @@ export function curlOptions(o: { insecure: boolean; caFile?: string | undefined;
 }
 
 export function wgetOptions(o: { insecure: boolean; caFile?: string | undefined; timeoutMs?: number | undefined }): string {
-  const parts = ['-nv', '--tries=1'];
-  if (!o.insecure) parts.push('--https-only');
+  const parts = ['-nv', '-S', '--tries=1'];
+  if (!o.insecure) parts.push('--https-only', '--secure-protocol=TLSv1_2');
   if (o.caFile) parts.push(`--ca-certificate=${o.caFile}`);
   if (o.timeoutMs) parts.push(`--timeout=${Math.ceil(o.timeoutMs / 1000)}`);
   return parts.map((p) => quote(p)).join(' ');
 }
 
+const noSums = defineFact({ module: 'download', name: 'sums-none', script: () => ':', parse: (): SumsFetch | null => null });
+const sumsQuery = defineFact({
+  module: 'download',
+  name: 'sums',
+  script: (script: string, _url: string, _ca: string) => script,
+  id: (_s, url, ca) => [ca, url],
+  parse: (r, _s, url): SumsFetch | null => (r.code === 0 ? { ok: true, url, text: r.stdout } : { ok: false, url, code: r.code, stderr: r.stderr.trim() }),
+});
+
 /** Fetches the SHA256SUMS-style file on the host, read-only (stdout only, nothing written). */
 export function sumsFact(args: DownloadOptions): FactQuery<SumsFetch | null> {
-  if (args.checksum.kind !== 'sha256-url') return commandFact('sums:none', ':', () => null);
+  if (args.checksum.kind !== 'sha256-url') return noSums();
   const url = args.checksum.url;
   const o = { insecure: args.allowInsecure === true, caFile: args.caFile, timeoutMs: args.timeoutMs ?? 60_000 };
   const script = [
     `if command -v curl >/dev/null 2>&1; then curl ${curlOptions(o)} ${quote(url)}`,
-    `elif command -v wget >/dev/null 2>&1; then wget ${wgetOptions(o)} -O - ${quote(url)}`,
+    `elif command -v wget >/dev/null 2>&1; then l=$(mktemp) || exit 1; wget ${wgetOptions(o)} -O - ${quote(url)} 2> "$l"; rc=$?`,
+    o.insecure ? '' : `  if [ "$rc" -eq 0 ] && ! { ${HTTPS_ONLY_CHECK('"$l"')}; }; then echo 'redirected off https' >&2; rc=14; fi`,
+    `  grep -v '^  ' "$l" >&2; rm -f -- "$l"; exit $rc`,
     sh`else echo 'neither curl nor wget is installed on the host' >&2; exit 127; fi`,
   ].join('\n');
-  return commandFact(`sums:${args.caFile ?? ''}:${url}`, script, (r) =>
-    r.code === 0 ? { ok: true, url, text: r.stdout } : { ok: false, url, code: r.code, stderr: r.stderr.trim() },
-  );
+  return sumsQuery(script, url, args.caFile ?? '');
 }
 
 /** The facts a download plans from: dest (hashed), its directory, the downloaders, the checksum file. */

@@ -1,4 +1,4 @@
-import { defineModule } from '@tsplay/core';
+import { defineModule } from '../kit/index.js';
 import { downloadArgsSchema } from './args.js';
 import { applyDownload, type DownloadResult } from './apply.js';
 import { downloadFacts } from './facts.js';

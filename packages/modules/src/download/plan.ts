@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { TsplayError, type PathState, type Plan } from '@tsplay/core';
+import { TsplayError, type PathState, type Plan } from '../kit/index.js';
 import { formatMode } from '../common/mode.js';
 import type { DownloadOptions } from './args.js';
 import { findSha256, urlBasename, type Downloaders, type SumsFetch } from './facts.js';

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { redact, TsplayError, type ApplyContext, type ApplyResult } from '@tsplay/core';
+import { redact, TsplayError, type ApplyContext, type ApplyResult } from '../kit/index.js';
 import { readOnlyMethod, type UriOptions } from './args.js';
 import { curlCommand, STATUS_MARK } from './plan.js';
 

@@ -1,4 +1,4 @@
-import { isSecret, Secret } from '@tsplay/core';
+import { isSecret, Secret } from '../kit/index.js';
 import { z } from 'zod';
 import { absPathSchema } from '../common/paths.js';
 

@@ -1,4 +1,4 @@
-import { defineModule } from '@tsplay/core';
+import { defineModule } from '../kit/index.js';
 import { readOnlyMethod, uriArgsSchema } from './args.js';
 import { applyUri } from './apply.js';
 import { planUri } from './plan.js';

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { secret } from '@tsplay/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,20 @@ import { uri } from './index.js';
 import { curlCommand } from './plan.js';
 
 let base = '';
+/** Command lines of running processes that held the secret while the request was in flight. */
+let argvSeen: string[] = ['not asked'];
+function argvHolding(needle: string): string[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .flatMap((pid) => {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cmd.includes(needle) && !cmd.includes('vitest') ? [cmd.replace(/\0/g, ' ')] : [];
+      } catch {
+        return [];
+      }
+    });
+}
 const seen: { method: string; auth: string | undefined; body: string }[] = [];
 const srv = createServer((req: IncomingMessage, res: ServerResponse) => {
   let body = '';
@@ -17,6 +32,10 @@ const srv = createServer((req: IncomingMessage, res: ServerResponse) => {
     seen.push({ method: req.method ?? '', auth: req.headers.authorization, body });
     if (req.url === '/health') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"health":"true","members":{"count":3}}');
     if (req.url === '/items') return res.writeHead(201).end(body);
+    if (req.url === '/argv') {
+      argvSeen = argvHolding('s3cr3t');
+      return res.writeHead(200).end('{}');
+    }
     res.writeHead(404).end('no');
   });
 });
@@ -42,10 +61,26 @@ describe('uri', () => {
     expect(containsJson({ a: { b: 1 } }, { a: { b: 2 } })).toBe(false);
     expect(containsJson({ d: [1, 2] }, { d: [1] })).toBe(false);
   });
-  it('never puts a secret header into what it logs (only into the command it runs)', () => {
-    const a = uriArgsSchema.parse({ url: 'http://x/', headers: { Authorization: secret('Bearer s3cr3t') } });
+  it('puts a secret header and a password in the URL on stdin only, never in the command', () => {
+    const a = uriArgsSchema.parse({ url: 'http://me:pw0rd@x/', headers: { Authorization: secret('Bearer s3cr3t') } });
     expect(a.secret).toBe(true);
-    expect(curlCommand(a).cmd).toContain('s3cr3t');
+    const c = curlCommand(a);
+    expect(c.cmd).toBe('curl -K -');
+    expect(c.stdin).toContain('header = "Authorization: Bearer s3cr3t"');
+    expect(c.stdin).toContain('url = "http://me:pw0rd@x/"');
+  });
+
+  it('while the request runs, no process on the host shows the secret header or the URL password (ps)', async () => {
+    const e = ok(await run(uri, { url: `${base.replace('http://', 'http://me:pw0rd-s3cr3t@')}/argv`, headers: { Authorization: secret('Bearer s3cr3t-api-token') } }));
+    expect(e.outcome.status).toBe('ok');
+    expect(seen.at(-1)?.auth).toBe('Bearer s3cr3t-api-token');
+    expect(argvSeen).toEqual([]);
+  });
+
+  it('a body with quotes, backslashes, newlines and a leading @ arrives byte for byte', async () => {
+    const body = '@/etc/passwd "q" \\ back\nslash\nline2\ttab';
+    ok(await run(uri, { url: `${base}/items`, method: 'POST', body, status: 201 }));
+    expect(seen.at(-1)?.body).toBe(body);
   });
   it('GETs, checks status and JSON; a wrong body fails; a POST sends JSON and is a change', async () => {
     const e = ok(await run(uri, { url: `${base}/health`, json: { health: 'true', members: { count: 3 } }, headers: { Authorization: secret('Bearer t0k') } }, { check: true }));
