@@ -52,6 +52,11 @@ export function readVarsFile(file: string): Record<string, unknown> {
   const hit = cache.get(file);
   if (hit && hit.mtimeMs === mtimeMs) return hit.vars;
   const text = readFileSync(file, 'utf8');
+  if (/^(?:\$ANSIBLE_VAULT;|age-encryption\.org\/|-----BEGIN AGE ENCRYPTED FILE-----)/.test(text))
+    throw new TsplayError('INVENTORY_ENCRYPTED_VARS', `${file}: an encrypted vars file is not decrypted beside an inventory by tsplay yet`, {
+      file,
+      hint: 'pass it with -e @file (decrypted with --vault-password-file or --age-identity), or move it out of group_vars/host_vars',
+    });
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -69,9 +74,18 @@ export function readVarsFile(file: string): Record<string, unknown> {
   return vars;
 }
 
-/** The merged vars of every entity in `names`, in that order, from `<baseDir>/<kind>/`. */
-export function varsFromDir(baseDir: string, kind: VarsKind, names: readonly string[]): Record<string, unknown> {
+/** The merged vars of every entity in `names`, in that order, from `<baseDir>/<kind>/` (`memo` saves the lookups of one load). */
+export function varsFromDir(baseDir: string, kind: VarsKind, names: readonly string[], memo = new Map<string, Record<string, unknown>>()): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const n of names) for (const f of findVarsFiles(baseDir, kind, n)) Object.assign(out, readVarsFile(f));
+  for (const n of names) {
+    const key = `${baseDir}\0${kind}\0${n}`;
+    let vars = memo.get(key);
+    if (!vars) {
+      vars = {};
+      for (const f of findVarsFiles(baseDir, kind, n)) Object.assign(vars, readVarsFile(f));
+      memo.set(key, vars);
+    }
+    Object.assign(out, vars);
+  }
   return out;
 }

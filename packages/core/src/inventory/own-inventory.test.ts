@@ -68,3 +68,14 @@ describe('Ansible inventories: group_vars connection vars become connection fiel
     expect(inv.hosts.map((h) => [h.name, h.address, h.user, h.become])).toEqual([['web1', '10.9.0.1', 'ubuntu', true]]);
   });
 });
+
+describe('encrypted vars beside an inventory', () => {
+  it('an ansible-vault file in group_vars is INVENTORY_ENCRYPTED_VARS, not its ciphertext as vars', async () => {
+    const dir = tree({ 'hosts.ini': '[web]\nw1\n', 'group_vars/web.yml': '$ANSIBLE_VAULT;1.1;AES256\n6162\n' });
+    await expect(loadInventory(join(dir, 'hosts.ini'))).rejects.toMatchObject({ code: 'INVENTORY_ENCRYPTED_VARS', file: join(dir, 'group_vars/web.yml') });
+  });
+  it('a !vault value is INVENTORY_ENCRYPTED_VARS with its line', async () => {
+    const dir = tree({ 'hosts.ini': '[web]\nw1\n', 'host_vars/w1.yml': 'a: 1\npw: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\n' });
+    await expect(loadInventory(join(dir, 'hosts.ini'))).rejects.toMatchObject({ code: 'INVENTORY_ENCRYPTED_VARS', field: 'line 2' });
+  });
+});

@@ -1,4 +1,4 @@
-import { type DocumentOptions, LineCounter, type ParseOptions, parseDocument, type SchemaOptions, type ScalarTag } from 'yaml';
+import { type DocumentOptions, LineCounter, type ParseOptions, parseDocument, type SchemaOptions, type ScalarTag, visit } from 'yaml';
 import { TsplayError } from '../errors.js';
 
 /**
@@ -73,5 +73,16 @@ export function parseYaml11(text: string, file: string): unknown {
     const line = err.linePos?.[0].line;
     throw new TsplayError('INVENTORY_INVALID', `${file}${line ? `:${line}` : ''}: not valid YAML: ${err.message.split('\n')[0]}`, { file, ...(line ? { field: `line ${line}` } : {}), hint: 'fix the YAML syntax at the line shown' });
   }
+  visit(doc, {
+    Scalar(_key, node) {
+      if (node.tag !== '!vault') return;
+      const at = node.range ? lineCounter.linePos(node.range[0]).line : undefined;
+      throw new TsplayError('INVENTORY_ENCRYPTED_VARS', `${file}${at ? `:${at}` : ''}: a !vault value in inventory vars is not decrypted by tsplay yet`, {
+        file,
+        ...(at ? { field: `line ${at}` } : {}),
+        hint: 'pass the encrypted vars with -e @file (decrypted with --vault-password-file), or keep them out of the inventory',
+      });
+    },
+  });
   return doc.toJS({ maxAliasCount: -1 });
 }
