@@ -79,3 +79,11 @@ describe('encrypted vars beside an inventory', () => {
     await expect(loadInventory(join(dir, 'hosts.ini'))).rejects.toMatchObject({ code: 'INVENTORY_ENCRYPTED_VARS', field: 'line 2' });
   });
 });
+
+describe('TS inventories', () => {
+  it('get group_vars/ and host_vars/ beside them too', async () => {
+    const dir = tree({ 'index.ts': '// loaded through the importer below\n', 'group_vars/web.yml': 'mode: 0755\n', 'host_vars/h1.json': '{"color": "blue"}\n' });
+    const inv = await loadInventory(dir, {}, async () => ({ default: () => ({ defaults: { connection: 'local' }, hosts: { h1: null }, groups: { web: { hosts: ['h1'] } } }) }));
+    expect(inv.hosts[0]?.vars).toEqual({ mode: 493, color: 'blue' });
+  });
+});
