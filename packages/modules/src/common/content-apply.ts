@@ -1,7 +1,6 @@
-import { argv, redact, TsplayError, type ApplyContext, type Plan } from '@tsplay/core';
+import { argv, redact, safeAttrScript, safeWriteRefusal, safeWriteScript, TsplayError, type ApplyContext, type ExecResult, type Plan, type SafeWriteTarget } from '@tsplay/core';
 import type { ContentPlanData, ContentTarget } from './content-plan.js';
-import { ownerSpec } from './attrs.js';
-import { hostBasename, hostDirname } from './paths.js';
+import { hostBasename } from './paths.js';
 
 export interface ContentResult {
   dest: string;
@@ -14,73 +13,93 @@ export function backupName(dest: string, now: Date = new Date()): string {
   return `${dest}.${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}~`;
 }
 
-/** Replace `%s` in a validate command by the quoted path of the staged file. */
+/** Replace `%s` in a validate command by `path` (a shell word, e.g. the quoted path of the staged file). */
 export function validateCommand(cmd: string, path: string): string {
-  return cmd.split('%s').join(argv([path]));
+  return cmd.split('%s').join(path);
 }
 
-async function run(ctx: ApplyContext, cmd: string, what: string, secret: boolean): Promise<string> {
-  const r = await ctx.conn.exec(cmd, { become: ctx.become, timeoutMs: 300_000 });
-  if (r.code !== 0) {
-    const err = secret ? redact(r.stderr.trim()) : r.stderr.trim();
-    throw new TsplayError('WRITE_FAILED', `could not ${what}: ${err || `exit code ${r.code}`}`, { host: ctx.host, task: ctx.task });
+/** The line a failed validation prints first on stderr: `tsplay-validate: CODE STAGED_PATH`, then its output. */
+const VALIDATE_MARK = 'tsplay-validate: ';
+const VALIDATE_EXIT = 87;
+
+/**
+ * The `fill` of the safe write (see `safeWriteScript`): the new content into "$TSPLAY_TMP" (from stdin, or a
+ * copy of a file on the host), validated first under dest's own name in a private directory beside it (safe:
+ * the safe write has checked that only root or dest's owner can rename in that directory), and the old file
+ * kept as `backup` after a validation that passed.
+ */
+export function contentFill(opts: { remoteSrc?: string | undefined; validate?: string | undefined; backup?: string | undefined }): string {
+  const source = opts.remoteSrc !== undefined ? `cat -- ${argv([opts.remoteSrc])}` : 'cat';
+  const lines: string[] = [];
+  if (opts.validate === undefined) {
+    lines.push(`${source} > "$TSPLAY_TMP" || exit 1`);
+  } else {
+    lines.push(
+      'tsplay_v=$(mktemp -d "$TSPLAY_DIR/.tsplay-XXXXXXXX") || exit 1',
+      `trap 'rm -rf -- "$tsplay_v"; rm -f -- "$TSPLAY_TMP"' EXIT`,
+      'tsplay_s="$tsplay_v/$TSPLAY_NAME"',
+      `${source} > "$tsplay_s" || exit 1`,
+      `tsplay_out=$(${validateCommand(opts.validate, '"$tsplay_s"')} 2>&1); tsplay_rc=$?`,
+      `if [ "$tsplay_rc" -ne 0 ]; then printf '${VALIDATE_MARK}%s %s\\n%s\\n' "$tsplay_rc" "$tsplay_s" "$tsplay_out" >&2; exit ${VALIDATE_EXIT}; fi`,
+      'cat -- "$tsplay_s" > "$TSPLAY_TMP" || exit 1',
+      'rm -rf -- "$tsplay_v"',
+      `trap 'rm -f -- "$TSPLAY_TMP"' EXIT`,
+    );
   }
-  return r.stdout;
+  if (opts.backup !== undefined) lines.push(`cp -p -- "$tsplay_dst" "$TSPLAY_DIR"/${argv([hostBasename(opts.backup)])} || exit 1`);
+  return lines.join('\n');
+}
+
+/** A failed validation reported by `contentFill`, as VALIDATE_FAILED naming dest (never the staged path). */
+function validateFailure(ctx: ApplyContext, t: ContentTarget, r: ExecResult): TsplayError | undefined {
+  if (r.code !== VALIDATE_EXIT) return undefined;
+  const at = r.stderr.indexOf(VALIDATE_MARK);
+  if (at < 0) return undefined;
+  const nl = r.stderr.indexOf('\n', at);
+  const [code, ...staged] = r.stderr.slice(at + VALIDATE_MARK.length, nl < 0 ? undefined : nl).split(' ');
+  const out = (nl < 0 ? '' : r.stderr.slice(nl + 1)).trim().split(staged.join(' ')).join(t.dest);
+  return new TsplayError('VALIDATE_FAILED', `validation of ${t.dest} failed (exit ${code}): ${t.secret ? redact(out) : out}`, {
+    host: ctx.host,
+    task: ctx.task,
+    field: 'validate',
+    hint: `${t.dest} was left as it was; the command was: ${t.validate}`,
+  });
+}
+
+/** Run one safe-write script; a refused directory is UNSAFE_PATH, any other failure WRITE_FAILED. */
+async function runSafe(ctx: ApplyContext, t: ContentTarget, script: string, what: string, stdin?: Buffer): Promise<ExecResult> {
+  const r = await ctx.conn.exec(script, { become: ctx.become, timeoutMs: 300_000, stdin });
+  if (r.code === 0) return r;
+  const refused = safeWriteRefusal(r, t.dest);
+  if (refused) throw new TsplayError(refused.code, refused.message, { host: ctx.host, task: ctx.task, field: refused.field, hint: refused.hint });
+  const invalid = validateFailure(ctx, t, r);
+  if (invalid) throw invalid;
+  const err = t.secret ? redact(r.stderr.trim()) : r.stderr.trim();
+  throw new TsplayError('WRITE_FAILED', `could not ${what}: ${err || `exit code ${r.code}`}`, { host: ctx.host, task: ctx.task });
 }
 
 /**
- * Make dest what the plan said. New content is written atomically: plain writes go through
- * `conn.put` (temp file, fsync, rename); with `validate` or `remoteSrc` the file is staged in a
- * private temp directory beside dest (same filesystem, same base name so tools like
- * `systemd-analyze verify` recognise it), validated, then renamed over dest. On any failure
- * dest is untouched and the temp directory is removed.
+ * Make dest what the plan said, through core's safe write (checked directories, temp file made O_EXCL
+ * beside dest, owner and mode set on it, fsync, rename; as dest's owner when the directory is theirs).
+ * Plain new bytes go through `conn.put` (the same safe write); with `validate`, `remoteSrc` or `backup`
+ * one script does it all. On any failure dest is untouched. An attribute-only change sets owner/mode by
+ * name in a checked directory, never following a swapped symlink.
  */
 export async function applyContent(ctx: ApplyContext, t: ContentTarget, plan: Plan<ContentPlanData>): Promise<ContentResult> {
   const data = plan.data;
   if (!data) return { dest: t.dest };
+  const target: SafeWriteTarget = { path: t.dest, owner: data.attrs.owner, group: data.attrs.group, mode: data.attrs.mode, secret: t.secret };
   if (!data.write) {
-    if (data.attrScript) await run(ctx, data.attrScript, `set attributes of ${t.dest}`, false);
+    if (data.attrScript) await runSafe(ctx, t, safeAttrScript(target), `set attributes of ${t.dest}`);
     return { dest: t.dest };
   }
-  const put = { mode: data.attrs.mode, owner: data.attrs.owner, group: data.attrs.group, become: ctx.become };
-  const doBackup = async (): Promise<string | undefined> => {
-    if (!data.backup) return undefined;
-    const name = backupName(t.dest);
-    await run(ctx, argv(['cp', '-p', '--', t.dest, name]), `back up ${t.dest}`, false);
-    return name;
-  };
-  if (data.bytes && !t.validate) {
-    const backup = await doBackup();
-    await ctx.conn.put(t.dest, data.bytes.reveal(), put);
-    return { dest: t.dest, backup };
+  const backup = data.backup ? backupName(t.dest) : undefined;
+  if (data.bytes && !t.validate && !backup) {
+    await ctx.conn.put(t.dest, data.bytes.reveal(), { mode: data.attrs.mode, owner: data.attrs.owner, group: data.attrs.group, become: ctx.become });
+    return { dest: t.dest };
   }
-  const dir = (await run(ctx, argv(['mktemp', '-d', '--', `${hostDirname(t.dest)}/.tsplay-XXXXXXXX`]), `create a temp directory beside ${t.dest}`, false)).trim();
-  const staged = `${dir}/${hostBasename(t.dest)}`;
-  try {
-    if (data.bytes) {
-      await ctx.conn.put(staged, data.bytes.reveal(), put);
-    } else {
-      const cmds = [argv(['cp', '--', data.remoteSrc ?? '', staged])];
-      if (put.owner || put.group) cmds.push(argv(['chown', '--', ownerSpec(put.owner, put.group), staged]));
-      if (put.mode !== undefined) cmds.push(argv(['chmod', '--', put.mode.toString(8).padStart(4, '0'), staged]));
-      await run(ctx, cmds.join(' && '), `copy ${data.remoteSrc ?? '?'} on the host`, false);
-    }
-    if (t.validate) {
-      const r = await ctx.conn.exec(validateCommand(t.validate, staged), { become: ctx.become, timeoutMs: 300_000 });
-      if (r.code !== 0) {
-        const out = (r.stderr.trim() || r.stdout.trim()).split(staged).join(t.dest);
-        throw new TsplayError('VALIDATE_FAILED', `validation of ${t.dest} failed (exit ${r.code}): ${t.secret ? redact(out) : out}`, {
-          host: ctx.host,
-          task: ctx.task,
-          field: 'validate',
-          hint: `${t.dest} was left as it was; the command was: ${t.validate}`,
-        });
-      }
-    }
-    const backup = await doBackup();
-    await run(ctx, `sync -- ${argv([staged])} 2>/dev/null; ${argv(['mv', '-fT', '--', staged, t.dest])}`, `move the new ${t.dest} in place`, false);
-    return { dest: t.dest, backup };
-  } finally {
-    await ctx.conn.exec(argv(['rm', '-rf', '--', dir]), { become: ctx.become }).catch(() => undefined);
-  }
+  const fill = contentFill({ remoteSrc: data.remoteSrc, validate: t.validate, backup });
+  const what = data.remoteSrc !== undefined ? `copy ${data.remoteSrc} to ${t.dest} on the host` : `write ${t.dest}`;
+  await runSafe(ctx, t, safeWriteScript(target, fill), what, data.bytes?.reveal());
+  return { dest: t.dest, backup };
 }

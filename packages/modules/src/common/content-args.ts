@@ -12,8 +12,8 @@ export const validateSchema = z
 export const contentTargetShape = {
   /** Absolute path of the file on the host. */
   dest: absPathSchema.describe('Absolute path of the file on the host'),
-  /** Octal mode; new files default to 0644 (0600 when secret), existing files keep theirs. */
-  mode: modeSchema.optional().describe('Octal mode; new files default to 0644 (0600 when secret), existing files keep theirs'),
+  /** Octal mode; new files default to 0644, existing files keep theirs; a secret is 0600 whatever the old mode. */
+  mode: modeSchema.optional().describe('Octal mode; new files default to 0644, existing files keep theirs; a secret is 0600 whatever the old mode'),
   owner: principalSchema('user').optional().describe('Owner, a user name'),
   group: principalSchema('group').optional().describe('Group, a group name'),
   /** Keep the old file as `dest.<UTC timestamp>~` before overwriting it. */

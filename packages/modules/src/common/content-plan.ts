@@ -83,7 +83,9 @@ export function planContent(facts: FactValues<DestFacts>, t: ContentTarget, p: P
   let attrs: Attrs = want;
   let script = '';
   if (write) {
-    const mode = t.mode ?? (isFile ? d.mode : undefined) ?? (t.secret ? DEFAULT_SECRET_MODE : DEFAULT_MODE);
+    // Written secret content is 0600 unless a mode is given, whatever the old file's mode was (a later
+    // task may still change the mode: an unchanged secret is not re-chmodded).
+    const mode = t.mode ?? (t.secret ? DEFAULT_SECRET_MODE : isFile ? d.mode : undefined) ?? DEFAULT_MODE;
     attrs = { mode, owner: t.owner ?? (isFile ? d.owner : undefined), group: t.group ?? (isFile ? d.group : undefined) };
     const before = oldText(facts.old, d);
     const after = newText(p);
@@ -105,6 +107,8 @@ export function planContent(facts: FactValues<DestFacts>, t: ContentTarget, p: P
       return { changed: false, summary: `${t.dest} is up to date`, data: { write: false, attrs: want, attrScript: '', backup: false, sha256: d.sha256 } };
     }
     summary = `${t.dest}: ${describeChanges(changes)}`;
+    // The safe write sets them as dest's owner when the directory is theirs: name the current owner when none is given.
+    attrs = { ...want, owner: want.owner ?? d.owner };
     script = attrScript(t.dest, changes, want);
     diff.push({ path: t.dest, before: attrText(d, want), after: attrText(withAttrs(d, want), want) });
   }

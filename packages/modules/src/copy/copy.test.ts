@@ -123,6 +123,7 @@ describe('copy secrets', () => {
     const dest = join(root, 'kubernetes-key.pem');
     const key = 'PRIVATE-KEY-do-not-print-0123456789';
     writeFileSync(dest, 'OLD-KEY-do-not-print-either-987654\n');
+    chmodSync(dest, 0o644);
     const check = ok(await run(copy, { dest, content: secret(key) }, { check: true }));
     const real = ok(await run(copy, { dest, content: secret(key) }));
     for (const e of [check, real]) {
@@ -133,7 +134,8 @@ describe('copy secrets', () => {
       expect(e.plan?.summary).toContain('secret content');
     }
     expect(readFileSync(dest, 'utf8')).toBe(key);
-    expect(mode(dest)).toBe(0o644); // an existing file keeps its mode unless mode is given
+    expect(check.plan?.predict?.paths?.[dest]?.mode).toBe(0o600); // check mode predicts it
+    expect(mode(dest)).toBe(0o600); // written secret content is 0600 without mode, whatever the old file's mode (0644 here)
     const fresh = join(root, 'fresh-key.pem');
     ok(await run(copy, { dest: fresh, content: secret(key) }));
     expect(mode(fresh)).toBe(0o600); // a new secret file defaults to 0600

@@ -1,4 +1,4 @@
-import { TsplayError, type ApplyContext, type ApplyResult, type Plan } from '../kit/index.js';
+import { safeWriteRefusal, TsplayError, type ApplyContext, type ApplyResult, type Plan } from '../kit/index.js';
 import type { FileOptions } from './args.js';
 import type { FilePlanData } from './plan.js';
 
@@ -12,6 +12,8 @@ export async function applyFile(ctx: ApplyContext, args: FileOptions, plan: Plan
   const script = plan.data?.script;
   if (!script) return { changed: false, data: { path: args.path, state: args.state } };
   const r = await ctx.conn.exec(script, { become: ctx.become });
+  const refused = safeWriteRefusal(r, args.path);
+  if (refused) throw new TsplayError(refused.code, refused.message, { host: ctx.host, task: ctx.task, field: refused.field, hint: refused.hint });
   if (r.code !== 0) {
     throw new TsplayError('COMMAND_FAILED', `could not ${plan.summary?.replace(/^would /, '') ?? `manage ${args.path}`}: ${r.stderr.trim() || `exit code ${r.code}`}`, {
       host: ctx.host,

@@ -1,6 +1,7 @@
 import { argv, attrChanges, attrScript, describeChanges, formatMode, hostBasename, hostDirname, newOwnership, TsplayError, withAttrs, type Attrs, type FactValues, type PathState, type Plan } from '../kit/index.js';
 import type { FileOptions } from './args.js';
 import { neededAncestors, type FileFacts, type TreeEntry } from './facts.js';
+import { safeAttrs, safeMkdir, safeTouch } from './safe.js';
 
 /** The exact shell script apply runs (built here, so check mode shows what a run would do). */
 export interface FilePlanData {
@@ -67,7 +68,7 @@ export function planFile(facts: FactValues<FileFacts>, args: FileOptions): Plan<
         requireParent(facts, path);
         const after: PathState = withAttrs({ exists: true, type: 'file', mode: DEFAULT_FILE_MODE, size: 0, sha256: EMPTY_SHA256, ...fresh(facts, hostDirname(path)) }, w);
         const mode = after.mode ?? DEFAULT_FILE_MODE;
-        const script = [argv(['touch', '--', path]), attrScript(path, attrChanges({ exists: true, mode: -1 }, { ...w, mode }), { ...w, mode })].filter(Boolean).join(' && ');
+        const script = safeTouch(path, w, mode);
         return result(args, t, after, `would create empty file ${path} mode ${formatMode(mode)}`, script);
       }
       if (args.state === 'file' && t.type !== 'file') throw conflict(path, `is a ${typeName(t)}, not a file`, "use state 'directory' or 'link' for those, or remove it first with state 'absent'");
@@ -82,7 +83,7 @@ export function planFile(facts: FactValues<FileFacts>, args: FileOptions): Plan<
 
 function attrsOnly(args: FileOptions, t: PathState, w: Attrs, extra: { script: string; summary: string; predict: Record<string, PathState> } = { script: '', summary: '', predict: {} }): Plan<FilePlanData> {
   const changes = attrChanges(t, w);
-  const script = [attrScript(args.path, changes, w, { noDeref: t.type === 'link' }), extra.script].filter(Boolean).join(' && ');
+  const script = [safeAttrs(args.path, t, w), extra.script].filter(Boolean).join(' && ');
   const summary = [changes.length ? `${args.path}: ${describeChanges(changes)}` : '', extra.summary].filter(Boolean).join('; ');
   return result(args, t, withAttrs(t, w), summary, script, extra.predict);
 }
@@ -113,16 +114,12 @@ function planDirectory(facts: FactValues<FileFacts>, args: FileOptions, w: Attrs
     if (!st?.exists || missing.length > 0) missing.push(a);
   }
   const mode = w.mode ?? DEFAULT_DIR_MODE;
-  const cmds = missing.map((d) => argv(['mkdir', '-m', formatMode(DEFAULT_DIR_MODE), '--', d]));
-  cmds.push(argv(['mkdir', '-m', formatMode(mode), '--', path]));
-  const chown = attrScript(path, attrChanges({ exists: true }, { owner: w.owner, group: w.group }), w);
-  if (chown) cmds.push(chown);
   const predict: Record<string, PathState> = {};
   const own = fresh(facts, deepest);
   for (const d of missing) predict[d] = { exists: true, type: 'dir', mode: DEFAULT_DIR_MODE, ...own };
   const after = withAttrs({ exists: true, type: 'dir', mode, ...own }, w);
   const parents = missing.length ? ` (and parents ${missing.join(', ')})` : '';
-  return result(args, t, after, `would create directory ${path} mode ${formatMode(mode)}${parents}`, cmds.join(' && '), predict);
+  return result(args, t, after, `would create directory ${path} mode ${formatMode(mode)}${parents}`, safeMkdir(path, w, mode), predict);
 }
 
 function recurseChanges(tree: TreeEntry[] | undefined, args: FileOptions, w: Attrs): { script: string; summary: string; predict: Record<string, PathState> } {
@@ -152,7 +149,8 @@ function planLink(facts: FactValues<FileFacts>, args: FileOptions, w: Attrs): Pl
   const path = args.path;
   const src = args.src ?? '';
   const after = withAttrs({ exists: true, type: 'link', target: src, ...fresh(facts, hostDirname(path)) }, w);
-  const own = attrScript(path, attrChanges({ exists: true }, { owner: w.owner, group: w.group }), w, { noDeref: true });
+  // The new link's owner (chown -h, by name in a checked directory); no mode on a link.
+  const own = safeAttrs(path, { exists: true, type: 'link' }, { owner: w.owner, group: w.group });
   if (t.exists && t.type === 'link' && t.target === src) return attrsOnly(args, t, w);
   if (!t.exists) {
     requireParent(facts, path);

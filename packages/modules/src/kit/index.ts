@@ -20,6 +20,10 @@ export { sh, quote, argv, TsplayError, Secret, secret, isSecret, reveal, redact,
 export type { ErrorDetails } from '@tsplay/core';
 export { errorCodes } from './errors.js';
 
+// Writing on the host: the one safe primitive (checked directories, temp file, owner/mode on it, fsync, rename)
+export { safeWriteScript, safeMkdirScript, safeAttrScript, safeWriteRefusal } from '@tsplay/core';
+export type { SafeWriteTarget } from '@tsplay/core';
+
 // Whole files: content (copy, template), text edits (lineinfile, blockinfile), workstation files
 export { predictFile } from './predict.js';
 export { destFacts, oldContentFact } from '../common/content-facts.js';

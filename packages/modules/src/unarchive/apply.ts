@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { chownSpec, SCRIPT_EXIT, sh, TsplayError, type ApplyContext, type ApplyResult, type Plan } from '../kit/index.js';
+import { chownSpec, safeAttrScript, safeWriteRefusal, SCRIPT_EXIT, sh, TsplayError, type ApplyContext, type ApplyResult, type Plan } from '../kit/index.js';
 import type { UnarchiveOptions } from './args.js';
 import { tarSelect } from './probe.js';
 import type { Install, UnarchivePlanData } from './plan.js';
@@ -71,6 +71,9 @@ export function unarchiveScript(args: UnarchiveOptions, install: Install[], opts
     't=',
     opts.removeSrc ? `trap 'rm -f "$src"; [ -n "$t" ] && rm -rf "$t"' EXIT` : `trap '[ -n "$t" ] && rm -rf "$t"' EXIT`,
     `trap 'exit 130' INT TERM HUP PIPE`,
+    // Core's safe-write checks of dest and every directory above it (a no-op attribute script on `dest/.`): only
+    // root may change them, else exit UNSAFE_PATH (86) before anything is extracted, chowned or renamed there.
+    `if [ -d "$dest" ]; then (\n${safeAttrScript({ path: `${args.dest.replace(/\/+$/, '')}/.` })}\n) || exit $?; fi`,
     `t=$(mktemp -d "$dest/.tsplay-unarchive.XXXXXX") || exit ${E_TEMP}`,
     `tar -x -f "$src" -C "$t" ${tarSelect(args)} || exit ${E_TAR}`,
     ...(opts.all
@@ -108,6 +111,8 @@ export async function applyUnarchive(
   const r = await ctx.conn.exec(script, { become: ctx.become });
   const err = r.stderr.trim().slice(-600);
   const where = { host: ctx.host };
+  const refused = safeWriteRefusal(r, args.dest);
+  if (refused) throw new TsplayError(refused.code, refused.message, { ...where, field: refused.field, hint: refused.hint });
   if (r.code === 0) {
     const placed = all ? r.stdout.split('\n').flatMap((l) => (l.startsWith('F|') ? [l.slice(2)] : [])) : install.map((m) => m.path);
     return { changed: true, data: { dest: args.dest, files: placed } };
