@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LocalConnection, TsplayError, type Connection } from '@tsplay/core';
-import { acquireRunLock, connectSsh, parseBusyLine, type SshConnection } from './index.js';
+import { RUN_LOCK_DIR, acquireRunLock, connectSsh, parseBusyLine, runLockScript, type SshConnection } from './index.js';
 import { createTestUser, removeTestUser, startSshd, type TestSshd } from './testing/index.js';
 
 const OTHER = 'tsplay-lock-user';
@@ -27,9 +28,10 @@ afterAll(async () => {
   await removeTestUser(OTHER);
 });
 
-async function lockDir(): Promise<string> {
+/** A lock directory of the login's own (root's unless `owner`), 0700. */
+async function lockDir(owner = 'root'): Promise<string> {
   dir = await mkdtemp(join(tmpdir(), 'tsplay-lockdir-'));
-  spawnSync('chmod', ['1777', dir]);
+  spawnSync('chown', [owner, dir]);
   return dir;
 }
 
@@ -40,7 +42,7 @@ async function ssh(user = 'root'): Promise<SshConnection> {
 }
 
 /** The oracle: what the host's own flock(1) says about the lock file (exit 0 = free). */
-const lockIsFree = (d: string): boolean => spawnSync('flock', ['-n', join(d, 'tsplay-run.lock'), 'true']).status === 0;
+const lockIsFree = (d: string): boolean => spawnSync('flock', ['-n', join(d, 'run.lock'), 'true']).status === 0;
 
 async function lockedError(p: Promise<unknown>): Promise<TsplayError> {
   const e = await p.then(
@@ -105,12 +107,49 @@ describe('run lock over SSH', () => {
     expect(err.message).toContain('bob@');
   });
 
-  it('locks across users: root holds it, another login user is refused and named the holder', async () => {
+  it("another host user cannot block or spoof root's lock: flock and a fake holder where the old lock lived, nothing in root's dir", async () => {
+    // The user holds flock on the old world-writable lock file and writes an invented holder there.
+    const other = await ssh(OTHER);
+    const spoof = await other.hold(
+      `f=/run/lock/tsplay-run.lock; : >> $f; chmod 644 $f; exec 9< $f; flock -n 9; printf '%s\\n' '{"user":"mallory"}' > /run/lock/tsplay-run.holder.0; mkdir -p ${RUN_LOCK_DIR} 2>/dev/null; echo HELD; exec cat >/dev/null`,
+      { ready: (o) => o.includes('HELD') },
+    );
+    expect(spoof.exit).toBeUndefined();
+    expect((await other.exec(`: > ${RUN_LOCK_DIR}/run.lock`)).code).not.toBe(0);
+    const lock = await acquireRunLock(await ssh('root'), { waitMs: 0, playbook: 'root-run', holder: { user: 'root-op' } });
+    expect(lock.holder.user).toBe('root-op');
+    const st = statSync(RUN_LOCK_DIR);
+    expect([st.uid, st.mode & 0o777]).toEqual([0, 0o700]);
+    expect(spawnSync('flock', ['-n', join(RUN_LOCK_DIR, 'run.lock'), 'true']).status).toBe(1);
+    await lock.release();
+    await spoof.release();
+  });
+
+  it('only a regular lock file is accepted and its open is time-limited: a FIFO is RUN_LOCK_FAILED, not a hang', async () => {
     const d = await lockDir();
-    await acquireRunLock(await ssh('root'), { waitMs: 0, playbook: 'root-run', dir: d, holder: { user: 'root-op' } });
-    const err = await lockedError(acquireRunLock(await ssh(OTHER), { waitMs: 0, playbook: 'user-run', dir: d }));
-    expect(err.code).toBe('RUN_LOCKED');
-    expect(err.message).toContain('root-op@');
+    spawnSync('mkfifo', [join(d, 'run.lock')]);
+    const err = await lockedError(acquireRunLock(await ssh(), { waitMs: 0, playbook: 'p', dir: d }));
+    expect(err.code).toBe('RUN_LOCK_FAILED');
+    expect(err.message).toContain('not a regular file');
+  });
+
+  it("a lock directory someone else owns or can write is refused; a user's own directory works for that user", async () => {
+    const d = await lockDir();
+    spawnSync('chmod', ['1777', d]);
+    expect((await lockedError(acquireRunLock(await ssh(), { waitMs: 0, playbook: 'p', dir: d }))).code).toBe('RUN_LOCK_FAILED');
+    spawnSync('chmod', ['0755', d]);
+    expect((await lockedError(acquireRunLock(await ssh(OTHER), { waitMs: 0, playbook: 'p', dir: d }))).code).toBe('RUN_LOCK_FAILED');
+    const mine = await mkdtemp(join(tmpdir(), 'tsplay-lockdir-user-'));
+    spawnSync('chown', [OTHER, mine]);
+    const lock = await acquireRunLock(await ssh(OTHER), { waitMs: 0, playbook: 'p', dir: mine });
+    expect(lock.holder.playbook).toBe('p');
+    await rm(mine, { recursive: true, force: true });
+  });
+
+  it('the holder file goes through an unpredictable temp name (mktemp), never a pid-based one', () => {
+    const s = runLockScript(undefined, { user: 'u', workstation: 'w', pid: 1, started: 's', playbook: 'p' }, 0);
+    expect(s).toContain('mktemp "$d/.holder.XXXXXXXXXX"');
+    expect(s).not.toContain('$$');
   });
 
   it('the local transport holds the same lock (a LocalConnection and an SSH run exclude each other)', async () => {

@@ -15,7 +15,11 @@ export interface RunLockOptions {
   /** How long to wait for a held lock; 0 fails at once with `RUN_LOCKED`. */
   waitMs: number;
   playbook: string;
-  /** Directory on the host for the lock and holder files (default `/run/lock`: world-writable, sticky, gone on reboot). */
+  /**
+   * Directory on the host for the lock and holder files. Default: `/run/tsplay` for a root login (root's
+   * own, 0700, gone on reboot), else `/run/user/UID/tsplay` (or `~/.tsplay-lock`). It must be the login's
+   * own directory, a real one, writable by no one else.
+   */
   dir?: string | undefined;
   /** Override the holder fields (tests). */
   holder?: Partial<LockHolder> | undefined;
@@ -27,34 +31,44 @@ export interface RunLock {
   release(): Promise<void>;
 }
 
-export const RUN_LOCK_DIR = '/run/lock';
+/** Root's lock directory (a root login's default): only root can make a directory in /run. */
+export const RUN_LOCK_DIR = '/run/tsplay';
 /** The script's exit code when the lock stays taken. */
 const BUSY_EXIT = 75;
 const NO_LOCK_EXIT = 3;
+/** How long opening the lock file may take (a FIFO put there would block the open forever). */
+const OPEN_LIMIT_S = 10;
 
 /**
- * The host side: `flock` on `tsplay-run.lock`, opened read-only so that any user can lock a file another
- * user created in the sticky lock directory; each user writes its own holder file, the newest names the
- * holder. Prints `BUSY <holder json>` when taken, `LOCKED` once held, then keeps the lock until its
- * stdin closes (release, connection closed, workstation gone).
+ * The host side: `flock` on `run.lock` in the login's own lock directory (root's `/run/tsplay` for a root
+ * login), so that no other user of the host can hold it, swap it or write its holder file. The directory
+ * must be a real directory owned by the login and writable by no one else; the lock file a regular file
+ * owned by the login, opened under a time limit. The holder file is written through an unpredictable
+ * temp name (mktemp) and renamed. Prints `BUSY <holder json>` when taken, `LOCKED` once held, then keeps
+ * the lock until its stdin closes (release, connection closed, workstation gone).
  */
-export function runLockScript(dir: string, holder: LockHolder, waitMs: number): string {
-  const d = quote(dir);
+export function runLockScript(dir: string | undefined, holder: LockHolder, waitMs: number): string {
   const wait = waitMs > 0 ? `flock -w ${(waitMs / 1000).toFixed(3)} 9 || exit ${BUSY_EXIT}` : `exit ${BUSY_EXIT}`;
+  const refuse = (what: string) => `{ echo "${what}" >&2; exit ${NO_LOCK_EXIT}; }`;
   return [
-    `d=${d}; f="$d/tsplay-run.lock"`,
     `command -v flock >/dev/null 2>&1 || { echo 'flock(1) is not installed on the host (util-linux)' >&2; exit ${NO_LOCK_EXIT}; }`,
-    `[ -e "$f" ] || { true >> "$f"; } 2>/dev/null || true`,
+    `u=$(id -u); d=${quote(dir ?? '')}`,
+    `if [ -z "$d" ]; then if [ "$u" -eq 0 ]; then d=${RUN_LOCK_DIR}; elif [ -d "/run/user/$u" ]; then d="/run/user/$u/tsplay"; else d="$HOME/.tsplay-lock"; fi; fi`,
+    '[ -e "$d" ] || [ -L "$d" ] || mkdir -m 0700 -- "$d" 2>/dev/null',
+    `[ -d "$d" ] && [ ! -L "$d" ] || ${refuse('tsplay: the lock directory $d is not a directory')}`,
+    `set -- $(stat -c '%u %a' -- "$d") && [ "$1" = "$u" ] && [ $((0$2 & 022)) -eq 0 ] || ${refuse('tsplay: the lock directory $d must be owned by uid $u and writable by no one else')}`,
+    'f="$d/run.lock"',
+    '[ -e "$f" ] || [ -L "$f" ] || ( umask 077; set -C; : > "$f" ) 2>/dev/null',
+    `[ -f "$f" ] && [ ! -L "$f" ] && [ "$(stat -c %u -- "$f")" = "$u" ] || ${refuse('tsplay: the lock file $f is not a regular file owned by uid $u')}`,
+    `timeout ${OPEN_LIMIT_S} sh -c ': < "$1"' sh "$f" || ${refuse(`tsplay: could not open the lock file $f within ${OPEN_LIMIT_S} s`)}`,
     `exec 9< "$f" || exit ${NO_LOCK_EXIT}`,
-    `if ! flock -n 9; then`,
-    `  h=$(ls -t "$d"/tsplay-run.holder.* 2>/dev/null | head -n 1)`,
-    `  echo "BUSY $( [ -n "$h" ] && head -c 4096 "$h" | head -n 1)"`,
+    'if ! flock -n 9; then',
+    '  echo "BUSY $( [ -f "$d/holder" ] && head -c 4096 "$d/holder" | head -n 1)"',
     `  ${wait}`,
-    `fi`,
-    `u=$(id -u); t="$d/.tsplay-run.holder.$u.$$"`,
-    `printf '%s\\n' ${quote(JSON.stringify(holder))} > "$t" && mv -f "$t" "$d/tsplay-run.holder.$u" || rm -f "$t"`,
-    `echo LOCKED`,
-    `exec cat > /dev/null`,
+    'fi',
+    `t=$(mktemp "$d/.holder.XXXXXXXXXX") && printf '%s\\n' ${quote(JSON.stringify(holder))} > "$t" && mv -f -- "$t" "$d/holder" || rm -f -- "$t"`,
+    'echo LOCKED',
+    'exec cat > /dev/null',
   ].join('\n');
 }
 
@@ -88,7 +102,7 @@ function lockError(host: string, exit: ExecResult, waitMs: number): TsplayError 
   }
   return new TsplayError('RUN_LOCK_FAILED', `could not take the run lock on ${host}: ${exit.stderr.trim() || `exit ${exit.code}`}`, {
     host,
-    hint: 'the lock needs flock(1) (util-linux) and a writable /run/lock (or /tmp) on the host',
+    hint: `the lock needs flock(1) (util-linux) and the login's own lock directory (${RUN_LOCK_DIR} for root, /run/user/UID/tsplay otherwise), owned by it and writable by no one else`,
   });
 }
 
@@ -104,7 +118,7 @@ export async function acquireRunLock(conn: Connection, opts: RunLockOptions): Pr
     playbook: opts.playbook,
     ...opts.holder,
   };
-  const held = await conn.hold(runLockScript(opts.dir ?? RUN_LOCK_DIR, holder, opts.waitMs), { ready: (out) => /^LOCKED$/m.test(out) });
+  const held = await conn.hold(runLockScript(opts.dir, holder, opts.waitMs), { ready: (out) => /^LOCKED$/m.test(out) });
   if (held.exit) throw lockError(conn.host, held.exit, opts.waitMs);
   return { holder, release: () => held.release() };
 }
