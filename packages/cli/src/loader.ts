@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,6 +28,7 @@ export async function importTs(path: string): Promise<Record<string, unknown>> {
   const out = join(dir, `${id}.mjs`);
   const manifestFile = join(dir, `${id}.json`);
   if (!fresh(manifestFile)) await bundle(file, out, manifestFile);
+  chmodSync(out, 0o600); // a bundle made by an older tsplay was 0644
   // the mtime in the query makes a rebuilt bundle a new module for this process
   return (await import(`${pathToFileURL(out).href}?v=${statSync(out).mtimeMs}`)) as Record<string, unknown>;
 }
@@ -69,7 +70,6 @@ function absolutePackages(externals: Set<string>): Plugin {
 
 async function bundle(file: string, out: string, manifestFile: string): Promise<void> {
   const esbuild = await import('esbuild');
-  mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;
   const externals = new Set<string>();
   const r = await esbuild.build({
@@ -84,6 +84,7 @@ async function bundle(file: string, out: string, manifestFile: string): Promise<
     logLevel: 'silent',
     plugins: [absolutePackages(externals)],
   });
+  chmodSync(tmp, 0o600); // it holds the playbook's literals, secrets included
   renameSync(tmp, out);
   const inputs: Manifest['inputs'] = {};
   const base = process.cwd();
@@ -91,6 +92,6 @@ async function bundle(file: string, out: string, manifestFile: string): Promise<
     const st = statSync(f);
     inputs[f] = [st.size, st.mtimeMs];
   }
-  writeFileSync(`${manifestFile}.${process.pid}.tmp`, JSON.stringify({ v: 2, inputs } satisfies Manifest));
+  writeFileSync(`${manifestFile}.${process.pid}.tmp`, JSON.stringify({ v: 2, inputs } satisfies Manifest), { mode: 0o600 });
   renameSync(`${manifestFile}.${process.pid}.tmp`, manifestFile);
 }

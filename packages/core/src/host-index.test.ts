@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ExecResult } from './connection.js';
-import { SigCache } from './sigcache.js';
+import { MIN_CACHED_BYTES, SigCache } from './sigcache.js';
 
 const sh = (script: string): ExecResult => {
   try {
@@ -18,7 +18,7 @@ const sh = (script: string): ExecResult => {
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'tsplay-hostidx-'));
   const file = join(dir, 'big.bin');
-  writeFileSync(file, 'payload\n');
+  writeFileSync(file, Buffer.alloc(MIN_CACHED_BYTES, 'p')); // smaller files are never cached
   const runs = join(dir, 'runs');
   writeFileSync(runs, '');
   // the expensive fact: counts its own runs, prints the hash

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ExecResult } from './connection.js';
 import { decodeResult, encodeResult, HOSTED, indexId, indexMatch, indexWriteScript } from './host-index.js';
@@ -11,11 +11,23 @@ import { quote } from './sh.js';
  * only recomputes when any field differs, so unchanged 38 MB binaries are not re-hashed on every
  * run. Real runs also leave a copy on the host (host-index.ts) for the next workstation; --check only
  * reads it, so it still mutates nothing.
+ *
+ * Only answers about files of at least MIN_CACHED_BYTES are remembered (here and on the host): re-hashing
+ * a small file costs nothing, and the sha256 of a small file may be the hash of a low-entropy secret
+ * (a password file), which must not sit in a cache. The workstation's file is 0600 in a 0700 directory.
  */
 export const SIG_FORMAT = '%s.%.9Y.%.9Z.%i';
 const CACHED = '__tsplay_cached__';
 /** After CACHED: the host's index has no entry for it yet. */
 const MISSING = '+';
+/** Smaller files are never cached: cheap to hash again, and perhaps a guessable secret. */
+export const MIN_CACHED_BYTES = 1024 * 1024;
+
+/** Every file of a signature line (`size.mtime.ctime.inode` per file) is at least MIN_CACHED_BYTES. */
+function worthCaching(sig: string): boolean {
+  const files = sig.trim().split(' ');
+  return files.length > 0 && files.every((f) => /^\d+\./.test(f) && Number(f.slice(0, f.indexOf('.'))) >= MIN_CACHED_BYTES);
+}
 
 interface Entry {
   sig: string;
@@ -36,7 +48,10 @@ export class SigCache {
     this.#entries = {};
     if (file) {
       try {
-        this.#entries = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Entry>;
+        const all = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Entry>;
+        // an older tsplay also kept small files' answers: drop them (and rewrite the file without them)
+        this.#entries = Object.fromEntries(Object.entries(all).filter(([, e]) => worthCaching(e.sig)));
+        this.#dirty = Object.keys(this.#entries).length !== Object.keys(all).length;
       } catch {
         this.#entries = {};
       }
@@ -78,7 +93,7 @@ export class SigCache {
     const hosted = rest.startsWith(HOSTED);
     const result: ExecResult = hosted ? decodeResult(rest.slice(HOSTED.length), host) : { code: r.code, stdout: rest, stderr: r.stderr };
     // A signature with a missing file (fewer fields) is not worth remembering.
-    if (sig.trim().length > 0 && result.code === 0 && !sig.includes('  ')) {
+    if (sig.trim().length > 0 && result.code === 0 && !sig.includes('  ') && worthCaching(sig)) {
       this.#entries[key] = { sig, result };
       this.#dirty = true;
       if (!hosted && hostId !== undefined && this.#hostDir) this.#pending.set(hostId, { sig, payload: encodeResult(result) });
@@ -96,9 +111,10 @@ export class SigCache {
 
   save(): void {
     if (!this.#file || !this.#dirty) return;
-    mkdirSync(dirname(this.#file), { recursive: true });
+    mkdirSync(dirname(this.#file), { recursive: true, mode: 0o700 });
+    chmodSync(dirname(this.#file), 0o700);
     const tmp = `${this.#file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.#entries));
+    writeFileSync(tmp, JSON.stringify(this.#entries), { mode: 0o600 });
     renameSync(tmp, this.#file);
     this.#dirty = false;
   }
