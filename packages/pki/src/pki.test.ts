@@ -123,6 +123,22 @@ describe('pki_ca and pki_cert on the local connection (oracle: openssl)', () => 
     expect([mode(leaf.key), sha(leaf.cert)]).toEqual(['600', certBefore]);
   });
 
+  it('an RSA CA made by openssl (KTHW, the lab) signs a P-256 leaf that openssl verifies; the CA is kept', async () => {
+    const d = temp();
+    const ca = { cert: join(d, 'ca.pem'), key: join(d, 'ca-key.pem') };
+    openssl('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', ca.key);
+    chmodSync(ca.key, 0o600);
+    openssl('req', '-x509', '-new', '-key', ca.key, '-out', ca.cert, '-days', '365', '-sha256', '-subj', '/O=Kubernetes/CN=Kubernetes', '-addext', 'basicConstraints=critical,CA:TRUE');
+    const caBytes = sha(ca.cert);
+    expect((await ok(run(pkiCa, { ...ca, subject: 'O=Kubernetes, CN=Kubernetes' }))).outcome.status).toBe('ok');
+    const leaf = { ...files(d).leaf, ca: ca.cert, caKey: ca.key };
+    expect((await ok(run(pkiCert, leaf))).outcome.status).toBe('changed');
+    expect(openssl('verify', '-CAfile', ca.cert, leaf.cert).trim()).toBe(`${leaf.cert}: OK`);
+    expect(openssl('x509', '-in', leaf.cert, '-noout', '-text')).toContain('Signature Algorithm: sha256WithRSAEncryption');
+    expect((await ok(run(pkiCert, leaf))).outcome.status).toBe('ok');
+    expect(sha(ca.cert)).toBe(caBytes);
+  });
+
   it('without a CA the leaf is a coded error naming the arg', async () => {
     const d = temp();
     const e = await run(pkiCert, files(d).leaf);
