@@ -28,7 +28,10 @@ type Ctx = TaskContext<z.output<typeof PkiVars>>;
 const caKey = (c: Ctx) => c.vars.pkiCaKeyFile ?? join(dirname(c.vars.etcdCaFile), 'ca-key.pem');
 const onWorkstation = { runOnce: true, delegateTo: 'localhost' } as const;
 
-const ca = task(pkiCa, (c: Ctx) => ({ cert: c.vars.etcdCaFile, key: caKey(c), days: c.vars.pkiCaDays, renewDays: c.vars.pkiRenewDays }), { name: 'the CA', ...onWorkstation });
+const ca = task(pkiCa, (c: Ctx) => ({ cert: c.vars.etcdCaFile, key: caKey(c), days: c.vars.pkiCaDays, renewDays: c.vars.pkiRenewDays }), {
+  name: 'the CA',
+  ...onWorkstation,
+});
 const kubernetes = task(
   pkiCert,
   (c: Ctx) => ({

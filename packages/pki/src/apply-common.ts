@@ -7,7 +7,8 @@ import type { PkiPlanData } from './plan-common.js';
 
 async function run(ctx: ApplyContext, cmd: string, what: string): Promise<void> {
   const r = await ctx.conn.exec(cmd);
-  if (r.code !== 0) throw pkiError('PKI_WRITE_FAILED', `could not ${what}: ${r.stderr.trim() || `exit ${r.code}`}`, { host: ctx.host, task: ctx.task });
+  if (r.code !== 0)
+    throw pkiError('PKI_WRITE_FAILED', `could not ${what}: ${r.stderr.trim() || `exit ${r.code}`}`, { host: ctx.host, task: ctx.task });
 }
 
 /** Repair modes only (nothing issued). */
@@ -25,7 +26,10 @@ export async function keyFor(data: PkiPlanData, existing: KeyFile): Promise<KeyP
  * Write what was issued: the directory (0700 when made), then the key (0600 from its creation, only
  * when new) and the certificate (0644), each atomically (temp file, fsync, rename).
  */
-export async function writeIssued(ctx: ApplyContext, p: { cert: string; certPem: string; key: string; keyPair: KeyPair; newKey: boolean }): Promise<void> {
+export async function writeIssued(
+  ctx: ApplyContext,
+  p: { cert: string; certPem: string; key: string; keyPair: KeyPair; newKey: boolean },
+): Promise<void> {
   for (const dir of new Set([dirname(p.cert), dirname(p.key)])) await run(ctx, sh`mkdir -p -m 700 -- ${dir}`, `make ${dir}`);
   if (p.newKey) await ctx.conn.put(p.key, p.keyPair.pem, { mode: 0o600 });
   await ctx.conn.put(p.cert, p.certPem, { mode: 0o644 });

@@ -28,4 +28,3 @@ export const lifetimeShape = {
   days: days.describe('Validity of a newly issued certificate, in days'),
   renewDays: z.number().int().nonnegative().default(30).describe('Issue anew when this many days or fewer are left'),
 };
-

@@ -21,9 +21,17 @@ describe('certFileFact', () => {
     certFileFact('/w/kubernetes.pem'),
     [
       { name: 'absent', result: { stdout: 'A\n' }, value: { kind: 'absent' } },
-      { name: 'too large', result: { stdout: 'L 99999\n' }, value: { kind: 'invalid', mode: 0, reason: '99999 bytes: larger than a PEM file' } },
+      {
+        name: 'too large',
+        result: { stdout: 'L 99999\n' },
+        value: { kind: 'invalid', mode: 0, reason: '99999 bytes: larger than a PEM file' },
+      },
       { name: 'empty', result: { stdout: 'F 644\n\n' }, value: { kind: 'invalid', mode: 0o644, reason: 'empty or unreadable' } },
-      { name: 'not a certificate', result: probe('644', 'hello\n'), value: { kind: 'invalid', mode: 0o644, reason: expect.stringMatching(/^not a PEM certificate/) } },
+      {
+        name: 'not a certificate',
+        result: probe('644', 'hello\n'),
+        value: { kind: 'invalid', mode: 0o644, reason: expect.stringMatching(/^not a PEM certificate/) },
+      },
       {
         name: 'the openssl leaf: subject, issuer, SANs sorted, dates, serial, public key',
         result: probe('640', fixture('leaf.pem')),
@@ -72,10 +80,26 @@ describe('keyFileFact', () => {
     keyFileFact('/w/kubernetes-key.pem'),
     [
       { name: 'absent', result: { stdout: 'A\n' }, value: { kind: 'absent' } },
-      { name: 'a certificate is not a key', result: probe('600', fixture('leaf.pem')), value: { kind: 'invalid', mode: 0o600, reason: expect.stringMatching(/^not a PEM private key/) } },
-      { name: 'PKCS#8 P-256 (openssl genpkey)', result: probe('600', fixture('leaf-key.pem')), value: { kind: 'key', mode: 0o600, key: { spki: SPKI.leaf, algorithm: 'ec-P-256', pem: secret } } },
-      { name: 'SEC1 P-256 (openssl ecparam), mode 0644 reported', result: probe('644', fixture('ca-key.sec1.pem')), value: { kind: 'key', mode: 0o644, key: { spki: SPKI.ca, algorithm: 'ec-P-256', pem: secret } } },
-      { name: 'RSA 2048', result: probe('600', fixture('rsa-key.pem')), value: { kind: 'key', mode: 0o600, key: { spki: SPKI.rsa, algorithm: 'rsa-2048', pem: secret } } },
+      {
+        name: 'a certificate is not a key',
+        result: probe('600', fixture('leaf.pem')),
+        value: { kind: 'invalid', mode: 0o600, reason: expect.stringMatching(/^not a PEM private key/) },
+      },
+      {
+        name: 'PKCS#8 P-256 (openssl genpkey)',
+        result: probe('600', fixture('leaf-key.pem')),
+        value: { kind: 'key', mode: 0o600, key: { spki: SPKI.leaf, algorithm: 'ec-P-256', pem: secret } },
+      },
+      {
+        name: 'SEC1 P-256 (openssl ecparam), mode 0644 reported',
+        result: probe('644', fixture('ca-key.sec1.pem')),
+        value: { kind: 'key', mode: 0o644, key: { spki: SPKI.ca, algorithm: 'ec-P-256', pem: secret } },
+      },
+      {
+        name: 'RSA 2048',
+        result: probe('600', fixture('rsa-key.pem')),
+        value: { kind: 'key', mode: 0o600, key: { spki: SPKI.rsa, algorithm: 'rsa-2048', pem: secret } },
+      },
     ],
     { it, expect },
   );

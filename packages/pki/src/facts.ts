@@ -5,8 +5,16 @@ import { parseCert, parseKey, type CertInfo, type KeyInfo } from './x509.js';
 export const PEM_MAX_BYTES = 64 * 1024;
 
 /** A PEM file on the workstation: absent, unreadable as what it should hold, or parsed. `pending` in check mode when an earlier task would write it. */
-export type CertFile = { kind: 'absent' } | { kind: 'pending' } | { kind: 'invalid'; mode: number; reason: string } | { kind: 'cert'; mode: number; cert: CertInfo };
-export type KeyFile = { kind: 'absent' } | { kind: 'pending' } | { kind: 'invalid'; mode: number; reason: string } | { kind: 'key'; mode: number; key: KeyInfo };
+export type CertFile =
+  | { kind: 'absent' }
+  | { kind: 'pending' }
+  | { kind: 'invalid'; mode: number; reason: string }
+  | { kind: 'cert'; mode: number; cert: CertInfo };
+export type KeyFile =
+  | { kind: 'absent' }
+  | { kind: 'pending' }
+  | { kind: 'invalid'; mode: number; reason: string }
+  | { kind: 'key'; mode: number; key: KeyInfo };
 
 /** The probe: `F <octal mode>` + base64 of a regular file up to the limit, `L <size>` above it, `A` when there is none. */
 export function pemScript(path: string): string {
@@ -77,4 +85,9 @@ export const keyFileFact = defineFact({
 });
 
 /** The workstation's clock (ms), so that plans stay pure: days left are counted from it. */
-export const clockFact = defineFact({ module: 'pki', name: 'clock', script: () => 'date +%s', parse: (r): number => Number(r.stdout.trim()) * 1000 });
+export const clockFact = defineFact({
+  module: 'pki',
+  name: 'clock',
+  script: () => 'date +%s',
+  parse: (r): number => Number(r.stdout.trim()) * 1000,
+});

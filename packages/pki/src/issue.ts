@@ -79,7 +79,10 @@ export interface LeafRequest {
 
 export async function issueLeaf(p: LeafRequest): Promise<string> {
   const ca = new X509Certificate(p.caCertPem);
-  const names = [...p.dnsNames.map((value) => ({ type: 'dns' as const, value })), ...p.ips.map((value) => ({ type: 'ip' as const, value }))];
+  const names = [
+    ...p.dnsNames.map((value) => ({ type: 'dns' as const, value })),
+    ...p.ips.map((value) => ({ type: 'ip' as const, value })),
+  ];
   const cert = await X509CertificateGenerator.create({
     subject: p.subject,
     issuer: ca.subjectName,

@@ -30,7 +30,14 @@ const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
 
 function files(d: string) {
   const ca = { cert: join(d, 'pki/ca.pem'), key: join(d, 'pki/ca-key.pem') };
-  const leaf = { cert: join(d, 'pki/kubernetes.pem'), key: join(d, 'pki/kubernetes-key.pem'), ca: ca.cert, caKey: ca.key, ips: ['10.240.0.10', '127.0.0.1'], dnsNames: ['kubernetes', 'controller-0'] };
+  const leaf = {
+    cert: join(d, 'pki/kubernetes.pem'),
+    key: join(d, 'pki/kubernetes-key.pem'),
+    ca: ca.cert,
+    caKey: ca.key,
+    ips: ['10.240.0.10', '127.0.0.1'],
+    dnsNames: ['kubernetes', 'controller-0'],
+  };
   return { ca, leaf };
 }
 
@@ -49,7 +56,9 @@ describe('pki_ca and pki_cert on the local connection (oracle: openssl)', () => 
     expect((await ok(run(pkiCert, leaf))).outcome.status).toBe('changed');
     expect(openssl('verify', '-CAfile', ca.cert, leaf.cert).trim()).toBe(`${leaf.cert}: OK`);
     const text = openssl('x509', '-in', leaf.cert, '-noout', '-text');
-    expect(text).toMatch(/DNS:controller-0, DNS:kubernetes, IP Address:10\.240\.0\.10, IP Address:127\.0\.0\.1|DNS:kubernetes, DNS:controller-0/);
+    expect(text).toMatch(
+      /DNS:controller-0, DNS:kubernetes, IP Address:10\.240\.0\.10, IP Address:127\.0\.0\.1|DNS:kubernetes, DNS:controller-0/,
+    );
     expect(openssl('x509', '-in', leaf.cert, '-noout', '-ext', 'subjectAltName')).toContain('IP Address:10.240.0.10');
     expect(text).toContain('TLS Web Server Authentication, TLS Web Client Authentication');
     expect(text).toContain('CA:FALSE');
@@ -57,7 +66,13 @@ describe('pki_ca and pki_cert on the local connection (oracle: openssl)', () => 
     expect(openssl('x509', '-in', ca.cert, '-noout', '-text')).toContain('CA:TRUE');
     // the key belongs to the certificate (same public key)
     expect(openssl('pkey', '-in', leaf.key, '-pubout')).toBe(openssl('x509', '-in', leaf.cert, '-noout', '-pubkey'));
-    expect([mode(ca.key), mode(leaf.key), mode(ca.cert), mode(leaf.cert), mode(join(d, 'pki'))]).toEqual(['600', '600', '644', '644', '700']);
+    expect([mode(ca.key), mode(leaf.key), mode(ca.cert), mode(leaf.cert), mode(join(d, 'pki'))]).toEqual([
+      '600',
+      '600',
+      '644',
+      '644',
+      '700',
+    ]);
   });
 
   it('a re-run keeps everything (bytes unchanged); check says unchanged', async () => {
@@ -128,7 +143,22 @@ describe('pki_ca and pki_cert on the local connection (oracle: openssl)', () => 
     const ca = { cert: join(d, 'ca.pem'), key: join(d, 'ca-key.pem') };
     openssl('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', ca.key);
     chmodSync(ca.key, 0o600);
-    openssl('req', '-x509', '-new', '-key', ca.key, '-out', ca.cert, '-days', '365', '-sha256', '-subj', '/O=Kubernetes/CN=Kubernetes', '-addext', 'basicConstraints=critical,CA:TRUE');
+    openssl(
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      ca.key,
+      '-out',
+      ca.cert,
+      '-days',
+      '365',
+      '-sha256',
+      '-subj',
+      '/O=Kubernetes/CN=Kubernetes',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+    );
     const caBytes = sha(ca.cert);
     expect((await ok(run(pkiCa, { ...ca, subject: 'O=Kubernetes, CN=Kubernetes' }))).outcome.status).toBe('ok');
     const leaf = { ...files(d).leaf, ca: ca.cert, caKey: ca.key };

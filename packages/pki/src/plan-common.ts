@@ -19,5 +19,10 @@ export function fileWrites(cert: string, key: string | undefined): Record<string
 export function modeFixes(files: Array<{ path: string; mode: number; want: number }>) {
   return files
     .filter((f) => f.mode !== f.want)
-    .map((f) => ({ path: f.path, want: f.want, summary: `would set ${f.path} to mode ${f.want.toString(8).padStart(4, '0')} (is ${f.mode.toString(8).padStart(4, '0')})`, state: { exists: true, type: 'file', mode: f.want } as PathState }));
+    .map((f) => ({
+      path: f.path,
+      want: f.want,
+      summary: `would set ${f.path} to mode ${f.want.toString(8).padStart(4, '0')} (is ${f.mode.toString(8).padStart(4, '0')})`,
+      state: { exists: true, type: 'file', mode: f.want } as PathState,
+    }));
 }

@@ -19,7 +19,11 @@ const ADDRS = ['10.240.0.10', '10.240.0.11', '10.240.0.12'];
 function inventory(dir: string, extra: Record<string, unknown> = {}) {
   const hosts = Object.fromEntries(ADDRS.map((a, i) => [`controller-${i}`, { connection: 'local', address: a, vars: { internalIp: a } }]));
   return resolveInventory(
-    { vars: { etcdCaFile: join(dir, 'ca.pem'), etcdCertFile: join(dir, 'kubernetes.pem'), etcdKeyFile: join(dir, 'kubernetes-key.pem') }, hosts, groups: { controllers: { hosts: Object.keys(hosts) } } },
+    {
+      vars: { etcdCaFile: join(dir, 'ca.pem'), etcdCertFile: join(dir, 'kubernetes.pem'), etcdKeyFile: join(dir, 'kubernetes-key.pem') },
+      hosts,
+      groups: { controllers: { hosts: Object.keys(hosts) } },
+    },
     join(dir, 'hosts.yaml'),
     extra,
   );
@@ -27,7 +31,14 @@ function inventory(dir: string, extra: Record<string, unknown> = {}) {
 
 async function run(dir: string, opts: { check?: boolean; extra?: Record<string, unknown> } = {}) {
   const events: RunEvent[] = [];
-  const summary = await runPlaybook({ playbook: pki, inventory: inventory(dir, opts.extra), connect: async (h) => new LocalConnection(h.name), emit: (e) => events.push(e), check: opts.check ?? false, baseDir: PLAYBOOKS });
+  const summary = await runPlaybook({
+    playbook: pki,
+    inventory: inventory(dir, opts.extra),
+    connect: async (h) => new LocalConnection(h.name),
+    emit: (e) => events.push(e),
+    check: opts.check ?? false,
+    baseDir: PLAYBOOKS,
+  });
   const results = events.filter((e): e is Extract<RunEvent, { type: 'task.result' }> => e.type === 'task.result');
   const failed = results.filter((r) => r.status === 'failed').map((r) => `${r.host} › ${r.task}: ${r.msg ?? ''}`);
   return { summary, results, failed, changed: [...new Set(results.filter((r) => r.changed).map((r) => r.task))] };
@@ -50,10 +61,25 @@ describe('playbooks/pki.ts', () => {
     expect(first.failed).toEqual([]);
     expect(first.changed).toEqual(check.changed);
     // run once, on the workstation: every controller registers the one result
-    expect(first.results.filter((r) => r.task === 'the CA').map((r) => r.host).sort()).toEqual(['controller-0', 'controller-1', 'controller-2']);
-    expect(openssl('verify', '-CAfile', join(dir, 'ca.pem'), join(dir, 'kubernetes.pem')).trim()).toBe(`${join(dir, 'kubernetes.pem')}: OK`);
+    expect(
+      first.results
+        .filter((r) => r.task === 'the CA')
+        .map((r) => r.host)
+        .sort(),
+    ).toEqual(['controller-0', 'controller-1', 'controller-2']);
+    expect(openssl('verify', '-CAfile', join(dir, 'ca.pem'), join(dir, 'kubernetes.pem')).trim()).toBe(
+      `${join(dir, 'kubernetes.pem')}: OK`,
+    );
     const san = openssl('x509', '-in', join(dir, 'kubernetes.pem'), '-noout', '-ext', 'subjectAltName');
-    for (const want of [...ADDRS.map((a) => `IP Address:${a}`), 'IP Address:127.0.0.1', 'IP Address:10.32.0.1', 'DNS:controller-0', 'DNS:controller-2', 'DNS:kubernetes.default.svc.cluster', 'DNS:kubernetes.svc.cluster.local']) {
+    for (const want of [
+      ...ADDRS.map((a) => `IP Address:${a}`),
+      'IP Address:127.0.0.1',
+      'IP Address:10.32.0.1',
+      'DNS:controller-0',
+      'DNS:controller-2',
+      'DNS:kubernetes.default.svc.cluster',
+      'DNS:kubernetes.svc.cluster.local',
+    ]) {
       expect(san).toContain(want);
     }
     expect(FILES.map((f) => (statSync(join(dir, f)).mode & 0o777).toString(8))).toEqual(['644', '600', '644', '600']);

@@ -1,6 +1,12 @@
 /** The KTHW chapter-04 names of the `kubernetes` certificate (the API server's service IP and DNS names). */
 export const KTHW_KUBERNETES_IPS = ['10.32.0.1', '127.0.0.1'] as const;
-export const KTHW_KUBERNETES_NAMES = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster', 'kubernetes.svc.cluster.local'] as const;
+export const KTHW_KUBERNETES_NAMES = [
+  'kubernetes',
+  'kubernetes.default',
+  'kubernetes.default.svc',
+  'kubernetes.default.svc.cluster',
+  'kubernetes.svc.cluster.local',
+] as const;
 
 export interface SanHost {
   name: string;

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { parseCertFile, parseKeyFile, type CertFile, type KeyFile } from './facts.js';
 
 const fixture = (n: string) => readFileSync(join(import.meta.dirname, 'fixtures', n), 'utf8');
-const probe = (mode: number, text: string) => ({ code: 0, stderr: '', stdout: `F ${mode.toString(8)}\n${Buffer.from(text).toString('base64')}\n` });
+const probe = (mode: number, text: string) => ({
+  code: 0,
+  stderr: '',
+  stdout: `F ${mode.toString(8)}\n${Buffer.from(text).toString('base64')}\n`,
+});
 
 export const certOf = (name: string, mode = 0o644): CertFile => parseCertFile(probe(mode, fixture(name)));
 export const keyOf = (name: string, mode = 0o600): KeyFile => parseKeyFile(probe(mode, fixture(name)));

@@ -29,7 +29,10 @@ export interface KeyInfo {
   pem: Secret<string>;
 }
 
-const sha256 = (b: Buffer | ArrayBuffer): string => createHash('sha256').update(Buffer.from(b as ArrayBuffer)).digest('hex');
+const sha256 = (b: Buffer | ArrayBuffer): string =>
+  createHash('sha256')
+    .update(Buffer.from(b as ArrayBuffer))
+    .digest('hex');
 
 /** A distinguished name in one canonical spelling (so `CN=a,O=b` and `CN=a, O=b` compare equal). */
 export function canonicalName(dn: string): string {
@@ -68,7 +71,10 @@ export function parseCert(pem: string): CertInfo {
 export function parseKey(pem: string): KeyInfo {
   const k = createPrivateKey(pem);
   const d = k.asymmetricKeyDetails ?? {};
-  const algorithm = k.asymmetricKeyType === 'ec' ? `ec-${d.namedCurve === 'prime256v1' ? 'P-256' : (d.namedCurve ?? '?')}` : `${k.asymmetricKeyType ?? '?'}-${d.modulusLength ?? '?'}`;
+  const algorithm =
+    k.asymmetricKeyType === 'ec'
+      ? `ec-${d.namedCurve === 'prime256v1' ? 'P-256' : (d.namedCurve ?? '?')}`
+      : `${k.asymmetricKeyType ?? '?'}-${d.modulusLength ?? '?'}`;
   const spki = createPublicKey(k).export({ type: 'spki', format: 'der' });
   return { spki: sha256(spki), algorithm, pem: new Secret(pem) };
 }

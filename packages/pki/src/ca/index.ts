@@ -11,7 +11,7 @@ export const pkiCaArgs = z
   .strictObject({
     cert: pkiPath('The CA certificate (PEM) on the workstation; relative paths resolve against the playbook'),
     key: pkiPath("The CA's private key (PEM, 0600)"),
-    subject: dnSchema.default('CN=Kubernetes, OU=CA, O=Kubernetes, L=Portland, ST=Oregon, C=US').describe('The CA\'s distinguished name'),
+    subject: dnSchema.default('CN=Kubernetes, OU=CA, O=Kubernetes, L=Portland, ST=Oregon, C=US').describe("The CA's distinguished name"),
     ...lifetimeShape,
     days: lifetimeShape.days.default(3650),
   })
@@ -19,7 +19,10 @@ export const pkiCaArgs = z
 
 export type PkiCaArgs = z.input<typeof pkiCaArgs>;
 
-const paths = (a: { cert: string; key: string }, baseDir: string | undefined) => ({ cert: workstationPath(a.cert, baseDir), key: workstationPath(a.key, baseDir) });
+const paths = (a: { cert: string; key: string }, baseDir: string | undefined) => ({
+  cert: workstationPath(a.cert, baseDir),
+  key: workstationPath(a.key, baseDir),
+});
 
 /** `pki_ca`: run it on the workstation (`delegateTo: 'localhost'`). */
 export const pkiCa = defineModule({

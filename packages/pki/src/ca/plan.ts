@@ -41,16 +41,30 @@ export function planCa(f: CaFacts, a: CaPlanArgs): Plan<PkiPlanData> {
   if (f.cert.kind === 'pending' || f.key.kind === 'pending') return { changed: true, unknown: `an earlier task would write ${a.cert}` };
   const reason = caReissueReason(f, a);
   if (reason === undefined) {
-    const fixes = modeFixes([{ path: a.cert, mode: f.cert.kind === 'cert' ? f.cert.mode : 0o644, want: 0o644 }, { path: a.key, mode: f.key.kind === 'key' ? f.key.mode : 0o600, want: 0o600 }]);
+    const fixes = modeFixes([
+      { path: a.cert, mode: f.cert.kind === 'cert' ? f.cert.mode : 0o644, want: 0o644 },
+      { path: a.key, mode: f.key.kind === 'key' ? f.key.mode : 0o600, want: 0o600 },
+    ]);
     const left = f.cert.kind === 'cert' ? daysLeft(f.cert.cert, f.now) : 0;
     if (fixes.length === 0) return { changed: false, summary: `CA ${a.cert} is valid (${left} days left)` };
-    return { changed: true, summary: fixes.map((x) => x.summary).join('; '), predict: { paths: Object.fromEntries(fixes.map((x) => [x.path, x.state])) }, data: { issue: false, newKey: false, chmod: fixes.map((x) => [x.path, x.want]) } };
+    return {
+      changed: true,
+      summary: fixes.map((x) => x.summary).join('; '),
+      predict: { paths: Object.fromEntries(fixes.map((x) => [x.path, x.state])) },
+      data: { issue: false, newKey: false, chmod: fixes.map((x) => [x.path, x.want]) },
+    };
   }
   const newKey = f.key.kind !== 'key' || !usableKey(f.key.key.algorithm);
   return {
     changed: true,
     summary: `would issue the CA ${a.cert} (${reason})${newKey ? ` with a new key ${a.key}` : ''}`,
-    diff: [{ path: a.cert, before: f.cert.kind === 'cert' ? `${f.cert.cert.subject}, serial ${f.cert.cert.serial}\n` : '', after: `${canonicalName(a.subject)}, new serial\n` }],
+    diff: [
+      {
+        path: a.cert,
+        before: f.cert.kind === 'cert' ? `${f.cert.cert.subject}, serial ${f.cert.cert.serial}\n` : '',
+        after: `${canonicalName(a.subject)}, new serial\n`,
+      },
+    ],
     predict: { paths: fileWrites(a.cert, newKey ? a.key : undefined) },
     data: { issue: true, newKey, chmod: [] },
   };

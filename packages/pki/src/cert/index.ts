@@ -9,7 +9,12 @@ import { workstationPath } from '../paths.js';
 import { planCert } from './plan.js';
 
 const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/, 'an IPv4 address like 10.240.0.10');
-const dnsName = z.string().regex(/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/, 'a DNS name like kubernetes.default');
+const dnsName = z
+  .string()
+  .regex(
+    /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/,
+    'a DNS name like kubernetes.default',
+  );
 
 export const pkiCertArgs = z
   .strictObject({
@@ -17,7 +22,9 @@ export const pkiCertArgs = z
     key: pkiPath('Its private key (PEM, 0600)'),
     ca: pkiPath('The CA certificate that signs it'),
     caKey: pkiPath("The CA's private key"),
-    subject: dnSchema.default('CN=kubernetes, OU=Kubernetes The Hard Way, O=Kubernetes, L=Portland, ST=Oregon, C=US').describe('The distinguished name'),
+    subject: dnSchema
+      .default('CN=kubernetes, OU=Kubernetes The Hard Way, O=Kubernetes, L=Portland, ST=Oregon, C=US')
+      .describe('The distinguished name'),
     ips: z.array(ipv4).default([]).describe('IP addresses (subjectAltName IP)'),
     dnsNames: z.array(dnsName).default([]).describe('Host names (subjectAltName DNS)'),
     usages: z
@@ -59,7 +66,13 @@ export const pkiCert = defineModule({
     const { ca, caKey } = ctx.facts;
     if (ca.kind !== 'cert' || caKey.kind !== 'key') throw pkiError('PKI_CA_INVALID', `the CA ${p.ca} is not readable`, { field: 'ca' });
     const keyPair = await keyFor(data, ctx.facts.key);
-    const certPem = await issueLeaf({ ...a, now: ctx.facts.now, key: keyPair, caCertPem: ca.cert.pem, caKey: await importKeyPair(caKey.key.pem.reveal()) });
+    const certPem = await issueLeaf({
+      ...a,
+      now: ctx.facts.now,
+      key: keyPair,
+      caCertPem: ca.cert.pem,
+      caKey: await importKeyPair(caKey.key.pem.reveal()),
+    });
     await writeIssued(ctx, { cert: p.cert, key: p.key, certPem, keyPair, newKey: data.newKey });
     return {};
   },

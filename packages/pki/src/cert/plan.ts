@@ -24,12 +24,23 @@ export interface CertPlanArgs {
 }
 
 const caError = (msg: string, a: CertPlanArgs) =>
-  pkiError('PKI_CA_INVALID', msg, { field: 'ca', hint: `make the CA first (pki_ca with cert ${a.ca} and key ${a.caKey}; playbooks/pki.ts does both)` });
+  pkiError('PKI_CA_INVALID', msg, {
+    field: 'ca',
+    hint: `make the CA first (pki_ca with cert ${a.ca} and key ${a.caKey}; playbooks/pki.ts does both)`,
+  });
 
 /** The CA must be there and whole before a leaf can be judged or signed. */
 function checkCa(f: CertFacts, a: CertPlanArgs): void {
-  if (f.ca.kind !== 'cert') throw caError(`the CA certificate ${a.ca} is ${f.ca.kind === 'absent' ? 'missing' : `unusable: ${f.ca.kind === 'invalid' ? f.ca.reason : f.ca.kind}`}`, a);
-  if (f.caKey.kind !== 'key') throw caError(`the CA key ${a.caKey} is ${f.caKey.kind === 'absent' ? 'missing' : `unusable: ${f.caKey.kind === 'invalid' ? f.caKey.reason : f.caKey.kind}`}`, a);
+  if (f.ca.kind !== 'cert')
+    throw caError(
+      `the CA certificate ${a.ca} is ${f.ca.kind === 'absent' ? 'missing' : `unusable: ${f.ca.kind === 'invalid' ? f.ca.reason : f.ca.kind}`}`,
+      a,
+    );
+  if (f.caKey.kind !== 'key')
+    throw caError(
+      `the CA key ${a.caKey} is ${f.caKey.kind === 'absent' ? 'missing' : `unusable: ${f.caKey.kind === 'invalid' ? f.caKey.reason : f.caKey.kind}`}`,
+      a,
+    );
   if (f.caKey.key.spki !== f.ca.cert.spki) throw caError(`the CA key ${a.caKey} does not match the CA certificate ${a.ca}`, a);
   if (!f.ca.cert.isCa) throw caError(`${a.ca} is not a CA certificate`, a);
 }
@@ -66,7 +77,13 @@ export function planCert(f: CertFacts, a: CertPlanArgs): Plan<PkiPlanData> {
   const issue = (reason: string): Plan<PkiPlanData> => ({
     changed: true,
     summary: `would issue ${a.cert} for ${canonicalName(a.subject)} (${reason})${newKey ? ` with a new key ${a.key}` : ''}`,
-    diff: [{ path: a.cert, before: f.cert.kind === 'cert' ? `${f.cert.cert.sans.join('\n')}\n` : '', after: `${canonicalSans(a.ips, a.dnsNames).join('\n')}\n` }],
+    diff: [
+      {
+        path: a.cert,
+        before: f.cert.kind === 'cert' ? `${f.cert.cert.sans.join('\n')}\n` : '',
+        after: `${canonicalSans(a.ips, a.dnsNames).join('\n')}\n`,
+      },
+    ],
     predict: { paths: fileWrites(a.cert, newKey ? a.key : undefined) },
     data: { issue: true, newKey, chmod: [] },
   });
@@ -75,8 +92,16 @@ export function planCert(f: CertFacts, a: CertPlanArgs): Plan<PkiPlanData> {
   checkCa(f, a);
   const reason = certReissueReason(f, a);
   if (reason !== undefined) return issue(reason);
-  const fixes = modeFixes([{ path: a.cert, mode: f.cert.kind === 'cert' ? f.cert.mode : 0o644, want: 0o644 }, { path: a.key, mode: f.key.kind === 'key' ? f.key.mode : 0o600, want: 0o600 }]);
+  const fixes = modeFixes([
+    { path: a.cert, mode: f.cert.kind === 'cert' ? f.cert.mode : 0o644, want: 0o644 },
+    { path: a.key, mode: f.key.kind === 'key' ? f.key.mode : 0o600, want: 0o600 },
+  ]);
   const left = f.cert.kind === 'cert' ? daysLeft(f.cert.cert, f.now) : 0;
   if (fixes.length === 0) return { changed: false, summary: `${a.cert} is valid (${left} days left)` };
-  return { changed: true, summary: fixes.map((x) => x.summary).join('; '), predict: { paths: Object.fromEntries(fixes.map((x) => [x.path, x.state])) }, data: { issue: false, newKey: false, chmod: fixes.map((x) => [x.path, x.want]) } };
+  return {
+    changed: true,
+    summary: fixes.map((x) => x.summary).join('; '),
+    predict: { paths: Object.fromEntries(fixes.map((x) => [x.path, x.state])) },
+    data: { issue: false, newKey: false, chmod: fixes.map((x) => [x.path, x.want]) },
+  };
 }
