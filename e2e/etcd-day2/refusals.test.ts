@@ -84,7 +84,7 @@ describe('etcd day 2 refusals: a coded error, and no host changed', () => {
 
   test('a second operation while another run holds a member: RUN_LOCKED before any host changes', async () => {
     const slow = holdWithSlowRun('controller-1', 25);
-    await waitFor('the slow run to hold the lock on controller-1', async () => ((await labHostExec('controller-1', 'flock -n /run/tsplay/run.lock true')).code !== 0 ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor('the slow run to hold the lock on controller-1', async () => ((await labHostExec('controller-1', 'd=/run/user/$(id -u)/tsplay; [ -d /run/user/$(id -u) ] || d=$HOME/.tsplay-lock; flock -n "$d/run.lock" true')).code !== 0 ? true : undefined), { timeoutMs: 30_000 });
     const before = await fingerprints();
     const r = await removeTwo();
     expectRefused(r, 'RUN_LOCKED');

@@ -2,7 +2,8 @@
  * Issue 19: a run lock per host, on the lab. Two runs against the same controller: the second fails with
  * RUN_LOCKED naming the holder (or waits for it); a check-mode connection takes no lock; the lock goes when
  * the holder's connection closes, and when the holder process is SIGKILLed. Oracle: flock(1) on the host
- * itself (`flock -n /run/tsplay/run.lock true`, exit 1 while held) and the holder file there.
+ * itself (`flock -n DIR/run.lock true`, exit 1 while held) and the holder file there. DIR is the login's own
+ * lock directory: the lab logs in as `admin`, so `/run/user/UID/tsplay` (or `~/.tsplay-lock`); root's is /run/tsplay.
  */
 import { spawn } from 'node:child_process';
 import { hostname, userInfo } from 'node:os';
@@ -15,7 +16,9 @@ import { ensureLab } from './host-control.js';
 
 let h0: ResolvedHost;
 const opened: Connection[] = [];
-const lockFree = async (): Promise<boolean> => (await labHostExec(0, '[ ! -e /run/tsplay/run.lock ] || flock -n /run/tsplay/run.lock true')).code === 0;
+/** The login's own lock directory on the host, as runLockScript picks it (the lab logs in as a non-root user). */
+const LOCK_DIR = 'd=/run/user/$(id -u)/tsplay; [ -d /run/user/$(id -u) ] || d=$HOME/.tsplay-lock';
+const lockFree = async (): Promise<boolean> => (await labHostExec(0, `${LOCK_DIR}; [ ! -e "$d/run.lock" ] || flock -n "$d/run.lock" true`)).code === 0;
 const lock = (playbook: string, waitMs = 0) => ({ runLock: { waitMs, playbook } });
 
 async function open(opts: Parameters<typeof connectHost>[1] = {}): Promise<Connection> {
@@ -50,7 +53,7 @@ describe('run lock on a lab host', () => {
   it('a second run is RUN_LOCKED naming user, workstation, pid, start and playbook; a check connection takes none; close frees it', async () => {
     const a = await open(lock('etcd.ts'));
     expect(await lockFree()).toBe(false);
-    const holder = JSON.parse(await hostOutput(0, 'cat /run/tsplay/holder')) as Record<string, unknown>;
+    const holder = JSON.parse(await hostOutput(0, `${LOCK_DIR}; cat "$d/holder"`)) as Record<string, unknown>;
     expect(holder).toMatchObject({ user: userInfo().username, workstation: hostname(), pid: process.pid, playbook: 'etcd.ts' });
     const err = await refusal(connectHost(h0, lock('other.ts')));
     expect(err.code).toBe('RUN_LOCKED');
@@ -77,7 +80,7 @@ describe('run lock on a lab host', () => {
     expect(second).toBeUndefined();
     await a.close();
     const b = await waiting;
-    expect(JSON.parse(await hostOutput(0, 'cat /run/tsplay/holder'))).toMatchObject({ playbook: 'second' });
+    expect(JSON.parse(await hostOutput(0, `${LOCK_DIR}; cat "$d/holder"`))).toMatchObject({ playbook: 'second' });
     expect(await lockFree()).toBe(false);
     await b.close();
     await waitFor('the lock to be free', async () => ((await lockFree()) ? true : undefined), { timeoutMs: 30_000, intervalMs: 100 });

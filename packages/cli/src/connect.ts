@@ -40,6 +40,14 @@ function sshSpec(h: ResolvedHost): SshHostSpec {
   };
 }
 
+const told = new Set<string>();
+/** Persistence was skipped (an unsafe socket directory, a daemon that would not start): say why, once per reason. */
+export function sayPersistSkipped(why: string): void {
+  if (told.has(why)) return;
+  told.add(why);
+  process.stderr.write(`tsplay: persistent connections skipped, connecting directly: ${why}\n`);
+}
+
 /** Bounded handshakes: every host's connection starts at once, but at most `connectLimit()` dial together (the run lock is taken outside the bound). */
 const handshake = limiter(connectLimit());
 
@@ -52,7 +60,9 @@ const handshake = limiter(connectLimit());
 export async function connectHost(h: ResolvedHost, opts: ConnectHostOptions = {}): Promise<Connection> {
   if (h.connection === 'local') return new LocalConnection(h.name);
   const { acquireRunLock, connectPersisted, persistSeconds } = await import('@tsplay/ssh/persist');
-  const conn = await handshake(() => connectPersisted(sshSpec(h), {}, { seconds: persistSeconds(opts.persist), daemonCommand: daemonCommand(), build: buildId() }));
+  const conn = await handshake(() =>
+    connectPersisted(sshSpec(h), {}, { seconds: persistSeconds(opts.persist), daemonCommand: daemonCommand(), build: buildId(), onFallback: sayPersistSkipped }),
+  );
   if (!opts.runLock) return conn;
   try {
     await acquireRunLock(conn, opts.runLock);

@@ -5,7 +5,7 @@ import { resolveTarget } from '../resolve.js';
 import type { ConnectOptions, SshHostSpec } from '../spec.js';
 import { PersistClient } from './client.js';
 import { PersistedConnection } from './connection.js';
-import { ensureDir, persistDir, readInfo } from './paths.js';
+import { checkParents, checkPeer, ensureDir, persistDir, readInfo } from './paths.js';
 
 export interface PersistOptions {
   /** Seconds a connection stays open after its last use; 0 connects directly (no daemon). */
@@ -39,6 +39,11 @@ const START_WAIT_MS = 3000;
 async function attach(dir: string): Promise<PersistClient | undefined> {
   const info = readInfo(dir);
   if (!info) return undefined;
+  try {
+    checkPeer(dir, info);
+  } catch {
+    return undefined; // a stale daemon.json (that daemon is gone); a new daemon replaces it
+  }
   return PersistClient.connect(info).catch(() => undefined);
 }
 
@@ -52,6 +57,7 @@ function startDaemon(cmd: readonly string[], dir: string): void {
 
 /** This process's socket to the daemon: the running one, or one started now; undefined when neither works. */
 async function daemonClient(p: PersistOptions, dir: string): Promise<PersistClient | undefined> {
+  checkParents(p.build ? dirname(dir) : dir);
   if (p.build) ensureDir(dirname(dir));
   ensureDir(dir);
   const c = await attach(dir);

@@ -1,6 +1,6 @@
-import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { TsplayError } from '@tsplay/core';
 
 /** Bumped whenever the frames change: a client never talks to a daemon of another protocol (it starts its own). */
@@ -38,6 +38,33 @@ export function checkOwned(path: string, kind: 'dir' | 'file' | 'socket'): void 
   if (!ok) throw unsafe(path, `is not a ${kind === 'dir' ? 'directory' : kind}${s.isSymbolicLink() ? ' (a symbolic link)' : ''}`);
   if (s.uid !== uid()) throw unsafe(path, `is owned by uid ${s.uid}, not ${uid()}`);
   if ((s.mode & 0o077) !== 0) throw unsafe(path, `has mode ${(s.mode & 0o777).toString(8)} (group or others may use it)`);
+}
+
+/**
+ * Every directory above `dir` (symlinks resolved) belongs to root or this user, and no one else can write it
+ * (a sticky directory such as /tmp excepted): no other user can swap the path to the socket under us.
+ */
+export function checkParents(dir: string): void {
+  let d = realpathSync(dirname(dir));
+  for (;;) {
+    const s = lstatSync(d);
+    if (s.uid !== 0 && s.uid !== uid()) throw unsafe(d, `(above ${dir}) is owned by uid ${s.uid}`);
+    if ((s.mode & 0o022) !== 0 && (s.mode & 0o1000) === 0) throw unsafe(d, `(above ${dir}) can be written by others (mode ${(s.mode & 0o777).toString(8)})`);
+    if (d === dirname(d)) return;
+    d = dirname(d);
+  }
+}
+
+/**
+ * The daemon a client is about to talk to runs as this user: its socket is a socket in `dir`, owned by this
+ * user, 0600, and (Linux: /proc) its pid is a process of this user. Node has no SO_PEERCRED; this is the check
+ * the platform allows, and the token then proves the daemon read the 0600 daemon.json.
+ */
+export function checkPeer(dir: string, info: DaemonInfo): void {
+  if (dirname(info.socket) !== dir) throw unsafe(info.socket, `is not in ${dir}`);
+  checkOwned(info.socket, 'socket');
+  const proc = `/proc/${info.pid}`;
+  if (existsSync('/proc/self') && (!existsSync(proc) || statSync(proc).uid !== uid())) throw unsafe(info.socket, `belongs to pid ${info.pid}, not a process of uid ${uid()}`);
 }
 
 /** Make the directory (0700) when missing, then check it. */
