@@ -42,3 +42,12 @@ export { facts } from './facts/index.js';
 export type { FactsArgs, HostFacts } from './facts/index.js';
 export { moduleReference, formatReference } from './reference.js';
 export type { ModuleDoc, ArgDoc } from './reference.js';
+// The plan-data and fact types inside the modules' `Module<...>` types, so a package that returns a
+// task of a built-in (the etcd role's parts) can name them in its declarations.
+export type { CommandFactQueries } from './command/facts.js';
+export type { FilePlanData } from './file/plan.js';
+export type { TreeEntry } from './file/facts.js';
+export type { UnarchivePlanData } from './unarchive/plan.js';
+export type { LocalArchive, Member } from './unarchive/probe.js';
+export type { DownloadPlanData } from './download/plan.js';
+export type { Downloaders } from './download/facts.js';
