@@ -10,4 +10,4 @@ export { noKeys, type SecretKeys, type VaultOptions, type VaultPassword } from '
 export { secretKeys, type KeyOptions } from './options.js';
 export { promptHidden, type PromptIO } from './prompt.js';
 export { decryptFile, encryptionOf, vaultOpen, type Encryption, type VaultOpened, type Where } from './open.js';
-export { decryptVarsFile, parseVarsYaml } from './vars.js';
+export { decryptVarsFile, parseVarsYaml, type VarsYamlOptions } from './vars.js';

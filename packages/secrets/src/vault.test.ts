@@ -44,6 +44,15 @@ describe('Ansible Vault files recorded from ansible-vault 2.14', () => {
     expect(redact('token inline-prod-fixture')).toBe('token ***');
   });
 
+  it("a loader's own YAML options apply (Ansible's YAML 1.1: yes is true, 0755 octal), with !vault still decrypted", async () => {
+    const keys = secretKeys({ vaultPasswordFiles: [fx('vault-pass.txt')] });
+    const text = `${readFileSync(fx('inline-vault.yml'), 'utf8').split('nested:')[0]}enabled: yes\nmode: 0755\n`;
+    const plain12 = (await parseVarsYaml(text, keys, 'v.yml')) as Record<string, unknown>;
+    const as11 = (await parseVarsYaml(text, keys, 'v.yml', { version: '1.1', customTags: (tags) => tags })) as Record<string, unknown>;
+    expect([plain12.enabled, plain12.mode, as11.enabled, as11.mode]).toEqual(['yes', 755, true, 493]);
+    expect(isSecret(as11.db_password) && as11.db_password.reveal()).toBe('inline-default-fixture');
+  });
+
   it('a wrong password is VAULT_DECRYPT_FAILED naming the file (and line), with no ciphertext or plaintext', async () => {
     const body = readFileSync(fx('vault-1.1.yml'), 'utf8');
     const e = await rejection(decryptVarsFile(fx('vault-1.1.yml'), body, secretKeys({ vaultPasswordFiles: [fx('vault-pass-prod.txt')] })));
