@@ -90,6 +90,8 @@ export async function issueLeaf(p: LeafRequest): Promise<string> {
     signingKey: p.caKey.keys.privateKey,
     signingAlgorithm: p.caKey.alg,
     ...validity(p.now, p.days),
+    // never beyond the CA: a leaf cannot outlive its issuer
+    notAfter: new Date(Math.min(p.now + p.days * 86_400_000, ca.notAfter.getTime())),
     extensions: [
       new BasicConstraintsExtension(false, undefined, true),
       new KeyUsagesExtension(KeyUsageFlags.digitalSignature, true),

@@ -169,6 +169,15 @@ describe('pki_ca and pki_cert on the local connection (oracle: openssl)', () => 
     expect(sha(ca.cert)).toBe(caBytes);
   });
 
+  it("a leaf never outlives its CA: notAfter is capped at the CA's", async () => {
+    const d = temp();
+    const { ca, leaf } = files(d);
+    await ok(run(pkiCa, { ...ca, days: 100 }));
+    await ok(run(pkiCert, { ...leaf, days: 365, renewDays: 10 }));
+    const end = (f: string) => openssl('x509', '-in', f, '-noout', '-enddate').trim();
+    expect(end(leaf.cert)).toBe(end(ca.cert));
+  });
+
   it('without a CA the leaf is a coded error naming the arg', async () => {
     const d = temp();
     const e = await run(pkiCert, files(d).leaf);
