@@ -53,6 +53,7 @@ describe('interop with the real age', () => {
     tool('age', ['-e', '-r', recipient, '-o', join(tmp.dir, 'by-age.age'), join(tmp.dir, 'in.txt')]);
     const opened = await ageOpen(readFileSync(join(tmp.dir, 'by-age.age')), idKeys(key), { file: 'by-age.age' });
     expect(opened.plaintext.reveal().toString()).toBe(text);
+    expect(opened.recipients).toBe(1);
     for (const armor of [false, true]) {
       const f = join(tmp.dir, `by-tsplay-${armor}.age`);
       writeFileSync(f, await ageEncrypt(text, { recipients: [recipient], armor }));

@@ -83,9 +83,16 @@ export interface AgeOpened {
   plaintext: Secret<Buffer>;
   armored: boolean;
   passphrase?: Secret<string> | undefined;
+  /** How many recipients the file was encrypted to (its header's stanzas, grease left out). */
+  recipients: number;
 }
 
-const isScrypt = (raw: Uint8Array) => Buffer.from(raw.subarray(0, 256)).toString('latin1').includes('\n-> scrypt ');
+/** The stanza types of an age header (`X25519`, `scrypt`, ...), read up to its `---` MAC line. */
+function stanzaTypes(raw: Uint8Array): string[] {
+  const head = Buffer.from(raw.subarray(0, 1 << 16)).toString('latin1');
+  const end = head.indexOf('\n---');
+  return (end < 0 ? head : head.slice(0, end)).split('\n').filter((l) => l.startsWith('-> ')).map((l) => l.slice(3).split(' ')[0] ?? '');
+}
 
 /** Decrypt an age file with the identities (or, for a passphrase file, the passphrase) of the keys. */
 export async function ageOpen(data: string | Buffer, keys: SecretKeys, w: { file: string; line?: number }): Promise<AgeOpened> {
@@ -99,7 +106,8 @@ export async function ageOpen(data: string | Buffer, keys: SecretKeys, w: { file
   }
   const d = new Decrypter();
   let passphrase: Secret<string> | undefined;
-  if (isScrypt(raw)) {
+  const types = stanzaTypes(raw);
+  if (types.includes('scrypt')) {
     if (!keys.agePassphrase) throw secretsError('AGE_NO_IDENTITY', `${where(w)} is encrypted with an age passphrase, and none can be asked for`, { file: w.file, hint: 'run on a terminal, or re-encrypt the file to an X25519 recipient' });
     passphrase = await keys.agePassphrase();
     d.addPassphrase(passphrase.reveal());
@@ -109,7 +117,8 @@ export async function ageOpen(data: string | Buffer, keys: SecretKeys, w: { file
     for (const id of ids) d.addIdentity(id.reveal());
   }
   try {
-    return { plaintext: secret(Buffer.from(await d.decrypt(raw))), armored, passphrase };
+    const recipients = types.filter((t) => t !== 'scrypt' && !t.endsWith('-grease')).length;
+    return { plaintext: secret(Buffer.from(await d.decrypt(raw))), armored, passphrase, recipients };
   } catch {
     throw secretsError('AGE_DECRYPT_FAILED', `${where(w)}: ${passphrase ? 'the passphrase does not decrypt it' : 'no age identity given decrypts it'}`, { file: w.file, hint: passphrase ? 'check the passphrase' : 'the file was encrypted to another recipient; check TSPLAY_AGE_IDENTITY / --age-identity' });
   }

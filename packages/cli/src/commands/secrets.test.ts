@@ -76,6 +76,27 @@ describe('tsplay secrets', () => {
     await secretsCommand({ action: 'edit', file: g }, { ...quiet, env: { ...env, EDITOR: editor } });
     expect(run('age', ['-d', '-i', fx('age-identity.txt'), g])).toBe('y: 2\nadded: yes\n');
   });
+
+  it('edit of an age file for several recipients needs them all again (-R), so no one loses access', async () => {
+    const other = join(dir, 'other.key');
+    run('age-keygen', ['-o', other]);
+    const team = join(dir, 'team.txt');
+    writeFileSync(team, `${readFileSync(fx('age-recipient.txt'), 'utf8')}${run('age-keygen', ['-y', other])}`);
+    const f = join(dir, 'team.yml');
+    writeFileSync(f, 'z: 3\n');
+    await secretsCommand({ action: 'encrypt', file: f, recipientsFiles: [team] }, quiet);
+    const editor = join(dir, 'append.sh');
+    writeFileSync(editor, `#!/bin/sh\necho 'more: 4' >> "$1"\n`);
+    chmodSync(editor, 0o700);
+    const before = readFileSync(f);
+    expect(await code(secretsCommand({ action: 'edit', file: f }, { ...quiet, env: { ...env, EDITOR: editor } }))).toBe('SECRETS_NO_RECIPIENT');
+    expect(readFileSync(f).equals(before)).toBe(true);
+    await secretsCommand({ action: 'edit', file: f, recipientsFiles: [team] }, { ...quiet, env: { ...env, EDITOR: editor } });
+    expect(run('age', ['-d', '-i', other, f])).toBe('z: 3\nmore: 4\n');
+    let printed = '';
+    await secretsCommand({ action: 'decrypt', file: f, output: '-' }, { ...quiet, stdout: (b) => (printed += b.toString()) });
+    expect(printed).toBe('z: 3\nmore: 4\n');
+  });
 });
 
 describe('run/check: -e @file with vault or age content', () => {

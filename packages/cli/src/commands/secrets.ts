@@ -118,7 +118,7 @@ async function seal(s: Secrets, plain: Buffer, scheme: Scheme): Promise<Buffer> 
 }
 
 /** Open an encrypted file: its plaintext and the scheme to seal an edit with (the flags' recipients win for age). */
-async function open(s: Secrets, a: SecretsArgs, d: SecretsDeps, keys: SecretKeys, file: string, data: Buffer): Promise<{ plain: Secret<Buffer>; scheme: Scheme }> {
+async function open(s: Secrets, a: SecretsArgs, keys: SecretKeys, file: string, data: Buffer, forEdit = false): Promise<{ plain: Secret<Buffer>; scheme: Scheme }> {
   const enc = s.encryptionOf(data);
   if (enc === 'vault') {
     const o = await s.vaultOpen(data.toString('latin1'), keys, { file });
@@ -127,6 +127,10 @@ async function open(s: Secrets, a: SecretsArgs, d: SecretsDeps, keys: SecretKeys
   if (enc === 'age') {
     const o = await s.ageOpen(data, keys, { file });
     const given = await s.readRecipients(a.recipients ?? [], a.recipientsFiles ?? []);
+    // age files do not name their recipients: without -r/-R, only a file for one recipient (the
+    // identity that just opened it) can be sealed again without dropping someone's access.
+    if (forEdit && !o.passphrase && given.length === 0 && o.recipients > 1)
+      throw new TsplayError('SECRETS_NO_RECIPIENT', `${file} is encrypted to ${o.recipients} age recipients, and age files do not record which`, { file, field: '-R', hint: 'give every recipient again with -R FILE (or -r age1...), so no one loses access' });
     const recipients = o.passphrase ? [] : given.length > 0 ? given : await s.recipientsOf(await keys.ageIdentities());
     return { plain: o.plaintext, scheme: { kind: 'age', recipients, passphrase: o.passphrase, armor: o.armored } };
   }
@@ -143,7 +147,7 @@ function readInput(file: string): Buffer {
 
 /** `edit`: decrypt into a 0600 file in a 0700 temp dir, run the editor, encrypt again the same way, remove the temp. */
 async function editFile(s: Secrets, a: SecretsArgs, d: SecretsDeps, keys: SecretKeys, file: string): Promise<void> {
-  const { plain, scheme } = await open(s, a, d, keys, file, readInput(file));
+  const { plain, scheme } = await open(s, a, keys, file, readInput(file), true);
   const dir = mkdtempSync(join(tmpdir(), 'tsplay-edit-'));
   try {
     const tmp = join(dir, basename(file).replace(/\.age$/, ''));
@@ -169,7 +173,7 @@ export async function secretsCommand(a: SecretsArgs, deps: Partial<SecretsDeps> 
     if (s.encryptionOf(data)) throw new TsplayError('USAGE', `${file} is already encrypted`, { file, hint: 'use tsplay secrets edit to change it' });
     out = await seal(s, data, await schemeFromFlags(s, a, d, keys));
   } else {
-    out = (await open(s, a, d, keys, file, data)).plain.reveal();
+    out = (await open(s, a, keys, file, data)).plain.reveal();
   }
   if (a.output === '-') d.stdout(out);
   else writeAtomic(a.output ? resolve(a.output) : file, out);
