@@ -50,7 +50,7 @@ export async function runCommand(a: RunArgs, signal?: AbortSignal): Promise<numb
     throw new TsplayError('USAGE', `--persist must be a number of seconds, got ${a.persist}`, { field: '--persist', hint: 'e.g. --persist 60, or --persist 0 to connect directly' });
   if (a.step && !a.list && !(process.stdin.isTTY && process.stdout.isTTY))
     throw new TsplayError('USAGE', '--step asks before each task and needs a terminal (stdin and stdout are not both a TTY)', { field: '--step', hint: 'run it in a terminal, or drop --step (--list-tasks shows what would run)' });
-  const extra = await extraVarsFrom(a.extraVars ?? [], core);
+  const extra = await extraVarsFrom(a.extraVars ?? [], core, a);
   const [playbook, loaded] = await Promise.all([loadPlaybook(playbookFile, core), core.loadInventory(a.inventory, extra, importTs, { playbookDir: dirname(playbookFile) })]);
   const inventory = withConnectionFlags(loaded, a);
   const base = {
