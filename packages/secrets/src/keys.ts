@@ -38,7 +38,7 @@ const isClientScript = (path: string) => /-client(\.[^.]*)?$/.test(basename(path
 /**
  * A password from a file, as Ansible reads it: an executable file is run (no shell, no argument
  * but `--vault-id LABEL` for a `*-client` script) and its stdout is the password; any other file is
- * read. Surrounding whitespace is stripped.
+ * read.
  */
 export async function readPasswordFile(path: string, label: string): Promise<Secret<string>> {
   const file = resolve(path);
@@ -57,7 +57,8 @@ export async function readPasswordFile(path: string, label: string): Promise<Sec
     const code = (e as { code?: unknown }).code;
     throw fail(mode & 0o111 ? `the script failed${typeof code === 'number' ? ` (exit ${code})` : ''}` : 'cannot be read');
   }
-  const pw = text.trim();
+  // As Ansible: a file's content is stripped of surrounding whitespace, a script's stdout only of CR/LF.
+  const pw = mode & 0o111 ? text.replace(/^[\r\n]+|[\r\n]+$/g, '') : text.trim();
   if (pw === '') throw fail('it is empty');
   return secret(pw);
 }
