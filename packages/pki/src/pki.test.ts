@@ -98,7 +98,11 @@ describe('pki_ca and pki_cert on the local connection (oracle: openssl)', () => 
     const more = { ...leaf, ips: [...leaf.ips, '10.240.0.11'] };
     expect((await ok(run(pkiCert, more, { check: true, overlay: new Overlay() }))).outcome.summary).toContain('+IP:10.240.0.11');
     const certBefore = sha(leaf.cert);
-    expect((await ok(run(pkiCert, more))).outcome.status).toBe('changed');
+    const reissue = await ok(run(pkiCert, more));
+    expect(reissue.outcome.status).toBe('changed');
+    // the diff shows the SANs, never key material
+    expect(reissue.diff?.[0]?.after).toContain('IP:10.240.0.11');
+    expect(JSON.stringify(reissue.diff)).not.toMatch(/PRIVATE KEY|BEGIN/);
     expect(sha(leaf.cert)).not.toBe(certBefore);
     expect(openssl('x509', '-in', leaf.cert, '-noout', '-ext', 'subjectAltName')).toContain('IP Address:10.240.0.11');
     const renew = await ok(run(pkiCert, { ...more, renewDays: 400 }));

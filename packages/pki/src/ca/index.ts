@@ -45,5 +45,4 @@ export const pkiCa = defineModule({
     await writeIssued(ctx, { ...p, certPem, keyPair, newKey: data.newKey });
     return {};
   },
-  secret: () => true,
 });

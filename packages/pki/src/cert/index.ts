@@ -76,5 +76,4 @@ export const pkiCert = defineModule({
     await writeIssued(ctx, { cert: p.cert, key: p.key, certPem, keyPair, newKey: data.newKey });
     return {};
   },
-  secret: () => true,
 });
