@@ -4,7 +4,7 @@ import { TsplayError, toTsplayError } from './errors.js';
 import { isUnknownFact, type FactQuery, type FactValues } from './facts.js';
 import { gatherFacts, type FactCache } from './gather.js';
 import type { AnyModule, ApplyResult, Diff, Plan, PlanContext } from './module.js';
-import type { Overlay } from './overlay.js';
+import { changedPaths, type Overlay } from './overlay.js';
 import type { SigCache } from './sigcache.js';
 import type { TaskOutcome } from './playbook.js';
 
@@ -104,8 +104,8 @@ export async function executeResolved<R = unknown>(conn: Connection, module: Any
     const p = await prepare(conn, call, opts);
     const why = check ? unknownReason(module, p, opts.overlay) : undefined;
     if (why !== undefined) {
-      // It may change what it would have planned for: later tasks must not trust the host there.
-      opts.overlay?.record({ unknown: [...p.paths, ...(module.reads?.(p.args) ?? [])] }, where.task);
+      // It may change what it would have planned for: later tasks must not trust the host there (a read-only task changes nothing).
+      if (!module.readOnly?.(p.args)) opts.overlay?.record({ unknown: changedPaths(p.paths) }, where.task);
       return { outcome: unknownOutcome<R>(why), plan: undefined, diff: undefined, error: undefined };
     }
     plan = module.plan(p.values as FactValues<never>, p.args, p.pctx);

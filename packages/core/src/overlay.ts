@@ -65,6 +65,15 @@ export class Overlay implements OverlayView {
   }
 }
 
+/**
+ * The paths an unknown task may change, from the paths its facts read: without the directories above
+ * another of them (a module reads the parent of what it writes; the parent's other entries stay known).
+ */
+export function changedPaths(paths: readonly string[]): string[] {
+  const all = [...new Set(paths.map(normalize))];
+  return all.filter((p) => !all.some((q) => q !== p && q.startsWith(p === '/' ? '/' : `${p}/`)));
+}
+
 function normalize(p: string): string {
   return p.length > 1 ? p.replace(/\/+$/, '') : p;
 }

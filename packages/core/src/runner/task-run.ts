@@ -1,6 +1,7 @@
 import type { Connection } from '../connection.js';
 import { toTsplayError, type TsplayError } from '../errors.js';
 import { executeResolved, unknownOutcome } from '../execute.js';
+import { changedPaths } from '../overlay.js';
 import type { Diff } from '../module.js';
 import type { TaskOutcome } from '../playbook.js';
 import { redact } from '../secret.js';
@@ -99,9 +100,11 @@ export function resolveAtRun(env: RunEnv, play: PlannedPlay, pt: PlannedTask, ru
  */
 function unknownFrom(env: RunEnv, pt: PlannedTask, run: HostRun, rt: ResolvedTask | undefined, from: string): Done {
   const target = rt?.delegateTo !== undefined ? env.target(rt.delegateTo) : run;
-  const paths = rt?.invocations.filter((i) => i.when && i.factsError === undefined).flatMap((i) => [...Object.values(i.facts).flatMap((q) => [...(q.paths ?? [])]), ...(pt.task.module.reads?.(i.args) ?? [])]);
-  const whole = rt === undefined || rt.invocations.some((i) => i.when && i.factsError !== undefined);
-  target.overlay.record({ unknown: whole ? ['/'] : (paths ?? []) }, pt.id);
+  const writes = rt?.invocations.filter((i) => i.when && !(pt.task.module.readOnly?.(i.args) ?? false)) ?? [];
+  const whole = rt === undefined || writes.some((i) => i.factsError !== undefined);
+  const paths = writes.flatMap((i) => changedPaths(Object.values(i.facts).flatMap((q) => [...(q.paths ?? [])])));
+  // no path to name (a command): recorded as an opaque change, which later read-only probes respect
+  if (whole || writes.length > 0) target.overlay.record({ unknown: whole ? ['/'] : paths }, pt.id);
   return { outcome: unknownOutcome(`depends on ${from}, which check mode cannot predict`), extra: {} };
 }
 
