@@ -44,6 +44,8 @@ interface Totals {
   tasks: number;
   unknown: number;
   changed: number;
+  echoTasks: number;
+  echoUnknown: number;
   runs: number;
   durationMs: number;
   mismatches: string[];
@@ -72,6 +74,8 @@ async function runBatch(plays: FuzzPlay[], hosts: string[], t: Totals): Promise<
       t.tasks += v.tasks;
       t.unknown += v.unknown;
       t.changed += v.changed;
+      t.echoTasks += v.echoTasks;
+      t.echoUnknown += v.echoUnknown;
       if (v.mismatches.length === 0) continue;
       t.mismatches.push(...v.mismatches.map((m) => `${m}\n  rerun: FUZZ_SEED=${SEED} FUZZ_ONLY=${plays.map((q) => q.index).join(',')}${EXCLUDE.length ? ` FUZZ_EXCLUDE=${EXCLUDE.join(',')}` : ''} flock /tmp/tsplay-lab.lock npx vitest run --project e2e e2e/fuzz/fuzz.test.ts`));
       t.failing.push({ play: p.index, host: hosts[c.host], kinds: p.kinds, start: c.start, tasks: c.tasks, mismatches: v.mismatches });
@@ -84,7 +88,7 @@ describe('check mode never lies: differential fuzzer on the lab', () => {
   it(`${plays.length * 3} generated playbooks (seed ${SEED}): check predicts exactly what the run does`, async () => {
     const hosts = lab().hosts.map((h) => h.name);
     const tarball = labTarball();
-    const t: Totals = { seed: SEED, playbooks: 0, tasks: 0, unknown: 0, changed: 0, runs: 0, durationMs: 0, mismatches: [], failing: [] };
+    const t: Totals = { seed: SEED, playbooks: 0, tasks: 0, unknown: 0, changed: 0, echoTasks: 0, echoUnknown: 0, runs: 0, durationMs: 0, mismatches: [], failing: [] };
     const t0 = Date.now();
     for (let i = 0; i < plays.length; i += BATCH) {
       const batch = plays.slice(i, i + BATCH).map((k) => generatePlay(SEED, k, hosts, tarball, EXCLUDE));
@@ -97,6 +101,10 @@ describe('check mode never lies: differential fuzzer on the lab', () => {
     // predicted (seed 1: 237 of 1527 unknown, mostly probes and tasks below what a `creates` command makes)
     expect(t.unknown).toBeLessThan(t.tasks / 5);
     expect(t.changed).toBeGreaterThan(t.tasks / 4);
+    // the echo chain (ECHO_KINDS) is made to be unknown, and is counted apart: it must have been unknown
+    // (a write of unknown content followed by tasks on its path) and exactly predicted, both, many times
+    expect(t.echoUnknown).toBeGreaterThan(10);
+    expect(t.echoTasks - t.echoUnknown).toBeGreaterThan(10);
     expect(t.mismatches, `${t.mismatches.length} mismatches (seed ${SEED}; details in ${SUMMARY})`).toEqual([]);
   }, 1_800_000); // a budget, not a speed claim: 204 playbooks take ~5 min on 2 cores
 });

@@ -66,8 +66,10 @@ export function taskFor(kind: Kind, r: Rng, n: CaseNames, host: string, tarball:
     case 'service':
       return t({ name: n.unit, state: r.pick(['started', 'stopped']), enabled: r.chance(0.5), daemonReload: true }, [`unit:${n.unit}`, n.wantsLink]);
     // a write whose content comes from an earlier output (unknown in --check while c.txt would change), then tasks on its path
+    case 'echoProbe':
+      return t({ argv: ['cat', `${R}/c.txt`], readOnly: true, reads: [`${R}/c.txt`] }, []);
     case 'echo':
-      return { ...t({ dest: `${R}/o.txt`, content: `${ECHO_LINE}\n`, mode: ECHO_MODE }, [`${R}/o.txt`]), contentFrom: 'probeCopy' };
+      return { ...t({ dest: `${R}/o.txt`, content: `${ECHO_LINE}\n`, mode: ECHO_MODE }, [`${R}/o.txt`]), contentFrom: 'echoProbe' };
     case 'echoFile':
       return t({ path: `${R}/o.txt`, state: 'file', mode: ECHO_MODE, ...(r.chance(0.5) ? { owner: 'root' } : {}) }, [`${R}/o.txt`]);
     case 'echoStat':

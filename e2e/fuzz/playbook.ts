@@ -22,6 +22,7 @@ const MODULES: Record<Kind, AnyModule> = {
   probeCopy: command,
   unit: template,
   service: systemd,
+  echoProbe: command,
   echo: copy,
   echoFile: file,
   echoStat: stat,

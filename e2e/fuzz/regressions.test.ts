@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ETCD_TARBALL, ETCD_URL_BASE, ETCD_VERSION } from '@tsplay/lab';
-import { command, copy, download, file, unarchive } from '@tsplay/modules';
-import { labTarball } from './lab-run.js';
+import { definePlaybook, task } from '@tsplay/core';
+import { command, copy, download, file, lineinfile, stat, template, unarchive } from '@tsplay/modules';
+import { labTarball, tsplayRun } from './lab-run.js';
 import { explainDiff, fingerprintHost } from '../helpers/fingerprint.js';
 import { lab } from '../helpers/lab.js';
 import { onHost0, runSteps, type Step } from './repro.js';
@@ -75,6 +76,30 @@ describe('check-mode mismatches found by the fuzzer (seed 1)', () => {
     expect(await onHost0(stamp)).toBe(before);
     // check may say `unknown` for a member it cannot see yet, but it must not claim a change that does not happen
     expect(['unarchive: ok', 'unarchive: unknown']).toContain(statuses(check)[1]);
+  });
+
+  it('a write whose content is an output check mode cannot know makes its path unknown: file, stat and lineinfile on it are unknown, never failed', async () => {
+    await onHost0(`rm -rf ${R} && mkdir -p ${R}`);
+    const opts = (name: string) => ({ name, ignoreErrors: true });
+    const put = task(copy, { dest: `${R}/c.txt`, content: 'alpha\n' }, opts('copy'));
+    const probe = task(command, { argv: ['cat', `${R}/c.txt`], readOnly: true }, opts('probe'));
+    const tasks = [
+      put,
+      probe,
+      task(template, (c) => ({ dest: `${R}/o.conf`, template: (v: { s: string }) => `x=${v.s}`, vars: { s: String(c.result(probe)?.stdout ?? '') } }), opts('template')),
+      task(file, { path: `${R}/o.conf`, state: 'file', mode: '0640' }, opts('file')),
+      task(stat, { path: `${R}/o.conf` }, opts('stat')),
+      task(lineinfile, { path: `${R}/o.conf`, line: 'y=1' }, opts('lineinfile')),
+    ];
+    const pb = definePlaybook({ name: 'regression', plays: [{ name: 'r', hosts: host, become: true, tasks }] });
+    const byName = (m: Map<string, { status: string }>) => statuses(new Map([...m].map(([k, v]) => [k.split('\t')[2] as string, v])));
+    const check = await tsplayRun(pb, true, stateDir);
+    const run = await tsplayRun(pb, false, stateDir);
+    expect(byName(run.outcomes)).toEqual(['copy: changed', 'probe: ok', 'template: changed', 'file: changed', 'stat: ok', 'lineinfile: changed']);
+    expect(await onHost0(`stat -c %a ${R}/o.conf; cat ${R}/o.conf`)).toBe('640\nx=alpha\ny=1\n');
+    // was: file failed ("does not exist"), and --check ended failed (exit 2)
+    expect(byName(check.outcomes)).toEqual(['copy: changed', 'probe: unknown', 'template: unknown', 'file: unknown', 'stat: unknown', 'lineinfile: unknown']);
+    expect(check.outcome).toBe('changed');
   });
 
   it('a --check leaves /tmp untouched, its ctime included (the batched fact probe keeps stderr in a temp file there)', async () => {

@@ -5,7 +5,7 @@
  */
 import type { Prediction, TaskStatus } from '@tsplay/core';
 import { explainDiff, fingerprintDiff, type Fingerprint } from '../helpers/fingerprint.js';
-import type { FuzzCase } from './model.js';
+import { ECHO_KINDS, type FuzzCase } from './model.js';
 import { predictionKey, type Predictions } from './playbook.js';
 
 export interface Outcome {
@@ -33,6 +33,9 @@ export interface Verdict {
   tasks: number;
   unknown: number;
   changed: number;
+  /** Tasks of the echo chain (ECHO_KINDS), and how many of them were unknown in --check: counted apart. */
+  echoTasks: number;
+  echoUnknown: number;
 }
 
 /** Only this case's keys: under its root, its unit file and wants link, its unit. */
@@ -69,7 +72,7 @@ export function unitMismatch(predicted: Record<string, unknown>, actual: string 
 }
 
 export function judge(c: FuzzCase, r: CaseRuns): Verdict {
-  const v: Verdict = { mismatches: [], tasks: c.tasks.length, unknown: 0, changed: 0 };
+  const v: Verdict = { mismatches: [], tasks: 0, unknown: 0, changed: 0, echoTasks: 0, echoUnknown: 0 };
   const bad = (m: string) => v.mismatches.push(`${r.host} ${r.play}: ${m}`);
   const [fp0, fp1, fp2, fp3] = r.fps.map((f) => caseFingerprint(c, f)) as [Fingerprint, Fingerprint, Fingerprint, Fingerprint];
   if (fingerprintDiff(fp0, fp1).length) bad(`--check changed the host:\n${explainDiff(fp0, fp1)}`);
@@ -80,14 +83,18 @@ export function judge(c: FuzzCase, r: CaseRuns): Verdict {
   for (const t of c.tasks) {
     const key = predictionKey(r.host, r.play, t.kind);
     const [ck, rn, rc] = [r.check.get(key), r.run.get(key), r.recheck.get(key)];
+    const echo = ECHO_KINDS.includes(t.kind);
+    if (echo) v.echoTasks += 1;
+    else v.tasks += 1;
     if (ck?.status === 'unknown') {
-      v.unknown += 1;
+      if (echo) v.echoUnknown += 1;
+      else v.unknown += 1;
       t.touches.forEach((k) => allowed.add(k));
     } else if (!ck || !rn || ck.status !== rn.status || ck.changed !== rn.changed || ck.status === 'failed') {
       bad(`task ${t.kind}: --check said ${show(ck)}, the run did ${show(rn)}`);
     }
     if (rn?.status === 'failed') bad(`task ${t.kind} failed in the run: ${show(rn)}`);
-    if (rn?.changed) v.changed += 1;
+    if (rn?.changed && !echo) v.changed += 1;
     if (!rc || rc.changed || rc.status === 'unknown' || rc.status === 'failed') bad(`task ${t.kind}: the second --check said ${show(rc)}`);
     if (ck?.status !== 'changed') continue;
     const pred = r.predictions.get(key) ?? {};
