@@ -1,9 +1,15 @@
 /** A value that never prints. `String(secret)`, JSON and inspect all show `***`. */
 const REDACTED = '***';
 const registry = new Set<string>();
+/** The brand of every Secret, shared by all copies of @tsplay/core in a process (a project's own and the CLI's). */
+const BRAND = Symbol.for('tsplay.secret');
 
 export class Secret<T = string> {
   readonly #value: T;
+  /** Marks a Secret across copies of this module (`isSecret` checks it, not the class). */
+  get [BRAND](): true {
+    return true;
+  }
   constructor(value: T) {
     this.#value = value;
     if (typeof value === 'string' && value.length >= 4) registry.add(value);
@@ -26,12 +32,13 @@ export function secret<T>(value: T): Secret<T> {
   return new Secret(value);
 }
 
+/** A Secret of this or another copy of @tsplay/core (by its brand, so a project's own core accepts the CLI's Secrets). */
 export function isSecret(v: unknown): v is Secret<unknown> {
-  return v instanceof Secret;
+  return v instanceof Secret || (typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[BRAND] === true && typeof (v as { reveal?: unknown }).reveal === 'function');
 }
 
 export function reveal<T>(v: T | Secret<T>): T {
-  return v instanceof Secret ? v.reveal() : v;
+  return isSecret(v) ? (v.reveal() as T) : (v as T);
 }
 
 /** Register a string (key material, file content marked secret) so every output redacts it. */
@@ -50,7 +57,7 @@ export function redact(text: string): string {
 
 /** Deep copy of a value with Secret instances and registered strings redacted. */
 export function redactValue(v: unknown): unknown {
-  if (v instanceof Secret) return REDACTED;
+  if (isSecret(v)) return REDACTED;
   if (typeof v === 'string') return redact(v);
   if (Array.isArray(v)) return v.map(redactValue);
   if (Buffer.isBuffer(v)) return `<${v.length} bytes>`;

@@ -5,8 +5,9 @@ import { connectHost } from '../connect.js';
 import { exitCodeFor } from '../exit-code.js';
 import { importTs } from '../loader.js';
 import { extraVarsFrom, shouldColor, withConnectionFlags } from '../run-helpers.js';
+import { inventoryDecryptor, secretFlagsFrom, withKeyOptions, type SecretFlags } from './secrets.js';
 
-export interface ExecArgs {
+export interface ExecArgs extends SecretFlags {
   inventory: string;
   pattern: string;
   command: string[];
@@ -55,7 +56,7 @@ export function formatHostExec(r: HostExec, colors: boolean): string {
 export async function execCommand(a: ExecArgs, write: (s: string) => void): Promise<number> {
   if (a.command.length === 0)
     throw new TsplayError('USAGE', 'tsplay exec needs a command after --', { field: 'command', hint: 'e.g. tsplay exec -i inventories/local all -- uname -a' });
-  const inv = withConnectionFlags(await loadInventory(a.inventory, await extraVarsFrom(a.extraVars ?? [], core), importTs), a);
+  const inv = withConnectionFlags(await loadInventory(a.inventory, await extraVarsFrom(a.extraVars ?? [], core, a), importTs, { decryptVars: inventoryDecryptor(a) }), a);
   const hosts = selectHosts(inv, a.pattern, { strict: true, flag: 'PATTERN', file: inv.source });
   const command = shArgv(a.command);
   const colors = shouldColor(a.color, process.env, process.stdout.isTTY === true);
@@ -78,7 +79,7 @@ export const execCommandModule = (setExit: (code: number) => void): CommandModul
     command: 'exec <pattern> [command..]',
     describe: 'run one command on the matched hosts in parallel (tsplay exec -i INV all -- uptime)',
     builder: (y: Argv) =>
-      y
+      withKeyOptions(y)
         .positional('pattern', { type: 'string', demandOption: true, describe: 'hosts/groups (all, web-*, a:b, !c)' })
         .positional('command', { type: 'string', array: true, describe: 'the command and its arguments (after --)' })
         .option('inventory', { alias: 'i', type: 'string', demandOption: true, describe: 'inventory directory or file' })
@@ -105,6 +106,7 @@ export const execCommandModule = (setExit: (code: number) => void): CommandModul
             privateKey: argv['private-key'] as string | undefined,
             sshConfig: argv['ssh-config'] as string | undefined,
             color: typeof argv.color === 'boolean' ? argv.color : undefined,
+            ...secretFlagsFrom(argv),
           },
           (s) => process.stdout.write(s),
         ),

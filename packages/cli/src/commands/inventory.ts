@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { loadInventory, parseExtraVars, selectHosts, TsplayError } from '@tsplay/core';
 import type { Argv, CommandModule } from 'yargs';
 import { importTs } from '../loader.js';
+import { inventoryDecryptor, secretFlagsFrom, withKeyOptions, type SecretFlags } from './secrets.js';
 
 /**
  * `tsplay inventory -i INV --list`: the resolved hosts and vars as JSON (no host is contacted).
@@ -14,10 +15,15 @@ export async function inventoryCommand(a: {
   extraVars?: string[] | undefined;
   format?: string | undefined;
   playbookDir?: string | undefined;
+  /** The keys of encrypted group_vars/host_vars (their values print as `***`). */
+  secrets?: SecretFlags | undefined;
 }): Promise<string> {
   const format = a.format ?? 'tsplay';
   if (format !== 'tsplay' && format !== 'ansible') throw new TsplayError('USAGE', `--format must be tsplay or ansible, got ${format}`, { field: '--format', hint: 'e.g. --format ansible' });
-  const inv = await loadInventory(a.inventory, parseExtraVars(a.extraVars ?? []), importTs, { playbookDir: a.playbookDir === undefined ? undefined : resolve(a.playbookDir) });
+  const inv = await loadInventory(a.inventory, parseExtraVars(a.extraVars ?? []), importTs, {
+    playbookDir: a.playbookDir === undefined ? undefined : resolve(a.playbookDir),
+    decryptVars: inventoryDecryptor(a.secrets ?? {}),
+  });
   if (a.host) {
     const [h] = selectHosts(inv, a.host, { strict: true, flag: '--host' });
     if (format === 'ansible') return JSON.stringify(inv.ansible?._meta.hostvars[h?.name ?? ''] ?? {}, null, 4);
@@ -32,7 +38,7 @@ export const inventoryCommandModule = (out: (s: string) => void): CommandModule 
     command: 'inventory',
     describe: 'show the resolved inventory as JSON (contacts no host)',
     builder: (y: Argv) =>
-      y
+      withKeyOptions(y)
         .option('inventory', { alias: 'i', type: 'string', demandOption: true })
         .option('list', { type: 'boolean', default: true, describe: 'all hosts with their vars' })
         .option('host', { type: 'string', describe: 'one host' })
@@ -47,6 +53,7 @@ export const inventoryCommandModule = (out: (s: string) => void): CommandModule 
           extraVars: argv['extra-vars'] as string[] | undefined,
           format: argv.format as string | undefined,
           playbookDir: argv['playbook-dir'] as string | undefined,
+          secrets: secretFlagsFrom(argv),
         }),
       );
     },

@@ -12,6 +12,7 @@ import { ttyReporter } from '../reporters/tty.js';
 import { stateDir } from '../paths.js';
 import { extraVarsFrom, parseDuration, shouldColor, terminalStep, withConnectionFlags } from '../run-helpers.js';
 import { runArgsFrom, type RunArgs } from './run-args.js';
+import { inventoryDecryptor } from './secrets.js';
 import { RUN_OPTIONS } from './run-options.js';
 
 export type { RunArgs } from './run-args.js';
@@ -51,7 +52,7 @@ export async function runCommand(a: RunArgs, signal?: AbortSignal): Promise<numb
   if (a.step && !a.list && !(process.stdin.isTTY && process.stdout.isTTY))
     throw new TsplayError('USAGE', '--step asks before each task and needs a terminal (stdin and stdout are not both a TTY)', { field: '--step', hint: 'run it in a terminal, or drop --step (--list-tasks shows what would run)' });
   const extra = await extraVarsFrom(a.extraVars ?? [], core, a);
-  const [playbook, loaded] = await Promise.all([loadPlaybook(playbookFile, core), core.loadInventory(a.inventory, extra, importTs, { playbookDir: dirname(playbookFile) })]);
+  const [playbook, loaded] = await Promise.all([loadPlaybook(playbookFile, core), core.loadInventory(a.inventory, extra, importTs, { playbookDir: dirname(playbookFile), decryptVars: inventoryDecryptor(a) })]);
   const inventory = withConnectionFlags(loaded, a);
   const base = {
     playbook,

@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { secret, TsplayError, type Secret } from '@tsplay/core';
 import type { PromptIO, SecretKeys } from '@tsplay/secrets';
 import type { Argv, CommandModule } from 'yargs';
+import { RUN_OPTIONS } from './run-options.js';
 
 type Secrets = typeof import('@tsplay/secrets');
 
@@ -69,6 +70,21 @@ export interface SecretFlags {
   ageIdentityFiles?: string[] | undefined;
 }
 
+const KEY_OPTIONS = ['vault-id', 'vault-password-file', 'ask-vault-pass', 'age-identity'];
+
+/** The key flags of `run` (same names, same help), for `inventory` and `exec`. */
+export function withKeyOptions(y: Argv): Argv {
+  let out = y;
+  for (const o of RUN_OPTIONS.filter((x) => KEY_OPTIONS.includes(x.name))) out = out.option(o.name, { type: o.type, describe: o.describe, ...(o.array ? { array: true } : {}) });
+  return out;
+}
+
+/** The key flags from yargs' argv. */
+export function secretFlagsFrom(v: Record<string, unknown>): SecretFlags {
+  const l = (x: unknown) => (Array.isArray(x) ? x.map(String) : typeof x === 'string' ? [x] : undefined);
+  return { vaultIds: l(v['vault-id']), vaultPasswordFiles: l(v['vault-password-file']), askVaultPass: v['ask-vault-pass'] === true, ageIdentityFiles: l(v['age-identity']) };
+}
+
 const runKeys = new WeakMap<SecretFlags, SecretKeys>();
 
 /**
@@ -85,6 +101,24 @@ export async function runSecretKeys(flags: SecretFlags): Promise<SecretKeys> {
 export async function secretVarsFile(file: string, bytes: Buffer, flags: SecretFlags): Promise<unknown> {
   const s = await import('@tsplay/secrets');
   return (await s.decryptVarsFile(file, bytes, await runSecretKeys(flags))).vars;
+}
+
+/** Whether the flags (or TSPLAY_AGE_IDENTITY) give any key: without one, encrypted inventory vars stay a coded error. */
+export function hasSecretKeys(flags: SecretFlags, env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(flags.vaultIds?.length || flags.vaultPasswordFiles?.length || flags.askVaultPass || flags.ageIdentityFiles?.length || env.TSPLAY_AGE_IDENTITY);
+}
+
+/**
+ * `loadInventory`'s `decryptVars` hook: an encrypted group_vars/host_vars file (or one with
+ * `!vault` values) decrypted with the run's keys, parsed with the inventory's YAML 1.1 rules;
+ * undefined when no key is given.
+ */
+export function inventoryDecryptor(flags: SecretFlags, env: NodeJS.ProcessEnv = process.env): ((file: string, bytes: Buffer) => Promise<unknown>) | undefined {
+  if (!hasSecretKeys(flags, env)) return undefined;
+  return async (file, bytes) => {
+    const [s, { YAML11_OPTIONS }] = await Promise.all([import('@tsplay/secrets'), import('@tsplay/core')]);
+    return (await s.decryptVarsFile(file, bytes, await runSecretKeys(flags), YAML11_OPTIONS)).vars;
+  };
 }
 
 /** How a file was (or is to be) encrypted: enough to encrypt it again the same way. */

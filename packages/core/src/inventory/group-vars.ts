@@ -46,30 +46,53 @@ function dirFiles(dir: string): string[] {
 
 const cache = new Map<string, { mtimeMs: number; vars: Record<string, unknown> }>();
 
+/**
+ * The vars of encrypted files, decrypted by `loadInventory`'s hook before the (synchronous)
+ * resolution: set for the duration of one resolution only, never in the mtime cache.
+ */
+let decrypted: ReadonlyMap<string, Record<string, unknown>> = new Map();
+
+/** Resolve with these decrypted files in view (the resolution is synchronous: no other load interleaves). */
+export function withDecrypted<T>(files: ReadonlyMap<string, Record<string, unknown>>, f: () => T): T {
+  const prev = decrypted;
+  decrypted = files;
+  try {
+    return f();
+  } finally {
+    decrypted = prev;
+  }
+}
+
+export const ENCRYPTED_HINT = 'give the key: --vault-password-file FILE, --vault-id label@FILE or --ask-vault-pass (Ansible Vault), --age-identity FILE or TSPLAY_AGE_IDENTITY (age)';
+
+/** The decrypted vars of a hook, as a vars file's: a mapping (empty for null). */
+export function varsOf(data: unknown, file: string): Record<string, unknown> {
+  if (data === null || data === undefined || data === '' || data === false) return {};
+  if (typeof data !== 'object' || Array.isArray(data))
+    throw new TsplayError('INVENTORY_INVALID', `${file}: a vars file must hold a mapping of names to values, got ${Array.isArray(data) ? 'a list' : typeof data}`, {
+      file,
+      hint: 'write `name: value` lines (YAML) or a JSON object',
+    });
+  return data as Record<string, unknown>;
+}
+
 /** One vars file: JSON when it parses as JSON, else YAML as Ansible reads it; empty files add nothing. */
 export function readVarsFile(file: string): Record<string, unknown> {
+  const opened = decrypted.get(file);
+  if (opened) return opened;
   const mtimeMs = statSync(file).mtimeMs;
   const hit = cache.get(file);
   if (hit && hit.mtimeMs === mtimeMs) return hit.vars;
   const text = readFileSync(file, 'utf8');
   if (/^(?:\$ANSIBLE_VAULT;|age-encryption\.org\/|-----BEGIN AGE ENCRYPTED FILE-----)/.test(text))
-    throw new TsplayError('INVENTORY_ENCRYPTED_VARS', `${file}: an encrypted vars file is not decrypted beside an inventory by tsplay yet`, {
-      file,
-      hint: 'pass it with -e @file (decrypted with --vault-password-file or --age-identity), or move it out of group_vars/host_vars',
-    });
+    throw new TsplayError('INVENTORY_ENCRYPTED_VARS', `${file}: an encrypted vars file, and no key to decrypt it`, { file, hint: ENCRYPTED_HINT });
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
     data = parseYaml11(text, file);
   }
-  if (data === null || data === undefined || data === '' || data === false) data = {};
-  if (typeof data !== 'object' || Array.isArray(data))
-    throw new TsplayError('INVENTORY_INVALID', `${file}: a vars file must hold a mapping of names to values, got ${Array.isArray(data) ? 'a list' : typeof data}`, {
-      file,
-      hint: 'write `name: value` lines (YAML) or a JSON object',
-    });
-  const vars = data as Record<string, unknown>;
+  const vars = varsOf(data, file);
   cache.set(file, { mtimeMs, vars });
   return vars;
 }

@@ -6,3 +6,4 @@ export type { ModuleImporter } from './load.js';
 export { selectHosts } from './select.js';
 export type { AnsibleListing } from './schema.js';
 export type { LoadOptions } from './load.js';
+export { YAML11_OPTIONS } from './yaml11.js';

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { TsplayError } from '../errors.js';
@@ -6,6 +7,7 @@ import { resolveAnsibleTree } from './ansible-format.js';
 import { readIni } from './ansible-ini.js';
 import type { AnsibleTree } from './ansible-tree.js';
 import { isAnsibleYaml, readYamlInventory } from './ansible-yaml.js';
+import { varsOf, withDecrypted } from './group-vars.js';
 import { ownListing, parseOwnYaml, withVarsDirs } from './own-inventory.js';
 import { parseYaml11 } from './yaml11.js';
 import { resolveInventory } from './resolve.js';
@@ -34,6 +36,28 @@ const noExtension = (file: string) => !/\.[A-Za-z0-9]+$/.test(basename(file));
 export interface LoadOptions {
   /** The playbook's directory: group_vars/ and host_vars/ there are read too, after (over) the inventory's. */
   playbookDir?: string | undefined;
+  /**
+   * Decrypts a vault- or age-encrypted group_vars/host_vars file (or one with `!vault` values)
+   * into its vars (the CLI's, with the run's keys). Without it such a file is INVENTORY_ENCRYPTED_VARS.
+   */
+  decryptVars?: ((file: string, bytes: Buffer) => Promise<unknown>) | undefined;
+}
+
+/**
+ * Resolve (synchronous), decrypting with the hook each vars file that turns out encrypted, then
+ * resolving again: a file is decrypted only when the inventory reads it, and once per load.
+ */
+async function resolveDecrypting<T>(resolve: () => T, decrypt: LoadOptions['decryptVars'], inventoryFile: string): Promise<T> {
+  const files = new Map<string, Record<string, unknown>>();
+  for (;;) {
+    try {
+      return withDecrypted(files, resolve);
+    } catch (e) {
+      const file = e instanceof TsplayError && e.code === 'INVENTORY_ENCRYPTED_VARS' ? e.file : undefined;
+      if (!decrypt || !file || file === inventoryFile || files.has(file)) throw e;
+      files.set(file, varsOf(await decrypt(file, await readFile(file)), file));
+    }
+  }
 }
 
 /** An Ansible tree from a file, or undefined when the file is tsplay's own shape (the parsed document is returned then). */
@@ -76,8 +100,14 @@ export async function loadInventory(path: string, extraVars: Record<string, unkn
   if (noExtension(file) || /\.(ini|ya?ml|json)$/.test(file)) {
     const { tree, own } = readAnsible(file, readFileSync(file, 'utf8'));
     if (tree) {
-      const { file: shaped, listing } = resolveAnsibleTree(tree, dirs);
-      const inv = resolveInventory(shaped, file, extraVars);
+      const { listing, inv } = await resolveDecrypting(
+        () => {
+          const r = resolveAnsibleTree(tree, dirs);
+          return { listing: r.listing, inv: resolveInventory(r.file, file, extraVars) };
+        },
+        options.decryptVars,
+        file,
+      );
       for (const h of Object.values(listing._meta.hostvars)) Object.assign(h, extraVars);
       return { ...inv, ansible: listing };
     }
@@ -94,8 +124,14 @@ export async function loadInventory(path: string, extraVars: Record<string, unkn
     raw = typeof d === 'function' ? await (d as () => unknown)() : d;
     if (raw === undefined) throw new TsplayError('INVENTORY_INVALID', 'inventory module has no default export', { file, hint: 'export default defineInventory({ hosts: {...} })' });
   }
-  const withFiles = withVarsDirs(raw, file, dirs);
-  const inv = resolveInventory(withFiles, file, extraVars);
+  const { withFiles, inv } = await resolveDecrypting(
+    () => {
+      const w = withVarsDirs(raw, file, dirs);
+      return { withFiles: w, inv: resolveInventory(w, file, extraVars) };
+    },
+    options.decryptVars,
+    file,
+  );
   const groups = (withFiles as { groups?: Record<string, { hosts?: string[]; children?: string[] }> }).groups ?? {};
   return { ...inv, ansible: ownListing(inv, groups) };
 }

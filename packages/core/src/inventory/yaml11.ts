@@ -57,7 +57,8 @@ const PY_TAGS: ScalarTag[] = [
 
 const RESOLVED = new Set(['null', 'bool', 'int', 'float', 'timestamp'].map((n) => T + n));
 
-const OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+/** Ansible's YAML 1.1 rules as `yaml` options: a decryptor of vars files parses with them (adding `!vault`). */
+export const YAML11_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   uniqueKeys: false,
   merge: true,
@@ -67,7 +68,7 @@ const OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
 /** Parse YAML the way Ansible's loader does; a syntax error is INVENTORY_INVALID naming the file and line. */
 export function parseYaml11(text: string, file: string): unknown {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { ...OPTIONS, lineCounter });
+  const doc = parseDocument(text, { ...YAML11_OPTIONS, lineCounter });
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0].line;
@@ -77,10 +78,10 @@ export function parseYaml11(text: string, file: string): unknown {
     Scalar(_key, node) {
       if (node.tag !== '!vault') return;
       const at = node.range ? lineCounter.linePos(node.range[0]).line : undefined;
-      throw new TsplayError('INVENTORY_ENCRYPTED_VARS', `${file}${at ? `:${at}` : ''}: a !vault value in inventory vars is not decrypted by tsplay yet`, {
+      throw new TsplayError('INVENTORY_ENCRYPTED_VARS', `${file}${at ? `:${at}` : ''}: a !vault value, and no vault password to decrypt it`, {
         file,
         ...(at ? { field: `line ${at}` } : {}),
-        hint: 'pass the encrypted vars with -e @file (decrypted with --vault-password-file), or keep them out of the inventory',
+        hint: 'give --vault-password-file FILE, --vault-id label@FILE or --ask-vault-pass',
       });
     },
   });
