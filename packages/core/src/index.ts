@@ -2,6 +2,7 @@ export { TsplayError, isTsplayError, toTsplayError, formatError } from './errors
 export type { ErrorCode, CoreErrorCode, ErrorDetails } from './errors.js';
 export { sh, shf, quote, raw, argv, ShellFragment } from './sh.js';
 export { Secret, secret, isSecret, reveal, redact, redactValue, registerSecret } from './secret.js';
+export { encryptedAs, localFileOpener, setLocalFileOpener, type LocalFileOpener } from './secret.js';
 export type { Connection, ExecOptions, ExecResult, PutOptions, StatOptions, PathState, PathType } from './connection.js';
 export {
   pathFact,

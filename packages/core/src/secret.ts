@@ -69,3 +69,28 @@ export function redactValue(v: unknown): unknown {
   }
   return v;
 }
+
+/**
+ * Opens a vault- or age-encrypted workstation file (a `copy` source) synchronously, as module facts
+ * are built: the plaintext, or undefined for a file that is not encrypted. The CLI installs one per
+ * run with the run's keys. It lives on `globalThis` under `Symbol.for` so every copy of
+ * @tsplay/core in the process (a project's own and the CLI's) sees the same one.
+ */
+export type LocalFileOpener = (path: string, bytes: Buffer) => Buffer | undefined;
+const OPENER = Symbol.for('tsplay.localFileOpener');
+
+export function setLocalFileOpener(open: LocalFileOpener | undefined): void {
+  (globalThis as Record<symbol, unknown>)[OPENER] = open;
+}
+
+export function localFileOpener(): LocalFileOpener | undefined {
+  return (globalThis as Record<symbol, unknown>)[OPENER] as LocalFileOpener | undefined;
+}
+
+/** Which encryption a file's bytes use, by their header (as @tsplay/secrets' `encryptionOf`). */
+export function encryptedAs(bytes: Buffer): 'vault' | 'age' | undefined {
+  const head = bytes.subarray(0, 64).toString('latin1');
+  if (head.trimStart().startsWith('$ANSIBLE_VAULT;')) return 'vault';
+  if (head.startsWith('age-encryption.org/v1\n') || head.trimStart().startsWith('-----BEGIN AGE ENCRYPTED FILE-----')) return 'age';
+  return undefined;
+}

@@ -12,7 +12,7 @@ import { ttyReporter } from '../reporters/tty.js';
 import { stateDir } from '../paths.js';
 import { extraVarsFrom, parseDuration, shouldColor, terminalStep, withConnectionFlags } from '../run-helpers.js';
 import { runArgsFrom, type RunArgs } from './run-args.js';
-import { inventoryDecryptor } from './secrets.js';
+import { inventoryDecryptor, withLocalFileOpener } from './secrets.js';
 import { RUN_OPTIONS } from './run-options.js';
 
 export type { RunArgs } from './run-args.js';
@@ -76,13 +76,15 @@ export async function runCommand(a: RunArgs, signal?: AbortSignal): Promise<numb
   const check = a.check;
   const codes = { check, detailedExitcode: a.detailedExitcode };
   const report = reporter(a);
-  const summary = await core.runPlaybook({
-    ...base,
-    connect: (h) => connectHost(h, { runLock: check ? undefined : { waitMs, playbook: playbook.name }, persist: a.persist }),
-    emit: (e) => report(withExitCode(e, codes)),
-    signal,
-    ...(a.step ? { step: terminalStep(process.stdin, process.stdout) } : {}),
-  });
+  const summary = await withLocalFileOpener(a, () =>
+    core.runPlaybook({
+      ...base,
+      connect: (h) => connectHost(h, { runLock: check ? undefined : { waitMs, playbook: playbook.name }, persist: a.persist }),
+      emit: (e) => report(withExitCode(e, codes)),
+      signal,
+      ...(a.step ? { step: terminalStep(process.stdin, process.stdout) } : {}),
+    }),
+  );
   return summaryExitCode(summary, codes);
 }
 

@@ -121,6 +121,23 @@ export function inventoryDecryptor(flags: SecretFlags, env: NodeJS.ProcessEnv = 
   };
 }
 
+/**
+ * For the duration of `f`, encrypted `copy` sources are decrypted with the run's keys (core's
+ * `setLocalFileOpener`); without any key, nothing is installed (such a source fails naming the flags).
+ */
+export async function withLocalFileOpener<T>(flags: SecretFlags, f: () => Promise<T>, env: NodeJS.ProcessEnv = process.env): Promise<T> {
+  if (!hasSecretKeys(flags, env)) return f();
+  const [{ workerOpener }, { setLocalFileOpener }] = await Promise.all([import('./secrets-opener.js'), import('@tsplay/core')]);
+  const opener = await workerOpener(await runSecretKeys(flags), import.meta.resolve('@tsplay/secrets'));
+  setLocalFileOpener(opener.open);
+  try {
+    return await f();
+  } finally {
+    setLocalFileOpener(undefined);
+    await opener.close();
+  }
+}
+
 /** How a file was (or is to be) encrypted: enough to encrypt it again the same way. */
 type Scheme = { kind: 'vault'; label: string; password: Secret<string> } | { kind: 'age'; recipients: string[]; passphrase?: Secret<string> | undefined; armor: boolean };
 
