@@ -50,7 +50,7 @@ export interface TaskContext<V = Record<string, unknown>> {
 
 export type ArgsOf<M extends AnyModule, V> = ModuleArgs<M> | ((ctx: TaskContext<V>) => ModuleArgs<M>);
 
-export interface TaskOptions<V = any> {
+export interface TaskOptions<V = any, R = any> {
   name?: string;
   tags?: readonly string[];
   /** Run the task only where this returns true (skipped elsewhere). */
@@ -73,6 +73,23 @@ export interface TaskOptions<V = any> {
   loop?: readonly unknown[] | ((ctx: TaskContext<V>) => readonly unknown[]);
   /** How an item is named in events and output (default: the item as JSON, or its `name`). */
   label?: (item: any) => string;
+  /** Try again when it fails, or while `until` does not hold: at most this many more times (default 3 with `until`, else 0). */
+  retries?: number;
+  /** Keep trying until this holds over the module's result (check mode: evaluated once, never retried). */
+  until?: (r: TaskOutcome<R>) => boolean;
+  /** Pause between tries, in milliseconds (default 1000). */
+  delayMs?: number;
+  /** At most this many hosts run this task at once (within `forks`). */
+  throttle?: number;
+}
+
+/** Where a task sits in a `block`: its part, and the block's shared identity. */
+export interface BlockRef {
+  readonly name: string;
+  readonly id: object;
+  readonly part: 'block' | 'rescue' | 'always';
+  /** Does the block have rescue tasks (a failure in the block is then rescued, not a host failure yet). */
+  readonly hasRescue: boolean;
 }
 
 export interface Task<M extends AnyModule = AnyModule, R = unknown> {
@@ -90,6 +107,14 @@ export interface Task<M extends AnyModule = AnyModule, R = unknown> {
   readonly delegateTo?: string | ((ctx: TaskContext<any>) => string) | undefined;
   readonly loop?: readonly unknown[] | ((ctx: TaskContext<any>) => readonly unknown[]) | undefined;
   readonly label?: ((item: any) => string) | undefined;
+  readonly retries?: number | undefined;
+  readonly until?: ((r: TaskOutcome<any>) => boolean) | undefined;
+  readonly delayMs?: number | undefined;
+  readonly throttle?: number | undefined;
+  /** Set by `block()`: the block this task belongs to. */
+  readonly block?: BlockRef | undefined;
+  /** Set by `block()`: the task handle this copy was made from (`ctx.result(handle)` and `notifiedBy` find it). */
+  readonly origin?: Task | undefined;
   /** Phantom: the result type. */
   readonly __result?: R;
 }
@@ -124,8 +149,8 @@ export type ArgsFn<M extends AnyModule, A, V> = (ctx: TaskContext<V>) => ExactAr
 export type StaticArgs<M extends AnyModule> = ModuleArgs<M> & { readonly apply?: never };
 
 /** A task: a module, its args (or a function of the host context) and options. */
-export function task<M extends AnyModule, V = any>(module: M, args: StaticArgs<M>, opts?: TaskOptions<V>): Task<M, ModuleResult<M>>;
-export function task<M extends AnyModule, const A extends DeepReadonly<ArgsIn<M>>, V = any>(module: M, args: ArgsFn<M, A, V>, opts?: TaskOptions<V>): Task<M, ModuleResult<M>>;
+export function task<M extends AnyModule, V = any>(module: M, args: StaticArgs<M>, opts?: TaskOptions<V, ModuleResult<M>>): Task<M, ModuleResult<M>>;
+export function task<M extends AnyModule, const A extends DeepReadonly<ArgsIn<M>>, V = any>(module: M, args: ArgsFn<M, A, V>, opts?: TaskOptions<V, ModuleResult<M>>): Task<M, ModuleResult<M>>;
 export function task(module: AnyModule, args: unknown, opts: TaskOptions = {}): Task {
   const name = opts.name ?? module.name;
   return {
@@ -143,6 +168,10 @@ export function task(module: AnyModule, args: unknown, opts: TaskOptions = {}): 
     delegateTo: opts.delegateTo as Task['delegateTo'],
     loop: opts.loop as Task['loop'],
     label: opts.label,
+    retries: opts.retries,
+    until: opts.until as Task['until'],
+    delayMs: opts.delayMs,
+    throttle: opts.throttle,
   };
 }
 
@@ -185,8 +214,8 @@ export interface PlaybookSpec<S extends z.ZodType> {
 }
 
 export interface TypedTask<V> {
-  <M extends AnyModule>(module: M, args: StaticArgs<M>, opts?: TaskOptions<V>): Task<M, ModuleResult<M>>;
-  <M extends AnyModule, const A extends DeepReadonly<ArgsIn<M>>>(module: M, args: ArgsFn<M, A, V>, opts?: TaskOptions<V>): Task<M, ModuleResult<M>>;
+  <M extends AnyModule>(module: M, args: StaticArgs<M>, opts?: TaskOptions<V, ModuleResult<M>>): Task<M, ModuleResult<M>>;
+  <M extends AnyModule, const A extends DeepReadonly<ArgsIn<M>>>(module: M, args: ArgsFn<M, A, V>, opts?: TaskOptions<V, ModuleResult<M>>): Task<M, ModuleResult<M>>;
 }
 
 /** Define a playbook; with `vars`, tasks' arg functions see typed vars and the runner validates them per host. */

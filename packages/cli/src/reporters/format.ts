@@ -60,7 +60,7 @@ export function recapLines(hosts: Record<string, HostRecap>, c: Colors, duration
   for (const [h, r] of Object.entries(hosts)) {
     const name = r.failed || r.unreachable ? c.red(h.padEnd(width)) : r.changed ? c.yellow(h.padEnd(width)) : c.green(h.padEnd(width));
     lines.push(
-      `${name} : ok=${r.ok}  changed=${r.changed}  unreachable=${r.unreachable}  failed=${r.failed}  skipped=${r.skipped}${r.unknown ? `  unknown=${r.unknown}` : ''}  time=${(r.durationMs / 1000).toFixed(2)}s`,
+      `${name} : ok=${r.ok}  changed=${r.changed}  unreachable=${r.unreachable}  failed=${r.failed}  skipped=${r.skipped}${r.rescued ? `  rescued=${r.rescued}` : ''}${r.unknown ? `  unknown=${r.unknown}` : ''}  time=${(r.durationMs / 1000).toFixed(2)}s`,
     );
   }
   lines.push(c.dim(`total ${(durationMs / 1000).toFixed(2)}s`));

@@ -25,6 +25,8 @@ export interface HostRecap {
   unreachable: number;
   /** Check mode: tasks that depend on state an earlier task would change (see docs/check-mode.md). */
   unknown: number;
+  /** Blocks whose failure a rescue recovered (Ansible's `rescued`). */
+  rescued: number;
   durationMs: number;
 }
 
@@ -50,6 +52,10 @@ export type RunEvent =
       /** The host whose connection ran it (`delegateTo`), or the host that ran a `runOnce` task for this one. */
       delegatedTo?: string | undefined;
       runOnce?: boolean | undefined;
+      /** The block this task belongs to, and its part (`block`, `rescue`, `always`). */
+      block?: { name: string; part: 'block' | 'rescue' | 'always' } | undefined;
+      /** Tries made, when the task retried (`retries`/`until`). */
+      attempts?: number | undefined;
       batch?: number | undefined;
       status: TaskStatus;
       changed: boolean;

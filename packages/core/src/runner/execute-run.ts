@@ -9,7 +9,8 @@ import { prefetchFacts } from './prefetch.js';
 import { NotificationStore } from './state.js';
 import { errorInfo } from './task-events.js';
 import { localhostTarget, targetHost } from './resolve.js';
-import { runTaskOnHost, shareRunOnce, type BatchInfo } from './task-run.js';
+import { rescueUnknown, runTaskOnHost, shareRunOnce, type BatchInfo } from './task-run.js';
+import { blockHosts, settleBlocks } from './block-run.js';
 import type { RunSummary } from './summary.js';
 import { summarize } from './summary.js';
 
@@ -81,26 +82,36 @@ async function runBatch(env: RunEnv, play: PlannedPlay, batch: BatchInfo): Promi
   await prefetchFacts(env, play, runs, batch);
   let asking = env.opts.step !== undefined;
   for (const pt of play.tasks) {
-    if (!pt.selected || env.opts.signal?.aborted) continue;
+    if (!pt.selected || env.opts.signal?.aborted) {
+      settleBlocks(play, play.tasks.indexOf(pt), runs);
+      continue;
+    }
     const live = runs.filter((r) => r.live);
     if (live.length === 0) break;
     if (asking && env.opts.step) {
       const answer = await env.opts.step({ play: play.name, task: pt.name, id: pt.id });
-      if (answer === 'no') continue;
+      if (answer === 'no') {
+        settleBlocks(play, play.tasks.indexOf(pt), runs);
+        continue;
+      }
       if (answer === 'continue') asking = false;
     }
     await runTask(env, play, pt, live, batch);
+    settleBlocks(play, play.tasks.indexOf(pt), runs);
     if (env.opts.anyErrorsFatal && live.some((r) => !r.live)) return 'stop';
   }
   const failed = runs.filter((r) => !r.live).length;
   return overFailLimit(failed, runs.length, play.maxFailPercentage) ? 'stop' : 'go';
 }
 
-async function runTask(env: RunEnv, play: PlannedPlay, pt: PlannedTask, live: HostRun[], batch: BatchInfo): Promise<void> {
+async function runTask(env: RunEnv, play: PlannedPlay, pt: PlannedTask, all: HostRun[], batch: BatchInfo): Promise<void> {
+  const { run: live, unknown } = blockHosts(pt, all);
+  if (live.length === 0 && unknown.length === 0) return;
   const t0 = Date.now();
-  env.opts.emit({ type: 'task.start', play: play.name, task: pt.name, id: pt.id, index: pt.index, hosts: live.map((r) => r.name), ...(batch.count > 1 ? { batch: batch.number } : {}) });
+  env.opts.emit({ type: 'task.start', play: play.name, task: pt.name, id: pt.id, index: pt.index, hosts: [...live, ...unknown].map((r) => r.name), ...(batch.count > 1 ? { batch: batch.number } : {}) });
   if (pt.task.runOnce) await runOnce(env, play, pt, live, batch);
-  else await mapLimit(live, env.opts.forks ?? 10, (r) => runTaskOnHost(env, play, pt, r, batch));
+  else await mapLimit(live, Math.min(env.opts.forks ?? 10, pt.task.throttle ?? Infinity), (r) => runTaskOnHost(env, play, pt, r, batch));
+  for (const r of unknown) rescueUnknown(env, play, pt, r, batch);
   env.opts.emit({ type: 'task.end', play: play.name, task: pt.name, id: pt.id, index: pt.index, durationMs: Date.now() - t0 });
 }
 

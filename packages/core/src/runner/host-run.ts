@@ -28,7 +28,9 @@ export class Target {
 
 /** One host of the run: its target plus its recap, registered results and liveness. */
 export class HostRun extends Target {
-  readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, unknown: 0, durationMs: 0 };
+  readonly recap: HostRecap = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, unknown: 0, rescued: 0, durationMs: 0 };
+  /** Blocks this host failed in (by the block's id): in its tasks ('block'), its rescue, or unknown (check mode). */
+  readonly blocks = new Map<object, 'block' | 'rescue' | 'unknown'>();
   /** Registered results by task id, and by task handle (for `ctx.result(task)`). */
   readonly results = new Map<string, TaskOutcome>();
   readonly byTask = new Map<Task, TaskOutcome>();
@@ -56,6 +58,7 @@ export class HostRun extends Target {
   register(id: string, task: Task, o: TaskOutcome): void {
     this.results.set(id, o);
     this.byTask.set(task, o);
+    if (task.origin) this.byTask.set(task.origin, o);
   }
 
   /** Count an outcome in the recap (an unreachable host counts once). */

@@ -13,3 +13,6 @@ export { mapLimit } from './pool.js';
 export { taskSelected, playbookTags } from './select-tasks.js';
 export { NotificationStore } from './state.js';
 export { validateVars } from './vars.js';
+export { block } from './block.js';
+export type { BlockSpec } from './block.js';
+export { retriesOf } from './retry.js';

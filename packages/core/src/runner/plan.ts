@@ -87,7 +87,7 @@ function planPlay(play: Play, index: number, label: string, hosts: ResolvedHost[
     const before = startAt !== undefined && (index < startAt[0] || (index === startAt[0] && ti < startAt[1]));
     return { id: `${label} › ${t.name}`, index: ti, name: t.name, task: t, selected: !before && taskSelected(t, opts.tags, opts.skipTags), become: t.become ?? play.become, notifies: [] };
   });
-  for (const pt of tasks) for (const n of pt.task.notifiedBy) tasks.find((x) => x.task === n)?.notifies.push(pt.id);
+  for (const pt of tasks) for (const n of pt.task.notifiedBy) tasks.find((x) => x.task === n || x.task.origin === n)?.notifies.push(pt.id);
   const batches = splitBatches(hosts.map((h) => h.name), play.serial, `plays.${index}.serial`);
   if (play.maxFailPercentage !== undefined && !(play.maxFailPercentage >= 0 && play.maxFailPercentage <= 100))
     throw new TsplayError('PLAY_INVALID', `maxFailPercentage must be between 0 and 100, got ${play.maxFailPercentage}`, { field: `plays.${index}.maxFailPercentage`, ...(file ? { file } : {}) });

@@ -30,7 +30,7 @@ export function listRun(opts: PlanOptions & { playbook: Playbook; inventory: Inv
       lines.push(`    hosts (${play.hosts.length}):`);
       play.batches.forEach((b, i) => lines.push(...(play.batches.length > 1 ? [`      batch ${i + 1}:`] : []), ...b.map((h) => `      ${play.batches.length > 1 ? '  ' : ''}${h}`)));
     }
-    if (what === 'tasks') lines.push('    tasks:', ...tasks.map((t) => `      ${t.name}${t.task.tags.length ? `  tags: [${t.task.tags.join(', ')}]` : ''}`));
+    if (what === 'tasks') lines.push('    tasks:', ...tasks.map((t) => `      ${t.name}${t.task.block ? `  [block ${t.task.block.name}: ${t.task.block.part}]` : ''}${t.task.tags.length ? `  tags: [${t.task.tags.join(', ')}]` : ''}`));
     if (what === 'tags') lines.push(`    tags: [${[...new Set(tasks.flatMap((t) => t.task.tags))].sort().join(', ')}]`);
   }
   return lines.join('\n');

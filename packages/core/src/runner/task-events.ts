@@ -15,6 +15,7 @@ export interface ResultExtra {
   item?: string | undefined;
   delegatedTo?: string | undefined;
   runOnce?: boolean | undefined;
+  attempts?: number | undefined;
 }
 
 /** The redacted `task.result` event of one outcome. */
@@ -29,6 +30,8 @@ export function resultEvent(play: PlannedPlay, pt: PlannedTask, host: string, ba
     ...(x.item !== undefined ? { item: redact(x.item) } : {}),
     ...(x.delegatedTo !== undefined ? { delegatedTo: x.delegatedTo } : {}),
     ...(x.runOnce || pt.task.runOnce ? { runOnce: true } : {}),
+    ...(pt.task.block ? { block: { name: pt.task.block.name, part: pt.task.block.part } } : {}),
+    ...(x.attempts !== undefined ? { attempts: x.attempts } : {}),
     ...(batch !== undefined ? { batch } : {}),
     status: o.status,
     changed: o.changed,

@@ -11,6 +11,8 @@ import type { HostRun, Target } from './host-run.js';
 import type { Invocation, PlannedPlay, PlannedTask, ResolvedTask } from './plan-types.js';
 import { resolveTask } from './resolve.js';
 import { resultEvent, type ResultExtra } from './task-events.js';
+import { withRetries } from './retry.js';
+import { noteBlockOutcome } from './block-run.js';
 
 export interface BatchInfo {
   /** 1-based batch number, and how many batches the play has. */
@@ -108,7 +110,13 @@ function unknownFrom(env: RunEnv, pt: PlannedTask, run: HostRun, rt: ResolvedTas
   return { outcome: unknownOutcome(`depends on ${from}, which check mode cannot predict`), extra: {} };
 }
 
-async function invoke(env: RunEnv, pt: PlannedTask, run: HostRun, target: Target, conn: Connection, rt: ResolvedTask, inv: Invocation, delegatedTo: string | undefined): Promise<Done> {
+/** One invocation, with the task's `retries`/`until`/`delayMs` (see retry.ts). */
+function invoke(env: RunEnv, pt: PlannedTask, run: HostRun, target: Target, conn: Connection, rt: ResolvedTask, inv: Invocation, delegatedTo: string | undefined): Promise<Done> {
+  const log = (message: string) => env.opts.emit({ type: 'log', host: run.name, task: pt.name, id: pt.id, message: redact(message) });
+  return withRetries(pt.task, { check: env.plan.check, log, forget: () => target.cache.clear(), signal: env.opts.signal }, () => invokeOnce(env, pt, run, target, conn, rt, inv, delegatedTo));
+}
+
+async function invokeOnce(env: RunEnv, pt: PlannedTask, run: HostRun, target: Target, conn: Connection, rt: ResolvedTask, inv: Invocation, delegatedTo: string | undefined): Promise<Done> {
   const ex = await executeResolved(conn, pt.task.module, { args: inv.args, ctx: rt.ctx, facts: inv.facts, factsError: inv.factsError }, {
     overlay: target.overlay,
     cache: target.cache,
@@ -129,6 +137,17 @@ function aggregate(items: TaskOutcome[]): TaskOutcome {
   return { status, changed, data: items.map((o) => o.data), results: items, unknown: items.some((o) => o.unknown) || undefined, summary: `${items.length} item(s)` };
 }
 
+/** Check mode: a rescue task where the block's outcome is unknown is unknown too (never guessed). */
+export function rescueUnknown(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, batch: BatchInfo): void {
+  let rt: ResolvedTask | undefined;
+  try {
+    rt = resolveAtRun(env, play, pt, run, batch, isNotified(env, pt, run));
+  } catch {
+    rt = undefined; // its args cannot be resolved: the whole host is unknown after it
+  }
+  finish(env, play, pt, run, batch, unknownFrom(env, pt, run, rt, `the outcome of block "${pt.task.block?.name}"`), false, 0);
+}
+
 /** `runOnce`: the other live hosts of the batch take the result of the host that ran it, through the same finish. */
 export function shareRunOnce(env: RunEnv, play: PlannedPlay, pt: PlannedTask, from: HostRun, to: HostRun, batch: BatchInfo, o: TaskOutcome, ms: number): void {
   finish(env, play, pt, to, batch, { outcome: o, extra: { delegatedTo: from.name, runOnce: true } }, isNotified(env, pt, to), ms);
@@ -138,8 +157,10 @@ export function shareRunOnce(env: RunEnv, play: PlannedPlay, pt: PlannedTask, fr
 function finish(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, batch: BatchInfo, d: Done, notified: boolean, ms: number): TaskOutcome {
   const o = d.outcome;
   run.register(pt.id, pt.task, o);
-  run.count(o, ms);
-  if (o.status === 'failed' && !pt.task.ignoreErrors) run.failed = true;
+  const inBlock = noteBlockOutcome(run, pt, o);
+  if (inBlock.uncounted) run.recap.durationMs += ms;
+  else run.count(o, ms);
+  if (o.status === 'failed' && !pt.task.ignoreErrors && !inBlock.held) run.failed = true;
   if (!env.plan.check && o.status !== 'failed' && o.status !== 'unreachable') {
     // Durable: notify later tasks now, before anything else can fail.
     if (o.changed) for (const id of pt.notifies) env.store.add(run.name, id);
