@@ -35,7 +35,7 @@ const runKeys = new WeakMap<SecretFlags, SecretKeys>();
 
 /**
  * The keys of one run, built once per flags object: every vars file of the run (-e @file, and
- * group_vars/host_vars and copy sources once wired) shares them, so each password is asked once.
+ * group_vars/host_vars, copy sources) shares them, so each password is asked once.
  */
 export async function runSecretKeys(flags: SecretFlags): Promise<SecretKeys> {
   let k = runKeys.get(flags);
