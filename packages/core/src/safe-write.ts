@@ -41,35 +41,93 @@ export function staleTempCleanup(dirExpr: string, beforeMs: number): string {
   return `{ find ${dirExpr} -maxdepth 1 -type f ${names} ! -newermt ${at} -exec rm -f -- {} + ; } 2>/dev/null || true`;
 }
 
+/**
+ * The directory check, shared by the scripts and the check-mode probe (`dirSafetyScript`):
+ * `tsplay_check1 DIR` judges one physical directory (calls `tsplay_refuse DIR`, or sets tsplay_as=1 when it is
+ * the target owner's); `tsplay_check DIR` judges DIR and every directory above it.
+ */
+const CHECK_ONE = [
+  'tsplay_check1() {',
+  `  tsplay_s=$(stat -c '%u %g %f' -- "$1") || { tsplay_refuse "$1"; return; }`,
+  '  set -- "$1" $tsplay_s',
+  '  tsplay_m=$((0x$4))',
+  '  [ $((tsplay_m & 0170000)) -eq $((0040000)) ] || { tsplay_refuse "$1"; return; }',
+  '  if [ "$2" -ne 0 ] && [ "$2" -ne "$tsplay_me" ]; then',
+  '    [ "$2" -eq "$tsplay_tu" ] && [ "$tsplay_me" -eq 0 ] || { tsplay_refuse "$1"; return; }',
+  '    tsplay_as=1',
+  '  fi',
+  '  if [ $((tsplay_m & 01000)) -eq 0 ]; then',
+  '    [ $((tsplay_m & 02)) -eq 0 ] || { tsplay_refuse "$1"; return; }',
+  '    [ $((tsplay_m & 020)) -eq 0 ] || [ "$3" -eq 0 ] || { tsplay_refuse "$1"; return; }',
+  '  fi',
+  '}',
+];
+const CHECK_FUNCTIONS = [
+  ...CHECK_ONE,
+  // $1: a physical directory. Refuses, or sets tsplay_as=1 when a directory is the target owner's.
+  'tsplay_check() {',
+  '  tsplay_c=$1',
+  '  while :; do',
+  '    tsplay_check1 "$tsplay_c"',
+  '    [ "$tsplay_c" = / ] && break',
+  '    tsplay_c=$(dirname -- "$tsplay_c")',
+  '  done',
+  '}',
+];
+
+/** Who we are and who the target owner is (tsplay_me, tsplay_tu, tsplay_tg). */
+function whoLines(owner: string | undefined): string[] {
+  return owner
+    ? [
+        `tsplay_tu=$(id -u -- ${quote(owner)}) && tsplay_tg=$(id -g -- ${quote(owner)}) || { echo ${quote(`tsplay: no such user: ${owner}`)} >&2; exit 1; }`,
+      ]
+    : ['tsplay_tu=$tsplay_me; tsplay_tg=$(id -g)'];
+}
+
+/**
+ * Check mode's probe of ONE directory with the scripts' own check, as the user that writes (so the answer
+ * holds for any target owner): `D|ok`, `D|missing` (nothing there), `D|refuse`, or `D|owner|NAME` (refused
+ * only because it is NAME's: safe when root writes a file owned by NAME). A symlink is judged at its target.
+ */
+export function dirSafetyScript(dir: string): string {
+  const d = quote(dir);
+  return [
+    `[ -e ${d} ] || { echo 'D|missing'; exit 0; }`,
+    'tsplay_me=$(id -u) || exit 1',
+    'tsplay_refuse() { tsplay_no=1; }',
+    ...CHECK_ONE,
+    `if [ -L ${d} ]; then tsplay_d=$(cd -P -- ${d} 2>/dev/null && pwd -P) || tsplay_d=${d}; else tsplay_d=${d}; fi`,
+    'tsplay_no=; tsplay_as=; tsplay_tu=-1',
+    'tsplay_check1 "$tsplay_d"',
+    '[ -n "$tsplay_no" ] || { echo \'D|ok\'; exit 0; }',
+    `tsplay_no=; tsplay_tu=$(stat -c %u -- "$tsplay_d") || exit 1`,
+    'tsplay_check1 "$tsplay_d"',
+    `if [ -z "$tsplay_no" ] && [ -n "$tsplay_as" ]; then stat -c 'D|owner|%U' -- "$tsplay_d"; else echo 'D|refuse'; fi`,
+  ].join('\n');
+}
+
+/** A directory's verdict: `owner:NAME` when only a write owned by NAME (as root) may go there. */
+export type DirSafety = 'ok' | 'missing' | 'refuse' | `owner:${string}`;
+
+/** Parse the output of `dirSafetyScript`. */
+export function parseDirSafety(out: string): DirSafety {
+  const v = out
+    .split('\n')
+    .find((l) => l.startsWith('D|'))
+    ?.slice(2);
+  if (v === 'ok' || v === 'refuse' || v === 'missing') return v;
+  if (v?.startsWith('owner|') && v.length > 6) return `owner:${v.slice(6)}`;
+  throw new TsplayError('FACT_FAILED', `unexpected directory check output: ${JSON.stringify(out.slice(0, 200))}`);
+}
+
 /** Shell functions and variables every script starts with: who we are, who the target owner is, the directory check. */
 function prelude(t: SafeWriteTarget): string[] {
-  const who = t.owner
-    ? [`tsplay_tu=$(id -u -- ${quote(t.owner)}) && tsplay_tg=$(id -g -- ${quote(t.owner)}) || { echo ${quote(`tsplay: no such user: ${t.owner}`)} >&2; exit 1; }`]
-    : ['tsplay_tu=$tsplay_me; tsplay_tg=$(id -g)'];
+  const who = whoLines(t.owner);
   return [
     `tsplay_refuse() { printf '${MARK}%s\\n' "$1" >&2; exit ${UNSAFE_PATH_EXIT}; }`,
     'tsplay_me=$(id -u) || exit 1',
     ...who,
-    // $1: a physical directory. Refuses, or sets tsplay_as=1 when a directory is the target owner's.
-    'tsplay_check() {',
-    '  tsplay_c=$1',
-    '  while :; do',
-    `    tsplay_s=$(stat -c '%u %g %f' -- "$tsplay_c") || tsplay_refuse "$tsplay_c"`,
-    '    set -- $tsplay_s',
-    '    tsplay_m=$((0x$3))',
-    '    [ $((tsplay_m & 0170000)) -eq $((0040000)) ] || tsplay_refuse "$tsplay_c"',
-    '    if [ "$1" -ne 0 ] && [ "$1" -ne "$tsplay_me" ]; then',
-    '      [ "$1" -eq "$tsplay_tu" ] && [ "$tsplay_me" -eq 0 ] || tsplay_refuse "$tsplay_c"',
-    '      tsplay_as=1',
-    '    fi',
-    '    if [ $((tsplay_m & 01000)) -eq 0 ]; then',
-    '      [ $((tsplay_m & 02)) -eq 0 ] || tsplay_refuse "$tsplay_c"',
-    '      [ $((tsplay_m & 020)) -eq 0 ] || [ "$2" -eq 0 ] || tsplay_refuse "$tsplay_c"',
-    '    fi',
-    '    [ "$tsplay_c" = / ] && break',
-    '    tsplay_c=$(dirname -- "$tsplay_c")',
-    '  done',
-    '}',
+    ...CHECK_FUNCTIONS,
     'tsplay_as=',
   ];
 }
@@ -96,7 +154,8 @@ const octal = (m: number): string => (m & 0o7777).toString(8).padStart(4, '0');
 
 /** Split `path` into the shell variables `tsplay_p` (as given) and, for a file, its parent and name. */
 function pathLines(path: string): string[] {
-  if (!path || path.endsWith('/') || /\0/.test(path)) throw new TsplayError('ARGS_INVALID', `not a file path: ${JSON.stringify(path)}`, { field: 'path' });
+  if (!path || path.endsWith('/') || /\0/.test(path))
+    throw new TsplayError('ARGS_INVALID', `not a file path: ${JSON.stringify(path)}`, { field: 'path' });
   return [`tsplay_p=${quote(path)}`];
 }
 
@@ -215,7 +274,11 @@ export function safeWriteRefusal(res: { code: number; stdout: string; stderr: st
   if (res.code !== UNSAFE_PATH_EXIT) return undefined;
   const line = `${res.stderr}\n${res.stdout}`.split('\n').find((l) => l.startsWith(MARK));
   if (line === undefined) return undefined;
-  const dir = line.slice(MARK.length);
+  return unsafePathError(path, line.slice(MARK.length));
+}
+
+/** The `UNSAFE_PATH` error of a write to `path` refused because of directory `dir` (apply and check mode alike). */
+export function unsafePathError(path: string, dir: string): TsplayError {
   return new TsplayError('UNSAFE_PATH', `refusing to write ${path}: ${dir} can be changed by a user other than root and the file's owner`, {
     field: dir,
     hint: `make ${dir} root's and not group/world-writable (chown root ${dir}; chmod go-w ${dir}), or set owner to the user who owns it so that tsplay writes as that user`,

@@ -1,3 +1,4 @@
+import { writeSafetyFacts, type WriteSafetyFacts } from '../kit/write-safety.js';
 import { pathFact, type FactQuery, type PathState } from '@tsplay/core';
 import { defineFact, parseText, textScript } from '../kit/facts.js';
 import { identityFact, type Identity } from './identity.js';
@@ -25,7 +26,7 @@ export type DestFacts = {
   old?: FactQuery<OldContent>;
   /** Who a new file belongs to (for the prediction). */
   me: FactQuery<Identity>;
-};
+} & WriteSafetyFacts;
 
 /** Parse the output of `oldContentScript`. Exported for tests. */
 export const parseOldContent = (out: string): OldContent => parseText(out);
@@ -49,7 +50,12 @@ export const oldContentFact: (path: string) => FactQuery<OldContent> = defineFac
 
 /** Facts for writing `dest`; the old content is only read when the file is not secret. */
 export function destFacts(dest: string, opts: { secret: boolean; become: boolean | string }): DestFacts {
-  const f: DestFacts = { dest: pathFact(dest, { hash: true }), parent: pathFact(hostDirname(dest)), me: identityFact(opts.become) };
+  const f: DestFacts = {
+    dest: pathFact(dest, { hash: true }),
+    parent: pathFact(hostDirname(dest)),
+    me: identityFact(opts.become),
+    ...writeSafetyFacts(dest, opts),
+  };
   if (!opts.secret) f.old = oldContentFact(dest);
   return f;
 }

@@ -1,3 +1,4 @@
+import { unsafeWrite } from '../kit/write-safety.js';
 import { Secret, TsplayError, type Diff, type FactValues, type PathState, type Plan } from '@tsplay/core';
 import { attrChanges, attrScript, attrText, describeChanges, withAttrs, type Attrs } from './attrs.js';
 import type { DestFacts, OldContent } from './content-facts.js';
@@ -42,7 +43,8 @@ export const DEFAULT_SECRET_MODE = 0o600;
 
 function oldText(old: OldContent | undefined, dest: PathState): string {
   if (!dest.exists) return '';
-  if (dest.type !== 'file') return `<${dest.type === 'dir' ? 'directory' : dest.type === 'link' ? `link to ${dest.target ?? '?'}` : 'special file'}>`;
+  if (dest.type !== 'file')
+    return `<${dest.type === 'dir' ? 'directory' : dest.type === 'link' ? `link to ${dest.target ?? '?'}` : 'special file'}>`;
   switch (old?.kind) {
     case 'text':
       return old.text;
@@ -62,11 +64,24 @@ function newText(p: Payload): string {
   return p.bytes.toString('utf8');
 }
 
-/** Pure: compare the wanted content and attributes with the facts of dest. */
+/**
+ * Pure: compare the wanted content and attributes with the facts of dest. A change the safe write would
+ * refuse (a directory above dest that another user can change) fails with its UNSAFE_PATH, in check mode too.
+ */
 export function planContent(facts: FactValues<DestFacts>, t: ContentTarget, p: Payload): Plan<ContentPlanData> {
+  const plan = planContentChange(facts, t, p);
+  const refused = plan.changed && plan.data ? unsafeWrite(facts, t.dest, plan.data.attrs.owner) : undefined;
+  if (refused) throw refused;
+  return plan;
+}
+
+function planContentChange(facts: FactValues<DestFacts>, t: ContentTarget, p: Payload): Plan<ContentPlanData> {
   const d = facts.dest;
   if (d.exists && d.type === 'dir') {
-    throw new TsplayError('WRITE_FAILED', `${t.dest} is a directory`, { field: 'dest', hint: 'give the full path of the file to write, including its name' });
+    throw new TsplayError('WRITE_FAILED', `${t.dest} is a directory`, {
+      field: 'dest',
+      hint: 'give the full path of the file to write, including its name',
+    });
   }
   if (!d.exists && (!facts.parent.exists || facts.parent.type === 'file')) {
     throw new TsplayError('WRITE_FAILED', `cannot write ${t.dest}: directory ${hostDirname(t.dest)} does not exist`, {
@@ -104,7 +119,11 @@ export function planContent(facts: FactValues<DestFacts>, t: ContentTarget, p: P
   } else {
     const changes = attrChanges(d, want);
     if (changes.length === 0) {
-      return { changed: false, summary: `${t.dest} is up to date`, data: { write: false, attrs: want, attrScript: '', backup: false, sha256: d.sha256 } };
+      return {
+        changed: false,
+        summary: `${t.dest} is up to date`,
+        data: { write: false, attrs: want, attrScript: '', backup: false, sha256: d.sha256 },
+      };
     }
     summary = `${t.dest}: ${describeChanges(changes)}`;
     // The safe write sets them as dest's owner when the directory is theirs: name the current owner when none is given.
@@ -114,7 +133,10 @@ export function planContent(facts: FactValues<DestFacts>, t: ContentTarget, p: P
   }
   if (p.kind === 'bytes' && !t.secret) rememberContent(p.bytes, p.sha256);
   const fresh = newOwnership(facts.me, facts.parent);
-  const after: PathState = withAttrs({ exists: true, type: 'file', sha256: p.sha256, size: p.kind === 'bytes' ? p.bytes.length : p.size, ...fresh }, attrs);
+  const after: PathState = withAttrs(
+    { exists: true, type: 'file', sha256: p.sha256, size: p.kind === 'bytes' ? p.bytes.length : p.size, ...fresh },
+    attrs,
+  );
   if (!write) Object.assign(after, withAttrs(d, want));
   return {
     changed: true,

@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import { writeSafetyFacts, type WriteSafetyFacts } from '../kit/write-safety.js';
 import { defineFact, pathFact, quote, sh, type FactQuery, type PathState } from '../kit/index.js';
 import type { DownloadOptions } from './args.js';
 
@@ -53,7 +54,8 @@ const sumsQuery = defineFact({
   name: 'sums',
   script: (script: string, _url: string, _ca: string) => script,
   id: (_s, url, ca) => [ca, url],
-  parse: (r, _s, url): SumsFetch | null => (r.code === 0 ? { ok: true, url, text: r.stdout } : { ok: false, url, code: r.code, stderr: r.stderr.trim() }),
+  parse: (r, _s, url): SumsFetch | null =>
+    r.code === 0 ? { ok: true, url, text: r.stdout } : { ok: false, url, code: r.code, stderr: r.stderr.trim() },
 });
 
 /** Fetches the SHA256SUMS-style file on the host, read-only (stdout only, nothing written). */
@@ -72,17 +74,21 @@ export function sumsFact(args: DownloadOptions): FactQuery<SumsFetch | null> {
 }
 
 /** The facts a download plans from: dest (hashed), its directory, the downloaders, the checksum file. */
-export function downloadFacts(args: DownloadOptions): {
+export function downloadFacts(
+  args: DownloadOptions,
+  become: boolean | string = false,
+): {
   dest: FactQuery<PathState>;
   dir: FactQuery<PathState>;
   downloaders: FactQuery<Downloaders>;
   sums: FactQuery<SumsFetch | null>;
-} {
+} & WriteSafetyFacts {
   return {
     dest: pathFact(args.dest, { hash: true }),
     dir: pathFact(dirname(args.dest)),
     downloaders: downloadersFact(),
     sums: sumsFact(args),
+    ...writeSafetyFacts(args.dest, { become }),
   };
 }
 

@@ -14,7 +14,7 @@ export type { DownloadResult } from './apply.js';
 export const download = defineModule({
   name: 'download',
   args: downloadArgsSchema.describe('A file downloaded on the host over https, checked against a sha256, written atomically'),
-  facts: (args) => downloadFacts(args),
+  facts: (args, ctx) => downloadFacts(args, ctx.become),
   plan: (facts, args) => planDownload(facts, args),
   apply: (ctx, args, plan) => applyDownload(ctx, args, plan),
   resultFromPlan: (plan, args): DownloadResult => ({

@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import { unsafeWrite } from '../kit/write-safety.js';
 import { TsplayError, type PathState, type Plan } from '../kit/index.js';
 import { formatMode } from '../common/mode.js';
 import type { DownloadOptions } from './args.js';
@@ -37,10 +38,14 @@ export function expectedSha256(args: DownloadOptions, sums: SumsFetch | null): s
   if (c.kind === 'skip') return undefined;
   if (!sums) throw new TsplayError('INTERNAL', 'the checksum file was not fetched');
   if (!sums.ok) {
-    throw new TsplayError('DOWNLOAD_FAILED', `could not fetch the checksum file ${displayUrl(sums.url)}: ${sums.stderr || `exit ${sums.code}`}`, {
-      field: 'checksum',
-      hint: 'the host fetches it with curl/wget over https; check the URL and caFile',
-    });
+    throw new TsplayError(
+      'DOWNLOAD_FAILED',
+      `could not fetch the checksum file ${displayUrl(sums.url)}: ${sums.stderr || `exit ${sums.code}`}`,
+      {
+        field: 'checksum',
+        hint: 'the host fetches it with curl/wget over https; check the URL and caFile',
+      },
+    );
   }
   const name = urlBasename(args.url);
   const hex = findSha256(sums.text, name);
@@ -55,12 +60,24 @@ export function expectedSha256(args: DownloadOptions, sums: SumsFetch | null): s
 
 /** Pure: is dest already right? If not, what would the download do and leave behind? */
 export function planDownload(f: DownloadFactValues, args: DownloadOptions): Plan<DownloadPlanData> {
+  const plan = planDownloadChange(f, args);
+  // The safe write (or attribute change) would be refused: fail as it would, in check mode too.
+  const refused = plan.changed && plan.data ? unsafeWrite(f, args.dest, plan.data.owner) : undefined;
+  if (refused) throw refused;
+  return plan;
+}
+
+function planDownloadChange(f: DownloadFactValues, args: DownloadOptions): Plan<DownloadPlanData> {
   const dir = dirname(args.dest);
   if (!f.dir.exists || f.dir.type !== 'dir') {
-    throw new TsplayError('WRITE_FAILED', `cannot download to ${args.dest}: ${dir} ${f.dir.exists ? 'is not a directory' : 'does not exist'}`, {
-      field: 'dest',
-      hint: 'create the directory first (file module, state: directory)',
-    });
+    throw new TsplayError(
+      'WRITE_FAILED',
+      `cannot download to ${args.dest}: ${dir} ${f.dir.exists ? 'is not a directory' : 'does not exist'}`,
+      {
+        field: 'dest',
+        hint: 'create the directory first (file module, state: directory)',
+      },
+    );
   }
   if (f.dest.exists && f.dest.type === 'dir') {
     throw new TsplayError('WRITE_FAILED', `dest ${args.dest} is a directory; give the full file path`, { field: 'dest' });

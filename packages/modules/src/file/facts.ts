@@ -1,4 +1,15 @@
-import { ancestors, defineFact, hostDirname, identityFact, pathFact, sh, type FactQuery, type Identity, type PathState } from '../kit/index.js';
+import {
+  ancestors,
+  defineFact,
+  hostDirname,
+  identityFact,
+  pathFact,
+  sh,
+  type FactQuery,
+  type Identity,
+  type PathState,
+} from '../kit/index.js';
+import { writeSafetyFacts, type WriteSafetyFacts } from '../kit/write-safety.js';
 import type { FileOptions } from './args.js';
 
 /** One entry below a directory (from `find -printf`). */
@@ -18,7 +29,7 @@ export type FileFacts = {
   me?: FactQuery<Identity>;
   /** The ancestors the plan needs (see `neededAncestors`). */
   [ancestor: `up:${string}`]: FactQuery<PathState>;
-};
+} & WriteSafetyFacts;
 
 const TYPES: Record<string, TreeEntry['type']> = { f: 'file', d: 'dir', l: 'link' };
 
@@ -29,7 +40,13 @@ export function parseTree(out: string): TreeEntry[] {
     .filter((r) => r.length > 0)
     .map((r) => {
       const [mode, owner, group, y, ...rest] = r.split('|');
-      return { mode: parseInt(mode ?? '0', 8), owner: owner ?? '', group: group ?? '', type: TYPES[y ?? ''] ?? 'other', path: rest.join('|') };
+      return {
+        mode: parseInt(mode ?? '0', 8),
+        owner: owner ?? '',
+        group: group ?? '',
+        type: TYPES[y ?? ''] ?? 'other',
+        path: rest.join('|'),
+      };
     });
 }
 
@@ -54,5 +71,7 @@ export function fileFacts(args: FileOptions, become: boolean | string): FileFact
   if (args.state === 'directory' || args.state === 'touch' || args.state === 'link') f.me = identityFact(become);
   for (const a of neededAncestors(args)) f[`up:${a}`] = pathFact(a);
   if (args.recurse) f.tree = treeFact(args.path);
+  // The safe write's directory check, so that check mode fails where the write would be refused (UNSAFE_PATH).
+  if (args.state !== 'absent' && args.path !== '/') Object.assign(f, writeSafetyFacts(args.path, { become }));
   return f;
 }

@@ -1,4 +1,20 @@
-import { argv, attrChanges, attrScript, describeChanges, formatMode, hostBasename, hostDirname, newOwnership, TsplayError, withAttrs, type Attrs, type FactValues, type PathState, type Plan } from '../kit/index.js';
+import {
+  argv,
+  attrChanges,
+  attrScript,
+  describeChanges,
+  formatMode,
+  hostBasename,
+  hostDirname,
+  newOwnership,
+  TsplayError,
+  withAttrs,
+  type Attrs,
+  type FactValues,
+  type PathState,
+  type Plan,
+} from '../kit/index.js';
+import { runsSafeWrite, unsafeWrite } from '../kit/write-safety.js';
 import type { FileOptions } from './args.js';
 import { neededAncestors, type FileFacts, type TreeEntry } from './facts.js';
 import { safeAttrs, safeMkdir, safeTouch } from './safe.js';
@@ -12,7 +28,13 @@ export const DEFAULT_DIR_MODE = 0o755;
 export const DEFAULT_FILE_MODE = 0o644;
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-const WANTED: Record<FileOptions['state'], string> = { file: 'as wanted', touch: 'there', directory: 'a directory', absent: 'absent', link: 'a link' };
+const WANTED: Record<FileOptions['state'], string> = {
+  file: 'as wanted',
+  touch: 'there',
+  directory: 'a directory',
+  absent: 'absent',
+  link: 'a link',
+};
 
 const TYPE_NAMES: Record<string, string> = { file: 'file', dir: 'directory', link: 'link', other: 'special file' };
 
@@ -40,8 +62,19 @@ function want(args: FileOptions): Attrs {
   return { mode: args.mode, owner: args.owner, group: args.group };
 }
 
-function result(args: FileOptions, before: PathState, after: PathState, summary: string, script: string, predict: Record<string, PathState> = {}): Plan<FilePlanData> {
-  if (!script) return { changed: false, summary: `${args.path} is already ${WANTED[args.state]}${args.state === 'link' ? ` to ${args.src ?? '?'}` : ''}` };
+function result(
+  args: FileOptions,
+  before: PathState,
+  after: PathState,
+  summary: string,
+  script: string,
+  predict: Record<string, PathState> = {},
+): Plan<FilePlanData> {
+  if (!script)
+    return {
+      changed: false,
+      summary: `${args.path} is already ${WANTED[args.state]}${args.state === 'link' ? ` to ${args.src ?? '?'}` : ''}`,
+    };
   const managed = want(args);
   return {
     changed: true,
@@ -52,26 +85,55 @@ function result(args: FileOptions, before: PathState, after: PathState, summary:
   };
 }
 
-/** Pure: what the file task would do to the path. */
+/** Pure: what the file task would do to the path; UNSAFE_PATH when its safe write would be refused. */
 export function planFile(facts: FactValues<FileFacts>, args: FileOptions): Plan<FilePlanData> {
+  const plan = planFileChange(facts, args);
+  if (plan.changed && plan.data && runsSafeWrite(plan.data.script)) {
+    const t = facts.target;
+    const refused = unsafeWrite(facts, args.path, args.owner ?? (t.exists ? t.owner : undefined));
+    if (refused) throw refused;
+  }
+  return plan;
+}
+
+function planFileChange(facts: FactValues<FileFacts>, args: FileOptions): Plan<FilePlanData> {
   const t = facts.target;
   const path = args.path;
   const w = want(args);
   switch (args.state) {
     case 'absent':
       if (!t.exists) return result(args, t, t, '', '');
-      return result(args, t, { exists: false }, `would remove ${typeName(t)} ${path}${t.type === 'dir' ? ' and everything in it' : ''}`, argv(['rm', '-rf', '--', path]));
+      return result(
+        args,
+        t,
+        { exists: false },
+        `would remove ${typeName(t)} ${path}${t.type === 'dir' ? ' and everything in it' : ''}`,
+        argv(['rm', '-rf', '--', path]),
+      );
     case 'file':
     case 'touch': {
       if (!t.exists) {
-        if (args.state === 'file') throw conflict(path, 'does not exist', "state 'file' only manages an existing file; use state 'touch' to create it (or copy/template to write content)");
+        if (args.state === 'file')
+          throw conflict(
+            path,
+            'does not exist',
+            "state 'file' only manages an existing file; use state 'touch' to create it (or copy/template to write content)",
+          );
         requireParent(facts, path);
-        const after: PathState = withAttrs({ exists: true, type: 'file', mode: DEFAULT_FILE_MODE, size: 0, sha256: EMPTY_SHA256, ...fresh(facts, hostDirname(path)) }, w);
+        const after: PathState = withAttrs(
+          { exists: true, type: 'file', mode: DEFAULT_FILE_MODE, size: 0, sha256: EMPTY_SHA256, ...fresh(facts, hostDirname(path)) },
+          w,
+        );
         const mode = after.mode ?? DEFAULT_FILE_MODE;
         const script = safeTouch(path, w, mode);
         return result(args, t, after, `would create empty file ${path} mode ${formatMode(mode)}`, script);
       }
-      if (args.state === 'file' && t.type !== 'file') throw conflict(path, `is a ${typeName(t)}, not a file`, "use state 'directory' or 'link' for those, or remove it first with state 'absent'");
+      if (args.state === 'file' && t.type !== 'file')
+        throw conflict(
+          path,
+          `is a ${typeName(t)}, not a file`,
+          "use state 'directory' or 'link' for those, or remove it first with state 'absent'",
+        );
       return attrsOnly(args, t, w);
     }
     case 'directory':
@@ -81,7 +143,12 @@ export function planFile(facts: FactValues<FileFacts>, args: FileOptions): Plan<
   }
 }
 
-function attrsOnly(args: FileOptions, t: PathState, w: Attrs, extra: { script: string; summary: string; predict: Record<string, PathState> } = { script: '', summary: '', predict: {} }): Plan<FilePlanData> {
+function attrsOnly(
+  args: FileOptions,
+  t: PathState,
+  w: Attrs,
+  extra: { script: string; summary: string; predict: Record<string, PathState> } = { script: '', summary: '', predict: {} },
+): Plan<FilePlanData> {
   const changes = attrChanges(t, w);
   const script = [safeAttrs(args.path, t, w), extra.script].filter(Boolean).join(' && ');
   const summary = [changes.length ? `${args.path}: ${describeChanges(changes)}` : '', extra.summary].filter(Boolean).join('; ');
@@ -96,14 +163,16 @@ function fresh(facts: FactValues<FileFacts>, dir: string): { owner?: string; gro
 function requireParent(facts: FactValues<FileFacts>, path: string): void {
   const dir = hostDirname(path);
   const p = facts[`up:${dir}`];
-  if (p && !p.exists) throw conflict(path, `cannot be created: directory ${dir} does not exist`, "create it first with a file task (state: 'directory')");
+  if (p && !p.exists)
+    throw conflict(path, `cannot be created: directory ${dir} does not exist`, "create it first with a file task (state: 'directory')");
   if (p && p.type === 'file') throw conflict(path, `cannot be created: ${dir} is a file`, 'fix the path');
 }
 
 function planDirectory(facts: FactValues<FileFacts>, args: FileOptions, w: Attrs): Plan<FilePlanData> {
   const t = facts.target;
   const path = args.path;
-  if (t.exists && t.type !== 'dir') throw conflict(path, `is a ${typeName(t)}, not a directory`, "remove it first with state 'absent', or choose another path");
+  if (t.exists && t.type !== 'dir')
+    throw conflict(path, `is a ${typeName(t)}, not a directory`, "remove it first with state 'absent', or choose another path");
   if (t.exists) return attrsOnly(args, t, w, recurseChanges(facts.tree, args, w));
   const missing: string[] = [];
   let deepest = '/';
@@ -122,7 +191,11 @@ function planDirectory(facts: FactValues<FileFacts>, args: FileOptions, w: Attrs
   return result(args, t, after, `would create directory ${path} mode ${formatMode(mode)}${parents}`, safeMkdir(path, w, mode), predict);
 }
 
-function recurseChanges(tree: TreeEntry[] | undefined, args: FileOptions, w: Attrs): { script: string; summary: string; predict: Record<string, PathState> } {
+function recurseChanges(
+  tree: TreeEntry[] | undefined,
+  args: FileOptions,
+  w: Attrs,
+): { script: string; summary: string; predict: Record<string, PathState> } {
   const predict: Record<string, PathState> = {};
   if (!tree) return { script: '', summary: '', predict };
   for (const e of tree) {
@@ -141,7 +214,9 @@ function recurseChanges(tree: TreeEntry[] | undefined, args: FileOptions, w: Att
 }
 
 function describeWant(w: Attrs): string {
-  return [w.mode !== undefined ? `mode ${formatMode(w.mode)}` : '', w.owner ? `owner ${w.owner}` : '', w.group ? `group ${w.group}` : ''].filter(Boolean).join(', ');
+  return [w.mode !== undefined ? `mode ${formatMode(w.mode)}` : '', w.owner ? `owner ${w.owner}` : '', w.group ? `group ${w.group}` : '']
+    .filter(Boolean)
+    .join(', ');
 }
 
 function planLink(facts: FactValues<FileFacts>, args: FileOptions, w: Attrs): Plan<FilePlanData> {
@@ -157,10 +232,13 @@ function planLink(facts: FactValues<FileFacts>, args: FileOptions, w: Attrs): Pl
     return result(args, t, after, `would link ${path} -> ${src}`, [argv(['ln', '-s', '--', src, path]), own].filter(Boolean).join(' && '));
   }
   if (t.type === 'dir') throw conflict(path, 'is a directory, not a link', "remove it first with state 'absent'");
-  if (t.type !== 'link' && !args.force) throw conflict(path, `is a ${typeName(t)}, not a link`, 'set force: true to replace it with the link');
+  if (t.type !== 'link' && !args.force)
+    throw conflict(path, `is a ${typeName(t)}, not a link`, 'set force: true to replace it with the link');
   // Replace atomically: a new link beside it, renamed over it.
   const tmp = `${hostDirname(path)}/.${hostBasename(path)}.tsplay-link`;
-  const script = [argv(['rm', '-f', '--', tmp]), argv(['ln', '-s', '--', src, tmp]), argv(['mv', '-fT', '--', tmp, path]), own].filter(Boolean).join(' && ');
+  const script = [argv(['rm', '-f', '--', tmp]), argv(['ln', '-s', '--', src, tmp]), argv(['mv', '-fT', '--', tmp, path]), own]
+    .filter(Boolean)
+    .join(' && ');
   const was = t.type === 'link' ? `-> ${t.target ?? '?'}` : `(was a ${typeName(t)})`;
   return result(args, t, after, `would relink ${path} -> ${src} ${was}`, script);
 }

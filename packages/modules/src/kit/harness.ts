@@ -23,12 +23,16 @@ export function planCase(module: AnyModule, c: PlanCase): PlanOutcome {
   const ctx: PlanContext = { host: 'test', check: true, become: false, ...c.ctx };
   try {
     const args = parseArgs(module, c.args);
-    const wanted = Object.keys(module.facts(args, ctx) as Record<string, FactQuery>).sort();
-    const given = Object.keys(c.facts ?? {}).sort();
+    // The safe write's directory checks (`safe:DIR`) are 'ok' unless a case gives them.
+    const asked = Object.keys(module.facts(args, ctx) as Record<string, FactQuery>);
+    const facts: Record<string, unknown> = { ...c.facts };
+    for (const k of asked) if (k.startsWith('safe:') && !(k in facts)) facts[k] = 'ok';
+    const wanted = asked.sort();
+    const given = Object.keys(facts).sort();
     if (wanted.join() !== given.join()) {
       throw new Error(`case "${c.name}" gives facts [${given.join(', ')}] but ${module.name} asks for [${wanted.join(', ')}]`);
     }
-    return { plan: module.plan(c.facts ?? {}, args, ctx) };
+    return { plan: module.plan(facts, args, ctx) };
   } catch (e) {
     if (!isTsplayError(e)) throw e;
     return { error: { code: e.code, field: e.field, message: e.message } };
@@ -50,7 +54,10 @@ export function planTable(module: AnyModule, cases: readonly PlanCase[], t: Test
     t.it(c.name, () => {
       const out = planCase(module, c);
       if (c.error) {
-        t.expect(out.error ? { code: out.error.code, field: out.error.field } : out.plan).toEqual({ code: c.error.code, field: c.error.field });
+        t.expect(out.error ? { code: out.error.code, field: out.error.field } : out.plan).toEqual({
+          code: c.error.code,
+          field: c.error.field,
+        });
         if (c.error.message) t.expect(out.error?.message).toMatch(c.error.message);
         return;
       }

@@ -5,6 +5,7 @@ import { identityFact, type Identity } from '../common/identity.js';
 import { sha256Hex } from '../common/known-content.js';
 import { hostDirname } from '../common/paths.js';
 import { textFact, type TextContent } from './facts.js';
+import { writeSafetyFacts, type WriteSafetyFacts } from './write-safety.js';
 
 /** Facts of a text file a task edits: its state (with sha256), its parent, who writes it, its text. */
 export type TextFileFacts = {
@@ -12,17 +13,24 @@ export type TextFileFacts = {
   parent: FactQuery<PathState>;
   me: FactQuery<Identity>;
   old: FactQuery<TextContent>;
-};
+} & WriteSafetyFacts;
 
 export function textFileFacts(path: string, become: boolean | string): TextFileFacts {
-  return { dest: pathFact(path, { hash: true }), parent: pathFact(hostDirname(path)), me: identityFact(become), old: textFact(path) };
+  return {
+    dest: pathFact(path, { hash: true }),
+    parent: pathFact(hostDirname(path)),
+    me: identityFact(become),
+    old: textFact(path),
+    ...writeSafetyFacts(path, { become }),
+  };
 }
 
 /** The file's current text, or undefined when it does not exist; binary or huge files are an error naming `field`. */
 export function currentText(facts: FactValues<TextFileFacts>, path: string, field = 'path'): string | undefined {
   const o = facts.old;
   if (o.kind === 'absent') {
-    if (facts.dest.exists) throw new TsplayError('WRITE_FAILED', `${path} is not a regular file`, { field, hint: 'give the path of a text file' });
+    if (facts.dest.exists)
+      throw new TsplayError('WRITE_FAILED', `${path} is not a regular file`, { field, hint: 'give the path of a text file' });
     return undefined;
   }
   if (o.kind === 'text') return o.text;

@@ -1,3 +1,4 @@
+import { writeSafetyFacts, type WriteSafetyFacts } from '../kit/write-safety.js';
 import { defineFact, pathFact, quote, unknownFact, type FactQuery, type PathState, type PlanContext } from '../kit/index.js';
 import type { UnarchiveOptions } from './args.js';
 import { localArchiveFact } from './local.js';
@@ -46,7 +47,8 @@ export function existingTargetsFact(args: UnarchiveOptions): FactQuery<string[]>
 const existingFact = defineFact({
   module: 'unarchive',
   name: 'existing',
-  script: (paths: readonly string[]) => (paths.length ? `for p in ${paths.map(quote).join(' ')}; do if [ -e "$p" ] || [ -L "$p" ]; then printf '%s\\n' "$p"; fi; done` : ':'),
+  script: (paths: readonly string[]) =>
+    paths.length ? `for p in ${paths.map(quote).join(' ')}; do if [ -e "$p" ] || [ -L "$p" ]; then printf '%s\\n' "$p"; fi; done` : ':',
   parse: (r) => r.stdout.split('\n').filter(Boolean),
   paths: (paths) => paths,
   fromOverlay: (o, paths) => {
@@ -68,7 +70,13 @@ export function baseDirOf(ctx: PlanContext): string {
 export function unarchiveFacts(
   args: UnarchiveOptions,
   ctx: PlanContext,
-): { archive: FactQuery<ArchiveState>; dest: FactQuery<PathState>; existing: FactQuery<string[]> } {
+): { archive: FactQuery<ArchiveState>; dest: FactQuery<PathState>; existing: FactQuery<string[]> } & WriteSafetyFacts {
   const archive = args.copyFromLocal ? localArchiveFact(args, baseDirOf(ctx)) : archiveFact(args, { check: ctx.check });
-  return { archive, dest: pathFact(args.dest), existing: existingTargetsFact(args) };
+  // The apply's safe-write check of dest and every directory above it (see apply.ts).
+  return {
+    archive,
+    dest: pathFact(args.dest),
+    existing: existingTargetsFact(args),
+    ...writeSafetyFacts(`${args.dest.replace(/\/+$/, '')}/.`, { become: ctx.become }),
+  };
 }

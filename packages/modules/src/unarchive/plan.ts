@@ -1,4 +1,5 @@
 import { inferTargets } from './targets.js';
+import { unsafeWrite } from '../kit/write-safety.js';
 import { formatMode, TsplayError, type PathState, type Plan } from '../kit/index.js';
 import type { UnarchiveOptions } from './args.js';
 import type { ArchiveState, LocalArchive, Member } from './facts.js';
@@ -70,7 +71,8 @@ function planFresh(args: UnarchiveOptions): Plan<UnarchivePlanData> {
   const targets = inferTargets(args);
   const install: Install[] = targets.map((path) => ({ path, type: 'file', mode: args.mode }));
   const paths: Record<string, PathState> = {};
-  for (const m of install) paths[join(args.dest, m.path)] = { exists: true, type: 'file', mode: m.mode, owner: args.owner, group: args.group, sha256: undefined };
+  for (const m of install)
+    paths[join(args.dest, m.path)] = { exists: true, type: 'file', mode: m.mode, owner: args.owner, group: args.group, sha256: undefined };
   return {
     changed: true,
     summary: `would extract ${targets.length} member(s) into ${args.dest}: ${listing(targets.map((t) => `${t} (missing)`))}`,
@@ -81,6 +83,14 @@ function planFresh(args: UnarchiveOptions): Plan<UnarchivePlanData> {
 
 /** Pure: compare the archive's members with dest and say what extracting would change. */
 export function planUnarchive(f: UnarchiveFactValues, args: UnarchiveOptions): Plan<UnarchivePlanData> {
+  const plan = planUnarchiveChange(f, args);
+  // The apply's safe-write check of dest would refuse: fail as it would, in check mode too.
+  const refused = plan.changed ? unsafeWrite(f, `${args.dest.replace(/\/+$/, '')}/.`, undefined) : undefined;
+  if (refused) throw refused;
+  return plan;
+}
+
+function planUnarchiveChange(f: UnarchiveFactValues, args: UnarchiveOptions): Plan<UnarchivePlanData> {
   if (!f.dest.exists || f.dest.type !== 'dir') {
     throw new TsplayError('WRITE_FAILED', `cannot extract into ${args.dest}: ${f.dest.exists ? 'not a directory' : 'it does not exist'}`, {
       field: 'dest',
@@ -92,7 +102,9 @@ export function planUnarchive(f: UnarchiveFactValues, args: UnarchiveOptions): P
     const where = args.copyFromLocal ? 'the workstation' : 'the host';
     throw new TsplayError('ARCHIVE_FAILED', `archive ${args.src} does not exist on ${where}`, {
       field: 'src',
-      hint: args.copyFromLocal ? 'relative paths resolve against the playbook directory' : 'download it first (download module) or fix the path',
+      hint: args.copyFromLocal
+        ? 'relative paths resolve against the playbook directory'
+        : 'download it first (download module) or fix the path',
     });
   }
   if (a.state === 'error') {
@@ -114,7 +126,11 @@ export function planUnarchive(f: UnarchiveFactValues, args: UnarchiveOptions): P
     return {
       changed: true,
       // Fresh targets: extracting creates exactly them. Otherwise their content decides, and it is not known yet.
-      ...(exact ? {} : { unknown: `${args.src} is not on the host yet and ${targets.length ? 'some of its targets exist' : 'its members are not known'}: what extracting would change depends on its content` }),
+      ...(exact
+        ? {}
+        : {
+            unknown: `${args.src} is not on the host yet and ${targets.length ? 'some of its targets exist' : 'its members are not known'}: what extracting would change depends on its content`,
+          }),
       summary: `would extract ${args.src} (not on the host yet) into ${args.dest}${what}`,
       predict: { paths },
       data: { install: [] },

@@ -1,0 +1,31 @@
+import { dirSafetyFact, unsafePathError, type DirSafety, type FactQuery, type TsplayError } from '@tsplay/core';
+import { ancestors } from '../common/paths.js';
+
+/** The facts `unsafeWrite` reads: the safe write's check of every directory above `path` (keys `safe:DIR`). */
+export type WriteSafetyFacts = Record<`safe:${string}`, FactQuery<DirSafety>>;
+
+/**
+ * The directory check a safe write of `path` (a file, or a directory made with mkdir -p) does before it
+ * writes, as facts: one per directory from `/` down to the parent of `path`.
+ */
+export function writeSafetyFacts(path: string, opts: { become: boolean | string }): WriteSafetyFacts {
+  const root = opts.become === true || opts.become === 'root';
+  const f: WriteSafetyFacts = {};
+  for (const dir of ancestors(path)) f[`safe:${dir}`] = dirSafetyFact(dir, { root });
+  return f;
+}
+
+/** The `UNSAFE_PATH` error the write of `path` would fail with (the deepest refusing directory), else undefined. */
+export function unsafeWrite(facts: object, path: string, owner: string | undefined): TsplayError | undefined {
+  for (const dir of ancestors(path).reverse()) {
+    const v = (facts as Record<string, unknown>)[`safe:${dir}`];
+    if (v === 'refuse' || (typeof v === 'string' && v.startsWith('owner:') && v !== `owner:${owner ?? ''}`))
+      return unsafePathError(path, dir);
+  }
+  return undefined;
+}
+
+/** True when a module's apply script contains a safe write (its directory check). */
+export function runsSafeWrite(script: string): boolean {
+  return script.includes('tsplay_check "');
+}
