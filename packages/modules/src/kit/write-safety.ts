@@ -11,6 +11,8 @@ export type WriteSafetyFacts = Record<`safe:${string}`, FactQuery<DirSafety>>;
 export function writeSafetyFacts(path: string, opts: { become: boolean | string }): WriteSafetyFacts {
   const root = opts.become === true || opts.become === 'root';
   const f: WriteSafetyFacts = {};
+  // Become another user: the probe batches run as root or the login user, not as that user: no prediction.
+  if (typeof opts.become === 'string' && !root) return f;
   for (const dir of ancestors(path)) f[`safe:${dir}`] = dirSafetyFact(dir, { root });
   return f;
 }
