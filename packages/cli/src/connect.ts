@@ -37,6 +37,9 @@ function sshSpec(h: ResolvedHost): SshHostSpec {
     ...(h.serverAliveCountMax !== undefined ? { serverAliveCountMax: h.serverAliveCountMax } : {}),
     ...(h.sshConfigFile ? { sshConfigPath: h.sshConfigFile } : {}),
     ...(h.hostKeyAlias ? { hostKeyAlias: h.hostKeyAlias } : {}),
+    ...(h.becomeMethod ? { becomeMethod: h.becomeMethod } : {}),
+    ...(h.becomePassword !== undefined ? { becomePassword: h.becomePassword } : {}),
+    ...(h.becomeExe ? { becomeExe: h.becomeExe } : {}),
   };
 }
 

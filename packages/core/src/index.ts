@@ -37,7 +37,7 @@ export type {
 export { task, definePlaybook, isPlaybook, CORE_INSTANCE } from './playbook.js';
 export type { Task, TaskOptions, TaskContext, TaskOutcome, TaskStatus, Play, Playbook, PlaybookSpec, HostInfo, TypedTask, ArgsOf, ArgsFn, ExactArgs, DeepReadonly, SerialSpec } from './playbook.js';
 export { Overlay } from './overlay.js';
-export { wrapCommand, checkBecome } from './become.js';
+export { wrapCommand, checkBecome, becomeStdin, usesBecome, type BecomeSpec } from './become.js';
 export { LocalConnection, atomicWriteLocal } from './local.js';
 export { safeWriteScript, safeMkdirScript, safeAttrScript, safeWriteRefusal, staleTempCleanup, UNSAFE_PATH_EXIT } from './safe-write.js';
 export type { SafeWriteTarget, SafeWriteOptions } from './safe-write.js';

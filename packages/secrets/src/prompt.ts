@@ -15,8 +15,9 @@ export function promptHidden(question: string, io: PromptIO = { input: process.s
   if (!input.isTTY || !input.setRawMode)
     return Promise.reject(new TsplayError('VAULT_PASSWORD_SOURCE', `${question.trim()} needs a terminal, and stdin is not one`, { hint: 'give the password in a file: --vault-password-file FILE or --vault-id label@FILE' }));
   const setRaw = input.setRawMode.bind(input);
-  output.write(question);
+  // raw (no echo) before the question shows: an answer typed (or sent) on seeing it is never echoed
   setRaw(true);
+  output.write(question);
   input.resume();
   return new Promise((resolve, reject) => {
     let typed = '';

@@ -1,11 +1,15 @@
 import type { Client } from 'ssh2';
 import {
   TsplayError,
+  becomeStdin,
   checkBecome,
+  reveal,
+  usesBecome,
   parsePathProbe,
   pathScript,
   quote,
   wrapCommand,
+  type BecomeSpec,
   type Connection,
   type ExecOptions,
   type ExecResult,
@@ -72,13 +76,22 @@ export class SshConnection implements Connection {
     });
   }
 
+  /** The target's become method and password (revealed here, only to go into a channel's stdin). */
+  private becomeSpec(): BecomeSpec {
+    const t = this.target;
+    return { method: t.becomeMethod, password: t.becomePassword === undefined ? undefined : reveal(t.becomePassword), exe: t.becomeExe };
+  }
+
   /** Run a wrapped command and keep its output as bytes (for `read` and `put`). */
   async execRaw(command: string, opts: ExecOptions = {}): Promise<RawResult> {
     if (this.lost || this.closing) throw this.gone();
     const timeoutMs = opts.timeoutMs ?? this.target.commandTimeoutMs;
     const inner = timeoutMs !== undefined && timeoutMs > 0 ? withRemoteTimeout(command, timeoutMs) : command;
-    const full = wrapCommand(inner, opts, this.target.user === 'root');
-    const r = await this.channels.use(() => this.openWithRetry(full, opts.stdin, timeoutMs));
+    const spec = this.becomeSpec();
+    const asRoot = this.target.user === 'root';
+    const full = wrapCommand(inner, opts, asRoot, spec);
+    const stdin = becomeStdin(opts.stdin, spec, usesBecome(opts, asRoot));
+    const r = await this.channels.use(() => this.openWithRetry(full, stdin, timeoutMs));
     if (opts.become) checkBecome({ code: r.code, stdout: '', stderr: r.stderr.toString('utf8') }, this.host);
     return r;
   }
@@ -108,8 +121,11 @@ export class SshConnection implements Connection {
   /** A command that runs with its stdin open until released or the connection ends (run locks). Uses one session beside the pool. */
   async hold(command: string, opts: HoldOptions): Promise<Held> {
     if (this.lost || this.closing) throw this.gone();
-    const full = wrapCommand(command, { become: opts.become, env: opts.env }, this.target.user === 'root');
-    const h = await holdChannel(this.client, full, opts.ready).catch((e: unknown) => {
+    const spec = this.becomeSpec();
+    const asRoot = this.target.user === 'root';
+    const full = wrapCommand(command, { become: opts.become, env: opts.env }, asRoot, spec);
+    const first = becomeStdin(undefined, spec, usesBecome(opts, asRoot));
+    const h = await holdChannel(this.client, full, opts.ready, first === undefined ? undefined : Buffer.from(first)).catch((e: unknown) => {
       throw this.lost ? this.gone(e) : e;
     });
     if (h.exit && this.lost) throw this.gone();

@@ -68,10 +68,11 @@ export class HoldTracker {
  * (the command keeps running until `release` ends its stdin, or the connection goes) or when the
  * command exits first (then `exit` is set).
  */
-export function holdChannel(client: Client, command: string, ready: (stdout: string) => boolean): Promise<Held> {
+export function holdChannel(client: Client, command: string, ready: (stdout: string) => boolean, first?: Buffer): Promise<Held> {
   return new Promise((resolve, reject) => {
     client.exec(command, (err, ch) => {
       if (err) return reject(new ChannelRefused(err.message, { cause: err }));
+      if (first) ch.write(first);
       let stderr = '';
       let code: number | undefined;
       const t = new HoldTracker(

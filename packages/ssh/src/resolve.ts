@@ -24,6 +24,15 @@ function readConfig(spec: SshHostSpec, home: string): string {
 }
 
 /** Merge the inventory spec (hops of a ProxyJump do not jump again) with `~/.ssh/config` (inventory wins) and the environment. Pure apart from reading the config. */
+/** The become settings a target carries (never for a jump hop). */
+function becomeFields(spec: SshHostSpec): Pick<SshTarget, 'becomeMethod' | 'becomePassword' | 'becomeExe'> {
+  return {
+    ...(spec.becomeMethod ? { becomeMethod: spec.becomeMethod } : {}),
+    ...(spec.becomePassword !== undefined ? { becomePassword: spec.becomePassword } : {}),
+    ...(spec.becomeExe ? { becomeExe: spec.becomeExe } : {}),
+  };
+}
+
 export function resolveTarget(spec: SshHostSpec, opts: ConnectOptions = {}, isHop = false): SshTarget {
   const home = opts.home ?? homedir();
   const localUser = opts.localUser ?? userInfo().username;
@@ -85,6 +94,7 @@ export function resolveTarget(spec: SshHostSpec, opts: ConnectOptions = {}, isHo
     keepaliveIntervalMs: Math.round(aliveS * 1000),
     keepaliveCountMax: aliveMax,
     ...(hostKeyAlias ? { hostKeyAlias } : {}),
+    ...(isHop ? {} : becomeFields(spec)),
     jumps,
   };
 }

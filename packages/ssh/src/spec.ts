@@ -1,3 +1,4 @@
+import type { Secret } from '@tsplay/core';
 /** How to reach one host over SSH. Inventory values win over `~/.ssh/config`. */
 export interface SshHostSpec {
   /** Inventory name (used in errors). */
@@ -21,6 +22,12 @@ export interface SshHostSpec {
   serverAliveCountMax?: number | undefined;
   /** Look the host key up (and record it) under this name only, not the address (`HostKeyAlias`, CheckHostIP=no). */
   hostKeyAlias?: string | undefined;
+  /** How become gains privileges (default sudo). */
+  becomeMethod?: 'sudo' | 'su' | 'doas' | undefined;
+  /** The become password (a Secret: revealed only into the channel's stdin). */
+  becomePassword?: Secret | undefined;
+  /** The become program's path (Ansible's `ansible_become_exe`). */
+  becomeExe?: string | undefined;
 }
 
 /** The workstation side: defaults to this process's environment and home. Tests pass their own. */
@@ -51,6 +58,9 @@ export interface SshTarget {
   keepaliveCountMax: number;
   /** The known_hosts name when set (no `[host]:port` form), like OpenSSH's HostKeyAlias. */
   hostKeyAlias?: string | undefined;
+  becomeMethod?: 'sudo' | 'su' | 'doas' | undefined;
+  becomePassword?: Secret | undefined;
+  becomeExe?: string | undefined;
   /** ProxyJump hops, dialled in order, each through the previous one. */
   jumps: SshTarget[];
 }

@@ -20,6 +20,10 @@ export interface RunArgs {
   vaultPasswordFiles?: string[] | undefined;
   askVaultPass?: boolean | undefined;
   ageIdentityFiles?: string[] | undefined;
+  /** -K / --become-password-file / --become-method: become for hosts without their own (become-password.ts). */
+  askBecomePass?: boolean | undefined;
+  becomePasswordFile?: string | undefined;
+  becomeMethod?: string | undefined;
   user?: string | undefined;
   privateKey?: string | undefined;
   sshConfig?: string | undefined;
@@ -56,6 +60,9 @@ export function runArgsFrom(v: Record<string, unknown>, playbook: string, checkC
     vaultPasswordFiles: list(v['vault-password-file']),
     askVaultPass: v['ask-vault-pass'] === true,
     ageIdentityFiles: list(v['age-identity']),
+    askBecomePass: v['ask-become-pass'] === true,
+    becomePasswordFile: str(v['become-password-file']),
+    becomeMethod: str(v['become-method']),
     user: str(v.user),
     privateKey: str(v['private-key']),
     sshConfig: str(v['ssh-config']),

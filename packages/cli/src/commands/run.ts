@@ -10,6 +10,7 @@ import { jsonReporter } from '../reporters/json.js';
 import { plainReporter } from '../reporters/plain.js';
 import { ttyReporter } from '../reporters/tty.js';
 import { stateDir } from '../paths.js';
+import { withBecomeFlags } from '../become-password.js';
 import { extraVarsFrom, parseDuration, shouldColor, terminalStep, withConnectionFlags } from '../run-helpers.js';
 import { runArgsFrom, type RunArgs } from './run-args.js';
 import { inventoryDecryptor, withLocalFileOpener } from './secrets.js';
@@ -53,7 +54,7 @@ export async function runCommand(a: RunArgs, signal?: AbortSignal): Promise<numb
     throw new TsplayError('USAGE', '--step asks before each task and needs a terminal (stdin and stdout are not both a TTY)', { field: '--step', hint: 'run it in a terminal, or drop --step (--list-tasks shows what would run)' });
   const extra = await extraVarsFrom(a.extraVars ?? [], core, a);
   const [playbook, loaded] = await Promise.all([loadPlaybook(playbookFile, core), core.loadInventory(a.inventory, extra, importTs, { playbookDir: dirname(playbookFile), decryptVars: inventoryDecryptor(a) })]);
-  const inventory = withConnectionFlags(loaded, a);
+  const inventory = await withBecomeFlags(withConnectionFlags(loaded, a), a, core);
   const base = {
     playbook,
     inventory,

@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { TsplayError } from '../errors.js';
+import { isSecret } from '../secret.js';
 
 /**
  * Ansible's connection vars (in a host's merged vars) -> tsplay's connection fields. Where Ansible
@@ -17,6 +18,10 @@ export const CONNECTION_VARS = [
   'ansible_ssh_private_key_file',
   'ansible_become',
   'ansible_become_user',
+  'ansible_become_method',
+  'ansible_become_password',
+  'ansible_become_pass',
+  'ansible_become_exe',
   'ansible_connection',
 ] as const;
 
@@ -48,6 +53,7 @@ export function connectionFields(vars: Record<string, unknown>, host: string, fi
     const becomeUser = vars.ansible_become_user;
     out.become = ansibleBool(vars.ansible_become) ? (typeof becomeUser === 'string' ? becomeUser : true) : false;
   }
+  Object.assign(out, becomeFields(vars, host, file));
   const conn = vars.ansible_connection;
   if (conn !== undefined && conn !== null) {
     const c = String(conn).replace(/^ansible\.builtin\./, '');
@@ -60,6 +66,22 @@ export function connectionFields(vars: Record<string, unknown>, host: string, fi
         hint: 'tsplay connects with ssh or local',
       });
   }
+  return out;
+}
+
+/** `ansible_become_method`/`_password` (or `_pass`)/`_exe` -> becomeMethod, becomePassword, becomeExe. */
+function becomeFields(vars: Record<string, unknown>, host: string, file: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const m = vars.ansible_become_method;
+  if (m !== undefined && m !== null) {
+    const method = String(m).replace(/^(ansible\.builtin|community\.general)\./, '');
+    if (method !== 'sudo' && method !== 'su' && method !== 'doas')
+      throw new TsplayError('INVENTORY_INVALID', `host ${host}: ansible_become_method=${method} is not supported`, { file, field: `${host}.ansible_become_method`, hint: 'tsplay becomes with sudo, su or doas' });
+    out.becomeMethod = method;
+  }
+  const pw = last(vars, 'ansible_become_pass', 'ansible_become_password');
+  if (pw !== undefined) out.becomePassword = isSecret(pw) ? pw : String(pw);
+  if (vars.ansible_become_exe !== undefined && vars.ansible_become_exe !== null) out.becomeExe = String(vars.ansible_become_exe);
   return out;
 }
 

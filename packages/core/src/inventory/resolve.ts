@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath, dirname } from 'node:path';
 import { homedir } from 'node:os';
 import { TsplayError } from '../errors.js';
+import { Secret, isSecret } from '../secret.js';
 import { formatZodIssues, issueField, sortIssues } from '../validate.js';
 import { inventoryFileSchema, isHostAddress, type Inventory, type ResolvedHost } from './schema.js';
 
@@ -79,6 +80,9 @@ export function resolveInventory(raw: unknown, source: string, extraVars: Record
       hostKeyChecking: entry.hostKeyChecking ?? d.hostKeyChecking ?? 'strict',
       connection,
       become: entry.become ?? d.become,
+      becomeMethod: entry.becomeMethod ?? d.becomeMethod,
+      becomePassword: asSecret(entry.becomePassword ?? d.becomePassword),
+      becomeExe: entry.becomeExe ?? d.becomeExe,
       connectTimeoutMs: entry.connectTimeoutMs ?? d.connectTimeoutMs,
       serverAliveInterval: entry.serverAliveInterval ?? d.serverAliveInterval,
       serverAliveCountMax: entry.serverAliveCountMax ?? d.serverAliveCountMax,
@@ -89,6 +93,11 @@ export function resolveInventory(raw: unknown, source: string, extraVars: Record
     };
   });
   return { source, hosts, groups };
+}
+
+/** A become password from the inventory, always as a Secret (so it is redacted wherever it goes). */
+function asSecret(v: string | Secret | undefined): Secret | undefined {
+  return v === undefined || isSecret(v) ? v : new Secret(v);
 }
 
 /** An ssh config named in the inventory must exist (a missing ~/.ssh/config is fine; a named file is a typo). */

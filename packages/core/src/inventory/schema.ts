@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { isSecret, type Secret } from '../secret.js';
 
 /** A DNS label; letters may be any script's (an internationalised name, as Ansible accepts). */
 const LABEL = /^[\p{L}\p{N}_](?:[\p{L}\p{N}_-]{0,61}[\p{L}\p{N}_])?$/u;
@@ -25,6 +26,12 @@ export const connectionFields = {
   hostKeyChecking: z.enum(['strict', 'accept-new']).optional(),
   connection: z.enum(['ssh', 'local']).optional(),
   become: z.union([z.boolean(), z.string()]).optional(),
+  /** How become gains privileges: sudo (default), su or doas. */
+  becomeMethod: z.enum(['sudo', 'su', 'doas']).optional(),
+  /** The become password: a Secret (e.g. from vault) or a string (made a Secret on load). */
+  becomePassword: z.union([z.string(), z.custom<Secret>(isSecret, { message: 'a string or a Secret' })]).optional(),
+  /** The become program's path (Ansible's `ansible_become_exe`). */
+  becomeExe: z.string().min(1).optional(),
   connectTimeoutMs: z.number().int().positive().optional(),
   /** Seconds between SSH keepalives (ssh config `ServerAliveInterval`; default 5). */
   serverAliveInterval: z.number().positive().max(3600).optional(),
@@ -64,6 +71,9 @@ export type ConnectionSettings = {
   hostKeyChecking: 'strict' | 'accept-new';
   connection: 'ssh' | 'local';
   become?: boolean | string | undefined;
+  becomeMethod?: 'sudo' | 'su' | 'doas' | undefined;
+  becomePassword?: Secret | undefined;
+  becomeExe?: string | undefined;
   connectTimeoutMs?: number | undefined;
   serverAliveInterval?: number | undefined;
   serverAliveCountMax?: number | undefined;

@@ -96,6 +96,8 @@ export async function connectPersisted(spec: SshHostSpec, opts: ConnectOptions, 
   // ssh2 is loaded only for a direct connection: a persisted run needs the socket alone (see client-entry.ts).
   const direct = async () => (await import('../connect.js')).connectSsh(spec, opts);
   if (p.seconds <= 0) return direct();
+  // A become password never goes to the daemon (it would outlive the run): this host connects directly.
+  if (spec.becomePassword !== undefined) return direct();
   const target = resolveTarget(spec, opts);
   const base = p.dir ?? persistDir();
   const dir = p.build ? join(base, p.build) : base;

@@ -147,7 +147,8 @@ export class Session {
     const l = this.lease(h);
     const hid = num(h.hold);
     const o = (h.opts ?? {}) as Pick<ExecOptions, 'become' | 'env'>;
-    const full = wrapCommand(str(h.command), { become: o.become, env: o.env }, l.p.conn.target.user === 'root');
+    const t = l.p.conn.target;
+    const full = wrapCommand(str(h.command), { become: o.become, env: o.env }, t.user === 'root', { method: t.becomeMethod, exe: t.becomeExe });
     if (l.p.dead) throw new TsplayError('UNREACHABLE', `${l.p.conn.target.user}@${l.p.conn.target.host}: lost the connection`, { host: l.p.conn.host });
     const s = await streamHold(l.p.client, full, {
       stdout: (b) => this.send({ t: 'hold-data', hold: hid }, b),
