@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { TsplayError } from '@tsplay/core';
+import './error-codes.js';
 
 /** The gcloud executable on PATH, if any. */
 export function findGcloud(path = process.env.PATH ?? ''): string | undefined {

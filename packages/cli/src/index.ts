@@ -1,4 +1,5 @@
 // The bin runs `main` from dist/fast.js (nothing but node built-ins up front); this entry is the library.
+import './error-codes.js';
 export { main } from './fast.js';
 export { runCommand } from './commands/run.js';
 export { importTs } from './loader.js';

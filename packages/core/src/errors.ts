@@ -1,46 +1,46 @@
 /**
  * Coded errors: every failure the user sees has a code, and where known a host, task, field and hint.
- * Core names only its own codes; another package owns the codes it raises (any UPPER_SNAKE string).
+ *
+ * Codes are a closed union owned by the packages that raise them. Core lists exactly the codes it raises
+ * (`CoreErrorCodes`); every other package declares its own in its `src/error-codes.ts` by augmenting
+ * `ErrorCodes`, so a misspelt code does not compile anywhere:
+ *
+ *   declare module '@tsplay/core' { interface ErrorCodes { HOST_KEY_UNKNOWN: true } }
  */
-export type CoreErrorCode =
-  | 'ARGS_INVALID'
-  | 'VARS_INVALID'
-  | 'INVENTORY_INVALID'
-  | 'INVENTORY_NOT_FOUND'
-  | 'PLAYBOOK_NOT_FOUND'
-  | 'PLAYBOOK_LOAD_FAILED'
-  | 'PLAYBOOK_INVALID'
-  | 'UNKNOWN_HOST'
-  | 'USAGE'
-  | 'EXTRA_VAR_INVALID'
-  | 'UNREACHABLE'
-  | 'AUTH_FAILED'
-  | 'HOST_KEY_UNKNOWN'
-  | 'HOST_KEY_CHANGED'
-  | 'BECOME_FAILED'
-  | 'COMMAND_FAILED'
-  | 'COMMAND_TIMEOUT'
-  | 'CHECKSUM_MISMATCH'
-  | 'DOWNLOAD_FAILED'
-  | 'NO_DOWNLOADER'
-  | 'WRITE_FAILED'
-  | 'UNSAFE_PATH'
-  | 'DISK_FULL'
-  | 'ARCHIVE_FAILED'
-  | 'VALIDATE_FAILED'
-  | 'SERVICE_FAILED'
-  | 'SERVICE_TIMEOUT'
-  | 'VERIFY_FAILED'
-  | 'UNSAFE_BOOTSTRAP'
-  | 'FACT_FAILED'
-  | 'TASK_FAILED'
-  | 'INTERRUPTED'
-  | 'LAB_NOT_UP'
-  | 'LAB_FAILED'
-  | 'INTERNAL';
+export interface CoreErrorCodes {
+  ARGS_INVALID: true;
+  BECOME_FAILED: true;
+  COMMAND_FAILED: true;
+  COMMAND_TIMEOUT: true;
+  DISK_FULL: true;
+  DUPLICATE_TASK: true;
+  EXTRA_VAR_INVALID: true;
+  FACT_FAILED: true;
+  INTERNAL: true;
+  INVENTORY_AMBIGUOUS_NUMBER: true;
+  INVENTORY_CYCLE: true;
+  INVENTORY_ENCRYPTED_VARS: true;
+  INVENTORY_INVALID: true;
+  INVENTORY_NOT_FOUND: true;
+  INVENTORY_RANGE_INVALID: true;
+  INVENTORY_UNKNOWN_GROUP: true;
+  PLAY_INVALID: true;
+  TASK_FAILED: true;
+  UNKNOWN_HOST: true;
+  UNKNOWN_TAG: true;
+  UNKNOWN_TASK: true;
+  UNREACHABLE: true;
+  UNSAFE_PATH: true;
+  USAGE: true;
+  VARS_INVALID: true;
+  WRITE_FAILED: true;
+}
 
-/** A core code, or a code owned by the package that raises it (upper case, e.g. `ETCD_QUORUM`). */
-export type ErrorCode = CoreErrorCode | (Uppercase<string> & {});
+/** Every declared code: core's, plus what each package adds by declaration merging. */
+export interface ErrorCodes extends CoreErrorCodes {}
+
+export type CoreErrorCode = keyof CoreErrorCodes;
+export type ErrorCode = keyof ErrorCodes & string;
 
 export interface ErrorDetails {
   host?: string | undefined;

@@ -1,5 +1,5 @@
 export { TsplayError, isTsplayError, toTsplayError, formatError } from './errors.js';
-export type { ErrorCode, CoreErrorCode, ErrorDetails } from './errors.js';
+export type { ErrorCode, ErrorCodes, CoreErrorCode, CoreErrorCodes, ErrorDetails } from './errors.js';
 export { sh, shf, quote, raw, argv, ShellFragment } from './sh.js';
 export { Secret, secret, isSecret, reveal, redact, redactValue, registerSecret } from './secret.js';
 export { encryptedAs, localFileOpener, setLocalFileOpener, type LocalFileOpener } from './secret.js';

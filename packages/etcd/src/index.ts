@@ -4,6 +4,7 @@
  * codes. Everything else (judges, parsers, scripts) is internal and tested beside its file.
  */
 // the role and its plays (KTHW chapter 07 + the rolling restart)
+import './error-codes.js';
 export { etcdRole, etcdPlay, etcdTasks, etcdRoleParts, hostCertPaths, memberName, ETCD_UNIT_PATH, ETCD_CONFIG_DIR, ETCD_BIN_DIR } from './role.js';
 export type { EtcdTasks, EtcdRoleOptions, EtcdPlayOptions, EtcdRoleParts } from './role.js';
 export { etcdPlays } from './day2/rolling-play.js';

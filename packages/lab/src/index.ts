@@ -1,3 +1,4 @@
+import './error-codes.js';
 export { labUp } from './up.js';
 export type { LabUpOptions, LabUpResult } from './up.js';
 export { labDown } from './down.js';

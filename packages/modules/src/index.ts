@@ -1,3 +1,4 @@
+import './error-codes.js';
 export { command, commandLine } from './command/index.js';
 export type { CommandArgs, CommandResult } from './command/index.js';
 export { modeSchema, formatMode } from './common/mode.js';

@@ -1,4 +1,5 @@
 /** @tsplay/pki: a CA and leaf certificates made on the workstation (KTHW chapter 04 for etcd). */
+import './error-codes.js';
 export { pkiCa, pkiCaArgs } from './ca/index.js';
 export type { PkiCaArgs } from './ca/index.js';
 export { pkiCert, pkiCertArgs } from './cert/index.js';

@@ -3,6 +3,7 @@
  * into core `Secret` values. The CLI builds the run's `SecretKeys` from its flags (`secretKeys`);
  * loaders call `decryptVarsFile` (vars files) or `decryptFile` (copy sources) with them.
  */
+import './error-codes.js';
 export type { SecretsErrorCode } from './errors.js';
 export { sealVault } from './vault.js';
 export { ageEncrypt, ageOpen, readRecipients, recipientsOf, type AgeEncryptOptions, type AgeOpened } from './age.js';

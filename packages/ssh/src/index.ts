@@ -1,3 +1,4 @@
+import './error-codes.js';
 export { connectSsh, sshTransport } from './connect.js';
 export type { Transport } from './connect.js';
 export { SshConnection, MAX_CHANNELS } from './connection.js';

@@ -1,5 +1,5 @@
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { TsplayError, type LocalFileOpener } from '@tsplay/core';
+import { TsplayError, type ErrorCode, type LocalFileOpener } from '@tsplay/core';
 import type { SecretKeys } from '@tsplay/secrets';
 
 /**
@@ -74,7 +74,7 @@ export async function workerOpener(keys: SecretKeys, secretsUrl: string): Promis
     while (Atomics.load(flag, 0) === 0 && Date.now() < deadline) Atomics.wait(flag, 0, 0, deadline - Date.now());
     const reply = receiveMessageOnPort(port1)?.message as { bytes?: Uint8Array; plain?: true; error?: Material['error'] } | undefined;
     if (!reply) throw new TsplayError('INTERNAL', `decrypting ${path} did not answer within ${TIMEOUT_MS / 1000}s`, { file: path });
-    if (reply.error) throw new TsplayError(reply.error.code as Uppercase<string>, reply.error.message, { file: reply.error.file, field: reply.error.field, hint: reply.error.hint });
+    if (reply.error) throw new TsplayError(reply.error.code as ErrorCode, reply.error.message, { file: reply.error.file, field: reply.error.field, hint: reply.error.hint });
     return reply.bytes ? Buffer.from(reply.bytes.buffer, reply.bytes.byteOffset, reply.bytes.byteLength) : undefined;
   };
   return {

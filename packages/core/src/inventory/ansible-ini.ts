@@ -1,4 +1,4 @@
-import { TsplayError } from '../errors.js';
+import { TsplayError, type ErrorCode } from '../errors.js';
 import { expandHostPattern, RangeError_ } from './ansible-address.js';
 import { addChild, addGroup, addHost, emptyTree, setGroupVar, type AnsibleTree } from './ansible-tree.js';
 import { literalEval } from './py-literal.js';
@@ -18,8 +18,8 @@ export function readIni(text: string, file: string): AnsibleTree {
   let state = 'hosts';
   text.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/).forEach((raw, i) => {
     const lineno = i + 1;
-    const fail = (msg: string, hint: string, code = 'INVENTORY_INVALID'): never => {
-      throw new TsplayError(code as Uppercase<string>, `${file}:${lineno}: ${msg}`, { file, field: `line ${lineno}`, hint });
+    const fail = (msg: string, hint: string, code: ErrorCode = 'INVENTORY_INVALID'): never => {
+      throw new TsplayError(code, `${file}:${lineno}: ${msg}`, { file, field: `line ${lineno}`, hint });
     };
     const line = raw.trim();
     if (!line || line[0] === '#' || line[0] === ';') return;
@@ -80,7 +80,7 @@ function addPendingChildren(tree: AnsibleTree, group: string, pending: Map<strin
   pending.delete(group);
 }
 
-function hostLine(tree: AnsibleTree, group: string, line: string, fail: (msg: string, hint: string, code?: string) => never): void {
+function hostLine(tree: AnsibleTree, group: string, line: string, fail: (msg: string, hint: string, code?: ErrorCode) => never): void {
   const tokens = shlexSplit(line) ?? fail(`error parsing host definition '${line}': no closing quotation`, 'close the quote (or quote the value that holds one)');
   const pattern = tokens[0];
   if (pattern === undefined) return;

@@ -1,4 +1,4 @@
-import { TsplayError } from '../errors.js';
+import { TsplayError, type ErrorCode } from '../errors.js';
 import { expandHostPattern, RangeError_ } from './ansible-address.js';
 import { addChild, addGroup, addHost, emptyTree, setGroupVar, type AnsibleTree } from './ansible-tree.js';
 
@@ -21,10 +21,10 @@ export function isAnsibleYaml(doc: unknown): boolean {
  * an unknown key in a group is an error: a misspelt `hosts:` would otherwise drop machines silently.
  */
 export function readYamlInventory(doc: unknown, file: string, text = ''): AnsibleTree {
-  const fail = (path: string, msg: string, code = 'INVENTORY_INVALID', key = path.split('.').at(-1) ?? ''): never => {
+  const fail = (path: string, msg: string, code: ErrorCode = 'INVENTORY_INVALID', key = path.split('.').at(-1) ?? ''): never => {
     // the line of the entry the path ends with (the first line that names it)
     const at = key ? text.split('\n').findIndex((l) => l.includes(key)) + 1 : 0;
-    throw new TsplayError(code as Uppercase<string>, `${file}${at ? `:${at}` : ''}: ${path ? `${path}: ` : ''}${msg}`, {
+    throw new TsplayError(code, `${file}${at ? `:${at}` : ''}: ${path ? `${path}: ` : ''}${msg}`, {
       file,
       field: at ? `line ${at}` : path || undefined,
       hint: 'a group is { hosts: {name: vars}, children: {group: ...}, vars: {...} }',
@@ -38,7 +38,7 @@ export function readYamlInventory(doc: unknown, file: string, text = ''): Ansibl
   return tree;
 }
 
-function readGroup(tree: AnsibleTree, name: string, spec: unknown, path: string, fail: (path: string, msg: string, code?: string, key?: string) => never): string {
+function readGroup(tree: AnsibleTree, name: string, spec: unknown, path: string, fail: (path: string, msg: string, code?: ErrorCode, key?: string) => never): string {
   if (spec !== null && !isObj(spec)) fail(path, 'a group must be a mapping (or nothing)');
   addGroup(tree, name);
   if (spec === null) return name;

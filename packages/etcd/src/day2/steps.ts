@@ -1,5 +1,5 @@
 /** Small apply-side helpers of the day-2 tasks: a command as root, and a retry until a deadline that ends in a coded error. */
-import { TsplayError, type ApplyContext } from '@tsplay/core';
+import { TsplayError, type ApplyContext, type ErrorCode } from '@tsplay/core';
 
 export interface Ran {
   code: number;
@@ -17,7 +17,7 @@ export const lastError = (r: Ran): string => r.stderr.trim().split('\n').pop() |
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Retry `step` every 250 ms until it returns a value that is not a string (a string says why not yet). */
-export async function retryUntil<T>(ctx: ApplyContext, code: Uppercase<string>, what: string, deadline: number, step: () => Promise<T | string>, hint: string): Promise<T> {
+export async function retryUntil<T>(ctx: ApplyContext, code: ErrorCode, what: string, deadline: number, step: () => Promise<T | string>, hint: string): Promise<T> {
   for (;;) {
     const r = await step();
     if (typeof r !== 'string') return r;

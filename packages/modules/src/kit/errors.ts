@@ -1,4 +1,4 @@
-import { TsplayError, type ErrorDetails } from '@tsplay/core';
+import { TsplayError, type ErrorCode, type ErrorDetails } from '@tsplay/core';
 
 const CODE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/;
 
@@ -8,6 +8,6 @@ const CODE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/;
  */
 export function errorCodes<const C extends Uppercase<string>>(codes: readonly C[]): ((code: C, message: string, details?: ErrorDetails) => TsplayError) & { codes: readonly C[] } {
   for (const c of codes) if (!CODE.test(c)) throw new TypeError(`error code ${JSON.stringify(c)} is not UPPER_SNAKE_CASE`);
-  const make = (code: C, message: string, details: ErrorDetails = {}): TsplayError => new TsplayError(code, message, details);
+  const make = (code: C, message: string, details: ErrorDetails = {}): TsplayError => new TsplayError(code as string as ErrorCode, message, details);
   return Object.assign(make, { codes });
 }

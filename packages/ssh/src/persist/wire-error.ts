@@ -1,4 +1,4 @@
-import { TsplayError, isTsplayError } from '@tsplay/core';
+import { TsplayError, isTsplayError, type ErrorCode } from '@tsplay/core';
 
 /** An error as it crosses the socket: the coded fields only (no cause, no stack: nothing secret rides along). */
 export interface WireError {
@@ -19,5 +19,5 @@ export function toWire(e: unknown): WireError {
 /** Back to a TsplayError (or a plain Error when the daemon's was uncoded, as the direct path would throw). */
 export function fromWire(w: WireError): Error {
   if (w.code === undefined) return new Error(w.message);
-  return new TsplayError(w.code as Uppercase<string>, w.message, { host: w.host, task: w.task, field: w.field, hint: w.hint, file: w.file });
+  return new TsplayError(w.code as ErrorCode, w.message, { host: w.host, task: w.task, field: w.field, hint: w.hint, file: w.file });
 }
