@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { writeSafetyFacts, type WriteSafetyFacts } from '../kit/write-safety.js';
+import { writeSafetyFacts, type WriteSafetyFacts } from '../kit/index.js';
 import { defineFact, pathFact, quote, sh, type FactQuery, type PathState } from '../kit/index.js';
 import type { DownloadOptions } from './args.js';
 

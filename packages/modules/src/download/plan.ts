@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { unsafeWrite } from '../kit/write-safety.js';
+import { unsafeWrite } from '../kit/index.js';
 import { TsplayError, type PathState, type Plan } from '../kit/index.js';
 import { formatMode } from '../common/mode.js';
 import type { DownloadOptions } from './args.js';

@@ -9,7 +9,7 @@ import {
   type Identity,
   type PathState,
 } from '../kit/index.js';
-import { writeSafetyFacts, type WriteSafetyFacts } from '../kit/write-safety.js';
+import { writeSafetyFacts, type WriteSafetyFacts } from '../kit/index.js';
 import type { FileOptions } from './args.js';
 
 /** One entry below a directory (from `find -printf`). */

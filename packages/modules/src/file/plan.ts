@@ -14,7 +14,7 @@ import {
   type PathState,
   type Plan,
 } from '../kit/index.js';
-import { runsSafeWrite, unsafeWrite } from '../kit/write-safety.js';
+import { runsSafeWrite, unsafeWrite } from '../kit/index.js';
 import type { FileOptions } from './args.js';
 import { neededAncestors, type FileFacts, type TreeEntry } from './facts.js';
 import { safeAttrs, safeMkdir, safeTouch } from './safe.js';

@@ -50,3 +50,5 @@ export { absPathSchema, normalizeHostPath, hostDirname, hostBasename, ancestors 
 // Testing: plan and fact tables
 export { planCase, planTable, factTable } from './harness.js';
 export type { PlanCase, PlanOutcome, FactCase, TestApi } from './harness.js';
+export { writeSafetyFacts, unsafeWrite, runsSafeWrite } from './write-safety.js';
+export type { WriteSafetyFacts } from './write-safety.js';

@@ -1,4 +1,4 @@
-import { writeSafetyFacts, type WriteSafetyFacts } from '../kit/write-safety.js';
+import { writeSafetyFacts, type WriteSafetyFacts } from '../kit/index.js';
 import { defineFact, pathFact, quote, unknownFact, type FactQuery, type PathState, type PlanContext } from '../kit/index.js';
 import type { UnarchiveOptions } from './args.js';
 import { localArchiveFact } from './local.js';

@@ -1,5 +1,5 @@
 import { inferTargets } from './targets.js';
-import { unsafeWrite } from '../kit/write-safety.js';
+import { unsafeWrite } from '../kit/index.js';
 import { formatMode, TsplayError, type PathState, type Plan } from '../kit/index.js';
 import type { UnarchiveOptions } from './args.js';
 import type { ArchiveState, LocalArchive, Member } from './facts.js';
