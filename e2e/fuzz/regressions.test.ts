@@ -30,6 +30,32 @@ afterAll(async () => {
 const statuses = (m: Map<string, { status: string }>) => [...m].map(([k, v]) => `${k}: ${v.status}`);
 
 describe('check-mode mismatches found by the fuzzer (seed 1)', () => {
+  it("root: owner (the case's root is nobody's): --check predicts the safe write's UNSAFE_PATH, and a chown to root earlier in the run makes it safe", async () => {
+    await onHost0(`rm -rf ${R} && mkdir ${R} && chmod 0755 ${R} && chown nobody:nogroup ${R}`);
+    const steps: Step[] = [
+      ['copy', copy, { dest: `${R}/c.txt`, content: 'alpha\n' }],
+      ['touch', file, { path: `${R}/t`, state: 'touch' }],
+      ['sub', file, { path: `${R}/sub`, state: 'directory' }],
+      ['own', file, { path: R, state: 'directory', owner: 'root', group: 'root', mode: '0755' }],
+      ['again', copy, { dest: `${R}/c.txt`, content: 'alpha\n' }],
+    ];
+    const check = await runSteps(host, steps, true, stateDir);
+    // the oracle: nothing was written while nobody owned the root (the check run wrote nothing at all)
+    expect(await onHost0(`stat -c '%U %a' ${R}; ls -A ${R}`)).toBe('nobody 755\n');
+    const run = await runSteps(host, steps, false, stateDir);
+    const codes = (m: Map<string, { status: string; error?: string | undefined }>) =>
+      [...m].map(([k, v]) => `${k}: ${v.status} ${v.error?.split(':')[0] ?? ''}`.trim());
+    expect(codes(run)).toEqual([
+      'copy: failed UNSAFE_PATH',
+      'touch: failed UNSAFE_PATH',
+      'sub: failed UNSAFE_PATH',
+      'own: changed',
+      'again: changed',
+    ]);
+    expect(await onHost0(`stat -c '%U %a' ${R}; ls -A ${R}; cat ${R}/c.txt`)).toBe('root 755\nc.txt\nalpha\n');
+    expect(codes(check)).toEqual(codes(run));
+  });
+
   it('a command that would create a file does not make its sibling directory unknown (nor a copy into that directory fail)', async () => {
     await onHost0(`rm -rf ${R} && mkdir -p ${R}/a`);
     const steps: Step[] = [
@@ -63,7 +89,9 @@ describe('check-mode mismatches found by the fuzzer (seed 1)', () => {
   it('unarchive of an archive that an earlier download would fetch is not predicted changed when its target is already up to date', async () => {
     const { sha256 } = labTarball();
     const url = `${ETCD_URL_BASE}/v${ETCD_VERSION}/${ETCD_TARBALL}`;
-    await onHost0(`rm -rf ${R} && mkdir -p ${R} && curl -fsS --proto =https ${url} | tar -xzOf - --wildcards '*/README.md' > ${R}/README.md && chmod 0644 ${R}/README.md`);
+    await onHost0(
+      `rm -rf ${R} && mkdir -p ${R} && curl -fsS --proto =https ${url} | tar -xzOf - --wildcards '*/README.md' > ${R}/README.md && chmod 0644 ${R}/README.md`,
+    );
     const steps: Step[] = [
       ['download', download, { url, dest: `${R}/etcd.tgz`, checksum: `sha256:${sha256}` }],
       ['unarchive', unarchive, { src: `${R}/etcd.tgz`, dest: R, include: ['*/README.md'], stripComponents: 1, mode: '0644' }],
@@ -86,7 +114,11 @@ describe('check-mode mismatches found by the fuzzer (seed 1)', () => {
     const tasks = [
       put,
       probe,
-      task(template, (c) => ({ dest: `${R}/o.conf`, template: (v: { s: string }) => `x=${v.s}`, vars: { s: String(c.result(probe)?.stdout ?? '') } }), opts('template')),
+      task(
+        template,
+        (c) => ({ dest: `${R}/o.conf`, template: (v: { s: string }) => `x=${v.s}`, vars: { s: String(c.result(probe)?.stdout ?? '') } }),
+        opts('template'),
+      ),
       task(file, { path: `${R}/o.conf`, state: 'file', mode: '0640' }, opts('file')),
       task(stat, { path: `${R}/o.conf` }, opts('stat')),
       task(lineinfile, { path: `${R}/o.conf`, line: 'y=1' }, opts('lineinfile')),
@@ -95,10 +127,24 @@ describe('check-mode mismatches found by the fuzzer (seed 1)', () => {
     const byName = (m: Map<string, { status: string }>) => statuses(new Map([...m].map(([k, v]) => [k.split('\t')[2] as string, v])));
     const check = await tsplayRun(pb, true, stateDir);
     const run = await tsplayRun(pb, false, stateDir);
-    expect(byName(run.outcomes)).toEqual(['copy: changed', 'probe: ok', 'template: changed', 'file: changed', 'stat: ok', 'lineinfile: changed']);
+    expect(byName(run.outcomes)).toEqual([
+      'copy: changed',
+      'probe: ok',
+      'template: changed',
+      'file: changed',
+      'stat: ok',
+      'lineinfile: changed',
+    ]);
     expect(await onHost0(`stat -c %a ${R}/o.conf; cat ${R}/o.conf`)).toBe('640\nx=alpha\ny=1\n');
     // was: file failed ("does not exist"), and --check ended failed (exit 2)
-    expect(byName(check.outcomes)).toEqual(['copy: changed', 'probe: unknown', 'template: unknown', 'file: unknown', 'stat: unknown', 'lineinfile: unknown']);
+    expect(byName(check.outcomes)).toEqual([
+      'copy: changed',
+      'probe: unknown',
+      'template: unknown',
+      'file: unknown',
+      'stat: unknown',
+      'lineinfile: unknown',
+    ]);
     expect(check.outcome).toBe('changed');
   });
 

@@ -45,7 +45,8 @@ export function caseFingerprint(c: FuzzCase, fp: Fingerprint): Fingerprint {
   return new Map([...fp].filter(([k]) => mine(k)));
 }
 
-const show = (o: Outcome | undefined) => (o ? `${o.status}${o.summary ? ` (${o.summary})` : ''}${o.error ? ` [${o.error}]` : ''}` : 'no result');
+const show = (o: Outcome | undefined) =>
+  o ? `${o.status}${o.summary ? ` (${o.summary})` : ''}${o.error ? ` [${o.error}]` : ''}` : 'no result';
 const parent = (p: string) => p.slice(0, p.lastIndexOf('/')) || '/';
 const noCtime = (d: string | undefined) => d?.replace(/ c\S+/, '');
 
@@ -56,7 +57,13 @@ export function predictedKeys(p: Prediction, c: FuzzCase): { required: string[];
   return { required, units };
 }
 
-const UNIT_FIELDS: Record<string, string> = { load: 'LoadState', active: 'ActiveState', sub: 'SubState', enabled: 'UnitFileState', needDaemonReload: 'NeedDaemonReload' };
+const UNIT_FIELDS: Record<string, string> = {
+  load: 'LoadState',
+  active: 'ActiveState',
+  sub: 'SubState',
+  enabled: 'UnitFileState',
+  needDaemonReload: 'NeedDaemonReload',
+};
 
 /** The fields of a predicted unit state that systemd contradicts after the run, or undefined. */
 export function unitMismatch(predicted: Record<string, unknown>, actual: string | undefined): string | undefined {
@@ -71,6 +78,13 @@ export function unitMismatch(predicted: Record<string, unknown>, actual: string 
   return off.length ? off.map(([f]) => `${UNIT_FIELDS[f]}=${props.get(UNIT_FIELDS[f] as string) ?? '?'}`).join(' ') : undefined;
 }
 
+const unsafe = (o: Outcome | undefined): boolean => o?.status === 'failed' && (o.error ?? '').startsWith('UNSAFE_PATH:');
+/** Check and run both failed with the safe write's refusal. */
+const unsafeBoth = (ck: Outcome, rn: Outcome | undefined): boolean => unsafe(ck) && unsafe(rn);
+/** Check and run failed alike: the refusal itself, or (after a refusal on this host) the same error exactly. */
+const agreedFail = (ck: Outcome, rn: Outcome | undefined, refused: boolean): boolean =>
+  unsafeBoth(ck, rn) || (refused && ck.status === 'failed' && rn?.status === 'failed' && ck.error === rn.error);
+
 export function judge(c: FuzzCase, r: CaseRuns): Verdict {
   const v: Verdict = { mismatches: [], tasks: 0, unknown: 0, changed: 0, echoTasks: 0, echoUnknown: 0 };
   const bad = (m: string) => v.mismatches.push(`${r.host} ${r.play}: ${m}`);
@@ -80,6 +94,11 @@ export function judge(c: FuzzCase, r: CaseRuns): Verdict {
   const required = new Set<string>();
   const allowed = new Set<string>();
   const unitStates: [string, Record<string, unknown>][] = [];
+  // A write the safe write refuses (UNSAFE_PATH, e.g. in a root owned by nobody) that --check predicted with
+  // the same code is an agreement; so is a later task that check called unknown and the run failed (it
+  // read what the refused write did not make), a later task that check and run fail with the same error (the
+  // refused write's file is missing in both), and a second --check that still fails the same way.
+  let refused = false;
   for (const t of c.tasks) {
     const key = predictionKey(r.host, r.play, t.kind);
     const [ck, rn, rc] = [r.check.get(key), r.run.get(key), r.recheck.get(key)];
@@ -90,12 +109,16 @@ export function judge(c: FuzzCase, r: CaseRuns): Verdict {
       if (echo) v.echoUnknown += 1;
       else v.unknown += 1;
       t.touches.forEach((k) => allowed.add(k));
-    } else if (!ck || !rn || ck.status !== rn.status || ck.changed !== rn.changed || ck.status === 'failed') {
+    } else if (!ck || !rn || ck.status !== rn.status || ck.changed !== rn.changed || (ck.status === 'failed' && !agreedFail(ck, rn, refused))) {
       bad(`task ${t.kind}: --check said ${show(ck)}, the run did ${show(rn)}`);
     }
-    if (rn?.status === 'failed') bad(`task ${t.kind} failed in the run: ${show(rn)}`);
+    const predictedFail = rn?.status === 'failed' && ((ck !== undefined && agreedFail(ck, rn, refused)) || (refused && ck?.status === 'unknown'));
+    if (rn?.status === 'failed' && !predictedFail) bad(`task ${t.kind} failed in the run: ${show(rn)}`);
+    if (ck && rn && unsafeBoth(ck, rn)) refused = true;
     if (rn?.changed && !echo) v.changed += 1;
-    if (!rc || rc.changed || rc.status === 'unknown' || rc.status === 'failed') bad(`task ${t.kind}: the second --check said ${show(rc)}`);
+    const recheckOk = predictedFail && rc?.status === 'failed' && !rc.changed && (!unsafe(rn) || unsafe(rc));
+    if (!recheckOk && (!rc || rc.changed || rc.status === 'unknown' || rc.status === 'failed'))
+      bad(`task ${t.kind}: the second --check said ${show(rc)}`);
     if (ck?.status !== 'changed') continue;
     const pred = r.predictions.get(key) ?? {};
     const { required: req, units } = predictedKeys(pred, c);
