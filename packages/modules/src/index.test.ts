@@ -34,7 +34,7 @@ describe('@tsplay/modules public surface', () => {
         'localFileFact', 'modeSchema', 'newOwnership', 'normalizeHostPath', 'oldContentFact', 'ownerSpec', 'parsePathProbe', 'parseText', 'pathFact',
         'pathScript', 'planCase', 'planContent', 'planTable', 'planTextEdit', 'planTextFile', 'predictFile', 'principalSchema', 'quote', 'readLocalFile',
         'redact', 'registerSecret', 'reveal', 'safeAttrScript', 'safeMkdirScript', 'safeWriteRefusal', 'safeWriteScript', 'secret', 'sh', 'sha256Hex', 'task', 'textFact', 'textFileFacts', 'textFromOverlay', 'textScript', 'unitFact',
-        'unknownFact', 'withAttrs',
+        'unknownFact', 'unsafeWrite', 'runsSafeWrite', 'withAttrs', 'writeSafetyFacts',
       ].sort(),
     );
   });
