@@ -16,7 +16,7 @@ import { startRegistry, type LocalRegistry } from './registry.js';
 import { cleanEnv, events, run } from './proc.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PACKAGES = ['core', 'modules', 'ssh', 'cli'];
+const PACKAGES = ['core', 'modules', 'ssh', 'secrets', 'cli'];
 const T = mkdtempSync(join(tmpdir(), 'tsplay-install-'));
 const tarballs = join(T, 'tarballs');
 let registry: LocalRegistry;
