@@ -12,7 +12,7 @@ import { quote } from './sh.js';
  * run. Real runs also leave a copy on the host (host-index.ts) for the next workstation; --check only
  * reads it, so it still mutates nothing.
  *
- * Only answers about files of at least MIN_CACHED_BYTES are remembered (here and on the host): re-hashing
+ * Only answers about files of at least MIN_CACHED_BYTES are remembered here (the host's own index keeps all): re-hashing
  * a small file costs nothing, and the sha256 of a small file may be the hash of a low-entropy secret
  * (a password file), which must not sit in a cache. The workstation's file is 0600 in a 0700 directory.
  */
@@ -93,9 +93,13 @@ export class SigCache {
     const hosted = rest.startsWith(HOSTED);
     const result: ExecResult = hosted ? decodeResult(rest.slice(HOSTED.length), host) : { code: r.code, stdout: rest, stderr: r.stderr };
     // A signature with a missing file (fewer fields) is not worth remembering.
-    if (sig.trim().length > 0 && result.code === 0 && !sig.includes('  ') && worthCaching(sig)) {
-      this.#entries[key] = { sig, result };
-      this.#dirty = true;
+    if (sig.trim().length > 0 && result.code === 0 && !sig.includes('  ')) {
+      // the workstation keeps only large files' answers; the host's own root-only index keeps every answer (it
+      // lives beside the files it describes, so it discloses nothing a reader of the index could not read anyway)
+      if (worthCaching(sig)) {
+        this.#entries[key] = { sig, result };
+        this.#dirty = true;
+      }
       if (!hosted && hostId !== undefined && this.#hostDir) this.#pending.set(hostId, { sig, payload: encodeResult(result) });
     }
     return result;
