@@ -2,7 +2,7 @@
  * Fault 1 on the lab, done properly (issue 19): a host powered off in the middle of a write (its whole cgroup
  * killed while a 24 MB `copy` streams to it), then the SAME disk booted again (the overlay upper dir is kept,
  * like a real disk after a power cut). The host is UNREACHABLE at once, the others finish, exit 4. Its disk
- * holds the interrupted write's `.big.bin.tsplay-XXXXXXXXXXXX` temp file and nothing at the target; after the
+ * holds the interrupted write's `.big.bin.tsplay-XXXXXX` temp file (the safe write's mktemp) and nothing at the target; after the
  * boot the re-run converges, and its write into that directory removes the stale temp file. Oracles: the
  * host's upper dir read from the root namespace, and sha256sum/ls on the hosts.
  */
@@ -20,7 +20,7 @@ import { ensureLab, throttle, unthrottle } from './host-control.js';
 import { recordSurvived } from './survived.js';
 
 const SIZE = 24 * 1024 * 1024;
-const TEMP = /^\.big\.bin\.tsplay-[0-9a-f]{12}$/;
+const TEMP = /^\.big\.bin\.tsplay-([0-9A-Za-z]{6}|[0-9a-f]{12})$/; // the safe write: mktemp (6); older puts: 12 hex
 let stateDir: string;
 let work: string;
 let big: string;
