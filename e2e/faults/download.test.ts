@@ -29,7 +29,8 @@ afterAll(async () => {
 
 describe('download faults on the lab', () => {
   it('6. checksum mismatch: CHECKSUM_MISMATCH with expected and actual on every host, nothing at dest; the re-run converges', async () => {
-    const r = await tsplay(etcdArgs('-e', `etcdChecksum=${WRONG}`), { stateDir });
+    // the lab inventory's etcdChecksums map wins over etcdChecksum (as for upgrades): empty it so the wrong sum is used
+    const r = await tsplay(etcdArgs('-e', `etcdChecksum=${WRONG}`, '-e', 'etcdChecksums={}'), { stateDir });
     expect(r.code, explain(r)).toBe(2);
     const failed = r.results.filter((x) => x.status === 'failed');
     expect(failed.map((x) => [x.host, x.task, x.error?.code]).sort()).toEqual(hostNames().map((h) => [h, 'download etcd', 'CHECKSUM_MISMATCH']));
