@@ -6,10 +6,10 @@ import { labMounts } from './leftovers.js';
 import { $, $ok, step, type Log } from './run.js';
 
 /** Bump when the rootfs recipe changes: an older cached rootfs is rebuilt. */
-export const ROOTFS_VERSION = 'tsplay-lab-rootfs 1';
+export const ROOTFS_VERSION = 'tsplay-lab-rootfs 2';
 const MARKER = 'etc/tsplay-lab-rootfs';
 const SUITE = 'bookworm';
-const INCLUDE = 'systemd,systemd-sysv,openssh-server,dbus,iproute2,curl,tar,ca-certificates,procps,sudo,python3';
+const INCLUDE = 'systemd,systemd-sysv,openssh-server,dbus,iproute2,curl,wget,opendoas,tar,ca-certificates,procps,sudo,python3';
 
 /** Units a lab host does not need (timers that would touch the disk, gettys, e2scrub). */
 const MASKED = [
