@@ -26,6 +26,17 @@ export const checksum = (what: string) =>
   z.string().refine((v) => v === 'skip' || (v.startsWith('sha256:') && (HEX64.test(v.slice(7)) || PLAIN_URL.test(v.slice(7)))), {
     message: `${what} is sha256:<64 hex digits>, sha256:<http(s) URL of a SHA256SUMS file> or skip`,
   });
+/** etcd's --auto-compaction-retention: a whole number (hours, or revisions) or a Go duration like 30m, 1h30m, 90s. */
+export const RETENTION = /^(?:\d{1,9}|(?:\d{1,6}(?:\.\d{1,3})?(?:h|m|s|ms))+)$/;
+export const retention = (what: string) =>
+  z
+    .union([z.number().int().min(0).max(999_999_999), z.string().regex(RETENTION, `${what} is a whole number (hours in periodic mode, revisions in revision mode) or a duration like 30m, 1h30m`)])
+    .transform(String);
+/** A byte count between min and max: a number, or its digits as a string (`-e etcdQuotaBackendBytes=33554432`). */
+export const byteCount = (what: string, min: number, max: number) =>
+  z
+    .union([z.number(), z.string().regex(/^\d{1,12}$/, `${what} is a number of bytes (digits only)`).transform(Number)])
+    .pipe(z.number().int(`${what} is a whole number of bytes`).min(min, `${what} is at least ${min} bytes`).max(max, `${what} is at most ${max} bytes`));
 /** One line of text (a workstation path may hold blanks; it never reaches a host as is). */
 export const oneLine = (what: string) => z.string().min(1, `${what} is empty`).refine((v) => !CONTROL.test(v), { message: `${what} must be one line (no newline or control character)` });
 

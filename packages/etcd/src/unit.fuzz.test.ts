@@ -55,6 +55,8 @@ const OWN: Record<string, string> = {
   etcdCertFile: '/lab/pki/kubernetes.pem',
   etcdKeyFile: 'kubernetes-key.pem',
 };
+/** Issue 28's maintenance vars, fuzzed against a unit that has all three flags (their base values). */
+const MAINT: Record<string, string> = { etcdAutoCompactionMode: 'periodic', etcdAutoCompactionRetention: '1h30m', etcdQuotaBackendBytes: '33554432' };
 /** Another member's vars: they reach this host's --initial-cluster. */
 const PEER: Record<string, string> = { etcdName: 'controller-2', internalIp: '10.240.0.12' };
 
@@ -63,6 +65,7 @@ const unitOf = (hosts: HostInfo[], vars: Record<string, unknown>): string => {
   return a.template(a.vars);
 };
 const SEED = unitOf(KTHW, {}).split('\n');
+const WITH_MAINT = unitOf(KTHW, MAINT).split('\n');
 
 /** What systemd or a shell would read in a value: any blank or control character, quote, `$`, `%`, `;`, backslash. */
 const UNSAFE = /[\s\x00-\x1f\x7f\u0085\u2028\u2029'"`$%;\\]/u;
@@ -74,14 +77,14 @@ function skeleton(line: string): { fixed: string; value: string } {
   return { fixed: `${m[1]}${m[2] ?? ''}|${m[4] ?? ''}`, value: m[3] ?? '' };
 }
 
-/** The unit has exactly the seed's lines, directives and flags; every value in it is one safe word. */
-function sameShape(unit: string): string | undefined {
+/** The unit has exactly the reference's (the seed's) lines, directives and flags; every value in it is one safe word. */
+function sameShape(unit: string, ref: readonly string[] = SEED): string | undefined {
   const lines = unit.split('\n');
-  if (lines.length !== SEED.length) return `${lines.length} lines, the seed has ${SEED.length}`;
+  if (lines.length !== ref.length) return `${lines.length} lines, the seed has ${ref.length}`;
   for (const [i, line] of lines.entries()) {
     const got = skeleton(line);
-    const want = skeleton(SEED[i] as string);
-    if (got.fixed !== want.fixed) return `line ${i + 1} is ${JSON.stringify(line)}, the seed's is ${JSON.stringify(SEED[i])}`;
+    const want = skeleton(ref[i] as string);
+    if (got.fixed !== want.fixed) return `line ${i + 1} is ${JSON.stringify(line)}, the seed's is ${JSON.stringify(ref[i])}`;
     if (want.value !== '' && (got.value === '' || UNSAFE.test(got.value))) return `line ${i + 1} holds ${JSON.stringify(got.value)}`;
   }
   return undefined;
@@ -93,10 +96,10 @@ interface Tally {
 }
 
 /** One round: a value in one field, on this host or on a peer; returns whether it was accepted. */
-function round(where: 'own' | 'peer', field: string, value: string): boolean {
-  const hosts = where === 'own' ? KTHW : KTHW.map((h, i) => (i === 2 ? { ...h, vars: { ...PEER, [field]: value } } : h));
-  const vars = where === 'own' ? { [field]: value } : {};
-  if (where === 'own' && !EtcdVars.safeParse({ ...KTHW[0]?.vars, ...vars }).success) {
+function round(where: 'own' | 'peer' | 'maint', field: string, value: string): boolean {
+  const hosts = where === 'peer' ? KTHW.map((h, i) => (i === 2 ? { ...h, vars: { ...PEER, [field]: value } } : h)) : KTHW;
+  const vars = where === 'own' ? { [field]: value } : where === 'maint' ? { ...MAINT, [field]: value } : {};
+  if (where !== 'peer' && !EtcdVars.safeParse({ ...KTHW[0]?.vars, ...vars }).success) {
     const issue = EtcdVars.safeParse({ ...KTHW[0]?.vars, ...vars }).error?.issues[0];
     expect(issue?.path[0], `refused for the wrong field: ${JSON.stringify(value)}`).toBe(field);
     return false;
@@ -109,7 +112,7 @@ function round(where: 'own' | 'peer', field: string, value: string): boolean {
     expect(e.field).toBe(field);
     return false;
   }
-  const problem = sameShape(unit);
+  const problem = sameShape(unit, where === 'maint' ? WITH_MAINT : SEED);
   expect(problem, `${where} ${field}=${JSON.stringify(value)} was accepted and changed the unit: ${problem}`).toBeUndefined();
   return true;
 }
@@ -140,6 +143,33 @@ describe('etcd.service quoting fuzz (issue 25)', () => {
       // not vacuous: every field saw both verdicts
       for (const [k, t] of tally) expect(t.accepted > 0 && t.refused > 0, `${k}: ${JSON.stringify(t)}`).toBe(true);
       expect(tally.size).toBe(Object.keys(OWN).length + Object.keys(PEER).length);
+    });
+  }
+
+  for (const seed of [28, 29]) {
+    it(`seed ${seed}: 1500 values in the maintenance vars (issue 28); accepted ones keep the lines of the unit with all three flags`, () => {
+      expect(WITH_MAINT.length).toBe(SEED.length + 3);
+      expect(WITH_MAINT).toContain('  --quota-backend-bytes=33554432');
+      const r = prng(seed);
+      const tally = new Map<string, Tally>();
+      for (let i = 0; i < 1500; i++) {
+        const field = pick(r, Object.keys(MAINT));
+        const value = generate(r, MAINT[field] as string);
+        let ok: boolean;
+        try {
+          ok = round('maint', field, value);
+        } catch (e) {
+          // revision mode with a duration: refused by the unit, naming the retention
+          if (!isTsplayError(e) || e.code !== 'VARS_INVALID') throw e;
+          ok = false;
+        }
+        if (/[\n\r\u2028\u2029\u0085]/.test(value)) expect(ok, `a line break was accepted in ${field}: ${JSON.stringify(value)}`).toBe(false);
+        const t = tally.get(field) ?? { accepted: 0, refused: 0 };
+        t[ok ? 'accepted' : 'refused'] += 1;
+        tally.set(field, t);
+      }
+      for (const [k, t] of tally) expect(t.accepted > 0 && t.refused > 0, `${k}: ${JSON.stringify(t)}`).toBe(true);
+      expect(tally.size).toBe(Object.keys(MAINT).length);
     });
   }
 });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { etcdUnit, initialCluster } from './unit.js';
+import { EtcdVars } from './vars.js';
 
 /** The seed (KTHW chapter 07, Japanese), copied verbatim into the package so the test runs anywhere. */
 const SEED = new URL('./fixtures/07-bootstrapping-etcd.ja.md', import.meta.url);
@@ -60,5 +61,56 @@ describe('etcdUnit', () => {
 
   it('builds --initial-cluster from the members in order', () => {
     expect(initialCluster(members.slice(0, 2))).toBe('controller-0=https://10.240.0.10:2380,controller-1=https://10.240.0.11:2380');
+  });
+
+  it('maintenance vars (issue 28): each adds its flag after the seed\'s, unset adds none', () => {
+    const seed = etcdUnit(seedInputs(0));
+    const unit = etcdUnit({ ...seedInputs(0), autoCompactionMode: 'periodic', autoCompactionRetention: '1h', quotaBackendBytes: 33554432 });
+    expect(unit).toBe(
+      seed.replace('  --data-dir=/var/lib/etcd\n', '  --data-dir=/var/lib/etcd \\\n  --auto-compaction-mode=periodic \\\n  --auto-compaction-retention=1h \\\n  --quota-backend-bytes=33554432\n'),
+    );
+    expect(etcdUnit({ ...seedInputs(0), quotaBackendBytes: 16777216 })).toContain('  --data-dir=/var/lib/etcd \\\n  --quota-backend-bytes=16777216\nRestart=on-failure\n');
+    expect(etcdUnit({ ...seedInputs(0), autoCompactionMode: undefined, autoCompactionRetention: undefined, quotaBackendBytes: undefined })).toBe(seed);
+  });
+
+  it('revision mode keeps a number of revisions: a duration is VARS_INVALID naming the retention', () => {
+    expect(etcdUnit({ ...seedInputs(0), autoCompactionMode: 'revision', autoCompactionRetention: '10000' })).toContain('--auto-compaction-retention=10000');
+    expect(() => etcdUnit({ ...seedInputs(0), autoCompactionMode: 'revision', autoCompactionRetention: '30m' })).toThrow(
+      expect.objectContaining({ code: 'VARS_INVALID', field: 'etcdAutoCompactionRetention' }),
+    );
+  });
+});
+
+describe('maintenance vars schema', () => {
+  const parse = (v: Record<string, unknown>) => EtcdVars.safeParse(v);
+  it.each([
+    [{ etcdAutoCompactionRetention: 1 }, { etcdAutoCompactionRetention: '1' }],
+    [{ etcdAutoCompactionRetention: '1h30m' }, { etcdAutoCompactionRetention: '1h30m' }],
+    [{ etcdAutoCompactionRetention: '0' }, { etcdAutoCompactionRetention: '0' }],
+    [{ etcdAutoCompactionMode: 'revision', etcdAutoCompactionRetention: '10000' }, { etcdAutoCompactionMode: 'revision', etcdAutoCompactionRetention: '10000' }],
+    [{ etcdQuotaBackendBytes: '33554432' }, { etcdQuotaBackendBytes: 33554432 }],
+    [{ etcdQuotaBackendBytes: 8589934592 }, { etcdQuotaBackendBytes: 8589934592 }],
+  ])('accepts %j', (input, out) => {
+    const r = parse(input);
+    expect(r.success).toBe(true);
+    expect(r.data).toMatchObject(out);
+  });
+  it.each([
+    ['etcdAutoCompactionRetention', '1h\nExecStartPre=/bin/true'],
+    ['etcdAutoCompactionRetention', '1h --force-new-cluster'],
+    ['etcdAutoCompactionRetention', -1],
+    ['etcdAutoCompactionRetention', 1.5],
+    ['etcdAutoCompactionRetention', '1d'],
+    ['etcdAutoCompactionRetention', ''],
+    ['etcdAutoCompactionMode', 'hourly'],
+    ['etcdQuotaBackendBytes', 1024],
+    ['etcdQuotaBackendBytes', 8589934593],
+    ['etcdQuotaBackendBytes', '32Mi'],
+    ['etcdQuotaBackendBytes', '33554432;id'],
+    ['etcdQuotaBackendBytes', 33554432.5],
+  ])('refuses %s=%j naming it', (field, value) => {
+    const r = parse({ [field]: value });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.path[0]).toBe(field);
   });
 });

@@ -1,4 +1,5 @@
 /** The etcd systemd unit as a typed function: for the seed's inputs it is the seed's etcd.service, byte for byte. */
+import { TsplayError } from '@tsplay/core';
 import type { Tls } from './schemas.js';
 
 export interface EtcdMember {
@@ -17,6 +18,25 @@ export interface EtcdUnitInput extends Tls {
   /** `new` bootstraps a cluster; `existing` joins one (after `etcdctl member add`). */
   clusterState?: 'new' | 'existing';
   binary?: string;
+  /** Maintenance flags (issue 28), each rendered only when set: the seed's inputs still give the seed's unit. */
+  autoCompactionMode?: 'periodic' | 'revision' | undefined;
+  autoCompactionRetention?: string | undefined;
+  quotaBackendBytes?: number | undefined;
+}
+
+/** `--auto-compaction-*` and `--quota-backend-bytes`, after the seed's flags; none when unset. */
+export function maintenanceFlags(u: Pick<EtcdUnitInput, 'autoCompactionMode' | 'autoCompactionRetention' | 'quotaBackendBytes'>): string[] {
+  if (u.autoCompactionMode === 'revision' && u.autoCompactionRetention !== undefined && !/^\d+$/.test(u.autoCompactionRetention)) {
+    throw new TsplayError('VARS_INVALID', `etcdAutoCompactionRetention ${u.autoCompactionRetention} is a duration, but revision mode keeps a number of revisions`, {
+      field: 'etcdAutoCompactionRetention',
+      hint: 'give a whole number of revisions (e.g. 10000), or etcdAutoCompactionMode=periodic',
+    });
+  }
+  return [
+    ...(u.autoCompactionMode === undefined ? [] : [`--auto-compaction-mode=${u.autoCompactionMode}`]),
+    ...(u.autoCompactionRetention === undefined ? [] : [`--auto-compaction-retention=${u.autoCompactionRetention}`]),
+    ...(u.quotaBackendBytes === undefined ? [] : [`--quota-backend-bytes=${u.quotaBackendBytes}`]),
+  ];
 }
 
 export const peerUrl = (ip: string): string => `https://${ip}:2380`;
@@ -46,6 +66,7 @@ export function etcdUnit(u: EtcdUnitInput): string {
     `--initial-cluster ${initialCluster(u.members)}`,
     `--initial-cluster-state ${u.clusterState ?? 'new'}`,
     `--data-dir=${u.dataDir}`,
+    ...maintenanceFlags(u),
   ];
   return `[Unit]
 Description=etcd

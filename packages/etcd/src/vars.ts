@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { checksum, hostPath, ipv4, oneLine, plainUrl, word } from './schemas.js';
+import { byteCount, checksum, hostPath, ipv4, oneLine, plainUrl, retention, word } from './schemas.js';
+
+const MIB = 1024 * 1024;
 
 /** A workstation file whose name (not its directory) becomes `/etc/etcd/<name>` in etcd.service. */
 const certFile = (what: string) =>
@@ -51,6 +53,15 @@ export const EtcdVars = z.object({
     .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((x) => x.trim()).filter((x) => x !== ''))
     .pipe(z.array(word('etcdRemove')))
     .default([]),
+  /**
+   * Maintenance (issue 28): each one adds its flag to etcd.service; unset, the unit is the seed's. `--auto-compaction-mode`:
+   * `periodic` (etcd's default: the retention is a duration, a bare number is hours) or `revision` (keep that many revisions).
+   */
+  etcdAutoCompactionMode: z.enum(['periodic', 'revision']).optional(),
+  /** `--auto-compaction-retention`: `1` (hour), `30m`, `1h30m`; in revision mode a number of revisions. `0` turns it off. */
+  etcdAutoCompactionRetention: retention('etcdAutoCompactionRetention').optional(),
+  /** `--quota-backend-bytes`: the backend size that raises the NOSPACE alarm (etcd's default 2 GiB; 8 GiB is its suggested maximum). */
+  etcdQuotaBackendBytes: byteCount('etcdQuotaBackendBytes', 16 * MIB, 8 * 1024 * MIB).optional(),
   /** The host's internal IP (INTERNAL_IP); when absent, read from the GCE metadata server. */
   internalIp: ipv4('internalIp').optional(),
 });
