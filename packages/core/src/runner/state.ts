@@ -1,10 +1,11 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
  * Durable notifications: "task X on host H must run its notified behaviour" survives a failed or
  * killed run. Stored on the workstation (never on hosts), one JSON file per playbook, written
  * atomically, keyed by task id. A read-only store (check mode) reads them and never writes.
+ * Like the rest of the workstation state: the file is 0600 in a 0700 directory (issue 25).
  */
 export class NotificationStore {
   readonly #file: string | undefined;
@@ -43,9 +44,13 @@ export class NotificationStore {
 
   #save(): void {
     if (!this.#file) return;
-    mkdirSync(join(this.#file, '..'), { recursive: true });
+    const dir = join(this.#file, '..');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
     const tmp = `${this.#file}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(this.#pending, null, 2));
+    // A leftover temp file of a killed run keeps its old mode through writeFileSync: start from a new one.
+    rmSync(tmp, { force: true });
+    writeFileSync(tmp, JSON.stringify(this.#pending, null, 2), { mode: 0o600, flag: 'wx' });
     const fd = openSync(tmp, 'r');
     fsyncSync(fd);
     closeSync(fd);
