@@ -3,7 +3,7 @@ import * as modules from './index.js';
 import * as kit from './kit/index.js';
 
 const MODULES = [
-  'apt', 'authorizedKey', 'blockinfile', 'command', 'copy', 'download', 'facts', 'file', 'group', 'hostname', 'lineinfile', 'pkg', 'stat', 'sysctl', 'systemd',
+  'apt', 'authorizedKey', 'blockinfile', 'command', 'copy', 'download', 'facts', 'fetch', 'file', 'group', 'hostname', 'lineinfile', 'pkg', 'stat', 'sysctl', 'systemd',
   'template', 'unarchive', 'uri', 'user', 'waitFor',
 ];
 
@@ -11,7 +11,7 @@ describe('@tsplay/modules public surface', () => {
   it('exports exactly these names', () => {
     expect(Object.keys(modules).sort()).toEqual(
       [
-        ...MODULES, 'blockinfileArgsSchema', 'commandLine', 'copyArgsSchema', 'diffStat', 'fileArgsSchema', 'formatMode', 'lineDiff', 'lineinfileArgsSchema', 'formatReference', 'moduleReference',
+        ...MODULES, 'blockinfileArgsSchema', 'commandLine', 'copyArgsSchema', 'diffStat', 'fetchArgsSchema', 'fileArgsSchema', 'formatMode', 'lineDiff', 'lineinfileArgsSchema', 'formatReference', 'moduleReference',
         'modeSchema', 'systemdArgs', 'systemdService', 'templateArgs', 'templateArgsSchema', 'unifiedDiff', 'unitName',
       ].sort(),
     );
