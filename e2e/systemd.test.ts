@@ -4,7 +4,8 @@
  * members run, started one host at a time (--forks 1) without deadlock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { definePlaybook, executeModule, loadInventory, Overlay, runPlaybook, task, type Connection, type Inventory, type ResolvedHost, type RunEvent } from '@tsplay/core';
+import { definePlaybook, loadInventory, runPlaybook, task, type Connection, type Inventory, type ResolvedHost, type RunEvent } from '@tsplay/core';
+import { executeModule, Overlay } from '@tsplay/core/module';
 import { systemd, systemdService, type SystemdResult } from '@tsplay/modules';
 import { connectSsh } from '@tsplay/ssh';
 import { hostOutput, lab, onAllHosts, waitFor } from './helpers/lab.js';

@@ -4,7 +4,8 @@
  * before any task). A newline, a shell or systemd metacharacter where none belongs is VARS_INVALID naming
  * the field, on every etcd playbook that takes the var.
  */
-import { isTsplayError, validateVars, type Playbook, type ResolvedHost } from '@tsplay/core';
+import { isTsplayError, type Playbook, type ResolvedHost } from '@tsplay/core';
+import { validateVars } from '@tsplay/core/engine';
 import { describe, expect, it } from 'vitest';
 import addMember from './etcd-add-member.js';
 import backup from './etcd-backup.js';

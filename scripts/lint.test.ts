@@ -28,10 +28,10 @@ describe('project lint', () => {
     const files: Record<string, string> = {
       'src/mine/index.ts': "import { defineModule } from '@tsplay/core';\nimport { pathFact } from '../kit/index.js';\nexport const m = [defineModule, pathFact];\n",
       'src/mine/facts.ts': "import { textFact } from '../kit/facts.js';\nimport { sh } from '@tsplay/modules/kit';\nimport { x } from '../common/x.js';\nexport const f = [textFact, sh, x];\n",
-      'src/mine/mine.test.ts': "import { Overlay } from '@tsplay/core';\nexport const o = Overlay;\n",
+      'src/mine/mine.test.ts': "import { Overlay } from '@tsplay/core/module';\nexport const o = Overlay;\n",
       'src/kit/index.ts': "export { defineModule } from '@tsplay/core';\n",
       'src/common/x.ts': "import { quote } from '@tsplay/core';\nexport const x = quote;\n",
-      'src/index.ts': "import type { AnyModule } from '@tsplay/core';\nexport type M = AnyModule;\n",
+      'src/index.ts': "import type { AnyModule } from '@tsplay/core/module';\nexport type M = AnyModule;\n",
     };
     for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
     const problems = (lintPackage as (d: string) => string[])(dir);

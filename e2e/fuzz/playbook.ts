@@ -2,7 +2,8 @@
  * Generated plays as one tsplay playbook (one play per generated play, all hosts at once), with every
  * module wrapped so that the plans' own predictions (`Plan.predict`) are recorded per host and task.
  */
-import { definePlaybook, task, type AnyModule, type Play, type Playbook, type Prediction, type Task, type TaskContext } from '@tsplay/core';
+import { definePlaybook, task, type Play, type Playbook, type Prediction, type Task, type TaskContext } from '@tsplay/core';
+import type { AnyModule } from '@tsplay/core/module';
 import { command, copy, download, file, lineinfile, stat, systemd, template, unarchive } from '@tsplay/modules';
 import type { FuzzPlay, Kind } from './model.js';
 

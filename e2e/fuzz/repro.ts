@@ -1,5 +1,6 @@
 /** Small playbooks on one lab host for regressions: check, then run, with results per task name. */
-import { definePlaybook, task, type AnyModule } from '@tsplay/core';
+import { definePlaybook, task } from '@tsplay/core';
+import type { AnyModule } from '@tsplay/core/module';
 import { labHostExec } from '@tsplay/lab';
 import { tsplayRun } from './lab-run.js';
 import type { Outcome } from './verdict.js';

@@ -3,7 +3,8 @@ import { homedir, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadInventory, resolveInventory, type Inventory } from '@tsplay/core';
+import { loadInventory, type Inventory } from '@tsplay/core';
+import { resolveInventory } from '@tsplay/core/engine';
 import { EtcdVars } from '@tsplay/etcd';
 import { KTHW_CONTROLLERS, controllersInventory, inventoryFromGcloud } from './gcloud.js';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as core from '@tsplay/core';
+import { ownCore as core } from './engine.js';
 import type { Inventory, ResolvedHost } from '@tsplay/core';
 import { describe, expect, it } from 'vitest';
 import { withBecomeFlags } from './become-password.js';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { realpathSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { LocalConnection, type Connection, type ResolvedHost } from '@tsplay/core';
+import type { Connection, ResolvedHost } from '@tsplay/core';
+import { LocalConnection } from '@tsplay/core/transport';
 import type { SshHostSpec } from '@tsplay/ssh';
 
 export interface ConnectHostOptions {

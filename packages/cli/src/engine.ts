@@ -1,18 +1,22 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as ownCore from '@tsplay/core';
+import * as ownRoot from '@tsplay/core';
+import * as ownEngine from '@tsplay/core/engine';
 
-export type Core = typeof ownCore;
+/** What the CLI drives: core's root (authoring API, runPlaybook) and its `engine` subpath, as one object. */
+export type Core = typeof ownRoot & typeof ownEngine;
+export const ownCore: Core = { ...ownEngine, ...ownRoot };
 
-/** The entry file of the @tsplay/core that `from` sees (walking up node_modules), if any. */
-export function projectCoreEntry(from: string): string | undefined {
+/** The entry file of the @tsplay/core that `from` sees (walking up node_modules), if any; `subpath` as in its exports. */
+export function projectCoreEntry(from: string, subpath = '.'): string | undefined {
   let d = from;
   for (;;) {
     const pkg = join(d, 'node_modules', '@tsplay', 'core', 'package.json');
     if (existsSync(pkg)) {
       const j = JSON.parse(readFileSync(pkg, 'utf8')) as { exports?: Record<string, { import?: string; default?: string }> };
-      const rel = j.exports?.['.']?.import ?? j.exports?.['.']?.default ?? './dist/index.js';
+      const rel = j.exports?.[subpath]?.import ?? j.exports?.[subpath]?.default ?? (subpath === '.' ? './dist/index.js' : undefined);
+      if (rel === undefined) return undefined;
       const entry = join(dirname(pkg), rel);
       return existsSync(entry) ? realpathSync(entry) : undefined;
     }
@@ -37,7 +41,10 @@ function ownCoreEntry(): string | undefined {
 export async function engineFor(playbookFile: string): Promise<Core> {
   const entry = projectCoreEntry(dirname(playbookFile));
   if (!entry || entry === ownCoreEntry()) return ownCore;
-  return (await import(pathToFileURL(entry).href)) as Core;
+  const engine = projectCoreEntry(dirname(playbookFile), './engine');
+  // A core from before the subpaths exports everything from its root.
+  const [root, parts] = await Promise.all([import(pathToFileURL(entry).href), engine ? import(pathToFileURL(engine).href) : {}]);
+  return { ...parts, ...root } as Core;
 }
 
 /** Playbook made by another copy of core: still runnable when both speak the same protocol. */

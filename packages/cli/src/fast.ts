@@ -33,7 +33,7 @@ export function parseRunFast(argv: readonly string[]): RunArgs | undefined {
 const version = (): string => (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 async function reportError(e: unknown, verbose: boolean): Promise<number> {
-  const { formatError, redact, toTsplayError } = await import('@tsplay/core');
+  const [{ formatError, toTsplayError }, { redact }] = await Promise.all([import('@tsplay/core/engine'), import('@tsplay/core')]);
   const usage = (e as { usage?: boolean }).usage === true;
   const err = toTsplayError(e, usage ? 'USAGE' : 'INTERNAL');
   const text = formatError(usage ? Object.assign(err, { hint: 'see tsplay --help' }) : err, { verbose });

@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as core from '@tsplay/core';
 import { describe, expect, it } from 'vitest';
+import { ownCore as core } from './engine.js';
 import { parseRunFast } from './fast.js';
 import { extraVarsFrom, parseDuration, shouldColor, withConnectionFlags } from './run-helpers.js';
 import { fitWidth } from './reporters/tty.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Inventory, ResolvedHost, StepAnswer, StepPrompt } from '@tsplay/core';
+import type { Inventory, ResolvedHost } from '@tsplay/core';
+import type { StepAnswer, StepPrompt } from '@tsplay/core/engine';
 import type { Core } from './engine.js';
 import type { SecretFlags } from './commands/secrets.js';
 

@@ -1,5 +1,6 @@
 import { expectTypeOf, test } from 'vitest';
-import { TsplayError, type CoreErrorCode, type ErrorCode } from './index.js';
+import { TsplayError, type ErrorCode } from './index.js';
+import type { CoreErrorCode } from './engine-api.js';
 
 test('error codes are a closed union: a misspelt code does not compile', () => {
   expectTypeOf<'ARGS_INVALID'>().toExtend<CoreErrorCode>();

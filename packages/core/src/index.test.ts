@@ -1,18 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import * as core from './index.js';
+import * as engine from './engine-api.js';
+import * as root from './index.js';
+import * as moduleApi from './module-api.js';
+import * as transport from './transport-api.js';
 
+// A change to any list below is an API change: update docs/architecture.md ("Public surfaces") too.
 describe('@tsplay/core public surface', () => {
-  it('exports exactly these names (a change here is an API change: update docs/architecture.md too)', () => {
-    expect(Object.keys(core).sort()).toEqual([
-      'CORE_INSTANCE', 'FactCache', 'LocalConnection', 'NotificationStore', 'Overlay', 'SIG_FORMAT', 'Secret', 'ShellFragment', 'SigCache',
-      'TsplayError', 'UNSAFE_PATH_EXIT', 'UnknownFact', 'YAML11_OPTIONS', 'argv', 'atomicWriteLocal', 'batchScript', 'becomeStdin', 'block',
-      'checkBecome', 'commandFact', 'defineInventory', 'defineModule', 'definePlaybook', 'dirSafetyFact', 'encryptedAs', 'errorInfo', 'execFact',
-      'executeModule', 'executeRun', 'findInventoryFile', 'formatError', 'formatZodIssues', 'gatherFacts', 'inventoryFileSchema', 'isPlaybook',
-      'isSecret', 'isTsplayError', 'isUnknownFact', 'listRun', 'loadInventory', 'localFileOpener', 'mapLimit', 'parseArgs', 'parseExtraVars',
-      'parsePathProbe', 'parseUnitShow', 'pathFact', 'pathScript', 'planRun', 'playbookTags', 'probe', 'quote', 'raw', 'redact', 'redactValue',
-      'registerSecret', 'resolveInventory', 'retriesOf', 'reveal', 'runPlaybook', 'safeAttrScript', 'safeMkdirScript', 'safeWriteRefusal',
-      'safeWriteScript', 'secret', 'selectHosts', 'setLocalFileOpener', 'sh', 'shf', 'splitBatch', 'splitBatches', 'staleTempCleanup', 'task',
-      'taskSelected', 'toTsplayError', 'unitFact', 'unknownFact', 'unknownOutcome', 'unsafePathError', 'usesBecome', 'validateVars', 'wrapCommand',
+  it('the root exports the authoring API and nothing else', () => {
+    expect(Object.keys(root).sort()).toEqual([
+      'Secret', 'ShellFragment', 'TsplayError', 'argv', 'block', 'defineInventory', 'defineModule', 'definePlaybook', 'executeRun', 'isSecret',
+      'isTsplayError', 'loadInventory', 'planRun', 'quote', 'raw', 'redact', 'reveal', 'runPlaybook', 'secret', 'sh', 'shf', 'task',
     ]);
+  });
+
+  it('@tsplay/core/module exports what the module kit builds on', () => {
+    expect(Object.keys(moduleApi).sort()).toEqual([
+      'FactCache', 'Overlay', 'UnknownFact', 'commandFact', 'dirSafetyFact', 'encryptedAs', 'execFact', 'executeModule', 'formatZodIssues', 'gatherFacts',
+      'isUnknownFact', 'localFileOpener', 'parseArgs', 'parsePathProbe', 'parseUnitShow', 'pathFact', 'probe', 'redactValue', 'registerSecret',
+      'safeAttrScript', 'safeMkdirScript', 'safeWriteRefusal', 'safeWriteScript', 'setLocalFileOpener', 'unitFact', 'unknownFact', 'unknownOutcome',
+      'unsafePathError',
+    ]);
+  });
+
+  it('@tsplay/core/transport exports what a connection implements and uses', () => {
+    expect(Object.keys(transport).sort()).toEqual([
+      'LocalConnection', 'SIG_FORMAT', 'SigCache', 'UNSAFE_PATH_EXIT', 'atomicWriteLocal', 'batchScript', 'becomeStdin', 'checkBecome', 'pathScript',
+      'splitBatch', 'staleTempCleanup', 'usesBecome', 'wrapCommand',
+    ]);
+  });
+
+  it('@tsplay/core/engine exports the runner and inventory parts the CLI drives', () => {
+    expect(Object.keys(engine).sort()).toEqual([
+      'CORE_INSTANCE', 'NotificationStore', 'YAML11_OPTIONS', 'errorInfo', 'findInventoryFile', 'formatError', 'inventoryFileSchema', 'isPlaybook',
+      'listRun', 'mapLimit', 'parseExtraVars', 'playbookTags', 'resolveInventory', 'retriesOf', 'selectHosts', 'splitBatches', 'taskSelected',
+      'toTsplayError', 'validateVars',
+    ]);
+  });
+
+  it('no name is exported from two entry points (each class and function has one home)', () => {
+    const all = [root, moduleApi, transport, engine].flatMap((m) => Object.keys(m));
+    expect(all.length).toBe(new Set(all).size);
   });
 });

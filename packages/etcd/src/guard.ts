@@ -3,7 +3,8 @@
  * `--initial-cluster-state new` while the rest of the cluster runs and already knows that member
  * (or has removed it). Such a member cannot rejoin that way; the recovery is member remove/add.
  */
-import { commandFact, defineModule, pathFact, sh, shf, TsplayError, type PathState } from '@tsplay/core';
+import { defineModule, sh, shf, TsplayError, type PathState } from '@tsplay/core';
+import { commandFact, pathFact } from '@tsplay/core/module';
 import { z } from 'zod';
 import { memberArg, tlsArgs } from './schemas.js';
 import { parseMemberListJson, type MemberStatus } from './members.js';

@@ -3,7 +3,8 @@
  * compared with the inventory. Read-only, so it runs in check mode too; retried so a cluster that
  * was just started has time to form.
  */
-import { defineModule, execFact, sh, TsplayError, type ApplyContext, type ExecResult, type Plan } from '@tsplay/core';
+import { defineModule, sh, TsplayError, type ApplyContext, type ExecResult, type Plan } from '@tsplay/core';
+import { execFact } from '@tsplay/core/module';
 import { z } from 'zod';
 import { endpointArg, etcdctlArg, memberArg, tlsArgs } from './schemas.js';
 import { memberProblems, parseEndpointHealth, parseMemberListJson, type EndpointHealth, type MemberStatus } from './members.js';

@@ -4,7 +4,7 @@
  * Run: pnpm --filter @tsplay/modules readme. src/reference.test.ts fails when a README is out of date.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { AnyModule } from '@tsplay/core';
+import type { AnyModule } from '@tsplay/core/module';
 import * as modules from '../src/index.js';
 import { ARGS_BEGIN, ARGS_END, argsTable, moduleReference } from '../src/reference.js';
 

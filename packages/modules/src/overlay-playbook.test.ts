@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { LocalConnection, definePlaybook, resolveInventory, runPlaybook, task, type RunEvent } from '@tsplay/core';
+import { definePlaybook, runPlaybook, task, type RunEvent } from '@tsplay/core';
+import { LocalConnection } from '@tsplay/core/transport';
+import { resolveInventory } from '@tsplay/core/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { download, file, template, unarchive } from './index.js';
 import { startReleaseFixture, type ReleaseFixture } from './testing/release-server.js';

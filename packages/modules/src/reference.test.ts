@@ -1,4 +1,4 @@
-import type { AnyModule } from '@tsplay/core';
+import type { AnyModule } from '@tsplay/core/module';
 import { describe, expect, it } from 'vitest';
 import * as modules from './index.js';
 import { readFileSync } from 'node:fs';

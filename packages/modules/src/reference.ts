@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AnyModule } from '@tsplay/core';
+import type { AnyModule } from '@tsplay/core/module';
 
 /**
  * A module's reference, read from its zod schema (so `tsplay modules NAME` and the docs cannot drift

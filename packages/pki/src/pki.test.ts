@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { executeModule, LocalConnection, Overlay, type AnyModule, type ExecuteOptions } from '@tsplay/core';
+import { executeModule, Overlay, type AnyModule, type ExecuteOptions } from '@tsplay/core/module';
+import { LocalConnection } from '@tsplay/core/transport';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pkiCa, pkiCert } from './index.js';
 

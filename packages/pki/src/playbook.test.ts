@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { LocalConnection, resolveInventory, runPlaybook, type RunEvent } from '@tsplay/core';
+import { runPlaybook, type RunEvent } from '@tsplay/core';
+import { LocalConnection } from '@tsplay/core/transport';
+import { resolveInventory } from '@tsplay/core/engine';
 import { afterAll, describe, expect, it } from 'vitest';
 import pki from '../../../playbooks/pki.js';
 

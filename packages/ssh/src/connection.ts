@@ -1,22 +1,7 @@
 import type { Client } from 'ssh2';
-import {
-  TsplayError,
-  becomeStdin,
-  checkBecome,
-  reveal,
-  usesBecome,
-  parsePathProbe,
-  pathScript,
-  quote,
-  wrapCommand,
-  type BecomeSpec,
-  type Connection,
-  type ExecOptions,
-  type ExecResult,
-  type PathState,
-  type PutOptions,
-  type StatOptions,
-} from '@tsplay/core';
+import { TsplayError, reveal, quote, type Connection, type ExecOptions, type ExecResult, type PathState } from '@tsplay/core';
+import { parsePathProbe } from '@tsplay/core/module';
+import { becomeStdin, checkBecome, usesBecome, pathScript, wrapCommand, type BecomeSpec, type PutOptions, type StatOptions } from '@tsplay/core/transport';
 import { ChannelLost, ChannelRefused, runChannel, type RawResult } from './channel.js';
 import { Semaphore } from './semaphore.js';
 import { withRemoteTimeout } from './remote-timeout.js';

@@ -1,4 +1,6 @@
-import { TsplayError, safeWriteRefusal, safeWriteScript, type PutOptions } from '@tsplay/core';
+import { TsplayError } from '@tsplay/core';
+import { safeWriteRefusal, safeWriteScript } from '@tsplay/core/module';
+import type { PutOptions } from '@tsplay/core/transport';
 
 /**
  * Shell script that receives the file on stdin and writes it through core's safe write (checked directories,

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LocalConnection, TsplayError, type Connection } from '@tsplay/core';
+import { TsplayError, type Connection } from '@tsplay/core';
+import { LocalConnection } from '@tsplay/core/transport';
 import { RUN_LOCK_DIR, acquireRunLock, connectSsh, parseBusyLine, runLockScript, type SshConnection } from './index.js';
 import { createTestUser, removeTestUser, startSshd, type TestSshd } from './testing/index.js';
 

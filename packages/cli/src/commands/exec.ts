@@ -1,5 +1,6 @@
-import * as core from '@tsplay/core';
-import { argv as shArgv, formatError, isTsplayError, loadInventory, mapLimit, selectHosts, toTsplayError, TsplayError, type ResolvedHost, type RunOutcome } from '@tsplay/core';
+import { ownCore as core } from '../engine.js';
+import { argv as shArgv, isTsplayError, loadInventory, TsplayError, type ResolvedHost, type RunOutcome } from '@tsplay/core';
+import { formatError, mapLimit, selectHosts, toTsplayError } from '@tsplay/core/engine';
 import type { Argv, CommandModule } from 'yargs';
 import { connectHost } from '../connect.js';
 import { exitCodeFor } from '../exit-code.js';

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { loadInventory, parseExtraVars, selectHosts, TsplayError } from '@tsplay/core';
+import { loadInventory, TsplayError } from '@tsplay/core';
+import { parseExtraVars, selectHosts } from '@tsplay/core/engine';
 import type { Argv, CommandModule } from 'yargs';
 import { importTs } from '../loader.js';
 import { inventoryDecryptor, secretFlagsFrom, withKeyOptions, type SecretFlags } from './secrets.js';

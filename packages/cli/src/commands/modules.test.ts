@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import * as modules from '@tsplay/modules';
-import type { AnyModule } from '@tsplay/core';
+import type { AnyModule } from '@tsplay/core/module';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'tsplay.js');
 const tsplay = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });

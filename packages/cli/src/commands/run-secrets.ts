@@ -62,7 +62,7 @@ export function hasSecretKeys(flags: SecretFlags, env: NodeJS.ProcessEnv = proce
 export function inventoryDecryptor(flags: SecretFlags, env: NodeJS.ProcessEnv = process.env): ((file: string, bytes: Buffer) => Promise<unknown>) | undefined {
   if (!hasSecretKeys(flags, env)) return undefined;
   return async (file, bytes) => {
-    const [s, { YAML11_OPTIONS }] = await Promise.all([import('@tsplay/secrets'), import('@tsplay/core')]);
+    const [s, { YAML11_OPTIONS }] = await Promise.all([import('@tsplay/secrets'), import('@tsplay/core/engine')]);
     return (await s.decryptVarsFile(file, bytes, await runSecretKeys(flags), YAML11_OPTIONS)).vars;
   };
 }
@@ -73,7 +73,7 @@ export function inventoryDecryptor(flags: SecretFlags, env: NodeJS.ProcessEnv = 
  */
 export async function withLocalFileOpener<T>(flags: SecretFlags, f: () => Promise<T>, env: NodeJS.ProcessEnv = process.env): Promise<T> {
   if (!hasSecretKeys(flags, env)) return f();
-  const [{ workerOpener }, { setLocalFileOpener }] = await Promise.all([import('./secrets-opener.js'), import('@tsplay/core')]);
+  const [{ workerOpener }, { setLocalFileOpener }] = await Promise.all([import('./secrets-opener.js'), import('@tsplay/core/module')]);
   const opener = await workerOpener(await runSecretKeys(flags), import.meta.resolve('@tsplay/secrets'));
   setLocalFileOpener(opener.open);
   try {

@@ -1,5 +1,6 @@
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { TsplayError, type ErrorCode, type LocalFileOpener } from '@tsplay/core';
+import { TsplayError, type ErrorCode } from '@tsplay/core';
+import type { LocalFileOpener } from '@tsplay/core/module';
 import type { SecretKeys } from '@tsplay/secrets';
 
 /**

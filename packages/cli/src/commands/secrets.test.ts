@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import * as core from '@tsplay/core';
+import { ownCore as core } from '../engine.js';
 import { TsplayError, isSecret } from '@tsplay/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseRunFast } from '../fast.js';

@@ -1,5 +1,6 @@
 import { unifiedDiff } from '@tsplay/modules';
-import type { HostRecap, RunEvent } from '@tsplay/core';
+import type { RunEvent } from '@tsplay/core';
+import type { HostRecap } from '@tsplay/core/engine';
 
 export const color = (on: boolean) => {
   const c = (n: number) => (s: string) => (on ? `\u001b[${n}m${s}\u001b[0m` : s);

@@ -5,7 +5,8 @@
  * `when: c => isLeader(c.result(leader), ip)`. No leader
  * (the cluster did not answer, or the members disagree) is ETCD_UNHEALTHY, before any host is changed.
  */
-import { commandFact, defineModule, TsplayError } from '@tsplay/core';
+import { defineModule, TsplayError } from '@tsplay/core';
+import { commandFact } from '@tsplay/core/module';
 import { z } from 'zod';
 import { etcdctlArg, memberArg, tlsArgs } from '../schemas.js';
 import { clientUrl, type EtcdMember } from '../unit.js';

@@ -5,7 +5,8 @@
  * older than an hour (a running snapshot's temp is younger). Idempotent: with K or fewer backups and no
  * stale temp it is unchanged.
  */
-import { commandFact, defineModule, sh, TsplayError, unknownFact } from '@tsplay/core';
+import { defineModule, sh, TsplayError } from '@tsplay/core';
+import { commandFact, unknownFact } from '@tsplay/core/module';
 import { z } from 'zod';
 import { hostPath } from '../schemas.js';
 import { BACKUP_RE } from './backup-script.js';

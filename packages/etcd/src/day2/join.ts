@@ -6,7 +6,8 @@
  * Adds are retried while etcd says another learner is pending or the cluster just changed, so two hosts
  * joining at once take turns.
  */
-import { commandFact, defineModule, raw, sh, TsplayError, type ApplyContext } from '@tsplay/core';
+import { defineModule, raw, sh, TsplayError, type ApplyContext } from '@tsplay/core';
+import { commandFact } from '@tsplay/core/module';
 import { z } from 'zod';
 import { etcdctlArg, hostPath, memberArg, tlsArgs, tlsOf, word } from '../schemas.js';
 import { parseMemberListJson, type MemberStatus } from '../members.js';

@@ -3,7 +3,8 @@
  * script runs `member list`, `endpoint health`, `endpoint status` (over every endpoint) and `alarm list`,
  * each between markers; `parseClusterProbe` turns it into a ClusterView. Read-only.
  */
-import { commandFact, sh } from '@tsplay/core';
+import { sh } from '@tsplay/core';
+import { commandFact } from '@tsplay/core/module';
 import type { Tls } from '../schemas.js';
 import { parseEndpointHealth, parseMemberListJson } from '../members.js';
 import type { ClusterView } from './checks.js';

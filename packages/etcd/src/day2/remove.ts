@@ -5,7 +5,8 @@
  * is renamed to `<dataDir>.removed-<UTC time>` (kept, never deleted). A host that is no member, with etcd
  * stopped and disabled and no data dir, is unchanged.
  */
-import { commandFact, defineModule, raw, sh, TsplayError, type ApplyContext } from '@tsplay/core';
+import { defineModule, raw, sh, TsplayError, type ApplyContext } from '@tsplay/core';
+import { commandFact } from '@tsplay/core/module';
 import { z } from 'zod';
 import { etcdctlArg, hostPath, memberArg, tlsArgs } from '../schemas.js';
 import { parseMemberListJson, type MemberStatus } from '../members.js';

@@ -9,7 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { commandFact, defineModule, sh, TsplayError, unknownFact } from '@tsplay/core';
+import { defineModule, sh, TsplayError } from '@tsplay/core';
+import { commandFact, unknownFact } from '@tsplay/core/module';
 import { z } from 'zod';
 import { hostPath } from '../schemas.js';
 import { parseSnapshotStatus, type SnapshotStatus } from './status.js';

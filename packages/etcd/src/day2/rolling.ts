@@ -5,7 +5,8 @@
  * it leads, restart, healthy and caught up afterwards (rolling-steps.ts). A fresh cluster is never
  * restarted this way: its members start together in the converge play, after the files were written.
  */
-import { commandFact, defineModule } from '@tsplay/core';
+import { defineModule } from '@tsplay/core';
+import { commandFact } from '@tsplay/core/module';
 import { z } from 'zod';
 import { etcdctlArg, hostPath, memberArg, tlsArgs } from '../schemas.js';
 import { judgeRestart, parseRestartState, restartStateScript, type RestartNeed } from './rolling-state.js';

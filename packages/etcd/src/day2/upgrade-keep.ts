@@ -5,7 +5,8 @@
  * earlier, or one whose restart is still pending keeps the older .prev) or the .prev copies already equal
  * the binaries. No runnable etcd at all is ETCD_UPGRADE_FAILED: there would be nothing to roll back to.
  */
-import { commandFact, defineModule, raw, sh, TsplayError, type ApplyContext } from '@tsplay/core';
+import { defineModule, raw, sh, TsplayError, type ApplyContext } from '@tsplay/core';
+import { commandFact } from '@tsplay/core/module';
 import { z } from 'zod';
 import { hostPath } from '../schemas.js';
 import { parseEtcdVersionOutput } from './upgrade-judge.js';

@@ -10,7 +10,8 @@
  *    back, restart, wait until it is healthy and caught up on the previous release, and stop the run
  *    with ETCD_UPGRADE_FAILED naming the member and what failed (the rest of the cluster is untouched).
  */
-import { commandFact, defineModule, sh, TsplayError, type ApplyContext } from '@tsplay/core';
+import { defineModule, sh, TsplayError, type ApplyContext } from '@tsplay/core';
+import { commandFact } from '@tsplay/core/module';
 import { z } from 'zod';
 import { etcdctlArg, hostPath, memberArg, tlsArgs } from '../schemas.js';
 import { clientUrl } from '../unit.js';

@@ -4,7 +4,8 @@
  * a few seconds after the last member came back. A real run waits for that within the budget
  * (ETCD_UPGRADE_FAILED otherwise); check mode and an upgraded cluster only report it. Never `changed`.
  */
-import { commandFact, defineModule, raw, sh, TsplayError, type ApplyContext } from '@tsplay/core';
+import { defineModule, raw, sh, TsplayError, type ApplyContext } from '@tsplay/core';
+import { commandFact } from '@tsplay/core/module';
 import { z } from 'zod';
 import { memberArg, tlsArgs } from '../schemas.js';
 import { parseVersionJson } from './status.js';

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalConnection, executeModule } from '@tsplay/core';
+import { executeModule } from '@tsplay/core/module';
+import { LocalConnection } from '@tsplay/core/transport';
 import { describe, expect, it } from 'vitest';
 import { command, type CommandResult } from './index.js';
 
@@ -87,7 +88,7 @@ describe('command module', () => {
 
 describe('command reads (probes in check mode)', () => {
   it('a probe that reads a path an earlier task would change is unknown, not run against the old state', async () => {
-    const { Overlay } = await import('@tsplay/core');
+    const { Overlay } = await import('@tsplay/core/module');
     const { copy } = await import('../copy/index.js');
     const c = new LocalConnection('local');
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-reads-'));

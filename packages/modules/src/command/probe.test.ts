@@ -1,4 +1,6 @@
-import { FactCache, LocalConnection, executeModule, type Connection } from '@tsplay/core';
+import type { Connection } from '@tsplay/core';
+import { FactCache, executeModule } from '@tsplay/core/module';
+import { LocalConnection } from '@tsplay/core/transport';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

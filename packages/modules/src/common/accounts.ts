@@ -1,4 +1,5 @@
-import { sh, type OverlayView, type PathState } from '@tsplay/core';
+import { sh, type PathState } from '@tsplay/core';
+import type { OverlayView } from '@tsplay/core/module';
 import { defineFact } from '../kit/facts.js';
 
 /**

@@ -1,6 +1,6 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Overlay } from '@tsplay/core';
+import { Overlay } from '@tsplay/core/module';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copy } from '../copy/index.js';
 import { file } from '../file/index.js';

@@ -1,4 +1,5 @@
-import { argv, redact, safeAttrScript, safeWriteRefusal, safeWriteScript, TsplayError, type ApplyContext, type ExecResult, type Plan, type SafeWriteTarget } from '@tsplay/core';
+import { argv, redact, TsplayError, type ApplyContext, type ExecResult, type Plan } from '@tsplay/core';
+import { safeAttrScript, safeWriteRefusal, safeWriteScript, type SafeWriteTarget } from '@tsplay/core/module';
 import type { ContentPlanData, ContentTarget } from './content-plan.js';
 import { hostBasename } from './paths.js';
 

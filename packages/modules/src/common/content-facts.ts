@@ -1,5 +1,6 @@
 import { writeSafetyFacts, type WriteSafetyFacts } from '../kit/write-safety.js';
-import { pathFact, type FactQuery, type PathState } from '@tsplay/core';
+import type { PathState } from '@tsplay/core';
+import { pathFact, type FactQuery } from '@tsplay/core/module';
 import { defineFact, parseText, textScript } from '../kit/facts.js';
 import { identityFact, type Identity } from './identity.js';
 import { knownContent } from './known-content.js';

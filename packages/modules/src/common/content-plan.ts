@@ -1,5 +1,6 @@
 import { unsafeWrite } from '../kit/write-safety.js';
-import { Secret, TsplayError, type Diff, type FactValues, type PathState, type Plan } from '@tsplay/core';
+import { Secret, TsplayError, type Diff, type PathState, type Plan } from '@tsplay/core';
+import type { FactValues } from '@tsplay/core/module';
 import { attrChanges, attrScript, attrText, describeChanges, withAttrs, type Attrs } from './attrs.js';
 import type { DestFacts, OldContent } from './content-facts.js';
 import { DIFF_MAX_BYTES } from './content-facts.js';

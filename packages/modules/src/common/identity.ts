@@ -1,4 +1,5 @@
-import { TsplayError, type FactQuery, type PathState } from '@tsplay/core';
+import { TsplayError, type PathState } from '@tsplay/core';
+import type { FactQuery } from '@tsplay/core/module';
 import { defineFact } from '../kit/facts.js';
 
 /** Who creates new files: the user (and primary group) tasks run as, after become. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { encryptedAs, localFileOpener, registerSecret, Secret, TsplayError, type FactQuery } from '@tsplay/core';
+import { Secret, TsplayError } from '@tsplay/core';
+import { encryptedAs, localFileOpener, registerSecret, type FactQuery } from '@tsplay/core/module';
 import { defineFact } from '../kit/facts.js';
 
 /**

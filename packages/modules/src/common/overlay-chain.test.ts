@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { Overlay, secret } from '@tsplay/core';
+import { secret } from '@tsplay/core';
+import { Overlay } from '@tsplay/core/module';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copy } from '../copy/index.js';
 import { file } from '../file/index.js';

@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { executeModule, LocalConnection, type AnyModule, type ExecuteOptions, type Execution, type PathState } from '@tsplay/core';
+import type { PathState } from '@tsplay/core';
+import { executeModule, type AnyModule, type ExecuteOptions, type Execution } from '@tsplay/core/module';
+import { LocalConnection } from '@tsplay/core/transport';
 
 export const conn = new LocalConnection('local');
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Overlay, secret, type PlanContext } from '@tsplay/core';
+import { secret, type PlanContext } from '@tsplay/core';
+import { Overlay } from '@tsplay/core/module';
 import { afterAll, describe, expect, it } from 'vitest';
 import { actualMatches, cleanup, fingerprint, ok, run, tempDir } from '../common/testing.js';
 import { file } from '../file/index.js';

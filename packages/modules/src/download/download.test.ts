@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { LocalConnection, Overlay, executeModule } from '@tsplay/core';
+import { Overlay, executeModule } from '@tsplay/core/module';
+import { LocalConnection } from '@tsplay/core/transport';
 import { describe, expect, it } from 'vitest';
 import { useFixture } from '../testing/fixture.js';
 import { startReleaseFixture } from '../testing/release-server.js';

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { LocalConnection, Overlay, executeModule, type ApplyContext } from '@tsplay/core';
+import type { ApplyContext } from '@tsplay/core';
+import { Overlay, executeModule } from '@tsplay/core/module';
+import { LocalConnection } from '@tsplay/core/transport';
 import { describe, expect, it } from 'vitest';
 import { requireRoot } from '../testing/require-root.js';
 import { useFixture } from '../testing/fixture.js';

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Overlay } from '@tsplay/core';
+import { Overlay } from '@tsplay/core/module';
 import { afterAll, describe, expect, it } from 'vitest';
 import { actualMatches, cleanup, fingerprint, ok, run, tempDir } from '../common/testing.js';
 import { parseTree } from './facts.js';

@@ -1,4 +1,5 @@
-import { quote, unknownFact, type ExecResult, type FactQuery, type OverlayView, type UnknownFact } from '@tsplay/core';
+import { quote, type ExecResult } from '@tsplay/core';
+import { unknownFact, type FactQuery, type OverlayView, type UnknownFact } from '@tsplay/core/module';
 import { knownContent } from '../common/known-content.js';
 
 export interface FactSpec<P extends readonly unknown[], T> {

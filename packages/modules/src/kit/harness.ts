@@ -1,4 +1,5 @@
-import { isTsplayError, parseArgs, type AnyModule, type ExecResult, type FactQuery, type Plan, type PlanContext } from '@tsplay/core';
+import { isTsplayError, type ExecResult, type Plan, type PlanContext } from '@tsplay/core';
+import { parseArgs, type AnyModule, type FactQuery } from '@tsplay/core/module';
 
 /** One row of a plan table: args + fact values -> the expected plan (or the expected coded error). */
 export interface PlanCase {

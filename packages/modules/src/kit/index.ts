@@ -8,21 +8,24 @@ export { defineModule, task } from '@tsplay/core';
 export type { Module, Plan, Prediction, Diff, ApplyContext, ApplyResult, PlanContext, Task, TaskContext, TaskOptions } from '@tsplay/core';
 
 // Facts: a command plus a pure parser, keyed after themselves
-export { pathFact, unitFact, execFact, unknownFact, isUnknownFact, pathScript, parsePathProbe } from '@tsplay/core';
-export type { FactQuery, FactValue, FactValues, OverlayView, PathState, PathType, UnitState, UnknownFact, ExecResult } from '@tsplay/core';
+export { pathFact, unitFact, execFact, unknownFact, isUnknownFact, parsePathProbe } from '@tsplay/core/module';
+export { pathScript } from '@tsplay/core/transport';
+export type { PathState, PathType, ExecResult } from '@tsplay/core';
+export type { FactQuery, FactValue, FactValues, OverlayView, UnitState, UnknownFact } from '@tsplay/core/module';
 export { defineFact, textFact, textFromOverlay, parseText, textScript, TEXT_MAX_BYTES } from './facts.js';
 export type { FactSpec, TextContent } from './facts.js';
 export { identityFact, newOwnership } from '../common/identity.js';
 export type { Identity } from '../common/identity.js';
 
 // Shell, secrets, errors
-export { sh, quote, argv, TsplayError, Secret, secret, isSecret, reveal, redact, registerSecret } from '@tsplay/core';
+export { sh, quote, argv, TsplayError, Secret, secret, isSecret, reveal, redact } from '@tsplay/core';
+export { registerSecret } from '@tsplay/core/module';
 export type { ErrorDetails } from '@tsplay/core';
 export { errorCodes } from './errors.js';
 
 // Writing on the host: the one safe primitive (checked directories, temp file, owner/mode on it, fsync, rename)
-export { safeWriteScript, safeMkdirScript, safeAttrScript, safeWriteRefusal } from '@tsplay/core';
-export type { SafeWriteTarget } from '@tsplay/core';
+export { safeWriteScript, safeMkdirScript, safeAttrScript, safeWriteRefusal } from '@tsplay/core/module';
+export type { SafeWriteTarget } from '@tsplay/core/module';
 
 // Whole files: content (copy, template), text edits (lineinfile, blockinfile), workstation files
 export { predictFile } from './predict.js';

@@ -1,4 +1,4 @@
-import { Overlay, isUnknownFact } from '@tsplay/core';
+import { Overlay, isUnknownFact } from '@tsplay/core/module';
 import { describe, expect, it } from 'vitest';
 import { defineFact, textFact } from './facts.js';
 import { errorCodes } from './errors.js';

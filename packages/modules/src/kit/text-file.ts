@@ -1,4 +1,5 @@
-import { pathFact, TsplayError, type ApplyContext, type FactQuery, type FactValues, type PathState, type Plan } from '@tsplay/core';
+import { TsplayError, type ApplyContext, type PathState, type Plan } from '@tsplay/core';
+import { pathFact, type FactQuery, type FactValues } from '@tsplay/core/module';
 import { applyContent, type ContentResult } from '../common/content-apply.js';
 import { planContent, type ContentPlanData, type ContentTarget } from '../common/content-plan.js';
 import { identityFact, type Identity } from '../common/identity.js';

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalConnection, Overlay, executeModule } from '@tsplay/core';
+import { Overlay, executeModule } from '@tsplay/core/module';
+import { LocalConnection } from '@tsplay/core/transport';
 import { z } from 'zod';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defineTextFileModule } from './text-module.js';

@@ -1,4 +1,5 @@
-import { dirSafetyFact, unsafePathError, type DirSafety, type FactQuery, type TsplayError } from '@tsplay/core';
+import type { TsplayError } from '@tsplay/core';
+import { dirSafetyFact, unsafePathError, type DirSafety, type FactQuery } from '@tsplay/core/module';
 import { ancestors } from '../common/paths.js';
 
 /** The facts `unsafeWrite` reads: the safe write's check of every directory above `path` (keys `safe:DIR`). */

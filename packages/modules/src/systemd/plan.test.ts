@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUnitShow, type UnitState } from '@tsplay/core';
+import { parseUnitShow, type UnitState } from '@tsplay/core/module';
 import { systemdArgs, type SystemdArgsInput } from './args.js';
 import { type SystemdFactValues } from './facts.js';
 import { planSystemd } from './plan.js';

@@ -1,6 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LocalConnection, Overlay, executeModule, type ApplyContext } from '@tsplay/core';
+import type { ApplyContext } from '@tsplay/core';
+import { Overlay, executeModule } from '@tsplay/core/module';
+import { LocalConnection } from '@tsplay/core/transport';
 import { describe, expect, it } from 'vitest';
 import { seedArgs as seed, useTarballDir } from '../testing/fixture.js';
 import { sha256Hex } from '../testing/tree-snapshot.js';

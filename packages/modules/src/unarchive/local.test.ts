@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { LocalConnection, Overlay, executeModule } from '@tsplay/core';
+import { Overlay, executeModule } from '@tsplay/core/module';
+import { LocalConnection } from '@tsplay/core/transport';
 import { describe, expect, it } from 'vitest';
 import { seedArgs as seed, useTarballDir } from '../testing/fixture.js';
 import { sha256Hex, snapshotTree } from '../testing/tree-snapshot.js';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { LocalConnection, Overlay, executeModule } from '@tsplay/core';
+import { Overlay, executeModule } from '@tsplay/core/module';
+import { LocalConnection } from '@tsplay/core/transport';
 import { describe, expect, it } from 'vitest';
 import { download } from '../download/index.js';
 import { useFixture } from '../testing/fixture.js';

@@ -3,7 +3,8 @@ import { chmodSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalConnection, executeModule } from '@tsplay/core';
+import { executeModule } from '@tsplay/core/module';
+import { LocalConnection } from '@tsplay/core/transport';
 import { sha256Hex } from '../testing/tree-snapshot.js';
 import { unarchiveArgsSchema } from './args.js';
 import { parseArchive } from './parse.js';

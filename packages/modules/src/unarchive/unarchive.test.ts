@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, rmSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LocalConnection, Overlay, executeModule } from '@tsplay/core';
+import { Overlay, executeModule } from '@tsplay/core/module';
+import { LocalConnection } from '@tsplay/core/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedArgs as seed, useTarballDir } from '../testing/fixture.js';
 import { requireRoot } from '../testing/require-root.js';

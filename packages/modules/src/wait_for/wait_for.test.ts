@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Overlay } from '@tsplay/core';
+import { Overlay } from '@tsplay/core/module';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, ok, run, tempDir } from '../common/testing.js';
 import { copy } from '../copy/index.js';

@@ -1,4 +1,5 @@
-import { TsplayError, checkBecome, type Connection, type ExecOptions, type ExecResult, type PathState, type PutOptions, type StatOptions } from '@tsplay/core';
+import { TsplayError, type Connection, type ExecOptions, type ExecResult, type PathState } from '@tsplay/core';
+import { checkBecome, type PutOptions, type StatOptions } from '@tsplay/core/transport';
 import { HoldTracker, type Held, type HoldOptions } from '../hold.js';
 import type { PersistClient } from './client.js';
 

@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
 import type { ClientChannel } from 'ssh2';
 import { timingSafeEqual } from 'node:crypto';
-import { TsplayError, wrapCommand, type ExecOptions, type PutOptions } from '@tsplay/core';
+import { TsplayError, type ExecOptions } from '@tsplay/core';
+import { wrapCommand, type PutOptions } from '@tsplay/core/transport';
 import { hostRunStart, putError, putScript } from '../put-script.js';
 import type { SshTarget } from '../spec.js';
 import { FrameReader, encodeFrame, type Frame } from './frame.js';

@@ -1,0 +1,24 @@
+/** `@tsplay/core/engine`: the runner's and the inventory loader's parts that the CLI drives. */
+export { toTsplayError, formatError } from './errors.js';
+export type { CoreErrorCode, CoreErrorCodes } from './errors.js';
+export { listRun } from './runner/run.js';
+export type { ListWhat } from './runner/run.js';
+export type { PlanOptions } from './runner/plan.js';
+export type { PlannedPlay, PlannedTask, Invocation, HostTaskPlan, ResolvedTask } from './runner/plan-types.js';
+export type { StepAnswer, StepPrompt } from './runner/env.js';
+export { errorInfo } from './runner/task-events.js';
+export { splitBatches } from './runner/batches.js';
+export type { EventSink, HostRecap, ErrorInfo } from './runner/events.js';
+export { mapLimit } from './runner/pool.js';
+export { taskSelected, playbookTags } from './runner/select-tasks.js';
+export { NotificationStore } from './runner/state.js';
+export { validateVars } from './runner/vars.js';
+export { retriesOf } from './runner/retry.js';
+export { inventoryFileSchema } from './inventory/schema.js';
+export type { AnsibleListing, ConnectionSettings } from './inventory/schema.js';
+export { resolveInventory, parseExtraVars } from './inventory/resolve.js';
+export { findInventoryFile } from './inventory/load.js';
+export type { ModuleImporter, LoadOptions } from './inventory/load.js';
+export { selectHosts } from './inventory/select.js';
+export { YAML11_OPTIONS } from './inventory/yaml11.js';
+export { isPlaybook, CORE_INSTANCE } from './playbook.js';

@@ -1,0 +1,8 @@
+/** `@tsplay/core/transport`: what a connection (ssh, local) implements and uses: become wrapping, path probes, batches, the signature cache. */
+export type { PutOptions, StatOptions } from './connection.js';
+export { LocalConnection, atomicWriteLocal } from './local.js';
+export { wrapCommand, checkBecome, becomeStdin, usesBecome } from './become.js';
+export type { BecomeSpec } from './become.js';
+export { pathScript, batchScript, splitBatch } from './facts.js';
+export { staleTempCleanup, UNSAFE_PATH_EXIT } from './safe-write.js';
+export { SigCache, SIG_FORMAT } from './sigcache.js';
