@@ -7,7 +7,7 @@ import * as etcd from './index.js';
  */
 const PUBLIC = {
   role: ['etcdRole', 'etcdPlay', 'etcdTasks', 'etcdRoleParts', 'etcdPlays', 'hostCertPaths', 'memberName', 'ETCD_UNIT_PATH', 'ETCD_CONFIG_DIR', 'ETCD_BIN_DIR'],
-  vars: ['EtcdVars', 'EtcdBackupVars', 'EtcdRestoreVars', 'EtcdUpgradeVars'],
+  vars: ['EtcdVars', 'EtcdBackupVars', 'EtcdRestoreVars', 'EtcdUpgradeVars', 'EtcdDefragVars'],
   modules: [
     'etcdBootstrapGuard',
     'etcdVerify',
@@ -28,6 +28,11 @@ const PUBLIC = {
     'etcdUpgradeKeep',
     'etcdUpgradeMember',
     'etcdUpgradeSettled',
+    'etcdMaintenancePreflight',
+    'etcdDefragMember',
+    'etcdCompact',
+    'etcdAlarmDisarm',
+    'etcdWriteProbe',
   ],
   backupPlaybook: ['isLeader', 'timerScript', 'backupService', 'backupTimer', 'BACKUP_SCRIPT_PATH', 'BACKUP_SERVICE_PATH', 'BACKUP_TIMER', 'BACKUP_TIMER_PATH'],
   oracles: ['parseMemberListJson'],
@@ -41,7 +46,7 @@ describe('@tsplay/etcd public surface', () => {
 
   it('every module is a module and every vars schema parses its defaults', () => {
     for (const m of PUBLIC.modules) expect((etcd as Record<string, unknown>)[m], m).toMatchObject({ name: expect.stringMatching(/^etcd-/), args: expect.anything() });
-    for (const v of [etcd.EtcdVars, etcd.EtcdBackupVars, etcd.EtcdUpgradeVars]) expect(v.safeParse({}).success).toBe(true);
+    for (const v of [etcd.EtcdVars, etcd.EtcdBackupVars, etcd.EtcdUpgradeVars, etcd.EtcdDefragVars]) expect(v.safeParse({}).success).toBe(true);
     expect(etcd.EtcdRestoreVars.safeParse({ etcdRestoreFrom: '/tmp/s.db' }).success).toBe(true);
   });
 });

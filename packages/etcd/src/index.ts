@@ -43,6 +43,12 @@ export type { UpgradeRun } from './day2/upgrade-judge.js';
 export { etcdUpgradeKeep } from './day2/upgrade-keep.js';
 export { etcdUpgradeMember } from './day2/upgrade-member.js';
 export { etcdUpgradeSettled } from './day2/upgrade-verify.js';
+// day 2: maintenance (defrag, NOSPACE recovery)
+export { EtcdDefragVars } from './day2/defrag-vars.js';
+export { etcdMaintenancePreflight, etcdDefragMember } from './day2/defrag.js';
+export type { DefragResult } from './day2/defrag.js';
+export type { MaintenanceRun } from './day2/defrag-judge.js';
+export { etcdCompact, etcdAlarmDisarm, etcdWriteProbe } from './day2/recover-space.js';
 // oracles and error codes
 export { parseMemberListJson } from './members.js';
 export type { MemberStatus, MemberList } from './members.js';

@@ -58,7 +58,10 @@ export function judgeHealthy(v: ClusterView, opts: { allowLearner?: string } = {
     return { code: 'ETCD_UNHEALTHY', message: `the members do not agree on one leader (${[...leaders].map((l) => l || 'none').join(', ')})` };
   }
   if (v.alarms.length > 0) {
-    return { code: 'ETCD_ALARM', message: `the cluster has alarms: ${v.alarms.map((a) => `${a.alarm} on ${a.memberId}`).join(', ')}`, hint: 'etcdctl alarm list; fix the cause, then etcdctl alarm disarm' };
+    const hint = v.alarms.some((a) => a.alarm === 'NOSPACE')
+      ? 'the backend quota is full: tsplay run playbooks/etcd-recover-space.ts -i INVENTORY (compact, defragment every member, disarm, verify a write); no host was changed'
+      : 'etcdctl alarm list; fix the cause, then etcdctl alarm disarm';
+    return { code: 'ETCD_ALARM', message: `the cluster has alarms: ${v.alarms.map((a) => `${a.alarm} on ${a.memberId}`).join(', ')}`, hint };
   }
   const pending = v.members.filter((m) => (m.isLearner || m.status === 'unstarted') && !m.peerUrls.includes(opts.allowLearner ?? '\0'));
   if (pending.length > 0) {
