@@ -72,6 +72,16 @@ const CHECK_FUNCTIONS = [
   '    [ "$tsplay_c" = / ] && break',
   '    tsplay_c=$(dirname -- "$tsplay_c")',
   '  done',
+  '}',  // $1: a directory as the path names it. Each prefix is resolved and checked too (a name is looked up in it):
+  // a symlink on the way, planted where another user can write, cannot lead the write to a safe-looking place.
+  'tsplay_check_given() {',
+  '  tsplay_g=$1',
+  '  while :; do',
+  '    case $tsplay_g in /|.|//) return;; esac',
+  '    tsplay_x=$(cd -P -- "$tsplay_g" 2>/dev/null && pwd -P) || { tsplay_refuse "$tsplay_g"; return; }',
+  '    tsplay_check1 "$tsplay_x"',
+  '    tsplay_g=$(dirname -- "$tsplay_g")',
+  '  done',
   '}',
 ];
 
@@ -121,7 +131,7 @@ export function parseDirSafety(out: string): DirSafety {
 }
 
 /** Shell functions and variables every script starts with: who we are, who the target owner is, the directory check. */
-function prelude(t: SafeWriteTarget): string[] {
+export function prelude(t: Pick<SafeWriteTarget, 'owner'>): string[] {
   const who = whoLines(t.owner);
   return [
     `tsplay_refuse() { printf '${MARK}%s\\n' "$1" >&2; exit ${UNSAFE_PATH_EXIT}; }`,
@@ -133,7 +143,7 @@ function prelude(t: SafeWriteTarget): string[] {
 }
 
 /** Run `body` (exported TSPLAY_* variables, stdin inherited) as root/the login user, or as the target owner. */
-function runBody(body: string): string[] {
+export function runBody(body: string): string[] {
   return [
     'export TSPLAY_DIR TSPLAY_NAME',
     `tsplay_body=${quote(body)}`,
@@ -152,8 +162,18 @@ function chownLine(t: SafeWriteTarget, what: string, flags = ''): string[] {
 
 const octal = (m: number): string => (m & 0o7777).toString(8).padStart(4, '0');
 
+/** TSPLAY_NAME and the physical TSPLAY_DIR of "$tsplay_p", then the check of that directory and every one above it. */
+export function parentLines(): string[] {
+  return [
+    'TSPLAY_NAME=$(basename -- "$tsplay_p")',
+    'TSPLAY_DIR=$(cd -P -- "$(dirname -- "$tsplay_p")" 2>/dev/null && pwd -P) || { echo "tsplay: no such directory: $(dirname -- "$tsplay_p")" >&2; exit 1; }',
+    'tsplay_check "$TSPLAY_DIR"',
+    '[ "$(dirname -- "$tsplay_p")" = "$TSPLAY_DIR" ] || tsplay_check_given "$(dirname -- "$tsplay_p")"',
+  ];
+}
+
 /** Split `path` into the shell variables `tsplay_p` (as given) and, for a file, its parent and name. */
-function pathLines(path: string): string[] {
+export function pathLines(path: string): string[] {
   if (!path || path.endsWith('/') || /\0/.test(path))
     throw new TsplayError('ARGS_INVALID', `not a file path: ${JSON.stringify(path)}`, { field: 'path' });
   return [`tsplay_p=${quote(path)}`];
@@ -195,9 +215,7 @@ export function safeWriteScript(target: SafeWriteTarget, fill: string, opts: Saf
   return [
     ...pathLines(target.path),
     ...prelude(target),
-    'TSPLAY_NAME=$(basename -- "$tsplay_p")',
-    'TSPLAY_DIR=$(cd -P -- "$(dirname -- "$tsplay_p")" 2>/dev/null && pwd -P) || { echo "tsplay: no such directory: $(dirname -- "$tsplay_p")" >&2; exit 1; }',
-    'tsplay_check "$TSPLAY_DIR"',
+    ...parentLines(),
     ...runBody(body),
   ].join('\n');
 }
@@ -237,6 +255,8 @@ export function safeMkdirScript(target: SafeWriteTarget): string {
     'TSPLAY_DIR=$(cd -P -- "$tsplay_a" 2>/dev/null && pwd -P) || { echo "tsplay: not a directory: $tsplay_a" >&2; exit 1; }',
     // An existing last directory is changed by name: its parent must be safe. A new one is made inside the existing one.
     'if [ -n "$TSPLAY_NAME" ]; then tsplay_check "$TSPLAY_DIR"; else tsplay_check "$(dirname -- "$TSPLAY_DIR")"; fi',
+    'if [ -n "$TSPLAY_NAME" ]; then tsplay_g=$tsplay_a; else tsplay_g=$(dirname -- "$tsplay_a"); fi',
+    '[ "$tsplay_g" = "$(cd -P -- "$tsplay_g" 2>/dev/null && pwd -P)" ] || tsplay_check_given "$tsplay_g"',
     ...runBody(body),
   ].join('\n');
 }
@@ -262,9 +282,7 @@ export function safeAttrScript(target: SafeWriteTarget, opts: { create?: boolean
   return [
     ...pathLines(target.path),
     ...prelude(target),
-    'TSPLAY_NAME=$(basename -- "$tsplay_p")',
-    'TSPLAY_DIR=$(cd -P -- "$(dirname -- "$tsplay_p")" 2>/dev/null && pwd -P) || { echo "tsplay: no such directory: $(dirname -- "$tsplay_p")" >&2; exit 1; }',
-    'tsplay_check "$TSPLAY_DIR"',
+    ...parentLines(),
     ...runBody(body),
   ].join('\n');
 }
