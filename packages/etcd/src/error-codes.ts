@@ -13,6 +13,9 @@ declare module '@tsplay/core' {
     ETCD_JOIN_FAILED: true;
     ETCD_RECOVER_FAILED: true;
     ETCD_REMOVE_FAILED: true;
+    // etcd-replace-member.ts (day2/replace-judge.ts)
+    ETCD_REPLACE_REFUSED: true;
+    ETCD_REPLACE_FAILED: true;
     ETCD_RESTORE_FAILED: true;
     ETCD_ROLLING_FAILED: true;
     ETCD_SNAPSHOT_INVALID: true;

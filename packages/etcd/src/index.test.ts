@@ -7,7 +7,7 @@ import * as etcd from './index.js';
  */
 const PUBLIC = {
   role: ['etcdRole', 'etcdPlay', 'etcdTasks', 'etcdRoleParts', 'etcdPlays', 'hostCertPaths', 'memberName', 'ETCD_UNIT_PATH', 'ETCD_CONFIG_DIR', 'ETCD_BIN_DIR'],
-  vars: ['EtcdVars', 'EtcdBackupVars', 'EtcdRestoreVars', 'EtcdUpgradeVars', 'EtcdDefragVars'],
+  vars: ['EtcdVars', 'EtcdBackupVars', 'EtcdRestoreVars', 'EtcdUpgradeVars', 'EtcdDefragVars', 'EtcdReplaceVars'],
   modules: [
     'etcdBootstrapGuard',
     'etcdVerify',
@@ -16,6 +16,7 @@ const PUBLIC = {
     'etcdPreflight',
     'etcdJoin',
     'etcdLeave',
+    'etcdReplace',
     'etcdLeader',
     'etcdSnapshot',
     'etcdBackupPrune',
@@ -36,7 +37,7 @@ const PUBLIC = {
   ],
   backupPlaybook: ['isLeader', 'timerScript', 'backupService', 'backupTimer', 'BACKUP_SCRIPT_PATH', 'BACKUP_SERVICE_PATH', 'BACKUP_TIMER', 'BACKUP_TIMER_PATH'],
   oracles: ['parseMemberListJson'],
-  codes: ['ETCD_DAY2_CODES', 'ETCD_BACKUP_CODES', 'ETCD_ROLLING_CODES'],
+  codes: ['ETCD_DAY2_CODES', 'ETCD_BACKUP_CODES', 'ETCD_ROLLING_CODES', 'ETCD_REPLACE_CODES'],
 };
 
 describe('@tsplay/etcd public surface', () => {

@@ -25,6 +25,10 @@ export type { RestartNeed } from './day2/rolling-state.js';
 export { etcdPreflight } from './day2/preflight.js';
 export { etcdJoin } from './day2/join.js';
 export { etcdLeave } from './day2/remove.js';
+// day 2: replace a member whose data is gone
+export { etcdReplace } from './day2/replace.js';
+export { EtcdReplaceVars } from './day2/replace-vars.js';
+export { ETCD_REPLACE_CODES } from './day2/replace-judge.js';
 // day 2: backup, restore
 export { etcdLeader, isLeader } from './day2/backup-leader.js';
 export type { Leader } from './day2/backup-leader.js';

@@ -72,7 +72,8 @@ async function memberList(ctx: ApplyContext, a: JoinArgs): Promise<MemberStatus[
   }
 }
 
-async function join(ctx: ApplyContext, a: JoinArgs) {
+/** The join itself (etcd-replace-member reuses it after removing the old member). */
+export async function join(ctx: ApplyContext, a: JoinArgs) {
   const deadline = Date.now() + a.timeoutMs;
   let list = await until(ctx, 'member list', deadline, () => memberList(ctx, a));
   if (joinState(list, a.self) === 'absent') {
