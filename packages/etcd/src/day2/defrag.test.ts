@@ -8,6 +8,7 @@ import { judgeDefrag, judgeMaintenance, parseDbUsage } from './defrag-judge.js';
 import { defragMemberArgs, etcdDefragMember, etcdMaintenancePreflight, maintenancePreflightArgs } from './defrag.js';
 import { EtcdDefragVars } from './defrag-vars.js';
 import { parseClusterProbe, type ProbeResult } from './probe.js';
+import { parseAlarms } from './status.js';
 
 const fx = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/day2', name), 'utf8');
 const MIB = 1048576;
@@ -20,8 +21,9 @@ function probe(alarms = fx('alarm-list-none.json'), status = fx('endpoint-status
   const parts: [string, string][] = [['members', fx('member-list-3.4.json')], ['health', fx('endpoint-health-3.4.json')], ['status', status], ['alarms', alarms]];
   return parseClusterProbe(parts.map(([k, t]) => `@@${k}\n${t}\n@@rc 0\n`).join(''));
 }
-const NOSPACE = '{"header":{"cluster_id":4502693191618639397,"member_id":17982242243123226016,"revision":9,"raft_term":2},"alarms":[{"memberID":17982242243123226016,"alarm":"NOSPACE"}]}';
-const CORRUPT = NOSPACE.replace('NOSPACE', 'CORRUPT');
+/** Recorded from etcdctl 3.4.23 after a put over a 16 MiB quota: the alarm type is a number (1 = NOSPACE). */
+const NOSPACE = fx('alarm-list-nospace-3.4.json');
+const CORRUPT = NOSPACE.replace('"alarm":1', '"alarm":2');
 
 describe('defrag judges', () => {
   it('parseDbUsage reads dbSize and dbSizeInUse of every endpoint from a real 3.4.23 status', () => {
@@ -57,6 +59,11 @@ describe('defrag judges', () => {
     expect(judgeMaintenance({ absent: true }, target, 'defrag')).toMatchObject({ code: 'ETCD_UNKNOWN_MEMBER' });
     const oneDown = judgeMaintenance(probe(undefined, fx('endpoint-status-one-down.txt').replace(/,\{"Endpoint":"https:\/\/10.240.0.12:2379"[^\]]*\}\}/, '')), target, 'defrag');
     expect(oneDown).toMatchObject({ code: 'ETCD_UNHEALTHY', message: expect.stringContaining('no status from controller-2') });
+  });
+
+  it('parseAlarms names the type etcdctl 3.4 prints as a number', () => {
+    expect(parseAlarms(NOSPACE)).toEqual([{ memberId: '2e1259d415f2a040', alarm: 'NOSPACE' }]);
+    expect(parseAlarms(CORRUPT)).toEqual([{ memberId: '2e1259d415f2a040', alarm: 'CORRUPT' }]);
   });
 
   it("the other operations' ETCD_ALARM refusal points to etcd-recover-space.ts on NOSPACE", () => {

@@ -86,10 +86,13 @@ export interface Alarm {
   alarm: string;
 }
 
-/** `etcdctl alarm list -w json`: `{}` when there is none, else `{"alarms":[{"memberID":..,"alarm":"NOSPACE"}]}`. */
+/** etcdserverpb.AlarmType: etcdctl 3.4's JSON prints the number. */
+const ALARM_TYPES = ['NONE', 'NOSPACE', 'CORRUPT'];
+
+/** `etcdctl alarm list -w json`: `{}` when there is none, else `{"alarms":[{"memberID":..,"alarm":1}]}` (1 = NOSPACE, 2 = CORRUPT; a name is kept). */
 export function parseAlarms(text: string): Alarm[] {
   const doc = jsonLine(text, '{', 'an alarm list') as { alarms?: Record<string, unknown>[] };
-  return (doc.alarms ?? []).map((a) => ({ memberId: hexId(a.memberID), alarm: String(a.alarm ?? '') }));
+  return (doc.alarms ?? []).map((a) => ({ memberId: hexId(a.memberID), alarm: typeof a.alarm === 'number' ? (ALARM_TYPES[a.alarm] ?? String(a.alarm)) : String(a.alarm ?? '') }));
 }
 
 export interface SnapshotStatus {
