@@ -72,6 +72,6 @@ export function fileFacts(args: FileOptions, become: boolean | string): FileFact
   for (const a of neededAncestors(args)) f[`up:${a}`] = pathFact(a);
   if (args.recurse) f.tree = treeFact(args.path);
   // The safe write's directory check, so that check mode fails where the write would be refused (UNSAFE_PATH).
-  if (args.state !== 'absent' && args.path !== '/') Object.assign(f, writeSafetyFacts(args.path, { become }));
+  if (args.path !== '/') Object.assign(f, writeSafetyFacts(args.path, { become }));
   return f;
 }

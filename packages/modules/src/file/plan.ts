@@ -1,10 +1,7 @@
 import {
-  argv,
   attrChanges,
-  attrScript,
   describeChanges,
   formatMode,
-  hostBasename,
   hostDirname,
   newOwnership,
   TsplayError,
@@ -16,8 +13,9 @@ import {
 } from '../kit/index.js';
 import { runsSafeWrite, unsafeWrite } from '../kit/index.js';
 import type { FileOptions } from './args.js';
-import { neededAncestors, type FileFacts, type TreeEntry } from './facts.js';
-import { safeAttrs, safeMkdir, safeTouch } from './safe.js';
+import { neededAncestors, type FileFacts } from './facts.js';
+import { recurseChanges, unsafeTree } from './recurse.js';
+import { safeAttrs, safeLink, safeMkdir, safeRemove, safeTouch } from './safe.js';
 
 /** The exact shell script apply runs (built here, so check mode shows what a run would do). */
 export interface FilePlanData {
@@ -108,7 +106,7 @@ function planFileChange(facts: FactValues<FileFacts>, args: FileOptions): Plan<F
         t,
         { exists: false },
         `would remove ${typeName(t)} ${path}${t.type === 'dir' ? ' and everything in it' : ''}`,
-        argv(['rm', '-rf', '--', path]),
+        safeRemove(path, t.owner),
       );
     case 'file':
     case 'touch': {
@@ -150,7 +148,8 @@ function attrsOnly(
   extra: { script: string; summary: string; predict: Record<string, PathState> } = { script: '', summary: '', predict: {} },
 ): Plan<FilePlanData> {
   const changes = attrChanges(t, w);
-  const script = [safeAttrs(args.path, t, w), extra.script].filter(Boolean).join(' && ');
+  // Below first: the tree check must see the path before its own new mode/owner (see recurse.ts).
+  const script = [extra.script, safeAttrs(args.path, t, w)].filter(Boolean).join(' && ');
   const summary = [changes.length ? `${args.path}: ${describeChanges(changes)}` : '', extra.summary].filter(Boolean).join('; ');
   return result(args, t, withAttrs(t, w), summary, script, extra.predict);
 }
@@ -173,7 +172,12 @@ function planDirectory(facts: FactValues<FileFacts>, args: FileOptions, w: Attrs
   const path = args.path;
   if (t.exists && t.type !== 'dir')
     throw conflict(path, `is a ${typeName(t)}, not a directory`, "remove it first with state 'absent', or choose another path");
-  if (t.exists) return attrsOnly(args, t, w, recurseChanges(facts.tree, args, w));
+  if (t.exists) {
+    const below = recurseChanges(path, facts.tree, w);
+    const refused = below.script ? unsafeTree({ ...t, path }, facts.tree ?? [], facts.me, w) : undefined;
+    if (refused) throw refused;
+    return attrsOnly(args, t, w, below);
+  }
   const missing: string[] = [];
   let deepest = '/';
   for (const a of neededAncestors(args)) {
@@ -191,34 +195,6 @@ function planDirectory(facts: FactValues<FileFacts>, args: FileOptions, w: Attrs
   return result(args, t, after, `would create directory ${path} mode ${formatMode(mode)}${parents}`, safeMkdir(path, w, mode), predict);
 }
 
-function recurseChanges(
-  tree: TreeEntry[] | undefined,
-  args: FileOptions,
-  w: Attrs,
-): { script: string; summary: string; predict: Record<string, PathState> } {
-  const predict: Record<string, PathState> = {};
-  if (!tree) return { script: '', summary: '', predict };
-  for (const e of tree) {
-    if (e.type === 'link') continue;
-    const st: PathState = { exists: true, type: e.type, mode: e.mode, owner: e.owner, group: e.group };
-    if (attrChanges(st, w).length > 0) predict[e.path] = withAttrs(st, w);
-  }
-  const n = Object.keys(predict).length;
-  if (n === 0) return { script: '', summary: '', predict };
-  const all = attrChanges({ exists: true, mode: -1 }, w);
-  return {
-    script: attrScript(args.path, all, w, { recurse: true }),
-    summary: `would set ${describeWant(w)} on ${n} path${n === 1 ? '' : 's'} below ${args.path}`,
-    predict,
-  };
-}
-
-function describeWant(w: Attrs): string {
-  return [w.mode !== undefined ? `mode ${formatMode(w.mode)}` : '', w.owner ? `owner ${w.owner}` : '', w.group ? `group ${w.group}` : '']
-    .filter(Boolean)
-    .join(', ');
-}
-
 function planLink(facts: FactValues<FileFacts>, args: FileOptions, w: Attrs): Plan<FilePlanData> {
   const t = facts.target;
   const path = args.path;
@@ -229,16 +205,13 @@ function planLink(facts: FactValues<FileFacts>, args: FileOptions, w: Attrs): Pl
   if (t.exists && t.type === 'link' && t.target === src) return attrsOnly(args, t, w);
   if (!t.exists) {
     requireParent(facts, path);
-    return result(args, t, after, `would link ${path} -> ${src}`, [argv(['ln', '-s', '--', src, path]), own].filter(Boolean).join(' && '));
+    return result(args, t, after, `would link ${path} -> ${src}`, [safeLink(path, src, w.owner, false), own].filter(Boolean).join(' && '));
   }
   if (t.type === 'dir') throw conflict(path, 'is a directory, not a link', "remove it first with state 'absent'");
   if (t.type !== 'link' && !args.force)
     throw conflict(path, `is a ${typeName(t)}, not a link`, 'set force: true to replace it with the link');
   // Replace atomically: a new link beside it, renamed over it.
-  const tmp = `${hostDirname(path)}/.${hostBasename(path)}.tsplay-link`;
-  const script = [argv(['rm', '-f', '--', tmp]), argv(['ln', '-s', '--', src, tmp]), argv(['mv', '-fT', '--', tmp, path]), own]
-    .filter(Boolean)
-    .join(' && ');
+  const script = [safeLink(path, src, w.owner ?? t.owner, true), own].filter(Boolean).join(' && ');
   const was = t.type === 'link' ? `-> ${t.target ?? '?'}` : `(was a ${typeName(t)})`;
   return result(args, t, after, `would relink ${path} -> ${src} ${was}`, script);
 }
