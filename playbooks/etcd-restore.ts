@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { definePlaybook, task, type HostInfo, type TaskContext } from '@tsplay/core';
 import { copy, file } from '@tsplay/modules';
 import {
@@ -9,6 +8,7 @@ import {
   etcdSnapshotSource,
   etcdTasks,
   hostCertPaths,
+  localSnapshotPath,
   memberName,
 } from '@tsplay/etcd';
 
@@ -16,7 +16,8 @@ import {
  * etcd day 2, disaster recovery: restore every member of the inventory group from one snapshot with a new
  * cluster token (see packages/etcd/README.md, "Restore").
  *   tsplay run playbooks/etcd-restore.ts -i INV -e etcdRestoreFrom=/var/backups/etcd/etcd-<time>.db -e etcdRestoreHost=controller-1
- * Without etcdRestoreHost, etcdRestoreFrom is a workstation file. Refused, with no host changed, when the
+ * Without etcdRestoreHost, etcdRestoreFrom is a workstation file, or a directory of them (e.g. etcd-backup.ts's
+ * etcdBackupFetchTo), of which the newest etcd-<time>.db is restored. Refused, with no host changed, when the
  * snapshot does not exist or fails its integrity check. Every member needs internalIp in the inventory.
  */
 type Ctx = TaskContext<EtcdRestoreVars>;
@@ -33,7 +34,7 @@ const source = task(
   etcdSnapshotSource,
   (c: Ctx) => {
     const host = fromHost(c);
-    return { from: host === undefined ? resolve(c.vars.etcdRestoreFrom) : c.vars.etcdRestoreFrom, hosts: c.hosts(c.vars.etcdGroup).flatMap((h) => [h.name, memberName(h)]), ...(host === undefined ? {} : { host }) };
+    return { from: host === undefined ? localSnapshotPath(c.vars.etcdRestoreFrom) : c.vars.etcdRestoreFrom, hosts: c.hosts(c.vars.etcdGroup).flatMap((h) => [h.name, memberName(h)]), ...(host === undefined ? {} : { host }) };
   },
   { name: 'the snapshot source', runOnce: true },
 );
@@ -42,7 +43,7 @@ const fetch = task(etcdSnapshotFetch, (c: Ctx) => ({ path: c.vars.etcdRestoreFro
 /** The workstation file every member gets: the fetched copy, or etcdRestoreFrom itself. */
 const localCopy = (c: Ctx): string => {
   const host = fromHost(c);
-  if (host === undefined) return resolve(c.vars.etcdRestoreFrom);
+  if (host === undefined) return localSnapshotPath(c.vars.etcdRestoreFrom);
   const src = c.hosts(c.vars.etcdGroup).find((h) => h.name === host || memberName(h) === host)?.name ?? host;
   return c.resultOf(src, fetch)?.data?.local ?? '';
 };

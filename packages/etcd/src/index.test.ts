@@ -20,6 +20,7 @@ const PUBLIC = {
     'etcdLeader',
     'etcdSnapshot',
     'etcdBackupPrune',
+    'etcdBackupKeepLocal',
     'etcdSnapshotCheck',
     'etcdSnapshotSource',
     'etcdSnapshotFetch',
@@ -35,7 +36,7 @@ const PUBLIC = {
     'etcdAlarmDisarm',
     'etcdWriteProbe',
   ],
-  backupPlaybook: ['isLeader', 'timerScript', 'backupService', 'backupTimer', 'BACKUP_SCRIPT_PATH', 'BACKUP_SERVICE_PATH', 'BACKUP_TIMER', 'BACKUP_TIMER_PATH'],
+  backupPlaybook: ['localSnapshotPath', 'isLeader', 'timerScript', 'backupService', 'backupTimer', 'BACKUP_SCRIPT_PATH', 'BACKUP_SERVICE_PATH', 'BACKUP_TIMER', 'BACKUP_TIMER_PATH'],
   oracles: ['parseMemberListJson'],
   codes: ['ETCD_DAY2_CODES', 'ETCD_BACKUP_CODES', 'ETCD_ROLLING_CODES', 'ETCD_REPLACE_CODES'],
 };

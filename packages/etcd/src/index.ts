@@ -35,11 +35,13 @@ export type { Leader } from './day2/backup-leader.js';
 export { etcdSnapshot } from './day2/backup.js';
 export type { SnapshotResult } from './day2/backup.js';
 export { etcdBackupPrune } from './day2/backup-prune.js';
+export { etcdBackupKeepLocal } from './day2/backup-fetch.js';
 export { timerScript, backupService, backupTimer, BACKUP_SCRIPT_PATH, BACKUP_SERVICE_PATH, BACKUP_TIMER, BACKUP_TIMER_PATH } from './day2/backup-timer.js';
 export { etcdSnapshotCheck, etcdSnapshotSource } from './day2/restore-check.js';
 export { etcdSnapshotFetch } from './day2/restore-fetch.js';
 export type { FetchedSnapshot } from './day2/restore-fetch.js';
 export { etcdRestoreMember } from './day2/restore.js';
+export { localSnapshotPath } from './day2/restore-local.js';
 // day 2: upgrade
 export { etcdUpgradePreflight, etcdUpgradeSnapshot } from './day2/upgrade-preflight.js';
 export type { UpgradeSnapshot } from './day2/upgrade-preflight.js';

@@ -19,6 +19,21 @@ export const EtcdBackupVars = EtcdVars.extend({
     .union([z.boolean(), onCalendar])
     .transform((v): string | false => (v === true || v === 'true' ? 'daily' : v === false || v === 'false' ? false : v))
     .default(false),
+  /**
+   * A directory on the workstation: the run's verified snapshot is fetched there (sha256 checked, atomic,
+   * 0600), as `<dir>/etcd-<UTC time>.db`. Relative to the current directory.
+   */
+  etcdBackupFetchTo: oneLine('etcdBackupFetchTo').optional(),
+  /** Keep the newest K snapshots in etcdBackupFetchTo; older `etcd-<time>.db` files there are deleted, nothing else. */
+  etcdBackupFetchKeep: z.number().int().min(1, 'etcdBackupFetchKeep keeps at least one snapshot').default(7),
+  /**
+   * Take a new snapshot (default). `false`: take none; with etcdBackupFetchTo, fetch the newest backup any
+   * member has (e.g. the timer's), which is `ok` when the workstation already has it.
+   */
+  etcdBackupSnapshot: z
+    .union([z.boolean(), z.enum(['true', 'false'])])
+    .transform((v) => v === true || v === 'true')
+    .default(true),
 });
 export type EtcdBackupVars = z.output<typeof EtcdBackupVars>;
 
