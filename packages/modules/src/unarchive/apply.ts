@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { chownSpec, safeAttrScript, safeWriteRefusal, SCRIPT_EXIT, sh, TsplayError, type ApplyContext, type ApplyResult, type Plan } from '../kit/index.js';
 import type { UnarchiveOptions } from './args.js';
 import { tarSelect } from './probe.js';
+import { lateModeLines, subdirCheckLines } from './safe.js';
 import type { Install, UnarchivePlanData } from './plan.js';
 import type { LocalArchive } from './probe.js';
 
@@ -35,7 +36,7 @@ function placeAll(args: UnarchiveOptions, install: Install[]): string[] {
     ...install.map((m) => `[ -e ${sh`${m.path}`} ] || [ -L ${sh`${m.path}`} ] || { echo ${sh`${m.path}`} >&2; exit ${E_UNNAMED}; }`),
     'find . -mindepth 1 | LC_ALL=C sort | while IFS= read -r p; do',
     '  r=${p#./}; d="$dest/$r"',
-    `  if [ -d "$p" ] && [ ! -L "$p" ]; then [ -d "$d" ] && continue; mkdir -p "$d" && chmod "$(stat -c %a -- "$p")" "$d" || exit ${E_RENAME}; printf 'F|%s\n' "$r"; continue; fi`,
+    `  if [ -d "$p" ] && [ ! -L "$p" ]; then [ -d "$d" ] && continue; mkdir -p "$d" || exit ${E_RENAME}; printf '%s\n' "$r" >> "$made"; printf 'F|%s\n' "$r"; continue; fi`,
     `  if [ -f "$p" ] && [ ! -L "$p" ]; then ${mode}sync "$p" 2>/dev/null; fi`,
     own ? `  chown -h ${sh`${own}`} "$p" || exit ${E_ATTRS}` : '  :',
     `  mkdir -p "$(dirname "$d")" && mv -fT "$p" "$d" || exit ${E_RENAME}`,
@@ -54,7 +55,8 @@ export function unarchiveScript(args: UnarchiveOptions, install: Install[], opts
     const target = `"$dest"/${sh`${m.path}`}`;
     const chmod = (p: string) => (m.mode === undefined ? 'true' : `chmod ${m.mode.toString(8)} ${p}`);
     if (m.type === 'dir') {
-      place.push(`[ -d ${target} ] || { mkdir -p ${target} && ${chmod(target)}; } || exit ${E_RENAME}`);
+      // Made 0700 (umask), its mode set at the end (safe.ts).
+      place.push(`[ -d ${target} ] || { mkdir -p ${target} && printf '%s\\n' ${sh`${m.path}`} >> "$made"; } || exit ${E_RENAME}`);
       continue;
     }
     if (m.type === 'file') {
@@ -64,21 +66,28 @@ export function unarchiveScript(args: UnarchiveOptions, install: Install[], opts
       files.push(tmp);
     }
     if (own) prepare.push(`chown -h ${sh`${own}`} ${tmp} || exit ${E_ATTRS}`);
-    place.push(`mkdir -p "$(dirname ${target})" && mv -fT ${tmp} ${target} || exit ${E_RENAME}`);
+    const parent = m.path.includes('/') ? sh`${m.path.slice(0, m.path.lastIndexOf('/'))}` : '';
+    const mkParent = parent ? `{ [ -d "$dest"/${parent} ] || { mkdir -p "$dest"/${parent} && printf '%s\\n' ${parent} >> "$made"; }; } && ` : '';
+    place.push(`${mkParent}mv -fT ${tmp} ${target} || exit ${E_RENAME}`);
   }
   return [
     sh`src=${args.src}; dest=${args.dest}`,
-    't=',
-    opts.removeSrc ? `trap 'rm -f "$src"; [ -n "$t" ] && rm -rf "$t"' EXIT` : `trap '[ -n "$t" ] && rm -rf "$t"' EXIT`,
+    't=; made=',
+    `trap '${opts.removeSrc ? 'rm -f "$src"; ' : ''}[ -n "$made" ] && rm -f "$made"; [ -n "$t" ] && rm -rf "$t"' EXIT`,
     `trap 'exit 130' INT TERM HUP PIPE`,
     // Core's safe-write checks of dest and every directory above it (a no-op attribute script on `dest/.`): only
     // root may change them, else exit UNSAFE_PATH (86) before anything is extracted, chowned or renamed there.
     `if [ -d "$dest" ]; then (\n${safeAttrScript({ path: `${args.dest.replace(/\/+$/, '')}/.` })}\n) || exit $?; fi`,
     `t=$(mktemp -d "$dest/.tsplay-unarchive.XXXXXX") || exit ${E_TEMP}`,
-    `tar -x -f "$src" -C "$t" ${tarSelect(args)} || exit ${E_TAR}`,
+    `made=$(mktemp "$dest/.tsplay-unarchive-dirs.XXXXXX") || exit ${E_TEMP}`,
+    // --no-overwrite-dir: a `./` member does not give "$t" the archive's mode; it stays root-only (0700).
+    `tar -x --no-overwrite-dir -f "$src" -C "$t" ${tarSelect(args)} || exit ${E_TAR}`,
+    'umask 077',
+    ...subdirCheckLines(),
     ...(opts.all
       ? placeAll(args, install)
       : [...prepare, files.length > 0 ? `sync ${files.join(' ')} 2>/dev/null || sync` : ':', ...place]),
+    ...lateModeLines('$made', E_RENAME),
   ].join('\n');
 }
 
@@ -112,7 +121,14 @@ export async function applyUnarchive(
   const err = r.stderr.trim().slice(-600);
   const where = { host: ctx.host };
   const refused = safeWriteRefusal(r, args.dest);
-  if (refused) throw new TsplayError(refused.code, refused.message, { ...where, field: refused.field, hint: refused.hint });
+  if (refused) {
+    const dir = refused.field ?? args.dest;
+    throw new TsplayError(refused.code, `refusing to extract ${args.src} into ${args.dest}: ${dir} can be changed by a user other than root`, {
+      ...where,
+      field: dir,
+      hint: `make ${dir} root's and not group/world-writable (chown root ${dir}; chmod go-w ${dir}): tsplay extracts as root only through directories no one else can change`,
+    });
+  }
   if (r.code === 0) {
     const placed = all ? r.stdout.split('\n').flatMap((l) => (l.startsWith('F|') ? [l.slice(2)] : [])) : install.map((m) => m.path);
     return { changed: true, data: { dest: args.dest, files: placed } };
