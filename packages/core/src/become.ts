@@ -1,10 +1,11 @@
-import type { ExecOptions, ExecResult } from './connection.js';
+import { doasLine, suLine, sudoLine, SU_STARTED } from './become-line.js';
+import type { BecomeMethod, Connection, ExecOptions, ExecResult, HoldOptions } from './connection.js';
 import { TsplayError } from './errors.js';
 import { quote } from './sh.js';
 
-/** How a transport gains privileges: the method, and (for `sudo`) a password sent over stdin. */
+/** How a transport gains privileges: the method, and a password sent over stdin. */
 export interface BecomeSpec {
-  method?: 'sudo' | 'su' | 'doas' | undefined;
+  method?: BecomeMethod | undefined;
   /** The password as a plain string, only held by the connection; it is sent as stdin's first line, never on argv. */
   password?: string | undefined;
   /** The program to run instead of the method's name (Ansible's `ansible_become_exe`). */
@@ -30,69 +31,71 @@ export function usesBecome(opts: Pick<ExecOptions, 'become'>, asRoot: boolean): 
   return !(!b || ((b === true || b === 'root') && asRoot));
 }
 
-/**
- * The sudo line. Without a password: `sudo -n` (never prompts). With one: sudo is asked first with
- * `-n` whether it needs a password at all; if not, the password line is read off stdin and dropped
- * (so the command never sees it), else `sudo -k -S -p ''` reads it as stdin's first line.
- */
-function sudoLine(inner: string, user: string | undefined, spec: BecomeSpec): string {
-  const exe = spec.exe ? quote(spec.exe) : 'sudo';
-  const u = user !== undefined ? `-u ${quote(user)} ` : '';
-  const sh = `-- /bin/sh -c ${quote(inner)}`;
-  if (spec.password === undefined) return `${exe} -n ${u}${sh}`;
-  return `if ${exe} -n ${u}true 2>/dev/null; then IFS= read -r _tsplay_pw; exec ${exe} -n ${u}${sh}; else exec ${exe} -k -S -p '' ${u}${sh}; fi`;
-}
-
 /** Wraps a command for cwd, env and become (`sudo -n` unless a password or another method is given). Shared by every transport. */
 export function wrapCommand(cmd: string, opts: ExecOptions = {}, asRoot = false, spec: BecomeSpec = {}): string {
   const inner = envAndCwd(cmd, opts);
   if (!usesBecome(opts, asRoot)) return inner;
   const user = typeof opts.become === 'string' ? opts.become : undefined;
-  const method = spec.method ?? 'sudo';
-  if (method === 'sudo') return sudoLine(inner, user, spec);
-  if (spec.password !== undefined)
-    throw new TsplayError('BECOME_FAILED', `become method ${method} with a password is not supported yet (${method} reads it from a terminal)`, {
-      field: 'becomeMethod',
-      hint: `use becomeMethod: sudo with the password, or allow ${method === 'doas' ? '"permit nopass" in /etc/doas.conf' : 'sudo'} for the SSH user`,
-    });
-  if (method === 'doas') return `${spec.exe ? quote(spec.exe) : 'doas'} -n ${user !== undefined ? `-u ${quote(user)} ` : ''}/bin/sh -c ${quote(inner)}`;
-  return `${spec.exe ? quote(spec.exe) : 'su'} ${quote(user ?? 'root')} -s /bin/sh -c ${quote(inner)}`;
+  const method = opts.becomeMethod ?? spec.method ?? 'sudo';
+  const line = method === 'doas' ? doasLine : method === 'su' ? suLine : sudoLine;
+  return line(inner, user, spec.exe, spec.password !== undefined);
 }
 
-/** The stdin to send with a become'd command: the password line first when sudo has one. */
+/** The stdin to send with a become'd command: the password line first when there is one. */
 export function becomeStdin(stdin: string | Buffer | undefined, spec: BecomeSpec, used: boolean): string | Buffer | undefined {
-  if (!used || spec.password === undefined || (spec.method ?? 'sudo') !== 'sudo') return stdin;
+  if (!used || spec.password === undefined) return stdin;
   const line = Buffer.from(`${spec.password}\n`, 'utf8');
   if (stdin === undefined) return line;
   return Buffer.concat([line, typeof stdin === 'string' ? Buffer.from(stdin, 'utf8') : stdin]);
 }
 
-const SUDO_PASSWORD = /sudo: (a password is required|a terminal is required)/;
-const SUDO_WRONG = /sudo: \d+ incorrect password attempts?|Sorry, try again\.|sudo: no password was provided/;
-const SUDO_DENIED = /is not in the sudoers file|is not allowed to (run|execute)|may not run sudo/;
-const SUDO_MISSING = /(sudo|doas|su): (command )?not found/;
-const DOAS_DENIED = /doas: (Operation not permitted|Authentication required|a password is required)/;
-const SU_TTY = /su: (must be run from a terminal|Authentication failure)/;
+/**
+ * A Connection whose every call becomes with `method` (a play's or task's `becomeMethod`) instead of the
+ * host's; the same connection underneath. Without a method, the connection itself.
+ */
+export function withBecomeMethod(conn: Connection, method: BecomeMethod | undefined): Connection {
+  if (method === undefined) return conn;
+  const m = { becomeMethod: method };
+  const hold = conn.hold?.bind(conn);
+  return {
+    host: conn.host,
+    exec: (c, o = {}) => conn.exec(c, { ...o, ...m }),
+    put: (p, d, o = {}) => conn.put(p, d, { ...o, ...m }),
+    read: (p, o = {}) => conn.read(p, { ...o, ...m }),
+    stat: (p, o = {}) => conn.stat(p, { ...o, ...m }),
+    ...(hold ? { hold: (c: string, o: HoldOptions) => hold(c, { ...o, ...m }) } : {}),
+    close: () => conn.close(),
+  };
+}
 
-/** Turn the become method's own failures into a coded error; any other result passes through. */
-export function checkBecome(r: ExecResult, host: string): ExecResult {
+const GIVE = 'give it with -K/--ask-become-pass, --become-password-file or a becomePassword Secret for the host';
+const CHECK = 'check the password given with -K, --become-password-file or becomePassword for this host';
+const SU_HINT = "su takes the password of the user to become (root's by default): give that with -K/--ask-become-pass, --become-password-file or becomePassword for the host";
+
+/** The become methods' own refusals (matched on stderr), as coded errors; `pw`: a password was given. */
+const REFUSALS: readonly { re: RegExp; message: (pw: boolean) => string; hint: string }[] = [
+  { re: /sudo: (a password is required|a terminal is required)/, message: () => 'sudo needs a password for this user', hint: `${GIVE}, or allow passwordless sudo ("USER ALL=(ALL) NOPASSWD:ALL" in /etc/sudoers.d/)` },
+  { re: /sudo: \d+ incorrect password attempts?|Sorry, try again\.|sudo: no password was provided/, message: () => 'sudo refused the become password', hint: CHECK },
+  { re: /is not in the sudoers file|is not allowed to (run|execute)|may not run sudo/, message: () => 'the SSH user may not use sudo on this host', hint: 'add the user to the sudo group or sudoers, or turn off become for this task' },
+  { re: /doas: Authentication required/, message: () => 'doas needs a password for this user (no "permit nopass" rule)', hint: `${GIVE}, or add "permit nopass USER as root" to /etc/doas.conf` },
+  { re: /doas: Authentication failed/, message: () => 'doas refused the become password', hint: CHECK },
+  { re: /doas: (Operation not permitted|a password is required)/, message: () => 'no rule of /etc/doas.conf lets the SSH user become that user', hint: 'add "permit USER as root" (or "permit nopass USER as root") to /etc/doas.conf' },
+  { re: /su: Authentication failure/, message: (pw) => (pw ? 'su refused the become password' : 'su needs the password of the user to become'), hint: SU_HINT },
+  { re: /su: must be run from a terminal/, message: () => 'this su reads a password only from a terminal', hint: 'use becomeMethod sudo or doas, or connect as root' },
+  { re: /(sudo|doas|su|script|mkfifo|mktemp): (command )?not found/, message: () => 'the become program is not installed on this host', hint: 'install sudo (or the becomeMethod program; doas with a password also needs script, from util-linux) or connect as root' },
+];
+
+/**
+ * Turn the become method's own failures into a coded error (never with its output, so never with a
+ * password); any other result passes through. For su with a password, su's own talk before the command
+ * started (its prompt) is cut from stderr; without the started mark, su did not let the command run.
+ */
+export function checkBecome(r: ExecResult, host: string, spec: BecomeSpec = {}): ExecResult {
+  const pw = spec.password !== undefined;
+  const at = pw && spec.method === 'su' ? r.stderr.indexOf(SU_STARTED) : -1;
+  if (at >= 0) return { ...r, stderr: r.stderr.slice(at + SU_STARTED.length) };
   if (r.code === 0) return r;
-  if (SUDO_PASSWORD.test(r.stderr))
-    throw new TsplayError('BECOME_FAILED', 'sudo needs a password for this user', {
-      host,
-      hint: 'give it with -K/--ask-become-pass, --become-password-file or a becomePassword Secret for the host, or allow passwordless sudo ("USER ALL=(ALL) NOPASSWD:ALL" in /etc/sudoers.d/)',
-    });
-  if (SUDO_WRONG.test(r.stderr))
-    throw new TsplayError('BECOME_FAILED', 'sudo refused the become password', { host, hint: 'check the password given with -K, --become-password-file or becomePassword for this host' });
-  if (SUDO_DENIED.test(r.stderr))
-    throw new TsplayError('BECOME_FAILED', 'the SSH user may not use sudo on this host', {
-      host,
-      hint: 'add the user to the sudo group or sudoers, or turn off become for this task',
-    });
-  if (DOAS_DENIED.test(r.stderr))
-    throw new TsplayError('BECOME_FAILED', 'doas refused: the SSH user has no "permit nopass" rule for this command', { host, hint: 'add "permit nopass USER" to /etc/doas.conf' });
-  if (SU_TTY.test(r.stderr)) throw new TsplayError('BECOME_FAILED', 'su needs a password from a terminal', { host, hint: 'use becomeMethod: sudo, or connect as root' });
-  if (SUDO_MISSING.test(r.stderr))
-    throw new TsplayError('BECOME_FAILED', 'the become program is not installed on this host', { host, hint: 'install sudo (or the becomeMethod program) or connect as root' });
+  const refusal = REFUSALS.find((x) => x.re.test(r.stderr));
+  if (refusal) throw new TsplayError('BECOME_FAILED', refusal.message(pw), { host, hint: refusal.hint });
   return r;
 }

@@ -1,7 +1,12 @@
+/** How become gains privileges on a host. */
+export type BecomeMethod = 'sudo' | 'su' | 'doas';
+
 /** The transport contract. `exec` never throws on a non-zero exit: the caller decides what is an error. */
 export interface ExecOptions {
   /** Run as root (`true`) or as the named user, with `sudo -n`. */
   become?: boolean | string | undefined;
+  /** This call's become method (a play's or task's `becomeMethod`); default: the host's. */
+  becomeMethod?: BecomeMethod | undefined;
   stdin?: string | Buffer | undefined;
   env?: Record<string, string> | undefined;
   cwd?: string | undefined;
@@ -21,10 +26,12 @@ export interface PutOptions {
   owner?: string | undefined;
   group?: string | undefined;
   become?: boolean | string | undefined;
+  becomeMethod?: BecomeMethod | undefined;
 }
 
 export interface StatOptions {
   become?: boolean | string | undefined;
+  becomeMethod?: BecomeMethod | undefined;
   /** Also compute the sha256 of a regular file. */
   hash?: boolean | undefined;
 }
@@ -49,6 +56,7 @@ export interface PathState {
 /** A long-lived command (e.g. one holding a lock): it runs until released or until the connection ends. */
 export interface HoldOptions {
   become?: boolean | string | undefined;
+  becomeMethod?: BecomeMethod | undefined;
   env?: Record<string, string> | undefined;
   /** `hold` resolves once the stdout printed so far satisfies this (or the command exits first). */
   ready(stdout: string): boolean;
@@ -71,7 +79,7 @@ export interface Connection {
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
   /** Atomic write: temp file in the same directory, fsync, rename, then mode/owner. */
   put(path: string, data: string | Buffer, opts?: PutOptions): Promise<void>;
-  read(path: string, opts?: { become?: boolean | string | undefined }): Promise<Buffer>;
+  read(path: string, opts?: { become?: boolean | string | undefined; becomeMethod?: BecomeMethod | undefined }): Promise<Buffer>;
   stat(path: string, opts?: StatOptions): Promise<PathState>;
   /**
    * Start a command that keeps running with its stdin open; it sees EOF when released, when the

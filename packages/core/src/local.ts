@@ -16,7 +16,7 @@ export class LocalConnection implements Connection {
 
   /** A command with its stdin left open until `release` or `close` (or this process dies: the pipe closes). */
   async hold(command: string, opts: HoldOptions): Promise<Held> {
-    const h = await holdLocal(wrapCommand(command, { become: opts.become, env: opts.env }, isRoot), opts.ready);
+    const h = await holdLocal(wrapCommand(command, { become: opts.become, becomeMethod: opts.becomeMethod, env: opts.env }, isRoot), opts.ready);
     if (h.exit && opts.become) checkBecome(h.exit, this.host);
     if (!h.exit) {
       this.holds.add(h);
@@ -77,6 +77,7 @@ export class LocalConnection implements Connection {
     const target = { path, owner: opts.owner, group: opts.group, mode: opts.mode, secret: opts.mode === undefined };
     const r = await this.exec(safeWriteScript(target, 'cat > "$TSPLAY_TMP"', { staleBefore: RUN_START_MS }), {
       become: isRoot ? undefined : opts.become,
+      becomeMethod: opts.becomeMethod,
       stdin: data,
     });
     if (r.code === 0) return;
@@ -88,9 +89,9 @@ export class LocalConnection implements Connection {
     throw new TsplayError('WRITE_FAILED', `could not write ${path}: ${msg || `exit ${r.code}`}`, { host: this.host });
   }
 
-  async read(path: string, opts: { become?: boolean | string | undefined } = {}): Promise<Buffer> {
+  async read(path: string, opts: Pick<ExecOptions, 'become' | 'becomeMethod'> = {}): Promise<Buffer> {
     if (opts.become && !isRoot) {
-      const r = await this.exec(`cat -- ${quote(path)}`, { become: opts.become });
+      const r = await this.exec(`cat -- ${quote(path)}`, { become: opts.become, becomeMethod: opts.becomeMethod });
       if (r.code !== 0) throw new TsplayError('COMMAND_FAILED', `could not read ${path}: ${r.stderr.trim()}`, { host: this.host });
       return Buffer.from(r.stdout, 'utf8');
     }
@@ -98,7 +99,7 @@ export class LocalConnection implements Connection {
   }
 
   async stat(path: string, opts: StatOptions = {}): Promise<PathState> {
-    const r = await this.exec(pathScript(path, opts.hash ?? false), { become: opts.become });
+    const r = await this.exec(pathScript(path, opts.hash ?? false), { become: opts.become, becomeMethod: opts.becomeMethod });
     return parsePathProbe(r.stdout);
   }
 

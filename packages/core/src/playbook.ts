@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { BecomeMethod } from './connection.js';
 import type { AnyModule, ModuleArgs, ModuleResult } from './module.js';
 
 /** A host as tasks see it. */
@@ -55,7 +56,12 @@ export interface TaskOptions<V = any, R = any> {
   tags?: readonly string[];
   /** Run the task only where this returns true (skipped elsewhere). */
   when?: (ctx: TaskContext<V>) => boolean;
+  /** Run as root (`true`) or as the named user (shorthand for `become: true, becomeUser`); default: the play's. */
   become?: boolean | string;
+  /** The user to become when become is on (Ansible's `become_user`); default: the play's, else root. */
+  becomeUser?: string;
+  /** How to become (Ansible's `become_method`); default: the play's, else the host's (inventory, `--become-method`), else sudo. */
+  becomeMethod?: BecomeMethod;
   ignoreErrors?: boolean;
   /**
    * Handler-like, durable trigger: when one of these tasks changes on a host, this task is
@@ -100,6 +106,8 @@ export interface Task<M extends AnyModule = AnyModule, R = unknown> {
   readonly tags: readonly string[];
   readonly when?: ((ctx: TaskContext<any>) => boolean) | undefined;
   readonly become?: boolean | string | undefined;
+  readonly becomeUser?: string | undefined;
+  readonly becomeMethod?: BecomeMethod | undefined;
   readonly ignoreErrors: boolean;
   readonly notifiedBy: readonly Task[];
   readonly timeoutMs?: number | undefined;
@@ -161,6 +169,8 @@ export function task(module: AnyModule, args: unknown, opts: TaskOptions = {}): 
     tags: opts.tags ?? [],
     when: opts.when as ((ctx: TaskContext<any>) => boolean) | undefined,
     become: opts.become,
+    becomeUser: opts.becomeUser,
+    becomeMethod: opts.becomeMethod,
     ignoreErrors: opts.ignoreErrors ?? false,
     notifiedBy: opts.notifiedBy ?? [],
     timeoutMs: opts.timeoutMs,
@@ -183,6 +193,10 @@ export interface Play {
   /** A group name, a host name, `all`, or several joined by `:`. */
   hosts: string;
   become?: boolean | string;
+  /** The user its tasks become when become is on (a task's own wins). */
+  becomeUser?: string;
+  /** How its tasks become (a task's own wins); default: the host's, else sudo. */
+  becomeMethod?: BecomeMethod;
   tasks: readonly Task[];
   /** Rolling batches: each batch runs the whole play before the next one starts. */
   serial?: SerialSpec;

@@ -61,10 +61,10 @@ export class SshConnection implements Connection {
     });
   }
 
-  /** The target's become method and password (revealed here, only to go into a channel's stdin). */
-  private becomeSpec(): BecomeSpec {
+  /** The call's (else the target's) become method, and the target's password (revealed here, only to go into a channel's stdin). */
+  private becomeSpec(method: BecomeSpec['method']): BecomeSpec {
     const t = this.target;
-    return { method: t.becomeMethod, password: t.becomePassword === undefined ? undefined : reveal(t.becomePassword), exe: t.becomeExe };
+    return { method: method ?? t.becomeMethod, password: t.becomePassword === undefined ? undefined : reveal(t.becomePassword), exe: t.becomeExe };
   }
 
   /** Run a wrapped command and keep its output as bytes (for `read` and `put`). */
@@ -72,13 +72,15 @@ export class SshConnection implements Connection {
     if (this.lost || this.closing) throw this.gone();
     const timeoutMs = opts.timeoutMs ?? this.target.commandTimeoutMs;
     const inner = timeoutMs !== undefined && timeoutMs > 0 ? withRemoteTimeout(command, timeoutMs) : command;
-    const spec = this.becomeSpec();
+    const spec = this.becomeSpec(opts.becomeMethod);
     const asRoot = this.target.user === 'root';
     const full = wrapCommand(inner, opts, asRoot, spec);
     const stdin = becomeStdin(opts.stdin, spec, usesBecome(opts, asRoot));
     const r = await this.channels.use(() => this.openWithRetry(full, stdin, timeoutMs));
-    if (opts.become) checkBecome({ code: r.code, stdout: '', stderr: r.stderr.toString('utf8') }, this.host);
-    return r;
+    if (!opts.become) return r;
+    const stderr = r.stderr.toString('utf8');
+    const checked = checkBecome({ code: r.code, stdout: '', stderr }, this.host, spec);
+    return checked.stderr === stderr ? r : { ...r, stderr: Buffer.from(checked.stderr, 'utf8') };
   }
 
   /**
@@ -106,7 +108,7 @@ export class SshConnection implements Connection {
   /** A command that runs with its stdin open until released or the connection ends (run locks). Uses one session beside the pool. */
   async hold(command: string, opts: HoldOptions): Promise<Held> {
     if (this.lost || this.closing) throw this.gone();
-    const spec = this.becomeSpec();
+    const spec = this.becomeSpec(opts.becomeMethod);
     const asRoot = this.target.user === 'root';
     const full = wrapCommand(command, { become: opts.become, env: opts.env }, asRoot, spec);
     const first = becomeStdin(undefined, spec, usesBecome(opts, asRoot));
@@ -114,7 +116,7 @@ export class SshConnection implements Connection {
       throw this.lost ? this.gone(e) : e;
     });
     if (h.exit && this.lost) throw this.gone();
-    if (h.exit && opts.become) checkBecome(h.exit, this.host);
+    if (h.exit && opts.become) return { ...h, exit: checkBecome(h.exit, this.host, spec) };
     if (!h.exit) {
       this.holds.add(h);
       void h.ended.then(() => this.holds.delete(h));
@@ -134,18 +136,18 @@ export class SshConnection implements Connection {
     this.hostSince ??= hostRunStart((c) => this.execRaw(c), this.since);
     const staleBefore = await this.hostSince;
     // No default command timeout for transfers (timeoutMs 0): a big upload on a slow link is not a hang.
-    const r = await this.execRaw(putScript(path, bytes.length, opts, staleBefore), { become: opts.become, stdin: bytes, timeoutMs: 0 });
+    const r = await this.execRaw(putScript(path, bytes.length, opts, staleBefore), { become: opts.become, becomeMethod: opts.becomeMethod, stdin: bytes, timeoutMs: 0 });
     if (r.code !== 0) throw putError(r, path, this.host);
   }
 
-  async read(path: string, opts: { become?: boolean | string | undefined } = {}): Promise<Buffer> {
-    const r = await this.execRaw(`cat -- ${quote(path)}`, { become: opts.become, timeoutMs: 0 });
+  async read(path: string, opts: Pick<ExecOptions, 'become' | 'becomeMethod'> = {}): Promise<Buffer> {
+    const r = await this.execRaw(`cat -- ${quote(path)}`, { become: opts.become, becomeMethod: opts.becomeMethod, timeoutMs: 0 });
     if (r.code !== 0) throw new TsplayError('COMMAND_FAILED', `could not read ${path}: ${r.stderr.toString('utf8').trim()}`, { host: this.host });
     return r.stdout;
   }
 
   async stat(path: string, opts: StatOptions = {}): Promise<PathState> {
-    const r = await this.exec(pathScript(path, opts.hash ?? false), { become: opts.become });
+    const r = await this.exec(pathScript(path, opts.hash ?? false), { become: opts.become, becomeMethod: opts.becomeMethod });
     if (r.code !== 0) throw new TsplayError('COMMAND_FAILED', `could not stat ${path}: ${r.stderr.trim()}`, { host: this.host });
     return parsePathProbe(r.stdout);
   }

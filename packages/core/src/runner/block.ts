@@ -1,3 +1,4 @@
+import type { BecomeMethod } from '../connection.js';
 import { TsplayError } from '../errors.js';
 import type { BlockRef, Task, TaskContext } from '../playbook.js';
 
@@ -13,6 +14,9 @@ export interface BlockSpec<V = any> {
   when?: (ctx: TaskContext<V>) => boolean;
   /** Shared default: a task's own `become` wins. */
   become?: boolean | string;
+  /** Shared defaults: a task's own `becomeUser` / `becomeMethod` wins. */
+  becomeUser?: string;
+  becomeMethod?: BecomeMethod;
   /** Added to every task's own tags. */
   tags?: readonly string[];
   /** Shared default: a task's own `delegateTo` wins. */
@@ -47,6 +51,8 @@ function inBlock(spec: BlockSpec, t: Task, ref: BlockRef): Task {
     tags: [...new Set([...(spec.tags ?? []), ...t.tags])],
     when,
     become: t.become ?? spec.become,
+    becomeUser: t.becomeUser ?? spec.becomeUser,
+    becomeMethod: t.becomeMethod ?? spec.becomeMethod,
     delegateTo: t.delegateTo ?? spec.delegateTo,
     block: ref,
     origin: t,

@@ -1,3 +1,4 @@
+import type { BecomeMethod } from '../connection.js';
 import type { Inventory, ResolvedHost } from '../inventory/schema.js';
 import type { FactQuery } from '../facts.js';
 import type { PlanContext } from '../module.js';
@@ -32,6 +33,9 @@ export interface PlannedPlay {
   batches: string[][];
   maxFailPercentage?: number | undefined;
   become: boolean | string | undefined;
+  /** The play's `becomeUser` and `becomeMethod` (the batched prefetch runs with them). */
+  becomeUser?: string | undefined;
+  becomeMethod?: BecomeMethod | undefined;
   tasks: PlannedTask[];
 }
 
@@ -45,6 +49,10 @@ export interface PlannedTask {
   selected: boolean;
   /** Task become, else the play's (the host's own default applies at run time). */
   become: boolean | string | undefined;
+  /** The user to become when become is on: the task's (`become: 'u'` or `becomeUser`), else the play's `becomeUser`. */
+  becomeUser?: string | undefined;
+  /** Task `becomeMethod`, else the play's (else the host's, in the transport). */
+  becomeMethod?: BecomeMethod | undefined;
   /** Ids of the tasks of this play that it notifies when it changes (their `notifiedBy`). */
   notifies: string[];
 }
@@ -75,6 +83,8 @@ export interface ResolvedTask {
   dynamic: false;
   delegateTo?: string | undefined;
   become: boolean | string;
+  /** The become method of every call of this task (undefined: the host's). */
+  becomeMethod?: BecomeMethod | undefined;
   ctx: PlanContext & { baseDir: string };
   invocations: Invocation[];
 }

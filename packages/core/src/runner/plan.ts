@@ -1,7 +1,7 @@
 import { TsplayError } from '../errors.js';
 import type { Inventory, ResolvedHost } from '../inventory/schema.js';
 import { selectHosts } from '../inventory/select.js';
-import type { Play, Playbook } from '../playbook.js';
+import type { Play, Playbook, Task } from '../playbook.js';
 import { splitBatches } from './batches.js';
 import { resolveTask } from './resolve.js';
 import type { HostTaskPlan, PlannedPlay, PlannedTask, RunPlan } from './plan-types.js';
@@ -72,6 +72,11 @@ function startIndex(pb: Playbook, name: string | undefined): [number, number] | 
   });
 }
 
+/** A task's become, user and method: its own, else its play's. A task's `become: 'u'` names its user. */
+function becomeOf(t: Task, play: Play): Pick<PlannedTask, 'become' | 'becomeUser' | 'becomeMethod'> {
+  return { become: t.become ?? play.become, becomeUser: (typeof t.become === 'string' ? t.become : t.becomeUser) ?? play.becomeUser, becomeMethod: t.becomeMethod ?? play.becomeMethod };
+}
+
 function planPlay(play: Play, index: number, label: string, hosts: ResolvedHost[], opts: PlanOptions, startAt: [number, number] | undefined, file: string | undefined): PlannedPlay {
   const byName = new Map<string, number>();
   const tasks: PlannedTask[] = play.tasks.map((t, ti) => {
@@ -85,13 +90,13 @@ function planPlay(play: Play, index: number, label: string, hosts: ResolvedHost[
       });
     byName.set(t.name, ti);
     const before = startAt !== undefined && (index < startAt[0] || (index === startAt[0] && ti < startAt[1]));
-    return { id: `${label} › ${t.name}`, index: ti, name: t.name, task: t, selected: !before && taskSelected(t, opts.tags, opts.skipTags), become: t.become ?? play.become, notifies: [] };
+    return { id: `${label} › ${t.name}`, index: ti, name: t.name, task: t, selected: !before && taskSelected(t, opts.tags, opts.skipTags), ...becomeOf(t, play), notifies: [] };
   });
   for (const pt of tasks) for (const n of pt.task.notifiedBy) tasks.find((x) => x.task === n || x.task.origin === n)?.notifies.push(pt.id);
   const batches = splitBatches(hosts.map((h) => h.name), play.serial, `plays.${index}.serial`);
   if (play.maxFailPercentage !== undefined && !(play.maxFailPercentage >= 0 && play.maxFailPercentage <= 100))
     throw new TsplayError('PLAY_INVALID', `maxFailPercentage must be between 0 and 100, got ${play.maxFailPercentage}`, { field: `plays.${index}.maxFailPercentage`, ...(file ? { file } : {}) });
-  return { name: label, index, hosts: hosts.map((h) => h.name), batches, maxFailPercentage: play.maxFailPercentage, become: play.become, tasks };
+  return { name: label, index, hosts: hosts.map((h) => h.name), batches, maxFailPercentage: play.maxFailPercentage, become: play.become, becomeUser: play.becomeUser, becomeMethod: play.becomeMethod, tasks };
 }
 
 /** Per host: resolve each selected task now when its functions read nothing of the run (else it is dynamic). */

@@ -3,6 +3,7 @@ import { gatherFacts } from '../gather.js';
 import type { RunEnv } from './env.js';
 import type { HostRun } from './host-run.js';
 import type { PlannedPlay, PlannedTask, ResolvedTask } from './plan-types.js';
+import { withBecomeMethod } from '../become.js';
 import { becomeLevel } from './resolve.js';
 import { resolveAtRun, type BatchInfo } from './task-run.js';
 
@@ -32,7 +33,7 @@ export function prefetchQueries(env: RunEnv, play: PlannedPlay, run: HostRun, be
   const seen = new Set<string>();
   for (const pt of play.tasks) {
     const rt = pt.selected ? guess(env, play, pt, run, batch) : undefined;
-    if (!rt || rt.delegateTo !== undefined || rt.become !== become) continue;
+    if (!rt || rt.delegateTo !== undefined || rt.become !== become || rt.becomeMethod !== play.becomeMethod) continue;
     rt.invocations.forEach((inv, i) => {
       if (!inv.when) return;
       for (const [k, f] of Object.entries(inv.facts)) {
@@ -56,11 +57,11 @@ export async function prefetchFacts(env: RunEnv, play: PlannedPlay, runs: readon
     runs.map(async (run) => {
       const conn = await run.conn;
       if (!conn) return;
-      const become = becomeLevel(play.become, run.host, run.host);
+      const become = becomeLevel(play.become, run.host, run.host, play.becomeUser);
       const facts = prefetchQueries(env, play, run, become, batch);
       if (Object.keys(facts).length === 0) return;
       try {
-        await gatherFacts(conn, facts, { become, cache: run.cache, sigCache: run.sigCache });
+        await gatherFacts(withBecomeMethod(conn, play.becomeMethod), facts, { become, cache: run.cache, sigCache: run.sigCache });
       } catch {
         /* a failing prefetch is retried per task, where its error is reported with the task */
       }

@@ -35,9 +35,13 @@ export function targetHost(inv: Inventory, name: string): ResolvedHost | undefin
   return name === 'localhost' ? localhostTarget() : inv.hosts.find((h) => h.name === name);
 }
 
-/** The one rule for become: the task's (else the play's), else the host the task runs on, else its own host's, else off. */
-export function becomeLevel(own: boolean | string | undefined, target: ResolvedHost | undefined, host: ResolvedHost): boolean | string {
-  return own ?? target?.become ?? host.become ?? false;
+/**
+ * The one rule for become: the task's (else the play's), else the host the task runs on, else its own
+ * host's, else off. When it is on, `user` (the task's, else the play's `becomeUser`) names the user.
+ */
+export function becomeLevel(own: boolean | string | undefined, target: ResolvedHost | undefined, host: ResolvedHost, user?: string): boolean | string {
+  const level = own ?? target?.become ?? host.become ?? false;
+  return level !== false && user !== undefined ? user : level;
 }
 
 /** The label of a loop item in events: its `label` function, its `name`, or the item as JSON. */
@@ -65,7 +69,7 @@ export function resolveTask(pt: PlannedTask, input: ResolveInput): HostTaskPlan 
     const items = typeof t.loop === 'function' ? t.loop(ctxFor()) : t.loop;
     if (items !== undefined && !Array.isArray(items)) throw new TsplayError('ARGS_INVALID', 'loop must give a list of items', { ...where, field: 'loop' });
     const target = delegateTo === undefined ? input.host : targetHost(input.inventory, delegateTo);
-    const become = becomeLevel(pt.become, target, input.host);
+    const become = becomeLevel(pt.become, target, input.host, pt.becomeUser);
     const ctx: PlanContext & { baseDir: string } = { host: target?.name ?? delegateTo ?? input.host.name, check: input.check, become, baseDir: input.baseDir, timeoutMs: t.timeoutMs };
     const invocations: Invocation[] = [];
     for (const [i, item] of (items ?? [undefined]).entries()) {
@@ -85,7 +89,8 @@ export function resolveTask(pt: PlannedTask, input: ResolveInput): HostTaskPlan 
       invocations.push({ ...base, args, ...factsOf(pt, args, ctx) });
     }
     if (trace.dynamic && plan) return { dynamic: true, trace };
-    return { dynamic: false, ...(delegateTo !== undefined ? { delegateTo } : {}), become, ctx, invocations, trace };
+    const method = pt.becomeMethod !== undefined ? { becomeMethod: pt.becomeMethod } : {};
+    return { dynamic: false, ...(delegateTo !== undefined ? { delegateTo } : {}), become, ...method, ctx, invocations, trace };
   } catch (e) {
     if (plan && (trace.dynamic || !(e instanceof TsplayError && e.code === 'ARGS_INVALID'))) return { dynamic: true, trace };
     throw e;

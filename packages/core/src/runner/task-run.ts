@@ -1,4 +1,5 @@
 import type { Connection } from '../connection.js';
+import { withBecomeMethod } from '../become.js';
 import { toTsplayError, type TsplayError } from '../errors.js';
 import { executeResolved, unknownOutcome } from '../execute.js';
 import { changedPaths } from '../overlay.js';
@@ -117,7 +118,7 @@ function invoke(env: RunEnv, pt: PlannedTask, run: HostRun, target: Target, conn
 }
 
 async function invokeOnce(env: RunEnv, pt: PlannedTask, run: HostRun, target: Target, conn: Connection, rt: ResolvedTask, inv: Invocation, delegatedTo: string | undefined): Promise<Done> {
-  const ex = await executeResolved(conn, pt.task.module, { args: inv.args, ctx: rt.ctx, facts: inv.facts, factsError: inv.factsError }, {
+  const ex = await executeResolved(withBecomeMethod(conn, rt.becomeMethod), pt.task.module, { args: inv.args, ctx: rt.ctx, facts: inv.facts, factsError: inv.factsError }, {
     overlay: target.overlay,
     cache: target.cache,
     sigCache: target.sigCache,

@@ -35,12 +35,12 @@ export class PersistedConnection implements Connection {
     await this.call({ t: 'put', path, opts }, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
   }
 
-  async read(path: string, opts: { become?: boolean | string | undefined } = {}): Promise<Buffer> {
-    return (await this.call({ t: 'read', path, become: opts.become })).body;
+  async read(path: string, opts: Pick<ExecOptions, 'become' | 'becomeMethod'> = {}): Promise<Buffer> {
+    return (await this.call({ t: 'read', path, become: opts.become, becomeMethod: opts.becomeMethod })).body;
   }
 
   async stat(path: string, opts: StatOptions = {}): Promise<PathState> {
-    return (await this.call({ t: 'stat', path, become: opts.become, hash: opts.hash === true })).head.state as PathState;
+    return (await this.call({ t: 'stat', path, become: opts.become, becomeMethod: opts.becomeMethod, hash: opts.hash === true })).head.state as PathState;
   }
 
   /** Like SshConnection.hold: the daemon runs the command and streams its stdout; `ready` is decided here. */
@@ -57,7 +57,7 @@ export class PersistedConnection implements Connection {
           });
         },
       });
-      this.call({ t: 'hold', command, opts: { become: opts.become, env: opts.env }, hold: id }).catch((e: Error) => {
+      this.call({ t: 'hold', command, opts: { become: opts.become, becomeMethod: opts.becomeMethod, env: opts.env }, hold: id }).catch((e: Error) => {
         this.client.unwatchHold(id);
         t.end(e);
       });
