@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as declarations from './declarations.js';
 import * as engine from './engine-api.js';
 import * as root from './index.js';
 import * as moduleApi from './module-api.js';
@@ -40,5 +41,10 @@ describe('@tsplay/core public surface', () => {
   it('no name is exported from two entry points (each class and function has one home)', () => {
     const all = [root, moduleApi, transport, engine].flatMap((m) => Object.keys(m));
     expect(all.length).toBe(new Set(all).size);
+  });
+
+  it('the declaration file holds exactly the four entries\' names (each entry\'s .d.ts re-exports from it)', () => {
+    const all = [root, moduleApi, transport, engine].flatMap((m) => Object.keys(m));
+    expect(Object.keys(declarations).sort()).toEqual(all.sort());
   });
 });
