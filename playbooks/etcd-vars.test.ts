@@ -9,12 +9,14 @@ import { validateVars } from '@tsplay/core/engine';
 import { describe, expect, it } from 'vitest';
 import addMember from './etcd-add-member.js';
 import backup from './etcd-backup.js';
+import defrag from './etcd-defrag.js';
+import recoverSpace from './etcd-recover-space.js';
 import removeMember from './etcd-remove-member.js';
 import restore from './etcd-restore.js';
 import upgrade from './etcd-upgrade.js';
 import etcd from './etcd.js';
 
-const PLAYBOOKS: Record<string, Playbook> = { etcd, addMember, removeMember, backup, restore, upgrade };
+const PLAYBOOKS: Record<string, Playbook> = { etcd, addMember, removeMember, backup, restore, upgrade, defrag, recoverSpace };
 const HEX = 'ab'.repeat(32);
 
 function host(vars: Record<string, unknown>): ResolvedHost {
@@ -93,6 +95,20 @@ describe('etcd vars: what reaches a unit, a shell or a config line (issue 25)', 
     expect(verdict(restore, { etcdRestoreFrom: `/tmp/s.db${INJECT}` })).toBe('etcdRestoreFrom');
     expect(verdict(restore, { etcdRestoreFrom: '/var/backups/etcd 1.db', etcdRestoreHost: 'controller-1' })).toBe('etcdRestoreFrom');
     expect(verdict(restore, { etcdRestoreFrom: '/var/backups/etcd/etcd-1.db', etcdRestoreHost: 'controller-1' })).toBe('accepted');
+  });
+
+  it('maintenance (issue 28): compaction, quota, defrag threshold and minimum are numbers or one word', () => {
+    const cases: [Playbook, string, string][] = [
+      [etcd, 'etcdAutoCompactionRetention', '1h'],
+      [etcd, 'etcdQuotaBackendBytes', '33554432'],
+      [defrag, 'etcdDefragThreshold', '0.3'],
+      [defrag, 'etcdDefragMinBytes', '1048576'],
+      [recoverSpace, 'etcdDefragTimeoutS', '60'],
+    ];
+    for (const [pb, field, good] of cases) {
+      expect(verdict(pb, { [field]: good }), field).toBe('accepted');
+      for (const bad of BAD) expect(verdict(pb, { [field]: `${good}${bad}` }), `${field}=${JSON.stringify(good + bad)}`).toBe(field);
+    }
   });
 
   it('the error names host, file and field, and says how to fix it', () => {
