@@ -18,7 +18,7 @@ describe('@tsplay/core public surface', () => {
     expect(Object.keys(moduleApi).sort()).toEqual([
       'FactCache', 'Overlay', 'UnknownFact', 'commandFact', 'dirSafetyFact', 'encryptedAs', 'execFact', 'executeModule', 'formatZodIssues', 'gatherFacts',
       'isUnknownFact', 'localFileOpener', 'parseArgs', 'parsePathProbe', 'parseUnitShow', 'pathFact', 'probe', 'redactValue', 'registerSecret',
-      'safeAttrScript', 'safeMkdirScript', 'safeWriteRefusal', 'safeWriteScript', 'setLocalFileOpener', 'unitFact', 'unknownFact', 'unknownOutcome',
+      'safeAttrScript', 'safeCheckFunctions', 'safeMkdirScript', 'safeRunScript', 'safeWriteRefusal', 'safeWriteScript', 'setLocalFileOpener', 'unitFact', 'unknownFact', 'unknownOutcome',
       'unsafePathError',
     ]);
   });

@@ -5,6 +5,7 @@ export { Overlay } from './overlay.js';
 export type { AnyModule } from './module.js';
 export { safeWriteScript, safeMkdirScript, safeAttrScript, safeWriteRefusal, unsafePathError } from './safe-write.js';
 export type { DirSafety, SafeWriteTarget, SafeWriteOptions } from './safe-write.js';
+export { safeRunScript, safeCheckFunctions } from './safe-run.js';
 export { dirSafetyFact } from './safe-dir-fact.js';
 export { encryptedAs, localFileOpener, setLocalFileOpener, registerSecret, redactValue } from './secret.js';
 export type { LocalFileOpener } from './secret.js';

@@ -24,7 +24,7 @@ export type { ErrorDetails } from '@tsplay/core';
 export { errorCodes } from './errors.js';
 
 // Writing on the host: the one safe primitive (checked directories, temp file, owner/mode on it, fsync, rename)
-export { safeWriteScript, safeMkdirScript, safeAttrScript, safeWriteRefusal } from '@tsplay/core/module';
+export { safeWriteScript, safeMkdirScript, safeAttrScript, safeWriteRefusal, safeRunScript, safeCheckFunctions } from '@tsplay/core/module';
 export type { SafeWriteTarget } from '@tsplay/core/module';
 
 // Whole files: content (copy, template), text edits (lineinfile, blockinfile), workstation files
