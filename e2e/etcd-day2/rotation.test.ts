@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { labPaths } from '@tsplay/lab';
 import { hostOutput } from '../helpers/lab.js';
-import { startWriter } from '../helpers/writer.js';
+import { startBothWriters } from '../helpers/writer-both.js';
 import { changedOf, etcdctlOn, inventoryOf, labWith, memberTable, recordResult, tsplay } from './harness.js';
 
 const names = ['controller-0', 'controller-1', 'controller-2'];
@@ -81,14 +81,18 @@ describe('etcd cert rotation: one member at a time, leader last', () => {
 
     const t0 = Date.now();
     const p = labPaths();
-    const w = startWriter({ endpoints, caFile: p.caCert, certFile: p.cert, keyFile: p.key, prefix: '/day2/rotation/' });
+    const w = startBothWriters(endpoints, '/day2/rotation/');
     const r = await tsplay('etcd.ts', inv(), ['-e', `etcdCertFile=${cert}`, '--json']);
-    const report = await w.stop();
+    const both = await w.stop();
+    const report = both.gateway;
     recordResult('cert rotation', report);
+    recordResult('cert rotation (etcdctl)', both.etcdctl);
     expect(r.code, r.stdout.slice(-3000) + r.stderr).toBe(0);
     expect(changedOf(r)).toEqual(expected);
-    expect(report.writes).toBeGreaterThan(10);
-    expect(report.longestFailureRunS).toBeLessThanOrEqual(0.5);
+    for (const [name, rep] of [['gateway', report], ['etcdctl', both.etcdctl]] as const) {
+      expect(rep.writes, name).toBeGreaterThan(10);
+      expect(rep.longestFailureRunS, `${name}: ${JSON.stringify(both.etcdctl.errors)}`).toBeLessThanOrEqual(0.5);
+    }
 
     // every member serves the new certificate, to clients and to peers
     const want = fingerprint(readFileSync(cert, 'utf8'));
@@ -108,6 +112,8 @@ describe('etcd cert rotation: one member at a time, leader last', () => {
     expect(await memberTable('controller-0')).toEqual(names.map((n) => `${n} started`));
     const keys = await etcdctlOn('controller-2', "get /day2/rotation/ --prefix --keys-only | grep -c '^/day2/rotation/'");
     expect(Number(keys.trim())).toBeGreaterThanOrEqual(report.okSeqs.length);
+    const ctlKeys = await etcdctlOn('controller-2', `get ${w.etcdctlPrefix} --prefix --keys-only | grep -c '^${w.etcdctlPrefix}'`);
+    expect(Number(ctlKeys.trim())).toBeGreaterThanOrEqual(both.etcdctl.okSeqs.length);
   });
 
   test('a re-run with the same cert changes nothing, and --check agrees', async () => {

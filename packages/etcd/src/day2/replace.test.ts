@@ -46,7 +46,7 @@ describe('judgeReplace', () => {
     expect(judgeReplace(view([c1.ip, c2.ip]), c2, three, dead, false)).toMatchObject({ code: 'ETCD_QUORUM' });
     const five = [...three, { name: 'controller-3', ip: '10.240.0.13' }, { name: 'controller-4', ip: '10.240.0.14' }];
     const m = (i: number): MemberStatus => ({ id: `bb${i}`, name: `controller-${i}`, status: 'started', peerUrls: [`https://10.240.0.1${i}:2380`], clientUrls: [`https://10.240.0.1${i}:2379`], isLearner: false });
-    const v5 = { ...view([c1.ip, c2.ip]), members: [...view().members, m(3), m(4)], health: [...view([c1.ip, c2.ip]).health, ...[3, 4].map((i) => ({ endpoint: `https://10.240.0.1${i}:2379`, health: true }))] };
+    const v5 = { ...view([c1.ip, c2.ip]), members: [...view().members, m(3), m(4)], health: [...view([c1.ip, c2.ip]).health, ...[3, 4].map((i) => ({ endpoint: `https://10.240.0.1${i}:2379`, health: true, took: '1ms' }))] };
     expect(judgeReplace(v5, c2, five, dead, false)).toMatchObject({ code: 'ETCD_UNHEALTHY', message: expect.stringContaining('more than one member is down') });
     expect(judgeReplace({ ...view([c2.ip]), alarms: [{ memberId: 'x', alarm: 'NOSPACE' }] }, c2, three, dead, false)).toMatchObject({ code: 'ETCD_ALARM' });
     const learner: MemberStatus = { id: 'cc', name: '', status: 'unstarted', peerUrls: ['https://10.240.0.13:2380'], clientUrls: [], isLearner: true };

@@ -48,6 +48,15 @@ export function caughtUp(s: readonly EndpointStatus[], selfUrl: string): true | 
   return me.raftAppliedIndex >= leader.raftIndex ? true : `applied ${me.raftAppliedIndex} of ${leader.raftIndex}`;
 }
 
+/**
+ * Pure: the voter to hand leadership to, the one furthest ahead (highest applied index). The leader drops
+ * every proposal while a transfer is pending (etcd 3.4 raft: `leadTransferee` set), and the transfer waits
+ * until the transferee's log matches the leader's: the most caught-up voter keeps that window shortest.
+ */
+export function transferee(s: readonly EndpointStatus[], meId: string): EndpointStatus | undefined {
+  return s.filter((x) => x.memberId !== '' && x.memberId !== meId && !x.isLearner).reduce<EndpointStatus | undefined>((best, x) => (!best || x.raftAppliedIndex > best.raftAppliedIndex ? x : best), undefined);
+}
+
 async function healthy(ctx: ApplyContext, a: RollingTarget, ips: readonly string[]): Promise<true | string> {
   const r = await runRoot(ctx, etcdctl(to(a, ips), ['endpoint', 'health', '-w', 'json']));
   try {
@@ -75,7 +84,7 @@ async function gate(ctx: ApplyContext, a: RollingTarget, deadline: number): Prom
 async function moveAway(ctx: ApplyContext, a: RollingTarget, s: readonly EndpointStatus[], deadline: number): Promise<string | undefined> {
   const me = s.find((x) => x.endpoint === clientUrl(a.self.ip));
   if (!me || me.memberId === '' || me.leader !== me.memberId) return undefined;
-  const target = s.find((x) => x.memberId !== me.memberId && !x.isLearner);
+  const target = transferee(s, me.memberId);
   if (!target) return undefined;
   await retryUntil(ctx, 'ETCD_ROLLING_FAILED', `move-leader to ${target.endpoint}`, deadline, async () => {
     const now = await status(ctx, a, others(a));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { etcdPlays } from './rolling-play.js';
-import { agreedLeader, caughtUp } from './rolling-steps.js';
+import { agreedLeader, caughtUp, transferee } from './rolling-steps.js';
 import type { EndpointStatus } from './status.js';
 
 const st = (endpoint: string, memberId: string, leader: string, raftIndex: number, raftAppliedIndex = raftIndex): EndpointStatus => ({
@@ -22,6 +22,13 @@ describe('rolling restart', () => {
     expect(caughtUp([st(A, 'a', 'a', 10), st(B, 'b', 'a', 9, 8)], B)).toBe('applied 8 of 10');
     expect(caughtUp([st(A, 'a', 'a', 10)], B)).toMatch(/no status from/);
     expect(caughtUp([st(B, 'b', 'c', 10)], B)).toMatch(/the leader/);
+  });
+
+  it('transferee: the voter furthest ahead, never this member or a learner', () => {
+    const C = 'https://10.240.0.12:2379';
+    expect(transferee([st(A, 'a', 'a', 10), st(B, 'b', 'a', 10, 8), st(C, 'c', 'a', 10, 9)], 'a')?.memberId).toBe('c');
+    expect(transferee([st(A, 'a', 'a', 10), st(B, 'b', 'a', 10, 10), { ...st(C, 'c', 'a', 11, 11), isLearner: true }], 'a')?.memberId).toBe('b');
+    expect(transferee([st(A, 'a', 'a', 10)], 'a')).toBeUndefined();
   });
 
   it('etcdPlays: converge (all hosts at once), then followers and the leader one at a time, stopping at any failure', () => {
