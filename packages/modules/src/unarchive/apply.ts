@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { chownSpec, safeAttrScript, safeWriteRefusal, SCRIPT_EXIT, sh, TsplayError, type ApplyContext, type ApplyResult, type Plan } from '../kit/index.js';
 import type { UnarchiveOptions } from './args.js';
 import { tarSelect } from './probe.js';
-import { lateModeLines, subdirCheckLines } from './safe.js';
+import { lateModeLines, subdirCheckLines, unsafeSubdirError } from './safe.js';
 import type { Install, UnarchivePlanData } from './plan.js';
 import type { LocalArchive } from './probe.js';
 
@@ -122,12 +122,8 @@ export async function applyUnarchive(
   const where = { host: ctx.host };
   const refused = safeWriteRefusal(r, args.dest);
   if (refused) {
-    const dir = refused.field ?? args.dest;
-    throw new TsplayError(refused.code, `refusing to extract ${args.src} into ${args.dest}: ${dir} can be changed by a user other than root`, {
-      ...where,
-      field: dir,
-      hint: `make ${dir} root's and not group/world-writable (chown root ${dir}; chmod go-w ${dir}): tsplay extracts as root only through directories no one else can change`,
-    });
+    const e = unsafeSubdirError(args.src, args.dest, refused.field ?? args.dest);
+    throw new TsplayError(e.code, e.message, { ...where, field: e.field, hint: e.hint });
   }
   if (r.code === 0) {
     const placed = all ? r.stdout.split('\n').flatMap((l) => (l.startsWith('F|') ? [l.slice(2)] : [])) : install.map((m) => m.path);

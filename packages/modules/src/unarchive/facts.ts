@@ -1,5 +1,5 @@
 import { writeSafetyFacts, type WriteSafetyFacts } from '../kit/index.js';
-import { defineFact, pathFact, quote, unknownFact, type FactQuery, type PathState, type PlanContext } from '../kit/index.js';
+import { defineFact, identityFact, pathFact, quote, unknownFact, type FactQuery, type Identity, type PathState, type PlanContext } from '../kit/index.js';
 import type { UnarchiveOptions } from './args.js';
 import { localArchiveFact } from './local.js';
 import { parseArchive } from './parse.js';
@@ -70,13 +70,14 @@ export function baseDirOf(ctx: PlanContext): string {
 export function unarchiveFacts(
   args: UnarchiveOptions,
   ctx: PlanContext,
-): { archive: FactQuery<ArchiveState>; dest: FactQuery<PathState>; existing: FactQuery<string[]> } & WriteSafetyFacts {
+): { archive: FactQuery<ArchiveState>; dest: FactQuery<PathState>; existing: FactQuery<string[]>; me: FactQuery<Identity> } & WriteSafetyFacts {
   const archive = args.copyFromLocal ? localArchiveFact(args, baseDirOf(ctx)) : archiveFact(args, { check: ctx.check });
   // The apply's safe-write check of dest and every directory above it (see apply.ts).
   return {
     archive,
     dest: pathFact(args.dest),
     existing: existingTargetsFact(args),
+    me: identityFact(ctx.become),
     ...writeSafetyFacts(`${args.dest.replace(/\/+$/, '')}/.`, { become: ctx.become }),
   };
 }

@@ -1,6 +1,7 @@
 import { inferTargets } from './targets.js';
 import { unsafeWrite } from '../kit/index.js';
-import { formatMode, TsplayError, type PathState, type Plan } from '../kit/index.js';
+import { formatMode, TsplayError, type Identity, type PathState, type Plan } from '../kit/index.js';
+import { unsafeSubdir, unsafeSubdirError } from './safe.js';
 import type { UnarchiveOptions } from './args.js';
 import type { ArchiveState, LocalArchive, Member } from './facts.js';
 
@@ -9,6 +10,8 @@ export interface UnarchiveFactValues {
   dest: PathState;
   /** Targets named exactly by `include` that already exist (see existingTargetsFact). */
   existing?: string[] | undefined;
+  /** Who extracts (after become): their directories below dest are safe too. */
+  me?: Identity | undefined;
 }
 
 /** One member to put in place, as apply needs it. */
@@ -87,6 +90,9 @@ export function planUnarchive(f: UnarchiveFactValues, args: UnarchiveOptions): P
   // The apply's safe-write check of dest would refuse: fail as it would, in check mode too.
   const refused = plan.changed ? unsafeWrite(f, `${args.dest.replace(/\/+$/, '')}/.`, undefined) : undefined;
   if (refused) throw refused;
+  // ... and so would its check of dest's subdirectories (known when the archive was read).
+  const sub = plan.changed && f.archive.state === 'ok' ? unsafeSubdir(f.archive.members, f.me, args.dest) : undefined;
+  if (sub) throw unsafeSubdirError(args.src, args.dest, sub);
   return plan;
 }
 

@@ -1,4 +1,5 @@
-import { safeCheckFunctions } from '../kit/index.js';
+import { safeCheckFunctions, TsplayError, type Identity } from '../kit/index.js';
+import type { Member } from './probe.js';
 
 /**
  * Issue 25: extracting as root into a dest whose subdirectories another user can change.
@@ -35,4 +36,32 @@ export function subdirCheckLines(): string[] {
  */
 export function lateModeLines(made: string, exitCode: number): string[] {
   return [`LC_ALL=C sort -r "${made}" | while IFS= read -r r; do chmod "$(stat -c %a -- "$t/$r")" "$dest/$r" || exit ${exitCode}; done || exit $?`];
+}
+
+/** The UNSAFE_PATH of an extraction refused because of directory `dir` (apply and check mode alike). */
+export function unsafeSubdirError(src: string, dest: string, dir: string): TsplayError {
+  return new TsplayError('UNSAFE_PATH', `refusing to extract ${src} into ${dest}: ${dir} can be changed by a user other than root`, {
+    field: dir,
+    hint: `make ${dir} root's and not group/world-writable (chown root ${dir}; chmod go-w ${dir}): tsplay extracts as root only through directories no one else can change`,
+  });
+}
+
+/**
+ * Check mode's view of the subdirectory check, from the members' targets (the physical directory behind a
+ * symlink is not probed: only the symlink's owner is judged): the first directory member whose existing target
+ * the script would refuse, else undefined.
+ */
+export function unsafeSubdir(members: readonly Member[], me: Identity | undefined, dest: string): string | undefined {
+  const users = new Set(['root', me?.user]);
+  for (const m of members) {
+    const d = m.dest;
+    if (m.type !== 'dir' || !d.exists) continue;
+    const where = dest === '/' ? `/${m.path}` : `${dest}/${m.path}`;
+    if (!users.has(d.owner)) return where;
+    if (d.type !== 'dir') continue;
+    const mode = d.mode ?? 0;
+    const open = (mode & 0o002) !== 0 || ((mode & 0o020) !== 0 && d.group !== 'root');
+    if (open && (mode & 0o1000) === 0) return where;
+  }
+  return undefined;
 }

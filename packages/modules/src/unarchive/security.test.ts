@@ -46,10 +46,13 @@ function dest(name: string): string {
   return d;
 }
 
+/** --check predicts it (from the members' targets) and the real run refuses: UNSAFE_PATH naming `dir`, nothing changed. */
 async function refused(d: string, dir: string): Promise<void> {
   const before = [fingerprint(d), fingerprint(rootDir)];
-  const e = await run(unarchive, { src: archive, dest: d });
-  expect([e.outcome.status, e.error?.code, e.error?.field]).toEqual(['failed', 'UNSAFE_PATH', dir]);
+  for (const check of [true, false]) {
+    const e = await run(unarchive, { src: archive, dest: d }, { check });
+    expect([check, e.outcome.status, e.error?.code, e.error?.field]).toEqual([check, 'failed', 'UNSAFE_PATH', dir]);
+  }
   expect([fingerprint(d), fingerprint(rootDir)]).toEqual(before);
 }
 
@@ -60,7 +63,15 @@ describe('unarchive into a dest with a subdirectory another user owns', () => {
     chownSync(join(d, 'app'), uid, gid);
     symlinkSync(rootDir, join(d, 'app/bin'));
     await refused(d, join(d, 'app'));
+    // A fresh run (the only named target is missing: the plan does not read the archive): the apply's own check.
+    const fresh = await run(unarchive, { src: archive, dest: d, include: ['app/bin/tool'] });
+    expect([fresh.plan?.summary, fresh.error?.code, fresh.error?.field]).toEqual([
+      `would extract 1 member(s) into ${d}: app/bin/tool (missing)`,
+      'UNSAFE_PATH',
+      join(d, 'app'),
+    ]);
     expect(readdirSync(rootDir)).toEqual([]);
+    expect(readdirSync(d).sort()).toEqual(['app']);
   });
 
   it('the subdirectory alone is enough (the user can swap it at any time): refused by name', async () => {
