@@ -13,6 +13,34 @@ export function parseRevision(text: string): number | string {
   return revs.length === 0 ? 'no revision in the endpoint status' : Math.max(...revs);
 }
 
+export interface Revision {
+  /** The cluster's current revision. */
+  revision: number;
+  /** The keyspace is already compacted to it (a read at revision - 1 is refused as compacted). */
+  compacted: boolean;
+}
+
+/**
+ * Read-only: the current revision (endpoint status) and whether it is compacted already: etcd refuses a read
+ * at revision r when r < the compacted revision, so a refused read at current - 1 means compacted at current.
+ */
+export function revisionScript(t: EtcdctlTarget): string {
+  const status = etcdctl(t, ['endpoint', 'status', '-w', 'json']);
+  // $R is computed by the shell from digits only; a flag after the args is read as one by etcdctl
+  const probe = `${etcdctl(t, ['get', '/', '--limit=1', '--keys-only'])} --rev=$R`;
+  return [
+    `s=$(${status} 2>&1); printf '%s\n' "$s"`,
+    `r=$(printf %s "$s" | grep -o '"revision":[0-9]*' | cut -d: -f2 | sort -n | tail -1)`,
+    `if [ -n "$r" ] && [ "$r" -gt 1 ]; then R=$((r - 1)); o=$(${probe} 2>&1); case "$o" in *'has been compacted'*) echo '@@compacted';; esac; fi`,
+  ].join('\n');
+}
+
+/** Pure: the revision script's output. */
+export function parseRevisionProbe(out: string): Revision | string {
+  const revision = parseRevision(out);
+  return typeof revision === 'string' ? revision : { revision, compacted: /^@@compacted$/m.test(out) };
+}
+
 /** `etcdctl compact REV`: done, done before (etcd says the revision is compacted already), or failed. */
 export function compactOutcome(code: number, text: string): 'compacted' | 'already' | 'failed' {
   if (code === 0) return 'compacted';

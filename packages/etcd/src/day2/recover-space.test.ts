@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compactArgs, etcdAlarmDisarm, etcdCompact, etcdWriteProbe, writeProbeArgs } from './recover-space.js';
-import { compactOutcome, parseRevision, parseWriteProbe, probeKey, writeProbeScript } from './recover-space-scripts.js';
+import { compactOutcome, parseRevision, parseRevisionProbe, parseWriteProbe, probeKey, revisionScript, writeProbeScript } from './recover-space-scripts.js';
 
 const fx = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/day2', name), 'utf8');
 const tls = { caFile: '/etc/etcd/ca.pem', certFile: '/etc/etcd/kubernetes.pem', keyFile: '/etc/etcd/kubernetes-key.pem' };
@@ -14,6 +14,17 @@ describe('NOSPACE recovery: pure parts', () => {
     expect(parseRevision(fx('endpoint-status-3.4.json'))).toBe(1);
     expect(parseRevision('[{"Endpoint":"a","Status":{"header":{"revision":41}}},{"Endpoint":"b","Status":{"header":{"revision":42}}}]')).toBe(42);
     expect(parseRevision('Error: context deadline exceeded')).toMatch(/not an endpoint status/);
+  });
+
+  it('the revision probe: read-only, the current revision and whether a read just below it is refused as compacted', () => {
+    const s = revisionScript({ ...tls, endpoints: ['https://10.240.0.10:2379'] });
+    expect(s).toContain(' endpoint status -w json');
+    expect(s).toContain(' get / --limit=1 --keys-only --rev=$R');
+    expect(s).not.toMatch(/ (put|del|compact|defrag) /);
+    const status = fx('endpoint-status-3.4.json').replace(/"revision":1/g, '"revision":42');
+    expect(parseRevisionProbe(status)).toEqual({ revision: 42, compacted: false });
+    expect(parseRevisionProbe(`${status}@@compacted\n`)).toEqual({ revision: 42, compacted: true });
+    expect(parseRevisionProbe('Error: context deadline exceeded')).toMatch(/not an endpoint status/);
   });
 
   it('compactOutcome: done, already compacted (a re-run), failed', () => {
@@ -39,8 +50,9 @@ describe('NOSPACE recovery: pure parts', () => {
 describe('NOSPACE recovery: modules', () => {
   it('etcd-compact compacts only when the preflight saw NOSPACE, naming the revision in --check', () => {
     const a = (when: boolean) => compactArgs.parse({ members, ...tls, when });
-    expect(etcdCompact.plan({ revision: 1234 }, a(true), ctx(true))).toMatchObject({ changed: true, summary: expect.stringContaining('revision 1234') });
-    expect(etcdCompact.plan({ revision: 1234 }, a(false), ctx(true))).toMatchObject({ changed: false });
+    expect(etcdCompact.plan({ revision: { revision: 1234, compacted: false } }, a(true), ctx(true))).toMatchObject({ changed: true, summary: expect.stringContaining('revision 1234') });
+    expect(etcdCompact.plan({ revision: { revision: 1234, compacted: true } }, a(true), ctx(true))).toMatchObject({ changed: false, summary: 'already compacted to the current revision 1234' });
+    expect(etcdCompact.plan({ revision: { revision: 1234, compacted: false } }, a(false), ctx(true))).toMatchObject({ changed: false });
   });
 
   it('etcd-alarm-disarm changes only with a NOSPACE alarm; unknown in --check when the list is unreadable', () => {

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { etcdctlArg, memberArg, tlsArgs } from '../schemas.js';
 import { clientUrl } from '../unit.js';
 import { parseAlarms } from './status.js';
-import { compactOutcome, parseRevision, probeKey, writeProbeScript, parseWriteProbe, QUOTA_HINT } from './recover-space-scripts.js';
+import { compactOutcome, parseRevision, parseRevisionProbe, parseWriteProbe, probeKey, QUOTA_HINT, revisionScript, writeProbeScript } from './recover-space-scripts.js';
 import { etcdctl, type EtcdctlTarget } from './probe.js';
 import { lastError, retryUntil, runRoot } from './steps.js';
 
@@ -31,8 +31,8 @@ const statusFact = defineFact({
   name: 'revision',
   become: true,
   id: (a: ClusterArgs) => a.members.map((m) => m.ip),
-  script: (a: ClusterArgs) => `${etcdctl(all(a), ['endpoint', 'status', '-w', 'json'])} 2>&1`,
-  parse: (r) => parseRevision(r.stdout),
+  script: (a: ClusterArgs) => revisionScript(all(a)),
+  parse: (r) => parseRevisionProbe(r.stdout),
 });
 
 const alarmFact = defineFact({
@@ -64,7 +64,8 @@ export const etcdCompact = defineModule({
   facts: (a) => ({ revision: statusFact(a) }),
   plan: (f, a) => {
     if (!a.when) return { changed: false, summary: 'no NOSPACE alarm: no compaction' };
-    const rev = typeof f.revision === 'number' ? `revision ${f.revision}` : 'the current revision';
+    if (typeof f.revision !== 'string' && f.revision.compacted) return { changed: false, summary: `already compacted to the current revision ${f.revision.revision}` };
+    const rev = typeof f.revision === 'string' ? 'the current revision' : `revision ${f.revision.revision}`;
     return { changed: true, summary: `would compact the keyspace to ${rev} (physical), so the defrag gives the space back` };
   },
   apply: async (ctx, a) => {
