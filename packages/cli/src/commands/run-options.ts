@@ -31,7 +31,7 @@ export const RUN_OPTIONS: readonly RunOptionSpec[] = [
   { name: 'vault-password-file', type: 'string', array: true, describe: 'Ansible Vault password file for the default vault id (an executable prints it)' },
   { name: 'ask-vault-pass', type: 'boolean', default: false, describe: 'ask once for the Ansible Vault password' },
   { name: 'age-identity', type: 'string', array: true, describe: 'age identities file for age-encrypted vars and files (default: TSPLAY_AGE_IDENTITY)' },
-  { name: 'ask-become-pass', alias: 'K', type: 'boolean', default: false, describe: 'ask once for the become (sudo) password, for every host without its own becomePassword' },
+  { name: 'ask-become-pass', alias: 'K', type: 'boolean', default: false, describe: 'ask once for the become password (sudo, su or doas), for every host without its own becomePassword' },
   { name: 'become-password-file', type: 'string', describe: 'read the become password from this file (- for stdin), for every host without its own becomePassword' },
   { name: 'become-method', type: 'string', describe: 'become with sudo, su or doas on every host without its own becomeMethod' },
   { name: 'user', alias: 'u', type: 'string', describe: 'SSH user for every host (overrides the inventory)' },
