@@ -57,6 +57,7 @@ export function withBecomeMethod(conn: Connection, method: BecomeMethod | undefi
   if (method === undefined) return conn;
   const m = { becomeMethod: method };
   const hold = conn.hold?.bind(conn);
+  const readChunks = conn.readChunks?.bind(conn);
   return {
     host: conn.host,
     exec: (c, o = {}) => conn.exec(c, { ...o, ...m }),
@@ -64,6 +65,7 @@ export function withBecomeMethod(conn: Connection, method: BecomeMethod | undefi
     read: (p, o = {}) => conn.read(p, { ...o, ...m }),
     stat: (p, o = {}) => conn.stat(p, { ...o, ...m }),
     ...(hold ? { hold: (c: string, o: HoldOptions) => hold(c, { ...o, ...m }) } : {}),
+    ...(readChunks ? { readChunks: (p: string, f: (b: Buffer) => void, o = {}) => readChunks(p, f, { ...o, ...m }) } : {}),
     close: () => conn.close(),
   };
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import type { Connection, ExecOptions, ExecResult, Held, HoldOptions, PathState, PutOptions, StatOptions } from './connection.js';
 import { checkBecome, wrapCommand } from './become.js';
 import { parsePathProbe, pathScript } from './facts.js';
@@ -96,6 +96,12 @@ export class LocalConnection implements Connection {
       return Buffer.from(r.stdout, 'utf8');
     }
     return fs.readFile(path);
+  }
+
+  /** `read` in pieces of up to 1 MiB (as sudo when asked and not root: then one piece, as `read` gives it). */
+  async readChunks(path: string, onData: (chunk: Buffer) => void, opts: Pick<ExecOptions, 'become' | 'becomeMethod'> = {}): Promise<void> {
+    if (opts.become && !isRoot) return onData(await this.read(path, opts));
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) onData(chunk as Buffer);
   }
 
   async stat(path: string, opts: StatOptions = {}): Promise<PathState> {

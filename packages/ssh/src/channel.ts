@@ -32,8 +32,8 @@ function sendSignal(ch: ClientChannel, name: string): void {
 /** How long to wait for sshd to confirm the close after a timeout before giving up on the channel. */
 const CLOSE_GRACE_MS = 2000;
 
-/** Run one command on a new session channel; stdout/stderr are kept as bytes. */
-export function runChannel(client: Client, command: string, stdin: string | Buffer | undefined, timeoutMs: number | undefined): Promise<RawResult> {
+/** Run one command on a new session channel; stdout/stderr are kept as bytes (stdout goes to `onData` instead when given). */
+export function runChannel(client: Client, command: string, stdin: string | Buffer | undefined, timeoutMs: number | undefined, onData?: (chunk: Buffer) => void): Promise<RawResult> {
   return new Promise((resolve, reject) => {
     client.exec(command, (err, ch) => {
       if (err) return reject(new ChannelRefused(err.message, { cause: err }));
@@ -56,17 +56,27 @@ export function runChannel(client: Client, command: string, stdin: string | Buff
             }, timeoutMs)
           : undefined;
       let done = false;
+      let sinkError: unknown;
       function finish(): void {
         if (done) return;
         done = true;
         if (timer) clearTimeout(timer);
         if (grace) clearTimeout(grace);
+        if (sinkError !== undefined) return reject(sinkError);
         if (code === undefined && !timedOut) return reject(new ChannelLost('the channel closed without an exit status'));
         const r: RawResult = { code: code ?? signalCode('KILL'), stdout: Buffer.concat(out), stderr: Buffer.concat(errOut) };
         if (timedOut) r.timedOut = true;
         resolve(r);
       }
-      ch.on('data', (b: Buffer) => out.push(b));
+      ch.on('data', (b: Buffer) => {
+        if (!onData) return void out.push(b);
+        if (sinkError !== undefined) return;
+        try {
+          onData(b);
+        } catch (e) {
+          sinkError = e; // the caller's sink failed (a full disk): the rest is dropped, the call rejects with it
+        }
+      });
       ch.stderr.on('data', (b: Buffer) => errOut.push(b));
       ch.on('exit', (c: number | null, signal?: string) => {
         code = c ?? signalCode(signal);

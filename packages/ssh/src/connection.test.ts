@@ -125,6 +125,20 @@ describe('files', () => {
     await conn.exec(`rm -f ${path}`, { become: true });
   });
 
+  it('readChunks streams a root-only file in pieces as it arrives; a missing file and a failing sink reject', async () => {
+    const path = '/etc/tsplay-ssh-chunks.bin';
+    const bytes = Buffer.alloc(3 << 20, 'abc\0\xff');
+    await conn.put(path, bytes, { become: true, mode: 0o600, owner: 'root', group: 'root' });
+    const pieces: Buffer[] = [];
+    await conn.readChunks(path, (b) => pieces.push(b), { become: true });
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(Buffer.concat(pieces).equals(bytes)).toBe(true);
+    await expect(plain.readChunks(path, () => undefined)).rejects.toMatchObject({ code: 'COMMAND_FAILED' });
+    await expect(conn.readChunks(path, () => { throw new Error('disk full'); }, { become: true })).rejects.toThrow('disk full');
+    expect((await conn.exec('echo still usable')).stdout).toBe('still usable\n');
+    await conn.exec(`rm -f ${path}`, { become: true });
+  });
+
   it('reports a write into a missing directory as WRITE_FAILED and leaves no temp file', async () => {
     await expect(conn.put(`${home}/no/such/dir/f`, 'x')).rejects.toMatchObject({ code: 'WRITE_FAILED' });
     await expect(plain.put('/etc/tsplay-denied', 'x')).rejects.toMatchObject({ code: 'WRITE_FAILED' });

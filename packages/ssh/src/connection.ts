@@ -67,8 +67,8 @@ export class SshConnection implements Connection {
     return { method: method ?? t.becomeMethod, password: t.becomePassword === undefined ? undefined : reveal(t.becomePassword), exe: t.becomeExe };
   }
 
-  /** Run a wrapped command and keep its output as bytes (for `read` and `put`). */
-  async execRaw(command: string, opts: ExecOptions = {}): Promise<RawResult> {
+  /** Run a wrapped command and keep its output as bytes (for `read` and `put`; stdout to `onData` for `readChunks`). */
+  async execRaw(command: string, opts: ExecOptions = {}, onData?: (chunk: Buffer) => void): Promise<RawResult> {
     if (this.lost || this.closing) throw this.gone();
     const timeoutMs = opts.timeoutMs ?? this.target.commandTimeoutMs;
     const inner = timeoutMs !== undefined && timeoutMs > 0 ? withRemoteTimeout(command, timeoutMs) : command;
@@ -76,7 +76,7 @@ export class SshConnection implements Connection {
     const asRoot = this.target.user === 'root';
     const full = wrapCommand(inner, opts, asRoot, spec);
     const stdin = becomeStdin(opts.stdin, spec, usesBecome(opts, asRoot));
-    const r = await this.channels.use(() => this.openWithRetry(full, stdin, timeoutMs));
+    const r = await this.channels.use(() => this.openWithRetry(full, stdin, timeoutMs, onData));
     if (!opts.become) return r;
     const stderr = r.stderr.toString('utf8');
     const checked = checkBecome({ code: r.code, stdout: '', stderr }, this.host, spec);
@@ -87,10 +87,10 @@ export class SshConnection implements Connection {
    * sshd frees a session slot only once its process is reaped, so right after a timeout (or while
    * another client shares the connection's MaxSessions) a new channel can be refused: retry briefly.
    */
-  private async openWithRetry(command: string, stdin: string | Buffer | undefined, timeoutMs: number | undefined): Promise<RawResult> {
+  private async openWithRetry(command: string, stdin: string | Buffer | undefined, timeoutMs: number | undefined, onData?: (chunk: Buffer) => void): Promise<RawResult> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await runChannel(this.client, command, stdin, timeoutMs);
+        return await runChannel(this.client, command, stdin, timeoutMs, onData);
       } catch (e) {
         if (e instanceof ChannelLost || this.lost) throw this.gone(e);
         if (!(e instanceof ChannelRefused)) throw e;
@@ -144,6 +144,12 @@ export class SshConnection implements Connection {
     const r = await this.execRaw(`cat -- ${quote(path)}`, { become: opts.become, becomeMethod: opts.becomeMethod, timeoutMs: 0 });
     if (r.code !== 0) throw new TsplayError('COMMAND_FAILED', `could not read ${path}: ${r.stderr.toString('utf8').trim()}`, { host: this.host });
     return r.stdout;
+  }
+
+  /** `read`, the bytes handed to `onData` as the channel delivers them (a snapshot is never held whole). */
+  async readChunks(path: string, onData: (chunk: Buffer) => void, opts: Pick<ExecOptions, 'become' | 'becomeMethod'> = {}): Promise<void> {
+    const r = await this.execRaw(`cat -- ${quote(path)}`, { become: opts.become, becomeMethod: opts.becomeMethod, timeoutMs: 0 }, onData);
+    if (r.code !== 0) throw new TsplayError('COMMAND_FAILED', `could not read ${path}: ${r.stderr.toString('utf8').trim()}`, { host: this.host });
   }
 
   async stat(path: string, opts: StatOptions = {}): Promise<PathState> {

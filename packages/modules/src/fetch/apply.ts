@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { sha256Hex, type ApplyContext, type ApplyResult, type Plan } from '../kit/index.js';
+import type { ApplyContext, ApplyResult, Plan } from '../kit/index.js';
 import type { FetchOptions } from './args.js';
 import { fail, type FetchPlanData } from './plan.js';
 
@@ -23,31 +23,57 @@ function syncDir(dir: string): void {
   }
 }
 
-/**
- * Write `bytes` to `path` on the workstation atomically: a temp file beside it (O_EXCL, the mode set on
- * the file itself), fsync, rename, fsync of the directory. On any failure the temp file is removed and
- * `path` is untouched. Missing directories are made (0700 when secret, else 0755).
- */
-export function writeLocalAtomic(path: string, bytes: Buffer, mode: number, secret: boolean): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true, mode: secret ? 0o700 : 0o755 });
-  const tmp = join(dir, `.${basename(path)}.tsplay-${randomBytes(4).toString('hex')}`);
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    try {
-      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
-      fchmodSync(fd, mode);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
+/** A temp file beside `path` (O_EXCL, 0600) that takes the bytes as they arrive and hashes them. */
+export class LocalTemp {
+  readonly tmp: string;
+  private readonly fd: number;
+  private readonly hash = createHash('sha256');
+  size = 0;
+  constructor(
+    readonly path: string,
+    secret: boolean,
+  ) {
+    const dir = dirname(path);
+    mkdirSync(dir, { recursive: true, mode: secret ? 0o700 : 0o755 });
+    this.tmp = join(dir, `.${basename(path)}.tsplay-${randomBytes(4).toString('hex')}`);
+    this.fd = openSync(this.tmp, 'wx', 0o600);
   }
-  syncDir(dir);
+  write(b: Buffer): void {
+    this.hash.update(b);
+    for (let off = 0; off < b.length; ) off += writeSync(this.fd, b, off, b.length - off);
+    this.size += b.length;
+  }
+  sha256(): string {
+    return this.hash.copy().digest('hex');
+  }
+  /** Mode on the file itself, fsync, rename over `path`, fsync of the directory. */
+  commit(mode: number): void {
+    fchmodSync(this.fd, mode);
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    renameSync(this.tmp, this.path);
+    syncDir(dirname(this.path));
+  }
+  /** Nothing of a failed fetch stays. */
+  abort(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* already closed */
+    }
+    rmSync(this.tmp, { force: true });
+  }
 }
+
+/** The host file's bytes into `t`: streamed when the connection can (`readChunks`), else one `read`. */
+async function transfer(ctx: ApplyContext, src: string, t: LocalTemp): Promise<void> {
+  const opts = { become: ctx.become };
+  if (ctx.conn.readChunks) await ctx.conn.readChunks(src, (b) => t.write(b), opts);
+  else t.write(await ctx.conn.read(src, opts));
+}
+
+const localWriteError = (e: unknown, path: string) =>
+  fail('FETCH_FAILED', `could not write ${path} on the workstation: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { field: 'dest', cause: e });
 
 export async function applyFetch(ctx: ApplyContext, a: FetchOptions, plan: Plan<FetchPlanData>): Promise<ApplyResult<FetchResult>> {
   const d = plan.data;
@@ -56,19 +82,25 @@ export async function applyFetch(ctx: ApplyContext, a: FetchOptions, plan: Plan<
     chmodSync(d.path, d.mode);
     return { data: { dest: d.path, sha256: d.sha256, size: d.size }, stdout: `${d.path}: mode set` };
   }
-  // conn.read moves raw bytes (no base64); the file is held once in memory, then written atomically
-  const bytes = await ctx.conn.read(a.src, { become: ctx.become });
-  const got = sha256Hex(bytes);
-  if (a.checksum && got !== d.sha256) {
-    throw fail('CHECKSUM_MISMATCH', `${a.src}: the host file's sha256 is ${d.sha256.slice(0, 12)}…, ${bytes.length} bytes arrived with ${got.slice(0, 12)}…`, {
-      field: 'src',
-      hint: `the file changed on the host while it was read, or the transfer was cut; ${d.path} was not written; run again`,
-    });
+  let t: LocalTemp;
+  try {
+    t = new LocalTemp(d.path, a.secret);
+  } catch (e) {
+    throw localWriteError(e, d.path);
   }
   try {
-    writeLocalAtomic(d.path, bytes, d.mode, a.secret);
+    await transfer(ctx, a.src, t);
+    const got = t.sha256();
+    if (a.checksum && got !== d.sha256) {
+      throw fail('CHECKSUM_MISMATCH', `${a.src}: the host file's sha256 is ${d.sha256.slice(0, 12)}…, ${t.size} bytes arrived with ${got.slice(0, 12)}…`, {
+        field: 'src',
+        hint: `the file changed on the host while it was read, or the transfer was cut; ${d.path} was not written; run again`,
+      });
+    }
+    t.commit(d.mode);
+    return { data: { dest: d.path, sha256: got, size: t.size }, stdout: `${a.src} -> ${d.path} (${t.size} bytes, sha256 ${got})` };
   } catch (e) {
-    throw fail('FETCH_FAILED', `could not write ${d.path} on the workstation: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { field: 'dest', cause: e });
+    t.abort();
+    throw (e as NodeJS.ErrnoException).syscall !== undefined ? localWriteError(e, d.path) : e; // a workstation fs error, else the transfer's own
   }
-  return { data: { dest: d.path, sha256: got, size: bytes.length }, stdout: `${a.src} -> ${d.path} (${bytes.length} bytes, sha256 ${got})` };
 }

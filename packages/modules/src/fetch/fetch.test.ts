@@ -38,6 +38,9 @@ describe('fetch: host -> workstation', () => {
     noRead.read = async () => {
       throw new Error('read called');
     };
+    noRead.readChunks = async () => {
+      throw new Error('readChunks called');
+    };
     const again = ok(await executeModule(noRead, fetch as unknown as AnyModule, { src, dest, flat: true }));
     expect(again.outcome.status).toBe('ok');
     expect(ok(await run(fetch, { src, dest, flat: true }, { check: true })).outcome.status).toBe('ok');
@@ -94,6 +97,24 @@ describe('fetch: host -> workstation', () => {
   });
 });
 
+describe('fetch: large files stream', () => {
+  it('a 5 MiB host file arrives in pieces through readChunks, never read whole, and is written exactly', async () => {
+    const { src, bytes } = hostFile('big.db', Buffer.alloc(5 << 20, 'etcd\0snapshot\xff'));
+    const dest = join(tempDir(), 'big.db');
+    const streaming = new LocalConnection('local');
+    let pieces = 0;
+    const chunks = streaming.readChunks.bind(streaming);
+    streaming.readChunks = (p, onData, o) => chunks(p, (b) => (pieces++, onData(b)), o);
+    streaming.read = async () => {
+      throw new Error('read whole');
+    };
+    const e = ok(await executeModule(streaming, fetch as unknown as AnyModule, { src, dest, flat: true }));
+    expect(e.outcome.data).toEqual({ dest, sha256: sha(bytes), size: bytes.length });
+    expect(pieces).toBeGreaterThan(1);
+    expect(sha(readFileSync(dest))).toBe(sha(bytes));
+  });
+});
+
 describe('fetch: refusals and failures leave nothing half-written', () => {
   it('a missing src names src; a directory at dest names dest; a file in the way of dest dir names dest', async () => {
     const ws = tempDir();
@@ -119,14 +140,16 @@ describe('fetch: refusals and failures leave nothing half-written', () => {
     writeFileSync(dest, 'old');
     chmodSync(dest, 0o644);
     const before = fingerprint(ws);
-    const corrupt = new LocalConnection('local');
+    const corrupt = new LocalConnection('local'); // a transport without readChunks: one read
+    corrupt.readChunks = undefined as unknown as LocalConnection['readChunks'];
     corrupt.read = async () => Buffer.concat([bytes, Buffer.from('x')]);
     const bad = await executeModule(corrupt, fetch as unknown as AnyModule, { src, dest, flat: true });
     expect(bad.error?.code).toBe('CHECKSUM_MISMATCH');
     expect(bad.error?.hint).toContain('was not written');
     expect(fingerprint(ws)).toEqual(before);
-    const cut = new LocalConnection('local');
-    cut.read = async () => {
+    const cut = new LocalConnection('local'); // half the bytes arrive, then the connection goes
+    cut.readChunks = async (_p, onData) => {
+      onData(bytes.subarray(0, 4));
       throw new Error('connection lost');
     };
     expect((await executeModule(cut, fetch as unknown as AnyModule, { src, dest, flat: true })).error).toBeDefined();
