@@ -18,6 +18,8 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'inventories/**/*.test.ts', 'playbooks/**/*.test.ts', 'scripts/**/*.test.ts', 'docs/examples/**/*.test.ts', 'bench/lib/**/*.test.ts'],
           testTimeout: 60_000,
+          // Setup hooks run real tools (ansible-vault, age, sshd); on a loaded 2-core machine they take seconds.
+          hookTimeout: 60_000,
         },
       },
       {
