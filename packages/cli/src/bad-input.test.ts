@@ -4,8 +4,14 @@
  * contacted. The hosts of fixtures/bad/inventory.yaml are SSH hosts at unused lab addresses
  * (10.240.0.250/251): a run that got as far as connecting would print `run.start` and `connect`
  * events with --json, so every case asserts that stdout is empty.
+ *
+ * The cases run through `main` of the built CLI in two long-lived runner processes (bad-input-runner.mjs),
+ * not one `node bin/tsplay.js` per case: a node start and the CLI's imports cost ~0.5 s of CPU each, 50 s
+ * of a 2-core machine for this file. Each case gets its own environment, and an args.ts case its own
+ * cache directory (a fresh bundle, a fresh module: it reads its TSPLAY_BAD_CASE anew); the control run and one case of every table also
+ * run as real processes of bin/tsplay.js, which must answer exactly what the runner answered.
  */
-import { execFile } from 'node:child_process';
+import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -28,15 +34,60 @@ interface Result {
 
 /** No ssh-agent and an empty HOME: the SSH transport finds no key, so even a run that got as far as connecting sends no packet. */
 const { SSH_AUTH_SOCK: _agent, ...noAgent } = process.env;
+const baseEnv = (): Record<string, string> => ({ ...(noAgent as Record<string, string>), HOME: join(tmp, 'home'), TSPLAY_STATE_DIR: join(tmp, 'state') });
 
-function tsplay(args: readonly string[], env: Record<string, string> = {}): Promise<Result> {
+/** `node bin/tsplay.js ARGS`: a real process (the control run, and the cross-check of the runner). */
+function spawnTsplay(args: readonly string[], env: Record<string, string> = {}): Promise<Result> {
   return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [bin, ...args],
-      { encoding: 'utf8', timeout: 30_000, env: { ...noAgent, HOME: join(tmp, 'home'), TSPLAY_STATE_DIR: join(tmp, 'state'), ...env } },
-      (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
+    const child = execFile(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 30_000, env: { ...baseEnv(), ...env } }, (_err, stdout, stderr) =>
+      resolve({ code: child.exitCode, stdout, stderr }),
     );
+  });
+}
+
+interface Runner {
+  child: ChildProcess;
+  busy: number;
+}
+const runners: Runner[] = [];
+const pending = new Map<number, (r: Result) => void>();
+let nextId = 0;
+
+/** Two runner processes (the machine has 2 cores), fed the least busy first. */
+async function startRunners(n = 2): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    // plain node: no vitest loader, no `@tsplay/source` condition (the built CLI, as bin/tsplay.js runs it)
+    const child = fork(join(here, 'bad-input-runner.mjs'), [], { execArgv: [], env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const runner: Runner = { child, busy: 0 };
+    let log = '';
+    child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`the case runner exited (${code}): ${log}`)));
+      child.on('message', (m: Result & { id?: number; ready?: boolean }) => {
+        if (m.ready) return resolve();
+        runner.busy -= 1;
+        pending.get(m.id as number)?.({ code: m.code, stdout: m.stdout, stderr: m.stderr });
+        pending.delete(m.id as number);
+      });
+    });
+    runners.push(runner);
+  }
+}
+
+/** `tsplay ARGS` through a runner; `env` on top of the base environment. */
+function tsplay(args: readonly string[], env: Record<string, string> = {}): Promise<Result> {
+  const id = nextId++;
+  const runner = runners.reduce((a, b) => (b.busy < a.busy ? b : a));
+  runner.busy += 1;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer from the case runner in 30 s: tsplay ${args.join(' ')}`)), 30_000);
+    pending.set(id, (r) => {
+      clearTimeout(timer);
+      resolve(r);
+    });
+    // a playbook that reads the environment when loaded (args.ts) is bundled and imported afresh per case
+    const cache = join(tmp, 'cache', env.TSPLAY_BAD_CASE === undefined ? 'shared' : String(id));
+    runner.child.send({ id, argv: [...args], env: { TSPLAY_CACHE_DIR: cache, ...env } });
   });
 }
 
@@ -62,15 +113,17 @@ beforeAll(async () => {
   if (!existsSync(join(here, '..', 'dist', 'index.js'))) throw new Error('packages/cli is not built: run `pnpm build` (pnpm test does it)');
   tmp = mkdtempSync(join(tmpdir(), 'tsplay-bad-input-'));
   mkdirSync(join(tmp, 'home'));
-  // bundle the fixtures once, so the concurrent cases below do not all race to build the same cache
-  await Promise.all([tsplay(['run', OK, '-i', INV, '--check', '--limit', 'nobody']), tsplay(['run', bad('vars.ts'), '-i', INV, '--limit', 'nobody'])]);
+  await startRunners();
 });
 
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => {
+  for (const r of runners) r.child.kill();
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 describe('control: the fixture inventory is really contacted when the input is good', () => {
   it('a valid run prints run.start and a failed connect event for each host, exit 4', async () => {
-    const r = await tsplay(['run', OK, '-i', INV, '--json']);
+    const r = await spawnTsplay(['run', OK, '-i', INV, '--json']);
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; host?: string; ok?: boolean; error?: { code: string } });
     expect(events[0]?.type).toBe('run.start');
     // AUTH_FAILED (no key at all) is decided before dialing: this control sends nothing to 10.240.0.250/251
@@ -126,6 +179,24 @@ describe.concurrent('bad command lines', () => {
     const f = join(tmp, 'syntax.ts');
     writeFileSync(f, "export default definePlaybook({ name: 'broken', plays: [ }\n");
     expectConfigError(await tsplay(['run', f, '-i', INV, '--json']), { code: 'PLAYBOOK_LOAD_FAILED', file: f }, 'syntax');
+  });
+});
+
+describe('the runner answers exactly what a process of bin/tsplay.js answers (one case of every table)', () => {
+  const inv = Object.keys(INVENTORY_CASES).find((f) => f.endsWith('.ts')) ?? Object.keys(INVENTORY_CASES)[0];
+  const samples: [string, string[], Record<string, string>][] = [
+    ['bad task args', ['run', bad('args.ts'), '-i', INV, '--json'], { TSPLAY_BAD_CASE: Object.keys(ARG_CASES)[0] as string }],
+    ['bad inventory, inventory --list', ['inventory', '-i', bad(`inventories/${inv}`), '--list'], {}],
+    ['bad -e (the vars schema passes, the task computed from it fails)', ['run', bad('vars.ts'), '-i', INV, '--json', '-e', 'mode=700'], {}],
+    ['an unknown flag (parsed by yargs)', ['run', OK, '-i', INV, '--json', '--frobnicate'], {}],
+    ['a missing playbook', ['run', bad('absent.ts'), '-i', INV, '--json'], {}],
+  ];
+  it.each(samples)('%s', async (_what, argv, env) => {
+    const cache = { TSPLAY_CACHE_DIR: join(tmp, 'cache', `cross-${_what.replace(/\W+/g, '-')}`), ...env };
+    const inRunner = await tsplay(argv, cache);
+    const real = await spawnTsplay(argv, cache);
+    expect(real.code).toBe(1);
+    expect(inRunner).toEqual(real);
   });
 });
 
