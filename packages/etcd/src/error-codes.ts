@@ -9,6 +9,9 @@ import type { ETCD_ROLLING_CODES } from './day2/rolling.js';
 declare module '@tsplay/core' {
   interface ErrorCodes extends Record<EtcdDay2Code | EtcdBackupCode | (typeof ETCD_ROLLING_CODES)[number], true> {
     ETCD_BACKUP_PRUNE: true;
+    ETCD_CA_PHASE: true;
+    ETCD_CERT_EXPIRING: true;
+    ETCD_CERT_NOT_SERVED: true;
     ETCD_DEFRAG_FAILED: true;
     ETCD_JOIN_FAILED: true;
     ETCD_RECOVER_FAILED: true;

@@ -7,7 +7,7 @@ import * as etcd from './index.js';
  */
 const PUBLIC = {
   role: ['etcdRole', 'etcdPlay', 'etcdTasks', 'etcdRoleParts', 'etcdPlays', 'hostCertPaths', 'memberName', 'ETCD_UNIT_PATH', 'ETCD_CONFIG_DIR', 'ETCD_BIN_DIR'],
-  vars: ['EtcdVars', 'EtcdBackupVars', 'EtcdRestoreVars', 'EtcdUpgradeVars', 'EtcdDefragVars', 'EtcdReplaceVars'],
+  vars: ['EtcdVars', 'EtcdBackupVars', 'EtcdRestoreVars', 'EtcdUpgradeVars', 'EtcdDefragVars', 'EtcdReplaceVars', 'EtcdCertsVars', 'EtcdRotateCaVars'],
   modules: [
     'etcdBootstrapGuard',
     'etcdVerify',
@@ -35,8 +35,11 @@ const PUBLIC = {
     'etcdCompact',
     'etcdAlarmDisarm',
     'etcdWriteProbe',
+    'etcdCertReport',
+    'etcdCaState',
   ],
   backupPlaybook: ['localSnapshotPath', 'isLeader', 'timerScript', 'backupService', 'backupTimer', 'BACKUP_SCRIPT_PATH', 'BACKUP_SERVICE_PATH', 'BACKUP_TIMER', 'BACKUP_TIMER_PATH'],
+  certPlaybooks: ['certRoll', 'ipOf', 'rotationFiles'],
   oracles: ['parseMemberListJson'],
   codes: ['ETCD_DAY2_CODES', 'ETCD_BACKUP_CODES', 'ETCD_ROLLING_CODES', 'ETCD_REPLACE_CODES'],
 };

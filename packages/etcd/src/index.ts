@@ -55,6 +55,14 @@ export { etcdMaintenancePreflight, etcdDefragMember } from './day2/defrag.js';
 export type { DefragResult } from './day2/defrag.js';
 export type { MaintenanceRun } from './day2/defrag-judge.js';
 export { etcdCompact, etcdAlarmDisarm, etcdWriteProbe } from './day2/recover-space.js';
+// day 2: certificates (report, renewal) and CA rotation
+export { EtcdCertsVars } from './day2/certs-vars.js';
+export { etcdCertReport } from './day2/certs.js';
+export type { CertReport, ReportItem } from './day2/certs-judge.js';
+export { certRoll, ipOf } from './day2/certs-roll.js';
+export { EtcdRotateCaVars, rotationFiles } from './day2/ca-rotate-vars.js';
+export { etcdCaState } from './day2/ca-rotate.js';
+export type { CaState, CaPhase } from './day2/ca-rotate-judge.js';
 // oracles and error codes
 export { parseMemberListJson } from './members.js';
 export type { MemberStatus, MemberList } from './members.js';

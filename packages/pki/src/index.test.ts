@@ -5,7 +5,7 @@ import { kubernetesSans } from './index.js';
 describe('@tsplay/pki public surface', () => {
   it('exports exactly these names', () => {
     expect(Object.keys(pki).sort()).toEqual(
-      ['KTHW_KUBERNETES_IPS', 'KTHW_KUBERNETES_NAMES', 'kubernetesSans', 'pkiCa', 'pkiCaArgs', 'pkiCert', 'pkiCertArgs', 'pkiError'].sort(),
+      ['KTHW_KUBERNETES_IPS', 'KTHW_KUBERNETES_NAMES', 'kubernetesSans', 'pkiCa', 'pkiCaArgs', 'pkiCert', 'pkiCertArgs', 'pkiCertInfo', 'pkiCertInfoArgs', 'pkiError'].sort(),
     );
   });
   it('the modules are kit modules named pki_ca and pki_cert, with the codes they raise declared', () => {
@@ -15,7 +15,7 @@ describe('@tsplay/pki public surface', () => {
       'tsplay-module',
       'pki_cert',
     ]);
-    expect(pki.pkiError.codes).toEqual(['PKI_CA_INVALID', 'PKI_WRITE_FAILED']);
+    expect(pki.pkiError.codes).toEqual(['PKI_CA_INVALID', 'PKI_CERT_INVALID', 'PKI_WRITE_FAILED']);
   });
 });
 
