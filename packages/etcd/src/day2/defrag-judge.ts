@@ -5,6 +5,7 @@
  * - `judgeMaintenance`: the preflight verdict (every inventory member in the cluster and answering, healthy,
  *   one leader; alarms refused for a defrag, a NOSPACE alarm expected by the recovery).
  */
+import type { EndpointHealth } from '../members.js';
 import { peerUrl, type EtcdMember } from '../unit.js';
 import { judgeHealthy, type Refusal } from './checks.js';
 import type { ProbeResult } from './probe.js';
@@ -58,6 +59,9 @@ export function judgeDefrag(u: DbUsage, p: DefragPolicy): DefragNeed {
   return { ...base, need: true, reason: figures };
 }
 
+/** Unhealthy only because of the NOSPACE alarm (etcdctl 3.5's `endpoint health` says `Active Alarm(s): NOSPACE`): serving reads. */
+export const nospaceOnly = (h: EndpointHealth): boolean => !h.health && /alarm.*NOSPACE/i.test(h.error ?? '') && !/CORRUPT/i.test(h.error ?? '');
+
 export interface MaintenanceRun {
   /** The leader's internal IP when the preflight ran (it goes last). */
   leaderIp: string;
@@ -87,7 +91,8 @@ export function judgeMaintenance(p: ProbeResult, target: readonly EtcdMember[], 
   }
   const nospace = v.alarms.some((a) => a.alarm === 'NOSPACE');
   // the recovery is for NOSPACE: any other alarm (CORRUPT) is still refused
-  const refusal = judgeHealthy(op === 'recover' ? { ...v, alarms: v.alarms.filter((a) => a.alarm !== 'NOSPACE') } : v);
+  const forRecovery = { ...v, alarms: v.alarms.filter((a) => a.alarm !== 'NOSPACE'), health: v.health.map((h) => (nospaceOnly(h) ? { ...h, health: true } : h)) };
+  const refusal = judgeHealthy(op === 'recover' ? forRecovery : v);
   if (refusal) return refusal;
   const leaderIp = ipOfUrl(v.status.find((s) => s.memberId !== '' && s.memberId === s.leader)?.endpoint ?? '');
   return { leaderIp, nospace };

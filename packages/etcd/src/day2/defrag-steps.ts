@@ -9,7 +9,7 @@
 import { TsplayError, type ApplyContext } from '@tsplay/modules/kit';
 import { parseEndpointHealth } from '../members.js';
 import { clientUrl } from '../unit.js';
-import { parseDbUsage, type DbUsage } from './defrag-judge.js';
+import { nospaceOnly, parseDbUsage, type DbUsage } from './defrag-judge.js';
 import { etcdctl, type EtcdctlTarget, type Tls } from './probe.js';
 import { agreedLeader, caughtUp } from './rolling-steps.js';
 import { parseEndpointStatus, type EndpointStatus } from './status.js';
@@ -44,8 +44,10 @@ async function status(ctx: ApplyContext, a: DefragTarget, ips: readonly string[]
 async function healthy(ctx: ApplyContext, a: DefragTarget, ips: readonly string[]): Promise<true | string> {
   const r = await runRoot(ctx, etcdctl(to(a, ips), ['endpoint', 'health', '-w', 'json']));
   try {
-    const bad = parseEndpointHealth(r.stdout).filter((h) => !h.health);
-    return bad.length === 0 && r.code === 0 ? true : bad.map((h) => `${h.endpoint} unhealthy${h.error ? ` (${h.error})` : ''}`).join(', ') || lastError(r);
+    const all = parseEndpointHealth(r.stdout);
+    // the NOSPACE recovery defragments members that only its alarm makes "unhealthy" (etcdctl 3.5)
+    const bad = all.filter((h) => !h.health && !nospaceOnly(h));
+    return bad.length === 0 && (r.code === 0 || all.some(nospaceOnly)) ? true : bad.map((h) => `${h.endpoint} unhealthy${h.error ? ` (${h.error})` : ''}`).join(', ') || lastError(r);
   } catch (e) {
     return (e as Error).message;
   }

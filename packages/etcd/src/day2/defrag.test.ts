@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import defragPlaybook from '../../../../playbooks/etcd-defrag.js';
 import recoverPlaybook from '../../../../playbooks/etcd-recover-space.js';
 import { judgeHealthy } from './checks.js';
-import { judgeDefrag, judgeMaintenance, parseDbUsage } from './defrag-judge.js';
+import { judgeDefrag, judgeMaintenance, nospaceOnly, parseDbUsage } from './defrag-judge.js';
 import { defragMemberArgs, etcdDefragMember, etcdMaintenancePreflight, maintenancePreflightArgs } from './defrag.js';
 import { EtcdDefragVars } from './defrag-vars.js';
 import { parseClusterProbe, type ProbeResult } from './probe.js';
@@ -59,6 +59,17 @@ describe('defrag judges', () => {
     expect(judgeMaintenance({ absent: true }, target, 'defrag')).toMatchObject({ code: 'ETCD_UNKNOWN_MEMBER' });
     const oneDown = judgeMaintenance(probe(undefined, fx('endpoint-status-one-down.txt').replace(/,\{"Endpoint":"https:\/\/10.240.0.12:2379"[^\]]*\}\}/, '')), target, 'defrag');
     expect(oneDown).toMatchObject({ code: 'ETCD_UNHEALTHY', message: expect.stringContaining('no status from controller-2') });
+  });
+
+  it("recover: a member etcdctl 3.5 calls unhealthy only for the NOSPACE alarm is fit to defragment; defrag still refuses", () => {
+    // etcdctl 3.5 marks every endpoint unhealthy while NOSPACE is raised (constructed in its format, not recorded)
+    const health = JSON.stringify(target.map((t) => ({ endpoint: `https://${t.ip}:2379`, health: false, took: '3ms', error: 'Active Alarm(s): NOSPACE' })));
+    const p = probe(NOSPACE);
+    if (p.absent) throw new Error('absent');
+    const v = { ...p, view: { ...p.view, health: JSON.parse(health).map((h: object) => ({ ...h })) } };
+    expect(judgeMaintenance(v, target, 'recover')).toEqual({ leaderIp: '10.240.0.10', nospace: true });
+    expect(judgeMaintenance(v, target, 'defrag')).toMatchObject({ code: 'ETCD_UNHEALTHY' });
+    expect(nospaceOnly({ endpoint: 'x', health: false, took: '', error: 'context deadline exceeded' })).toBe(false);
   });
 
   it('parseAlarms names the type etcdctl 3.4 prints as a number', () => {
