@@ -6,10 +6,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { labPaths } from '@tsplay/lab';
 import { explainDiff, fingerprintDiff, fingerprintHost, type Fingerprint } from '../helpers/fingerprint.js';
 import { hostOutput, waitFor } from '../helpers/lab.js';
-import { startWriter } from '../helpers/writer.js';
+import { startBothWriters } from '../helpers/writer-both.js';
 import { changedOf, etcdctlOn, inventoryOf, labWith, memberTable, recordResult, tsplay, type CliRun } from './harness.js';
 
 const names = ['controller-0', 'controller-1', 'controller-2'];
@@ -76,7 +75,6 @@ function expectSameHosts(before: Map<string, Fingerprint>, after: Map<string, Fi
 }
 
 const restartTask = (role: 'follower' | 'leader') => `${role}: restart on the new release (roll back if it does not come back)`;
-const p = () => labPaths();
 const upgrade = (inv: string, extra: string[] = []) => tsplay('etcd-upgrade.ts', inv, ['-e', 'etcdVersion=3.5.16', '--json', ...extra]);
 
 describe('etcd day 2: rolling upgrade 3.4.23 -> 3.5.16', () => {
@@ -112,10 +110,12 @@ describe('etcd day 2: rolling upgrade 3.4.23 -> 3.5.16', () => {
     const inv = inventoryOf(names);
     const leader = await leaderName();
     const members = await etcdctlOn('controller-0', 'member list');
-    const w = startWriter({ endpoints, caFile: p().caCert, certFile: p().cert, keyFile: p().key, prefix: '/day2/upgrade/' });
+    const w = startBothWriters(endpoints, '/day2/upgrade/');
     const r = await upgrade(inv);
-    const report = await w.stop();
+    const both = await w.stop();
+    const report = both.gateway;
     recordResult('upgrade 3.4.23->3.5.16', report);
+    recordResult('upgrade 3.4.23->3.5.16 (etcdctl)', both.etcdctl);
     expect(r.code, r.stdout.slice(-3000) + r.stderr).toBe(0);
     // the run ends once the leader has raised the cluster version
     for (const h of names) expect(await versionsOn(h), h).toEqual({ bin: '3.5.16', server: '3.5.16', cluster: '3.5.0' });
@@ -130,10 +130,14 @@ describe('etcd day 2: rolling upgrade 3.4.23 -> 3.5.16', () => {
     const snap = await hostOutput(leader, 'ls /var/backups/etcd/pre-upgrade-*.db && ETCDCTL_API=3 /usr/local/bin/etcdctl snapshot status /var/backups/etcd/pre-upgrade-*.db -w json 2>/dev/null', { become: true });
     expect(snap).toMatch(/"totalKey":\d+/);
     for (const h of names.filter((x) => x !== leader)) expect(await hostOutput(h, 'ls /var/backups/etcd 2>/dev/null | wc -l', { become: true })).toBe('0\n');
-    expect(report.writes).toBeGreaterThan(10);
-    expect(report.longestFailureRunS).toBeLessThanOrEqual(0.5);
+    for (const [name, rep] of [['gateway', report], ['etcdctl', both.etcdctl]] as const) {
+      expect(rep.writes, name).toBeGreaterThan(10);
+      expect(rep.longestFailureRunS, `${name}: ${JSON.stringify(both.etcdctl.errors)}`).toBeLessThanOrEqual(0.5);
+    }
     const keys = await etcdctlOn('controller-2', "get /day2/upgrade/ --prefix --keys-only | grep -c '^/day2/upgrade/'");
     expect(Number(keys.trim())).toBeGreaterThanOrEqual(report.okSeqs.length);
+    const ctlKeys = await etcdctlOn('controller-2', `get ${w.etcdctlPrefix} --prefix --keys-only | grep -c '^${w.etcdctlPrefix}'`);
+    expect(Number(ctlKeys.trim())).toBeGreaterThanOrEqual(both.etcdctl.okSeqs.length);
   });
 
   test('a re-run on the upgraded cluster changes nothing', async () => {
@@ -167,10 +171,12 @@ describe('etcd day 2: rolling upgrade 3.4.23 -> 3.5.16', () => {
     expect(patched).not.toBe(text);
     writeFileSync(inv, patched);
 
-    const w = startWriter({ endpoints, caFile: p().caCert, certFile: p().cert, keyFile: p().key, prefix: '/day2/upgrade-broken/' });
+    const w = startBothWriters(endpoints, '/day2/upgrade-broken/');
     const r = await upgrade(inv, ['-e', 'etcdUpgradeBudgetS=60']);
-    const report = await w.stop();
+    const both = await w.stop();
+    const report = both.gateway;
     recordResult('upgrade with a broken binary on the 2nd member (rolled back)', report);
+    recordResult('upgrade with a broken binary on the 2nd member (rolled back) (etcdctl)', both.etcdctl);
     expect(r.code, r.stdout.slice(-3000)).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/ETCD_UPGRADE_FAILED[^\n]*controller-2/);
     expect(r.stdout + r.stderr).toContain('rolled back to etcd 3.4.23');
@@ -183,5 +189,6 @@ describe('etcd day 2: rolling upgrade 3.4.23 -> 3.5.16', () => {
     expect(await healthyCount()).toBe(3);
     expect(await memberTable('controller-0')).toEqual(names.map((n) => `${n} started`));
     expect(report.longestFailureRunS).toBeLessThanOrEqual(0.5);
+    expect(both.etcdctl.longestFailureRunS, JSON.stringify(both.etcdctl.errors)).toBeLessThanOrEqual(0.5);
   });
 });
