@@ -1,9 +1,8 @@
 /** Day 2 on the lab: join 3 -> 5 and remove 5 -> 3 with a writer running, re-runs, and refusals that change no host. */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { labPaths } from '@tsplay/lab';
 import { fingerprintDiff, fingerprintHost, type Fingerprint } from '../helpers/fingerprint.js';
 import { hostOutput } from '../helpers/lab.js';
-import { startWriter } from '../helpers/writer.js';
+import { startBothWriters } from '../helpers/writer-both.js';
 import { changedOf, etcdctlOn, inventoryOf, labWith, memberTable, recordResult, tsplay } from './harness.js';
 
 const names = [0, 1, 2, 3, 4].map((i) => `controller-${i}`);
@@ -20,15 +19,18 @@ describe('etcd day 2: join and remove', () => {
   });
 
   test('3 -> 5: both hosts join as learners one at a time, are promoted, and writes never stop', async () => {
-    const p = labPaths();
-    const w = startWriter({ endpoints: endpoints(3), caFile: p.caCert, certFile: p.cert, keyFile: p.key, prefix: '/day2/join/' });
+    const w = startBothWriters(endpoints(3), '/day2/join/');
     const r = await tsplay('etcd-add-member.ts', inventoryOf(names));
-    const report = await w.stop();
+    const both = await w.stop();
+    const report = both.gateway;
     recordResult('join 3->5', report);
+    recordResult('join 3->5 (etcdctl)', both.etcdctl);
     expect(r.code, r.stdout.slice(-3000) + r.stderr).toBe(0);
     expect(await memberTable('controller-0')).toEqual(names.map((n) => `${n} started`));
-    expect(report.writes).toBeGreaterThan(10);
-    expect(report.longestFailureRunS).toBeLessThanOrEqual(0.5);
+    for (const [name, rep] of [['gateway', report], ['etcdctl', both.etcdctl]] as const) {
+      expect(rep.writes, name).toBeGreaterThan(10);
+      expect(rep.longestFailureRunS, `${name}: ${JSON.stringify(both.etcdctl.errors)}`).toBeLessThanOrEqual(0.5);
+    }
     const keys = await etcdctlOn('controller-4', "get /day2/join/ --prefix --keys-only | grep -c '^/day2/join/'");
     expect(Number(keys.trim())).toBeGreaterThanOrEqual(report.okSeqs.length);
   });
@@ -49,15 +51,18 @@ describe('etcd day 2: join and remove', () => {
 
   test('remove 5 -> 3 with the leader among the removed: leadership moves first, writes never stop', async () => {
     await moveLeaderTo('controller-4');
-    const p = labPaths();
-    const w = startWriter({ endpoints: endpoints(3), caFile: p.caCert, certFile: p.cert, keyFile: p.key, prefix: '/day2/remove/' });
+    const w = startBothWriters(endpoints(3), '/day2/remove/');
     const r = await tsplay('etcd-remove-member.ts', inventoryOf(names), ['-e', 'etcdRemove=controller-3,controller-4']);
-    const report = await w.stop();
+    const both = await w.stop();
+    const report = both.gateway;
     recordResult('remove 5->3', report);
+    recordResult('remove 5->3 (etcdctl)', both.etcdctl);
     expect(r.code, r.stdout.slice(-3000) + r.stderr).toBe(0);
     expect(await memberTable('controller-0')).toEqual(names.slice(0, 3).map((n) => `${n} started`));
-    expect(report.writes).toBeGreaterThan(10);
-    expect(report.longestFailureRunS).toBeLessThanOrEqual(0.5);
+    for (const [name, rep] of [['gateway', report], ['etcdctl', both.etcdctl]] as const) {
+      expect(rep.writes, name).toBeGreaterThan(10);
+      expect(rep.longestFailureRunS, `${name}: ${JSON.stringify(both.etcdctl.errors)}`).toBeLessThanOrEqual(0.5);
+    }
     for (const h of ['controller-3', 'controller-4']) {
       const state = await hostOutput(h, 'systemctl is-active etcd; systemctl is-enabled etcd; ls -d /var/lib/etcd /var/lib/etcd.removed-* 2>/dev/null | sed "s/-[0-9TZ]*$//"; true', { become: true });
       expect(state.trim().split('\n')).toEqual(['inactive', 'disabled', '/var/lib/etcd.removed']);
