@@ -33,7 +33,7 @@ describe('@tsplay/modules public surface', () => {
         'destFacts', 'errorCodes', 'execFact', 'factTable', 'formatMode', 'hostBasename', 'hostDirname', 'identityFact', 'isSecret', 'isUnknownFact',
         'localFileFact', 'modeSchema', 'newOwnership', 'normalizeHostPath', 'oldContentFact', 'ownerSpec', 'parsePathProbe', 'parseText', 'pathFact',
         'pathScript', 'planCase', 'planContent', 'planTable', 'planTextEdit', 'planTextFile', 'predictFile', 'principalSchema', 'quote', 'readLocalFile',
-        'redact', 'registerSecret', 'reveal', 'safeAttrScript', 'safeMkdirScript', 'safeWriteRefusal', 'safeWriteScript', 'secret', 'sh', 'sha256Hex', 'task', 'textFact', 'textFileFacts', 'textFromOverlay', 'textScript', 'unitFact',
+        'redact', 'registerSecret', 'reveal', 'safeAttrScript', 'safeCheckFunctions', 'safeMkdirScript', 'safeRunScript', 'safeWriteRefusal', 'safeWriteScript', 'secret', 'sh', 'sha256Hex', 'task', 'textFact', 'textFileFacts', 'textFromOverlay', 'textScript', 'unitFact',
         'unknownFact', 'unsafeWrite', 'runsSafeWrite', 'withAttrs', 'writeSafetyFacts',
       ].sort(),
     );
