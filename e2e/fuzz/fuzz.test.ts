@@ -6,7 +6,8 @@
  *
  *   FUZZ_SEED=N (default 1)  FUZZ_COUNT=playbooks (default 204)  FUZZ_ONLY=play indexes (3,7)  FUZZ_BATCH=plays per run (12)  FUZZ_EXCLUDE=kinds (creates,removes)
  *   flock /tmp/tsplay-lab.lock npx vitest run --project e2e e2e/fuzz/fuzz.test.ts
- * A summary (seed, counts, duration, every mismatch with its case) goes to $TMPDIR/tsplay-fuzz-summary.json.
+ * A summary (seed, counts, duration, wall time per phase and per task kind, every mismatch with its case) goes to
+ * $TMPDIR/tsplay-fuzz-summary.json. Most of the time is tsplay's own runs (seed 1: the real runs ~60%, the checks ~30%).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,23 +49,43 @@ interface Totals {
   echoUnknown: number;
   runs: number;
   durationMs: number;
+  /** Wall time per phase, summed over batches (where the fuzzer's time goes). */
+  phasesMs: Record<string, number>;
+  /** Wall time per task kind (all plays, all hosts at once) in the real runs and the first checks. */
+  runTaskMs: Record<string, number>;
+  checkTaskMs: Record<string, number>;
   mismatches: string[];
   failing: unknown[];
+}
+
+/** Awaits `f` and adds its wall time to phase `name`. */
+async function timed<T>(t: Totals, name: string, f: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  try {
+    return await f();
+  } finally {
+    t.phasesMs[name] = (t.phasesMs[name] ?? 0) + Date.now() - t0;
+  }
 }
 
 /** Runs one batch of plays (one check, one run, one re-check for all of them) and judges every case. */
 async function runBatch(plays: FuzzPlay[], hosts: string[], t: Totals): Promise<void> {
   const tarball = labTarball();
-  await prepareHosts(plays, hosts.length, tarball);
+  await timed(t, 'prepare', () => prepareHosts(plays, hosts.length, tarball));
   const predictions: Predictions = new Map();
   const pb = fuzzPlaybook(plays, hosts, predictions);
-  const fp0 = await fingerprintAll(plays, hosts.length);
-  const check = await tsplayRun(pb, true, stateDir);
-  const fp1 = await fingerprintAll(plays, hosts.length);
-  const run = await tsplayRun(pb, false, stateDir);
-  const fp2 = await fingerprintAll(plays, hosts.length);
-  const recheck = await tsplayRun(fuzzPlaybook(plays, hosts, new Map()), true, stateDir);
-  const fp3 = await fingerprintAll(plays, hosts.length);
+  const fingerprint = () => timed(t, 'fingerprint', () => fingerprintAll(plays, hosts.length));
+  const fp0 = await fingerprint();
+  const check = await timed(t, 'check', () => tsplayRun(pb, true, stateDir));
+  const fp1 = await fingerprint();
+  const run = await timed(t, 'run', () => tsplayRun(pb, false, stateDir));
+  const fp2 = await fingerprint();
+  // once per fuzz run, where the hosts hold most objects: the batched fingerprint is the shared helper's, key for key
+  if (t.runs === 0) expect(await fingerprintAll(plays, hosts.length, true), 'the batched fingerprint differs from helpers/fingerprint.ts').toEqual(fp2);
+  for (const [k, ms] of run.taskMs) t.runTaskMs[k] = (t.runTaskMs[k] ?? 0) + ms;
+  for (const [k, ms] of check.taskMs) t.checkTaskMs[k] = (t.checkTaskMs[k] ?? 0) + ms;
+  const recheck = await timed(t, 'recheck', () => tsplayRun(fuzzPlaybook(plays, hosts, new Map()), true, stateDir));
+  const fp3 = await fingerprint();
   t.runs += 3;
   for (const p of plays) {
     for (const c of p.cases) {
@@ -88,7 +109,7 @@ describe('check mode never lies: differential fuzzer on the lab', () => {
   it(`${plays.length * 3} generated playbooks (seed ${SEED}): check predicts exactly what the run does`, async () => {
     const hosts = lab().hosts.map((h) => h.name);
     const tarball = labTarball();
-    const t: Totals = { seed: SEED, playbooks: 0, tasks: 0, unknown: 0, changed: 0, echoTasks: 0, echoUnknown: 0, runs: 0, durationMs: 0, mismatches: [], failing: [] };
+    const t: Totals = { seed: SEED, playbooks: 0, tasks: 0, unknown: 0, changed: 0, echoTasks: 0, echoUnknown: 0, runs: 0, durationMs: 0, phasesMs: {}, runTaskMs: {}, checkTaskMs: {}, mismatches: [], failing: [] };
     const t0 = Date.now();
     for (let i = 0; i < plays.length; i += BATCH) {
       const batch = plays.slice(i, i + BATCH).map((k) => generatePlay(SEED, k, hosts, tarball, EXCLUDE));

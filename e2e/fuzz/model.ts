@@ -48,6 +48,13 @@ export interface CaseTask {
   touches: string[];
 }
 
+export interface UnitSetup {
+  enable: boolean;
+  start: boolean;
+  /** Shell that edits the unit file after enable/start (empty when not stale). */
+  stale: string[];
+}
+
 /** One generated playbook on one host: its tasks, and the shell that makes its starting state. */
 export interface FuzzCase {
   play: number;
@@ -56,8 +63,11 @@ export interface FuzzCase {
   tasks: CaseTask[];
   /** Run before the shared daemon-reload: files and directories. */
   setup: string[];
-  /** Run after it: enable/start/stale-edit of the unit. */
-  unitSetup: string[];
+  /**
+   * After it, the unit's state: enabled, started, and its file edited since (stale). The prepare script
+   * enables all cases' units in one `systemctl enable`, starts them in one `systemctl start`, then edits.
+   */
+  unitSetup: UnitSetup;
   /** What the starting state is, for humans ("c.txt: edited", ...). */
   start: string[];
 }

@@ -3,12 +3,12 @@
  * binaries, stopped or disabled units, unit files edited under a running unit. Shell run as root.
  */
 import { quote } from '@tsplay/core';
-import { CACHE, COPY_TEXTS, ECHO_LINE, ECHO_MODE, SLEEPS, confText, unitText, type CaseNames, type CaseTask } from './model.js';
+import { CACHE, COPY_TEXTS, ECHO_LINE, ECHO_MODE, SLEEPS, confText, unitText, type CaseNames, type CaseTask, type UnitSetup } from './model.js';
 import type { Rng } from './rng.js';
 
 interface Start {
   setup: string[];
-  unitSetup: string[];
+  unitSetup: UnitSetup;
   start: string[];
 }
 
@@ -92,14 +92,11 @@ function taskState(r: Rng, t: CaseTask, n: CaseNames, s: Start, tasks: readonly 
       s.start.push(`unit file: ${v}`);
       if (v !== 'missing') s.setup.push(write(n.unitFile, unitText({ sleep: v === 'right' ? sleep : other(SLEEPS, sleep as (typeof SLEEPS)[number]) }), '0644'));
       if (v === 'missing') return;
-      const u = quote(n.unit);
       const enabled = r.chance(0.5);
       const started = r.chance(0.5);
       const stale = (enabled || started) && r.chance(0.3);
       s.start.push(`unit: ${enabled ? 'enabled' : 'disabled'}, ${started ? 'started' : 'stopped'}${stale ? ', file edited since' : ''}`);
-      if (enabled) s.unitSetup.push(`systemctl enable -q ${u}`);
-      if (started) s.unitSetup.push(`systemctl start ${u}`);
-      if (stale) s.unitSetup.push(write(n.unitFile, unitText({ sleep: '12345' }), '0644'));
+      s.unitSetup = { enable: enabled, start: started, stale: stale ? [write(n.unitFile, unitText({ sleep: '12345' }), '0644')] : [] };
       return;
     }
     default:
@@ -109,7 +106,7 @@ function taskState(r: Rng, t: CaseTask, n: CaseNames, s: Start, tasks: readonly 
 
 /** The starting state of a case: its root (missing, or with a random mode/owner) and each task's objects. */
 export function startState(r: Rng, n: CaseNames, tasks: readonly CaseTask[]): Start {
-  const s: Start = { setup: [], unitSetup: [], start: [] };
+  const s: Start = { setup: [], unitSetup: { enable: false, start: false, stale: [] }, start: [] };
   const R = quote(n.root);
   const root = r.pick(['missing', 'right', 'mode', 'owner'] as const);
   s.start.push(`root: ${root}`);
