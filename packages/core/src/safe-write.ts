@@ -46,6 +46,14 @@ export function staleTempCleanup(dirExpr: string, beforeMs: number): string {
  * `tsplay_check1 DIR` judges one physical directory (calls `tsplay_refuse DIR`, or sets tsplay_as=1 when it is
  * the target owner's); `tsplay_check DIR` judges DIR and every directory above it.
  */
+/**
+ * `tsplay_me`: the effective uid, read by the shell itself from /proc/self/status (no process; the probe runs
+ * this for every directory it judges), `id -u` where /proc is not there.
+ */
+const ME = [
+  'tsplay_me=; while read -r tsplay_k tsplay_r tsplay_e tsplay_x; do [ "$tsplay_k" = Uid: ] && { tsplay_me=$tsplay_e; break; }; done </proc/self/status 2>/dev/null',
+  '[ -n "$tsplay_me" ] || tsplay_me=$(id -u) || exit 1',
+];
 const CHECK_ONE = [
   'tsplay_check1() {',
   `  tsplay_s=$(stat -c '%u %g %f' -- "$1") || { tsplay_refuse "$1"; return; }`,
@@ -103,7 +111,7 @@ export function dirSafetyScript(dir: string): string {
   const d = quote(dir);
   return [
     `[ -e ${d} ] || { echo 'D|missing'; exit 0; }`,
-    'tsplay_me=$(id -u) || exit 1',
+    ...ME,
     'tsplay_refuse() { tsplay_no=1; }',
     ...CHECK_ONE,
     `if [ -L ${d} ]; then tsplay_d=$(cd -P -- ${d} 2>/dev/null && pwd -P) || tsplay_d=${d}; else tsplay_d=${d}; fi`,
@@ -135,7 +143,7 @@ export function prelude(t: Pick<SafeWriteTarget, 'owner'>): string[] {
   const who = whoLines(t.owner);
   return [
     `tsplay_refuse() { printf '${MARK}%s\\n' "$1" >&2; exit ${UNSAFE_PATH_EXIT}; }`,
-    'tsplay_me=$(id -u) || exit 1',
+    ...ME,
     ...who,
     ...CHECK_FUNCTIONS,
     'tsplay_as=',
