@@ -16,7 +16,14 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'inventories/**/*.test.ts', 'playbooks/**/*.test.ts', 'scripts/**/*.test.ts', 'docs/examples/**/*.test.ts', 'bench/lib/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'inventories/**/*.test.ts',
+            'playbooks/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'docs/examples/**/*.test.ts',
+            'bench/lib/**/*.test.ts',
+          ],
           testTimeout: 60_000,
           // Setup hooks run real tools (ansible-vault, age, sshd); on a loaded 2-core machine they take seconds.
           hookTimeout: 60_000,

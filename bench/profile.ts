@@ -29,7 +29,12 @@ const med = (f: () => number) => stat(Array.from({ length: n }, f)).median;
 const imp = (spec: string) => ['--input-type=module', '-e', `await import(${JSON.stringify(spec)})`];
 
 // Converge first (others use the lab between bench sections); untimed.
-if (spawnSync(process.execPath, ['packages/cli/bin/tsplay.js', 'run', 'playbooks/etcd.ts', '-i', lab.inventoryFile], { cwd: root, stdio: 'ignore' }).status !== 0) {
+if (
+  spawnSync(process.execPath, ['packages/cli/bin/tsplay.js', 'run', 'playbooks/etcd.ts', '-i', lab.inventoryFile], {
+    cwd: root,
+    stdio: 'ignore',
+  }).status !== 0
+) {
   throw new Error('profile: the converge before profiling failed');
 }
 const runs: Phases[] = [];
@@ -50,7 +55,14 @@ for (const [name, spec] of [
 }
 
 // The start of the CLI in steps (bench/startup.mjs: node boot, CLI import, playbook import, inventory, ssh import).
-const startups = Array.from({ length: n }, () => JSON.parse(spawnSync(process.execPath, ['bench/startup.mjs', lab.inventoryFile], { cwd: root, encoding: 'utf8' }).stdout) as Record<string, number>);
+const startups = Array.from(
+  { length: n },
+  () =>
+    JSON.parse(spawnSync(process.execPath, ['bench/startup.mjs', lab.inventoryFile], { cwd: root, encoding: 'utf8' }).stdout) as Record<
+      string,
+      number
+    >,
+);
 const startup = Object.fromEntries(Object.keys(startups[0] ?? {}).map((k) => [k, stat(startups.map((x) => x[k] ?? NaN)).median]));
 
 // The probe's parts, timed on each of 3 hosts at once (as in a real run, on this machine's cores).
@@ -61,7 +73,9 @@ sha256sum /usr/local/bin/etcd /usr/local/bin/etcdctl >/dev/null; c=$(ms)
 t=$(mktemp -d); tar -x -f /usr/local/src/etcd-v*-linux-amd64.tar.gz -C "$t" --strip-components=1 --wildcards -- '*/etcd' '*/etcdctl'; sha256sum "$t"/* >/dev/null; rm -rf "$t"; d=$(ms)
 stat -c '%s %Y %Z %i' /usr/local/src/etcd-v*-linux-amd64.tar.gz /usr/local/bin/etcd /usr/local/bin/etcdctl >/dev/null; e=$(ms)
 echo "$((b-a)) $((c-b)) $((d-c)) $((e-d))"`;
-const hostRuns = await Promise.all(lab.hosts.slice(0, 3).map(async (h) => (await labHostExec(h.index, probeScript, { become: true })).stdout.trim().split(' ').map(Number)));
+const hostRuns = await Promise.all(
+  lab.hosts.slice(0, 3).map(async (h) => (await labHostExec(h.index, probeScript, { become: true })).stdout.trim().split(' ').map(Number)),
+);
 const host = {
   hashTarballMs: stat(hostRuns.map((r) => r[0] ?? NaN)).median,
   hashBinariesMs: stat(hostRuns.map((r) => r[1] ?? NaN)).median,
@@ -78,13 +92,21 @@ const probeScriptRun = first[0]?.script ?? 'true';
 // each host's own probe (its signature-cache lines are per host), on its host, all 3 at once
 const timed = (script: string) => `t0=$(date +%s%N); ( ${script}\n) >/dev/null 2>&1 </dev/null; echo $(( ($(date +%s%N) - t0) / 1000000 ))`;
 const probeHostMs = await Promise.all(
-  lab.hosts.slice(0, 3).map(async (h) => Number((await labHostExec(h.index, timed(perHost.get(h.name)?.[0]?.script ?? 'true'), { become: true })).stdout.trim())),
+  lab.hosts
+    .slice(0, 3)
+    .map(async (h) =>
+      Number((await labHostExec(h.index, timed(perHost.get(h.name)?.[0]?.script ?? 'true'), { become: true })).stdout.trim()),
+    ),
 );
 const roundTrips = {
   wallInProcessMs: tr.wallMs,
   connectMs: tr.connectMs,
   execsPerHost: Object.fromEntries([...perHost].map(([h, es]) => [h, es.length])),
-  execsOfFirstHost: first.map((e) => ({ startMs: Math.round(e.startMs), ms: Math.round(e.ms), script: e.script.replace(/\s+/g, ' ').slice(0, 90) })),
+  execsOfFirstHost: first.map((e) => ({
+    startMs: Math.round(e.startMs),
+    ms: Math.round(e.ms),
+    script: e.script.replace(/\s+/g, ' ').slice(0, 90),
+  })),
   probeScriptBytes: probeScriptRun.length,
   probeScriptOnHostAloneMs: probeHostMs,
 };

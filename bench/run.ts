@@ -44,7 +44,9 @@ const scalingRounds = describeRounds(byHosts);
 const only = new Set(o.only.split(','));
 let tools = o.tools.split(',').filter((t): t is Tool => (TOOLS_ALL as readonly string[]).includes(t));
 if (!tools.includes('tsplay') || !Number.isInteger(rounds) || rounds < 1) {
-  process.stderr.write('usage: bench/run.sh [--rounds N] [--hosts 3,10,20] [--only fresh,idempotent,cold,check,profile,scaling] [--tools tsplay,ansible,mitogen]\n');
+  process.stderr.write(
+    'usage: bench/run.sh [--rounds N] [--hosts 3,10,20] [--only fresh,idempotent,cold,check,profile,scaling] [--tools tsplay,ansible,mitogen]\n',
+  );
   process.exit(1);
 }
 const tmp = '/tmp/tsplay-bench-ansible/sections';
@@ -52,17 +54,22 @@ mkdirSync(tmp, { recursive: true });
 
 const mitogenUpTo = Number(o['mitogen-up-to']);
 /** The tools of one section: Mitogen leaves the scaling rows above --mitogen-up-to hosts. */
-const toolsFor = (kind: SectionKind, hosts: number): Tool[] => (kind === 'scaling' && hosts > mitogenUpTo ? tools.filter((t) => t !== 'mitogen') : tools);
+const toolsFor = (kind: SectionKind, hosts: number): Tool[] =>
+  kind === 'scaling' && hosts > mitogenUpTo ? tools.filter((t) => t !== 'mitogen') : tools;
 
 function section(kind: SectionKind, hosts: number, n: number): SectionResult | undefined {
   const spec: SectionSpec = { kind, hosts, rounds: n, tools: toolsFor(kind, hosts), root };
   const out = join(tmp, `${kind}-${hosts}.json`);
   rmSync(out, { force: true });
   process.stderr.write(`\n== ${kind} on ${hosts} hosts (${n} rounds; ${spec.tools.join(', ')}) waiting for the lab lock\n`);
-  const r = spawnSync('flock', [LOCK, process.execPath, '--conditions=@tsplay/source', '--import', 'tsx', join(root, 'bench/section.ts'), JSON.stringify(spec), out], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const r = spawnSync(
+    'flock',
+    [LOCK, process.execPath, '--conditions=@tsplay/source', '--import', 'tsx', join(root, 'bench/section.ts'), JSON.stringify(spec), out],
+    {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   if (r.status !== 0) {
     failures.push(`${kind} (${hosts} hosts): exit ${r.status ?? r.signal}`);
     return undefined;
@@ -88,14 +95,20 @@ try {
   }
   if (only.has('profile')) {
     process.stderr.write('\n== profile of the idempotent tsplay run, waiting for the lab lock\n');
-    const r = spawnSync('flock', [LOCK, process.execPath, '--conditions=@tsplay/source', '--import', 'tsx', join(root, 'bench/profile.ts'), String(rounds)], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const r = spawnSync(
+      'flock',
+      [LOCK, process.execPath, '--conditions=@tsplay/source', '--import', 'tsx', join(root, 'bench/profile.ts'), String(rounds)],
+      {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     if (r.status !== 0) failures.push(`profile: exit ${r.status ?? r.signal}`);
   }
   if (only.has('scaling')) {
-    process.stderr.write(`\nscaling: ${scalingRounds} (after one untimed warm-up run per tool); --forks ${scalingHosts.map((h) => forksFor(h)).join(', ')}; Mitogen up to ${mitogenUpTo} hosts\n`);
+    process.stderr.write(
+      `\nscaling: ${scalingRounds} (after one untimed warm-up run per tool); --forks ${scalingHosts.map((h) => forksFor(h)).join(', ')}; Mitogen up to ${mitogenUpTo} hosts\n`,
+    );
     for (const h of scalingHosts) {
       const s = section('scaling', h, byHosts.get(h) ?? 1);
       if (s) sections.push(s);
@@ -114,7 +127,11 @@ if (o.merge && existsSync(join(dir, 'latest.json'))) {
   const fresh = new Set(sections.map((s) => `${s.kind}/${s.hosts}`));
   const kept = old.sections.filter((s) => !fresh.has(`${s.kind}/${s.hosts}`));
   const order = ['prepare', 'fresh', 'idempotent', 'cold', 'check', 'scaling'];
-  sections.splice(0, sections.length, ...[...kept, ...sections].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.hosts - b.hosts));
+  sections.splice(
+    0,
+    sections.length,
+    ...[...kept, ...sections].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.hosts - b.hosts),
+  );
 }
 const version = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' }).stdout?.split('\n')[0]?.trim() ?? '?';
 const machine = {

@@ -12,4 +12,6 @@ const d = t();
 await import('@tsplay/ssh');
 const e = t();
 const r = (x) => Math.round(x * 10) / 10;
-process.stdout.write(`${JSON.stringify({ nodeBoot: r(a), cliImport: r(b - a), playbookImport: r(c - b), inventoryLoad: r(d - c), sshImport: r(e - d) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ nodeBoot: r(a), cliImport: r(b - a), playbookImport: r(c - b), inventoryLoad: r(d - c), sshImport: r(e - d) })}\n`,
+);

@@ -20,7 +20,17 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'packages/cli/bin/tsplay.js');
 const PLAYBOOK = join(ROOT, 'playbooks/etcd.ts');
 const FIGURES = join(tmpdir(), 'tsplay-e2e-etcd-figures.json');
-const TASKS = ['download etcd', 'install etcd binaries', 'etcd config dir', 'etcd data dir', 'etcd ca cert', 'etcd cert', 'etcd key', 'etcd.service', 'start etcd'];
+const TASKS = [
+  'download etcd',
+  'install etcd binaries',
+  'etcd config dir',
+  'etcd data dir',
+  'etcd ca cert',
+  'etcd cert',
+  'etcd key',
+  'etcd.service',
+  'start etcd',
+];
 
 type TaskResult = Extract<RunEvent, { type: 'task.result' }>;
 interface CliRun {
@@ -41,7 +51,11 @@ const outputs: string[] = [];
 function tsplay(...args: string[]): Promise<CliRun> {
   const t0 = Date.now();
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args, '--json'], { cwd: ROOT, env: { ...process.env, TSPLAY_STATE_DIR: stateDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args, '--json'], {
+      cwd: ROOT,
+      env: { ...process.env, TSPLAY_STATE_DIR: stateDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -54,7 +68,10 @@ function tsplay(...args: string[]): Promise<CliRun> {
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as RunEvent);
       const results = events.filter((e): e is TaskResult => e.type === 'task.result');
-      const changed = results.filter((r) => r.changed).map((r) => `${r.host} › ${r.task}`).sort();
+      const changed = results
+        .filter((r) => r.changed)
+        .map((r) => `${r.host} › ${r.task}`)
+        .sort();
       done({ code: code ?? -1, events, results, changed, stdout, stderr, ms: Date.now() - t0 });
     });
   });
@@ -63,7 +80,11 @@ function tsplay(...args: string[]): Promise<CliRun> {
 /** The CLI without --json (for `tsplay inventory`), with extra environment. */
 function tsplayPlain(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -75,10 +96,19 @@ function tsplayPlain(args: string[], env: Record<string, string> = {}): Promise<
 
 const run = (...extra: string[]) => tsplay('run', PLAYBOOK, '-i', lab().inventoryFile, ...extra);
 const record = (name: string, r: CliRun) => {
-  figures[name] = { ms: r.ms, exit: r.code, changed: r.changed, recapMs: (r.events.find((e) => e.type === 'recap') as { durationMs?: number } | undefined)?.durationMs };
+  figures[name] = {
+    ms: r.ms,
+    exit: r.code,
+    changed: r.changed,
+    recapMs: (r.events.find((e) => e.type === 'recap') as { durationMs?: number } | undefined)?.durationMs,
+  };
   writeFileSync(FIGURES, JSON.stringify(figures, null, 2));
 };
-const explain = (r: CliRun) => `exit ${r.code}\n${r.results.filter((x) => x.status === 'failed').map((x) => `${x.host} › ${x.task}: ${x.error?.code} ${x.msg}`).join('\n')}\n${r.stderr.slice(-2000)}`;
+const explain = (r: CliRun) =>
+  `exit ${r.code}\n${r.results
+    .filter((x) => x.status === 'failed')
+    .map((x) => `${x.host} › ${x.task}: ${x.error?.code} ${x.msg}`)
+    .join('\n')}\n${r.stderr.slice(-2000)}`;
 const byHost = (hosts: readonly string[], tasks: readonly string[]) => hosts.flatMap((h) => tasks.map((t) => `${h} › ${t}`)).sort();
 
 const RESET = [
@@ -125,7 +155,8 @@ const fingerprints = async () => (await Promise.all(lab().hosts.map((h) => finge
 /** Host by host, what differs between two sets of fingerprints (empty when identical). */
 const differences = (a: Fingerprint[], b: Fingerprint[]) => a.map((fa, i) => explainDiff(fa, b[i] ?? new Map())).filter((d) => d !== '');
 
-const ETCDCTL = 'ETCDCTL_API=3 /usr/local/bin/etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/etcd/ca.pem --cert=/etc/etcd/kubernetes.pem --key=/etc/etcd/kubernetes-key.pem';
+const ETCDCTL =
+  'ETCDCTL_API=3 /usr/local/bin/etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/etcd/ca.pem --cert=/etc/etcd/kubernetes.pem --key=/etc/etcd/kubernetes-key.pem';
 async function membersSeenFrom(host: number) {
   return parseMemberListJson(await hostOutput(host, `${ETCDCTL} member list -w json`, { become: true })).members;
 }
@@ -134,7 +165,9 @@ async function expectHealthyCluster(): Promise<void> {
   for (const h of lab().hosts) {
     const members = await membersSeenFrom(h.index);
     expect(members.map((m) => [m.name, m.status, m.peerUrls, m.clientUrls]).sort()).toEqual(
-      lab().hosts.map((x) => [x.name, 'started', [`https://${x.address}:2380`], [`https://${x.address}:2379`]]).sort(),
+      lab()
+        .hosts.map((x) => [x.name, 'started', [`https://${x.address}:2380`], [`https://${x.address}:2379`]])
+        .sort(),
     );
     expect(await hostOutput(h.index, `${ETCDCTL} endpoint health -w json`, { become: true })).toContain('"health":true');
   }
@@ -144,13 +177,22 @@ async function expectHealthyCluster(): Promise<void> {
 function expectVerified(r: CliRun): void {
   for (const task of ['etcd member list', 'etcd endpoint health']) {
     const rs = r.results.filter((x) => x.task === task);
-    expect(rs.map((x) => [x.host, x.status]).sort()).toEqual(lab().hosts.map((h) => [h.name, 'ok']).sort());
+    expect(rs.map((x) => [x.host, x.status]).sort()).toEqual(
+      lab()
+        .hosts.map((h) => [h.name, 'ok'])
+        .sort(),
+    );
   }
   for (const x of r.results.filter((y) => y.task === 'etcd member list')) expect(x.stdout).toBe('3 members started');
 }
 
 beforeAll(async () => {
-  for (const f of [CLI, join(ROOT, 'packages/cli/dist/index.js'), join(ROOT, 'packages/etcd/dist/index.js'), join(ROOT, 'packages/modules/dist/index.js')]) {
+  for (const f of [
+    CLI,
+    join(ROOT, 'packages/cli/dist/index.js'),
+    join(ROOT, 'packages/etcd/dist/index.js'),
+    join(ROOT, 'packages/modules/dist/index.js'),
+  ]) {
     if (!existsSync(f)) throw new Error(`${f} is missing: run \`pnpm build\` before the e2e tests (the CLI runs from dist)`);
   }
   lab();
@@ -188,10 +230,14 @@ describe('playbooks/etcd.ts on the lab', () => {
     expect(r.changed).toEqual(predicted);
     expectVerified(r);
     await expectHealthyCluster();
-    expect(await hostOutput(0, 'stat -c %a /var/lib/etcd /etc/etcd/kubernetes-key.pem /etc/etcd/ca.pem /usr/local/bin/etcd', { become: true })).toBe('700\n600\n644\n755\n');
+    expect(
+      await hostOutput(0, 'stat -c %a /var/lib/etcd /etc/etcd/kubernetes-key.pem /etc/etcd/ca.pem /usr/local/bin/etcd', { become: true }),
+    ).toBe('700\n600\n644\n755\n');
     // what changed on each host is exactly what the role makes: nothing in /opt or /tmp, no other unit or binary
     const after = await fingerprints();
-    const changedKeys = before.map((b, i) => [...new Set([...b.keys(), ...(after[i] ?? new Map()).keys()])].filter((k) => b.get(k) !== after[i]?.get(k)).sort());
+    const changedKeys = before.map((b, i) =>
+      [...new Set([...b.keys(), ...(after[i] ?? new Map()).keys()])].filter((k) => b.get(k) !== after[i]?.get(k)).sort(),
+    );
     for (const keys of changedKeys) expect(keys).toEqual(FRESH_RUN_CHANGES);
   });
 
@@ -211,7 +257,11 @@ describe('playbooks/etcd.ts on the lab', () => {
 
   it('4. drift on each host: --check predicts exactly the repairs (and the restart); the run makes them', async () => {
     const [h0, h1, h2] = hosts() as [string, string, string];
-    await hostOutput(0, "sed -i 's/^RestartSec=5$/RestartSec=7/' /etc/systemd/system/etcd.service && grep -q RestartSec=7 /etc/systemd/system/etcd.service", { become: true });
+    await hostOutput(
+      0,
+      "sed -i 's/^RestartSec=5$/RestartSec=7/' /etc/systemd/system/etcd.service && grep -q RestartSec=7 /etc/systemd/system/etcd.service",
+      { become: true },
+    );
     await hostOutput(1, 'rm /usr/local/bin/etcdctl', { become: true });
     await hostOutput(2, 'chmod 755 /var/lib/etcd', { become: true });
     const expected = [`${h0} › etcd.service`, `${h0} › start etcd`, `${h1} › install etcd binaries`, `${h2} › etcd data dir`].sort();
@@ -259,10 +309,18 @@ describe('playbooks/etcd.ts on the lab', () => {
     expect(id).toBeDefined();
     await hostOutput(0, `${ETCDCTL} member remove ${id}`, { become: true });
     // etcd refuses `member add` ("unhealthy cluster") until the leader has seen a quorum for a few seconds
-    await waitFor('etcdctl member add', async () => ((await labHostExec(0, `${ETCDCTL} member add ${h2} --peer-urls=https://${lab().hosts[2]!.address}:2380`, { become: true })).code === 0 ? true : undefined), {
-      timeoutMs: 30_000,
-      intervalMs: 1_000,
-    });
+    await waitFor(
+      'etcdctl member add',
+      async () =>
+        (await labHostExec(0, `${ETCDCTL} member add ${h2} --peer-urls=https://${lab().hosts[2]!.address}:2380`, { become: true })).code ===
+        0
+          ? true
+          : undefined,
+      {
+        timeoutMs: 30_000,
+        intervalMs: 1_000,
+      },
+    );
     const rejoin = await run('--limit', h2, '-e', 'etcdInitialClusterState=existing');
     record('rejoin run', rejoin);
     expect(rejoin.code, explain(rejoin)).toBe(0);
@@ -300,7 +358,10 @@ describe('playbooks/etcd.ts on the lab', () => {
 });
 
 describe('inventories/gcp through the CLI (loaded only: no connection is ever opened to these hosts)', () => {
-  type Listed = { groups: Record<string, string[]>; hosts: Record<string, { address: string; user?: string; privateKeyPath?: string; vars: Record<string, unknown> }> };
+  type Listed = {
+    groups: Record<string, string[]>;
+    hosts: Record<string, { address: string; user?: string; privateKeyPath?: string; vars: Record<string, unknown> }>;
+  };
   const list = async (env: Record<string, string> = {}) => {
     const r = await tsplayPlain(['inventory', '-i', 'inventories/gcp', '--list'], env);
     expect(r.code, r.stderr).toBe(0);

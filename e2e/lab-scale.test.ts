@@ -16,7 +16,9 @@ const WAVE = 8;
 function ssh(address: string, command: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const p = labPaths();
   return new Promise((resolve) => {
-    const child = spawn('ssh', [...sshArgs({ privateKey: p.privateKey, knownHosts: p.knownHosts, address }), command], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('ssh', [...sshArgs({ privateKey: p.privateKey, knownHosts: p.knownHosts, address }), command], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -59,7 +61,9 @@ describe(`the lab at ${HOSTS} hosts, booted in waves of ${WAVE}`, () => {
     writeFileSync(file, `${wrong}\n`);
     try {
       const refused = await new Promise<{ code: number; stderr: string }>((resolve) => {
-        const c = spawn('ssh', [...sshArgs({ privateKey: p.privateKey, knownHosts: file, address: r.hosts[1]?.address ?? '' }), 'true'], { stdio: ['ignore', 'ignore', 'pipe'] });
+        const c = spawn('ssh', [...sshArgs({ privateKey: p.privateKey, knownHosts: file, address: r.hosts[1]?.address ?? '' }), 'true'], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
         let stderr = '';
         c.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
         c.once('close', (code) => resolve({ code: code ?? 255, stderr }));
@@ -76,9 +80,14 @@ describe(`the lab at ${HOSTS} hosts, booted in waves of ${WAVE}`, () => {
     const units = [...TRIMMED_UNITS.filter((u) => !u.includes('@')), 'ssh.service', 'systemd-journald.service', 'dbus.service'];
     const o = await ssh(last, `systemctl show -p Id,LoadState,ActiveState ${units.join(' ')}`);
     expect(o.code, o.stderr).toBe(0);
-    const blocks = o.stdout.trim().split('\n\n').map((b) => Object.fromEntries(b.split('\n').map((l) => l.split('=') as [string, string])));
+    const blocks = o.stdout
+      .trim()
+      .split('\n\n')
+      .map((b) => Object.fromEntries(b.split('\n').map((l) => l.split('=') as [string, string])));
     const by = new Map(blocks.map((b) => [b['Id'], b]));
-    for (const u of TRIMMED_UNITS.filter((x) => !x.includes('@'))) expect([u, by.get(u)?.['LoadState'], by.get(u)?.['ActiveState']]).toEqual([u, 'masked', 'inactive']);
-    for (const u of ['ssh.service', 'systemd-journald.service', 'dbus.service']) expect([u, by.get(u)?.['ActiveState']]).toEqual([u, 'active']);
+    for (const u of TRIMMED_UNITS.filter((x) => !x.includes('@')))
+      expect([u, by.get(u)?.['LoadState'], by.get(u)?.['ActiveState']]).toEqual([u, 'masked', 'inactive']);
+    for (const u of ['ssh.service', 'systemd-journald.service', 'dbus.service'])
+      expect([u, by.get(u)?.['ActiveState']]).toEqual([u, 'active']);
   });
 });

@@ -19,7 +19,9 @@ const METADATA_URL = 'http://metadata.google.internal/computeMetadata/v1/instanc
 function sshWith(knownHosts: string, address: string): Promise<{ code: number; stderr: string }> {
   const { paths } = lab();
   return new Promise((resolve) => {
-    const child = spawn('ssh', [...sshArgs({ privateKey: paths.privateKey, knownHosts, address }), 'true'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('ssh', [...sshArgs({ privateKey: paths.privateKey, knownHosts, address }), 'true'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.once('close', (code) => resolve({ code: code ?? 255, stderr }));
@@ -96,7 +98,9 @@ describe('lab hosts', () => {
     const cluster = hosts.slice(0, 3);
     try {
       const started = await Promise.all(
-        cluster.map(async (h) => labHostExec(h.index, await startScript(h, cluster, { ca: paths.caCert, cert: paths.cert, key: paths.key }), { become: true })),
+        cluster.map(async (h) =>
+          labHostExec(h.index, await startScript(h, cluster, { ca: paths.caCert, cert: paths.cert, key: paths.key }), { become: true }),
+        ),
       );
       for (const r of started) expect(r.code, r.stderr).toBe(0);
       const members = await waitFor(
@@ -152,7 +156,9 @@ function procStat(pid: number): { state: string; start: string } | undefined {
 
 /** Every pid in the lab's cgroups (read from /sys/fs/cgroup directly, not through the lab package). */
 function labCgroupPids(): number[] {
-  const out = spawnSync('sh', ['-c', 'cat $(find /sys/fs/cgroup -path "*tsplay-lab*" -name cgroup.procs) 2>/dev/null'], { encoding: 'utf8' });
+  const out = spawnSync('sh', ['-c', 'cat $(find /sys/fs/cgroup -path "*tsplay-lab*" -name cgroup.procs) 2>/dev/null'], {
+    encoding: 'utf8',
+  });
   return [...new Set(out.stdout.split('\n').filter(Boolean).map(Number))];
 }
 
@@ -167,7 +173,10 @@ async function foreignLab(): Promise<{ dir: string; merged: string; pid: number 
   const opts = `lowerdir=${host}/lower,upperdir=${host}/upper,workdir=${host}/work`;
   const m = await local('mount', ['-t', 'overlay', 'tsplay-lab', '-o', opts, `${host}/merged`]);
   expect(m.code, m.stderr).toBe(0);
-  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)', `${dir}/p/.lab/supervisor.sh`, host], { cwd: `${host}/merged`, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)', `${dir}/p/.lab/supervisor.sh`, host], {
+    cwd: `${host}/merged`,
+    stdio: 'ignore',
+  });
   return { dir, merged: `${host}/merged`, pid: child.pid ?? 0 };
 }
 
@@ -192,7 +201,9 @@ describe('lab down', () => {
     const { paths, hosts } = lab();
     hostsBefore = hosts.length;
     // every process of the lab now (the hosts' cgroups: supervisors, nspawn, the containers), with its start time
-    const before = labCgroupPids().map((pid) => ({ pid, start: procStat(pid)?.start })).filter((p) => p.start !== undefined);
+    const before = labCgroupPids()
+      .map((pid) => ({ pid, start: procStat(pid)?.start }))
+      .filter((p) => p.start !== undefined);
     expect(before.length).toBeGreaterThan(hosts.length * 3);
     const foreign = await foreignLab();
     const foreignStart = procStat(foreign.pid)?.start;
@@ -208,15 +219,21 @@ describe('lab down', () => {
       await removeForeignLab(foreign);
     }
     // the moment labDown returns, each of them has exited: gone, a zombie, or its pid reused by another process
-    expect(before.filter((p) => {
-      const s = procStat(p.pid);
-      return s !== undefined && s.start === p.start && s.state !== 'Z' && s.state !== 'X';
-    })).toEqual([]);
+    expect(
+      before.filter((p) => {
+        const s = procStat(p.pid);
+        return s !== undefined && s.start === p.start && s.state !== 'Z' && s.state !== 'X';
+      }),
+    ).toEqual([]);
 
     const ps = await local('ps', ['-eo', 'stat=,args=']);
     const procs = ps.stdout.split('\n').filter((l) => !l.startsWith('Z') && /systemd-nspawn|fileserver\.mjs|supervisor\.sh/.test(l));
     expect(procs).toEqual([]);
-    expect(readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(paths.stateDir) || l.includes('tsplay-lab'))).toEqual([]);
+    expect(
+      readFileSync('/proc/self/mountinfo', 'utf8')
+        .split('\n')
+        .filter((l) => l.includes(paths.stateDir) || l.includes('tsplay-lab')),
+    ).toEqual([]);
     expect((await local('ip', ['netns', 'list'])).stdout.split('\n').filter((l) => l.startsWith('tsplay-'))).toEqual([]);
     expect((await local('find', ['/sys/fs/cgroup', '-maxdepth', '2', '-name', 'tsplay-lab'])).stdout.trim()).toBe('');
     expect((await local('ip', ['-o', 'link', 'show'])).stdout).not.toMatch(/tsplay/);

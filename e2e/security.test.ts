@@ -42,10 +42,14 @@ function needles(): { what: string; bytes: Buffer }[] {
   for (const k of keys) {
     const text = readFileSync(k, 'utf8');
     out.push({ what: k, bytes: Buffer.from(text) });
-    for (const line of text.split('\n')) if (line.length >= 16 && !line.startsWith('-----')) out.push({ what: `a line of ${k}`, bytes: Buffer.from(line) });
+    for (const line of text.split('\n'))
+      if (line.length >= 16 && !line.startsWith('-----')) out.push({ what: `a line of ${k}`, bytes: Buffer.from(line) });
   }
   for (const s of [secret1, secret2]) {
-    out.push({ what: 'the secret', bytes: Buffer.from(s) }, { what: 'the secret in base64', bytes: Buffer.from(Buffer.from(s).toString('base64').slice(0, 40)) });
+    out.push(
+      { what: 'the secret', bytes: Buffer.from(s) },
+      { what: 'the secret in base64', bytes: Buffer.from(Buffer.from(s).toString('base64').slice(0, 40)) },
+    );
   }
   return out;
 }
@@ -100,15 +104,19 @@ describe('secrets never appear in any output', () => {
     expect(r.code, r.out.toString()).toBe(0);
     // the scanned bytes do hold the tasks' output: the plain value echoed beside the token is there, the token is not
     expect(r.out.toString()).toContain(`token is *** marker ${marker}`);
-    const events = r.out.toString().trim().split('\n').map((l) => JSON.parse(l) as { type: string; task?: string; status?: string; stdout?: string });
+    const events = r.out
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; task?: string; status?: string; stdout?: string });
     const printed = events.filter((e) => e.type === 'task.result' && e.task === 'print the secret files');
     expect(printed.map((e) => e.status)).toEqual(lab().hosts.map(() => 'ok'));
     expect(printed.every((e) => e.stdout?.includes('***'))).toBe(true);
     for (const h of lab().hosts) {
       expect(await hostOutput(h.index, `cat ${DIR}/token`, { become: true })).toBe(secret1);
-      expect(await hostOutput(h.index, `stat -c '%a %n' ${DIR}/token ${DIR}/token.conf ${DIR}/key.pem ${DIR}/token.service`, { become: true })).toBe(
-        ['token', 'token.conf', 'key.pem', 'token.service'].map((f) => `600 ${DIR}/${f}`).join('\n') + '\n',
-      );
+      expect(
+        await hostOutput(h.index, `stat -c '%a %n' ${DIR}/token ${DIR}/token.conf ${DIR}/key.pem ${DIR}/token.service`, { become: true }),
+      ).toBe(['token', 'token.conf', 'key.pem', 'token.service'].map((f) => `600 ${DIR}/${f}`).join('\n') + '\n');
     }
     expectNoSecret(r.label, r.out);
   });
@@ -117,18 +125,37 @@ describe('secrets never appear in any output', () => {
     const plain = await tsplay('converged --diff -v', ['run', SECRETS, ...inv(), '--diff', '-v'], { TSPLAY_E2E_SECRET: secret1 });
     expect(plain.code, plain.out.toString()).toBe(0);
     expect(plain.out.toString()).toContain('***');
-    const tty = await tsplay('converged tty --diff -v', ['run', SECRETS, ...inv(), '--diff', '-v'], { TSPLAY_E2E_SECRET: secret1 }, { tty: true });
+    const tty = await tsplay(
+      'converged tty --diff -v',
+      ['run', SECRETS, ...inv(), '--diff', '-v'],
+      { TSPLAY_E2E_SECRET: secret1 },
+      { tty: true },
+    );
     expect(tty.code, tty.out.toString()).toBe(0);
     expect(tty.out.toString(), 'the TTY reporter ran (ANSI styles)').toContain('\x1b[');
     for (const r of [plain, tty]) expectNoSecret(r.label, r.out);
   });
 
   it('a rotated secret: --check --diff (json and plain) then the real run with --diff show <secret>, not the values', async () => {
-    const check = await tsplay('rotated --check --diff --json', ['run', SECRETS, ...inv(), '--check', '--diff', '--json'], { TSPLAY_E2E_SECRET: secret2, TSPLAY_E2E_NOPRINT: '1' });
+    const check = await tsplay('rotated --check --diff --json', ['run', SECRETS, ...inv(), '--check', '--diff', '--json'], {
+      TSPLAY_E2E_SECRET: secret2,
+      TSPLAY_E2E_NOPRINT: '1',
+    });
     expect(check.code, check.out.toString()).toBe(0);
-    const diffs = check.out.toString().trim().split('\n').map((l) => JSON.parse(l) as { type: string; diff?: { before?: string; after?: string }[] }).flatMap((e) => e.diff ?? []);
-    expect(diffs.filter((d) => d.before === '<secret>' && d.after === '<secret>').length, 'token, token.conf, token.service on every host (key.pem is the same key)').toBe(3 * lab().hosts.length);
-    const checkPlain = await tsplay('rotated --check -v --diff', ['run', SECRETS, ...inv(), '--check', '--diff', '-v'], { TSPLAY_E2E_SECRET: secret2, TSPLAY_E2E_NOPRINT: '1' });
+    const diffs = check.out
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; diff?: { before?: string; after?: string }[] })
+      .flatMap((e) => e.diff ?? []);
+    expect(
+      diffs.filter((d) => d.before === '<secret>' && d.after === '<secret>').length,
+      'token, token.conf, token.service on every host (key.pem is the same key)',
+    ).toBe(3 * lab().hosts.length);
+    const checkPlain = await tsplay('rotated --check -v --diff', ['run', SECRETS, ...inv(), '--check', '--diff', '-v'], {
+      TSPLAY_E2E_SECRET: secret2,
+      TSPLAY_E2E_NOPRINT: '1',
+    });
     expect(checkPlain.code, checkPlain.out.toString()).toBe(0);
     const real = await tsplay('rotated --diff -v', ['run', SECRETS, ...inv(), '--diff', '-v'], { TSPLAY_E2E_SECRET: secret2 });
     expect(real.code, real.out.toString()).toBe(0);
@@ -137,10 +164,16 @@ describe('secrets never appear in any output', () => {
   });
 
   it('failing runs (a write into a missing dir; validate, checksum and a command failing with the secret in their output)', async () => {
-    const early = await tsplay('fail early --json -v', ['run', SECRETS, ...inv(), '--json', '-v'], { TSPLAY_E2E_SECRET: secret2, TSPLAY_E2E_FAIL: 'early' });
+    const early = await tsplay('fail early --json -v', ['run', SECRETS, ...inv(), '--json', '-v'], {
+      TSPLAY_E2E_SECRET: secret2,
+      TSPLAY_E2E_FAIL: 'early',
+    });
     expect(early.code, early.out.toString()).toBe(2);
     for (const mode of [['--json'], ['--diff', '-v']]) {
-      const late = await tsplay(`fail late ${mode.join(' ')}`, ['run', SECRETS, ...inv(), ...mode], { TSPLAY_E2E_SECRET: secret2, TSPLAY_E2E_FAIL: 'late' });
+      const late = await tsplay(`fail late ${mode.join(' ')}`, ['run', SECRETS, ...inv(), ...mode], {
+        TSPLAY_E2E_SECRET: secret2,
+        TSPLAY_E2E_FAIL: 'late',
+      });
       expect(late.code, late.out.toString()).toBe(2);
       const text = late.out.toString();
       expect(text).toMatch(/CHECKSUM_MISMATCH/);
@@ -174,7 +207,10 @@ describe('keys and listeners', () => {
   });
 
   it('while tsplay is connected to the lab, nothing of this project listens on a non-loopback address of the root namespace', async (ctx) => {
-    const child = spawn(process.execPath, [BIN, 'run', HOLD, '-i', lab().inventoryFile, '--json'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'run', HOLD, '-i', lab().inventoryFile, '--json'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let snapshot: Listener[] = [];
     try {
       await untilEvent(child, (e) => e.type === 'task.start' && e.task === 'wait for release');
@@ -187,7 +223,9 @@ describe('keys and listeners', () => {
     const marks = { self: process.pid, repo: REPO, stateDir: lab().paths.stateDir };
     const ours = snapshot.filter((l) => l.pids.some((p) => ownedByProject(p, marks)));
     const others = snapshot.filter((l) => !ours.includes(l));
-    ctx.annotate(`root-namespace listeners not owned by this project: ${JSON.stringify(others.map((l) => `${l.proto} ${l.address}:${l.port} ${l.commands.join(',') || '(process not visible)'}`))}`);
+    ctx.annotate(
+      `root-namespace listeners not owned by this project: ${JSON.stringify(others.map((l) => `${l.proto} ${l.address}:${l.port} ${l.commands.join(',') || '(process not visible)'}`))}`,
+    );
     expect(ours.filter((l) => !isLoopback(l.address)).map((l) => `${l.proto} ${l.address}:${l.port} ${l.commands.join(',')}`)).toEqual([]);
     // tsplay itself opens no listening socket at all
     expect(snapshot.filter((l) => child.pid !== undefined && l.pids.includes(child.pid))).toEqual([]);

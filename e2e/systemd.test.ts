@@ -4,7 +4,16 @@
  * members run, started one host at a time (--forks 1) without deadlock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { definePlaybook, loadInventory, runPlaybook, task, type Connection, type Inventory, type ResolvedHost, type RunEvent } from '@tsplay/core';
+import {
+  definePlaybook,
+  loadInventory,
+  runPlaybook,
+  task,
+  type Connection,
+  type Inventory,
+  type ResolvedHost,
+  type RunEvent,
+} from '@tsplay/core';
 import { executeModule, Overlay } from '@tsplay/core/module';
 import { systemd, systemdService, type SystemdResult } from '@tsplay/modules';
 import { connectSsh } from '@tsplay/ssh';
@@ -15,16 +24,30 @@ const QUORUM = 'tsplay-e2e-quorum';
 const FAILING = 'tsplay-e2e-false';
 
 function connect(h: ResolvedHost): Promise<Connection> {
-  return connectSsh({ name: h.name, address: h.address, port: h.port, user: h.user, privateKeyPath: h.privateKeyPath, knownHosts: h.knownHosts, hostKeyChecking: h.hostKeyChecking });
+  return connectSsh({
+    name: h.name,
+    address: h.address,
+    port: h.port,
+    user: h.user,
+    privateKeyPath: h.privateKeyPath,
+    knownHosts: h.knownHosts,
+    hostKeyChecking: h.hostKeyChecking,
+  });
 }
 
 const unitFile = (name: string, body: string) => `cat > /etc/systemd/system/${name}.service <<'EOF'\n${body}\nEOF\n`;
 const removeUnits = (...names: string[]) =>
-  names.map((n) => `systemctl disable --now ${n} 2>/dev/null; systemctl reset-failed ${n} 2>/dev/null; rm -f /etc/systemd/system/${n}.service`).join('\n') + '\nsystemctl daemon-reload';
+  names
+    .map((n) => `systemctl disable --now ${n} 2>/dev/null; systemctl reset-failed ${n} 2>/dev/null; rm -f /etc/systemd/system/${n}.service`)
+    .join('\n') + '\nsystemctl daemon-reload';
 
 /** What a run could have changed about a unit: systemd's view and the files. */
 const fingerprint = (name: string) =>
-  hostOutput(0, `systemctl show ${name} -p LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload,MainPID; ls -l --time-style=+%s.%N /etc/systemd/system/${name}.service /etc/systemd/system/multi-user.target.wants/ 2>&1`, { become: true });
+  hostOutput(
+    0,
+    `systemctl show ${name} -p LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload,MainPID; ls -l --time-style=+%s.%N /etc/systemd/system/${name}.service /etc/systemd/system/multi-user.target.wants/ 2>&1`,
+    { become: true },
+  );
 
 /** A service that is ready only when the same service answers on all three lab hosts. */
 const QUORUM_PY = `#!/usr/bin/python3
@@ -58,7 +81,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await onAllHosts(removeUnits(UNIT, QUORUM, FAILING) + '\nrm -f /usr/local/bin/tsplay-e2e-quorum.py', { become: true }).catch(() => undefined);
+  await onAllHosts(removeUnits(UNIT, QUORUM, FAILING) + '\nrm -f /usr/local/bin/tsplay-e2e-quorum.py', { become: true }).catch(
+    () => undefined,
+  );
   await conn?.close();
 });
 
@@ -67,7 +92,9 @@ const run = (args: Record<string, unknown>, opts: { check?: boolean; overlay?: O
 
 describe('systemd module on a lab host', () => {
   it('check predicts and mutates nothing; apply changes; second apply and plan are unchanged', async () => {
-    await hostOutput(0, unitFile(UNIT, '[Service]\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target'), { become: true });
+    await hostOutput(0, unitFile(UNIT, '[Service]\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target'), {
+      become: true,
+    });
     const args = { name: UNIT, state: 'started', enabled: true, daemonReload: true };
     const before = await fingerprint(UNIT);
     const check = await run(args, { check: true });
@@ -79,7 +106,11 @@ describe('systemd module on a lab host', () => {
 
     const first = await run(args);
     expect(first.error).toBeUndefined();
-    expect(first.outcome).toMatchObject({ status: 'changed', changed: true, data: { active: 'active', enabled: 'enabled', actions: ['enable', 'start'] } });
+    expect(first.outcome).toMatchObject({
+      status: 'changed',
+      changed: true,
+      data: { active: 'active', enabled: 'enabled', actions: ['enable', 'start'] },
+    });
     expect(await hostOutput(0, `systemctl is-active ${UNIT}; systemctl is-enabled ${UNIT}`, { become: true })).toBe('active\nenabled\n');
 
     const second = await run(args);
@@ -123,7 +154,14 @@ describe('systemd module on a lab host', () => {
   });
 
   it('a Type=notify service that crashes with Restart=on-failure (like etcd): failed at the first crash, not at the timeout', async () => {
-    await hostOutput(0, unitFile(FAILING, '[Service]\nType=notify\nExecStart=/bin/sh -c "echo tsplay-e2e-crash >&2; sleep 0.3; exit 1"\nRestart=on-failure\nRestartSec=5') + 'systemctl daemon-reload', { become: true });
+    await hostOutput(
+      0,
+      unitFile(
+        FAILING,
+        '[Service]\nType=notify\nExecStart=/bin/sh -c "echo tsplay-e2e-crash >&2; sleep 0.3; exit 1"\nRestart=on-failure\nRestartSec=5',
+      ) + 'systemctl daemon-reload',
+      { become: true },
+    );
     const t0 = Date.now();
     const r = await run({ name: FAILING, state: 'started' });
     expect(r.error?.code).toBe('SERVICE_FAILED');
@@ -134,7 +172,11 @@ describe('systemd module on a lab host', () => {
   });
 
   it('a unit that does not come up in time: SERVICE_TIMEOUT after waitTimeoutMs', async () => {
-    await hostOutput(0, unitFile(FAILING, '[Service]\nExecStartPre=/bin/sleep 60\nExecStart=/bin/sleep infinity') + 'systemctl daemon-reload', { become: true });
+    await hostOutput(
+      0,
+      unitFile(FAILING, '[Service]\nExecStartPre=/bin/sleep 60\nExecStart=/bin/sleep infinity') + 'systemctl daemon-reload',
+      { become: true },
+    );
     const t0 = Date.now();
     const r = await run({ name: FAILING, state: 'started', waitTimeoutMs: 1_500 });
     expect(r.error?.code).toBe('SERVICE_TIMEOUT');
@@ -147,7 +189,9 @@ describe('systemd module on a lab host', () => {
   it('stops and disables', async () => {
     const r = await run({ name: UNIT, state: 'stopped', enabled: false });
     expect(r.outcome.data?.actions).toEqual(['disable', 'stop']);
-    expect(await hostOutput(0, `systemctl is-active ${UNIT}; systemctl is-enabled ${UNIT}; true`, { become: true })).toBe('inactive\ndisabled\n');
+    expect(await hostOutput(0, `systemctl is-active ${UNIT}; systemctl is-enabled ${UNIT}; true`, { become: true })).toBe(
+      'inactive\ndisabled\n',
+    );
     expect((await run({ name: UNIT, state: 'stopped', enabled: false })).outcome.changed).toBe(false);
   });
 
@@ -163,11 +207,17 @@ describe('a Type=notify service that is ready only with all 3 members', () => {
     const peers = l.hosts.map((h) => h.address).join(' ');
     await onAllHosts(
       `cat > /usr/local/bin/tsplay-e2e-quorum.py <<'EOF'\n${QUORUM_PY}EOF\nchmod 755 /usr/local/bin/tsplay-e2e-quorum.py\n` +
-        unitFile(QUORUM, `[Service]\nType=notify\nExecStart=/usr/local/bin/tsplay-e2e-quorum.py ${peers}\n[Install]\nWantedBy=multi-user.target`),
+        unitFile(
+          QUORUM,
+          `[Service]\nType=notify\nExecStart=/usr/local/bin/tsplay-e2e-quorum.py ${peers}\n[Install]\nWantedBy=multi-user.target`,
+        ),
       { become: true },
     );
     const start = systemdService({ name: QUORUM, state: 'started', enabled: true, daemonReload: true }, { name: 'start quorum service' });
-    const playbook = definePlaybook({ name: 'systemd-quorum-e2e', plays: [{ name: 'quorum', hosts: 'controllers', become: true, tasks: [start] }] });
+    const playbook = definePlaybook({
+      name: 'systemd-quorum-e2e',
+      plays: [{ name: 'quorum', hosts: 'controllers', become: true, tasks: [start] }],
+    });
     const runOnce = async () => {
       const events: RunEvent[] = [];
       const t0 = Date.now();
@@ -185,10 +235,14 @@ describe('a Type=notify service that is ready only with all 3 members', () => {
     const data = (host: string) => first.summary.resultOf(host, start)?.data as SystemdResult | undefined;
     expect(data(l.hosts[0]!.name)?.note).toMatch(/has not reported ready/);
     expect(data(l.hosts[2]!.name)).toMatchObject({ active: 'active', note: undefined });
-    await waitFor('all 3 members active', async () => {
-      const states = await onAllHosts(`systemctl is-active ${QUORUM}`, { become: true });
-      return states.every((s) => s.stdout.trim() === 'active') ? true : undefined;
-    }, { timeoutMs: 20_000 });
+    await waitFor(
+      'all 3 members active',
+      async () => {
+        const states = await onAllHosts(`systemctl is-active ${QUORUM}`, { become: true });
+        return states.every((s) => s.stdout.trim() === 'active') ? true : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
 
     const second = await runOnce();
     expect(second.summary.outcome).toBe('ok');

@@ -18,7 +18,9 @@ export default definePlaybook({
       hosts: 'controllers',
       become: true,
       maxFailPercentage: 0,
-      tasks: [task(etcdPreflight, (c: Ctx) => ({ op: 'join' as const, target: target(c), ...hostCertPaths(c.vars) }), { name: 'etcd preflight' })],
+      tasks: [
+        task(etcdPreflight, (c: Ctx) => ({ op: 'join' as const, target: target(c), ...hostCertPaths(c.vars) }), { name: 'etcd preflight' }),
+      ],
     },
     {
       name: 'etcd join',
@@ -35,7 +37,13 @@ export default definePlaybook({
         role.key,
         task(
           etcdJoin,
-          (c: Ctx) => ({ self: { name: memberName(c.host), ip: String(c.vars.internalIp ?? '') }, target: target(c), token: c.vars.etcdClusterToken, dataDir: c.vars.etcdDataDir, ...hostCertPaths(c.vars) }),
+          (c: Ctx) => ({
+            self: { name: memberName(c.host), ip: String(c.vars.internalIp ?? '') },
+            target: target(c),
+            token: c.vars.etcdClusterToken,
+            dataDir: c.vars.etcdDataDir,
+            ...hostCertPaths(c.vars),
+          }),
           { name: 'etcd join (learner, catch up, promote)' },
         ),
       ],

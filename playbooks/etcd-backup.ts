@@ -33,12 +33,17 @@ const ip = (h: HostInfo) => String(h.vars.internalIp ?? '');
 const members = (c: Ctx) => c.hosts(c.vars.etcdGroup).map((h) => ({ name: memberName(h), ip: ip(h) }));
 const timerOn = (c: Ctx) => c.vars.etcdBackupTimer !== false;
 
-const leader = task(etcdLeader, (c: Ctx) => ({ members: members(c), ...hostCertPaths(c.vars) }), { name: 'find the etcd leader', runOnce: true });
+const leader = task(etcdLeader, (c: Ctx) => ({ members: members(c), ...hostCertPaths(c.vars) }), {
+  name: 'find the etcd leader',
+  runOnce: true,
+});
 const snapshot = task(etcdSnapshot, (c: Ctx) => ({ dir: c.vars.etcdBackupDir, ...hostCertPaths(c.vars) }), {
   name: 'etcd snapshot (verified, then named)',
   when: (c: Ctx) => c.vars.etcdBackupSnapshot && isLeader(c.result(leader), ip(c.host)),
 });
-const prune = task(etcdBackupPrune, (c: Ctx) => ({ dir: c.vars.etcdBackupDir, keep: c.vars.etcdBackupKeep }), { name: 'keep the newest backups' });
+const prune = task(etcdBackupPrune, (c: Ctx) => ({ dir: c.vars.etcdBackupDir, keep: c.vars.etcdBackupKeep }), {
+  name: 'keep the newest backups',
+});
 
 /** Off the host: the snapshot this run took (on the leader), or the newest backup any member keeps. */
 const newestKept = (c: Ctx): { host: string; name: string } | undefined =>
@@ -49,7 +54,8 @@ const newestKept = (c: Ctx): { host: string; name: string } | undefined =>
     .at(-1);
 /** The host file to fetch from this host; in check mode the new snapshot's name is not known (the fetch is then `unknown`). */
 const fetchSrc = (c: Ctx): string | undefined => {
-  if (c.vars.etcdBackupSnapshot) return isLeader(c.result(leader), ip(c.host)) ? (c.result(snapshot)?.data?.path ?? `${c.vars.etcdBackupDir}/etcd-new.db`) : undefined;
+  if (c.vars.etcdBackupSnapshot)
+    return isLeader(c.result(leader), ip(c.host)) ? (c.result(snapshot)?.data?.path ?? `${c.vars.etcdBackupDir}/etcd-new.db`) : undefined;
   const n = newestKept(c);
   return n?.host === c.host.name ? `${c.vars.etcdBackupDir}/${n.name}` : undefined;
 };
@@ -70,30 +76,56 @@ const keepLocal = task(
   etcdBackupKeepLocal,
   (c: Ctx) => {
     const name = fetched(c);
-    const nothing = !c.vars.etcdBackupSnapshot && newestKept(c) === undefined ? { nothing: `no member keeps a backup in ${c.vars.etcdBackupDir}` } : {};
-    return { dir: fetchTo(c), keep: c.vars.etcdBackupFetchKeep, ...nothing, ...(name !== undefined && name !== 'etcd-new.db' ? { incoming: name } : { pending: c.check }) };
+    const nothing =
+      !c.vars.etcdBackupSnapshot && newestKept(c) === undefined ? { nothing: `no member keeps a backup in ${c.vars.etcdBackupDir}` } : {};
+    return {
+      dir: fetchTo(c),
+      keep: c.vars.etcdBackupFetchKeep,
+      ...nothing,
+      ...(name !== undefined && name !== 'etcd-new.db' ? { incoming: name } : { pending: c.check }),
+    };
   },
   { name: 'keep the newest snapshots on the workstation', runOnce: true, when: (c: Ctx) => c.vars.etcdBackupFetchTo !== undefined },
 );
 
 const script = task(
   copy,
-  (c: Ctx) => ({ dest: BACKUP_SCRIPT_PATH, mode: '0750', content: timerScript({ dir: c.vars.etcdBackupDir, keep: c.vars.etcdBackupKeep, ...hostCertPaths(c.vars) }) }),
+  (c: Ctx) => ({
+    dest: BACKUP_SCRIPT_PATH,
+    mode: '0750',
+    content: timerScript({ dir: c.vars.etcdBackupDir, keep: c.vars.etcdBackupKeep, ...hostCertPaths(c.vars) }),
+  }),
   { name: 'etcd backup script', when: timerOn },
 );
-const service = task(copy, { dest: BACKUP_SERVICE_PATH, mode: '0644', content: backupService() }, { name: 'etcd-backup.service', when: timerOn });
+const service = task(
+  copy,
+  { dest: BACKUP_SERVICE_PATH, mode: '0644', content: backupService() },
+  { name: 'etcd-backup.service', when: timerOn },
+);
 const timer = task(copy, (c: Ctx) => ({ dest: BACKUP_TIMER_PATH, mode: '0644', content: backupTimer(String(c.vars.etcdBackupTimer)) }), {
   name: 'etcd-backup.timer',
   when: timerOn,
 });
-const schedule = task(systemd, (c: Ctx) => ({ name: BACKUP_TIMER, state: 'started' as const, enabled: true, daemonReload: true, restart: c.notified }), {
-  name: 'enable and start etcd-backup.timer',
-  when: timerOn,
-  notifiedBy: [timer, service],
-});
+const schedule = task(
+  systemd,
+  (c: Ctx) => ({ name: BACKUP_TIMER, state: 'started' as const, enabled: true, daemonReload: true, restart: c.notified }),
+  {
+    name: 'enable and start etcd-backup.timer',
+    when: timerOn,
+    notifiedBy: [timer, service],
+  },
+);
 
 export default definePlaybook({
   name: 'etcd-backup',
   vars: EtcdBackupVars,
-  plays: [{ name: 'etcd backup', hosts: 'controllers', become: true, maxFailPercentage: 0, tasks: [leader, snapshot, prune, offHost, keepLocal, script, service, timer, schedule] }],
+  plays: [
+    {
+      name: 'etcd backup',
+      hosts: 'controllers',
+      become: true,
+      maxFailPercentage: 0,
+      tasks: [leader, snapshot, prune, offHost, keepLocal, script, service, timer, schedule],
+    },
+  ],
 });

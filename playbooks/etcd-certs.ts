@@ -16,9 +16,14 @@ type Ctx = TaskContext<EtcdCertsVars>;
 const onWorkstation = { runOnce: true, delegateTo: 'localhost', become: false } as const;
 const thresholds = (c: Ctx) => ({ warnDays: c.vars.etcdCertWarnDays, minDays: c.vars.etcdCertMinDays });
 
-const report = task(etcdCertReport, (c: Ctx) => ({ ip: ipOf(c.host), ...thresholds(c), ...hostCertPaths(c.vars) }), { name: 'etcd certificates' });
+const report = task(etcdCertReport, (c: Ctx) => ({ ip: ipOf(c.host), ...thresholds(c), ...hostCertPaths(c.vars) }), {
+  name: 'etcd certificates',
+});
 
-const current = task(pkiCertInfo, (c: Ctx) => ({ cert: c.vars.etcdCertFile }), { name: 'the certificate on the workstation', ...onWorkstation });
+const current = task(pkiCertInfo, (c: Ctx) => ({ cert: c.vars.etcdCertFile }), {
+  name: 'the certificate on the workstation',
+  ...onWorkstation,
+});
 const info = (c: Ctx) => c.result(current)?.data;
 /** Asked for, or a member's leaf (file or served) or the workstation's is at or below the min. */
 const renewDue = (c: Ctx): boolean =>
@@ -47,8 +52,13 @@ const renew = task(
 const issuing = (c: Ctx) => c.changed(renew) && c.check;
 
 // reads the renewal's result, so it is resolved (and the workstation file read) when it runs, after the renewal
-const cert = task(copy, (c: Ctx) => ({ src: c.vars.etcdCertFile, dest: hostCertPaths(c.vars).certFile, mode: '0644' }), { name: 'etcd cert', when: (c: Ctx) => !issuing(c) });
-const key = task(copy, (c: Ctx) => ({ src: c.vars.etcdKeyFile, dest: hostCertPaths(c.vars).keyFile, mode: '0600', secret: true }), { name: 'etcd key' });
+const cert = task(copy, (c: Ctx) => ({ src: c.vars.etcdCertFile, dest: hostCertPaths(c.vars).certFile, mode: '0644' }), {
+  name: 'etcd cert',
+  when: (c: Ctx) => !issuing(c),
+});
+const key = task(copy, (c: Ctx) => ({ src: c.vars.etcdKeyFile, dest: hostCertPaths(c.vars).keyFile, mode: '0600', secret: true }), {
+  name: 'etcd key',
+});
 const roll = certRoll<EtcdCertsVars>('', (c) => issuing(c) || c.changed(cert, key));
 
 const served = task(etcdCertReport, (c: Ctx) => ({ ip: ipOf(c.host), ...thresholds(c), ...hostCertPaths(c.vars), verifyServed: true }), {

@@ -14,7 +14,9 @@ type Ctx = TaskContext<EtcdDefragVars>;
 const ipOf = (h: HostInfo): string => String(h.vars.internalIp ?? h.address);
 const members = (c: Ctx) => c.hosts(c.vars.etcdGroup).map((h) => ({ name: memberName(h), ip: ipOf(h) }));
 
-const preflight = task(etcdMaintenancePreflight, (c: Ctx) => ({ op: 'defrag' as const, target: members(c), ...hostCertPaths(c.vars) }), { name: 'etcd defrag preflight' });
+const preflight = task(etcdMaintenancePreflight, (c: Ctx) => ({ op: 'defrag' as const, target: members(c), ...hostCertPaths(c.vars) }), {
+  name: 'etcd defrag preflight',
+});
 /** This host led the cluster when the preflight asked (it goes last). */
 const ledAtPreflight = (c: Ctx): boolean => c.result(preflight)?.data?.leaderIp === ipOf(c.host);
 
@@ -36,8 +38,28 @@ export default definePlaybook({
   name: 'etcd-defrag',
   vars: EtcdDefragVars,
   plays: [
-    { name: 'etcd defrag: preflight (no host is changed when it refuses)', hosts: 'controllers', become: true, maxFailPercentage: 0, tasks: [preflight] },
-    { name: 'etcd defrag: followers, one at a time', hosts: 'controllers', become: true, serial: 1, maxFailPercentage: 0, tasks: [defrag('followers', (c) => !ledAtPreflight(c))] },
-    { name: 'etcd defrag: the leader, last', hosts: 'controllers', become: true, serial: 1, maxFailPercentage: 0, tasks: [defrag('leader last', ledAtPreflight)] },
+    {
+      name: 'etcd defrag: preflight (no host is changed when it refuses)',
+      hosts: 'controllers',
+      become: true,
+      maxFailPercentage: 0,
+      tasks: [preflight],
+    },
+    {
+      name: 'etcd defrag: followers, one at a time',
+      hosts: 'controllers',
+      become: true,
+      serial: 1,
+      maxFailPercentage: 0,
+      tasks: [defrag('followers', (c) => !ledAtPreflight(c))],
+    },
+    {
+      name: 'etcd defrag: the leader, last',
+      hosts: 'controllers',
+      become: true,
+      serial: 1,
+      maxFailPercentage: 0,
+      tasks: [defrag('leader last', ledAtPreflight)],
+    },
   ],
 });

@@ -1,5 +1,14 @@
 import { definePlaybook, task, type HostInfo, type TaskContext } from '@tsplay/core';
-import { EtcdDefragVars, etcdAlarmDisarm, etcdCompact, etcdDefragMember, etcdMaintenancePreflight, etcdWriteProbe, hostCertPaths, memberName } from '@tsplay/etcd';
+import {
+  EtcdDefragVars,
+  etcdAlarmDisarm,
+  etcdCompact,
+  etcdDefragMember,
+  etcdMaintenancePreflight,
+  etcdWriteProbe,
+  hostCertPaths,
+  memberName,
+} from '@tsplay/etcd';
 
 /**
  * etcd day 2: recover from a NOSPACE alarm (the backend quota is full and etcd refuses writes), as etcd's
@@ -45,9 +54,29 @@ export default definePlaybook({
   name: 'etcd-recover-space',
   vars: EtcdDefragVars,
   plays: [
-    { name: 'etcd recover-space: preflight and compaction', hosts: 'controllers', become: true, maxFailPercentage: 0, tasks: [preflight, compact] },
-    { name: 'etcd recover-space: defragment followers, one at a time', hosts: 'controllers', become: true, serial: 1, maxFailPercentage: 0, tasks: [defrag('followers', (c) => !ledAtPreflight(c))] },
-    { name: 'etcd recover-space: defragment the leader, last', hosts: 'controllers', become: true, serial: 1, maxFailPercentage: 0, tasks: [defrag('leader last', ledAtPreflight)] },
+    {
+      name: 'etcd recover-space: preflight and compaction',
+      hosts: 'controllers',
+      become: true,
+      maxFailPercentage: 0,
+      tasks: [preflight, compact],
+    },
+    {
+      name: 'etcd recover-space: defragment followers, one at a time',
+      hosts: 'controllers',
+      become: true,
+      serial: 1,
+      maxFailPercentage: 0,
+      tasks: [defrag('followers', (c) => !ledAtPreflight(c))],
+    },
+    {
+      name: 'etcd recover-space: defragment the leader, last',
+      hosts: 'controllers',
+      become: true,
+      serial: 1,
+      maxFailPercentage: 0,
+      tasks: [defrag('leader last', ledAtPreflight)],
+    },
     {
       name: 'etcd recover-space: disarm and verify a write',
       hosts: 'controllers',
@@ -55,7 +84,10 @@ export default definePlaybook({
       maxFailPercentage: 0,
       tasks: [
         task(etcdAlarmDisarm, cluster, { name: 'etcd alarm disarm', runOnce: true }),
-        task(etcdWriteProbe, (c: Ctx) => ({ ...cluster(c), name: memberName(c.host) }), { name: 'etcd write probe (put, get, delete)', runOnce: true }),
+        task(etcdWriteProbe, (c: Ctx) => ({ ...cluster(c), name: memberName(c.host) }), {
+          name: 'etcd write probe (put, get, delete)',
+          runOnce: true,
+        }),
       ],
     },
   ],

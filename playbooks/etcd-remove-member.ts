@@ -11,7 +11,11 @@ import { EtcdVars, etcdLeave, etcdPreflight, hostCertPaths, memberName } from '@
 type Ctx = TaskContext<EtcdVars>;
 const member = (h: HostInfo) => ({ name: memberName(h), ip: String(h.vars.internalIp ?? '') });
 const leaving = (c: Ctx, h: HostInfo) => c.vars.etcdRemove.includes(h.name) || c.vars.etcdRemove.includes(memberName(h));
-const keep = (c: Ctx) => c.hosts(c.vars.etcdGroup).filter((h) => !leaving(c, h)).map(member);
+const keep = (c: Ctx) =>
+  c
+    .hosts(c.vars.etcdGroup)
+    .filter((h) => !leaving(c, h))
+    .map(member);
 
 export default definePlaybook({
   name: 'etcd-remove-member',

@@ -34,12 +34,22 @@ const source = task(
   etcdSnapshotSource,
   (c: Ctx) => {
     const host = fromHost(c);
-    return { from: host === undefined ? localSnapshotPath(c.vars.etcdRestoreFrom) : c.vars.etcdRestoreFrom, hosts: c.hosts(c.vars.etcdGroup).flatMap((h) => [h.name, memberName(h)]), ...(host === undefined ? {} : { host }) };
+    return {
+      from: host === undefined ? localSnapshotPath(c.vars.etcdRestoreFrom) : c.vars.etcdRestoreFrom,
+      hosts: c.hosts(c.vars.etcdGroup).flatMap((h) => [h.name, memberName(h)]),
+      ...(host === undefined ? {} : { host }),
+    };
   },
   { name: 'the snapshot source', runOnce: true },
 );
-const check = task(etcdSnapshotCheck, (c: Ctx) => ({ path: c.vars.etcdRestoreFrom }), { name: 'snapshot status on the source', when: isSource });
-const fetch = task(etcdSnapshotFetch, (c: Ctx) => ({ path: c.vars.etcdRestoreFrom }), { name: 'read the snapshot to the workstation', when: isSource });
+const check = task(etcdSnapshotCheck, (c: Ctx) => ({ path: c.vars.etcdRestoreFrom }), {
+  name: 'snapshot status on the source',
+  when: isSource,
+});
+const fetch = task(etcdSnapshotFetch, (c: Ctx) => ({ path: c.vars.etcdRestoreFrom }), {
+  name: 'read the snapshot to the workstation',
+  when: isSource,
+});
 /** The workstation file every member gets: the fetched copy, or etcdRestoreFrom itself. */
 const localCopy = (c: Ctx): string => {
   const host = fromHost(c);
@@ -65,12 +75,21 @@ export default definePlaybook({
       become: true,
       maxFailPercentage: 0,
       tasks: [
-        task(file, (c: Ctx) => ({ path: c.vars.etcdRestoreStageDir, state: 'directory' as const, mode: '0700' }), { name: 'restore stage dir' }),
+        task(file, (c: Ctx) => ({ path: c.vars.etcdRestoreStageDir, state: 'directory' as const, mode: '0700' }), {
+          name: 'restore stage dir',
+        }),
         task(copy, (c: Ctx) => ({ dest: staged(c), src: localCopy(c), mode: '0600' }), { name: 'the same snapshot on every member' }),
         task(etcdSnapshotCheck, (c: Ctx) => ({ path: staged(c) }), { name: 'snapshot status on every member' }),
         task(
           etcdRestoreMember,
-          (c: Ctx) => ({ self: { name: memberName(c.host), ip: ip(c.host) }, members: members(c), snapshot: staged(c), token: c.vars.etcdClusterToken, dataDir: c.vars.etcdDataDir, stamp: STAMP }),
+          (c: Ctx) => ({
+            self: { name: memberName(c.host), ip: ip(c.host) },
+            members: members(c),
+            snapshot: staged(c),
+            token: c.vars.etcdClusterToken,
+            dataDir: c.vars.etcdDataDir,
+            stamp: STAMP,
+          }),
           { name: 'stop etcd, keep the data dir, snapshot restore' },
         ),
         role.unit,

@@ -25,8 +25,17 @@ const leafNow = task(pkiCertInfo, (c: Ctx) => ({ cert: c.vars.etcdCertFile }), {
 const pemOf = (c: Ctx, t: typeof oldCa) => `${(c.result(t)?.data?.pem ?? '').trim()}\n`;
 
 const members = (c: Ctx) => c.hosts(c.vars.etcdGroup).map((h) => ({ name: memberName(h), ip: ipOf(h) }));
-const healthy = task(etcdPreflight, (c: Ctx) => ({ op: 'healthy' as const, target: members(c), ...hostCertPaths(c.vars) }), { name: 'etcd cluster healthy' });
-const stateArgs = (c: Ctx, after: boolean) => ({ phase: phase(c), ip: ipOf(c.host), oldCa: pemOf(c, oldCa), newCa: pemOf(c, newCa), after, ...hostCertPaths(c.vars) });
+const healthy = task(etcdPreflight, (c: Ctx) => ({ op: 'healthy' as const, target: members(c), ...hostCertPaths(c.vars) }), {
+  name: 'etcd cluster healthy',
+});
+const stateArgs = (c: Ctx, after: boolean) => ({
+  phase: phase(c),
+  ip: ipOf(c.host),
+  oldCa: pemOf(c, oldCa),
+  newCa: pemOf(c, newCa),
+  after,
+  ...hostCertPaths(c.vars),
+});
 const ready = task(etcdCaState, (c: Ctx) => stateArgs(c, false), { name: 'ready for this phase' });
 
 // trust: the new leaf is made now (on the workstation), so that clients can be given it before `leaf`
@@ -51,7 +60,11 @@ const newLeaf = task(
 const ca = task(
   copy,
   // finish: the new CA's file byte for byte (what etcd.ts copies once the inventory names it)
-  (c: Ctx) => ({ ...(phase(c) === 'finish' ? { src: c.vars.etcdNewCaFile } : { content: `${pemOf(c, oldCa)}${pemOf(c, newCa)}` }), dest: hostCertPaths(c.vars).caFile, mode: '0644' }),
+  (c: Ctx) => ({
+    ...(phase(c) === 'finish' ? { src: c.vars.etcdNewCaFile } : { content: `${pemOf(c, oldCa)}${pemOf(c, newCa)}` }),
+    dest: hostCertPaths(c.vars).caFile,
+    mode: '0644',
+  }),
   { name: 'etcd ca (trust bundle, then the new CA alone)' },
 );
 const cert = task(copy, (c: Ctx) => ({ src: rotationFiles(c.vars).newCert, dest: hostCertPaths(c.vars).certFile, mode: '0644' }), {
@@ -69,11 +82,16 @@ export default definePlaybook({
   vars: EtcdRotateCaVars,
   plays: [
     { name: 'etcd CA rotation: the certificates on the workstation', hosts: 'controllers', tasks: [oldCa, newCa, leafNow] },
-    { name: 'etcd CA rotation: preflight (no host is changed when it refuses)', hosts: 'controllers', become: true, maxFailPercentage: 0, tasks: [healthy, ready] },
+    {
+      name: 'etcd CA rotation: preflight (no host is changed when it refuses)',
+      hosts: 'controllers',
+      become: true,
+      maxFailPercentage: 0,
+      tasks: [healthy, ready],
+    },
     { name: 'etcd CA rotation: the new leaf on the workstation', hosts: 'controllers', tasks: [newLeaf] },
     { name: 'etcd CA rotation: copy', hosts: 'controllers', become: true, maxFailPercentage: 0, tasks: [ca, cert, roll.state] },
     ...roll.plays('etcd CA rotation'),
     { name: 'etcd CA rotation: complete on every member', hosts: 'controllers', become: true, tasks: [done] },
   ],
 });
-

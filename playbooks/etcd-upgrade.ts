@@ -1,5 +1,15 @@
 import { definePlaybook, task, type HostInfo, type Task, type TaskContext } from '@tsplay/core';
-import { EtcdUpgradeVars, etcdTasks, etcdUpgradeKeep, etcdUpgradeMember, etcdUpgradePreflight, etcdUpgradeSettled, etcdUpgradeSnapshot, hostCertPaths, memberName } from '@tsplay/etcd';
+import {
+  EtcdUpgradeVars,
+  etcdTasks,
+  etcdUpgradeKeep,
+  etcdUpgradeMember,
+  etcdUpgradePreflight,
+  etcdUpgradeSettled,
+  etcdUpgradeSnapshot,
+  hostCertPaths,
+  memberName,
+} from '@tsplay/etcd';
 
 /**
  * etcd day 2: rolling upgrade to `-e etcdVersion=3.5.16` (one minor version up at most, never down), see
@@ -14,7 +24,9 @@ type Ctx = TaskContext<EtcdUpgradeVars>;
 const ipOf = (h: HostInfo): string => String(h.vars.internalIp ?? h.address);
 const members = (c: Ctx) => c.hosts(c.vars.etcdGroup).map((h) => ({ name: memberName(h), ip: ipOf(h) }));
 
-const preflight = task(etcdUpgradePreflight, (c: Ctx) => ({ target: members(c), version: c.vars.etcdVersion, ...hostCertPaths(c.vars) }), { name: 'etcd upgrade preflight' });
+const preflight = task(etcdUpgradePreflight, (c: Ctx) => ({ target: members(c), version: c.vars.etcdVersion, ...hostCertPaths(c.vars) }), {
+  name: 'etcd upgrade preflight',
+});
 const verdict = (c: Ctx) => c.result(preflight)?.data;
 /** This host led the cluster when the preflight asked (it is upgraded last). */
 const ledAtPreflight = (c: Ctx): boolean => verdict(c)?.leaderIp === ipOf(c.host);
@@ -22,7 +34,8 @@ const ledAtPreflight = (c: Ctx): boolean => verdict(c)?.leaderIp === ipOf(c.host
 const snapshot = task(etcdUpgradeSnapshot, (c: Ctx) => ({ ...hostCertPaths(c.vars) }), {
   name: 'etcd snapshot of the leader before the upgrade',
   // every member's preflight passed, something is left to upgrade, and this is the leader
-  when: (c: Ctx) => c.play.hosts.every((h) => c.resultOf(h, preflight)?.status === 'ok') && (verdict(c)?.todo.length ?? 0) > 0 && ledAtPreflight(c),
+  when: (c: Ctx) =>
+    c.play.hosts.every((h) => c.resultOf(h, preflight)?.status === 'ok') && (verdict(c)?.todo.length ?? 0) > 0 && ledAtPreflight(c),
 });
 
 const withWhen = <T extends Task>(t: T, when: (c: Ctx) => boolean): T => ({ ...t, when: (c: Ctx) => (t.when?.(c) ?? true) && when(c) });
@@ -36,7 +49,13 @@ function memberTasks(prefix: string, mine: (c: Ctx) => boolean): Task[] {
     withWhen(role.install, mine),
     task(
       etcdUpgradeMember,
-      (c: Ctx) => ({ self: { name: memberName(c.host), ip: ipOf(c.host) }, members: members(c), version: c.vars.etcdVersion, budgetMs: c.vars.etcdUpgradeBudgetS * 1000, ...hostCertPaths(c.vars) }),
+      (c: Ctx) => ({
+        self: { name: memberName(c.host), ip: ipOf(c.host) },
+        members: members(c),
+        version: c.vars.etcdVersion,
+        budgetMs: c.vars.etcdUpgradeBudgetS * 1000,
+        ...hostCertPaths(c.vars),
+      }),
       { name: `${prefix}restart on the new release (roll back if it does not come back)`, when: mine },
     ),
   ];
@@ -46,18 +65,47 @@ export default definePlaybook({
   name: 'etcd-upgrade',
   vars: EtcdUpgradeVars,
   plays: [
-    { name: 'etcd upgrade: preflight and snapshot (no host is changed when it refuses)', hosts: 'controllers', become: true, maxFailPercentage: 0, tasks: [preflight, snapshot] },
-    { name: 'etcd upgrade: followers, one at a time', hosts: 'controllers', become: true, serial: 1, maxFailPercentage: 0, tasks: memberTasks('follower: ', (c) => !ledAtPreflight(c)) },
-    { name: 'etcd upgrade: the leader, last', hosts: 'controllers', become: true, serial: 1, maxFailPercentage: 0, tasks: memberTasks('leader: ', ledAtPreflight) },
+    {
+      name: 'etcd upgrade: preflight and snapshot (no host is changed when it refuses)',
+      hosts: 'controllers',
+      become: true,
+      maxFailPercentage: 0,
+      tasks: [preflight, snapshot],
+    },
+    {
+      name: 'etcd upgrade: followers, one at a time',
+      hosts: 'controllers',
+      become: true,
+      serial: 1,
+      maxFailPercentage: 0,
+      tasks: memberTasks('follower: ', (c) => !ledAtPreflight(c)),
+    },
+    {
+      name: 'etcd upgrade: the leader, last',
+      hosts: 'controllers',
+      become: true,
+      serial: 1,
+      maxFailPercentage: 0,
+      tasks: memberTasks('leader: ', ledAtPreflight),
+    },
     {
       name: 'etcd upgrade: settled',
       hosts: 'controllers',
       become: true,
       tasks: [
-        task(etcdUpgradeSettled, (c: Ctx) => ({ members: members(c), version: c.vars.etcdVersion, timeoutMs: c.vars.etcdUpgradeBudgetS * 1000, ...hostCertPaths(c.vars) }), {
-          name: 'every member on the release, the cluster version raised',
-          runOnce: true,
-        }),
+        task(
+          etcdUpgradeSettled,
+          (c: Ctx) => ({
+            members: members(c),
+            version: c.vars.etcdVersion,
+            timeoutMs: c.vars.etcdUpgradeBudgetS * 1000,
+            ...hostCertPaths(c.vars),
+          }),
+          {
+            name: 'every member on the release, the cluster version raised',
+            runOnce: true,
+          },
+        ),
       ],
     },
   ],

@@ -20,7 +20,14 @@ const PLAYBOOKS: Record<string, Playbook> = { etcd, addMember, removeMember, bac
 const HEX = 'ab'.repeat(32);
 
 function host(vars: Record<string, unknown>): ResolvedHost {
-  return { name: 'controller-0', address: '10.240.0.10', groups: ['controllers'], vars: { internalIp: '10.240.0.10', etcdRestoreFrom: '/var/backups/etcd/etcd-1.db', ...vars }, hostKeyChecking: 'strict', connection: 'ssh' };
+  return {
+    name: 'controller-0',
+    address: '10.240.0.10',
+    groups: ['controllers'],
+    vars: { internalIp: '10.240.0.10', etcdRestoreFrom: '/var/backups/etcd/etcd-1.db', ...vars },
+    hostKeyChecking: 'strict',
+    connection: 'ssh',
+  };
 }
 
 /** The field validateVars names, or 'accepted'. */
@@ -36,7 +43,23 @@ function verdict(pb: Playbook, vars: Record<string, unknown>): string {
 
 /** A line break that would start a new unit line, and what an attacker would put on it. */
 const INJECT = '\nExecStartPre=/bin/sh -c "id > /tmp/pwned"';
-const BAD = [INJECT, '\r\nExecStartPre=/bin/true', 'x;id', 'x$(id)', 'x`id`', "x'y", 'x"y', 'x y', 'x\ty', 'x%n', 'x\\', 'x\u2028y', 'x|id', 'x&id', 'x>y'];
+const BAD = [
+  INJECT,
+  '\r\nExecStartPre=/bin/true',
+  'x;id',
+  'x$(id)',
+  'x`id`',
+  "x'y",
+  'x"y',
+  'x y',
+  'x\ty',
+  'x%n',
+  'x\\',
+  'x\u2028y',
+  'x|id',
+  'x&id',
+  'x>y',
+];
 
 /** Fields of the role (every etcd playbook), with a good value each, and what a bad value is built on. */
 const ROLE: Record<string, { good: unknown; base: string }> = {
@@ -74,7 +97,8 @@ describe('etcd vars: what reaches a unit, a shell or a config line (issue 25)', 
 
   it('etcdRemove: each name is one word', () => {
     expect(verdict(removeMember, { etcdRemove: 'controller-3,controller-4' })).toBe('accepted');
-    for (const bad of BAD.filter((b) => !b.includes(','))) expect(verdict(removeMember, { etcdRemove: `controller-3${bad}` }), JSON.stringify(bad)).toMatch(/^etcdRemove(\.\d+)?$/);
+    for (const bad of BAD.filter((b) => !b.includes(',')))
+      expect(verdict(removeMember, { etcdRemove: `controller-3${bad}` }), JSON.stringify(bad)).toMatch(/^etcdRemove(\.\d+)?$/);
   });
 
   it('backup and restore: their dirs, timer, token, source host and path', () => {
@@ -88,7 +112,8 @@ describe('etcd vars: what reaches a unit, a shell or a config line (issue 25)', 
     ];
     for (const [pb, field, good, base] of cases) {
       expect(verdict(pb, { [field]: good }), field).toBe('accepted');
-      for (const bad of BAD.filter((b) => !(field === 'etcdBackupTimer' && /^x[ ]y$/.test(b)))) expect(verdict(pb, { [field]: `${base}${bad}` }), `${field}=${JSON.stringify(base + bad)}`).toBe(field);
+      for (const bad of BAD.filter((b) => !(field === 'etcdBackupTimer' && /^x[ ]y$/.test(b))))
+        expect(verdict(pb, { [field]: `${base}${bad}` }), `${field}=${JSON.stringify(base + bad)}`).toBe(field);
     }
     // a workstation snapshot may have blanks in its path, never a line break; on a host it is a plain path
     expect(verdict(restore, { etcdRestoreFrom: '/home/me/my backups/etcd.db' })).toBe('accepted');

@@ -7,10 +7,17 @@ export default definePlaybook({
   name: 'hello',
   vars: z.object({ greeting: z.string(), workdir: z.string() }),
   plays: ({ task }) => {
-    const mkdir = task(command, (ctx) => ({ cmd: sh`mkdir -p ${ctx.vars.workdir} && echo ${ctx.vars.greeting} > ${ctx.vars.workdir}/greeting` , creates: `${ctx.vars.workdir}/greeting` }), {
-      name: 'write the greeting once',
-      tags: ['setup'],
-    });
+    const mkdir = task(
+      command,
+      (ctx) => ({
+        cmd: sh`mkdir -p ${ctx.vars.workdir} && echo ${ctx.vars.greeting} > ${ctx.vars.workdir}/greeting`,
+        creates: `${ctx.vars.workdir}/greeting`,
+      }),
+      {
+        name: 'write the greeting once',
+        tags: ['setup'],
+      },
+    );
     const read = task(command, (ctx) => ({ argv: ['cat', `${ctx.vars.workdir}/greeting`], readOnly: true }), { name: 'read it back' });
     const show = task(
       command,

@@ -6,7 +6,12 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
-const targets = process.argv[2] && process.argv[2] !== '.' ? [resolve(process.argv[2])] : process.argv[2] === '.' ? [process.cwd()] : readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p));
+const targets =
+  process.argv[2] && process.argv[2] !== '.'
+    ? [resolve(process.argv[2])]
+    : process.argv[2] === '.'
+      ? [process.cwd()]
+      : readdirSync(join(root, 'packages')).map((p) => join(root, 'packages', p));
 
 function walk(dir, out = []) {
   for (const e of readdirSync(dir)) {
@@ -51,7 +56,8 @@ function packageName(pkgDir) {
 export function kitOnlyProblem(rel, spec) {
   const parts = rel.split('/');
   if (parts.length < 3 || KIT_FOLDERS.has(parts[1]) || /\.test\.ts$/.test(rel)) return undefined;
-  if (spec === '@tsplay/core' || spec.startsWith('@tsplay/core/')) return `${parts[1]}: imports ${spec} (a built-in module uses the kit: import from '../kit/index.js')`;
+  if (spec === '@tsplay/core' || spec.startsWith('@tsplay/core/'))
+    return `${parts[1]}: imports ${spec} (a built-in module uses the kit: import from '../kit/index.js')`;
   if (/^\.\.\/kit\/(?!index\.js$)/.test(spec)) return `${parts[1]}: imports ${spec} (import the kit through '../kit/index.js')`;
   return undefined;
 }
@@ -73,12 +79,14 @@ export function lintPackage(pkgDir) {
     const deps = [];
     for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
       const spec = m[1] ?? m[2];
-      if (/^@tsplay\/[^/]+\/.+/.test(spec) && !exported.has(spec)) problems.push(`${relative(root, f)}: deep import ${spec} (import the package's public API)`);
+      if (/^@tsplay\/[^/]+\/.+/.test(spec) && !exported.has(spec))
+        problems.push(`${relative(root, f)}: deep import ${spec} (import the package's public API)`);
       const kitProblem = kitOnly ? kitOnlyProblem(relative(pkgDir, f), spec) : undefined;
       if (kitProblem) problems.push(`${relative(root, f)}: ${kitProblem}`);
       if (spec.startsWith('.') && !/^import type|^export type/.test(m[0])) deps.push(resolve(dirname(f), spec.replace(/\.js$/, '.ts')));
     }
-    if (!/\.test\.ts$/.test(f) && !f.includes('/testing/') && /console\.log\(/.test(text)) problems.push(`${relative(root, f)}: console.log in library code (emit an event or use the reporter)`);
+    if (!/\.test\.ts$/.test(f) && !f.includes('/testing/') && /console\.log\(/.test(text))
+      problems.push(`${relative(root, f)}: console.log in library code (emit an event or use the reporter)`);
     graph.set(f, deps);
   }
   const state = new Map();
@@ -86,7 +94,10 @@ export function lintPackage(pkgDir) {
   const visit = (f) => {
     if (state.get(f) === 2) return;
     if (state.get(f) === 1) {
-      const cycle = stack.slice(stack.indexOf(f)).concat(f).map((x) => relative(root, x));
+      const cycle = stack
+        .slice(stack.indexOf(f))
+        .concat(f)
+        .map((x) => relative(root, x));
       problems.push(`circular import: ${cycle.join(' -> ')}`);
       return;
     }

@@ -8,14 +8,20 @@ import { kitOnlyProblem, lintPackage } from './lint.mjs';
 const root = join(import.meta.dirname, '..');
 
 describe('project lint', () => {
-  it.each(readdirSync(join(root, 'packages')))('packages/%s: no deep imports, no import cycles, no console.log, built-in modules only through the kit', (p) => {
-    expect((lintPackage as (d: string) => string[])(join(root, 'packages', p))).toEqual([]);
-  });
+  it.each(readdirSync(join(root, 'packages')))(
+    'packages/%s: no deep imports, no import cycles, no console.log, built-in modules only through the kit',
+    (p) => {
+      expect((lintPackage as (d: string) => string[])(join(root, 'packages', p))).toEqual([]);
+    },
+  );
 
   it('a deep import is flagged unless the package exports that subpath', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-lint-'));
     mkdirSync(join(dir, 'src'));
-    writeFileSync(join(dir, 'src', 'a.ts'), "import { x } from '@tsplay/core/src/errors.js';\nimport { y } from '@tsplay/ssh/persist';\nexport const z = [x, y];\n");
+    writeFileSync(
+      join(dir, 'src', 'a.ts'),
+      "import { x } from '@tsplay/core/src/errors.js';\nimport { y } from '@tsplay/ssh/persist';\nexport const z = [x, y];\n",
+    );
     const problems = (lintPackage as (d: string) => string[])(dir);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain('deep import @tsplay/core/src/errors.js');
@@ -26,8 +32,10 @@ describe('project lint', () => {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: '@tsplay/modules' }));
     for (const d of ['src/mine', 'src/kit', 'src/common']) mkdirSync(join(dir, d), { recursive: true });
     const files: Record<string, string> = {
-      'src/mine/index.ts': "import { defineModule } from '@tsplay/core';\nimport { pathFact } from '../kit/index.js';\nexport const m = [defineModule, pathFact];\n",
-      'src/mine/facts.ts': "import { textFact } from '../kit/facts.js';\nimport { sh } from '@tsplay/modules/kit';\nimport { x } from '../common/x.js';\nexport const f = [textFact, sh, x];\n",
+      'src/mine/index.ts':
+        "import { defineModule } from '@tsplay/core';\nimport { pathFact } from '../kit/index.js';\nexport const m = [defineModule, pathFact];\n",
+      'src/mine/facts.ts':
+        "import { textFact } from '../kit/facts.js';\nimport { sh } from '@tsplay/modules/kit';\nimport { x } from '../common/x.js';\nexport const f = [textFact, sh, x];\n",
       'src/mine/mine.test.ts': "import { Overlay } from '@tsplay/core/module';\nexport const o = Overlay;\n",
       'src/kit/index.ts': "export { defineModule } from '@tsplay/core';\n",
       'src/common/x.ts': "import { quote } from '@tsplay/core';\nexport const x = quote;\n",
@@ -42,6 +50,8 @@ describe('project lint', () => {
     // the same files in another package are not held to the kit rule
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: '@tsplay/other' }));
     expect((lintPackage as (d: string) => string[])(dir)).toEqual([]);
-    expect((kitOnlyProblem as (rel: string, spec: string) => string | undefined)('src/copy/plan.ts', '@tsplay/core/transport')).toMatch(/copy: imports @tsplay\/core\/transport/);
+    expect((kitOnlyProblem as (rel: string, spec: string) => string | undefined)('src/copy/plan.ts', '@tsplay/core/transport')).toMatch(
+      /copy: imports @tsplay\/core\/transport/,
+    );
   });
 });

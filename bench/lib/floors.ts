@@ -25,7 +25,10 @@ async function firstHost(inventoryFile: string): Promise<ResolvedHost> {
 }
 
 /** A direct handshake (no daemon), then `true` and `sudo -n true` over that connection, n times each. */
-export async function connectionFloors(inventoryFile: string, n: number): Promise<{ handshakeMs: number; execMs: number; execBecomeMs: number }> {
+export async function connectionFloors(
+  inventoryFile: string,
+  n: number,
+): Promise<{ handshakeMs: number; execMs: number; execBecomeMs: number }> {
   const h = await firstHost(inventoryFile);
   const hs: number[] = [];
   const ex: number[] = [];

@@ -1,6 +1,16 @@
 /** Lab chores of the bench: host count, etcd reset, etcd's own start time. All callers hold the lab lock. */
 import { rmSync } from 'node:fs';
-import { labDown, labHostExec, labIsRunning, labPaths, labStatus, labUp, requireLab, type LabMemorySummary, type RunningLab } from '@tsplay/lab';
+import {
+  labDown,
+  labHostExec,
+  labIsRunning,
+  labPaths,
+  labStatus,
+  labUp,
+  requireLab,
+  type LabMemorySummary,
+  type RunningLab,
+} from '@tsplay/lab';
 
 export type Log = (msg: string) => void;
 

@@ -7,7 +7,16 @@ const mb = (kb: number | undefined, digits = 0): string => (kb === undefined ? '
 export function labTable(sections: readonly SectionResult[]): string | undefined {
   const rows = sections.filter((s) => s.kind === 'scaling' && s.lab).sort((a, b) => a.hosts - b.hosts);
   if (rows.length === 0) return undefined;
-  const head = ['hosts', 'lab up s', 'lab down s', 'waves', 'slowest wave s', 'memory per host MB (median PSS)', 'all hosts MB (sum PSS)', 'MemAvailable drop MB'];
+  const head = [
+    'hosts',
+    'lab up s',
+    'lab down s',
+    'waves',
+    'slowest wave s',
+    'memory per host MB (median PSS)',
+    'all hosts MB (sum PSS)',
+    'MemAvailable drop MB',
+  ];
   const body = rows.map((s) => {
     const l = s.lab!;
     const waveS = l.waves.map((w) => Number(/up in ([\d.]+) s/.exec(w)?.[1] ?? NaN)).filter(Number.isFinite);
@@ -30,7 +39,7 @@ export function labTable(sections: readonly SectionResult[]): string | undefined
     ...body.map(line),
     '',
     'lab up: from a lab that is down to every host accepting an SSH login (hosts boot in waves of 8, each wave up before the next);',
-    'memory: PSS of each host\'s processes (supervisor, nspawn, systemd, journald, dbus, sshd) right after the up; MemAvailable drop:',
-    'the machine\'s MemAvailable before minus after the up (page cache, the overlays and kernel memory of the namespaces included).',
+    "memory: PSS of each host's processes (supervisor, nspawn, systemd, journald, dbus, sshd) right after the up; MemAvailable drop:",
+    "the machine's MemAvailable before minus after the up (page cache, the overlays and kernel memory of the namespaces included).",
   ].join('\n');
 }

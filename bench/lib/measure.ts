@@ -48,7 +48,11 @@ export function commandFor(tool: Tool, job: Job, p: Paths): { cmd: string; args:
   const check = job.check ? ['--check', '--diff'] : [];
   if (tool === 'tsplay') {
     const env = job.cold ? { ...process.env, TSPLAY_STATE_DIR: job.cold.stateDir, TSPLAY_PERSIST: '0' } : process.env;
-    return { cmd: process.execPath, args: ['packages/cli/bin/tsplay.js', 'run', job.tsplay, '-i', p.inventory, '--forks', String(job.forks), '--json', ...check], env };
+    return {
+      cmd: process.execPath,
+      args: ['packages/cli/bin/tsplay.js', 'run', job.tsplay, '-i', p.inventory, '--forks', String(job.forks), '--json', ...check],
+      env,
+    };
   }
   const env: NodeJS.ProcessEnv = { ...process.env, ANSIBLE_CONFIG: p.ansibleCfg, ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0' };
   if (job.cold) env['ANSIBLE_SSH_CONTROL_PATH_DIR'] = job.cold.controlPathDir;
@@ -59,7 +63,10 @@ export function commandFor(tool: Tool, job: Job, p: Paths): { cmd: string; args:
 /** Sum a recap: tsplay's NDJSON `recap` event, or Ansible's `PLAY RECAP` lines. */
 export function parseRecap(tool: Tool, out: string): { changed: number; failed: number } | undefined {
   if (tool === 'tsplay') {
-    const line = out.split('\n').reverse().find((l) => l.startsWith('{"type":"recap"'));
+    const line = out
+      .split('\n')
+      .reverse()
+      .find((l) => l.startsWith('{"type":"recap"'));
     if (!line) return undefined;
     const r = JSON.parse(line) as { hosts: Record<string, { changed: number; failed: number; unreachable: number }> };
     const hs = Object.values(r.hosts);
@@ -68,7 +75,10 @@ export function parseRecap(tool: Tool, out: string): { changed: number; failed: 
   const lines = out.split('\n').filter((l) => /^\S+\s+: ok=\d+/.test(l));
   if (lines.length === 0) return undefined;
   const n = (l: string, k: string) => Number(new RegExp(`${k}=(\\d+)`).exec(l)?.[1] ?? 0);
-  return { changed: lines.reduce((a, l) => a + n(l, 'changed'), 0), failed: lines.reduce((a, l) => a + n(l, 'failed') + n(l, 'unreachable'), 0) };
+  return {
+    changed: lines.reduce((a, l) => a + n(l, 'changed'), 0),
+    failed: lines.reduce((a, l) => a + n(l, 'failed') + n(l, 'unreachable'), 0),
+  };
 }
 
 export function timedRun(tool: Tool, job: Job, p: Paths): Promise<RunResult> {
@@ -77,7 +87,11 @@ export function timedRun(tool: Tool, job: Job, p: Paths): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     // GNU time is the parent: its %M is the largest RSS of the tool's processes (getrusage of waited children)
-    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args], { cwd: p.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args], {
+      cwd: p.root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const sampler = sampleTree(child.pid ?? -1);
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -89,7 +103,17 @@ export function timedRun(tool: Tool, job: Job, p: Paths): Promise<RunResult> {
       const maxRssKb = readMaxRss(rssFile);
       const r = parseRecap(tool, out);
       const peak = Math.max(maxRssKb ?? 0, treeRssKb);
-      resolve({ tool, seconds, code: code ?? 255, changed: r?.changed, failed: r?.failed, tail: failureTail(out), ...(peak ? { peakRssKb: peak } : {}), ...(maxRssKb ? { maxRssKb } : {}), treeRssKb });
+      resolve({
+        tool,
+        seconds,
+        code: code ?? 255,
+        changed: r?.changed,
+        failed: r?.failed,
+        tail: failureTail(out),
+        ...(peak ? { peakRssKb: peak } : {}),
+        ...(maxRssKb ? { maxRssKb } : {}),
+        treeRssKb,
+      });
     });
   });
 }

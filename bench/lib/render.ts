@@ -28,7 +28,9 @@ const COLORS: Record<Tool, [string, string?]> = { tsplay: ['#1f77b4'], ansible: 
 export function scalingSeries(sections: SectionResult[], tools: Tool[]): Series[] {
   const scaling = sections.filter((s) => s.kind === 'scaling');
   return tools.map((t) => {
-    const pts = scaling.map((s) => [s.hosts, stat(s.runs.filter((r) => r.tool === t).map((r) => r.seconds))] as const).filter(([, st]) => st.n > 0);
+    const pts = scaling
+      .map((s) => [s.hosts, stat(s.runs.filter((r) => r.tool === t).map((r) => r.seconds))] as const)
+      .filter(([, st]) => st.n > 0);
     const [color, dash] = COLORS[t];
     return {
       name: t === 'mitogen' ? 'ansible + mitogen' : t,
@@ -46,7 +48,13 @@ export function writeResults(dir: string, r: BenchResult): string {
   const result: BenchResult = { ...r, summary };
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(result, (k, v) => (k === 'tail' ? undefined : v), 2)}\n`);
-  writeFileSync(join(dir, 'scaling.svg'), scalingSvg(scalingSeries(r.sections, r.tools), `no-op playbook (10 tasks) vs hosts, median of ${typeof r.scalingRounds === 'number' ? `${r.scalingRounds} runs` : r.scalingRounds.replace(/ hosts/, '')}`));
+  writeFileSync(
+    join(dir, 'scaling.svg'),
+    scalingSvg(
+      scalingSeries(r.sections, r.tools),
+      `no-op playbook (10 tasks) vs hosts, median of ${typeof r.scalingRounds === 'number' ? `${r.scalingRounds} runs` : r.scalingRounds.replace(/ hosts/, '')}`,
+    ),
+  );
   const lab = labTable(r.sections);
   const text = lab ? `${table(summary, r.tools)}\n\nThe lab at each size:\n\n${lab}` : table(summary, r.tools);
   const prep = r.sections.find((s) => s.kind === 'prepare');

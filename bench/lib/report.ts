@@ -68,7 +68,15 @@ const cell = (s: Stat | undefined) => (s ? `${fmt(s.median)} [${fmt(s.min)}-${fm
 
 export function table(sum: Summary, tools: Tool[]): string {
   const rss = sum.rows.some((r) => Object.keys(r.rssMb).length > 0);
-  const head = ['case', 'hosts', ...tools.map((t) => `${t} s, median [min-max]`), ...tools.filter((t) => t !== 'tsplay').map((t) => `${t}/tsplay`), ...(rss ? tools.map((t) => `${t} peak RSS MB`) : []), 'load', 'target'];
+  const head = [
+    'case',
+    'hosts',
+    ...tools.map((t) => `${t} s, median [min-max]`),
+    ...tools.filter((t) => t !== 'tsplay').map((t) => `${t}/tsplay`),
+    ...(rss ? tools.map((t) => `${t} peak RSS MB`) : []),
+    'load',
+    'target',
+  ];
   const body = sum.rows.map((r) => [
     r.what,
     String(r.hosts),
@@ -82,17 +90,29 @@ export function table(sum: Summary, tools: Tool[]): string {
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(w[i] ?? 0)).join(' | ')} |`;
   const out = [line(head), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...body.map(line)];
   const sc = sum.rows.filter((r) => r.what === LABEL.scaling).sort((a, b) => a.hosts - b.hosts);
-  const lo = sc[0], hi = sc[sc.length - 1];
+  const lo = sc[0],
+    hi = sc[sc.length - 1];
   if (lo && hi && hi.hosts > lo.hosts) {
     const g = tools.map((t) => {
-      const a = lo.tools[t]?.median, b = hi.tools[t]?.median;
+      const a = lo.tools[t]?.median,
+        b = hi.tools[t]?.median;
       return a && b ? `${t} x${fmt(b / a, 1)}` : undefined;
     });
-    out.push('', `no-op time from ${lo.hosts} to ${hi.hosts} hosts (x${fmt(hi.hosts / lo.hosts, 1)} hosts): ${g.filter(Boolean).join(', ')} (below the host factor = less than linear)`);
+    out.push(
+      '',
+      `no-op time from ${lo.hosts} to ${hi.hosts} hosts (x${fmt(hi.hosts / lo.hosts, 1)} hosts): ${g.filter(Boolean).join(', ')} (below the host factor = less than linear)`,
+    );
   }
-  if (rss) out.push('', 'peak RSS: the larger of GNU time\'s "Maximum resident set size" (the largest single process: tsplay\'s CLI process, ansible-playbook\'s parent) and the RSS sum of the whole process tree sampled every 500 ms (Ansible\'s forks and their ssh; shared pages counted once per process), median over the runs.');
-  out.push('', 'load: the 1-minute load average at the start and end of the section (2 cores; other sessions and the lab hosts themselves run on it).');
-  if (sum.etcdStart) out.push( `etcd's own start (3 members from empty data dirs, first start to last active): ${cell(sum.etcdStart)} s`);
+  if (rss)
+    out.push(
+      '',
+      "peak RSS: the larger of GNU time's \"Maximum resident set size\" (the largest single process: tsplay's CLI process, ansible-playbook's parent) and the RSS sum of the whole process tree sampled every 500 ms (Ansible's forks and their ssh; shared pages counted once per process), median over the runs.",
+    );
+  out.push(
+    '',
+    'load: the 1-minute load average at the start and end of the section (2 cores; other sessions and the lab hosts themselves run on it).',
+  );
+  if (sum.etcdStart) out.push(`etcd's own start (3 members from empty data dirs, first start to last active): ${cell(sum.etcdStart)} s`);
   if (sum.freshOverhead) {
     const o = sum.freshOverhead;
     out.push(`tsplay fresh converge overhead above etcd's start: ${fmt(o.seconds)} s (target ${o.target}: ${o.met ? 'met' : 'NOT met'})`);

@@ -3,7 +3,8 @@ import { parseStat, treeRssKb } from './rss.js';
 
 describe('parseStat', () => {
   test('ppid and rss from a recorded /proc/PID/stat (a command name with spaces and parentheses)', () => {
-    const text = '4242 (ansible-playbook (w)) S 4200 4242 4200 0 -1 4194560 9000 0 0 0 120 30 0 0 20 0 1 0 777 400000000 15360 18446744073709551615 1 1 0 0 0 0 0 16781312 2 0 0 0 17 1 0 0 0 0 0';
+    const text =
+      '4242 (ansible-playbook (w)) S 4200 4242 4200 0 -1 4194560 9000 0 0 0 120 30 0 0 20 0 1 0 777 400000000 15360 18446744073709551615 1 1 0 0 0 0 0 16781312 2 0 0 0 17 1 0 0 0 0 0';
     expect(parseStat(text)).toEqual({ ppid: 4200, rssPages: 15360 });
     expect(parseStat('garbage')).toBeUndefined();
   });

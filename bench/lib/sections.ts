@@ -72,8 +72,11 @@ export async function runSection(spec: SectionSpec, log: Log): Promise<SectionRe
   const etcd: Job = { ...ETCD_JOB, forks };
   const record = (round: number, r: RunResult) => {
     res.runs.push({ ...r, round });
-    if (spec.kind !== 'fresh' && r.changed) res.notes.push(`${r.tool} round ${round}: ${r.changed} changed task(s) where none were expected`);
-    log(`  ${spec.kind} h=${spec.hosts} r${round} ${r.tool.padEnd(7)} ${r.seconds.toFixed(3)} s exit=${r.code} changed=${r.changed ?? '?'} peak RSS ${r.peakRssKb ? Math.round(r.peakRssKb / 1024) : '?'} MB`);
+    if (spec.kind !== 'fresh' && r.changed)
+      res.notes.push(`${r.tool} round ${round}: ${r.changed} changed task(s) where none were expected`);
+    log(
+      `  ${spec.kind} h=${spec.hosts} r${round} ${r.tool.padEnd(7)} ${r.seconds.toFixed(3)} s exit=${r.code} changed=${r.changed ?? '?'} peak RSS ${r.peakRssKb ? Math.round(r.peakRssKb / 1024) : '?'} MB`,
+    );
   };
 
   switch (spec.kind) {
@@ -112,7 +115,10 @@ export async function runSection(spec: SectionSpec, log: Log): Promise<SectionRe
       mustPass(await timedRun('tsplay', etcd, p), 'converge before the section');
       for (let round = 0; round < spec.rounds; round++) {
         for (const tool of rotate(spec.tools, round)) {
-          const cold = { stateDir: mkdtempSync(join(tmpdir(), 'tsplay-bench-cold-')), controlPathDir: mkdtempSync(join(tmpdir(), 'tsplay-bench-cp-')) };
+          const cold = {
+            stateDir: mkdtempSync(join(tmpdir(), 'tsplay-bench-cold-')),
+            controlPathDir: mkdtempSync(join(tmpdir(), 'tsplay-bench-cp-')),
+          };
           const r = await timedRun(tool, { ...etcd, cold }, p);
           rmSync(cold.stateDir, { recursive: true, force: true });
           rmSync(cold.controlPathDir, { recursive: true, force: true });
@@ -151,7 +157,9 @@ export async function runSection(spec: SectionSpec, log: Log): Promise<SectionRe
     case 'restore':
       // ensureLab above brought back 3 hosts when the count differed; take away the no-op bench's files.
       await Promise.all(
-        lab.hosts.map((h) => labHostExec(h.index, 'rm -rf /etc/tsplay-bench /var/lib/tsplay-bench-tsplay /var/lib/tsplay-bench-ansible', { become: true })),
+        lab.hosts.map((h) =>
+          labHostExec(h.index, 'rm -rf /etc/tsplay-bench /var/lib/tsplay-bench-tsplay /var/lib/tsplay-bench-ansible', { become: true }),
+        ),
       );
       break;
   }

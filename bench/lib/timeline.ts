@@ -22,7 +22,11 @@ export function timeline(root: string, args: string[], env: Record<string, strin
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const now = () => Number(process.hrtime.bigint() - t0) / 1e6;
-    const child = spawn(process.execPath, ['packages/cli/bin/tsplay.js', ...args, '--json'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['packages/cli/bin/tsplay.js', ...args, '--json'], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const at: Record<string, number> = {};
     const tasks: [string, number][] = [];
     let buf = '';

@@ -16,9 +16,19 @@ interface Conf {
 }
 const conf = (v: Conf): string => `# managed by the bench\nhost=${v.host}\naddress=${v.address}\nrole=${v.role}\n`;
 const conf3 = (role: string) =>
-  task(template, (c) => templateArgs({ dest: `${DIR}/${role}.conf`, mode: '0644', template: conf, vars: { host: c.host.name, address: c.host.address, role } }), {
-    name: `${role}.conf`,
-  });
+  task(
+    template,
+    (c) =>
+      templateArgs({
+        dest: `${DIR}/${role}.conf`,
+        mode: '0644',
+        template: conf,
+        vars: { host: c.host.name, address: c.host.address, role },
+      }),
+    {
+      name: `${role}.conf`,
+    },
+  );
 
 export default definePlaybook({
   name: 'noop',

@@ -26,15 +26,24 @@ export async function main(count: number): Promise<void> {
     await sshd.authorize(user);
     const control = join(sshd.dir, 'cm-%C');
     const base = [
-      '-F', '/dev/null',
-      '-o', 'BatchMode=yes',
-      '-o', `UserKnownHostsFile=${sshd.knownHosts}`,
-      '-o', 'StrictHostKeyChecking=yes',
-      '-o', 'ControlMaster=auto',
-      '-o', `ControlPath=${control}`,
-      '-o', 'ControlPersist=60',
-      '-i', sshd.clientKey.path,
-      '-p', String(sshd.port),
+      '-F',
+      '/dev/null',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      `UserKnownHostsFile=${sshd.knownHosts}`,
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      'ControlMaster=auto',
+      '-o',
+      `ControlPath=${control}`,
+      '-o',
+      'ControlPersist=60',
+      '-i',
+      sshd.clientKey.path,
+      '-p',
+      String(sshd.port),
       `${user}@127.0.0.1`,
     ];
 
@@ -55,7 +64,9 @@ export async function main(count: number): Promise<void> {
     const o1 = process.hrtime.bigint();
     for (let i = 0; i < count; i++) await ssh([...base, 'true']);
     const o2 = process.hrtime.bigint();
-    await run('ssh', ['-F', '/dev/null', '-o', `ControlPath=${control}`, '-O', 'exit', '-p', String(sshd.port), `${user}@127.0.0.1`]).catch(() => '');
+    await run('ssh', ['-F', '/dev/null', '-o', `ControlPath=${control}`, '-O', 'exit', '-p', String(sshd.port), `${user}@127.0.0.1`]).catch(
+      () => '',
+    );
 
     const tsplay = ms(c2 - c1);
     const openssh = ms(o2 - o1);

@@ -24,7 +24,12 @@ planTable(
         predict: { paths: { '/etc/motd': { exists: true, type: 'file', size: 6, sha256: sha('hello\n'), mode: 0o644, owner: 'root' } } },
       },
     },
-    { name: 'too long: a coded error naming the field', args: { text: 'x\n'.repeat(30) }, facts: { old: { kind: 'absent' } }, error: { code: 'MOTD_TOO_LONG', field: 'text' } },
+    {
+      name: 'too long: a coded error naming the field',
+      args: { text: 'x\n'.repeat(30) },
+      facts: { old: { kind: 'absent' } },
+      error: { code: 'MOTD_TOO_LONG', field: 'text' },
+    },
     { name: 'a relative path is an args error', args: { text: 'x', path: 'motd' }, error: { code: 'ARGS_INVALID', field: 'path' } },
   ],
   { it, expect },

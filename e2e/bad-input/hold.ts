@@ -14,7 +14,11 @@ export default definePlaybook({
       hosts: 'controllers',
       tasks: [
         task(file, { path: HOLD_DIR, state: 'directory' }, { name: 'hold dir' }),
-        task(command, { cmd: `i=0; while [ ! -e ${HOLD_DIR}/release ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; test -e ${HOLD_DIR}/release` }, { name: 'wait for release' }),
+        task(
+          command,
+          { cmd: `i=0; while [ ! -e ${HOLD_DIR}/release ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; test -e ${HOLD_DIR}/release` },
+          { name: 'wait for release' },
+        ),
       ],
     },
   ],

@@ -46,24 +46,40 @@ const setup = [
 // cannot know about; the probe that prints them is left out there so that every secret can be scanned for.
 const printFiles = process.env.TSPLAY_E2E_NOPRINT
   ? []
-  : [task(command, { cmd: sh`cat ${DIR}/token ${DIR}/token.conf ${DIR}/key.pem ${DIR}/token.service`, readOnly: true }, { name: 'print the secret files' })];
+  : [
+      task(
+        command,
+        { cmd: sh`cat ${DIR}/token ${DIR}/token.conf ${DIR}/key.pem ${DIR}/token.service`, readOnly: true },
+        { name: 'print the secret files' },
+      ),
+    ];
 
 const leaks = [
   ...printFiles,
-  task(command, { argv: ['echo', `token is ${token.reveal()}`, `marker ${process.env.TSPLAY_E2E_MARKER ?? ''}`], readOnly: true }, { name: 'echo the token' }),
-  task(command, { cmd: sh`printf '%s\n' ${token.reveal()} >&2; echo ${token.reveal()}; exit ${fail === 'late' ? 7 : 0}` }, { name: 'print it and maybe fail' }),
+  task(
+    command,
+    { argv: ['echo', `token is ${token.reveal()}`, `marker ${process.env.TSPLAY_E2E_MARKER ?? ''}`], readOnly: true },
+    { name: 'echo the token' },
+  ),
+  task(
+    command,
+    { cmd: sh`printf '%s\n' ${token.reveal()} >&2; echo ${token.reveal()}; exit ${fail === 'late' ? 7 : 0}` },
+    { name: 'print it and maybe fail' },
+  ),
 ];
 
 const early =
-  fail === 'early'
-    ? [
-        task(copy, { dest: `${DIR}/missing-dir/token`, content: token }, { name: 'Secret into a missing directory' }),
-      ]
-    : [];
+  fail === 'early' ? [task(copy, { dest: `${DIR}/missing-dir/token`, content: token }, { name: 'Secret into a missing directory' })] : [];
 
 const validateFails =
   fail === 'late'
-    ? [task(copy, { dest: `${DIR}/validated`, content: token, validate: 'cat %s; exit 1' }, { name: 'validate prints the secret and fails', ignoreErrors: true })]
+    ? [
+        task(
+          copy,
+          { dest: `${DIR}/validated`, content: token, validate: 'cat %s; exit 1' },
+          { name: 'validate prints the secret and fails', ignoreErrors: true },
+        ),
+      ]
     : [];
 
 export default definePlaybook({

@@ -77,7 +77,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await labHostExec(HOST, `rm -rf ${BECOME_DIR} /etc/sudoers.d/${USER}; userdel -r ${USER} 2>/dev/null; true`, { become: true }).catch(() => undefined);
+  await labHostExec(HOST, `rm -rf ${BECOME_DIR} /etc/sudoers.d/${USER}; userdel -r ${USER} 2>/dev/null; true`, { become: true }).catch(
+    () => undefined,
+  );
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -88,7 +90,9 @@ describe('become with a password on a lab host', () => {
     expect(r.status, r.stdout + r.stderr).not.toBe(0);
     expect(r.stdout + r.stderr).toContain('BECOME_FAILED');
     expect(r.stdout + r.stderr).toContain('-K');
-    expect((await labHostExec(HOST, `test -e ${BECOME_DIR} && echo present || echo absent`, { become: true })).stdout.trim()).toBe('absent');
+    expect((await labHostExec(HOST, `test -e ${BECOME_DIR} && echo present || echo absent`, { become: true })).stdout.trim()).toBe(
+      'absent',
+    );
   });
 
   it('a wrong password: BECOME_FAILED, the password refused', async () => {
@@ -105,9 +109,14 @@ describe('become with a password on a lab host', () => {
     expect(json.code, json.out).toBe(0);
     const verbose = await runWatched(['--become-password-file', pwFile, '-v', '--diff']);
     expect(verbose.code, verbose.out).toBe(0);
-    expect(await hostOutput(HOST, `stat -c '%U %a' ${BECOME_DIR} ${BECOME_DIR}/proof; cat ${BECOME_DIR}/uid`, { become: true })).toBe('root 700\nroot 640\n0\n');
+    expect(await hostOutput(HOST, `stat -c '%U %a' ${BECOME_DIR} ${BECOME_DIR}/proof; cat ${BECOME_DIR}/uid`, { become: true })).toBe(
+      'root 700\nroot 640\n0\n',
+    );
     const seen = [...json.argv, ...verbose.argv];
-    expect(seen.some((l) => l.includes('sudo -k -S')), 'the poll saw the become command line').toBe(true);
+    expect(
+      seen.some((l) => l.includes('sudo -k -S')),
+      'the poll saw the become command line',
+    ).toBe(true);
     expect(seen.filter((l) => l.includes(password))).toEqual([]);
     expect(json.out).not.toContain(password);
     expect(verbose.out).not.toContain(password);

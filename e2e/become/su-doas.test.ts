@@ -31,7 +31,16 @@ const secrets = [rootPw, adminPw];
 const saved: Record<string, string> = {};
 
 const env = { ...process.env, TSPLAY_STATE_DIR: stateDir, TSPLAY_PERSIST: '0' };
-const args = (playbook: string, host: string, extra: string[]) => [BIN, 'run', join(REPO, 'e2e', 'become', playbook), '-i', inventory, '-l', host, ...extra];
+const args = (playbook: string, host: string, extra: string[]) => [
+  BIN,
+  'run',
+  join(REPO, 'e2e', 'become', playbook),
+  '-i',
+  inventory,
+  '-l',
+  host,
+  ...extra,
+];
 
 interface Watched {
   code: number | null;
@@ -40,7 +49,11 @@ interface Watched {
 }
 
 /** Run tsplay (on a pty when `answer` is set: it answers the -K prompt) while polling `ps -eo args` on the host. */
-async function runWatched(host: string, argv: string[], opts: { answer?: string; stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Watched> {
+async function runWatched(
+  host: string,
+  argv: string[],
+  opts: { answer?: string; stdin?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Watched> {
   const seen: string[] = [];
   let out = '';
   let answered = false;
@@ -89,9 +102,13 @@ beforeAll(async () => {
   saved.root = (await hostOutput(SU_HOST, 'getent shadow root | cut -d: -f2,3', { become: true })).trim();
   saved.admin = (await hostOutput(DOAS_HOST, 'getent shadow admin | cut -d: -f2,3', { become: true })).trim();
   await hostOutput(SU_HOST, `printf 'root:%s\\n' '${rootPw}' | chpasswd; rm -rf ${BECOME_DIR}`, { become: true });
-  await hostOutput(DOAS_HOST, `printf 'admin:%s\\n' '${adminPw}' | chpasswd; echo 'permit persist admin as root' > /etc/doas.conf; chmod 0400 /etc/doas.conf; rm -rf ${BECOME_DIR} ${METHOD_DIR} ${NOBODY_FILE}`, {
-    become: true,
-  });
+  await hostOutput(
+    DOAS_HOST,
+    `printf 'admin:%s\\n' '${adminPw}' | chpasswd; echo 'permit persist admin as root' > /etc/doas.conf; chmod 0400 /etc/doas.conf; rm -rf ${BECOME_DIR} ${METHOD_DIR} ${NOBODY_FILE}`,
+    {
+      become: true,
+    },
+  );
 });
 
 afterAll(async () => {
@@ -100,13 +117,17 @@ afterAll(async () => {
     return `usermod -p '${hash || '!'}' ${user}${day ? ` && chage -d ${day} ${user}` : ''}`;
   };
   await labHostExec(SU_HOST, `${restore('root')}; rm -rf ${BECOME_DIR}`, { become: true }).catch(() => undefined);
-  await labHostExec(DOAS_HOST, `${restore('admin')}; rm -f /etc/doas.conf ${NOBODY_FILE}; rm -rf ${BECOME_DIR} ${METHOD_DIR}`, { become: true }).catch(() => undefined);
+  await labHostExec(DOAS_HOST, `${restore('admin')}; rm -f /etc/doas.conf ${NOBODY_FILE}; rm -rf ${BECOME_DIR} ${METHOD_DIR}`, {
+    become: true,
+  }).catch(() => undefined);
   rmSync(work, { recursive: true, force: true });
 });
 
 describe('su with a password on a lab host', () => {
   it('a wrong password: BECOME_FAILED, su refused it; nothing is written', async () => {
-    const r = await runWatched(SU_HOST, args('become-play.ts', SU_HOST, ['--become-method', 'su', '--become-password-file', '-']), { stdin: 'not-the-password\n' });
+    const r = await runWatched(SU_HOST, args('become-play.ts', SU_HOST, ['--become-method', 'su', '--become-password-file', '-']), {
+      stdin: 'not-the-password\n',
+    });
     expect(r.code).not.toBe(0);
     expect(r.out).toContain('BECOME_FAILED');
     expect(r.out).toContain('su refused the become password');
@@ -116,13 +137,23 @@ describe('su with a password on a lab host', () => {
   it('--become-password-file and the CLI stdin: converges as root; no password in argv, events, -v output or state', async () => {
     const pwFile = join(work, 'root-pw');
     writeFileSync(pwFile, `${rootPw}\n`, { mode: 0o600 });
-    const json = await runWatched(SU_HOST, args('become-play.ts', SU_HOST, ['--become-method', 'su', '--become-password-file', pwFile, '--json']));
+    const json = await runWatched(
+      SU_HOST,
+      args('become-play.ts', SU_HOST, ['--become-method', 'su', '--become-password-file', pwFile, '--json']),
+    );
     expect(json.code, json.out).toBe(0);
-    const verbose = await runWatched(SU_HOST, args('become-play.ts', SU_HOST, ['--become-method', 'su', '--become-password-file', '-', '-v', '--diff']), { stdin: `${rootPw}\n` });
+    const verbose = await runWatched(
+      SU_HOST,
+      args('become-play.ts', SU_HOST, ['--become-method', 'su', '--become-password-file', '-', '-v', '--diff']),
+      { stdin: `${rootPw}\n` },
+    );
     expect(verbose.code, verbose.out).toBe(0);
     expect(await owners(SU_HOST, `${BECOME_DIR} ${BECOME_DIR}/proof`)).toBe('root 700\nroot 640\n');
     expect(await hostOutput(SU_HOST, `cat ${BECOME_DIR}/uid`, { become: true })).toBe('0\n');
-    expect([...json.argv, ...verbose.argv].some((l) => l.includes('su root -s /bin/sh -c')), 'the poll saw su').toBe(true);
+    expect(
+      [...json.argv, ...verbose.argv].some((l) => l.includes('su root -s /bin/sh -c')),
+      'the poll saw su',
+    ).toBe(true);
     expect(json.out + verbose.out).not.toContain('Password:');
     expectNoPassword(json);
     expectNoPassword(verbose);
@@ -131,7 +162,9 @@ describe('su with a password on a lab host', () => {
 
 describe('doas with a password on a lab host', () => {
   it('a wrong password: BECOME_FAILED, doas refused it', async () => {
-    const r = await runWatched(DOAS_HOST, args('become-play.ts', DOAS_HOST, ['--become-method', 'doas', '--become-password-file', '-']), { stdin: 'not-the-password\n' });
+    const r = await runWatched(DOAS_HOST, args('become-play.ts', DOAS_HOST, ['--become-method', 'doas', '--become-password-file', '-']), {
+      stdin: 'not-the-password\n',
+    });
     expect(r.code).not.toBe(0);
     expect(r.out).toContain('BECOME_FAILED');
     expect(r.out).toContain('doas refused the become password');
@@ -143,19 +176,29 @@ describe('doas with a password on a lab host', () => {
     expect(r.out.match(/BECOME password:/g)).toHaveLength(1);
     expect(r.out).not.toMatch(/doas \(admin@/);
     expect(await owners(DOAS_HOST, `${BECOME_DIR} ${BECOME_DIR}/proof`)).toBe('root 700\nroot 640\n');
-    expect(r.argv.some((l) => l.startsWith('script -qec exec doas /bin/sh -c')), 'the poll saw doas on a pty').toBe(true);
+    expect(
+      r.argv.some((l) => l.startsWith('script -qec exec doas /bin/sh -c')),
+      'the poll saw doas on a pty',
+    ).toBe(true);
     expectNoPassword(r);
   });
 
   it('becomeMethod doas on the play, sudo as nobody on a task (persistence on): owners and argv prove each', async () => {
     const pwFile = join(work, 'admin-pw');
     writeFileSync(pwFile, `${adminPw}\n`, { mode: 0o600 });
-    const r = await runWatched(DOAS_HOST, args('method-play.ts', DOAS_HOST, ['--become-password-file', pwFile, '--json']), { env: { ...env, TSPLAY_PERSIST: '60' } });
+    const r = await runWatched(DOAS_HOST, args('method-play.ts', DOAS_HOST, ['--become-password-file', pwFile, '--json']), {
+      env: { ...env, TSPLAY_PERSIST: '60' },
+    });
     expect(r.code, r.out).toBe(0);
     // doas.conf permits admin as root only: a file of nobody's was written through sudo
     expect(await owners(DOAS_HOST, METHOD_DIR)).toBe('root 700\n');
-    expect(await hostOutput(DOAS_HOST, `stat -c %U ${NOBODY_FILE}; cat ${METHOD_DIR}/uid ${NOBODY_FILE}`, { become: true })).toBe('nobody\n0\nnobody\n');
-    expect(r.argv.some((l) => l.includes('exec doas /bin/sh -c') && l.includes('id -u >')), 'the play ran its command through doas on a pty').toBe(true);
+    expect(await hostOutput(DOAS_HOST, `stat -c %U ${NOBODY_FILE}; cat ${METHOD_DIR}/uid ${NOBODY_FILE}`, { become: true })).toBe(
+      'nobody\n0\nnobody\n',
+    );
+    expect(
+      r.argv.some((l) => l.includes('exec doas /bin/sh -c') && l.includes('id -u >')),
+      'the play ran its command through doas on a pty',
+    ).toBe(true);
     expectNoPassword(r);
   });
 });

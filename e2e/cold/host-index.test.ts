@@ -21,7 +21,8 @@ const fresh = (name: string): string => {
   dirs.push(d);
   return d;
 };
-const BREAK = 'mv /usr/bin/sha256sum /usr/bin/sha256sum.real && printf "#!/bin/sh\\necho broken >&2\\nexit 99\\n" > /usr/bin/sha256sum && chmod 755 /usr/bin/sha256sum';
+const BREAK =
+  'mv /usr/bin/sha256sum /usr/bin/sha256sum.real && printf "#!/bin/sh\\necho broken >&2\\nexit 99\\n" > /usr/bin/sha256sum && chmod 755 /usr/bin/sha256sum';
 const MEND = 'if [ -e /usr/bin/sha256sum.real ]; then mv -f /usr/bin/sha256sum.real /usr/bin/sha256sum; fi';
 
 beforeAll(async () => {
@@ -45,7 +46,11 @@ describe("the host's signature index", () => {
     expect(rerun.code, explain(rerun)).toBe(0);
     expect(rerun.changed).toEqual([]);
     for (const h of hostNames()) {
-      const st = await hostOutput(h, `stat -c '%a %U:%G' ${DIR}; find ${DIR} -type f -printf '%m %u %f\\n' | sort | uniq -c | wc -l; find ${DIR} -type f ! -perm 600 | wc -l; find ${DIR} -name '.*' | wc -l`, { become: true });
+      const st = await hostOutput(
+        h,
+        `stat -c '%a %U:%G' ${DIR}; find ${DIR} -type f -printf '%m %u %f\\n' | sort | uniq -c | wc -l; find ${DIR} -type f ! -perm 600 | wc -l; find ${DIR} -name '.*' | wc -l`,
+        { become: true },
+      );
       const [mode, kinds, loose, temps] = st.trim().split('\n');
       expect(mode).toBe('700 root:root');
       expect(Number(kinds)).toBeGreaterThan(0);

@@ -34,8 +34,19 @@ const results = (r: CliRun, task: string) =>
     .filter((e) => e.type === 'task.result' && e.task === task)
     .map((e) => `${e.host} ${e.status}`);
 const FETCH = 'fetch the snapshot to the workstation (sha256 checked)';
-const snapshots = () => readdirSync(ws).filter((f) => SNAP.test(f)).sort();
-const archives = async () => new Set((await onAllHosts('ls -d /var/lib/etcd.pre-restore-* 2>/dev/null; true', { become: true })).flatMap((r, i) => r.stdout.split('\n').filter(Boolean).map((l) => `${i}:${l}`)));
+const snapshots = () =>
+  readdirSync(ws)
+    .filter((f) => SNAP.test(f))
+    .sort();
+const archives = async () =>
+  new Set(
+    (await onAllHosts('ls -d /var/lib/etcd.pre-restore-* 2>/dev/null; true', { become: true })).flatMap((r, i) =>
+      r.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => `${i}:${l}`),
+    ),
+  );
 
 describe('etcd day 2: backups off the host', () => {
   beforeAll(async () => {
@@ -59,10 +70,21 @@ describe('etcd day 2: backups off the host', () => {
     }
   });
 
-  test('etcdBackupFetchTo: --check writes nothing and says unknown; the run fetches the verified snapshot (0600, sha256 = the member\'s), keeps the newest 1', async () => {
-    for (const [k, v] of [['a', '1'], ['b', '2']]) await etcdctlOn('controller-0', `put /offhost/${k} ${v}`);
+  test("etcdBackupFetchTo: --check writes nothing and says unknown; the run fetches the verified snapshot (0600, sha256 = the member's), keeps the newest 1", async () => {
+    for (const [k, v] of [
+      ['a', '1'],
+      ['b', '2'],
+    ])
+      await etcdctlOn('controller-0', `put /offhost/${k} ${v}`);
     for (const f of [...OLD, 'notes.txt']) writeFileSync(join(ws, f), 'not a snapshot\n');
-    const check = await tsplay('etcd-backup.ts', inv, ['--check', '--json', '-e', `etcdBackupFetchTo=${ws}`, '-e', 'etcdBackupFetchKeep=1']);
+    const check = await tsplay('etcd-backup.ts', inv, [
+      '--check',
+      '--json',
+      '-e',
+      `etcdBackupFetchTo=${ws}`,
+      '-e',
+      'etcdBackupFetchKeep=1',
+    ]);
     expect(check.code, fail(check)).toBe(0);
     expect(results(check, FETCH).filter((r) => r.endsWith(' unknown'))).toHaveLength(1);
     expect(readdirSync(ws).sort()).toEqual([...OLD, 'notes.txt'].sort());
@@ -75,7 +97,9 @@ describe('etcd day 2: backups off the host', () => {
     expect(readdirSync(ws).sort()).toEqual([name, 'notes.txt'].sort()); // no temp file, other files untouched
     const local = join(ws, name ?? '');
     expect(statSync(local).mode & 0o777).toBe(0o600);
-    const status = JSON.parse(execFileSync(etcdctl, ['snapshot', 'status', local, '-w', 'json'], { env: { ...process.env, ETCDCTL_API: '3' }, encoding: 'utf8' })) as { totalKey: number; revision: number };
+    const status = JSON.parse(
+      execFileSync(etcdctl, ['snapshot', 'status', local, '-w', 'json'], { env: { ...process.env, ETCDCTL_API: '3' }, encoding: 'utf8' }),
+    ) as { totalKey: number; revision: number };
     expect(status.totalKey).toBeGreaterThanOrEqual(2);
     expect(status.revision).toBeGreaterThan(0);
     const holder = (results(r, FETCH).find((l) => l.endsWith(' changed')) ?? '').split(' ')[0] ?? '';
@@ -86,7 +110,15 @@ describe('etcd day 2: backups off the host', () => {
 
   test('the same snapshot again (etcdBackupSnapshot=false): the fetch is ok and nothing changes anywhere', async () => {
     const before = snapshots();
-    const r = await tsplay('etcd-backup.ts', inv, ['--json', '-e', `etcdBackupFetchTo=${ws}`, '-e', 'etcdBackupFetchKeep=1', '-e', 'etcdBackupSnapshot=false']);
+    const r = await tsplay('etcd-backup.ts', inv, [
+      '--json',
+      '-e',
+      `etcdBackupFetchTo=${ws}`,
+      '-e',
+      'etcdBackupFetchKeep=1',
+      '-e',
+      'etcdBackupSnapshot=false',
+    ]);
     expect(r.code, fail(r)).toBe(0);
     expect(results(r, FETCH).filter((l) => !l.endsWith(' skipped'))).toEqual([expect.stringMatching(/ ok$/)]);
     expect(changedOf(r)).toEqual([]);

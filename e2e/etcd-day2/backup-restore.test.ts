@@ -31,7 +31,10 @@ async function leaderHost(): Promise<string> {
 /** Every entry of the backup dir on a host (hidden ones too), sorted. */
 async function backupDir(host: string): Promise<string[]> {
   const out = await hostOutput(host, `ls -1A ${DIR} 2>/dev/null; true`, { become: true });
-  return out.split('\n').filter((l) => l !== '').sort();
+  return out
+    .split('\n')
+    .filter((l) => l !== '')
+    .sort();
 }
 
 /** `changed=N` of each host in the recap. */
@@ -41,7 +44,11 @@ function changedByHost(stdout: string): Map<string, number> {
 
 /** The newest backup on any member: [host, name]. */
 async function newestBackup(): Promise<[string, string]> {
-  const all = (await Promise.all(names.map(async (h) => (await backupDir(h)).filter((f) => f.startsWith('etcd-')).map((f) => [h, f] as [string, string])))).flat();
+  const all = (
+    await Promise.all(
+      names.map(async (h) => (await backupDir(h)).filter((f) => f.startsWith('etcd-')).map((f) => [h, f] as [string, string])),
+    )
+  ).flat();
   const last = all.sort((a, b) => a[1].localeCompare(b[1])).at(-1);
   if (!last) throw new Error('no backup on any member');
   return last;
@@ -53,12 +60,18 @@ describe('etcd day 2: backup and restore', () => {
   beforeAll(async () => {
     await labWith(3);
     inv = inventoryOf(names);
-    await onAllHosts(`systemctl disable --now etcd-backup.timer 2>/dev/null; rm -rf ${DIR} /etc/systemd/system/etcd-backup.* /usr/local/sbin/etcd-backup; systemctl daemon-reload`, { become: true });
+    await onAllHosts(
+      `systemctl disable --now etcd-backup.timer 2>/dev/null; rm -rf ${DIR} /etc/systemd/system/etcd-backup.* /usr/local/sbin/etcd-backup; systemctl daemon-reload`,
+      { become: true },
+    );
     const boot = await tsplay('etcd.ts', inv);
     if (boot.code !== 0) throw new Error(`bootstrap of 3 members failed: ${fail(boot)}`);
   });
   afterAll(async () => {
-    await onAllHosts(`systemctl disable --now etcd-backup.timer 2>/dev/null; rm -f /etc/systemd/system/etcd-backup.* /usr/local/sbin/etcd-backup; systemctl daemon-reload`, { become: true });
+    await onAllHosts(
+      `systemctl disable --now etcd-backup.timer 2>/dev/null; rm -f /etc/systemd/system/etcd-backup.* /usr/local/sbin/etcd-backup; systemctl daemon-reload`,
+      { become: true },
+    );
   });
 
   test('backup: --check changes nothing; a run saves one verified snapshot on the leader, no temp file left', async () => {
@@ -76,7 +89,11 @@ describe('etcd day 2: backup and restore', () => {
     const files = await backupDir(leader);
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^etcd-\d{8}T\d{6}\.\d{3}Z\.db$/);
-    const status = JSON.parse(await etcdctlOn(leader, `snapshot status ${DIR}/${files[0]} -w json`)) as { hash: number; revision: number; totalKey: number };
+    const status = JSON.parse(await etcdctlOn(leader, `snapshot status ${DIR}/${files[0]} -w json`)) as {
+      hash: number;
+      revision: number;
+      totalKey: number;
+    };
     expect(status.totalKey).toBeGreaterThan(0);
     expect(status.revision).toBeGreaterThan(0);
     for (const h of names.filter((n) => n !== leader)) expect(await backupDir(h), h).toEqual([]);
@@ -98,7 +115,12 @@ describe('etcd day 2: backup and restore', () => {
     const r = await tsplay('etcd-backup.ts', inv, ['-e', 'etcdBackupKeep=2', '-e', 'etcdBackupTimer=true']);
     expect(r.code, fail(r)).toBe(0);
     for (const h of names) {
-      expect((await hostOutput(h, 'systemctl is-enabled etcd-backup.timer; systemctl is-active etcd-backup.timer', { become: true })).trim().split('\n'), h).toEqual(['enabled', 'active']);
+      expect(
+        (await hostOutput(h, 'systemctl is-enabled etcd-backup.timer; systemctl is-active etcd-backup.timer', { become: true }))
+          .trim()
+          .split('\n'),
+        h,
+      ).toEqual(['enabled', 'active']);
     }
     const again = await tsplay('etcd-backup.ts', inv, ['-e', 'etcdBackupKeep=2', '-e', 'etcdBackupTimer=true']);
     expect(again.code, fail(again)).toBe(0);
@@ -132,7 +154,11 @@ describe('etcd day 2: backup and restore', () => {
     for (const h of names) expect(await memberTable(h), h).toEqual(names.map((n) => `${n} started`));
     const health = await etcdctlOn('controller-0', 'endpoint health --cluster -w json');
     expect(health.match(/"health":true/g)?.length).toBe(3);
-    expect((await etcdctlOn('controller-1', 'get /rs/ --prefix --keys-only')).split('\n').filter((l) => l !== '')).toEqual(['/rs/a', '/rs/b', '/rs/c']);
+    expect((await etcdctlOn('controller-1', 'get /rs/ --prefix --keys-only')).split('\n').filter((l) => l !== '')).toEqual([
+      '/rs/a',
+      '/rs/b',
+      '/rs/c',
+    ]);
     expect(await clusterId()).not.toBe(oldCluster);
     for (const h of names) {
       const unit = await hostOutput(h, 'grep -o -- "--initial-cluster-token [^ ]*" /etc/systemd/system/etcd.service', { become: true });
@@ -150,8 +176,20 @@ describe('etcd day 2: backup and restore', () => {
     const r = await tsplay('etcd-restore.ts', inv, ['-e', `etcdRestoreFrom=${local}`, '-e', 'etcdRestoreToken=etcd-restore-ws-1']);
     expect(r.code, fail(r)).toBe(0);
     for (const h of names) expect(await memberTable(h), h).toEqual(names.map((n) => `${n} started`));
-    expect((await etcdctlOn('controller-2', 'get /rs/ --prefix --keys-only')).split('\n').filter((l) => l !== '')).toEqual(['/rs/a', '/rs/b', '/rs/c']);
-    const sums = await Promise.all(names.map((h) => hostOutput(h, `sha256sum < ${DIR}/restore/snapshot.db; grep -c -- '--initial-cluster-token etcd-restore-ws-1 ' /etc/systemd/system/etcd.service`, { become: true })));
+    expect((await etcdctlOn('controller-2', 'get /rs/ --prefix --keys-only')).split('\n').filter((l) => l !== '')).toEqual([
+      '/rs/a',
+      '/rs/b',
+      '/rs/c',
+    ]);
+    const sums = await Promise.all(
+      names.map((h) =>
+        hostOutput(
+          h,
+          `sha256sum < ${DIR}/restore/snapshot.db; grep -c -- '--initial-cluster-token etcd-restore-ws-1 ' /etc/systemd/system/etcd.service`,
+          { become: true },
+        ),
+      ),
+    );
     expect(new Set(sums).size).toBe(1);
     expect(sums[0]?.trim().split('\n')[1]).toBe('1');
   });
@@ -160,7 +198,11 @@ describe('etcd day 2: backup and restore', () => {
     await hostOutput('controller-1', `head -c 20000 /dev/urandom > ${DIR}/corrupt.db`, { become: true });
     const local = join(mkdtempSync(join(tmpdir(), 'tsplay-restore-bad-')), 'bad.db');
     writeFileSync(local, 'not a snapshot\n'.repeat(1000));
-    const spec = { roots: ['/etc/etcd', DIR], paths: ['/etc/systemd/system/etcd.service', '/var/lib/etcd', '/var/lib'], units: ['etcd.service'] };
+    const spec = {
+      roots: ['/etc/etcd', DIR],
+      paths: ['/etc/systemd/system/etcd.service', '/var/lib/etcd', '/var/lib'],
+      units: ['etcd.service'],
+    };
     const cases: [string[], string][] = [
       [['-e', `etcdRestoreFrom=${DIR}/none.db`, '-e', 'etcdRestoreHost=controller-1'], 'ETCD_SNAPSHOT_MISSING'],
       [['-e', `etcdRestoreFrom=${DIR}/corrupt.db`, '-e', 'etcdRestoreHost=controller-1'], 'ETCD_SNAPSHOT_INVALID'],
@@ -176,7 +218,8 @@ describe('etcd day 2: backup and restore', () => {
       else expect(r.code, args.join(' ')).not.toBe(0);
       expect(r.stdout + r.stderr).toContain(code);
       const after = await fingerprints(spec);
-      for (const h of names) expect(fingerprintDiff(before.get(h) ?? new Map(), after.get(h) ?? new Map()), `${h} after ${args.join(' ')}`).toEqual([]);
+      for (const h of names)
+        expect(fingerprintDiff(before.get(h) ?? new Map(), after.get(h) ?? new Map()), `${h} after ${args.join(' ')}`).toEqual([]);
     }
     expect(await memberTable('controller-0')).toEqual(names.map((n) => `${n} started`));
   });

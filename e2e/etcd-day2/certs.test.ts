@@ -31,12 +31,25 @@ function pkiCopy(): string {
   for (const f of [p.caCert, p.caKey, p.cert, p.key]) copyFileSync(f, join(d, f.slice(f.lastIndexOf('/') + 1)));
   return d;
 }
-const files = (d: string) => ['-e', `etcdCaFile=${d}/ca.pem`, '-e', `etcdCertFile=${d}/kubernetes.pem`, '-e', `etcdKeyFile=${d}/kubernetes-key.pem`];
+const files = (d: string) => [
+  '-e',
+  `etcdCaFile=${d}/ca.pem`,
+  '-e',
+  `etcdCertFile=${d}/kubernetes.pem`,
+  '-e',
+  `etcdKeyFile=${d}/kubernetes-key.pem`,
+];
 
 /** The certificate a member serves on a port, as openssl on the host sees it. */
 async function served(host: string, ip: string, port: number): Promise<string> {
   const tls = '-CAfile /etc/etcd/ca.pem -cert /etc/etcd/kubernetes.pem -key /etc/etcd/kubernetes-key.pem';
-  return (await hostOutput(host, `openssl s_client -connect ${ip}:${port} ${tls} </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256`, { become: true })).trim();
+  return (
+    await hostOutput(
+      host,
+      `openssl s_client -connect ${ip}:${port} ${tls} </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256`,
+      { become: true },
+    )
+  ).trim();
 }
 
 /** `etcd certificates` results of a --json run, by host. */
@@ -44,14 +57,17 @@ function reports(r: CliRun): Map<string, { summary: string; stdout: string }> {
   const m = new Map<string, { summary: string; stdout: string }>();
   for (const l of r.stdout.split('\n').filter((x) => x.startsWith('{'))) {
     const e = JSON.parse(l) as { type: string; task?: string; host?: string; summary?: string; stdout?: string };
-    if (e.type === 'task.result' && e.task === 'etcd certificates' && e.host) m.set(e.host, { summary: e.summary ?? '', stdout: e.stdout ?? '' });
+    if (e.type === 'task.result' && e.task === 'etcd certificates' && e.host)
+      m.set(e.host, { summary: e.summary ?? '', stdout: e.stdout ?? '' });
   }
   return m;
 }
 
 /** Days left of a host file, from the host's openssl and clock. */
 async function hostDays(host: string, file: string): Promise<number> {
-  const out = await hostOutput(host, `echo $(date +%s) $(date -d "$(openssl x509 -enddate -noout -in ${file} | cut -d= -f2)" +%s)`, { become: true });
+  const out = await hostOutput(host, `echo $(date +%s) $(date -d "$(openssl x509 -enddate -noout -in ${file} | cut -d= -f2)" +%s)`, {
+    become: true,
+  });
   const [now = 0, end = 0] = out.trim().split(' ').map(Number);
   return Math.floor((end - now) / 86400);
 }
@@ -82,7 +98,10 @@ describe('etcd certificates: report, renewal, CA rotation with dual trust', () =
   test('the report matches openssl on the hosts; a renewal is rolled in one member at a time, writes never stop', async () => {
     const r = await tsplay('etcd-certs.ts', inv(), [...files(cur.dir), '--json']);
     ok(r);
-    const why = r.stdout.split('\n').filter((l) => l.includes('"etcd restart needed"') && l.includes('task.result')).join('\n');
+    const why = r.stdout
+      .split('\n')
+      .filter((l) => l.includes('"etcd restart needed"') && l.includes('task.result'))
+      .join('\n');
     expect(changedOf(r), why).toEqual([]);
     const rep = reports(r);
     expect([...rep.keys()].sort()).toEqual(names);
@@ -105,7 +124,9 @@ describe('etcd certificates: report, renewal, CA rotation with dual trust', () =
     ok(run);
     const renewTask = 'renew the certificate (same CA, subject, SANs and key)';
     // check: the renewal and the restarts; the copies of a certificate not issued yet are the only difference
-    expect(changedOf(check).filter((x) => !x.endsWith(renewTask))).toEqual(changedOf(run).filter((x) => !x.endsWith(' › etcd cert') && !x.endsWith(renewTask)));
+    expect(changedOf(check).filter((x) => !x.endsWith(renewTask))).toEqual(
+      changedOf(run).filter((x) => !x.endsWith(' › etcd cert') && !x.endsWith(renewTask)),
+    );
     expect(changedOf(run).filter((x) => x.endsWith(' › etcd cert'))).toEqual(names.map((h) => `${h} › etcd cert`));
     expect(changedOf(run).filter((x) => x.includes('rolling restart'))).toHaveLength(3);
     expect(changedOf(check).some((x) => x.endsWith(renewTask))).toBe(true);
@@ -121,10 +142,39 @@ describe('etcd certificates: report, renewal, CA rotation with dual trust', () =
 
   test('CA rotation: trust, leaf, finish; every member serves a chain of the new CA only, writes never stop', async () => {
     const next = mkdtempSync(join(tmpdir(), 'tsplay-next-ca-'));
-    ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(next, 'ca-key.pem'), '-out', join(next, 'ca.pem'), '-days', '3650', '-subj', '/CN=Kubernetes next CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+    ssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      join(next, 'ca-key.pem'),
+      '-out',
+      join(next, 'ca.pem'),
+      '-days',
+      '3650',
+      '-subj',
+      '/CN=Kubernetes next CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    );
     const bundle = join(next, 'client-bundle.pem');
     writeFileSync(bundle, readFileSync(join(cur.dir, 'ca.pem'), 'utf8') + readFileSync(join(next, 'ca.pem'), 'utf8'));
-    const rot = (phase: string, extra: string[] = []) => tsplay('etcd-rotate-ca.ts', inv(), [...files(cur.dir), '-e', `etcdNewCaFile=${next}/ca.pem`, '-e', `etcdCaPhase=${phase}`, '--json', ...extra]);
+    const rot = (phase: string, extra: string[] = []) =>
+      tsplay('etcd-rotate-ca.ts', inv(), [
+        ...files(cur.dir),
+        '-e',
+        `etcdNewCaFile=${next}/ca.pem`,
+        '-e',
+        `etcdCaPhase=${phase}`,
+        '--json',
+        ...extra,
+      ]);
 
     // out of order: refused before any host changes
     const early = await rot('leaf');
@@ -135,29 +185,55 @@ describe('etcd certificates: report, renewal, CA rotation with dual trust', () =
     for (const phase of ['trust', 'leaf', 'finish'] as const) {
       const check = await rot(phase, ['--check']);
       ok(check);
-      const w = startWriter({ endpoints, caFile: bundle, certFile: clientOf[phase], keyFile: join(cur.dir, 'kubernetes-key.pem'), prefix: `/day2/ca-${phase}/` });
+      const w = startWriter({
+        endpoints,
+        caFile: bundle,
+        certFile: clientOf[phase],
+        keyFile: join(cur.dir, 'kubernetes-key.pem'),
+        prefix: `/day2/ca-${phase}/`,
+      });
       const r = await rot(phase);
       writers.push(await w.stop());
       ok(r);
       expect(changedOf(r), phase).toEqual(changedOf(check));
-      expect(changedOf(r).filter((x) => x.includes('rolling restart')), phase).toHaveLength(3);
+      expect(
+        changedOf(r).filter((x) => x.includes('rolling restart')),
+        phase,
+      ).toHaveLength(3);
     }
     const again = await rot('finish', ['--check']);
     ok(again);
     expect(changedOf(again)).toEqual([]);
 
     // on the hosts: the chain verifies with the new CA alone, not with the old; a client of the old CA is refused
-    await Promise.all(names.map((h) => hostOutput(h, `cat > /tmp/tsplay-old-ca.pem <<'EOF'\n${readFileSync(join(cur.dir, 'ca.pem'), 'utf8')}EOF\ncat > /tmp/tsplay-old-leaf.pem <<'EOF'\n${readFileSync(join(cur.dir, 'kubernetes.pem'), 'utf8')}EOF`, { become: true })));
+    await Promise.all(
+      names.map((h) =>
+        hostOutput(
+          h,
+          `cat > /tmp/tsplay-old-ca.pem <<'EOF'\n${readFileSync(join(cur.dir, 'ca.pem'), 'utf8')}EOF\ncat > /tmp/tsplay-old-leaf.pem <<'EOF'\n${readFileSync(join(cur.dir, 'kubernetes.pem'), 'utf8')}EOF`,
+          { become: true },
+        ),
+      ),
+    );
     const newFp = fingerprint(join(next, 'kubernetes.pem'));
     for (const [i, h] of names.entries()) {
       for (const port of [2379, 2380]) {
         expect(await served(h, ips[i] as string, port), `${h}:${port}`).toBe(newFp);
         const verify = (ca: string) =>
-          hostOutput(h, `openssl s_client -connect ${ips[i]}:${port} -verify_return_error -CAfile ${ca} -cert /etc/etcd/kubernetes.pem -key /etc/etcd/kubernetes-key.pem </dev/null >/dev/null 2>&1; echo rc=$?`, { become: true });
+          hostOutput(
+            h,
+            `openssl s_client -connect ${ips[i]}:${port} -verify_return_error -CAfile ${ca} -cert /etc/etcd/kubernetes.pem -key /etc/etcd/kubernetes-key.pem </dev/null >/dev/null 2>&1; echo rc=$?`,
+            { become: true },
+          );
         expect((await verify('/etc/etcd/ca.pem')).trim(), `${h}:${port} new CA`).toBe('rc=0');
         expect((await verify('/tmp/tsplay-old-ca.pem')).trim(), `${h}:${port} old CA`).not.toBe('rc=0');
       }
-      const curl = (cert: string) => hostOutput(h, `curl -s -o /dev/null -w '%{http_code}' --cacert /etc/etcd/ca.pem --cert ${cert} --key /etc/etcd/kubernetes-key.pem https://${ips[i]}:2379/health; echo " rc=$?"`, { become: true });
+      const curl = (cert: string) =>
+        hostOutput(
+          h,
+          `curl -s -o /dev/null -w '%{http_code}' --cacert /etc/etcd/ca.pem --cert ${cert} --key /etc/etcd/kubernetes-key.pem https://${ips[i]}:2379/health; echo " rc=$?"`,
+          { become: true },
+        );
       expect((await curl('/etc/etcd/kubernetes.pem')).trim(), h).toBe('200 rc=0');
       expect((await curl('/tmp/tsplay-old-leaf.pem')).trim(), h).not.toMatch(/^200/);
     }
@@ -169,8 +245,16 @@ describe('etcd certificates: report, renewal, CA rotation with dual trust', () =
 
     // back to the lab's CA and certificate (a rotation too), so etcd.ts with the lab's files finds nothing to do
     const back = pkiCopy();
-    const now = ['-e', `etcdCaFile=${next}/ca.pem`, '-e', `etcdCertFile=${next}/kubernetes.pem`, '-e', `etcdKeyFile=${cur.dir}/kubernetes-key.pem`];
-    for (const phase of ['trust', 'leaf', 'finish']) ok(await tsplay('etcd-rotate-ca.ts', inv(), [...now, '-e', `etcdNewCaFile=${back}/ca.pem`, '-e', `etcdCaPhase=${phase}`]));
+    const now = [
+      '-e',
+      `etcdCaFile=${next}/ca.pem`,
+      '-e',
+      `etcdCertFile=${next}/kubernetes.pem`,
+      '-e',
+      `etcdKeyFile=${cur.dir}/kubernetes-key.pem`,
+    ];
+    for (const phase of ['trust', 'leaf', 'finish'])
+      ok(await tsplay('etcd-rotate-ca.ts', inv(), [...now, '-e', `etcdNewCaFile=${back}/ca.pem`, '-e', `etcdCaPhase=${phase}`]));
   });
 
   test('after both rotations, etcd.ts with the lab files changes nothing and every member serves the lab certificate', async () => {

@@ -16,7 +16,8 @@ import { changedOf, etcdctlOn, inventoryOf, labWith, memberTable, recordResult, 
 const names = ['controller-0', 'controller-1', 'controller-2'];
 const ips = ['10.240.0.10', '10.240.0.11', '10.240.0.12'];
 const endpoints = ips.map((ip) => `https://${ip}:2379`);
-const CTL = 'ETCDCTL_API=3 /usr/local/bin/etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/etcd/ca.pem --cert=/etc/etcd/kubernetes.pem --key=/etc/etcd/kubernetes-key.pem';
+const CTL =
+  'ETCDCTL_API=3 /usr/local/bin/etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/etcd/ca.pem --cert=/etc/etcd/kubernetes.pem --key=/etc/etcd/kubernetes-key.pem';
 const MIB = 1048576;
 const QUOTA = 16 * MIB;
 const out = (r: CliRun) => r.stdout.slice(-3000) + r.stderr;
@@ -39,14 +40,22 @@ async function leaderName(): Promise<string> {
 /** Put `count` values of 1 MiB on controller-0 (`key` + i, or the same key when `same`); stops at the first failure and returns its output. */
 function fill(key: string, count: number, same: boolean): Promise<string> {
   const k = same ? key : `${key}$i`;
-  return hostOutput('controller-0', `for i in $(seq 1 ${count}); do head -c 786432 /dev/urandom | base64 -w0 | ${CTL} put ${k} >/dev/null 2>/tmp/fill.err || { cat /tmp/fill.err; break; }; done; echo filled`, { become: true });
+  return hostOutput(
+    'controller-0',
+    `for i in $(seq 1 ${count}); do head -c 786432 /dev/urandom | base64 -w0 | ${CTL} put ${k} >/dev/null 2>/tmp/fill.err || { cat /tmp/fill.err; break; }; done; echo filled`,
+    { become: true },
+  );
 }
 
 /** etcd's own journal since `since` (epoch s): the microsecond times at which each host finished a defrag. */
 async function defragTimes(since: number): Promise<Record<string, number>> {
   const times: Record<string, number> = {};
   for (const h of names) {
-    const j = await hostOutput(h, `journalctl -u etcd --since @${since} -o short-unix --no-pager | grep -i 'finished defragmenting' | tail -1`, { become: true });
+    const j = await hostOutput(
+      h,
+      `journalctl -u etcd --since @${since} -o short-unix --no-pager | grep -i 'finished defragmenting' | tail -1`,
+      { become: true },
+    );
     times[h] = Number(j.trim().split(' ')[0] ?? 'NaN');
   }
   return times;
@@ -67,7 +76,8 @@ describe('etcd maintenance: defrag, NOSPACE recovery', () => {
     await etcdctlOn('controller-0', 'del /nospace/ --prefix').catch(() => '');
     const back = await tsplay('etcd.ts', inv);
     expect(back.code, out(back)).toBe(0);
-    for (const h of names) expect(await hostOutput(h, 'grep -c quota-backend-bytes /etc/systemd/system/etcd.service || true', { become: true })).toBe('0\n');
+    for (const h of names)
+      expect(await hostOutput(h, 'grep -c quota-backend-bytes /etc/systemd/system/etcd.service || true', { become: true })).toBe('0\n');
     expect(await memberTable('controller-0')).toEqual(names.map((n) => `${n} started`));
   });
 
@@ -76,11 +86,15 @@ describe('etcd maintenance: defrag, NOSPACE recovery', () => {
     await etcdctlOn('controller-0', 'del /defrag-fill/ --prefix');
     await etcdctlOn('controller-0', `compact ${(await usage('controller-0')).revision} --physical`);
     // bolt counts the pages a compaction freed as free (dbSizeInUse) once a later write has committed on the member
-    const before = await waitFor('the compacted pages counted free on every member', async () => {
-      await etcdctlOn('controller-0', 'put /defrag-commit x');
-      const u = await Promise.all(names.map(usage));
-      return u.every((x) => x.dbSize - x.inUse > 20 * MIB) ? u : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 300 });
+    const before = await waitFor(
+      'the compacted pages counted free on every member',
+      async () => {
+        await etcdctlOn('controller-0', 'put /defrag-commit x');
+        const u = await Promise.all(names.map(usage));
+        return u.every((x) => x.dbSize - x.inUse > 20 * MIB) ? u : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 300 },
+    );
     const leader = await leaderName();
     const expected = names.map((h) => `${h} › etcd defragment (${h === leader ? 'leader last' : 'followers'})`).sort();
 
@@ -96,7 +110,10 @@ describe('etcd maintenance: defrag, NOSPACE recovery', () => {
     recordResult('defrag (etcdctl)', both.etcdctl);
     expect(r.code, out(r)).toBe(0);
     expect(changedOf(r)).toEqual(expected);
-    for (const [name, rep] of [['gateway', both.gateway], ['etcdctl', both.etcdctl]] as const) {
+    for (const [name, rep] of [
+      ['gateway', both.gateway],
+      ['etcdctl', both.etcdctl],
+    ] as const) {
       expect(rep.writes, name).toBeGreaterThan(10);
       expect(rep.longestFailureRunS, `${name}: ${JSON.stringify(both.etcdctl.errors)}`).toBeLessThanOrEqual(0.5);
     }
@@ -107,7 +124,11 @@ describe('etcd maintenance: defrag, NOSPACE recovery', () => {
     // one at a time, the leader last (etcd's journal, one clock), and leadership was moved away from it
     const times = await defragTimes(t0);
     for (const h of names) expect(times[h], `${h} defragmented`).toBeGreaterThan(t0);
-    expect(Object.entries(times).sort((a, b) => a[1] - b[1]).at(-1)?.[0]).toBe(leader);
+    expect(
+      Object.entries(times)
+        .sort((a, b) => a[1] - b[1])
+        .at(-1)?.[0],
+    ).toBe(leader);
     expect(await leaderName()).not.toBe(leader);
 
     const again = await tsplay('etcd-defrag.ts', inv, ['--check', '--json']);
@@ -118,7 +139,10 @@ describe('etcd maintenance: defrag, NOSPACE recovery', () => {
   test('NOSPACE: a 16 MiB quota filled until the alarm; etcd-defrag.ts refuses, etcd-recover-space.ts recovers and writes succeed', async () => {
     const quota = await tsplay('etcd.ts', inv, ['-e', `etcdQuotaBackendBytes=${QUOTA}`]);
     expect(quota.code, out(quota)).toBe(0);
-    for (const h of names) expect(await hostOutput(h, 'grep -c -- "--quota-backend-bytes=16777216$" /etc/systemd/system/etcd.service', { become: true })).toBe('1\n');
+    for (const h of names)
+      expect(await hostOutput(h, 'grep -c -- "--quota-backend-bytes=16777216$" /etc/systemd/system/etcd.service', { become: true })).toBe(
+        '1\n',
+      );
 
     expect(await fill('/nospace/k', 40, true)).toMatch(/database space exceeded/);
     expect(await etcdctlOn('controller-1', 'alarm list')).toMatch(/alarm:NOSPACE/);
@@ -131,9 +155,18 @@ describe('etcd maintenance: defrag, NOSPACE recovery', () => {
     expect(check.code, out(check)).toBe(0);
     const r = await tsplay('etcd-recover-space.ts', inv, ['--json']);
     expect(r.code, out(r)).toBe(0);
-    const compactOut = r.stdout.split('\n').filter((l) => l.includes('"task.result"') && /etcd compact|preflight/.test(l)).join('\n');
+    const compactOut = r.stdout
+      .split('\n')
+      .filter((l) => l.includes('"task.result"') && /etcd compact|preflight/.test(l))
+      .join('\n');
     expect(changedOf(r), compactOut).toEqual(changedOf(check));
-    expect(changedOf(r)).toEqual(expect.arrayContaining([...names.map((h) => expect.stringMatching(new RegExp(`^${h} › etcd defragment`))), expect.stringMatching(/etcd compact/), expect.stringMatching(/etcd alarm disarm/)]));
+    expect(changedOf(r)).toEqual(
+      expect.arrayContaining([
+        ...names.map((h) => expect.stringMatching(new RegExp(`^${h} › etcd defragment`))),
+        expect.stringMatching(/etcd compact/),
+        expect.stringMatching(/etcd alarm disarm/),
+      ]),
+    );
 
     for (const h of names) {
       expect(await etcdctlOn(h, 'alarm list'), h).toBe('');

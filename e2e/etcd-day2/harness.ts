@@ -16,7 +16,10 @@ export async function labWith(n: number): Promise<LabHost[]> {
 
 /** The lab inventory with its `controllers` group narrowed to `names`, written to a temp dir. */
 export function inventoryOf(names: readonly string[]): string {
-  const text = readFileSync(labPaths().inventoryFile, 'utf8').replace(/^ {2}controllers: \{ hosts: \[[^\]]*\]/m, `  controllers: { hosts: [${names.join(', ')}]`);
+  const text = readFileSync(labPaths().inventoryFile, 'utf8').replace(
+    /^ {2}controllers: \{ hosts: \[[^\]]*\]/m,
+    `  controllers: { hosts: [${names.join(', ')}]`,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'tsplay-day2-inv-'));
   writeFileSync(join(dir, 'hosts.yaml'), text);
   return join(dir, 'hosts.yaml');
@@ -31,7 +34,10 @@ export interface CliRun {
 /** `tsplay run PLAYBOOK -i INV ARGS` as a child process. */
 export function tsplay(playbook: string, inventory: string, args: readonly string[] = []): Promise<CliRun> {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [CLI, 'run', join(REPO, 'playbooks', playbook), '-i', inventory, '--forks', '10', ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [CLI, 'run', join(REPO, 'playbooks', playbook), '-i', inventory, '--forks', '10', ...args], {
+      cwd: REPO,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -41,7 +47,8 @@ export function tsplay(playbook: string, inventory: string, args: readonly strin
   });
 }
 
-const CTL = 'ETCDCTL_API=3 /usr/local/bin/etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/etcd/ca.pem --cert=/etc/etcd/kubernetes.pem --key=/etc/etcd/kubernetes-key.pem --command-timeout=5s';
+const CTL =
+  'ETCDCTL_API=3 /usr/local/bin/etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/etcd/ca.pem --cert=/etc/etcd/kubernetes.pem --key=/etc/etcd/kubernetes-key.pem --command-timeout=5s';
 
 /** `host › task` of every result reported changed in a `--json` run. */
 export function changedOf(r: CliRun): string[] {

@@ -30,7 +30,7 @@ describe('etcd day 2: a join after an upgrade takes the release checksum from et
     await labWith(3);
   });
 
-  test('3.5.16 cluster, 2 new hosts, only -e etcdVersion=3.5.16: both join on 3.5.16, the tarball has the inventory\'s 3.5.16 sha256', async () => {
+  test("3.5.16 cluster, 2 new hosts, only -e etcdVersion=3.5.16: both join on 3.5.16, the tarball has the inventory's 3.5.16 sha256", async () => {
     const inv = inventoryOf(names);
     const text = readFileSync(inv, 'utf8');
     const want = invVar(text, /^ {4}"3\.5\.16": "sha256:([0-9a-f]{64})"$/m);
@@ -48,8 +48,13 @@ describe('etcd day 2: a join after an upgrade takes the release checksum from et
       expect(await hostOutput(h, '/usr/local/bin/etcd --version | head -1', { become: true }), h).toBe('etcd Version: 3.5.16\n');
     }
     expect(await memberTable('controller-0')).toEqual(names.map((n) => `${n} started`));
-    const status = await etcdctlOn('controller-0', `--endpoints=${names.map((_, i) => `https://10.240.0.1${i}:2379`).join(',')} endpoint status -w json`);
-    const versions = (JSON.parse(status.split('\n').find((l) => l.startsWith('[')) ?? '[]') as { Endpoint: string; Status: { version: string } }[])
+    const status = await etcdctlOn(
+      'controller-0',
+      `--endpoints=${names.map((_, i) => `https://10.240.0.1${i}:2379`).join(',')} endpoint status -w json`,
+    );
+    const versions = (
+      JSON.parse(status.split('\n').find((l) => l.startsWith('[')) ?? '[]') as { Endpoint: string; Status: { version: string } }[]
+    )
       .filter((e) => e.Endpoint !== 'https://127.0.0.1:2379')
       .map((e) => e.Status.version);
     expect(versions).toEqual(names.map(() => '3.5.16'));

@@ -27,7 +27,10 @@ describe('etcd day 2: join and remove', () => {
     recordResult('join 3->5 (etcdctl)', both.etcdctl);
     expect(r.code, r.stdout.slice(-3000) + r.stderr).toBe(0);
     expect(await memberTable('controller-0')).toEqual(names.map((n) => `${n} started`));
-    for (const [name, rep] of [['gateway', report], ['etcdctl', both.etcdctl]] as const) {
+    for (const [name, rep] of [
+      ['gateway', report],
+      ['etcdctl', both.etcdctl],
+    ] as const) {
       expect(rep.writes, name).toBeGreaterThan(10);
       expect(rep.longestFailureRunS, `${name}: ${JSON.stringify(both.etcdctl.errors)}`).toBeLessThanOrEqual(0.5);
     }
@@ -59,12 +62,19 @@ describe('etcd day 2: join and remove', () => {
     recordResult('remove 5->3 (etcdctl)', both.etcdctl);
     expect(r.code, r.stdout.slice(-3000) + r.stderr).toBe(0);
     expect(await memberTable('controller-0')).toEqual(names.slice(0, 3).map((n) => `${n} started`));
-    for (const [name, rep] of [['gateway', report], ['etcdctl', both.etcdctl]] as const) {
+    for (const [name, rep] of [
+      ['gateway', report],
+      ['etcdctl', both.etcdctl],
+    ] as const) {
       expect(rep.writes, name).toBeGreaterThan(10);
       expect(rep.longestFailureRunS, `${name}: ${JSON.stringify(both.etcdctl.errors)}`).toBeLessThanOrEqual(0.5);
     }
     for (const h of ['controller-3', 'controller-4']) {
-      const state = await hostOutput(h, 'systemctl is-active etcd; systemctl is-enabled etcd; ls -d /var/lib/etcd /var/lib/etcd.removed-* 2>/dev/null | sed "s/-[0-9TZ]*$//"; true', { become: true });
+      const state = await hostOutput(
+        h,
+        'systemctl is-active etcd; systemctl is-enabled etcd; ls -d /var/lib/etcd /var/lib/etcd.removed-* 2>/dev/null | sed "s/-[0-9TZ]*$//"; true',
+        { become: true },
+      );
       expect(state.trim().split('\n')).toEqual(['inactive', 'disabled', '/var/lib/etcd.removed']);
     }
     const health = await etcdctlOn('controller-0', 'endpoint health --cluster -w json');
@@ -91,7 +101,11 @@ describe('etcd day 2: join and remove', () => {
   });
 });
 
-const SPEC = { roots: ['/etc/etcd', '/usr/local/bin'], paths: ['/etc/systemd/system/etcd.service', '/var/lib/etcd'], units: ['etcd.service'] };
+const SPEC = {
+  roots: ['/etc/etcd', '/usr/local/bin'],
+  paths: ['/etc/systemd/system/etcd.service', '/var/lib/etcd'],
+  units: ['etcd.service'],
+};
 
 async function fingerprints(hosts: readonly string[]): Promise<Map<string, Fingerprint>> {
   return new Map(await Promise.all(hosts.map(async (h) => [h, await fingerprintHost(h, SPEC)] as const)));
@@ -100,9 +114,13 @@ async function fingerprints(hosts: readonly string[]): Promise<Map<string, Finge
 /** `etcdctl move-leader` to `name`, sent to every member so the leader gets it (test setup, not tsplay). */
 async function moveLeaderTo(name: string): Promise<void> {
   const list = await etcdctlOn('controller-0', 'member list');
-  const id = list.split('\n').find((l) => l.split(', ')[2] === name)?.split(', ')[0];
+  const id = list
+    .split('\n')
+    .find((l) => l.split(', ')[2] === name)
+    ?.split(', ')[0];
   if (!id) throw new Error(`${name} is not in the member list: ${list}`);
   await etcdctlOn('controller-0', `--endpoints=${endpoints(5).join(',')} move-leader ${id}`);
   const status = await etcdctlOn('controller-0', `--endpoints=${endpoints(5).join(',')} endpoint status -w table`);
-  if (!status.split('\n').some((l) => l.includes('10.240.0.14') && / true /.test(l))) throw new Error(`${name} did not become the leader: ${status}`);
+  if (!status.split('\n').some((l) => l.includes('10.240.0.14') && / true /.test(l)))
+    throw new Error(`${name} did not become the leader: ${status}`);
 }

@@ -14,7 +14,11 @@ import { hostOutput, labHostExec, onAllHosts, waitFor } from '../helpers/lab.js'
 import { etcdctlOn, inventoryOf, labWith, memberTable, REPO, tsplay, type CliRun } from './harness.js';
 
 const names = ['controller-0', 'controller-1', 'controller-2'];
-const SPEC = { roots: ['/etc/etcd', '/usr/local/bin'], paths: ['/etc/systemd/system/etcd.service', '/var/lib/etcd'], units: ['etcd.service'] };
+const SPEC = {
+  roots: ['/etc/etcd', '/usr/local/bin'],
+  paths: ['/etc/systemd/system/etcd.service', '/var/lib/etcd'],
+  units: ['etcd.service'],
+};
 const RESET = [
   'systemctl disable --now etcd 2>/dev/null; systemctl reset-failed etcd 2>/dev/null',
   `rm -rf /etc/systemd/system/etcd.service /etc/etcd /var/lib/etcd /usr/local/bin/etcd /usr/local/bin/etcdctl /usr/local/src/${ETCD_TARBALL}`,
@@ -67,16 +71,28 @@ describe('etcd day 2 refusals: a coded error, and no host changed', () => {
     expectRefused(await removeTwo(), 'ETCD_UNHEALTHY');
     await expectUnchanged(before);
     await hostOutput('controller-2', 'systemctl start etcd', { become: true });
-    await waitFor('3 healthy members', async () => ((await etcdctlOn('controller-0', 'endpoint health --cluster -w json')).match(/"health":true/g)?.length === 3 ? true : undefined), { timeoutMs: 30_000, intervalMs: 500 });
+    await waitFor(
+      '3 healthy members',
+      async () =>
+        (await etcdctlOn('controller-0', 'endpoint health --cluster -w json')).match(/"health":true/g)?.length === 3 ? true : undefined,
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
   });
 
   test('a learner added by hand and never started: ETCD_LEARNER_PENDING', async () => {
     const add = 'member add stray --learner --peer-urls=https://10.240.0.99:2380';
-    await waitFor('member add --learner', async () => ((await labHostExec('controller-0', `${CTL} ${add}`, { become: true })).code === 0 ? true : undefined), { timeoutMs: 30_000, intervalMs: 1_000 });
+    await waitFor(
+      'member add --learner',
+      async () => ((await labHostExec('controller-0', `${CTL} ${add}`, { become: true })).code === 0 ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 1_000 },
+    );
     const before = await fingerprints();
     expectRefused(await removeTwo(), 'ETCD_LEARNER_PENDING');
     await expectUnchanged(before);
-    const id = (await etcdctlOn('controller-0', 'member list')).split('\n').find((l) => l.includes('10.240.0.99'))?.split(', ')[0];
+    const id = (await etcdctlOn('controller-0', 'member list'))
+      .split('\n')
+      .find((l) => l.includes('10.240.0.99'))
+      ?.split(', ')[0];
     expect(id).toMatch(/^[0-9a-f]+$/);
     await etcdctlOn('controller-0', `member remove ${id}`);
     expect(await memberTable('controller-0')).toEqual(names.map((n) => `${n} started`));
@@ -84,7 +100,19 @@ describe('etcd day 2 refusals: a coded error, and no host changed', () => {
 
   test('a second operation while another run holds a member: RUN_LOCKED before any host changes', async () => {
     const slow = holdWithSlowRun('controller-1', 25);
-    await waitFor('the slow run to hold the lock on controller-1', async () => ((await labHostExec('controller-1', 'd=/run/user/$(id -u)/tsplay; [ -d /run/user/$(id -u) ] || d=$HOME/.tsplay-lock; flock -n "$d/run.lock" true')).code !== 0 ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor(
+      'the slow run to hold the lock on controller-1',
+      async () =>
+        (
+          await labHostExec(
+            'controller-1',
+            'd=/run/user/$(id -u)/tsplay; [ -d /run/user/$(id -u) ] || d=$HOME/.tsplay-lock; flock -n "$d/run.lock" true',
+          )
+        ).code !== 0
+          ? true
+          : undefined,
+      { timeoutMs: 30_000 },
+    );
     const before = await fingerprints();
     const r = await removeTwo();
     expectRefused(r, 'RUN_LOCKED');
@@ -95,7 +123,8 @@ describe('etcd day 2 refusals: a coded error, and no host changed', () => {
   });
 });
 
-const CTL = 'ETCDCTL_API=3 /usr/local/bin/etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/etcd/ca.pem --cert=/etc/etcd/kubernetes.pem --key=/etc/etcd/kubernetes-key.pem --command-timeout=5s';
+const CTL =
+  'ETCDCTL_API=3 /usr/local/bin/etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/etcd/ca.pem --cert=/etc/etcd/kubernetes.pem --key=/etc/etcd/kubernetes-key.pem --command-timeout=5s';
 
 /** A real tsplay run that sleeps on one host (it holds that host's run lock while it runs). */
 function holdWithSlowRun(host: string, seconds: number): Promise<{ code: number }> {
@@ -111,7 +140,10 @@ function holdWithSlowRun(host: string, seconds: number): Promise<{ code: number 
     ].join('\n'),
   );
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [join(REPO, 'packages/cli/bin/tsplay.js'), 'run', file, '-i', inventoryOf(names)], { cwd: REPO, stdio: 'ignore' });
+    const child = spawn(process.execPath, [join(REPO, 'packages/cli/bin/tsplay.js'), 'run', file, '-i', inventoryOf(names)], {
+      cwd: REPO,
+      stdio: 'ignore',
+    });
     child.once('error', rej);
     child.once('close', (code) => res({ code: code ?? 255 }));
   });

@@ -64,12 +64,16 @@ describe('etcd day 2: replace a member whose data is gone', () => {
     const health = await etcdctlOn('controller-0', 'endpoint health --cluster -w json');
     expect(health.match(/"health":true/g)?.length).toBe(3);
 
-    for (const [name, rep] of [['gateway', report.gateway], ['etcdctl', report.etcdctl]] as const) {
+    for (const [name, rep] of [
+      ['gateway', report.gateway],
+      ['etcdctl', report.etcdctl],
+    ] as const) {
       expect(rep.writes, name).toBeGreaterThan(10);
       expect(rep.longestFailureRunS, `${name}: ${JSON.stringify(report.etcdctl.errors)}`).toBeLessThanOrEqual(0.5);
     }
     // the replaced member has every key either writer put (it caught up before it was promoted)
-    const count = async (prefix: string) => Number((await etcdctlOn(VICTIM, `get ${prefix} --prefix --keys-only --consistency=s | grep -c '^${prefix}'`)).trim());
+    const count = async (prefix: string) =>
+      Number((await etcdctlOn(VICTIM, `get ${prefix} --prefix --keys-only --consistency=s | grep -c '^${prefix}'`)).trim());
     expect(await count('/day2/replace/')).toBeGreaterThanOrEqual(report.gateway.okSeqs.length);
     expect(await count(w.etcdctlPrefix)).toBeGreaterThanOrEqual(report.etcdctl.okSeqs.length);
 

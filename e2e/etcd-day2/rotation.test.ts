@@ -23,26 +23,63 @@ function resignedCert(): string {
   const p = labPaths();
   const dir = mkdtempSync(join(tmpdir(), 'tsplay-rotation-'));
   const ssl = (...args: string[]) => execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const sans = ssl('x509', '-in', p.cert, '-noout', '-ext', 'subjectAltName').split('\n').slice(1).join('').trim().replace(/IP Address:/g, 'IP:');
-  const subject = ssl('x509', '-in', p.cert, '-noout', '-subject', '-nameopt', 'compat').replace(/^subject=\s*/, '').trim();
-  writeFileSync(join(dir, 'ext'), `basicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature, keyEncipherment\nextendedKeyUsage = serverAuth, clientAuth\nsubjectAltName = ${sans}\n`);
+  const sans = ssl('x509', '-in', p.cert, '-noout', '-ext', 'subjectAltName')
+    .split('\n')
+    .slice(1)
+    .join('')
+    .trim()
+    .replace(/IP Address:/g, 'IP:');
+  const subject = ssl('x509', '-in', p.cert, '-noout', '-subject', '-nameopt', 'compat')
+    .replace(/^subject=\s*/, '')
+    .trim();
+  writeFileSync(
+    join(dir, 'ext'),
+    `basicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature, keyEncipherment\nextendedKeyUsage = serverAuth, clientAuth\nsubjectAltName = ${sans}\n`,
+  );
   ssl('req', '-new', '-key', p.key, '-out', join(dir, 'csr'), '-subj', subject);
   const cert = join(dir, 'kubernetes.pem'); // same file name: the host path stays /etc/etcd/kubernetes.pem
-  ssl('x509', '-req', '-in', join(dir, 'csr'), '-CA', p.caCert, '-CAkey', p.caKey, '-set_serial', `0x${Date.now().toString(16)}`, '-days', '30', '-sha256', '-extfile', join(dir, 'ext'), '-out', cert);
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    join(dir, 'csr'),
+    '-CA',
+    p.caCert,
+    '-CAkey',
+    p.caKey,
+    '-set_serial',
+    `0x${Date.now().toString(16)}`,
+    '-days',
+    '30',
+    '-sha256',
+    '-extfile',
+    join(dir, 'ext'),
+    '-out',
+    cert,
+  );
   return cert;
 }
 
-const fingerprint = (pem: string) => execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256'], { input: pem, encoding: 'utf8' }).trim();
+const fingerprint = (pem: string) =>
+  execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256'], { input: pem, encoding: 'utf8' }).trim();
 
 /** The certificate a member serves on a port, as openssl on the host sees it. */
 async function served(host: string, ip: string, port: number): Promise<string> {
   const tls = '-CAfile /etc/etcd/ca.pem -cert /etc/etcd/kubernetes.pem -key /etc/etcd/kubernetes-key.pem';
-  return (await hostOutput(host, `openssl s_client -connect ${ip}:${port} ${tls} </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256`, { become: true })).trim();
+  return (
+    await hostOutput(
+      host,
+      `openssl s_client -connect ${ip}:${port} ${tls} </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256`,
+      { become: true },
+    )
+  ).trim();
 }
 
 /** systemd's last stop (ActiveExit) and start (ActiveEnter) of etcd, in ms since the epoch. */
 async function restartWindow(host: string): Promise<{ host: string; from: number; to: number }> {
-  const out = await hostOutput(host, 'systemctl show etcd -p ActiveExitTimestamp -p ActiveEnterTimestamp --timestamp=us+utc', { become: true });
+  const out = await hostOutput(host, 'systemctl show etcd -p ActiveExitTimestamp -p ActiveEnterTimestamp --timestamp=us+utc', {
+    become: true,
+  });
   const at = (k: string) => {
     const m = new RegExp(`^${k}=\\w+ (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+) UTC$`, 'm').exec(out);
     if (!m?.[1]) throw new Error(`${host}: no ${k} in ${out}`);
@@ -89,7 +126,10 @@ describe('etcd cert rotation: one member at a time, leader last', () => {
     recordResult('cert rotation (etcdctl)', both.etcdctl);
     expect(r.code, r.stdout.slice(-3000) + r.stderr).toBe(0);
     expect(changedOf(r)).toEqual(expected);
-    for (const [name, rep] of [['gateway', report], ['etcdctl', both.etcdctl]] as const) {
+    for (const [name, rep] of [
+      ['gateway', report],
+      ['etcdctl', both.etcdctl],
+    ] as const) {
       expect(rep.writes, name).toBeGreaterThan(10);
       expect(rep.longestFailureRunS, `${name}: ${JSON.stringify(both.etcdctl.errors)}`).toBeLessThanOrEqual(0.5);
     }
@@ -107,7 +147,8 @@ describe('etcd cert rotation: one member at a time, leader last', () => {
       expect(x.from, x.host).toBeGreaterThanOrEqual(t0 - 1000);
       expect(x.to, x.host).toBeGreaterThanOrEqual(x.from);
     }
-    for (let i = 1; i < windows.length; i++) expect(windows[i]!.from, `${windows[i]!.host} after ${windows[i - 1]!.host}`).toBeGreaterThan(windows[i - 1]!.to);
+    for (let i = 1; i < windows.length; i++)
+      expect(windows[i]!.from, `${windows[i]!.host} after ${windows[i - 1]!.host}`).toBeGreaterThan(windows[i - 1]!.to);
     expect(windows.at(-1)?.host).toBe(leader);
     expect(await memberTable('controller-0')).toEqual(names.map((n) => `${n} started`));
     const keys = await etcdctlOn('controller-2', "get /day2/rotation/ --prefix --keys-only | grep -c '^/day2/rotation/'");

@@ -14,7 +14,17 @@ import { changedOf, etcdctlOn, inventoryOf, labWith, tsplay } from './harness.js
 
 const names = ['controller-0', 'controller-1', 'controller-2'];
 const ips = ['10.240.0.10', '10.240.0.11', '10.240.0.12'];
-const TASKS = ['download etcd', 'install etcd binaries', 'etcd config dir', 'etcd data dir', 'etcd ca cert', 'etcd cert', 'etcd key', 'etcd.service', 'start etcd'];
+const TASKS = [
+  'download etcd',
+  'install etcd binaries',
+  'etcd config dir',
+  'etcd data dir',
+  'etcd ca cert',
+  'etcd cert',
+  'etcd key',
+  'etcd.service',
+  'start etcd',
+];
 const RESET = [
   'systemctl disable --now etcd 2>/dev/null; systemctl reset-failed etcd 2>/dev/null',
   `rm -rf /etc/systemd/system/etcd.service /etc/etcd /var/lib/etcd /usr/local/bin/etcd /usr/local/bin/etcdctl /usr/local/src/${ETCD_TARBALL}`,
@@ -29,7 +39,12 @@ interface Result {
   status?: string;
   stdout?: string;
 }
-const results = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Result).filter((e) => e.type === 'task.result');
+const results = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Result)
+    .filter((e) => e.type === 'task.result');
 
 /** The lab inventory without any internalIp var. */
 function seedInventory(): string {
@@ -55,7 +70,11 @@ describe('etcd.ts without internalIp: IPs from the metadata server, names from h
     const expected = names.flatMap((h) => TASKS.map((t) => `${h} › ${t}`)).sort();
     expect(changedOf(c)).toEqual(expected);
     // the probes ran in check mode too, each host answering with its own address and name
-    const probe = (task: string) => results(c.stdout).filter((e) => e.task === task).map((e) => [e.host, e.status]).sort();
+    const probe = (task: string) =>
+      results(c.stdout)
+        .filter((e) => e.task === task)
+        .map((e) => [e.host, e.status])
+        .sort();
     expect(probe('internal ip from GCE metadata')).toEqual(names.map((h) => [h, 'ok']));
     expect(probe('etcd name from hostname -s')).toEqual(names.map((h) => [h, 'ok']));
 

@@ -16,11 +16,16 @@ const ipOf = (h: string) => `10.240.0.1${h.slice(-1)}`;
 const endpoints = names.map((h) => `https://${ipOf(h)}:2379`);
 const ALL = `--endpoints=${endpoints.join(',')}`;
 const TLS = '--cacert /etc/etcd/ca.pem --cert /etc/etcd/kubernetes.pem --key /etc/etcd/kubernetes-key.pem';
-const SPEC = { roots: ['/etc/etcd', '/usr/local/bin', '/usr/local/src', '/var/backups'], paths: ['/etc/systemd/system/etcd.service', '/var/lib/etcd'], units: ['etcd.service'] };
+const SPEC = {
+  roots: ['/etc/etcd', '/usr/local/bin', '/usr/local/src', '/var/backups'],
+  paths: ['/etc/systemd/system/etcd.service', '/var/lib/etcd'],
+  units: ['etcd.service'],
+};
 
 /** A lab cluster of 3 members on 3.4.23 from scratch: etcd stopped and its state removed, then playbooks/etcd.ts. */
 async function fresh34(): Promise<void> {
-  const wipe = 'systemctl stop etcd 2>/dev/null; systemctl reset-failed etcd 2>/dev/null; rm -rf /var/lib/etcd /var/lib/etcd.removed-* /var/backups/etcd /usr/local/bin/etcd /usr/local/bin/etcdctl /usr/local/bin/etcd.prev /usr/local/bin/etcdctl.prev /usr/local/src/etcd-v3.5.16-linux-amd64.tar.gz; true';
+  const wipe =
+    'systemctl stop etcd 2>/dev/null; systemctl reset-failed etcd 2>/dev/null; rm -rf /var/lib/etcd /var/lib/etcd.removed-* /var/backups/etcd /usr/local/bin/etcd /usr/local/bin/etcdctl /usr/local/bin/etcd.prev /usr/local/bin/etcdctl.prev /usr/local/src/etcd-v3.5.16-linux-amd64.tar.gz; true';
   await Promise.all(names.map((h) => hostOutput(h, wipe, { become: true })));
   const boot = await tsplay('etcd.ts', inventoryOf(names));
   if (boot.code !== 0) throw new Error(`bootstrap of 3 members on 3.4.23 failed: ${boot.stdout.slice(-2000)}${boot.stderr}`);
@@ -29,7 +34,10 @@ async function fresh34(): Promise<void> {
 /** What a host says about its etcd: the binary's version and its server's `/version` answer. */
 async function versionsOn(h: string): Promise<{ bin: string; server: string; cluster: string }> {
   const bin = /etcd Version: (\S+)/.exec(await hostOutput(h, '/usr/local/bin/etcd --version', { become: true }))?.[1] ?? '';
-  const v = JSON.parse(await hostOutput(h, `curl -s --max-time 5 ${TLS} https://${ipOf(h)}:2379/version`, { become: true })) as { etcdserver: string; etcdcluster: string };
+  const v = JSON.parse(await hostOutput(h, `curl -s --max-time 5 ${TLS} https://${ipOf(h)}:2379/version`, { become: true })) as {
+    etcdserver: string;
+    etcdcluster: string;
+  };
   return { bin, server: v.etcdserver, cluster: v.etcdcluster };
 }
 
@@ -52,7 +60,10 @@ async function leaderName(): Promise<string> {
 }
 
 async function moveLeaderTo(name: string): Promise<void> {
-  const id = (await etcdctlOn('controller-0', 'member list')).split('\n').find((l) => l.split(', ')[2] === name)?.split(', ')[0];
+  const id = (await etcdctlOn('controller-0', 'member list'))
+    .split('\n')
+    .find((l) => l.split(', ')[2] === name)
+    ?.split(', ')[0];
   if (!id) throw new Error(`${name} is no member`);
   if ((await leaderName()) !== name) await etcdctlOn('controller-0', `${ALL} move-leader ${id}`);
   await waitFor(`${name} leads`, async () => ((await leaderName()) === name ? true : undefined), { timeoutMs: 20_000 });
@@ -98,7 +109,10 @@ describe('etcd day 2: rolling upgrade 3.4.23 -> 3.5.16', () => {
     expect(predicted).toContain(`${leader} › etcd snapshot of the leader before the upgrade`);
     expectSameHosts(before, await fingerprints());
 
-    for (const [version, code] of [['3.4.22', 'ETCD_DOWNGRADE'], ['3.6.0', 'ETCD_SKIP_MINOR']] as const) {
+    for (const [version, code] of [
+      ['3.4.22', 'ETCD_DOWNGRADE'],
+      ['3.6.0', 'ETCD_SKIP_MINOR'],
+    ] as const) {
       const r = await tsplay('etcd-upgrade.ts', inv, ['-e', `etcdVersion=${version}`]);
       expect(r.code, `${version}: ${r.stdout.slice(-2000)}`).not.toBe(0);
       expect(r.stdout + r.stderr).toContain(code);
@@ -123,14 +137,30 @@ describe('etcd day 2: rolling upgrade 3.4.23 -> 3.5.16', () => {
     expect(await etcdctlOn('controller-0', 'member list')).toBe(members);
     expect(await healthyCount()).toBe(3);
     // the leader was restarted last (systemd's start times, one monotonic clock for all the lab's hosts)
-    const started = Object.fromEntries(await Promise.all(names.map(async (h) => [h, Number((await hostOutput(h, 'systemctl show etcd -p ExecMainStartTimestampMonotonic --value')).trim())] as const)));
-    for (const h of names.filter((x) => x !== leader)) expect(started[leader] ?? 0, `${leader} restarted after ${h}`).toBeGreaterThan(started[h] ?? Infinity);
+    const started = Object.fromEntries(
+      await Promise.all(
+        names.map(
+          async (h) => [h, Number((await hostOutput(h, 'systemctl show etcd -p ExecMainStartTimestampMonotonic --value')).trim())] as const,
+        ),
+      ),
+    );
+    for (const h of names.filter((x) => x !== leader))
+      expect(started[leader] ?? 0, `${leader} restarted after ${h}`).toBeGreaterThan(started[h] ?? Infinity);
     // previous binaries kept, a checked snapshot on the leader only
-    for (const h of names) expect(await hostOutput(h, '/usr/local/bin/etcd.prev --version', { become: true })).toContain('etcd Version: 3.4.23');
-    const snap = await hostOutput(leader, 'ls /var/backups/etcd/pre-upgrade-*.db && ETCDCTL_API=3 /usr/local/bin/etcdctl snapshot status /var/backups/etcd/pre-upgrade-*.db -w json 2>/dev/null', { become: true });
+    for (const h of names)
+      expect(await hostOutput(h, '/usr/local/bin/etcd.prev --version', { become: true })).toContain('etcd Version: 3.4.23');
+    const snap = await hostOutput(
+      leader,
+      'ls /var/backups/etcd/pre-upgrade-*.db && ETCDCTL_API=3 /usr/local/bin/etcdctl snapshot status /var/backups/etcd/pre-upgrade-*.db -w json 2>/dev/null',
+      { become: true },
+    );
     expect(snap).toMatch(/"totalKey":\d+/);
-    for (const h of names.filter((x) => x !== leader)) expect(await hostOutput(h, 'ls /var/backups/etcd 2>/dev/null | wc -l', { become: true })).toBe('0\n');
-    for (const [name, rep] of [['gateway', report], ['etcdctl', both.etcdctl]] as const) {
+    for (const h of names.filter((x) => x !== leader))
+      expect(await hostOutput(h, 'ls /var/backups/etcd 2>/dev/null | wc -l', { become: true })).toBe('0\n');
+    for (const [name, rep] of [
+      ['gateway', report],
+      ['etcdctl', both.etcdctl],
+    ] as const) {
       expect(rep.writes, name).toBeGreaterThan(10);
       expect(rep.longestFailureRunS, `${name}: ${JSON.stringify(both.etcdctl.errors)}`).toBeLessThanOrEqual(0.5);
     }
@@ -167,7 +197,10 @@ describe('etcd day 2: rolling upgrade 3.4.23 -> 3.5.16', () => {
     ).trim();
     const inv = inventoryOf(names);
     const text = readFileSync(inv, 'utf8');
-    const patched = text.replace(/(controller-2: \{[^\n]*internalIp: "10\.240\.0\.12")/, `$1, etcdChecksums: { "3.5.16": "sha256:${sha}" }`);
+    const patched = text.replace(
+      /(controller-2: \{[^\n]*internalIp: "10\.240\.0\.12")/,
+      `$1, etcdChecksums: { "3.5.16": "sha256:${sha}" }`,
+    );
     expect(patched).not.toBe(text);
     writeFileSync(inv, patched);
 
@@ -183,7 +216,11 @@ describe('etcd day 2: rolling upgrade 3.4.23 -> 3.5.16', () => {
     expect(await versionsOn('controller-2')).toMatchObject({ bin: '3.4.23', server: '3.4.23' });
     expect(await versionsOn('controller-1')).toMatchObject({ bin: '3.5.16', server: '3.5.16' });
     expect(await versionsOn('controller-0')).toMatchObject({ bin: '3.4.23', server: '3.4.23', cluster: '3.4.0' });
-    expect(await statusVersions()).toEqual({ [endpoints[0] ?? '']: '3.4.23', [endpoints[1] ?? '']: '3.5.16', [endpoints[2] ?? '']: '3.4.23' });
+    expect(await statusVersions()).toEqual({
+      [endpoints[0] ?? '']: '3.4.23',
+      [endpoints[1] ?? '']: '3.5.16',
+      [endpoints[2] ?? '']: '3.4.23',
+    });
     expect(await hostOutput('controller-0', 'ls /usr/local/bin/etcd.prev 2>/dev/null | wc -l', { become: true })).toBe('0\n');
     expect(await hostOutput('controller-2', 'systemctl is-active etcd', { become: true })).toBe('active\n');
     expect(await healthyCount()).toBe(3);

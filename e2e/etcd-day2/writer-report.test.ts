@@ -5,7 +5,14 @@ const a = (seq: number, startMs: number, ok: boolean, endMs = startMs + 5): Writ
 
 describe('summarizeWrites', () => {
   test('the longest failure run runs from its first write to the next success', () => {
-    const r = summarizeWrites([a(0, 0, true), a(1, 100, false), a(2, 200, true), a(3, 300, false, 1300), a(4, 1300, false), a(5, 1400, true)]);
+    const r = summarizeWrites([
+      a(0, 0, true),
+      a(1, 100, false),
+      a(2, 200, true),
+      a(3, 300, false, 1300),
+      a(4, 1300, false),
+      a(5, 1400, true),
+    ]);
     expect(r).toMatchObject({ writes: 6, failed: 3, longestFailureRunS: 1.1, longestFailureRunWrites: 2, okSeqs: [0, 2, 5] });
   });
 

@@ -50,7 +50,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await onAllHosts(`rm -rf ${PROBE_DIR}; userdel -r tsplaynosudo 2>/dev/null; pkill -f 'sleep 60.4321'; rm -f /tmp/tsplay-faults-timeout-survived; true`, { become: true }).catch(() => undefined);
+  await onAllHosts(
+    `rm -rf ${PROBE_DIR}; userdel -r tsplaynosudo 2>/dev/null; pkill -f 'sleep 60.4321'; rm -f /tmp/tsplay-faults-timeout-survived; true`,
+    { become: true },
+  ).catch(() => undefined);
   rmSync(stateDir, { recursive: true, force: true });
   rmSync(tmp, { recursive: true, force: true });
 });
@@ -96,7 +99,9 @@ describe('access and timeout faults on the lab', () => {
     const h1 = hostNames()[1] as string;
     const r = await probeRun(inventory('swapped-key', { knownHosts: kh }));
     expect(r.code, explain(r)).toBe(4); // the runner reports the refused host as unreachable
-    const connect = r.events.find((e) => e.type === 'connect' && e.host === h1) as { ok: boolean; error?: { code: string; message: string } } | undefined;
+    const connect = r.events.find((e) => e.type === 'connect' && e.host === h1) as
+      | { ok: boolean; error?: { code: string; message: string } }
+      | undefined;
     const res = r.results.find((x) => x.host === h1);
     const code = connect?.error?.code ?? res?.error?.code;
     expect(code, explain(r)).toBe('HOST_KEY_CHANGED');
@@ -124,12 +129,19 @@ describe('access and timeout faults on the lab', () => {
     const ended = Date.now();
     await waitFor(
       'the timed-out command to be gone on every host',
-      async () => ((await onAllHosts("pgrep -af 'sleep 60.4321|tsplay-faults-timeout-survived' || true", { become: true })).every((x) => x.stdout.trim() === '') ? true : undefined),
+      async () =>
+        (await onAllHosts("pgrep -af 'sleep 60.4321|tsplay-faults-timeout-survived' || true", { become: true })).every(
+          (x) => x.stdout.trim() === '',
+        )
+          ? true
+          : undefined,
       { timeoutMs: 30_000, intervalMs: 100 },
     );
     // the backstop ends it ~1.5 s after the timeout; the bound is generous and still far below the 60 s it would run
     expect(Date.now() - ended).toBeLessThan(30_000);
-    expect((await onAllHosts('test -e /tmp/tsplay-faults-timeout-survived && echo left || echo none')).map((x) => x.stdout.trim())).toEqual(['none', 'none', 'none']);
+    expect((await onAllHosts('test -e /tmp/tsplay-faults-timeout-survived && echo left || echo none')).map((x) => x.stdout.trim())).toEqual(
+      ['none', 'none', 'none'],
+    );
     // the error says it was a timeout (a coded COMMAND_TIMEOUT, not a generic failure)
     for (const f of failed) {
       expect(f.error?.code, f.error?.message).toBe('COMMAND_TIMEOUT');

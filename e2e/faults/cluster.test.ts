@@ -8,7 +8,20 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { converge, etcdPids, expectHealthyCluster, expectNoPartialFiles, explain, FIXTURES, hostNames, hostOutput, lab, newStateDir, resetAll, tsplay } from './helpers.js';
+import {
+  converge,
+  etcdPids,
+  expectHealthyCluster,
+  expectNoPartialFiles,
+  explain,
+  FIXTURES,
+  hostNames,
+  hostOutput,
+  lab,
+  newStateDir,
+  resetAll,
+  tsplay,
+} from './helpers.js';
 import { ensureLab } from './host-control.js';
 
 let stateDir: string;
@@ -41,14 +54,22 @@ describe('etcd cluster faults on the lab', () => {
 
   it('11. unit edited by hand: repaired and restarted on that host only', async () => {
     const [h0] = hostNames() as [string];
-    await hostOutput(0, "sed -i 's/^RestartSec=5$/RestartSec=9/' /etc/systemd/system/etcd.service && grep -q RestartSec=9 /etc/systemd/system/etcd.service", { become: true });
+    await hostOutput(
+      0,
+      "sed -i 's/^RestartSec=5$/RestartSec=9/' /etc/systemd/system/etcd.service && grep -q RestartSec=9 /etc/systemd/system/etcd.service",
+      { become: true },
+    );
     const before = await etcdPids();
     const r = await converge(stateDir);
     expect(r.changed).toEqual([`${h0} › etcd.service`, `${h0} › start etcd`]);
     const after = await etcdPids();
     expect(after[0]).not.toBe(before[0]);
     expect(after.slice(1)).toEqual(before.slice(1));
-    expect(await hostOutput(0, 'grep -c "^RestartSec=5$" /etc/systemd/system/etcd.service; systemctl show -p NeedDaemonReload --value etcd', { become: true })).toBe('1\nno\n');
+    expect(
+      await hostOutput(0, 'grep -c "^RestartSec=5$" /etc/systemd/system/etcd.service; systemctl show -p NeedDaemonReload --value etcd', {
+        become: true,
+      }),
+    ).toBe('1\nno\n');
     await expectHealthyCluster();
   });
 
@@ -57,21 +78,64 @@ describe('etcd cluster faults on the lab', () => {
     const key = join(tmp, 'kubernetes-key.pem');
     const cert = join(tmp, 'kubernetes.pem');
     const ext = join(tmp, 'kubernetes.ext');
-    const sans = ['IP:10.32.0.1', ...lab().hosts.map((h) => `IP:${h.address}`), 'IP:127.0.0.1', 'DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster', 'DNS:kubernetes.svc.cluster.local'];
+    const sans = [
+      'IP:10.32.0.1',
+      ...lab().hosts.map((h) => `IP:${h.address}`),
+      'IP:127.0.0.1',
+      'DNS:kubernetes',
+      'DNS:kubernetes.default',
+      'DNS:kubernetes.default.svc',
+      'DNS:kubernetes.default.svc.cluster',
+      'DNS:kubernetes.svc.cluster.local',
+    ];
     writeFileSync(
       ext,
-      ['basicConstraints = critical, CA:FALSE', 'keyUsage = critical, digitalSignature, keyEncipherment', 'extendedKeyUsage = serverAuth, clientAuth', `subjectAltName = ${sans.join(', ')}`, ''].join('\n'),
+      [
+        'basicConstraints = critical, CA:FALSE',
+        'keyUsage = critical, digitalSignature, keyEncipherment',
+        'extendedKeyUsage = serverAuth, clientAuth',
+        `subjectAltName = ${sans.join(', ')}`,
+        '',
+      ].join('\n'),
     );
     execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', key], { stdio: 'ignore' });
-    execFileSync('openssl', ['req', '-new', '-key', key, '-out', join(tmp, 'k.csr'), '-subj', '/C=US/O=Kubernetes/CN=kubernetes'], { stdio: 'ignore' });
-    execFileSync('openssl', ['x509', '-req', '-in', join(tmp, 'k.csr'), '-CA', p.caCert, '-CAkey', p.caKey, '-set_serial', '0x' + Date.now().toString(16), '-days', '2', '-sha256', '-extfile', ext, '-out', cert], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-new', '-key', key, '-out', join(tmp, 'k.csr'), '-subj', '/C=US/O=Kubernetes/CN=kubernetes'], {
+      stdio: 'ignore',
+    });
+    execFileSync(
+      'openssl',
+      [
+        'x509',
+        '-req',
+        '-in',
+        join(tmp, 'k.csr'),
+        '-CA',
+        p.caCert,
+        '-CAkey',
+        p.caKey,
+        '-set_serial',
+        '0x' + Date.now().toString(16),
+        '-days',
+        '2',
+        '-sha256',
+        '-extfile',
+        ext,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
     expect(existsSync(cert)).toBe(true);
     expect(sha(cert)).not.toBe(sha(p.cert));
 
     const before = await etcdPids();
     const r = await converge(stateDir, '-e', `etcdCertFile=${cert}`, '-e', `etcdKeyFile=${key}`);
     // the copies on every host, then one rolling restart per member (followers first, the leader last), no all-at-once start
-    expect(r.changed.filter((c) => !c.includes('rolling restart'))).toEqual(hostNames().flatMap((h) => [`${h} › etcd cert`, `${h} › etcd key`]).sort());
+    expect(r.changed.filter((c) => !c.includes('rolling restart'))).toEqual(
+      hostNames()
+        .flatMap((h) => [`${h} › etcd cert`, `${h} › etcd key`])
+        .sort(),
+    );
     const rolled = r.changed.filter((c) => c.includes('rolling restart'));
     expect(rolled.map((c) => c.split(' › ')[0]).sort()).toEqual([...hostNames()].sort());
     expect(rolled.filter((c) => c.endsWith('(leader last)'))).toHaveLength(1);
@@ -79,7 +143,11 @@ describe('etcd cluster faults on the lab', () => {
     for (let i = 0; i < after.length; i++) expect(after[i], `etcd MainPID on ${hostNames()[i]}`).not.toBe(before[i]);
     await expectHealthyCluster();
     // the members now present the new certificate
-    const served = await hostOutput(0, `echo | openssl s_client -connect 127.0.0.1:2379 -CAfile /etc/etcd/ca.pem -cert /etc/etcd/kubernetes.pem -key /etc/etcd/kubernetes-key.pem 2>/dev/null | openssl x509 -noout -fingerprint -sha256`, { become: true });
+    const served = await hostOutput(
+      0,
+      `echo | openssl s_client -connect 127.0.0.1:2379 -CAfile /etc/etcd/ca.pem -cert /etc/etcd/kubernetes.pem -key /etc/etcd/kubernetes-key.pem 2>/dev/null | openssl x509 -noout -fingerprint -sha256`,
+      { become: true },
+    );
     const local = execFileSync('openssl', ['x509', '-in', cert, '-noout', '-fingerprint', '-sha256'], { encoding: 'utf8' });
     expect(served.trim()).toBe(local.trim());
     await expectNoPartialFiles({ '/etc/etcd/kubernetes.pem': sha(cert), '/etc/etcd/kubernetes-key.pem': sha(key) });
@@ -94,14 +162,24 @@ describe('etcd cluster faults on the lab', () => {
   it('13. durable handler: a unit change notifies the restart, a later task fails; the next run restarts etcd', async () => {
     const before = await etcdPids();
     const token = `etcd-faults-${Date.now()}`;
-    const broken = await tsplay(['run', join(FIXTURES, 'etcd-fail-after-unit.ts'), '-i', lab().inventoryFile, '-e', `etcdClusterToken=${token}`], { stateDir });
+    const broken = await tsplay(
+      ['run', join(FIXTURES, 'etcd-fail-after-unit.ts'), '-i', lab().inventoryFile, '-e', `etcdClusterToken=${token}`],
+      { stateDir },
+    );
     expect(broken.code, explain(broken)).toBe(2);
     expect(broken.changed).toEqual(hostNames().map((h) => `${h} › etcd.service`));
-    expect(broken.results.filter((x) => x.status === 'failed').map((x) => [x.host, x.task]).sort()).toEqual(hostNames().map((h) => [h, 'fails after the unit']));
+    expect(
+      broken.results
+        .filter((x) => x.status === 'failed')
+        .map((x) => [x.host, x.task])
+        .sort(),
+    ).toEqual(hostNames().map((h) => [h, 'fails after the unit']));
     expect(broken.results.some((x) => x.task === 'start etcd')).toBe(false);
     // the restart did not happen, the unit on disk is new, systemd still runs the old one
     expect(await etcdPids()).toEqual(before);
-    expect(await hostOutput(2, `grep -c -- '--initial-cluster-token ${token}' /etc/systemd/system/etcd.service`, { become: true })).toBe('1\n');
+    expect(await hostOutput(2, `grep -c -- '--initial-cluster-token ${token}' /etc/systemd/system/etcd.service`, { become: true })).toBe(
+      '1\n',
+    );
     // stored on the workstation before the failure
     const store = JSON.parse(readFileSync(join(stateDir, 'etcd.notify.json'), 'utf8')) as Record<string, string[]>;
     expect(store).toEqual(Object.fromEntries(hostNames().map((h) => [h, ['etcd › start etcd']])));

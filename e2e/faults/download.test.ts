@@ -6,7 +6,22 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ETCD_TARBALL } from '@tsplay/lab';
-import { byHost, converge, etcdArgs, expectHealthyCluster, expectNoPartialFiles, explain, hostNames, hostOutput, lab, labHostExec, newStateDir, resetAll, TASKS, tsplay } from './helpers.js';
+import {
+  byHost,
+  converge,
+  etcdArgs,
+  expectHealthyCluster,
+  expectNoPartialFiles,
+  explain,
+  hostNames,
+  hostOutput,
+  lab,
+  labHostExec,
+  newStateDir,
+  resetAll,
+  TASKS,
+  tsplay,
+} from './helpers.js';
 import { ensureLab } from './host-control.js';
 import { recordSurvived } from './survived.js';
 
@@ -33,7 +48,9 @@ describe('download faults on the lab', () => {
     const r = await tsplay(etcdArgs('-e', `etcdChecksum=${WRONG}`, '-e', 'etcdChecksums={}'), { stateDir });
     expect(r.code, explain(r)).toBe(2);
     const failed = r.results.filter((x) => x.status === 'failed');
-    expect(failed.map((x) => [x.host, x.task, x.error?.code]).sort()).toEqual(hostNames().map((h) => [h, 'download etcd', 'CHECKSUM_MISMATCH']));
+    expect(failed.map((x) => [x.host, x.task, x.error?.code]).sort()).toEqual(
+      hostNames().map((h) => [h, 'download etcd', 'CHECKSUM_MISMATCH']),
+    );
     const actual = lab().tarballSha256;
     for (const f of failed) {
       expect(f.error?.message).toContain(`expected sha256 ${'ab'.repeat(32)}`);
@@ -54,7 +71,9 @@ describe('download faults on the lab', () => {
   it('4. disk full under the download (1 MiB tmpfs on /usr/local/src): DISK_FULL naming the host and task, no partial file; the re-run converges', async () => {
     const [h0] = hostNames() as [string];
     // the cluster is converged: only controller-0 has to download again, into a filesystem too small for it
-    await hostOutput(0, `rm -f ${TARBALL} && mount -t tmpfs -o size=1m tmpfs /usr/local/src && findmnt -n -o FSTYPE /usr/local/src`, { become: true });
+    await hostOutput(0, `rm -f ${TARBALL} && mount -t tmpfs -o size=1m tmpfs /usr/local/src && findmnt -n -o FSTYPE /usr/local/src`, {
+      become: true,
+    });
     try {
       const r = await tsplay(etcdArgs(), { stateDir });
       expect(r.code, explain(r)).toBe(2);
@@ -64,7 +83,12 @@ describe('download faults on the lab', () => {
       expect(failed[0]?.error?.hint).toContain('/usr/local/src');
       // the other hosts went on to the end
       expect(r.recap?.hosts[hostNames()[1]!]?.failed).toBe(0);
-      expect(r.results.filter((x) => x.task === 'etcd endpoint health' && x.status === 'ok').map((x) => x.host).sort()).toEqual(hostNames().slice(1));
+      expect(
+        r.results
+          .filter((x) => x.task === 'etcd endpoint health' && x.status === 'ok')
+          .map((x) => x.host)
+          .sort(),
+      ).toEqual(hostNames().slice(1));
       expect(await hostOutput(0, 'ls -A /usr/local/src; df -Pk /usr/local/src | awk "NR==2{print \\$3}"', { become: true })).toBe('0\n');
       await expectNoPartialFiles();
     } finally {

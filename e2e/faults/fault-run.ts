@@ -7,16 +7,40 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { expect } from 'vitest';
 import type { RunEvent } from '@tsplay/core';
 import { waitFor } from '../helpers/lab.js';
-import { expectNoPartialFiles, explain, FIXTURES, hostNames, lab, labHosts, tsplay, tsplayLive, type CliRun, type LiveRun } from './helpers.js';
+import {
+  expectNoPartialFiles,
+  explain,
+  FIXTURES,
+  hostNames,
+  lab,
+  labHosts,
+  tsplay,
+  tsplayLive,
+  type CliRun,
+  type LiveRun,
+} from './helpers.js';
 import { hostProcesses } from './host-control.js';
 import { recordSurvived } from './survived.js';
 
-export const FILES_TASKS = ['download etcd', 'install etcd binaries', 'etcd config dir', 'etcd data dir', 'etcd ca cert', 'etcd cert', 'etcd key', 'etcd.service'];
+export const FILES_TASKS = [
+  'download etcd',
+  'install etcd binaries',
+  'etcd config dir',
+  'etcd data dir',
+  'etcd ca cert',
+  'etcd cert',
+  'etcd key',
+  'etcd.service',
+];
 export const filesArgs = (): string[] => ['run', join(FIXTURES, 'etcd-files.ts'), '-i', lab().inventoryFile];
 
 /** Until no process of a cut session runs on the host (the download script and curl name the `.tsplay-` temp file). */
 export const scriptGone = (index: number) =>
-  waitFor(`the download script on host ${index} to end`, async () => (hostProcesses(index).some((p) => p.args.includes('.tsplay-')) ? undefined : true), { timeoutMs: 60_000 });
+  waitFor(
+    `the download script on host ${index} to end`,
+    async () => (hostProcesses(index).some((p) => p.args.includes('.tsplay-')) ? undefined : true),
+    { timeoutMs: 60_000 },
+  );
 
 export interface FaultedRun {
   r: CliRun;
@@ -56,7 +80,10 @@ export function faultRun(state: () => string) {
     expect(mine.map((x) => [x.task, x.status, x.error?.code])).toEqual([['download etcd', 'unreachable', 'UNREACHABLE']]);
     expect(mine[0]?.error?.message).toContain(labHosts().find((h) => h.name === host)?.address);
     for (const h of hostNames().filter((x) => x !== host)) {
-      expect(r.results.filter((x) => x.host === h).map((x) => [x.task, x.status === 'changed' ? 'ok' : x.status]), h).toEqual(FILES_TASKS.map((t) => [t, 'ok']));
+      expect(
+        r.results.filter((x) => x.host === h).map((x) => [x.task, x.status === 'changed' ? 'ok' : x.status]),
+        h,
+      ).toEqual(FILES_TASKS.map((t) => [t, 'ok']));
     }
     expect(r.recap?.hosts[host]?.unreachable).toBe(1);
   }
@@ -65,7 +92,10 @@ export function faultRun(state: () => string) {
   async function expectConverges(...hosts: string[]): Promise<CliRun> {
     const again = await tsplay(filesArgs(), { stateDir: state() });
     expect(again.code, explain(again)).toBe(0);
-    expect(again.changed.every((c) => hosts.some((h) => c.startsWith(`${h} ›`))), again.changed.join('\n')).toBe(true);
+    expect(
+      again.changed.every((c) => hosts.some((h) => c.startsWith(`${h} ›`))),
+      again.changed.join('\n'),
+    ).toBe(true);
     for (const h of hosts) expect(again.changed).toContain(`${h} › etcd.service`);
     const third = await tsplay(filesArgs(), { stateDir: state() });
     expect(third.code, explain(third)).toBe(0);

@@ -19,7 +19,17 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = join(ROOT, 'packages/cli/bin/tsplay.js');
 export const PLAYBOOK = join(ROOT, 'playbooks/etcd.ts');
 export const FIXTURES = join(ROOT, 'e2e/faults/fixtures');
-export const TASKS = ['download etcd', 'install etcd binaries', 'etcd config dir', 'etcd data dir', 'etcd ca cert', 'etcd cert', 'etcd key', 'etcd.service', 'start etcd'];
+export const TASKS = [
+  'download etcd',
+  'install etcd binaries',
+  'etcd config dir',
+  'etcd data dir',
+  'etcd ca cert',
+  'etcd cert',
+  'etcd key',
+  'etcd.service',
+  'start etcd',
+];
 
 export type TaskResult = Extract<RunEvent, { type: 'task.result' }>;
 export type Recap = Extract<RunEvent, { type: 'recap' }>;
@@ -51,7 +61,10 @@ export function newStateDir(name: string): string {
  * `tsplay ARGS --json` with its own state dir; `onEvent` sees every event as it arrives (a fault is injected
  * from there). The promise resolves when the process exits, whatever its exit code.
  */
-export function tsplayLive(args: readonly string[], opts: { stateDir: string; env?: Record<string, string>; onEvent?: (e: RunEvent) => void }): LiveRun {
+export function tsplayLive(
+  args: readonly string[],
+  opts: { stateDir: string; env?: Record<string, string>; onEvent?: (e: RunEvent) => void },
+): LiveRun {
   const t0 = Date.now();
   const child = spawn(process.execPath, [CLI, ...args, '--json'], {
     cwd: ROOT,
@@ -79,7 +92,10 @@ export function tsplayLive(args: readonly string[], opts: { stateDir: string; en
     child.once('error', fail);
     child.once('close', (code, signal) => {
       const results = events.filter((e): e is TaskResult => e.type === 'task.result');
-      const changed = results.filter((r) => r.changed).map((r) => `${r.host} › ${r.task}`).sort();
+      const changed = results
+        .filter((r) => r.changed)
+        .map((r) => `${r.host} › ${r.task}`)
+        .sort();
       const recap = events.find((e): e is Recap => e.type === 'recap');
       ok({ code: code ?? -1, signal, events, results, changed, recap, stdout, stderr, ms: Date.now() - t0 });
     });
@@ -124,7 +140,14 @@ export const resetAll = () => onAllHosts(RESET, { become: true });
 
 /** Directories the etcd role writes into; a temp file of tsplay there is `.NAME.tsplay-XXX` or `.tsplay-*`. */
 export const TARGET_DIRS = ['/usr/local/bin', '/etc/etcd', '/etc/systemd/system', '/usr/local/src', '/tmp'];
-const TARGET_FILES = [`/usr/local/src/${ETCD_TARBALL}`, '/usr/local/bin/etcd', '/usr/local/bin/etcdctl', '/etc/etcd/ca.pem', '/etc/etcd/kubernetes.pem', '/etc/etcd/kubernetes-key.pem'];
+const TARGET_FILES = [
+  `/usr/local/src/${ETCD_TARBALL}`,
+  '/usr/local/bin/etcd',
+  '/usr/local/bin/etcdctl',
+  '/etc/etcd/ca.pem',
+  '/etc/etcd/kubernetes.pem',
+  '/etc/etcd/kubernetes-key.pem',
+];
 const UNIT = '/etc/systemd/system/etcd.service';
 
 const PROBE = [
@@ -141,7 +164,8 @@ const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex')
 export function expectedTargetHashes(overrides: Record<string, string> = {}): Map<string, string> {
   const p = lab().paths;
   if (!tarHashes) {
-    const inTar = (f: string) => sha(execFileSync('tar', ['-xOzf', p.tarball, `etcd-v3.4.23-linux-amd64/${f}`], { maxBuffer: 256 * 1024 * 1024 }));
+    const inTar = (f: string) =>
+      sha(execFileSync('tar', ['-xOzf', p.tarball, `etcd-v3.4.23-linux-amd64/${f}`], { maxBuffer: 256 * 1024 * 1024 }));
     tarHashes = new Map([
       [`/usr/local/src/${ETCD_TARBALL}`, sha(readFileSync(p.tarball))],
       ['/usr/local/bin/etcd', inTar('etcd')],
@@ -190,7 +214,11 @@ export const ETCDCTL =
 export async function expectHealthyCluster(): Promise<void> {
   for (const h of lab().hosts) {
     const members = parseMemberListJson(await hostOutput(h.index, `${ETCDCTL} member list -w json`, { become: true })).members;
-    expect(members.map((m) => [m.name, m.status]).sort()).toEqual(lab().hosts.map((x) => [x.name, 'started']).sort());
+    expect(members.map((m) => [m.name, m.status]).sort()).toEqual(
+      lab()
+        .hosts.map((x) => [x.name, 'started'])
+        .sort(),
+    );
     expect(await hostOutput(h.index, `${ETCDCTL} endpoint health -w json`, { become: true })).toContain('"health":true');
   }
 }
@@ -198,7 +226,17 @@ export async function expectHealthyCluster(): Promise<void> {
 /** The verification tasks of the run passed on every host. */
 export function expectVerified(r: CliRun): void {
   for (const task of ['etcd member list', 'etcd endpoint health']) {
-    expect(r.results.filter((x) => x.task === task).map((x) => [x.host, x.status]).sort(), explain(r)).toEqual(hostNames().map((h) => [h, 'ok']).sort());
+    expect(
+      r.results
+        .filter((x) => x.task === task)
+        .map((x) => [x.host, x.status])
+        .sort(),
+      explain(r),
+    ).toEqual(
+      hostNames()
+        .map((h) => [h, 'ok'])
+        .sort(),
+    );
   }
 }
 

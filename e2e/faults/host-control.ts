@@ -12,7 +12,9 @@ import { lab } from '../helpers/lab.js';
 /** Run a local command (no shell); rejects with its stderr on a non-zero exit. */
 export function run(cmd: string, args: readonly string[]): Promise<string> {
   return new Promise((ok, fail) => {
-    execFile(cmd, args, { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => (err ? fail(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : ok(stdout)));
+    execFile(cmd, args, { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) =>
+      err ? fail(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : ok(stdout),
+    );
   });
 }
 
@@ -71,8 +73,26 @@ export function powerOff(index: number): void {
 
 /** Limit what host `index` receives (the bridge port's egress) to `rate` (tc syntax, e.g. `16mbit`). */
 export const throttle = (index: number, rate: string) =>
-  run('ip', ['netns', 'exec', 'tsplay-lab', 'tc', 'qdisc', 'replace', 'dev', `tl-h${index}`, 'root', 'tbf', 'rate', rate, 'burst', '64kb', 'latency', '2s']);
-export const unthrottle = (index: number) => run('ip', ['netns', 'exec', 'tsplay-lab', 'tc', 'qdisc', 'del', 'dev', `tl-h${index}`, 'root']).catch(() => '');
+  run('ip', [
+    'netns',
+    'exec',
+    'tsplay-lab',
+    'tc',
+    'qdisc',
+    'replace',
+    'dev',
+    `tl-h${index}`,
+    'root',
+    'tbf',
+    'rate',
+    rate,
+    'burst',
+    '64kb',
+    'latency',
+    '2s',
+  ]);
+export const unthrottle = (index: number) =>
+  run('ip', ['netns', 'exec', 'tsplay-lab', 'tc', 'qdisc', 'del', 'dev', `tl-h${index}`, 'root']).catch(() => '');
 
 export const linkDown = (index: number) => run('ip', ['-n', `tsplay-h${index}`, 'link', 'set', 'eth0', 'down']);
 export async function linkUp(index: number): Promise<void> {

@@ -15,7 +15,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labBoot, labPowerOff, labStatus } from '@tsplay/lab';
 import type { RunEvent } from '@tsplay/core';
 import { BIG_DIR } from './fixtures/big-copy.js';
-import { expectNoPartialFiles, explain, FIXTURES, hostNames, lab, newStateDir, onAllHosts, resetAll, tsplay, tsplayLive } from './helpers.js';
+import {
+  expectNoPartialFiles,
+  explain,
+  FIXTURES,
+  hostNames,
+  lab,
+  newStateDir,
+  onAllHosts,
+  resetAll,
+  tsplay,
+  tsplayLive,
+} from './helpers.js';
 import { ensureLab, throttle, unthrottle } from './host-control.js';
 import { recordSurvived } from './survived.js';
 
@@ -48,7 +59,8 @@ afterAll(async () => {
 });
 
 const args = (): string[] => ['run', join(FIXTURES, 'big-copy.ts'), '-i', lab().inventoryFile, '-e', `bigSrc=${big}`];
-const listing = async (): Promise<string[][]> => (await onAllHosts(`ls -A ${BIG_DIR}; sha256sum ${BIG_DIR}/big.bin`, { become: true })).map((r) => r.stdout.trim().split(/\s+/));
+const listing = async (): Promise<string[][]> =>
+  (await onAllHosts(`ls -A ${BIG_DIR}; sha256sum ${BIG_DIR}/big.bin`, { become: true })).map((r) => r.stdout.trim().split(/\s+/));
 
 describe('power-off on the lab, same disk booted again', () => {
   it('1. host powered off mid-write: UNREACHABLE, the others finish, exit 4; its disk keeps only the temp file; booted again, the re-run converges and removes the stale temp file', async () => {
@@ -97,7 +109,9 @@ describe('power-off on the lab, same disk booted again', () => {
     expect(again.code, explain(again)).toBe(0);
     expect(again.changed).toEqual([`${h1} › big file`]);
     // every host: only the whole file, with the right hash; the stale temp file is gone from controller-1
-    expect(await listing(), `temp file last written ${rerunAt - leftMtime} ms before the re-run started`).toEqual(hostNames().map(() => ['big.bin', sha, `${BIG_DIR}/big.bin`]));
+    expect(await listing(), `temp file last written ${rerunAt - leftMtime} ms before the re-run started`).toEqual(
+      hostNames().map(() => ['big.bin', sha, `${BIG_DIR}/big.bin`]),
+    );
     expect(existsSync(join(upper, left[0] as string))).toBe(false);
     const third = await tsplay(args(), { stateDir });
     expect(third.code, explain(third)).toBe(0);

@@ -18,7 +18,8 @@ let h0: ResolvedHost;
 const opened: Connection[] = [];
 /** The login's own lock directory on the host, as runLockScript picks it (the lab logs in as a non-root user). */
 const LOCK_DIR = 'd=/run/user/$(id -u)/tsplay; [ -d /run/user/$(id -u) ] || d=$HOME/.tsplay-lock';
-const lockFree = async (): Promise<boolean> => (await labHostExec(0, `${LOCK_DIR}; [ ! -e "$d/run.lock" ] || flock -n "$d/run.lock" true`)).code === 0;
+const lockFree = async (): Promise<boolean> =>
+  (await labHostExec(0, `${LOCK_DIR}; [ ! -e "$d/run.lock" ] || flock -n "$d/run.lock" true`)).code === 0;
 const lock = (playbook: string, waitMs = 0) => ({ runLock: { waitMs, playbook } });
 
 async function open(opts: Parameters<typeof connectHost>[1] = {}): Promise<Connection> {
@@ -58,7 +59,9 @@ describe('run lock on a lab host', () => {
     const err = await refusal(connectHost(h0, lock('other.ts')));
     expect(err.code).toBe('RUN_LOCKED');
     expect(err.host).toBe(h0.name);
-    expect(err.message).toContain(`${userInfo().username}@${hostname()} (pid ${process.pid}), playbook etcd.ts, since ${String(holder.started)}`);
+    expect(err.message).toContain(
+      `${userInfo().username}@${hostname()} (pid ${process.pid}), playbook etcd.ts, since ${String(holder.started)}`,
+    );
     // --check: no runLock option, no lock taken; it works beside the holder
     const check = await open();
     expect((await check.exec('echo check')).stdout).toBe('check\n');
@@ -106,7 +109,10 @@ process.stdout.write('LOCKED\\n'); setInterval(() => {}, 1000);`;
     const err = await refusal(connectHost(h0, lock('mine')));
     expect(err.message).toContain(`(pid ${child.pid}), playbook killed.ts`);
     child.kill('SIGKILL');
-    await waitFor('the lock of the killed run to go', async () => ((await lockFree()) ? true : undefined), { timeoutMs: 60_000, intervalMs: 100 });
+    await waitFor('the lock of the killed run to go', async () => ((await lockFree()) ? true : undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
     await open(lock('after'));
     expect(await lockFree()).toBe(false);
   });

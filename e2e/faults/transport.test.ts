@@ -52,7 +52,9 @@ describe('transport faults mid-download on the lab', () => {
 
     // repair: start sshd again from the root namespace (systemd may already have restarted it)
     await inContainer(1, ['systemctl', 'start', 'ssh']);
-    await waitFor('ssh login on controller-1', async () => ((await labHostExec(1, 'true')).code === 0 ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor('ssh login on controller-1', async () => ((await labHostExec(1, 'true')).code === 0 ? true : undefined), {
+      timeoutMs: 30_000,
+    });
     await unthrottle(1);
     await scriptGone(1);
     expect(await partialFiles(1)).toEqual([]);
@@ -81,7 +83,9 @@ describe('transport faults mid-download on the lab', () => {
     // and the file server's end of the download (its retransmissions back off too): curl sees a reset at once
     await run('ip', ['netns', 'exec', 'tsplay-h2', 'ss', '-K', 'dst', '10.240.0.254']).catch(() => '');
     await run('ip', ['netns', 'exec', 'tsplay-lab', 'ss', '-K', 'dst', '10.240.0.12']).catch(() => '');
-    await waitFor('ssh login on controller-2', async () => ((await labHostExec(2, 'true')).code === 0 ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor('ssh login on controller-2', async () => ((await labHostExec(2, 'true')).code === 0 ? true : undefined), {
+      timeoutMs: 30_000,
+    });
     const t0 = Date.now();
     await scriptGone(2);
     figures.linkCutScriptGoneAfterLinkUpMs = Date.now() - t0;

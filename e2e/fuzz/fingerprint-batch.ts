@@ -31,7 +31,11 @@ function findAll(paths: readonly string[], depth: string): string[] {
 
 /** The script (run as root): `P`/`H` lines as the helper's, then `systemctl show` of every unit with its Id. */
 export function batchFingerprintScript(spec: FingerprintSpec): string {
-  const lines = [...findAll(spec.roots ?? [], ''), ...findAll(spec.shallow ?? [], '-maxdepth 1'), ...findAll(spec.paths ?? [], '-maxdepth 0')];
+  const lines = [
+    ...findAll(spec.roots ?? [], ''),
+    ...findAll(spec.shallow ?? [], '-maxdepth 1'),
+    ...findAll(spec.paths ?? [], '-maxdepth 0'),
+  ];
   const units = spec.units ?? [];
   if (units.length) lines.push(`echo '--- units'`, `systemctl show ${units.map(quote).join(' ')} -p Id,${UNIT_PROPS}`);
   return lines.join('\n') + '\n';
@@ -45,13 +49,23 @@ export function parseBatchFingerprint(stdout: string, units: readonly string[]):
   const at = stdout.indexOf('--- units\n');
   const fp = parseFingerprint(at < 0 ? stdout : stdout.slice(0, at));
   if (at < 0) return fp;
-  const blocks = stdout.slice(at + '--- units\n'.length).split(/\n\n+/).map((b) => b.split('\n').filter(Boolean)).filter((b) => b.length);
+  const blocks = stdout
+    .slice(at + '--- units\n'.length)
+    .split(/\n\n+/)
+    .map((b) => b.split('\n').filter(Boolean))
+    .filter((b) => b.length);
   if (blocks.length !== units.length) throw new Error(`systemctl show gave ${blocks.length} blocks for ${units.length} units`);
   blocks.forEach((b, i) => {
     const id = b.find((l) => l.startsWith('Id='))?.slice(3);
     // systemctl shows the units in the order asked; a unit that is an alias would show its real Id
     if (id !== units[i]) throw new Error(`systemctl show block ${i} is ${id ?? '(no Id)'}, not ${units[i]}`);
-    fp.set(`unit:${id}`, b.filter((l) => !l.startsWith('Id=')).sort().join(' '));
+    fp.set(
+      `unit:${id}`,
+      b
+        .filter((l) => !l.startsWith('Id='))
+        .sort()
+        .join(' '),
+    );
   });
   return fp;
 }

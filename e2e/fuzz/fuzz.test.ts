@@ -81,7 +81,8 @@ async function runBatch(plays: FuzzPlay[], hosts: string[], t: Totals): Promise<
   const run = await timed(t, 'run', () => tsplayRun(pb, false, stateDir));
   const fp2 = await fingerprint();
   // once per fuzz run, where the hosts hold most objects: the batched fingerprint is the shared helper's, key for key
-  if (t.runs === 0) expect(await fingerprintAll(plays, hosts.length, true), 'the batched fingerprint differs from helpers/fingerprint.ts').toEqual(fp2);
+  if (t.runs === 0)
+    expect(await fingerprintAll(plays, hosts.length, true), 'the batched fingerprint differs from helpers/fingerprint.ts').toEqual(fp2);
   for (const [k, ms] of run.taskMs) t.runTaskMs[k] = (t.runTaskMs[k] ?? 0) + ms;
   for (const [k, ms] of check.taskMs) t.checkTaskMs[k] = (t.checkTaskMs[k] ?? 0) + ms;
   const recheck = await timed(t, 'recheck', () => tsplayRun(fuzzPlaybook(plays, hosts, new Map()), true, stateDir));
@@ -90,7 +91,15 @@ async function runBatch(plays: FuzzPlay[], hosts: string[], t: Totals): Promise<
   for (const p of plays) {
     for (const c of p.cases) {
       const fps = [fp0, fp1, fp2, fp3].map((f) => f[c.host]) as never;
-      const v = judge(c, { host: hosts[c.host] as string, play: playName(p), check: check.outcomes, run: run.outcomes, recheck: recheck.outcomes, predictions, fps });
+      const v = judge(c, {
+        host: hosts[c.host] as string,
+        play: playName(p),
+        check: check.outcomes,
+        run: run.outcomes,
+        recheck: recheck.outcomes,
+        predictions,
+        fps,
+      });
       t.playbooks += 1;
       t.tasks += v.tasks;
       t.unknown += v.unknown;
@@ -98,7 +107,12 @@ async function runBatch(plays: FuzzPlay[], hosts: string[], t: Totals): Promise<
       t.echoTasks += v.echoTasks;
       t.echoUnknown += v.echoUnknown;
       if (v.mismatches.length === 0) continue;
-      t.mismatches.push(...v.mismatches.map((m) => `${m}\n  rerun: FUZZ_SEED=${SEED} FUZZ_ONLY=${plays.map((q) => q.index).join(',')}${EXCLUDE.length ? ` FUZZ_EXCLUDE=${EXCLUDE.join(',')}` : ''} flock /tmp/tsplay-lab.lock npx vitest run --project e2e e2e/fuzz/fuzz.test.ts`));
+      t.mismatches.push(
+        ...v.mismatches.map(
+          (m) =>
+            `${m}\n  rerun: FUZZ_SEED=${SEED} FUZZ_ONLY=${plays.map((q) => q.index).join(',')}${EXCLUDE.length ? ` FUZZ_EXCLUDE=${EXCLUDE.join(',')}` : ''} flock /tmp/tsplay-lab.lock npx vitest run --project e2e e2e/fuzz/fuzz.test.ts`,
+        ),
+      );
       t.failing.push({ play: p.index, host: hosts[c.host], kinds: p.kinds, start: c.start, tasks: c.tasks, mismatches: v.mismatches });
     }
   }
@@ -109,7 +123,22 @@ describe('check mode never lies: differential fuzzer on the lab', () => {
   it(`${plays.length * 3} generated playbooks (seed ${SEED}): check predicts exactly what the run does`, async () => {
     const hosts = lab().hosts.map((h) => h.name);
     const tarball = labTarball();
-    const t: Totals = { seed: SEED, playbooks: 0, tasks: 0, unknown: 0, changed: 0, echoTasks: 0, echoUnknown: 0, runs: 0, durationMs: 0, phasesMs: {}, runTaskMs: {}, checkTaskMs: {}, mismatches: [], failing: [] };
+    const t: Totals = {
+      seed: SEED,
+      playbooks: 0,
+      tasks: 0,
+      unknown: 0,
+      changed: 0,
+      echoTasks: 0,
+      echoUnknown: 0,
+      runs: 0,
+      durationMs: 0,
+      phasesMs: {},
+      runTaskMs: {},
+      checkTaskMs: {},
+      mismatches: [],
+      failing: [],
+    };
     const t0 = Date.now();
     for (let i = 0; i < plays.length; i += BATCH) {
       const batch = plays.slice(i, i + BATCH).map((k) => generatePlay(SEED, k, hosts, tarball, EXCLUDE));

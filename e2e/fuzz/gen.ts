@@ -3,7 +3,23 @@
  * the 3 hosts gets its own args and its own starting state under its own root (one case per host).
  */
 import { sh } from '@tsplay/core';
-import { ECHO_LINE, ECHO_MODE, KINDS, NEEDS, caseNames, confText, unitText, COPY_TEXTS, SLEEPS, type CaseNames, type CaseTask, type FuzzCase, type FuzzPlay, type Kind, type Tarball } from './model.js';
+import {
+  ECHO_LINE,
+  ECHO_MODE,
+  KINDS,
+  NEEDS,
+  caseNames,
+  confText,
+  unitText,
+  COPY_TEXTS,
+  SLEEPS,
+  type CaseNames,
+  type CaseTask,
+  type FuzzCase,
+  type FuzzPlay,
+  type Kind,
+  type Tarball,
+} from './model.js';
 import { playSeed, rng, type Rng } from './rng.js';
 import { startState } from './start.js';
 
@@ -26,7 +42,8 @@ export function playKinds(r: Rng, exclude: readonly string[] = []): Kind[] {
 }
 
 const mode = (r: Rng, modes: readonly string[]): string | undefined => (r.chance(0.2) ? undefined : r.pick(modes));
-const withMode = (args: Record<string, unknown>, m: string | undefined): Record<string, unknown> => (m === undefined ? args : { ...args, mode: m });
+const withMode = (args: Record<string, unknown>, m: string | undefined): Record<string, unknown> =>
+  m === undefined ? args : { ...args, mode: m };
 
 /** Args of one task and the fingerprint keys it may change. */
 export function taskFor(kind: Kind, r: Rng, n: CaseNames, host: string, tarball: Tarball): CaseTask {
@@ -34,15 +51,26 @@ export function taskFor(kind: Kind, r: Rng, n: CaseNames, host: string, tarball:
   const t = (args: Record<string, unknown>, touches: string[]): CaseTask => ({ kind, args, touches });
   switch (kind) {
     case 'root':
-      return t({ path: R, state: 'directory', mode: r.pick(['0755', '0750', '0700']), ...(r.chance(0.3) ? { owner: 'root', group: 'root' } : {}) }, [R]);
+      return t(
+        { path: R, state: 'directory', mode: r.pick(['0755', '0750', '0700']), ...(r.chance(0.3) ? { owner: 'root', group: 'root' } : {}) },
+        [R],
+      );
     case 'dir': {
       const path = r.chance(0.5) ? `${R}/d` : `${R}/d/e`;
       return t(withMode({ path, state: 'directory' }, mode(r, ['0755', '0711'])), [`${R}/d`, path]);
     }
     case 'copy':
-      return t(withMode({ dest: `${R}/c.txt`, content: r.pick(COPY_TEXTS), ...(r.chance(0.3) ? { owner: 'root' } : {}) }, mode(r, ['0644', '0600'])), [`${R}/c.txt`]);
+      return t(
+        withMode(
+          { dest: `${R}/c.txt`, content: r.pick(COPY_TEXTS), ...(r.chance(0.3) ? { owner: 'root' } : {}) },
+          mode(r, ['0644', '0600']),
+        ),
+        [`${R}/c.txt`],
+      );
     case 'template':
-      return t(withMode({ dest: `${R}/t.conf`, template: confText, vars: { n: r.int(2), host } }, mode(r, ['0644', '0640'])), [`${R}/t.conf`]);
+      return t(withMode({ dest: `${R}/t.conf`, template: confText, vars: { n: r.int(2), host } }, mode(r, ['0644', '0640'])), [
+        `${R}/t.conf`,
+      ]);
     case 'touch':
       return t(withMode({ path: `${R}/empty`, state: 'touch' }, mode(r, ['0644', '0640'])), [`${R}/empty`]);
     case 'link':
@@ -50,9 +78,13 @@ export function taskFor(kind: Kind, r: Rng, n: CaseNames, host: string, tarball:
     case 'absent':
       return t({ path: `${R}/old`, state: 'absent' }, [`${R}/old`]);
     case 'download':
-      return t(withMode({ url: tarball.url, dest: `${R}/etcd.tgz`, checksum: `sha256:${tarball.sha256}` }, mode(r, ['0644', '0640'])), [`${R}/etcd.tgz`]);
+      return t(withMode({ url: tarball.url, dest: `${R}/etcd.tgz`, checksum: `sha256:${tarball.sha256}` }, mode(r, ['0644', '0640'])), [
+        `${R}/etcd.tgz`,
+      ]);
     case 'unarchive':
-      return t(withMode({ src: `${R}/etcd.tgz`, dest: R, include: ['*/README.md'], stripComponents: 1 }, mode(r, ['0644', '0600'])), [`${R}/README.md`]);
+      return t(withMode({ src: `${R}/etcd.tgz`, dest: R, include: ['*/README.md'], stripComponents: 1 }, mode(r, ['0644', '0600'])), [
+        `${R}/README.md`,
+      ]);
     case 'creates':
       return t({ cmd: sh`echo made > ${`${R}/flag`}`.toString(), creates: `${R}/flag` }, [`${R}/flag`]);
     case 'removes':
@@ -64,7 +96,10 @@ export function taskFor(kind: Kind, r: Rng, n: CaseNames, host: string, tarball:
     case 'unit':
       return t({ dest: n.unitFile, template: unitText, vars: { sleep: r.pick(SLEEPS) }, mode: '0644' }, [n.unitFile, `unit:${n.unit}`]);
     case 'service':
-      return t({ name: n.unit, state: r.pick(['started', 'stopped']), enabled: r.chance(0.5), daemonReload: true }, [`unit:${n.unit}`, n.wantsLink]);
+      return t({ name: n.unit, state: r.pick(['started', 'stopped']), enabled: r.chance(0.5), daemonReload: true }, [
+        `unit:${n.unit}`,
+        n.wantsLink,
+      ]);
     // a write whose content comes from an earlier output (unknown in --check while c.txt would change), then tasks on its path
     case 'echoProbe':
       return t({ argv: ['cat', `${R}/c.txt`], readOnly: true, reads: [`${R}/c.txt`] }, []);
@@ -80,7 +115,13 @@ export function taskFor(kind: Kind, r: Rng, n: CaseNames, host: string, tarball:
 }
 
 /** Play `index` of run `seed`, one case per host. */
-export function generatePlay(seed: number, index: number, hosts: readonly string[], tarball: Tarball, exclude: readonly string[] = []): FuzzPlay {
+export function generatePlay(
+  seed: number,
+  index: number,
+  hosts: readonly string[],
+  tarball: Tarball,
+  exclude: readonly string[] = [],
+): FuzzPlay {
   const r = rng(playSeed(seed, index));
   const kinds = playKinds(r, exclude);
   const names = caseNames(index);

@@ -1,6 +1,15 @@
 /** Running generated plays on the lab: starting states, fingerprints, and in-process tsplay runs. */
 import { readFileSync } from 'node:fs';
-import { loadInventory, quote, runPlaybook, type Inventory, type Playbook, type ResolvedHost, type RunEvent, type RunOutcome } from '@tsplay/core';
+import {
+  loadInventory,
+  quote,
+  runPlaybook,
+  type Inventory,
+  type Playbook,
+  type ResolvedHost,
+  type RunEvent,
+  type RunOutcome,
+} from '@tsplay/core';
 import { ETCD_TARBALL, ETCD_URL_BASE, ETCD_VERSION, labHostExec, requireLab } from '@tsplay/lab';
 import { connectSsh } from '@tsplay/ssh';
 import { fingerprintHost, type Fingerprint } from '../helpers/fingerprint.js';
@@ -80,11 +89,23 @@ export function fingerprintAll(plays: readonly FuzzPlay[], hostCount: number, pe
 
 let inventory: Inventory | undefined;
 function connect(h: ResolvedHost) {
-  return connectSsh({ name: h.name, address: h.address, port: h.port, user: h.user, privateKeyPath: h.privateKeyPath, knownHosts: h.knownHosts, hostKeyChecking: h.hostKeyChecking });
+  return connectSsh({
+    name: h.name,
+    address: h.address,
+    port: h.port,
+    user: h.user,
+    privateKeyPath: h.privateKeyPath,
+    knownHosts: h.knownHosts,
+    hostKeyChecking: h.hostKeyChecking,
+  });
 }
 
 /** A tsplay run in-process (same engine as the CLI), its task results keyed `host \t play \t task`. */
-export async function tsplayRun(playbook: Playbook, check: boolean, stateDir: string): Promise<{ outcome: RunOutcome; outcomes: Outcomes; ms: number; taskMs: Map<string, number> }> {
+export async function tsplayRun(
+  playbook: Playbook,
+  check: boolean,
+  stateDir: string,
+): Promise<{ outcome: RunOutcome; outcomes: Outcomes; ms: number; taskMs: Map<string, number> }> {
   inventory ??= await loadInventory(requireLab().inventoryFile);
   const outcomes: Outcomes = new Map();
   const t0 = Date.now();

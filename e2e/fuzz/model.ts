@@ -5,11 +5,41 @@ export const CACHE = `${BASE}/.cache/etcd.tgz`;
 export const UNIT_DIR = '/etc/systemd/system';
 export const WANTS_DIR = `${UNIT_DIR}/multi-user.target.wants`;
 
-export const KINDS = ['root', 'dir', 'copy', 'template', 'touch', 'link', 'absent', 'download', 'unarchive', 'creates', 'removes', 'probe', 'probeCopy', 'unit', 'service', 'echoProbe', 'echo', 'echoFile', 'echoStat', 'echoLine'] as const;
+export const KINDS = [
+  'root',
+  'dir',
+  'copy',
+  'template',
+  'touch',
+  'link',
+  'absent',
+  'download',
+  'unarchive',
+  'creates',
+  'removes',
+  'probe',
+  'probeCopy',
+  'unit',
+  'service',
+  'echoProbe',
+  'echo',
+  'echoFile',
+  'echoStat',
+  'echoLine',
+] as const;
 export type Kind = (typeof KINDS)[number];
 
 /** Kinds that need another kind earlier in the same play. */
-export const NEEDS: Partial<Record<Kind, Kind>> = { unarchive: 'download', probeCopy: 'copy', service: 'unit', echoProbe: 'copy', echo: 'echoProbe', echoFile: 'echo', echoStat: 'echo', echoLine: 'echo' };
+export const NEEDS: Partial<Record<Kind, Kind>> = {
+  unarchive: 'download',
+  probeCopy: 'copy',
+  service: 'unit',
+  echoProbe: 'copy',
+  echo: 'echoProbe',
+  echoFile: 'echo',
+  echoStat: 'echo',
+  echoLine: 'echo',
+};
 
 /**
  * The echo chain: `echoProbe` reads c.txt (a probe that declares `reads`, so it is unknown in --check while

@@ -11,7 +11,9 @@ export type Step = [name: string, module: AnyModule, args: Record<string, unknow
 export async function runSteps(host: string, steps: readonly Step[], check: boolean, stateDir: string): Promise<Map<string, Outcome>> {
   const pb = definePlaybook({
     name: 'regression',
-    plays: [{ name: 'r', hosts: host, become: true, tasks: steps.map(([name, m, args]) => task(m, args as never, { name, ignoreErrors: true })) }],
+    plays: [
+      { name: 'r', hosts: host, become: true, tasks: steps.map(([name, m, args]) => task(m, args as never, { name, ignoreErrors: true })) },
+    ],
   });
   const r = await tsplayRun(pb, check, stateDir);
   return new Map([...r.outcomes].map(([k, v]) => [k.split('\t')[2] as string, v]));

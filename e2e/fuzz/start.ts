@@ -3,7 +3,18 @@
  * binaries, stopped or disabled units, unit files edited under a running unit. Shell run as root.
  */
 import { quote } from '@tsplay/core';
-import { CACHE, COPY_TEXTS, ECHO_LINE, ECHO_MODE, SLEEPS, confText, unitText, type CaseNames, type CaseTask, type UnitSetup } from './model.js';
+import {
+  CACHE,
+  COPY_TEXTS,
+  ECHO_LINE,
+  ECHO_MODE,
+  SLEEPS,
+  confText,
+  unitText,
+  type CaseNames,
+  type CaseTask,
+  type UnitSetup,
+} from './model.js';
 import type { Rng } from './rng.js';
 
 interface Start {
@@ -12,7 +23,8 @@ interface Start {
   start: string[];
 }
 
-const write = (path: string, text: string, mode: string): string => `printf '%s' ${quote(text)} > ${quote(path)} && chmod ${mode} ${quote(path)}`;
+const write = (path: string, text: string, mode: string): string =>
+  `printf '%s' ${quote(text)} > ${quote(path)} && chmod ${mode} ${quote(path)}`;
 const other = <T>(xs: readonly T[], x: T): T => xs.find((y) => y !== x) ?? x;
 
 /** A file whose right state is `text` with `mode`: missing, right, edited, wrong mode, or owned by nobody. */
@@ -33,11 +45,20 @@ function taskState(r: Rng, t: CaseTask, n: CaseNames, s: Start, tasks: readonly 
       const v = r.pick(['missing', 'right', 'mode', 'parent'] as const);
       s.start.push(`dir: ${v}`);
       if (v === 'parent') s.setup.push(`mkdir ${quote(`${R}/d`)}`);
-      if (v === 'right' || v === 'mode') s.setup.push(`mkdir -p ${quote(String(a.path))} && chmod ${v === 'mode' ? '0700' : m('0755')} ${quote(String(a.path))}`);
+      if (v === 'right' || v === 'mode')
+        s.setup.push(`mkdir -p ${quote(String(a.path))} && chmod ${v === 'mode' ? '0700' : m('0755')} ${quote(String(a.path))}`);
       return;
     }
     case 'copy':
-      return fileState(r, `${R}/c.txt`, String(a.content), m('0644'), other(COPY_TEXTS, a.content as (typeof COPY_TEXTS)[number]), s, 'c.txt');
+      return fileState(
+        r,
+        `${R}/c.txt`,
+        String(a.content),
+        m('0644'),
+        other(COPY_TEXTS, a.content as (typeof COPY_TEXTS)[number]),
+        s,
+        'c.txt',
+      );
     case 'template': {
       const v = a.vars as { n: number; host: string };
       return fileState(r, `${R}/t.conf`, confText(v), m('0644'), confText({ ...v, n: v.n + 1 }), s, 't.conf');
@@ -45,7 +66,15 @@ function taskState(r: Rng, t: CaseTask, n: CaseNames, s: Start, tasks: readonly 
     case 'echo': {
       // right: what the run writes (c.txt as the copy makes it, then the line)
       const copied = String(tasks.find((x) => x.kind === 'copy')?.args.content ?? '');
-      return fileState(r, `${R}/o.txt`, `${copied}${ECHO_LINE}\n`, ECHO_MODE, `${other(COPY_TEXTS, copied as (typeof COPY_TEXTS)[number])}${ECHO_LINE}\n`, s, 'o.txt');
+      return fileState(
+        r,
+        `${R}/o.txt`,
+        `${copied}${ECHO_LINE}\n`,
+        ECHO_MODE,
+        `${other(COPY_TEXTS, copied as (typeof COPY_TEXTS)[number])}${ECHO_LINE}\n`,
+        s,
+        'o.txt',
+      );
     }
     case 'touch':
       return fileState(r, `${R}/empty`, '', m('0644'), 'not empty\n', s, 'empty');
@@ -74,7 +103,8 @@ function taskState(r: Rng, t: CaseTask, n: CaseNames, s: Start, tasks: readonly 
       const v = r.pick(['missing', 'right', 'edited', 'mode'] as const);
       s.start.push(`README.md: ${v}`);
       const p = quote(`${R}/README.md`);
-      if (v === 'right' || v === 'mode') s.setup.push(`tar -xzOf ${CACHE} --wildcards '*/README.md' > ${p} && chmod ${v === 'mode' ? '0755' : m('0644')} ${p}`);
+      if (v === 'right' || v === 'mode')
+        s.setup.push(`tar -xzOf ${CACHE} --wildcards '*/README.md' > ${p} && chmod ${v === 'mode' ? '0755' : m('0644')} ${p}`);
       if (v === 'edited') s.setup.push(write(`${R}/README.md`, 'edited\n', m('0644')));
       return;
     }
@@ -90,7 +120,10 @@ function taskState(r: Rng, t: CaseTask, n: CaseNames, s: Start, tasks: readonly 
       const sleep = (a.vars as { sleep: string }).sleep;
       const v = r.pick(['missing', 'right', 'edited'] as const);
       s.start.push(`unit file: ${v}`);
-      if (v !== 'missing') s.setup.push(write(n.unitFile, unitText({ sleep: v === 'right' ? sleep : other(SLEEPS, sleep as (typeof SLEEPS)[number]) }), '0644'));
+      if (v !== 'missing')
+        s.setup.push(
+          write(n.unitFile, unitText({ sleep: v === 'right' ? sleep : other(SLEEPS, sleep as (typeof SLEEPS)[number]) }), '0644'),
+        );
       if (v === 'missing') return;
       const enabled = r.chance(0.5);
       const started = r.chance(0.5);

@@ -109,10 +109,17 @@ export function judge(c: FuzzCase, r: CaseRuns): Verdict {
       if (echo) v.echoUnknown += 1;
       else v.unknown += 1;
       t.touches.forEach((k) => allowed.add(k));
-    } else if (!ck || !rn || ck.status !== rn.status || ck.changed !== rn.changed || (ck.status === 'failed' && !agreedFail(ck, rn, refused))) {
+    } else if (
+      !ck ||
+      !rn ||
+      ck.status !== rn.status ||
+      ck.changed !== rn.changed ||
+      (ck.status === 'failed' && !agreedFail(ck, rn, refused))
+    ) {
       bad(`task ${t.kind}: --check said ${show(ck)}, the run did ${show(rn)}`);
     }
-    const predictedFail = rn?.status === 'failed' && ((ck !== undefined && agreedFail(ck, rn, refused)) || (refused && ck?.status === 'unknown'));
+    const predictedFail =
+      rn?.status === 'failed' && ((ck !== undefined && agreedFail(ck, rn, refused)) || (refused && ck?.status === 'unknown'));
     if (rn?.status === 'failed' && !predictedFail) bad(`task ${t.kind} failed in the run: ${show(rn)}`);
     if (ck && rn && unsafeBoth(ck, rn)) refused = true;
     if (rn?.changed && !echo) v.changed += 1;

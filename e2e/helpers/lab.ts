@@ -26,7 +26,11 @@ export async function hostOutput(host: number | string, script: string, opts: { 
  * Poll `probe` until it returns a value (not undefined) or the deadline passes; for remote conditions that
  * have no event to await (a cluster forming). Fails with the last observation.
  */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  opts: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   let last: unknown;
   for (;;) {

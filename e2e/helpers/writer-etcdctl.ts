@@ -52,7 +52,7 @@ function put(bin: string, o: WriterOptions, key: string, value: string, timeoutM
     child.once('error', (e) => resolve({ ok: false, error: e.message }));
     child.once('close', (code) => {
       clearTimeout(kill);
-      resolve({ ok: code === 0 && out.trim() === 'OK', error: code === 0 ? '' : err.trim().split('\n').pop() ?? `exit ${code}` });
+      resolve({ ok: code === 0 && out.trim() === 'OK', error: code === 0 ? '' : (err.trim().split('\n').pop() ?? `exit ${code}`) });
     });
   });
 }

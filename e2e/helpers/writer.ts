@@ -36,7 +36,12 @@ function putOnce(agent: Agent, endpoint: string, key: string, value: string, tim
     const body = JSON.stringify({ key: Buffer.from(key).toString('base64'), value: Buffer.from(value).toString('base64') });
     const req = request(
       `${endpoint}/v3/kv/put`,
-      { method: 'POST', agent, timeout: timeoutMs, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        agent,
+        timeout: timeoutMs,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -56,7 +61,13 @@ export function startWriter(o: WriterOptions): Writer {
   const interval = o.intervalMs ?? 100;
   const budget = o.writeBudgetMs ?? 1_000;
   const prefix = o.prefix ?? '/tsplay-writer/';
-  const agent = new Agent({ keepAlive: true, ca: readFileSync(o.caFile), cert: readFileSync(o.certFile), key: readFileSync(o.keyFile), maxSockets: 4 });
+  const agent = new Agent({
+    keepAlive: true,
+    ca: readFileSync(o.caFile),
+    cert: readFileSync(o.certFile),
+    key: readFileSync(o.keyFile),
+    maxSockets: 4,
+  });
   const log: WriteAttempt[] = [];
   let stopping = false;
   let preferred = 0;

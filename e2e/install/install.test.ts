@@ -27,7 +27,8 @@ const tgz = (pkg: string) => join(tarballs, readdirSync(tarballs).find((f) => f.
 
 beforeAll(async () => {
   mkdirSync(tarballs);
-  for (const p of PACKAGES) execFileSync('pnpm', ['pack', '--pack-destination', tarballs], { cwd: join(ROOT, 'packages', p), stdio: 'ignore' });
+  for (const p of PACKAGES)
+    execFileSync('pnpm', ['pack', '--pack-destination', tarballs], { cwd: join(ROOT, 'packages', p), stdio: 'ignore' });
   registry = await startRegistry(PACKAGES.map(tgz));
   writeFileSync(join(T, '.npmrc'), `@tsplay:registry=${registry.url}\n`);
   env = cleanEnv({ npm_config_userconfig: join(T, '.npmrc'), XDG_CACHE_HOME: join(T, 'cache'), NO_COLOR: '1' });
@@ -41,7 +42,8 @@ afterAll(async () => {
 /** check (changes pending, nothing made), run, re-run (0 changed), with the host's own answers as the oracle. */
 async function converge(tsplay: string, proj: string): Promise<void> {
   const out = join(proj, 'out');
-  const tsplayRun = (...extra: string[]) => run(tsplay, ['run', 'playbooks/site.ts', '-i', 'inventories/local', '--json', ...extra], { cwd: proj, env });
+  const tsplayRun = (...extra: string[]) =>
+    run(tsplay, ['run', 'playbooks/site.ts', '-i', 'inventories/local', '--json', ...extra], { cwd: proj, env });
   const check = await tsplayRun('--check', '--detailed-exitcode');
   expect(check.code, check.stderr).toBe(3);
   expect(existsSync(out)).toBe(false);
@@ -69,7 +71,8 @@ async function converge(tsplay: string, proj: string): Promise<void> {
 async function initAndInstall(tsplay: string, proj: string): Promise<void> {
   const init = await run(tsplay, ['init', proj], { cwd: T, env });
   expect(init.code, init.stderr).toBe(0);
-  for (const f of ['package.json', 'tsconfig.json', 'playbooks/site.ts', 'inventories/local/hosts.yaml', '.gitignore']) expect(existsSync(join(proj, f)), f).toBe(true);
+  for (const f of ['package.json', 'tsconfig.json', 'playbooks/site.ts', 'inventories/local/hosts.yaml', '.gitignore'])
+    expect(existsSync(join(proj, f)), f).toBe(true);
   const again = await run(tsplay, ['init', proj], { cwd: T, env });
   expect([again.code, again.stderr]).toEqual([1, expect.stringContaining('error[INIT_EXISTS]')]);
   const install = await npm(['install'], proj);
@@ -82,19 +85,24 @@ describe('installed from the packed tarballs, outside the workspace', () => {
   it('the tarballs hold only what they should, and the temp dir has no node_modules above it', () => {
     for (let d = T; d !== dirname(d); d = dirname(d)) expect(existsSync(join(dirname(d), 'node_modules')), dirname(d)).toBe(false);
     for (const p of PACKAGES) {
-      const files = execFileSync('tar', ['-tzf', tgz(p)], { encoding: 'utf8' }).trim().split('\n');
+      const files = execFileSync('tar', ['-tzf', tgz(p)], { encoding: 'utf8' })
+        .trim()
+        .split('\n');
       expect(files).toContain('package/LICENSE');
       // @tsplay/modules' README belongs to the modules' owner; the others ship one
       if (p !== 'modules') expect(files).toContain('package/README.md');
       expect(files.filter((f) => f.startsWith('package/src/'))).toEqual([]);
-      const pkg = JSON.parse(execFileSync('tar', ['-xzOf', tgz(p), 'package/package.json'], { encoding: 'utf8' })) as Record<string, unknown>;
+      const pkg = JSON.parse(execFileSync('tar', ['-xzOf', tgz(p), 'package/package.json'], { encoding: 'utf8' })) as Record<
+        string,
+        unknown
+      >;
       expect(JSON.stringify(pkg)).not.toMatch(/workspace:|@tsplay\/source/);
       expect(pkg.private).toBe(false);
       if (p !== 'ssh') expect(pkg.peerDependencies).toMatchObject({ zod: expect.any(String) });
     }
   });
 
-  it('the project\'s own CLI: npm install @tsplay/cli, tsplay init, npm install, check-types, check / run / re-run with 0 changed', async () => {
+  it("the project's own CLI: npm install @tsplay/cli, tsplay init, npm install, check-types, check / run / re-run with 0 changed", async () => {
     const tool = join(T, 'tool');
     mkdirSync(tool);
     writeFileSync(join(tool, 'package.json'), '{ "private": true }\n');
@@ -106,14 +114,17 @@ describe('installed from the packed tarballs, outside the workspace', () => {
     const proj = join(T, 'local-project');
     await initAndInstall(join(tool, 'node_modules', '.bin', 'tsplay'), proj);
     // check-types really type-checks: a wrong arg fails it
-    writeFileSync(join(proj, 'playbooks', 'wrong.ts'), "import { file } from '@tsplay/modules';\nimport { task } from '@tsplay/core';\nexport const t = task(file, { path: 42 });\n");
+    writeFileSync(
+      join(proj, 'playbooks', 'wrong.ts'),
+      "import { file } from '@tsplay/modules';\nimport { task } from '@tsplay/core';\nexport const t = task(file, { path: 42 });\n",
+    );
     const bad = await run(join(proj, 'node_modules', '.bin', 'tsplay'), ['check-types'], { cwd: proj, env });
     expect([bad.code, bad.stdout]).toEqual([1, expect.stringContaining('wrong.ts')]);
     rmSync(join(proj, 'playbooks', 'wrong.ts'));
     await converge(join(proj, 'node_modules', '.bin', 'tsplay'), proj);
   });
 
-  it('a global CLI (npm i -g of its tarball, temporary prefix): init, install, check-types, check / run / re-run; the project\'s core runs the playbook', async () => {
+  it("a global CLI (npm i -g of its tarball, temporary prefix): init, install, check-types, check / run / re-run; the project's core runs the playbook", async () => {
     const prefix = join(T, 'global');
     const g = await npm(['install', '--global', '--prefix', prefix, tgz('cli')], T);
     expect(g.code, g.stderr).toBe(0);
@@ -133,10 +144,20 @@ describe('installed from the packed tarballs, outside the workspace', () => {
     const bare = join(T, 'bare');
     mkdirSync(join(bare, 'inv'), { recursive: true });
     writeFileSync(join(bare, 'site.ts'), readFileSync(join(T, 'global-project', 'playbooks', 'site.ts')));
-    writeFileSync(join(bare, 'inv', 'hosts.yaml'), `defaults: { connection: local }\nhosts:\n  local:\n    vars: { siteDir: ${JSON.stringify(join(bare, 'out'))} }\n`);
-    const r = await run(join(T, 'global', 'bin', 'tsplay'), ['run', 'site.ts', '-i', 'inv', '--check', '--json', '--detailed-exitcode'], { cwd: bare, env });
+    writeFileSync(
+      join(bare, 'inv', 'hosts.yaml'),
+      `defaults: { connection: local }\nhosts:\n  local:\n    vars: { siteDir: ${JSON.stringify(join(bare, 'out'))} }\n`,
+    );
+    const r = await run(join(T, 'global', 'bin', 'tsplay'), ['run', 'site.ts', '-i', 'inv', '--check', '--json', '--detailed-exitcode'], {
+      cwd: bare,
+      env,
+    });
     expect(r.code, r.stderr).toBe(3);
-    expect(events(r.stdout).filter((e) => e.type === 'task.result').map((e) => e.status)).toEqual(['changed', 'changed', 'changed']);
+    expect(
+      events(r.stdout)
+        .filter((e) => e.type === 'task.result')
+        .map((e) => e.status),
+    ).toEqual(['changed', 'changed', 'changed']);
     expect(existsSync(join(bare, 'out'))).toBe(false);
   });
 });

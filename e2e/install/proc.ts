@@ -15,7 +15,10 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     if (/^(npm_|pnpm_|PNPM_|NODE_OPTIONS$|NODE_PATH$|INIT_CWD$|VITEST|TSPLAY_)/i.test(k)) continue;
     env[k] = v;
   }
-  env.PATH = (process.env.PATH ?? '').split(delimiter).filter((p) => !p.includes('node_modules')).join(delimiter);
+  env.PATH = (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter((p) => !p.includes('node_modules'))
+    .join(delimiter);
   return { ...env, ...extra };
 }
 

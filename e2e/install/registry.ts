@@ -46,7 +46,11 @@ export async function startRegistry(tarballs: readonly string[]): Promise<LocalR
       integrity: `sha512-${createHash('sha512').update(bytes).digest('base64')}`,
       shasum: createHash('sha1').update(bytes).digest('hex'),
     };
-    const packument = { name: e.manifest.name, 'dist-tags': { latest: e.manifest.version }, versions: { [e.manifest.version]: { ...e.manifest, dist } } };
+    const packument = {
+      name: e.manifest.name,
+      'dist-tags': { latest: e.manifest.version },
+      versions: { [e.manifest.version]: { ...e.manifest, dist } },
+    };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(packument));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

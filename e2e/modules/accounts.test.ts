@@ -18,14 +18,19 @@ const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGc7l1kQ5r4vVYt0b8Y8uGQ0cEJ2dAq
 
 const reset = () => onAllHosts(`userdel -r ${U} 2>/dev/null; groupdel ${U} 2>/dev/null; groupdel ${G} 2>/dev/null; true`, { become: true });
 const oracle = () =>
-  fingerprint(`getent group ${G} || echo 'no group'\n{ getent passwd ${U} || echo 'no user'; } | cut -d: -f1,5-7\nid -Gn ${U} 2>&1\n${statScript([HOME, `${HOME}/.ssh`, KEYS])}`);
+  fingerprint(
+    `getent group ${G} || echo 'no group'\n{ getent passwd ${U} || echo 'no user'; } | cut -d: -f1,5-7\nid -Gn ${U} 2>&1\n${statScript([HOME, `${HOME}/.ssh`, KEYS])}`,
+  );
 
 const TASKS = [
   task(group, { name: G, gid: 2345 }, { name: 'group' }),
   task(user, { name: U, groups: [G], shell: '/bin/bash', comment: 'Alice E2E' }, { name: 'user' }),
   task(authorizedKey, { user: U, key: KEY }, { name: 'key' }),
 ];
-const REMOVE = [task(user, { name: U, state: 'absent', remove: true }, { name: 'remove user' }), task(group, { name: G, state: 'absent' }, { name: 'remove group' })];
+const REMOVE = [
+  task(user, { name: U, state: 'absent', remove: true }, { name: 'remove user' }),
+  task(group, { name: G, state: 'absent' }, { name: 'remove group' }),
+];
 
 beforeAll(reset);
 afterAll(async () => {
@@ -68,6 +73,12 @@ describe('account modules on lab hosts', () => {
     expect(removeCheck.statuses).toEqual(everyHost(['changed', 'changed']));
     expect((await playRun('accounts-remove-e2e', REMOVE)).statuses).toEqual(removeCheck.statuses);
     const gone = await oracle();
-    for (const h of lab().hosts) expect(gone[h.name]!.split('\n').slice(0, 4)).toEqual(['no group', 'no user', expect.stringMatching(/no such user/), `${HOME} absent`]);
+    for (const h of lab().hosts)
+      expect(gone[h.name]!.split('\n').slice(0, 4)).toEqual([
+        'no group',
+        'no user',
+        expect.stringMatching(/no such user/),
+        `${HOME} absent`,
+      ]);
   });
 });

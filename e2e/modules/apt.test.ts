@@ -12,7 +12,10 @@ import { everyHost, fingerprint, playRun, removeRunState } from './run.js';
 
 const PKGS = 'hello tree jq libjq1 libonig5';
 const purge = `DEBIAN_FRONTEND=noninteractive apt-get purge -y -q ${PKGS} >/dev/null 2>&1; true`;
-const oracle = () => fingerprint(`for p in ${PKGS}; do printf '%s %s\\n' "$p" "$(dpkg-query -W -f='\${Version} \${db:Status-Abbrev}' "$p" 2>/dev/null || echo none)"; done`);
+const oracle = () =>
+  fingerprint(
+    `for p in ${PKGS}; do printf '%s %s\\n' "$p" "$(dpkg-query -W -f='\${Version} \${db:Status-Abbrev}' "$p" 2>/dev/null || echo none)"; done`,
+  );
 
 const TASKS = [
   task(pkg, { name: ['hello', 'tree'], updateCache: true, cacheValidTime: 3600 }, { name: 'tools' }),
@@ -40,8 +43,16 @@ describe('apt on lab hosts with the local repository', () => {
     expect(real.statuses).toEqual(check.statuses);
     const after = await oracle();
     for (const h of lab().hosts) {
-      expect(before[h.name]).toBe(PKGS.split(' ').map((p) => `${p} none`).join('\n') + '\n');
-      expect(after[h.name]).toBe(['hello 2.10-3 ii ', 'tree 2.1.0-1 ii ', 'jq 1.6-2.1+deb12u3 ii ', 'libjq1 1.6-2.1+deb12u3 ii ', 'libonig5 6.9.8-1 ii '].join('\n') + '\n');
+      expect(before[h.name]).toBe(
+        PKGS.split(' ')
+          .map((p) => `${p} none`)
+          .join('\n') + '\n',
+      );
+      expect(after[h.name]).toBe(
+        ['hello 2.10-3 ii ', 'tree 2.1.0-1 ii ', 'jq 1.6-2.1+deb12u3 ii ', 'libjq1 1.6-2.1+deb12u3 ii ', 'libonig5 6.9.8-1 ii '].join(
+          '\n',
+        ) + '\n',
+      );
     }
     const again = await playRun('apt-e2e', TASKS);
     expect(again.statuses).toEqual(everyHost(['ok', 'ok']));
@@ -50,7 +61,10 @@ describe('apt on lab hosts with the local repository', () => {
 
   it('a downgrade and a removal made by hand are predicted and repaired', async () => {
     const converged = await oracle();
-    await onAllHosts(`DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades jq=1.6-2.1+deb12u2 libjq1=1.6-2.1+deb12u2 >/dev/null && apt-get remove -y -q tree >/dev/null`, { become: true });
+    await onAllHosts(
+      `DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades jq=1.6-2.1+deb12u2 libjq1=1.6-2.1+deb12u2 >/dev/null && apt-get remove -y -q tree >/dev/null`,
+      { become: true },
+    );
     const check = await playRun('apt-e2e', TASKS, { check: true });
     expect(check.statuses).toEqual(everyHost(['changed', 'changed']));
     const fix = await playRun('apt-e2e', TASKS);

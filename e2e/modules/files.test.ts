@@ -11,7 +11,19 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secret, task } from '@tsplay/core';
-import { blockinfile, facts, hostname, lineinfile, stat, sysctl, uri, waitFor, type HostFacts, type StatResult, type UriResult } from '@tsplay/modules';
+import {
+  blockinfile,
+  facts,
+  hostname,
+  lineinfile,
+  stat,
+  sysctl,
+  uri,
+  waitFor,
+  type HostFacts,
+  type StatResult,
+  type UriResult,
+} from '@tsplay/modules';
 import { lab, labHostExec, onAllHosts } from '../helpers/lab.js';
 import { everyHost, fingerprint, playRun, removeRunState, statScript } from './run.js';
 
@@ -20,8 +32,12 @@ const HOSTS = '/etc/tsplay-e2e-hosts';
 const SYSCTL = '/etc/sysctl.d/60-tsplay-e2e.conf';
 const META = 'http://169.254.169.254/computeMetadata/v1/instance/network-interfaces/0/ip';
 
-const reset = () => onAllHosts((h) => `rm -f ${CONF} ${HOSTS} ${SYSCTL}; hostname ${h.name}; echo ${h.name} > /etc/hostname`, { become: true });
-const oracle = () => fingerprint(`${statScript([CONF, HOSTS, SYSCTL, '/etc/hostname'])}\necho "hostname $(hostname)"\necho "swappiness $(sysctl -n vm.swappiness)"`);
+const reset = () =>
+  onAllHosts((h) => `rm -f ${CONF} ${HOSTS} ${SYSCTL}; hostname ${h.name}; echo ${h.name} > /etc/hostname`, { become: true });
+const oracle = () =>
+  fingerprint(
+    `${statScript([CONF, HOSTS, SYSCTL, '/etc/hostname'])}\necho "hostname $(hostname)"\necho "swappiness $(sysctl -n vm.swappiness)"`,
+  );
 
 const port = task(lineinfile, { path: CONF, line: 'port=8080', regexp: '^port=', create: true, mode: '0640' }, { name: 'port line' });
 const name = task(lineinfile, { path: CONF, line: 'name=e2e', insertbefore: 'BOF' }, { name: 'name line' });
@@ -50,7 +66,14 @@ describe('file and host modules on lab hosts', () => {
     const h0 = lab().hosts[0]!.name;
     // stat in check mode reads the state the lineinfile tasks predict
     const predicted = check.summary.resultOf(h0, statConf)?.data as StatResult;
-    expect(predicted).toMatchObject({ exists: true, type: 'file', mode: 0o640, owner: 'root', group: 'root', size: 'name=e2e\nport=8080\n'.length });
+    expect(predicted).toMatchObject({
+      exists: true,
+      type: 'file',
+      mode: 0o640,
+      owner: 'root',
+      group: 'root',
+      size: 'name=e2e\nport=8080\n'.length,
+    });
 
     const real = await playRun('files-e2e', TASKS);
     expect(real.statuses).toEqual(check.statuses);
@@ -79,7 +102,9 @@ describe('file and host modules on lab hosts', () => {
 
   it('hand-made drift is predicted and repaired; the kernel refuses the live value (SYSCTL_FAILED names reload)', async () => {
     const converged = await oracle();
-    await onAllHosts((h) => `sed -i 's/^port=.*/port=9090/' ${CONF}; sed -i 's/c1$/c9/' ${HOSTS}; rm ${SYSCTL}; hostname ${h.name}`, { become: true });
+    await onAllHosts((h) => `sed -i 's/^port=.*/port=9090/' ${CONF}; sed -i 's/c1$/c9/' ${HOSTS}; rm ${SYSCTL}; hostname ${h.name}`, {
+      become: true,
+    });
     const check = await playRun('files-e2e', TASKS, { check: true });
     expect(check.statuses).toEqual(everyHost(['changed', 'ok', 'changed', 'changed', 'changed', 'ok', 'ok', 'ok', 'ok']));
     const fix = await playRun('files-e2e', TASKS);
@@ -96,7 +121,8 @@ const VALUE = 1536;
 const LIVE = '/etc/sysctl.d/61-tsplay-e2e-live.conf';
 const KEY_PATH = `/proc/sys/${KEY.replace(/\./g, '/')}`;
 // each host's own account: the file (mode, owner, size, sha256), the live value, and a net.* key nobody sets
-const live = () => fingerprint(`${statScript([LIVE])}\necho "live $(sysctl -n ${KEY})"\necho "other $(cat /proc/sys/net/ipv4/tcp_fin_timeout)"`);
+const live = () =>
+  fingerprint(`${statScript([LIVE])}\necho "live $(sysctl -n ${KEY})"\necho "other $(cat /proc/sys/net/ipv4/tcp_fin_timeout)"`);
 /** The machine's own value (this process runs in the machine's network namespace, not a lab host's). */
 const machineValue = () => readFileSync(KEY_PATH, 'utf8').trim();
 const somaxconn = task(sysctl, { name: KEY, value: VALUE, file: LIVE }, { name: 'somaxconn' });

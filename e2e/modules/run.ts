@@ -2,12 +2,30 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { definePlaybook, loadInventory, runPlaybook, type Connection, type Inventory, type ResolvedHost, type RunEvent, type RunSummary, type Task } from '@tsplay/core';
+import {
+  definePlaybook,
+  loadInventory,
+  runPlaybook,
+  type Connection,
+  type Inventory,
+  type ResolvedHost,
+  type RunEvent,
+  type RunSummary,
+  type Task,
+} from '@tsplay/core';
 import { connectSsh } from '@tsplay/ssh';
 import { lab, onAllHosts } from '../helpers/lab.js';
 
 const connect = (h: ResolvedHost): Promise<Connection> =>
-  connectSsh({ name: h.name, address: h.address, port: h.port, user: h.user, privateKeyPath: h.privateKeyPath, knownHosts: h.knownHosts, hostKeyChecking: h.hostKeyChecking });
+  connectSsh({
+    name: h.name,
+    address: h.address,
+    port: h.port,
+    user: h.user,
+    privateKeyPath: h.privateKeyPath,
+    knownHosts: h.knownHosts,
+    hostKeyChecking: h.hostKeyChecking,
+  });
 
 let inv: Inventory | undefined;
 export async function inventory(): Promise<Inventory> {
@@ -28,7 +46,15 @@ const stateDir = mkdtempSync(join(tmpdir(), 'tsplay-e2e-modules-'));
 export async function playRun(name: string, tasks: readonly Task[], opts: { check?: boolean; stateDir?: string } = {}): Promise<PlayRun> {
   const events: RunEvent[] = [];
   const playbook = definePlaybook({ name, plays: [{ name, hosts: 'all', become: true, tasks: [...tasks] }] });
-  const summary = await runPlaybook({ playbook, inventory: await inventory(), connect, emit: (e) => events.push(e), forks: 10, check: opts.check, stateDir: opts.stateDir ?? stateDir });
+  const summary = await runPlaybook({
+    playbook,
+    inventory: await inventory(),
+    connect,
+    emit: (e) => events.push(e),
+    forks: 10,
+    check: opts.check,
+    stateDir: opts.stateDir ?? stateDir,
+  });
   const statuses: Record<string, string[]> = {};
   for (const e of events) if (e.type === 'task.result') (statuses[e.host] ??= []).push(e.status);
   return { summary, statuses, events };
@@ -47,7 +73,12 @@ export async function fingerprint(script: string): Promise<Record<string, string
 
 /** `stat` + sha256 of each path, or "absent" (one line per path). */
 export const statScript = (paths: readonly string[]): string =>
-  paths.map((p) => `if [ -e '${p}' ]; then printf '%s %s ' "$(stat -c '%n %a %U:%G %s' '${p}')" "$(sha256sum < '${p}' | cut -c1-16)"; echo; else echo '${p} absent'; fi`).join('\n');
+  paths
+    .map(
+      (p) =>
+        `if [ -e '${p}' ]; then printf '%s %s ' "$(stat -c '%n %a %U:%G %s' '${p}')" "$(sha256sum < '${p}' | cut -c1-16)"; echo; else echo '${p} absent'; fi`,
+    )
+    .join('\n');
 
 /** Remove the workstation-side state of these runs (call from afterAll). */
 export async function removeRunState(): Promise<void> {

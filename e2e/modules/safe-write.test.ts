@@ -20,7 +20,10 @@ const reset = () => onAllHosts(`rm -rf ${OPEN} ${ADMIN} ${SECRET}`, { become: tr
 
 beforeAll(async () => {
   await reset();
-  await onAllHosts(`mkdir ${OPEN} ${ADMIN} && chmod 0777 ${OPEN} && chown admin:admin ${ADMIN} && printf 'old\\n' > ${SECRET} && chmod 0644 ${SECRET}`, { become: true });
+  await onAllHosts(
+    `mkdir ${OPEN} ${ADMIN} && chmod 0777 ${OPEN} && chown admin:admin ${ADMIN} && printf 'old\\n' > ${SECRET} && chmod 0644 ${SECRET}`,
+    { become: true },
+  );
 });
 afterAll(async () => {
   await reset();
@@ -28,7 +31,9 @@ afterAll(async () => {
 });
 
 const failures = (events: readonly RunEvent[]) =>
-  events.flatMap((e) => (e.type === 'task.result' && e.status === 'failed' && 'error' in e && e.error ? [{ code: e.error.code, field: e.error.field }] : []));
+  events.flatMap((e) =>
+    e.type === 'task.result' && e.status === 'failed' && 'error' in e && e.error ? [{ code: e.error.code, field: e.error.field }] : [],
+  );
 
 describe('safe writes of the modules on lab hosts', () => {
   it('refuses a directory any user can rename in: UNSAFE_PATH naming it, nothing written there', async () => {
@@ -36,7 +41,9 @@ describe('safe writes of the modules on lab hosts', () => {
     const tasks = [
       task(copy, { dest: `${OPEN}/plain.conf`, content: 'plain\n' }, { name: 'copy plain' }),
       task(copy, { dest: `${OPEN}/backup.conf`, content: 'b\n', backup: true }, { name: 'copy backup' }),
-      task(template, templateArgs({ dest: `${OPEN}/t.conf`, template: unit, vars: { n: 1 }, validate: 'test -s %s' }), { name: 'template validate' }),
+      task(template, templateArgs({ dest: `${OPEN}/t.conf`, template: unit, vars: { n: 1 }, validate: 'test -s %s' }), {
+        name: 'template validate',
+      }),
       task(file, { path: `${OPEN}/touched`, state: 'touch' }, { name: 'touch' }),
     ];
     for (const t of tasks) {

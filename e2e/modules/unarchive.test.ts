@@ -24,7 +24,11 @@ const BIN = `${R}/bin`;
 const DOC = `${R}/doc`;
 const TARGETS = [`${BIN}/etcd`, `${BIN}/etcdctl`, `${DOC}/README.md`];
 
-const bins = task(unarchive, { src: `${R}/etcd.tgz`, dest: BIN, include: ['*/etcd', '*/etcdctl'], stripComponents: 1, mode: '0755' }, { name: 'binaries' });
+const bins = task(
+  unarchive,
+  { src: `${R}/etcd.tgz`, dest: BIN, include: ['*/etcd', '*/etcdctl'], stripComponents: 1, mode: '0755' },
+  { name: 'binaries' },
+);
 const docs = task(unarchive, { src: `${R}/etcd.tgz`, dest: DOC, include: ['*/README*'], stripComponents: 1 }, { name: 'docs' });
 const TASKS = [bins, docs];
 
@@ -42,7 +46,8 @@ async function timed(label: string, run: () => Promise<PlayRun>): Promise<PlayRu
   const t0 = performance.now();
   const r = await run();
   timing[`${label}.wallMs`] = Math.round(performance.now() - t0);
-  for (const e of r.events) if (e.type === 'task.result' && e.host === lab().hosts[0]?.name) timing[`${label}.${e.task}.taskMs`] = e.durationMs;
+  for (const e of r.events)
+    if (e.type === 'task.result' && e.host === lab().hosts[0]?.name) timing[`${label}.${e.task}.taskMs`] = e.durationMs;
   return r;
 }
 const cold = () => mkdtempSync(join(tmpdir(), 'tsplay-e2e-unarchive-cold-'));

@@ -4,7 +4,20 @@
  * still runs; --check on a fresh host predicts each status exactly or says unknown.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { block, definePlaybook, loadInventory, runPlaybook, sh, task, type Connection, type Inventory, type Play, type ResolvedHost, type RunEvent, type RunOptions } from '@tsplay/core';
+import {
+  block,
+  definePlaybook,
+  loadInventory,
+  runPlaybook,
+  sh,
+  task,
+  type Connection,
+  type Inventory,
+  type Play,
+  type ResolvedHost,
+  type RunEvent,
+  type RunOptions,
+} from '@tsplay/core';
 import { command, copy, file } from '@tsplay/modules';
 import { connectSsh } from '@tsplay/ssh';
 import { lab, onAllHosts } from '../helpers/lab.js';
@@ -13,18 +26,35 @@ const ROOT = '/var/tmp/tsplay-block';
 let inv: Inventory;
 
 const connect = (h: ResolvedHost): Promise<Connection> =>
-  connectSsh({ name: h.name, address: h.address, port: h.port, user: h.user, privateKeyPath: h.privateKeyPath, knownHosts: h.knownHosts, hostKeyChecking: h.hostKeyChecking });
+  connectSsh({
+    name: h.name,
+    address: h.address,
+    port: h.port,
+    user: h.user,
+    privateKeyPath: h.privateKeyPath,
+    knownHosts: h.knownHosts,
+    hostKeyChecking: h.hostKeyChecking,
+  });
 
 async function run(plays: Play[], extra: Partial<RunOptions> = {}) {
   inv ??= await loadInventory(lab().inventoryFile);
   const events: RunEvent[] = [];
-  const summary = await runPlaybook({ playbook: definePlaybook({ name: 'block-e2e', plays }), inventory: inv, connect, emit: (e) => events.push(e), forks: 10, ...extra });
+  const summary = await runPlaybook({
+    playbook: definePlaybook({ name: 'block-e2e', plays }),
+    inventory: inv,
+    connect,
+    emit: (e) => events.push(e),
+    forks: 10,
+    ...extra,
+  });
   return { summary, results: events.filter((e): e is Extract<RunEvent, { type: 'task.result' }> => e.type === 'task.result') };
 }
 
-const append = (name: string, fail = false) => task(command, { cmd: fail ? sh`echo ${name} >> ${ROOT}/order; exit 3` : sh`echo ${name} >> ${ROOT}/order` }, { name });
+const append = (name: string, fail = false) =>
+  task(command, { cmd: fail ? sh`echo ${name} >> ${ROOT}/order; exit 3` : sh`echo ${name} >> ${ROOT}/order` }, { name });
 /** Each host's order file, as the hosts have it. */
-const orders = async () => (await onAllHosts(`cat ${ROOT}/order 2>/dev/null`, { become: true })).map((r) => r.stdout.trim().split('\n').filter(Boolean));
+const orders = async () =>
+  (await onAllHosts(`cat ${ROOT}/order 2>/dev/null`, { become: true })).map((r) => r.stdout.trim().split('\n').filter(Boolean));
 
 function play(failIn: 'block' | 'rescue'): Play {
   return {
@@ -82,7 +112,9 @@ describe('block/rescue/always on lab hosts', () => {
     const checked = await run([fresh], { check: true });
     expect((await onAllHosts(`ls -A ${ROOT}`, { become: true })).map((r) => r.stdout.trim())).toEqual(['', '', '']);
     const real = await run([fresh]);
-    expect((await onAllHosts(`ls -1 ${ROOT}/d | sort | tr '\\n' ' '`, { become: true })).map((r) => r.stdout.trim())).toEqual(Array(3).fill('always conf rescued'));
+    expect((await onAllHosts(`ls -1 ${ROOT}/d | sort | tr '\\n' ' '`, { become: true })).map((r) => r.stdout.trim())).toEqual(
+      Array(3).fill('always conf rescued'),
+    );
     const key = (r: { host: string; task: string }) => `${r.host}/${r.task}`;
     const realBy = new Map(real.results.map((r) => [key(r), r.status]));
     const predicted = checked.results.map((r) => [key(r), r.status] as const);

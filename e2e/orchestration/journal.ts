@@ -25,10 +25,13 @@ export function restartWindows(journal: string, since: number): Window[] {
 
 /** The largest number of windows open at one instant. */
 export function overlapOf(ws: readonly Window[]): number {
-  const edges = ws.flatMap((w) => [
-    [w.from, 1],
-    [w.to, -1],
-  ] as [number, number][]);
+  const edges = ws.flatMap(
+    (w) =>
+      [
+        [w.from, 1],
+        [w.to, -1],
+      ] as [number, number][],
+  );
   edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let cur = 0;
   let max = 0;

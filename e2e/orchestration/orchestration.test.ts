@@ -4,7 +4,19 @@
  * delegate) and loops (3 files; --check on a fresh host predicts exactly those 3). Oracles are the hosts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { definePlaybook, loadInventory, runPlaybook, sh, task, type Connection, type Inventory, type Play, type ResolvedHost, type RunEvent, type RunOptions } from '@tsplay/core';
+import {
+  definePlaybook,
+  loadInventory,
+  runPlaybook,
+  sh,
+  task,
+  type Connection,
+  type Inventory,
+  type Play,
+  type ResolvedHost,
+  type RunEvent,
+  type RunOptions,
+} from '@tsplay/core';
 import { command, copy, file, systemd } from '@tsplay/modules';
 import { labUp } from '@tsplay/lab';
 import { connectSsh } from '@tsplay/ssh';
@@ -17,27 +29,48 @@ let inv: Inventory;
 let names: string[];
 
 const connect = (h: ResolvedHost): Promise<Connection> =>
-  connectSsh({ name: h.name, address: h.address, port: h.port, user: h.user, privateKeyPath: h.privateKeyPath, knownHosts: h.knownHosts, hostKeyChecking: h.hostKeyChecking });
+  connectSsh({
+    name: h.name,
+    address: h.address,
+    port: h.port,
+    user: h.user,
+    privateKeyPath: h.privateKeyPath,
+    knownHosts: h.knownHosts,
+    hostKeyChecking: h.hostKeyChecking,
+  });
 
 async function run(plays: Play[], extra: Partial<RunOptions> = {}) {
   const events: RunEvent[] = [];
-  const summary = await runPlaybook({ playbook: definePlaybook({ name: 'orch-e2e', plays }), inventory: inv, connect, emit: (e) => events.push(e), forks: 10, ...extra });
+  const summary = await runPlaybook({
+    playbook: definePlaybook({ name: 'orch-e2e', plays }),
+    inventory: inv,
+    connect,
+    emit: (e) => events.push(e),
+    forks: 10,
+    ...extra,
+  });
   return { summary, results: events.filter((e): e is Extract<RunEvent, { type: 'task.result' }> => e.type === 'task.result') };
 }
 
 /** `ls` of ROOT on every host, in host order (the oracle for "touched or not"). */
-const listings = async () => (await onAllHosts(`ls -1 ${ROOT} 2>/dev/null | sort`, { become: true })).map((r) => r.stdout.trim().split('\n').filter(Boolean));
+const listings = async () =>
+  (await onAllHosts(`ls -1 ${ROOT} 2>/dev/null | sort`, { become: true })).map((r) => r.stdout.trim().split('\n').filter(Boolean));
 
 beforeAll(async () => {
   await labUp({ hosts: 5 });
   inv = await loadInventory(lab().inventoryFile);
   names = inv.hosts.map((h) => h.name);
   const unit = `[Unit]\nDescription=tsplay e2e serial\n[Service]\nExecStartPre=/bin/sleep 1\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target\n`;
-  await onAllHosts(`rm -rf ${ROOT}; mkdir -p ${ROOT}; printf '%s' '${unit}' > /etc/systemd/system/${UNIT}.service && systemctl daemon-reload && systemctl start ${UNIT}`, { become: true });
+  await onAllHosts(
+    `rm -rf ${ROOT}; mkdir -p ${ROOT}; printf '%s' '${unit}' > /etc/systemd/system/${UNIT}.service && systemctl daemon-reload && systemctl start ${UNIT}`,
+    { become: true },
+  );
 }, 600_000);
 
 afterAll(async () => {
-  await onAllHosts(`systemctl stop ${UNIT}; rm -f /etc/systemd/system/${UNIT}.service; systemctl daemon-reload; rm -rf ${ROOT}`, { become: true }).catch(() => undefined);
+  await onAllHosts(`systemctl stop ${UNIT}; rm -f /etc/systemd/system/${UNIT}.service; systemctl daemon-reload; rm -rf ${ROOT}`, {
+    become: true,
+  }).catch(() => undefined);
   await labUp({ hosts: 3 });
 }, 600_000);
 
@@ -55,7 +88,9 @@ describe('orchestration on 5 lab hosts', () => {
   });
 
   it('maxFailPercentage: 0 — a failure in batch 1 leaves the later batches untouched', async () => {
-    const mark = task(command, (c) => ({ cmd: c.host.name === names[1] ? 'exit 7' : sh`touch ${ROOT}/mfp-${c.host.name}` }), { name: 'mark' });
+    const mark = task(command, (c) => ({ cmd: c.host.name === names[1] ? 'exit 7' : sh`touch ${ROOT}/mfp-${c.host.name}` }), {
+      name: 'mark',
+    });
     const { summary } = await run([{ name: 'mfp', hosts: 'all', serial: 2, maxFailPercentage: 0, become: true, tasks: [mark] }]);
     expect(summary.outcome).toBe('failed');
     const ls = await listings();
@@ -72,7 +107,10 @@ describe('orchestration on 5 lab hosts', () => {
   });
 
   it('delegateTo writes on the delegate, not on the current host', async () => {
-    const t = task(copy, (c) => ({ dest: `${ROOT}/from-${c.host.name}`, content: `${c.host.name}\n` }), { name: 'deleg', delegateTo: names[0] as string });
+    const t = task(copy, (c) => ({ dest: `${ROOT}/from-${c.host.name}`, content: `${c.host.name}\n` }), {
+      name: 'deleg',
+      delegateTo: names[0] as string,
+    });
     const { summary, results } = await run([{ name: 'deleg', hosts: `${names[3]}:${names[4]}`, become: true, tasks: [t] }]);
     expect(summary.outcome).toMatch(/^(ok|changed)$/);
     expect(results.map((r) => r.delegatedTo)).toEqual([names[0], names[0]]);
@@ -83,12 +121,26 @@ describe('orchestration on 5 lab hosts', () => {
   });
 
   it('a loop over 3 items creates 3 files; --check on a fresh host predicts exactly those 3', async () => {
-    const loop = task(copy, (c) => ({ dest: `${ROOT}/loop/${String(c.item)}`, content: `${String(c.item)}\n` }), { name: 'items', loop: ['a', 'b', 'c'] });
-    const plays: Play[] = [{ name: 'loop', hosts: names[2] as string, become: true, tasks: [task(file, { path: `${ROOT}/loop`, state: 'directory' }, { name: 'dir' }), loop] }];
+    const loop = task(copy, (c) => ({ dest: `${ROOT}/loop/${String(c.item)}`, content: `${String(c.item)}\n` }), {
+      name: 'items',
+      loop: ['a', 'b', 'c'],
+    });
+    const plays: Play[] = [
+      {
+        name: 'loop',
+        hosts: names[2] as string,
+        become: true,
+        tasks: [task(file, { path: `${ROOT}/loop`, state: 'directory' }, { name: 'dir' }), loop],
+      },
+    ];
     await hostOutput(2, `rm -rf ${ROOT}/loop`, { become: true });
     const check = await run(plays, { check: true });
     expect(check.summary.outcome).toBe('changed');
-    expect(check.results.filter((r) => r.task === 'items').map((r) => `${r.item}:${r.status}`)).toEqual(['a:changed', 'b:changed', 'c:changed']);
+    expect(check.results.filter((r) => r.task === 'items').map((r) => `${r.item}:${r.status}`)).toEqual([
+      'a:changed',
+      'b:changed',
+      'c:changed',
+    ]);
     expect((await listings())[2]).not.toContain('loop'); // check changed nothing
     const real = await run(plays);
     expect(real.summary.outcome).toBe('changed');

@@ -5,7 +5,19 @@
  * N at once (and without throttle, all 3 at once: the oracle can see overlap).
  */
 import { describe, expect, it } from 'vitest';
-import { definePlaybook, loadInventory, runPlaybook, sh, task, type Connection, type Inventory, type Play, type ResolvedHost, type RunEvent, type RunOptions } from '@tsplay/core';
+import {
+  definePlaybook,
+  loadInventory,
+  runPlaybook,
+  sh,
+  task,
+  type Connection,
+  type Inventory,
+  type Play,
+  type ResolvedHost,
+  type RunEvent,
+  type RunOptions,
+} from '@tsplay/core';
 import { command, uri } from '@tsplay/modules';
 import { connectSsh } from '@tsplay/ssh';
 import { hostOutput, lab, onAllHosts } from '../helpers/lab.js';
@@ -17,12 +29,27 @@ const PORT = 18777;
 let inv: Inventory;
 
 const connect = (h: ResolvedHost): Promise<Connection> =>
-  connectSsh({ name: h.name, address: h.address, port: h.port, user: h.user, privateKeyPath: h.privateKeyPath, knownHosts: h.knownHosts, hostKeyChecking: h.hostKeyChecking });
+  connectSsh({
+    name: h.name,
+    address: h.address,
+    port: h.port,
+    user: h.user,
+    privateKeyPath: h.privateKeyPath,
+    knownHosts: h.knownHosts,
+    hostKeyChecking: h.hostKeyChecking,
+  });
 
 async function run(plays: Play[], extra: Partial<RunOptions> = {}) {
   inv ??= await loadInventory(lab().inventoryFile);
   const events: RunEvent[] = [];
-  const summary = await runPlaybook({ playbook: definePlaybook({ name: 'retry-e2e', plays }), inventory: inv, connect, emit: (e) => events.push(e), forks: 10, ...extra });
+  const summary = await runPlaybook({
+    playbook: definePlaybook({ name: 'retry-e2e', plays }),
+    inventory: inv,
+    connect,
+    emit: (e) => events.push(e),
+    forks: 10,
+    ...extra,
+  });
   return { summary, events, results: events.filter((e): e is Extract<RunEvent, { type: 'task.result' }> => e.type === 'task.result') };
 }
 
@@ -30,21 +57,38 @@ describe('retries and throttle on lab hosts', () => {
   it('a uri task retries until a service that starts late answers (journal + access log)', async () => {
     inv ??= await loadInventory(lab().inventoryFile);
     const host = inv.hosts[0]?.name as string;
-    await hostOutput(0, `systemctl stop ${UNIT}.service 2>/dev/null; systemctl reset-failed ${UNIT}.service 2>/dev/null; rm -rf ${ROOT}; mkdir -p ${ROOT} && echo ready > ${ROOT}/ready.txt; true`, { become: true });
+    await hostOutput(
+      0,
+      `systemctl stop ${UNIT}.service 2>/dev/null; systemctl reset-failed ${UNIT}.service 2>/dev/null; rm -rf ${ROOT}; mkdir -p ${ROOT} && echo ready > ${ROOT}/ready.txt; true`,
+      { become: true },
+    );
     const armed = Number((await hostOutput(0, 'date +%s.%N')).trim());
     // the service starts now and serves 3 s later (python -u: its "Serving HTTP" line is in the journal at once)
-    await hostOutput(0, `systemd-run --unit ${UNIT} sh -c 'sleep 3; exec python3 -u -m http.server ${PORT} --bind 127.0.0.1 --directory ${ROOT}'`, { become: true });
-    const probe = task(uri, { url: `http://127.0.0.1:${PORT}/ready.txt`, timeoutMs: 2000 }, { name: 'health', retries: 40, delayMs: 300, until: (r) => r.status === 'ok' });
+    await hostOutput(
+      0,
+      `systemd-run --unit ${UNIT} sh -c 'sleep 3; exec python3 -u -m http.server ${PORT} --bind 127.0.0.1 --directory ${ROOT}'`,
+      { become: true },
+    );
+    const probe = task(
+      uri,
+      { url: `http://127.0.0.1:${PORT}/ready.txt`, timeoutMs: 2000 },
+      { name: 'health', retries: 40, delayMs: 300, until: (r) => r.status === 'ok' },
+    );
     const { summary, results, events } = await run([{ name: 'wait', hosts: host, tasks: [probe] }]);
     const done = Date.now() / 1000;
-    const journal = await hostOutput(0, `journalctl -u ${UNIT}.service -o short-unix --no-pager --since @${Math.floor(armed)}`, { become: true });
+    const journal = await hostOutput(0, `journalctl -u ${UNIT}.service -o short-unix --no-pager --since @${Math.floor(armed)}`, {
+      become: true,
+    });
     await hostOutput(0, `systemctl stop ${UNIT}.service; true`, { become: true });
     expect(summary.outcome, `${JSON.stringify(results.map((r) => [r.status, r.msg, r.attempts]))}\n${journal}`).toBe('ok');
     const attempts = results[0]?.attempts ?? 0;
     expect(attempts).toBeGreaterThanOrEqual(2);
     expect(events.filter((e) => e.type === 'log' && /did not settle/.test(e.message))).toHaveLength(attempts - 1);
     // the journal: the server began serving 3 s after it was armed, and before the task ended
-    const started = journal.split('\n').map((l) => /^(\d+\.\d+)\s.*Serving HTTP\b/.exec(l)).find(Boolean);
+    const started = journal
+      .split('\n')
+      .map((l) => /^(\d+\.\d+)\s.*Serving HTTP\b/.exec(l))
+      .find(Boolean);
     const at = Number(started?.[1]);
     expect(at - armed).toBeGreaterThanOrEqual(2.5);
     expect(at).toBeLessThan(done);
@@ -54,9 +98,13 @@ describe('retries and throttle on lab hosts', () => {
     expect(hits[0]).toMatch(/" 200 /);
   });
 
-  it('throttle: 1 runs the task on one host at a time; without it all 3 overlap (hosts\' clocks)', async () => {
+  it("throttle: 1 runs the task on one host at a time; without it all 3 overlap (hosts' clocks)", async () => {
     const stamp = (name: string, throttle?: number) =>
-      task(command, { cmd: sh`mkdir -p ${ROOT}; date +%s.%N > ${ROOT}/${name}.start; sleep 1; date +%s.%N > ${ROOT}/${name}.end` }, { name, ...(throttle ? { throttle } : {}) });
+      task(
+        command,
+        { cmd: sh`mkdir -p ${ROOT}; date +%s.%N > ${ROOT}/${name}.start; sleep 1; date +%s.%N > ${ROOT}/${name}.end` },
+        { name, ...(throttle ? { throttle } : {}) },
+      );
     const { summary } = await run([{ name: 'thr', hosts: 'all', become: true, tasks: [stamp('one', 1), stamp('all')] }]);
     expect(summary.outcome).toBe('changed');
     const windows = async (name: string) =>

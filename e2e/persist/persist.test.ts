@@ -65,7 +65,8 @@ describe('persistent connections on the lab', () => {
     expect(second.changed).toEqual([]);
     expect(await all(accepted)).toEqual(loginsBefore);
     const peersAfter = await all(peers);
-    for (const [i, ps] of peersAfter.entries()) expect(ps.filter((p) => peersBefore[i]?.includes(p)).length, `host ${i}: ${ps.join(' ')}`).toBeGreaterThan(0);
+    for (const [i, ps] of peersAfter.entries())
+      expect(ps.filter((p) => peersBefore[i]?.includes(p)).length, `host ${i}: ${ps.join(' ')}`).toBeGreaterThan(0);
     // and the control: with --persist 0 every host logs in again
     const direct = await tsplay([...etcdArgs(), '--persist', '0'], { stateDir, env: env() });
     expect(direct.code, explain(direct)).toBe(0);

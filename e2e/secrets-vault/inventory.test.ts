@@ -27,7 +27,10 @@ const f = (n: string) => join(work, n);
 const inventory = () => join(work, 'inv', 'hosts.yaml');
 
 function tsplay(args: string[]): { code: number | null; out: string } {
-  const r = spawnSync(process.execPath, [BIN, 'run', PLAYBOOK, '-i', inventory(), '-e', `ageSource=${f('body.age')}`, ...args], { encoding: 'utf8', env: { ...process.env, TSPLAY_STATE_DIR: stateDir, TSPLAY_PERSIST: '0', TSPLAY_AGE_IDENTITY: '' } });
+  const r = spawnSync(process.execPath, [BIN, 'run', PLAYBOOK, '-i', inventory(), '-e', `ageSource=${f('body.age')}`, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, TSPLAY_STATE_DIR: stateDir, TSPLAY_PERSIST: '0', TSPLAY_AGE_IDENTITY: '' },
+  });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -36,7 +39,14 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((e) => (statSync(join(dir, e)).isDirectory() ? filesUnder(join(dir, e)) : [join(dir, e)]));
 }
 
-const needles = () => [groupToken, fileBody.split('\n')[0] as string, vaultPass, ...readFileSync(f('age.key'), 'utf8').split('\n').filter((l) => l.startsWith('AGE-SECRET-KEY-'))];
+const needles = () => [
+  groupToken,
+  fileBody.split('\n')[0] as string,
+  vaultPass,
+  ...readFileSync(f('age.key'), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('AGE-SECRET-KEY-')),
+];
 const keys = () => ['--vault-password-file', f('pw'), '--age-identity', f('age.key')];
 
 beforeAll(async () => {
@@ -45,7 +55,9 @@ beforeAll(async () => {
   copyFileSync(lab().inventoryFile, inventory());
   writeFileSync(f('pw'), `${vaultPass}\n`);
   writeFileSync(join(work, 'inv', 'group_vars', 'controllers.yml'), `groupToken: ${groupToken}\n`);
-  execFileSync('ansible-vault', ['encrypt', '--vault-password-file', f('pw'), join(work, 'inv', 'group_vars', 'controllers.yml')], { stdio: 'pipe' });
+  execFileSync('ansible-vault', ['encrypt', '--vault-password-file', f('pw'), join(work, 'inv', 'group_vars', 'controllers.yml')], {
+    stdio: 'pipe',
+  });
   execFileSync('age-keygen', ['-o', f('age.key')], { stdio: 'pipe' });
   const recipient = execFileSync('age-keygen', ['-y', f('age.key')], { encoding: 'utf8' }).trim();
   execFileSync('age', ['-e', '-r', recipient, '-o', f('body.age')], { input: fileBody });
@@ -76,10 +88,18 @@ describe('encrypted group_vars and copy sources on the lab', () => {
     const check = tsplay([...keys(), '--check', '--diff']);
     expect(check.code, check.out).toBe(0);
     const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-    const onHosts = await onAllHosts(`stat -c '%a %U' ${INV_VAULT_DIR}/group ${INV_VAULT_DIR}/from-age; sha256sum ${INV_VAULT_DIR}/group ${INV_VAULT_DIR}/from-age | cut -d' ' -f1`, { become: true });
+    const onHosts = await onAllHosts(
+      `stat -c '%a %U' ${INV_VAULT_DIR}/group ${INV_VAULT_DIR}/from-age; sha256sum ${INV_VAULT_DIR}/group ${INV_VAULT_DIR}/from-age | cut -d' ' -f1`,
+      { become: true },
+    );
     expect(onHosts).toHaveLength(3);
     for (const r of onHosts) expect(r.stdout.trim().split('\n')).toEqual(['600 root', '600 root', sha(groupToken), sha(fileBody)]);
-    const texts = [['--json output', json.out], ['-v --diff output', verbose.out], ['--check --diff output', check.out], ...filesUnder(stateDir).map((p) => [p, readFileSync(p, 'latin1')])] as const;
+    const texts = [
+      ['--json output', json.out],
+      ['-v --diff output', verbose.out],
+      ['--check --diff output', check.out],
+      ...filesUnder(stateDir).map((p) => [p, readFileSync(p, 'latin1')]),
+    ] as const;
     for (const [what, text] of texts) for (const n of needles()) expect(text.includes(n), `a secret appears in ${what}`).toBe(false);
   });
 
@@ -87,7 +107,9 @@ describe('encrypted group_vars and copy sources on the lab', () => {
     writeFileSync(f('wrong'), 'not-the-password\n');
     const r = tsplay(['--vault-password-file', f('wrong'), '--age-identity', f('age.key'), '--json']);
     expect(r.code).toBe(1);
-    expect(r.out).toContain(`error[VAULT_DECRYPT_FAILED]: ${join(work, 'inv', 'group_vars', 'controllers.yml')}: no vault password given decrypts it`);
+    expect(r.out).toContain(
+      `error[VAULT_DECRYPT_FAILED]: ${join(work, 'inv', 'group_vars', 'controllers.yml')}: no vault password given decrypts it`,
+    );
     for (const n of needles()) expect(r.out.includes(n)).toBe(false);
   });
 });

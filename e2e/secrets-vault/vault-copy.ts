@@ -8,7 +8,9 @@ import { z } from 'zod';
 
 export const VAULT_DIR = '/tmp/tsplay-e2e-vault';
 
-const secretString = z.custom<Secret<string>>((v) => isSecret(v) && typeof v.reveal() === 'string', { message: 'must be a Secret<string> (decrypted from vault or age)' });
+const secretString = z.custom<Secret<string>>((v) => isSecret(v) && typeof v.reveal() === 'string', {
+  message: 'must be a Secret<string> (decrypted from vault or age)',
+});
 
 export default definePlaybook({
   name: 'vault-copy',

@@ -25,7 +25,10 @@ const vaultPass = `vp-${randomBytes(12).toString('hex')}`;
 const f = (n: string) => join(work, n);
 
 function tsplay(args: string[]): { code: number | null; out: string } {
-  const r = spawnSync(process.execPath, [BIN, 'run', PLAYBOOK, '-i', lab().inventoryFile, ...args], { encoding: 'utf8', env: { ...process.env, TSPLAY_STATE_DIR: stateDir, TSPLAY_PERSIST: '0' } });
+  const r = spawnSync(process.execPath, [BIN, 'run', PLAYBOOK, '-i', lab().inventoryFile, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, TSPLAY_STATE_DIR: stateDir, TSPLAY_PERSIST: '0' },
+  });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -34,7 +37,14 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((e) => (statSync(join(dir, e)).isDirectory() ? filesUnder(join(dir, e)) : [join(dir, e)]));
 }
 
-const needles = () => [dbPassword, apiKey, vaultPass, ...readFileSync(f('age.key'), 'utf8').split('\n').filter((l) => l.startsWith('AGE-SECRET-KEY-'))];
+const needles = () => [
+  dbPassword,
+  apiKey,
+  vaultPass,
+  ...readFileSync(f('age.key'), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('AGE-SECRET-KEY-')),
+];
 
 beforeAll(async () => {
   if (!existsSync(join(REPO, 'packages', 'cli', 'dist', 'index.js'))) throw new Error('packages/cli is not built: run `pnpm build`');
@@ -56,16 +66,32 @@ afterAll(async () => {
 
 describe('vault and age vars on the lab', () => {
   it('-e @vault.yml and -e @file.age put the decrypted values on every host (0600), printed nowhere', async () => {
-    const keys = ['-e', `@${f('vault.yml')}`, '-e', `@${f('api.yml.age')}`, '--vault-id', `prod@${f('pw')}`, '--age-identity', f('age.key')];
+    const keys = [
+      '-e',
+      `@${f('vault.yml')}`,
+      '-e',
+      `@${f('api.yml.age')}`,
+      '--vault-id',
+      `prod@${f('pw')}`,
+      '--age-identity',
+      f('age.key'),
+    ];
     const json = tsplay([...keys, '--json']);
     expect(json.code, json.out).toBe(0);
     const verbose = tsplay([...keys, '-v', '--diff']);
     expect(verbose.code, verbose.out).toBe(0);
     expect(verbose.out.match(/: ok=3  changed=0 /g), verbose.out).toHaveLength(3);
     const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-    const onHosts = await onAllHosts(`stat -c '%a %U' ${VAULT_DIR}/db ${VAULT_DIR}/api; sha256sum ${VAULT_DIR}/db ${VAULT_DIR}/api | cut -d' ' -f1`, { become: true });
+    const onHosts = await onAllHosts(
+      `stat -c '%a %U' ${VAULT_DIR}/db ${VAULT_DIR}/api; sha256sum ${VAULT_DIR}/db ${VAULT_DIR}/api | cut -d' ' -f1`,
+      { become: true },
+    );
     for (const r of onHosts) expect(r.stdout.trim().split('\n')).toEqual(['600 root', '600 root', sha(dbPassword), sha(apiKey)]);
-    for (const [what, text] of [['--json output', json.out], ['-v --diff output', verbose.out], ...filesUnder(stateDir).map((p) => [p, readFileSync(p, 'latin1')])] as const)
+    for (const [what, text] of [
+      ['--json output', json.out],
+      ['-v --diff output', verbose.out],
+      ...filesUnder(stateDir).map((p) => [p, readFileSync(p, 'latin1')]),
+    ] as const)
       for (const n of needles()) expect(text.includes(n), `a secret appears in ${what}`).toBe(false);
   });
 

@@ -55,10 +55,15 @@ process.stdout.write('ready ' + tls.address().port + '\\n');
 `;
 
 async function startServer(): Promise<string> {
-  const fsCfg = JSON.parse(readFileSync(join(lab().paths.stateDir, 'fileserver', 'fileserver.json'), 'utf8')) as { cert: string; key: string };
+  const fsCfg = JSON.parse(readFileSync(join(lab().paths.stateDir, 'fileserver', 'fileserver.json'), 'utf8')) as {
+    cert: string;
+    key: string;
+  };
   const script = join(work, 'redirect.mjs');
   writeFileSync(script, SERVER);
-  server = spawn('ip', ['netns', 'exec', 'tsplay-lab', process.execPath, script, fsCfg.cert, fsCfg.key, join(work, 'hits.log')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  server = spawn('ip', ['netns', 'exec', 'tsplay-lab', process.execPath, script, fsCfg.cert, fsCfg.key, join(work, 'hits.log')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
     server?.stdout?.on('data', (d: Buffer) => {
@@ -117,16 +122,25 @@ describe('both downloaders on a lab host', () => {
     const sha = lab().tarballSha256;
     const c = await get(conn, { url: URL, dest: `${DIR}/by-curl.tgz`, checksum: `sha256:${sha}` });
     expect([c.outcome.status, c.error?.code, toolOf(c)]).toEqual(['changed', undefined, 'curl']);
-    const w = await get(wgetOnly, { url: URL, dest: `${DIR}/by-wget.tgz`, checksum: `sha256:https://10.240.0.1:8443${ETCD_URL_PATH}/SHA256SUMS` });
+    const w = await get(wgetOnly, {
+      url: URL,
+      dest: `${DIR}/by-wget.tgz`,
+      checksum: `sha256:https://10.240.0.1:8443${ETCD_URL_PATH}/SHA256SUMS`,
+    });
     expect([w.outcome.status, w.error?.code, toolOf(w)]).toEqual(['changed', undefined, 'wget']);
-    expect(await hostOutput(0, `cd ${DIR} && sha256sum by-curl.tgz by-wget.tgz`, { become: true })).toBe(`${sha}  by-curl.tgz\n${sha}  by-wget.tgz\n`);
+    expect(await hostOutput(0, `cd ${DIR} && sha256sum by-curl.tgz by-wget.tgz`, { become: true })).toBe(
+      `${sha}  by-curl.tgz\n${sha}  by-wget.tgz\n`,
+    );
     // Converged: wget's second run reads the file's hash and changes nothing.
     expect((await get(wgetOnly, { url: URL, dest: `${DIR}/by-wget.tgz`, checksum: `sha256:${sha}` })).outcome.status).toBe('ok');
   });
 
   it('https redirected to http with the attacker file and its checksum: DOWNLOAD_FAILED with wget and with curl, nothing written', async () => {
     await hostOutput(0, `rm -rf ${DIR} && mkdir -p ${DIR}/evil`, { become: true });
-    for (const [c, tool] of [[wgetOnly, 'wget'], [conn, 'curl']] as const) {
+    for (const [c, tool] of [
+      [wgetOnly, 'wget'],
+      [conn, 'curl'],
+    ] as const) {
       const before = hits().length;
       const e = await get(c, { url: redirectUrl, dest: `${DIR}/evil/evil.tar.gz`, checksum: `sha256:${EVIL_SHA}` });
       expect([tool, e.outcome.status, e.error?.code, toolOf(e)]).toEqual([tool, 'failed', 'DOWNLOAD_FAILED', tool]);

@@ -50,7 +50,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await conn?.close();
-  await labHostExec(0, `systemctl stop ${UNIT} 2>/dev/null; systemctl reset-failed ${UNIT} 2>/dev/null; userdel -r ${USER} 2>/dev/null; rm -rf ${BASE}; true`, { become: true });
+  await labHostExec(
+    0,
+    `systemctl stop ${UNIT} 2>/dev/null; systemctl reset-failed ${UNIT} 2>/dev/null; userdel -r ${USER} 2>/dev/null; rm -rf ${BASE}; true`,
+    { become: true },
+  );
 });
 
 describe('file and unarchive as root among a host user’s directories', () => {
@@ -84,11 +88,18 @@ describe('file and unarchive as root among a host user’s directories', () => {
 
   it('unarchive into a dest whose app/ the user owns: UNSAFE_PATH naming it, in check mode and for a fresh run; nothing placed', async () => {
     const before = await victim();
-    const check = await executeModule(conn, unarchive as unknown as AnyModule, { src: `${BASE}/a.tgz`, dest: `${BASE}/dest` }, { become: true, check: true });
+    const check = await executeModule(
+      conn,
+      unarchive as unknown as AnyModule,
+      { src: `${BASE}/a.tgz`, dest: `${BASE}/dest` },
+      { become: true, check: true },
+    );
     expect([check.error?.code, check.error?.field]).toEqual(['UNSAFE_PATH', `${BASE}/dest/app`]);
     const fresh = await exec(unarchive, { src: `${BASE}/a.tgz`, dest: `${BASE}/dest`, include: ['app/bin/tool'] });
     expect([fresh.error?.code, fresh.error?.field]).toEqual(['UNSAFE_PATH', `${BASE}/dest/app`]);
     expect(await victim()).toBe(before);
-    expect(await hostOutput(0, `ls -A ${BASE}/dest ${BASE}/dest/app`, { become: true })).toBe(`${BASE}/dest:\napp\n\n${BASE}/dest/app:\nbin\n`);
+    expect(await hostOutput(0, `ls -A ${BASE}/dest ${BASE}/dest/app`, { become: true })).toBe(
+      `${BASE}/dest:\napp\n\n${BASE}/dest/app:\nbin\n`,
+    );
   });
 });

@@ -36,7 +36,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await conn?.close();
-  await labHostExec(0, `systemctl stop ${UNIT} 2>/dev/null; systemctl reset-failed ${UNIT} 2>/dev/null; userdel -r ${USER} 2>/dev/null; rm -f ${VICTIM}; true`, { become: true });
+  await labHostExec(
+    0,
+    `systemctl stop ${UNIT} 2>/dev/null; systemctl reset-failed ${UNIT} 2>/dev/null; userdel -r ${USER} 2>/dev/null; rm -f ${VICTIM}; true`,
+    { become: true },
+  );
 });
 
 describe('symlink race on a lab host', () => {
@@ -47,7 +51,12 @@ describe('symlink race on a lab host', () => {
     const failures = new Set<string>();
     for (let i = 0; i < WRITES; i++) {
       try {
-        await conn.put(`/home/${USER}/.ssh/authorized_keys`, `ssh-ed25519 AAAA${i} racer@lab\n`, { owner: USER, group: USER, mode: 0o600, become: true });
+        await conn.put(`/home/${USER}/.ssh/authorized_keys`, `ssh-ed25519 AAAA${i} racer@lab\n`, {
+          owner: USER,
+          group: USER,
+          mode: 0o600,
+          become: true,
+        });
         ok++;
       } catch (e) {
         failures.add((e as Error).message.replace(/\d+/g, 'N').slice(0, 200));

@@ -15,7 +15,16 @@ const importer = (p: string) => import(p) as Promise<Record<string, unknown>>;
 const load = () => loadInventory(here, {}, importer);
 
 const summary = (inv: Inventory) =>
-  inv.hosts.map((h) => ({ name: h.name, address: h.address, user: h.user, port: h.port, key: h.privateKeyPath, alias: h.hostKeyAlias, vars: h.vars, groups: h.groups }));
+  inv.hosts.map((h) => ({
+    name: h.name,
+    address: h.address,
+    user: h.user,
+    port: h.port,
+    key: h.privateKeyPath,
+    alias: h.hostKeyAlias,
+    vars: h.vars,
+    groups: h.groups,
+  }));
 
 const saved = { json: process.env.TSPLAY_GCLOUD_JSON, path: process.env.PATH };
 afterEach(() => {
@@ -70,14 +79,22 @@ describe('inventories/gcp', () => {
     const s = standInPath(true);
     process.env.PATH = s.path;
     const inv = await load();
-    expect(readFileSync(s.argvFile, 'utf8').trim().split('\n')).toEqual(['compute', 'instances', 'list', '--format=json', '--filter=tags.items=controller']);
+    expect(readFileSync(s.argvFile, 'utf8').trim().split('\n')).toEqual([
+      'compute',
+      'instances',
+      'list',
+      '--format=json',
+      '--filter=tags.items=controller',
+    ]);
     expect(inv.hosts.map((h) => h.address)).toEqual(expectedAddresses);
   });
 
   it('host keys as gcloud records them: alias compute.<instance id>, ~/.ssh/google_compute_known_hosts', async () => {
     process.env.TSPLAY_GCLOUD_JSON = fixture;
     const inv = await load();
-    const ids = Object.fromEntries((JSON.parse(readFileSync(fixture, 'utf8')) as { name: string; id: string }[]).map((i) => [i.name, i.id]));
+    const ids = Object.fromEntries(
+      (JSON.parse(readFileSync(fixture, 'utf8')) as { name: string; id: string }[]).map((i) => [i.name, i.id]),
+    );
     expect(inv.hosts.map((h) => [h.name, h.hostKeyAlias])).toEqual(inv.hosts.map((h) => [h.name, `compute.${ids[h.name]}`]));
     for (const h of inv.hosts) expect(h.knownHosts).toEqual([join(homedir(), '.ssh', 'google_compute_known_hosts')]);
   });
@@ -89,7 +106,10 @@ describe('inventories/gcp', () => {
     const ids = dynamic.hosts.map((h) => h.hostKeyAlias?.replace('compute.', ''));
     const filled = controllersInventory(KTHW_CONTROLLERS.map((c, i) => ({ ...c, address: `203.0.113.1${i}`, id: ids[i] })));
     expect(summary(resolveInventory(filled, fixture, {}))).toEqual(summary(dynamic));
-    expect(dynamic.groups).toEqual({ all: ['controller-0', 'controller-1', 'controller-2'], controllers: ['controller-0', 'controller-1', 'controller-2'] });
+    expect(dynamic.groups).toEqual({
+      all: ['controller-0', 'controller-1', 'controller-2'],
+      controllers: ['controller-0', 'controller-1', 'controller-2'],
+    });
   });
 
   it('TSPLAY_GCLOUD_JSON switches the inventory directory to the recorded output', async () => {

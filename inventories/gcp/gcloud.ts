@@ -45,9 +45,21 @@ export function controllersInventory(controllers: readonly Controller[], o: GcpI
   const d = defaults(o);
   const sorted = [...controllers].sort((a, b) => a.name.localeCompare(b.name));
   return {
-    defaults: { user: d.user, port: 22, privateKeyPath: d.privateKeyPath, knownHosts: d.knownHosts, hostKeyChecking: 'strict', connection: 'ssh' },
+    defaults: {
+      user: d.user,
+      port: 22,
+      privateKeyPath: d.privateKeyPath,
+      knownHosts: d.knownHosts,
+      hostKeyChecking: 'strict',
+      connection: 'ssh',
+    },
     // gcloud runs ssh with HostKeyAlias=compute.<id>, so its known_hosts has the key under that name, not the address
-    hosts: Object.fromEntries(sorted.map((c) => [c.name, { address: c.address, ...(c.id ? { hostKeyAlias: `compute.${c.id}` } : {}), vars: { internalIp: c.internalIp } }])),
+    hosts: Object.fromEntries(
+      sorted.map((c) => [
+        c.name,
+        { address: c.address, ...(c.id ? { hostKeyAlias: `compute.${c.id}` } : {}), vars: { internalIp: c.internalIp } },
+      ]),
+    ),
     groups: { [d.group]: { hosts: sorted.map((c) => c.name) } },
   };
 }
@@ -78,7 +90,9 @@ const instanceSchema = z.object({
 export function inventoryFromGcloud(json: unknown, o: GcpInventoryOptions = {}): InventoryFile {
   const parsed = z.array(z.unknown()).safeParse(json);
   if (!parsed.success) {
-    throw new TsplayError('INVENTORY_INVALID', 'gcloud output is not a JSON list of instances', { hint: 'use `gcloud compute instances list --format=json`' });
+    throw new TsplayError('INVENTORY_INVALID', 'gcloud output is not a JSON list of instances', {
+      hint: 'use `gcloud compute instances list --format=json`',
+    });
   }
   const tag = o.tag ?? 'controller';
   const controllers: Controller[] = [];
@@ -86,10 +100,14 @@ export function inventoryFromGcloud(json: unknown, o: GcpInventoryOptions = {}):
     const r = instanceSchema.safeParse(raw);
     if (!r.success) {
       const issue = r.error.issues[0];
-      throw new TsplayError('INVENTORY_INVALID', `gcloud instance #${i}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`, {
-        field: `[${i}].${issue?.path.join('.') ?? ''}`,
-        hint: 'expected the fields of `gcloud compute instances list --format=json`',
-      });
+      throw new TsplayError(
+        'INVENTORY_INVALID',
+        `gcloud instance #${i}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+        {
+          field: `[${i}].${issue?.path.join('.') ?? ''}`,
+          hint: 'expected the fields of `gcloud compute instances list --format=json`',
+        },
+      );
     }
     const inst = r.data;
     if (!(inst.tags?.items ?? []).includes(tag)) return;
@@ -100,10 +118,17 @@ export function inventoryFromGcloud(json: unknown, o: GcpInventoryOptions = {}):
         hint: 'KTHW reaches the controllers over their external IPs; is the instance stopped?',
       });
     }
-    controllers.push({ name: inst.name, address: natIP, internalIp: nic.networkIP, id: inst.id === undefined ? undefined : String(inst.id) });
+    controllers.push({
+      name: inst.name,
+      address: natIP,
+      internalIp: nic.networkIP,
+      id: inst.id === undefined ? undefined : String(inst.id),
+    });
   });
   if (controllers.length === 0) {
-    throw new TsplayError('INVENTORY_INVALID', `no instance in the gcloud output has the network tag ${tag}`, { hint: 'KTHW creates the controllers with --tags kubernetes-the-hard-way,controller' });
+    throw new TsplayError('INVENTORY_INVALID', `no instance in the gcloud output has the network tag ${tag}`, {
+      hint: 'KTHW creates the controllers with --tags kubernetes-the-hard-way,controller',
+    });
   }
   return controllersInventory(controllers, o);
 }

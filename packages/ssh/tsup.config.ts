@@ -1,3 +1,6 @@
 import { packageConfig } from '../../tsup.base.js';
 
-export default packageConfig({ entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', persist: 'src/persist/client-entry.ts' }, splitting: true });
+export default packageConfig({
+  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', persist: 'src/persist/client-entry.ts' },
+  splitting: true,
+});

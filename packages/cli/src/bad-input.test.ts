@@ -34,13 +34,20 @@ interface Result {
 
 /** No ssh-agent and an empty HOME: the SSH transport finds no key, so even a run that got as far as connecting sends no packet. */
 const { SSH_AUTH_SOCK: _agent, ...noAgent } = process.env;
-const baseEnv = (): Record<string, string> => ({ ...(noAgent as Record<string, string>), HOME: join(tmp, 'home'), TSPLAY_STATE_DIR: join(tmp, 'state') });
+const baseEnv = (): Record<string, string> => ({
+  ...(noAgent as Record<string, string>),
+  HOME: join(tmp, 'home'),
+  TSPLAY_STATE_DIR: join(tmp, 'state'),
+});
 
 /** `node bin/tsplay.js ARGS`: a real process (the control run, and the cross-check of the runner). */
 function spawnTsplay(args: readonly string[], env: Record<string, string> = {}): Promise<Result> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 30_000, env: { ...baseEnv(), ...env } }, (_err, stdout, stderr) =>
-      resolve({ code: child.exitCode, stdout, stderr }),
+    const child = execFile(
+      process.execPath,
+      [bin, ...args],
+      { encoding: 'utf8', timeout: 30_000, env: { ...baseEnv(), ...env } },
+      (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
     );
   });
 }
@@ -106,7 +113,13 @@ function expectConfigError(r: Result, e: Expect, what: string): void {
   if (e.file) expect(r.stderr, ctx).toContain(`\n  file: ${e.file}\n`);
   if (e.field) expect(r.stderr.split('\n'), ctx).toContain(`  field: ${e.field}`);
   if (e.message) expect(r.stderr.split('\n')[0], ctx).toMatch(e.message);
-  expect(r.stderr.trimEnd().split('\n').filter((l) => l.startsWith('error[')).length, `one error paragraph (${ctx})`).toBe(1);
+  expect(
+    r.stderr
+      .trimEnd()
+      .split('\n')
+      .filter((l) => l.startsWith('error[')).length,
+    `one error paragraph (${ctx})`,
+  ).toBe(1);
 }
 
 beforeAll(async () => {
@@ -124,10 +137,18 @@ afterAll(() => {
 describe('control: the fixture inventory is really contacted when the input is good', () => {
   it('a valid run prints run.start and a failed connect event for each host, exit 4', async () => {
     const r = await spawnTsplay(['run', OK, '-i', INV, '--json']);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; host?: string; ok?: boolean; error?: { code: string } });
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; host?: string; ok?: boolean; error?: { code: string } });
     expect(events[0]?.type).toBe('run.start');
     // AUTH_FAILED (no key at all) is decided before dialing: this control sends nothing to 10.240.0.250/251
-    expect(events.filter((e) => e.type === 'connect').map((e) => [e.host, e.ok, e.error?.code]).sort()).toEqual([
+    expect(
+      events
+        .filter((e) => e.type === 'connect')
+        .map((e) => [e.host, e.ok, e.error?.code])
+        .sort(),
+    ).toEqual([
       ['unreachable-0', false, 'AUTH_FAILED'],
       ['unreachable-1', false, 'AUTH_FAILED'],
     ]);
@@ -158,7 +179,11 @@ describe.concurrent('bad inventories (YAML and TS), through `inventory --list` a
     const f = join(tmp, 'broken', 'index.ts');
     mkdirSync(dirname(f), { recursive: true });
     writeFileSync(f, "export default { hosts: { 'unreachable-0': { address: '10.240.0.250' } }\n");
-    expectConfigError(await tsplay(['run', OK, '-i', dirname(f), '--json']), { code: 'INVENTORY_INVALID', file: f, message: /failed to load/ }, 'ts syntax');
+    expectConfigError(
+      await tsplay(['run', OK, '-i', dirname(f), '--json']),
+      { code: 'INVENTORY_INVALID', file: f, message: /failed to load/ },
+      'ts syntax',
+    );
   });
 });
 
@@ -187,7 +212,11 @@ describe('the runner answers exactly what a process of bin/tsplay.js answers (on
   const samples: [string, string[], Record<string, string>][] = [
     ['bad task args', ['run', bad('args.ts'), '-i', INV, '--json'], { TSPLAY_BAD_CASE: Object.keys(ARG_CASES)[0] as string }],
     ['bad inventory, inventory --list', ['inventory', '-i', bad(`inventories/${inv}`), '--list'], {}],
-    ['bad -e (the vars schema passes, the task computed from it fails)', ['run', bad('vars.ts'), '-i', INV, '--json', '-e', 'mode=700'], {}],
+    [
+      'bad -e (the vars schema passes, the task computed from it fails)',
+      ['run', bad('vars.ts'), '-i', INV, '--json', '-e', 'mode=700'],
+      {},
+    ],
     ['an unknown flag (parsed by yargs)', ['run', OK, '-i', INV, '--json', '--frobnicate'], {}],
     ['a missing playbook', ['run', bad('absent.ts'), '-i', INV, '--json'], {}],
   ];

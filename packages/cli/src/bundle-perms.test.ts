@@ -8,7 +8,10 @@ import { stateDir } from './paths.js';
 // Issue 25, item 6: the compiled bundle keeps the playbook's literals, secrets included.
 const saved = { cache: process.env.TSPLAY_CACHE_DIR, state: process.env.TSPLAY_STATE_DIR };
 afterEach(() => {
-  for (const [k, v] of [['TSPLAY_CACHE_DIR', saved.cache], ['TSPLAY_STATE_DIR', saved.state]] as const) {
+  for (const [k, v] of [
+    ['TSPLAY_CACHE_DIR', saved.cache],
+    ['TSPLAY_STATE_DIR', saved.state],
+  ] as const) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }

@@ -18,7 +18,9 @@ describe('tsplay start-up (built bin)', () => {
     expect(v.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     expect(v.stderr).not.toContain('LOADED');
     // the hook sees the engine where it is loaded, so the check above can fail
-    const list = spawnSync(process.execPath, [...args, 'run', join(here, 'fixtures', 'features.ts'), '-i', inventory, '--list-hosts'], { encoding: 'utf8' });
+    const list = spawnSync(process.execPath, [...args, 'run', join(here, 'fixtures', 'features.ts'), '-i', inventory, '--list-hosts'], {
+      encoding: 'utf8',
+    });
     expect(list.stderr).toContain('LOADED');
   });
 });

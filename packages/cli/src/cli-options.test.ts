@@ -10,7 +10,10 @@ const fx = (f: string) => join(here, 'fixtures', f);
 const DIR = '/tmp/tsplay-cli-options';
 
 function tsplay(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, TSPLAY_STATE_DIR: join(DIR, '.state'), TSPLAY_CACHE_DIR: join(DIR, '.cache'), ...env } });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, TSPLAY_STATE_DIR: join(DIR, '.state'), TSPLAY_CACHE_DIR: join(DIR, '.cache'), ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -23,7 +26,9 @@ describe('tsplay run options (built bin, local connection)', () => {
     expect(tasks.stdout).not.toContain('last');
     const hosts = tsplay(['run', fx('features.ts'), '-i', fx('inventory.yaml'), '--list-hosts', '--limit', 'odd']);
     expect(hosts.stdout).toContain('hosts (2):\n      one\n      three');
-    expect(tsplay(['run', fx('features.ts'), '-i', fx('inventory.yaml'), '--list-tags']).stdout).toContain('tags: [fail, last, make, probe]');
+    expect(tsplay(['run', fx('features.ts'), '-i', fx('inventory.yaml'), '--list-tags']).stdout).toContain(
+      'tags: [fail, last, make, probe]',
+    );
     expect(existsSync(join(DIR, 'one'))).toBe(false);
   });
 
@@ -34,7 +39,7 @@ describe('tsplay run options (built bin, local connection)', () => {
     expect(r.stderr).toContain('field: --step');
   });
 
-  it('a failed command\'s output is indented under its host; NO_COLOR and FORCE_COLOR decide the colours', () => {
+  it("a failed command's output is indented under its host; NO_COLOR and FORCE_COLOR decide the colours", () => {
     const plain = tsplay(['run', fx('fails.ts'), '-i', fx('inventory.yaml')], { NO_COLOR: '1' });
     expect(plain.code).toBe(2);
     const lines = plain.stdout.split('\n');
@@ -52,7 +57,9 @@ describe('tsplay run options (built bin, local connection)', () => {
     const hook = `export async function resolve(s, c, n) { const r = await n(s, c); if (/yargs|zx|@tsplay\\/lab|packages\\/lab/.test(r.url)) process.stderr.write('LOADED ' + r.url + '\\n'); return r; }`;
     const reg = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));`;
     const args = ['--import', `data:text/javascript,${encodeURIComponent(reg)}`, bin];
-    const run = spawnSync(process.execPath, [...args, 'run', fx('features.ts'), '-i', fx('inventory.yaml'), '--list-tasks'], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [...args, 'run', fx('features.ts'), '-i', fx('inventory.yaml'), '--list-tasks'], {
+      encoding: 'utf8',
+    });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).not.toContain('LOADED');
     // the hook does see yargs where it is used, so the check above can fail
@@ -64,7 +71,10 @@ describe('tsplay run options (built bin, local connection)', () => {
   it('-i with an Ansible INI inventory and -e @vars.yml', () => {
     const inv = tsplay(['inventory', '-i', fx('hosts.ini')]);
     expect(inv.code, inv.stderr).toBe(0);
-    const j = JSON.parse(inv.stdout) as { groups: Record<string, string[]>; hosts: Record<string, { connection: string; vars: Record<string, unknown> }> };
+    const j = JSON.parse(inv.stdout) as {
+      groups: Record<string, string[]>;
+      hosts: Record<string, { connection: string; vars: Record<string, unknown> }>;
+    };
     expect(j.groups).toEqual({ all: ['one', 'three', 'two'], odd: ['one', 'three'], even: ['two'] });
     expect(j.hosts.two).toMatchObject({ connection: 'local', vars: { dir: DIR } });
     const r = tsplay(['run', fx('features.ts'), '-i', fx('hosts.ini'), '--json', '--tags', 'make', '-e', `@${fx('vars.yml')}`]);

@@ -10,7 +10,10 @@ const fx = (f: string) => join(here, 'fixtures', f);
 const DIR = '/tmp/tsplay-cli-test';
 
 function tsplay(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, TSPLAY_STATE_DIR: join(DIR, '.state') } });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, TSPLAY_STATE_DIR: join(DIR, '.state') },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -23,7 +26,8 @@ function events(stdout: string) {
 
 describe('tsplay CLI (built bin, local connection)', () => {
   beforeAll(() => {
-    if (!existsSync(join(here, '..', 'dist', 'index.js'))) throw new Error('packages/cli is not built: run `pnpm build` (pnpm test does it)');
+    if (!existsSync(join(here, '..', 'dist', 'index.js')))
+      throw new Error('packages/cli is not built: run `pnpm build` (pnpm test does it)');
     rmSync(DIR, { recursive: true, force: true });
   });
 
@@ -41,7 +45,9 @@ describe('tsplay CLI (built bin, local connection)', () => {
     expect(existsSync(DIR) ? readdirSync(DIR).filter((e) => e !== '.state') : []).toEqual([]);
     const ev = events(r.stdout);
     const results = ev.filter((e) => e.type === 'task.result');
-    expect(results.filter((e) => e.task === 'make').every((e) => e.status === 'changed' && String(e.summary).startsWith('would run'))).toBe(true);
+    expect(results.filter((e) => e.task === 'make').every((e) => e.status === 'changed' && String(e.summary).startsWith('would run'))).toBe(
+      true,
+    );
     expect(results.filter((e) => e.task === 'probe').every((e) => e.status === 'skipped')).toBe(true);
   });
 
@@ -119,7 +125,10 @@ describe('tsplay CLI (built bin, local connection)', () => {
   it('inventory --list resolves hosts and vars without contacting them', () => {
     const r = tsplay('inventory', '-i', fx('inventory.yaml'), '--list', '-e', 'dir=/elsewhere');
     expect(r.code).toBe(0);
-    const inv = JSON.parse(r.stdout) as { hosts: Record<string, { vars: { dir: string }; connection: string }>; groups: Record<string, string[]> };
+    const inv = JSON.parse(r.stdout) as {
+      hosts: Record<string, { vars: { dir: string }; connection: string }>;
+      groups: Record<string, string[]>;
+    };
     expect(Object.keys(inv.hosts)).toEqual(['one', 'two', 'three']);
     expect(inv.hosts.one?.vars.dir).toBe('/elsewhere');
     expect(inv.groups.odd).toEqual(['one', 'three']);

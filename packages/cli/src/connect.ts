@@ -16,12 +16,19 @@ import { PERSIST_DAEMON_COMMAND } from './commands/run-args.js';
 import { connectLimit, limiter } from './limit.js';
 
 /** The daemon is this CLI itself, started detached with a hidden command (`tsplay __persist-daemon`). */
-const daemonCommand = (): string[] => [process.execPath, fileURLToPath(new URL('../bin/tsplay.js', import.meta.url)), PERSIST_DAEMON_COMMAND];
+const daemonCommand = (): string[] => [
+  process.execPath,
+  fileURLToPath(new URL('../bin/tsplay.js', import.meta.url)),
+  PERSIST_DAEMON_COMMAND,
+];
 
 /** This build of the CLI (its file's path and mtime): a run only ever talks to a daemon of the same build. */
 function buildId(): string {
   const self = fileURLToPath(import.meta.url);
-  return createHash('sha256').update(`${realpathSync(self)}:${statSync(self).mtimeMs}`).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(`${realpathSync(self)}:${statSync(self).mtimeMs}`)
+    .digest('hex')
+    .slice(0, 12);
 }
 
 function sshSpec(h: ResolvedHost): SshHostSpec {
@@ -65,7 +72,11 @@ export async function connectHost(h: ResolvedHost, opts: ConnectHostOptions = {}
   if (h.connection === 'local') return new LocalConnection(h.name);
   const { acquireRunLock, connectPersisted, persistSeconds } = await import('@tsplay/ssh/persist');
   const conn = await handshake(() =>
-    connectPersisted(sshSpec(h), {}, { seconds: persistSeconds(opts.persist), daemonCommand: daemonCommand(), build: buildId(), onFallback: sayPersistSkipped }),
+    connectPersisted(
+      sshSpec(h),
+      {},
+      { seconds: persistSeconds(opts.persist), daemonCommand: daemonCommand(), build: buildId(), onFallback: sayPersistSkipped },
+    ),
   );
   if (!opts.runLock) return conn;
   try {

@@ -7,7 +7,10 @@ import type { RunEvent, RunOutcome } from '@tsplay/core';
  *   3 check mode with --detailed-exitcode: changes are predicted    4 a host was unreachable
  *   130 interrupted
  */
-export function exitCodeFor(outcome: RunOutcome, opts: { check?: boolean | undefined; detailedExitcode?: boolean | undefined } = {}): number {
+export function exitCodeFor(
+  outcome: RunOutcome,
+  opts: { check?: boolean | undefined; detailedExitcode?: boolean | undefined } = {},
+): number {
   switch (outcome) {
     case 'interrupted':
       return 130;
@@ -23,7 +26,10 @@ export function exitCodeFor(outcome: RunOutcome, opts: { check?: boolean | undef
 }
 
 /** A summary from this engine (`outcome`), or from an older project-local engine that still chose its exit code. */
-export function summaryExitCode(s: { outcome?: RunOutcome | undefined; exitCode?: number | undefined }, opts: { check?: boolean | undefined; detailedExitcode?: boolean | undefined }): number {
+export function summaryExitCode(
+  s: { outcome?: RunOutcome | undefined; exitCode?: number | undefined },
+  opts: { check?: boolean | undefined; detailedExitcode?: boolean | undefined },
+): number {
   return s.outcome !== undefined ? exitCodeFor(s.outcome, opts) : (s.exitCode ?? 1);
 }
 

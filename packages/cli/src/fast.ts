@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { RUN_OPTIONS } from './commands/run-options.js';
 import { PERSIST_DAEMON_COMMAND, runArgsFrom, type RunArgs } from './commands/run-args.js';
 
-
 /**
  * `tsplay run|check PLAYBOOK ...` parsed without yargs. Returns undefined whenever the command
  * line is anything but a plain, valid run (help, unknown flag, bad number...), and yargs then
@@ -15,7 +14,11 @@ export function parseRunFast(argv: readonly string[]): RunArgs | undefined {
   if (rest.some((a) => a === '--help' || a === '-h' || a === '--version')) return undefined;
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
   for (const o of RUN_OPTIONS) {
-    options[o.name] = { type: o.type === 'boolean' ? 'boolean' : 'string', ...(o.alias ? { short: o.alias } : {}), ...(o.array ? { multiple: true } : {}) };
+    options[o.name] = {
+      type: o.type === 'boolean' ? 'boolean' : 'string',
+      ...(o.alias ? { short: o.alias } : {}),
+      ...(o.array ? { multiple: true } : {}),
+    };
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -42,7 +45,16 @@ async function reportError(e: unknown, verbose: boolean): Promise<number> {
 }
 
 async function yargsMain(argv: string[], run: (a: RunArgs) => Promise<void>, setCode: (c: number) => void): Promise<void> {
-  const [{ default: yargs }, { runCommandModule }, { inventoryCommandModule }, { checkTypesCommandModule }, { extraCommands }, { labCommand }, { execCommandModule }, { initCommandModule }] = await Promise.all([
+  const [
+    { default: yargs },
+    { runCommandModule },
+    { inventoryCommandModule },
+    { checkTypesCommandModule },
+    { extraCommands },
+    { labCommand },
+    { execCommandModule },
+    { initCommandModule },
+  ] = await Promise.all([
     import('yargs'),
     import('./commands/run.js'),
     import('./commands/inventory.js'),

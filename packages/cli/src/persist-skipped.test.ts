@@ -31,7 +31,15 @@ describe('persistence skipped', () => {
       lines.push(String(chunk));
       return true;
     });
-    const host = { name: 'h1', address: '127.0.0.1', port, connection: 'ssh', hostKeyChecking: 'strict', vars: {}, groups: [] } as unknown as ResolvedHost;
+    const host = {
+      name: 'h1',
+      address: '127.0.0.1',
+      port,
+      connection: 'ssh',
+      hostKeyChecking: 'strict',
+      vars: {},
+      groups: [],
+    } as unknown as ResolvedHost;
     await expect(connectHost(host, { persist: 60 })).rejects.toThrow();
     expect(lines.join('')).toMatch(/persistent connections skipped, connecting directly: .*tsplay-0.*has mode 755/);
     rmSync(root, { recursive: true, force: true });

@@ -9,7 +9,10 @@ export async function loadPlaybook(path: string, core: Core): Promise<Playbook> 
   const { TsplayError } = core;
   const file = resolve(path);
   if (!existsSync(file))
-    throw new TsplayError('PLAYBOOK_NOT_FOUND', `playbook ${path} does not exist`, { file, hint: 'give the path of a .ts file, e.g. playbooks/site.ts' });
+    throw new TsplayError('PLAYBOOK_NOT_FOUND', `playbook ${path} does not exist`, {
+      file,
+      hint: 'give the path of a .ts file, e.g. playbooks/site.ts',
+    });
   let mod: Record<string, unknown>;
   try {
     mod = await importTs(file);
@@ -28,9 +31,13 @@ export async function loadPlaybook(path: string, core: Core): Promise<Playbook> 
       hint: 'end the file with `export default definePlaybook({ name, plays: [...] })`',
     });
   if (!sameProtocol(pb.core, core.CORE_INSTANCE))
-    throw new TsplayError('PLAYBOOK_INVALID', 'the playbook was built with a copy of @tsplay/core that does not speak the engine\'s protocol', {
-      file,
-      hint: 'install one version of the @tsplay/* packages in the project (`npm ls @tsplay/core` shows the copies)',
-    });
+    throw new TsplayError(
+      'PLAYBOOK_INVALID',
+      "the playbook was built with a copy of @tsplay/core that does not speak the engine's protocol",
+      {
+        file,
+        hint: 'install one version of the @tsplay/* packages in the project (`npm ls @tsplay/core` shows the copies)',
+      },
+    );
   return pb;
 }

@@ -10,17 +10,53 @@ import { fitWidth } from './reporters/tty.js';
 describe('run options', () => {
   it('the fast path parses every new option from the shared table', () => {
     const a = parseRunFast([
-      'run', 'p.ts', '-i', 'inv', '--start-at-task', 'motd', '--step', '--list-tags', '--wait-lock', '2m',
-      '-u', 'deploy', '--private-key', 'k.pem', '--ssh-config', 'cfg', '-e', '@v.yml', '-e', 'a=1', '--no-color',
+      'run',
+      'p.ts',
+      '-i',
+      'inv',
+      '--start-at-task',
+      'motd',
+      '--step',
+      '--list-tags',
+      '--wait-lock',
+      '2m',
+      '-u',
+      'deploy',
+      '--private-key',
+      'k.pem',
+      '--ssh-config',
+      'cfg',
+      '-e',
+      '@v.yml',
+      '-e',
+      'a=1',
+      '--no-color',
     ]);
-    expect(a).toMatchObject({ startAtTask: 'motd', step: true, list: 'tags', waitLock: '2m', user: 'deploy', privateKey: 'k.pem', sshConfig: 'cfg', extraVars: ['@v.yml', 'a=1'], color: false });
+    expect(a).toMatchObject({
+      startAtTask: 'motd',
+      step: true,
+      list: 'tags',
+      waitLock: '2m',
+      user: 'deploy',
+      privateKey: 'k.pem',
+      sshConfig: 'cfg',
+      extraVars: ['@v.yml', 'a=1'],
+      color: false,
+    });
     expect(parseRunFast(['run', 'p.ts', '-i', 'inv'])).toMatchObject({ color: undefined, list: undefined, step: false });
     expect(parseRunFast(['run', 'p.ts', '-i', 'inv', '--color'])?.color).toBe(true);
     expect(parseRunFast(['run', 'p.ts', '-i', 'inv', '--list-hosts'])?.list).toBe('hosts');
   });
 
   it('--wait-lock durations', () => {
-    expect([parseDuration('0', core), parseDuration('30s', core), parseDuration('2m', core), parseDuration('1500ms', core), parseDuration('1h', core), parseDuration('5', core)]).toEqual([0, 30_000, 120_000, 1500, 3_600_000, 5000]);
+    expect([
+      parseDuration('0', core),
+      parseDuration('30s', core),
+      parseDuration('2m', core),
+      parseDuration('1500ms', core),
+      parseDuration('1h', core),
+      parseDuration('5', core),
+    ]).toEqual([0, 30_000, 120_000, 1500, 3_600_000, 5000]);
     expect(() => parseDuration('soon', core)).toThrowError(expect.objectContaining({ code: 'USAGE', field: '--wait-lock' }));
   });
 
@@ -41,9 +77,16 @@ describe('run options', () => {
     writeFileSync(join(dir, 'v.json'), '{"greeting": "json"}');
     writeFileSync(join(dir, 'list.yml'), '- a\n- b\n');
     expect(await extraVarsFrom([`@${dir}/v.yml`], core)).toEqual({ greeting: 'hi', port: 2380, nested: { a: [1, 2] } });
-    expect(await extraVarsFrom([`@${dir}/v.yml`, `@${dir}/v.json`, 'port=1'], core)).toEqual({ greeting: 'json', port: 1, nested: { a: [1, 2] } });
+    expect(await extraVarsFrom([`@${dir}/v.yml`, `@${dir}/v.json`, 'port=1'], core)).toEqual({
+      greeting: 'json',
+      port: 1,
+      nested: { a: [1, 2] },
+    });
     await expect(extraVarsFrom([`@${dir}/list.yml`], core)).rejects.toMatchObject({ code: 'EXTRA_VAR_INVALID', field: '-e' });
-    await expect(extraVarsFrom([`@${dir}/missing.yml`], core)).rejects.toMatchObject({ code: 'EXTRA_VAR_INVALID', file: `${dir}/missing.yml` });
+    await expect(extraVarsFrom([`@${dir}/missing.yml`], core)).rejects.toMatchObject({
+      code: 'EXTRA_VAR_INVALID',
+      file: `${dir}/missing.yml`,
+    });
   });
 
   it('-u, --private-key and --ssh-config set every SSH host, not local ones', () => {

@@ -8,7 +8,11 @@ import type { SecretFlags } from './commands/secrets.js';
 /** `--wait-lock 30s | 2m | 1500ms | 0` -> milliseconds. */
 export function parseDuration(text: string, core: Pick<Core, 'TsplayError'>, field = '--wait-lock'): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new core.TsplayError('USAGE', `${field} ${JSON.stringify(text)} is not a duration`, { field, hint: 'write e.g. 30s, 2m, 1500ms or 0' });
+  if (!m)
+    throw new core.TsplayError('USAGE', `${field} ${JSON.stringify(text)} is not a duration`, {
+      field,
+      hint: 'write e.g. 30s, 2m, 1500ms or 0',
+    });
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   return Math.round(Number(m[1]) * unit);
 }
@@ -44,17 +48,29 @@ export async function extraVarsFrom(items: readonly string[], core: Core, secret
       else data = file.endsWith('.json') ? JSON.parse(text) : (await import('yaml')).parse(text);
     } catch (e) {
       if (core.isTsplayError(e)) throw e;
-      throw new core.TsplayError('EXTRA_VAR_INVALID', `-e ${item}: ${(e as Error).message.split('\n')[0]}`, { field: '-e', file, cause: e, hint: 'give -e @FILE a readable YAML or JSON file' });
+      throw new core.TsplayError('EXTRA_VAR_INVALID', `-e ${item}: ${(e as Error).message.split('\n')[0]}`, {
+        field: '-e',
+        file,
+        cause: e,
+        hint: 'give -e @FILE a readable YAML or JSON file',
+      });
     }
     if (typeof data !== 'object' || data === null || Array.isArray(data))
-      throw new core.TsplayError('EXTRA_VAR_INVALID', `-e ${item} must hold a mapping of var names to values`, { field: '-e', file, hint: 'e.g. `etcdVersion: 3.4.15` on its own line' });
+      throw new core.TsplayError('EXTRA_VAR_INVALID', `-e ${item} must hold a mapping of var names to values`, {
+        field: '-e',
+        file,
+        hint: 'e.g. `etcdVersion: 3.4.15` on its own line',
+      });
     out = { ...out, ...(data as Record<string, unknown>) };
   }
   return out;
 }
 
 /** `-u`, `--private-key`, `--ssh-config`: set on every SSH host of the inventory. */
-export function withConnectionFlags(inv: Inventory, f: { user?: string | undefined; privateKey?: string | undefined; sshConfig?: string | undefined }): Inventory {
+export function withConnectionFlags(
+  inv: Inventory,
+  f: { user?: string | undefined; privateKey?: string | undefined; sshConfig?: string | undefined },
+): Inventory {
   if (!f.user && !f.privateKey && !f.sshConfig) return inv;
   const hosts = inv.hosts.map((h): ResolvedHost => {
     if (h.connection !== 'ssh') return h;
@@ -76,7 +92,14 @@ export function terminalStep(input: NodeJS.ReadStream, output: NodeJS.WriteStrea
     try {
       for (;;) {
         const a = (await rl.question(`Perform task: ${t.task}? (y)es/(n)o/(c)ontinue: `)).trim().toLowerCase();
-        const answer: StepAnswer | undefined = a === 'y' || a === 'yes' ? 'yes' : a === 'n' || a === 'no' || a === '' ? 'no' : a === 'c' || a === 'continue' ? 'continue' : undefined;
+        const answer: StepAnswer | undefined =
+          a === 'y' || a === 'yes'
+            ? 'yes'
+            : a === 'n' || a === 'no' || a === ''
+              ? 'no'
+              : a === 'c' || a === 'continue'
+                ? 'continue'
+                : undefined;
         if (answer) return answer;
       }
     } finally {

@@ -7,9 +7,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 describe('interrupt', () => {
   it('SIGINT finishes the tasks in flight, starts nothing else, prints the recap and exits 130', async () => {
-    const child = spawn(process.execPath, [join(here, '..', 'bin', 'tsplay.js'), 'run', join(here, 'fixtures', 'slow.ts'), '-i', join(here, 'fixtures', 'inventory.yaml'), '--json'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(here, '..', 'bin', 'tsplay.js'),
+        'run',
+        join(here, 'fixtures', 'slow.ts'),
+        '-i',
+        join(here, 'fixtures', 'inventory.yaml'),
+        '--json',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     const code = await new Promise<number | null>((resolve) => {
       child.stdout.on('data', (b: Buffer) => {
@@ -19,9 +30,16 @@ describe('interrupt', () => {
       });
       child.on('close', (c) => resolve(c));
     });
-    const events = out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; task?: string; status?: string; interrupted?: boolean });
+    const events = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; task?: string; status?: string; interrupted?: boolean });
     expect(code).toBe(130);
-    expect(events.filter((e) => e.type === 'task.result' && e.task === 'slow').map((e) => e.status)).toEqual(['changed', 'changed', 'changed']);
+    expect(events.filter((e) => e.type === 'task.result' && e.task === 'slow').map((e) => e.status)).toEqual([
+      'changed',
+      'changed',
+      'changed',
+    ]);
     expect(events.some((e) => e.task === 'never started')).toBe(false);
     expect(events.at(-1)).toMatchObject({ type: 'recap', interrupted: true });
   });

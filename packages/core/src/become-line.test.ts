@@ -110,19 +110,31 @@ describe('su and doas with a password (stdin only)', () => {
     const r = run(wrapCommand('cat', { become: true }, false, spec), becomeStdin('mine\n', spec, true));
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout.toString()).toBe('mine\n');
-    expect(readFileSync(join(dir, 'argv'), 'utf8').trim().split('\n').every((l) => l.startsWith('-n '))).toBe(true);
+    expect(
+      readFileSync(join(dir, 'argv'), 'utf8')
+        .trim()
+        .split('\n')
+        .every((l) => l.startsWith('-n ')),
+    ).toBe(true);
   });
 
   it('doas without a password rule match: coded refusals', () => {
     expect(refusal({ code: 1, stderr: 'doas: Authentication required\n' }, { method: 'doas' })?.message).toMatch(/doas needs a password/);
-    expect(refusal({ code: 1, stderr: 'doas: Operation not permitted\n' }, { method: 'doas' })?.message).toMatch(/no rule of \/etc\/doas.conf/);
-    expect(refusal({ code: 127, stderr: 'sh: 1: script: not found\n' }, { method: 'doas', password: PW })?.message).toMatch(/not installed/);
+    expect(refusal({ code: 1, stderr: 'doas: Operation not permitted\n' }, { method: 'doas' })?.message).toMatch(
+      /no rule of \/etc\/doas.conf/,
+    );
+    expect(refusal({ code: 127, stderr: 'sh: 1: script: not found\n' }, { method: 'doas', password: PW })?.message).toMatch(
+      /not installed/,
+    );
   });
 
   it('su with a password: a command that fails on its own is not a refusal, even when it prints su-like text', () => {
     const dir = mkdtempSync(join(tmpdir(), 'become-'));
     const spec: BecomeSpec = { method: 'su', password: PW, exe: fakeSu(dir) };
-    const r = run(wrapCommand('echo "su: Authentication failure" >&2; exit 1', { become: true }, false, spec), becomeStdin(undefined, spec, true));
+    const r = run(
+      wrapCommand('echo "su: Authentication failure" >&2; exit 1', { become: true }, false, spec),
+      becomeStdin(undefined, spec, true),
+    );
     expect(refusal(r, spec)).toBeUndefined();
     expect(checkBecome({ code: r.code, stdout: '', stderr: r.stderr }, 'h1', spec).stderr).toBe('su: Authentication failure\n');
   });
@@ -137,7 +149,9 @@ describe('withBecomeMethod: a play or task method on every call', () => {
       put: async (_p, _d, o) => void seen.push(o),
       read: async (_p, o) => (seen.push(o), Buffer.alloc(0)),
       stat: async (_p, o) => (seen.push(o), { exists: false }),
-      hold: async (_c, o) => (seen.push({ ...o, ready: undefined }), { stdout: '', ended: Promise.resolve(), release: async () => undefined }),
+      hold: async (_c, o) => (
+        seen.push({ ...o, ready: undefined }), { stdout: '', ended: Promise.resolve(), release: async () => undefined }
+      ),
       close: async () => undefined,
     };
     expect(withBecomeMethod(conn, undefined)).toBe(conn);

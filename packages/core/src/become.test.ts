@@ -78,7 +78,9 @@ describe('become with a password', () => {
 
   it('doas and su without a password: doas -n, and su never gets the command stdin', () => {
     expect(wrapCommand('id', { become: 'app' }, false, { method: 'doas' })).toBe('doas -n -u app /bin/sh -c id');
-    expect(wrapCommand('id', { become: true }, false, { method: 'su' })).toBe("{ su root -s /bin/sh -c 'exec 0<&3 3<&-; id' </dev/null; } 3<&0");
+    expect(wrapCommand('id', { become: true }, false, { method: 'su' })).toBe(
+      "{ su root -s /bin/sh -c 'exec 0<&3 3<&-; id' </dev/null; } 3<&0",
+    );
   });
 
   it('a missing password is BECOME_FAILED with the -K hint', () => {

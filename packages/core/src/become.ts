@@ -17,7 +17,8 @@ function envAndCwd(cmd: string, opts: ExecOptions): string {
   if (opts.cwd) inner = `cd ${quote(opts.cwd)} && ${inner}`;
   if (opts.env && Object.keys(opts.env).length > 0) {
     const exports = Object.entries(opts.env).map(([k, v]) => {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new TsplayError('ARGS_INVALID', `bad environment variable name ${JSON.stringify(k)}`, { field: 'env' });
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+        throw new TsplayError('ARGS_INVALID', `bad environment variable name ${JSON.stringify(k)}`, { field: 'env' });
       return `export ${k}=${quote(v)};`;
     });
     inner = `${exports.join(' ')} ${inner}`;
@@ -72,19 +73,52 @@ export function withBecomeMethod(conn: Connection, method: BecomeMethod | undefi
 
 const GIVE = 'give it with -K/--ask-become-pass, --become-password-file or a becomePassword Secret for the host';
 const CHECK = 'check the password given with -K, --become-password-file or becomePassword for this host';
-const SU_HINT = "su takes the password of the user to become (root's by default): give that with -K/--ask-become-pass, --become-password-file or becomePassword for the host";
+const SU_HINT =
+  "su takes the password of the user to become (root's by default): give that with -K/--ask-become-pass, --become-password-file or becomePassword for the host";
 
 /** The become methods' own refusals (matched on stderr), as coded errors; `pw`: a password was given. */
 const REFUSALS: readonly { re: RegExp; message: (pw: boolean) => string; hint: string }[] = [
-  { re: /sudo: (a password is required|a terminal is required)/, message: () => 'sudo needs a password for this user', hint: `${GIVE}, or allow passwordless sudo ("USER ALL=(ALL) NOPASSWD:ALL" in /etc/sudoers.d/)` },
-  { re: /sudo: \d+ incorrect password attempts?|Sorry, try again\.|sudo: no password was provided/, message: () => 'sudo refused the become password', hint: CHECK },
-  { re: /is not in the sudoers file|is not allowed to (run|execute)|may not run sudo/, message: () => 'the SSH user may not use sudo on this host', hint: 'add the user to the sudo group or sudoers, or turn off become for this task' },
-  { re: /doas: Authentication required/, message: () => 'doas needs a password for this user (no "permit nopass" rule)', hint: `${GIVE}, or add "permit nopass USER as root" to /etc/doas.conf` },
+  {
+    re: /sudo: (a password is required|a terminal is required)/,
+    message: () => 'sudo needs a password for this user',
+    hint: `${GIVE}, or allow passwordless sudo ("USER ALL=(ALL) NOPASSWD:ALL" in /etc/sudoers.d/)`,
+  },
+  {
+    re: /sudo: \d+ incorrect password attempts?|Sorry, try again\.|sudo: no password was provided/,
+    message: () => 'sudo refused the become password',
+    hint: CHECK,
+  },
+  {
+    re: /is not in the sudoers file|is not allowed to (run|execute)|may not run sudo/,
+    message: () => 'the SSH user may not use sudo on this host',
+    hint: 'add the user to the sudo group or sudoers, or turn off become for this task',
+  },
+  {
+    re: /doas: Authentication required/,
+    message: () => 'doas needs a password for this user (no "permit nopass" rule)',
+    hint: `${GIVE}, or add "permit nopass USER as root" to /etc/doas.conf`,
+  },
   { re: /doas: Authentication failed/, message: () => 'doas refused the become password', hint: CHECK },
-  { re: /doas: (Operation not permitted|a password is required)/, message: () => 'no rule of /etc/doas.conf lets the SSH user become that user', hint: 'add "permit USER as root" (or "permit nopass USER as root") to /etc/doas.conf' },
-  { re: /su: Authentication failure/, message: (pw) => (pw ? 'su refused the become password' : 'su needs the password of the user to become'), hint: SU_HINT },
-  { re: /su: must be run from a terminal/, message: () => 'this su reads a password only from a terminal', hint: 'use becomeMethod sudo or doas, or connect as root' },
-  { re: /(sudo|doas|su|script|mkfifo|mktemp): (command )?not found/, message: () => 'the become program is not installed on this host', hint: 'install sudo (or the becomeMethod program; doas with a password also needs script, from util-linux) or connect as root' },
+  {
+    re: /doas: (Operation not permitted|a password is required)/,
+    message: () => 'no rule of /etc/doas.conf lets the SSH user become that user',
+    hint: 'add "permit USER as root" (or "permit nopass USER as root") to /etc/doas.conf',
+  },
+  {
+    re: /su: Authentication failure/,
+    message: (pw) => (pw ? 'su refused the become password' : 'su needs the password of the user to become'),
+    hint: SU_HINT,
+  },
+  {
+    re: /su: must be run from a terminal/,
+    message: () => 'this su reads a password only from a terminal',
+    hint: 'use becomeMethod sudo or doas, or connect as root',
+  },
+  {
+    re: /(sudo|doas|su|script|mkfifo|mktemp): (command )?not found/,
+    message: () => 'the become program is not installed on this host',
+    hint: 'install sudo (or the becomeMethod program; doas with a password also needs script, from util-linux) or connect as root',
+  },
 ];
 
 /**

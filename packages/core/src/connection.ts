@@ -85,7 +85,11 @@ export interface Connection {
    * `read`, with the bytes handed to `onData` piece by piece as they arrive, so a large file (a snapshot)
    * is never held whole. Optional: callers fall back to `read` (the `fetch` module does).
    */
-  readChunks?(path: string, onData: (chunk: Buffer) => void, opts?: { become?: boolean | string | undefined; becomeMethod?: BecomeMethod | undefined }): Promise<void>;
+  readChunks?(
+    path: string,
+    onData: (chunk: Buffer) => void,
+    opts?: { become?: boolean | string | undefined; becomeMethod?: BecomeMethod | undefined },
+  ): Promise<void>;
   /**
    * Start a command that keeps running with its stdin open; it sees EOF when released, when the
    * connection is closed, or when the workstation side dies. Optional: transports without it cannot

@@ -80,9 +80,20 @@ function unknownReason(module: AnyModule, p: Prepared, overlay: Overlay | undefi
 }
 
 /** One module call on a connection, args unparsed (tests, tools): validate, list its facts, then `executeResolved`. */
-export async function executeModule<R = unknown>(conn: Connection, module: AnyModule, rawArgs: unknown, opts: ExecuteOptions = {}): Promise<Execution<R>> {
+export async function executeModule<R = unknown>(
+  conn: Connection,
+  module: AnyModule,
+  rawArgs: unknown,
+  opts: ExecuteOptions = {},
+): Promise<Execution<R>> {
   const where = { host: conn.host, task: opts.task ?? module.name };
-  const ctx = { host: conn.host, check: opts.check ?? false, become: opts.become ?? false, baseDir: opts.baseDir ?? process.cwd(), timeoutMs: opts.timeoutMs };
+  const ctx = {
+    host: conn.host,
+    check: opts.check ?? false,
+    become: opts.become ?? false,
+    baseDir: opts.baseDir ?? process.cwd(),
+    timeoutMs: opts.timeoutMs,
+  };
   try {
     const args = parseArgs(module, rawArgs, where);
     return await executeResolved<R>(conn, module, { args, ctx, facts: module.facts(args, ctx) as Record<string, FactQuery> }, opts);
@@ -96,7 +107,12 @@ export async function executeModule<R = unknown>(conn: Connection, module: AnyMo
  * One resolved task on one host: gather facts (overlay/cache first), plan, and apply unless in check
  * mode. `call.ctx` decides check and become; `opts` gives the per-host stores, the task's name and log.
  */
-export async function executeResolved<R = unknown>(conn: Connection, module: AnyModule, call: ResolvedCall, opts: Omit<ExecuteOptions, 'check' | 'become' | 'baseDir' | 'timeoutMs'> = {}): Promise<Execution<R>> {
+export async function executeResolved<R = unknown>(
+  conn: Connection,
+  module: AnyModule,
+  call: ResolvedCall,
+  opts: Omit<ExecuteOptions, 'check' | 'become' | 'baseDir' | 'timeoutMs'> = {},
+): Promise<Execution<R>> {
   const check = call.ctx.check;
   const where = { host: conn.host, task: opts.task ?? module.name };
   let plan: Plan | undefined;
@@ -110,13 +126,21 @@ export async function executeResolved<R = unknown>(conn: Connection, module: Any
     }
     plan = module.plan(p.values as FactValues<never>, p.args, p.pctx);
     if (check && plan.unknown !== undefined) {
-      opts.overlay?.record({ unknown: [...p.paths, ...Object.keys(plan.predict?.paths ?? {}), ...(plan.predict?.unknown ?? [])] }, where.task);
+      opts.overlay?.record(
+        { unknown: [...p.paths, ...Object.keys(plan.predict?.paths ?? {}), ...(plan.predict?.unknown ?? [])] },
+        where.task,
+      );
       return { outcome: unknownOutcome<R>(plan.unknown), plan, diff: undefined, error: undefined };
     }
     const secretDiff = module.secret?.(p.args) ?? false;
     const diff = secretDiff ? plan.diff?.map((d) => ({ path: d.path, before: '<secret>', after: '<secret>' })) : plan.diff;
     if (plan.skipped) {
-      return { outcome: { status: 'skipped', changed: false, data: undefined, msg: plan.skipped, summary: plan.skipped }, plan, diff, error: undefined };
+      return {
+        outcome: { status: 'skipped', changed: false, data: undefined, msg: plan.skipped, summary: plan.skipped },
+        plan,
+        diff,
+        error: undefined,
+      };
     }
     const wantsApply = plan.changed || plan.run === true;
     const mayApply = !check || (module.readOnly?.(p.args) ?? false);
@@ -124,14 +148,22 @@ export async function executeResolved<R = unknown>(conn: Connection, module: Any
     if (check && plan.changed) opts.overlay?.record(plan.predict ?? {}, where.task);
     if (!wantsApply || !mayApply || !module.apply) {
       const data = module.resultFromPlan?.(plan, p.args) as R | undefined;
-      const outcome: TaskOutcome<R> = { status: plan.changed ? 'changed' : 'ok', changed: plan.changed, data, summary: plan.summary, stdout: plan.stdout, stderr: plan.stderr };
+      const outcome: TaskOutcome<R> = {
+        status: plan.changed ? 'changed' : 'ok',
+        changed: plan.changed,
+        data,
+        summary: plan.summary,
+        stdout: plan.stdout,
+        stderr: plan.stderr,
+      };
       return { outcome, plan, diff, error: undefined };
     }
     const res = await applyWithTimeout(conn, module, p, plan, { ...opts, timeoutMs: call.ctx.timeoutMs }, where);
     // Anything but a read-only apply may have changed what the cached facts read (even when it reports no change).
     if (!check && ((res.changed ?? plan.changed) || !(module.readOnly?.(p.args) ?? false))) opts.cache?.clear();
     // A read-only probe that fails after earlier predicted changes may only fail because they did not happen.
-    if (check && res.failed && pendingBefore !== undefined) return { outcome: unknownOutcome<R>(`may depend on ${pendingBefore}`), plan, diff, error: undefined };
+    if (check && res.failed && pendingBefore !== undefined)
+      return { outcome: unknownOutcome<R>(`may depend on ${pendingBefore}`), plan, diff, error: undefined };
     const outcome = applyOutcome<R>(res, plan);
     const error = res.failed ? new TsplayError('TASK_FAILED', res.msg ?? 'task failed', where) : undefined;
     return { outcome, plan, diff: secretDiff ? diff : (res.diff ?? diff), error };
@@ -156,14 +188,31 @@ function applyOutcome<R>(res: ApplyResult<unknown>, plan: Plan): TaskOutcome<R> 
 }
 
 /** Calls the module's apply with the plan's facts; aborts it on interrupt or after `timeoutMs`. */
-async function applyWithTimeout(conn: Connection, module: AnyModule, p: Prepared, plan: Plan, opts: ExecuteOptions, where: { host: string; task: string }): Promise<ApplyResult<unknown>> {
+async function applyWithTimeout(
+  conn: Connection,
+  module: AnyModule,
+  p: Prepared,
+  plan: Plan,
+  opts: ExecuteOptions,
+  where: { host: string; task: string },
+): Promise<ApplyResult<unknown>> {
   const apply = module.apply as NonNullable<AnyModule['apply']>;
   const ac = new AbortController();
   const onAbort = () => ac.abort();
   opts.signal?.addEventListener('abort', onAbort);
   let timer: NodeJS.Timeout | undefined;
   try {
-    const ctx = { facts: p.values, conn, host: conn.host, task: where.task, become: p.pctx.become, check: p.pctx.check, log: opts.log ?? (() => undefined), signal: ac.signal, baseDir: p.pctx.baseDir };
+    const ctx = {
+      facts: p.values,
+      conn,
+      host: conn.host,
+      task: where.task,
+      become: p.pctx.become,
+      check: p.pctx.check,
+      log: opts.log ?? (() => undefined),
+      signal: ac.signal,
+      baseDir: p.pctx.baseDir,
+    };
     const applying = apply(ctx as never, p.args, plan);
     if (!opts.timeoutMs) return await applying;
     const ms = opts.timeoutMs;
@@ -172,7 +221,12 @@ async function applyWithTimeout(conn: Connection, module: AnyModule, p: Prepared
       new Promise<never>((_, rej) => {
         timer = setTimeout(() => {
           ac.abort();
-          rej(new TsplayError('COMMAND_TIMEOUT', `task did not finish within ${ms} ms`, { ...where, hint: 'raise timeoutMs for this task, or look at the host' }));
+          rej(
+            new TsplayError('COMMAND_TIMEOUT', `task did not finish within ${ms} ms`, {
+              ...where,
+              hint: 'raise timeoutMs for this task, or look at the host',
+            }),
+          );
         }, ms);
       }),
     ]);

@@ -37,7 +37,13 @@ describe('facts', () => {
       { become: false },
     );
     expect(execs).toBe(1);
-    expect(v.f).toMatchObject({ exists: true, type: 'file', mode: 0o640, size: 6, sha256: '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03' });
+    expect(v.f).toMatchObject({
+      exists: true,
+      type: 'file',
+      mode: 0o640,
+      size: 6,
+      sha256: '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03',
+    });
     expect(v.d).toMatchObject({ exists: true, type: 'dir' });
     expect(v.l).toMatchObject({ exists: true, type: 'link', target: 'f' });
     expect(v.none).toEqual({ exists: false });
@@ -72,8 +78,17 @@ describe('facts', () => {
 
   it('parses systemctl show', () => {
     expect(
-      parseUnitShow('LoadState=loaded\nActiveState=active\nSubState=running\nUnitFileState=enabled\nFragmentPath=/etc/systemd/system/etcd.service\nNeedDaemonReload=no\n'),
-    ).toEqual({ load: 'loaded', active: 'active', sub: 'running', enabled: 'enabled', fragmentPath: '/etc/systemd/system/etcd.service', needDaemonReload: false });
+      parseUnitShow(
+        'LoadState=loaded\nActiveState=active\nSubState=running\nUnitFileState=enabled\nFragmentPath=/etc/systemd/system/etcd.service\nNeedDaemonReload=no\n',
+      ),
+    ).toEqual({
+      load: 'loaded',
+      active: 'active',
+      sub: 'running',
+      enabled: 'enabled',
+      fragmentPath: '/etc/systemd/system/etcd.service',
+      needDaemonReload: false,
+    });
     expect(parseUnitShow('')).toMatchObject({ load: 'not-found', active: 'inactive' });
   });
 });
@@ -81,7 +96,7 @@ describe('facts', () => {
 describe('batchScript', () => {
   it('splits stdout, stderr and exit code per fact, and writes nothing on the host (not even a temp file)', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'tsplay-batch-'));
-    
+
     const before = statSync(tmp).mtimeMs;
     const facts = [
       commandFact('a', 'echo out; echo err >&2; exit 3', (r) => r),

@@ -187,7 +187,12 @@ export function commandFact<T>(
  */
 export function execFact(
   command: string,
-  opts: { become: boolean | string; cwd?: string | undefined; env?: Record<string, string> | undefined; paths?: readonly string[] | undefined },
+  opts: {
+    become: boolean | string;
+    cwd?: string | undefined;
+    env?: Record<string, string> | undefined;
+    paths?: readonly string[] | undefined;
+  },
 ): FactQuery<ExecResult> {
   const script = wrapCommand(command, { cwd: opts.cwd, env: opts.env });
   return {

@@ -38,8 +38,12 @@ export async function gatherFacts<F extends { [K in keyof F]: FactQuery<any> }>(
   if (todo.length > 0) {
     const sc = opts.sigCache;
     // the host's own index is read only where the probe runs as root (its directory is root's alone)
-    const hostIds = todo.map((t) => (sc && t.fact.cacheBy?.length ? sc.hostEntry(t.fact.key, t.fact.script, runsAsRoot(t.fact, opts.become)) : undefined));
-    const facts = todo.map((t, i) => (sc && t.fact.cacheBy?.length ? { ...t.fact, script: sc.wrap(t.fact.key, t.fact.cacheBy, t.fact.script, hostIds[i]) } : t.fact));
+    const hostIds = todo.map((t) =>
+      sc && t.fact.cacheBy?.length ? sc.hostEntry(t.fact.key, t.fact.script, runsAsRoot(t.fact, opts.become)) : undefined,
+    );
+    const facts = todo.map((t, i) =>
+      sc && t.fact.cacheBy?.length ? { ...t.fact, script: sc.wrap(t.fact.key, t.fact.cacheBy, t.fact.script, hostIds[i]) } : t.fact,
+    );
     const raw = await probe(conn, facts, opts.become);
     const results = raw.map((r, i) => {
       const f = todo[i]?.fact;

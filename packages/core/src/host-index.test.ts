@@ -80,7 +80,9 @@ describe("the host's signature index", () => {
     const path = join(t.hostDir, entry as string);
     const [sig] = readFileSync(path, 'utf8').split('\n');
     writeFileSync(path, `${sig}\nnot-base64-json\nend\n`);
-    expect(() => t.probe(new SigCache(undefined, { hostDir: t.hostDir }))).toThrow(expect.objectContaining({ code: 'FACT_FAILED', host: 'h', hint: expect.stringContaining('/var/cache/tsplay/sig') }));
+    expect(() => t.probe(new SigCache(undefined, { hostDir: t.hostDir }))).toThrow(
+      expect.objectContaining({ code: 'FACT_FAILED', host: 'h', hint: expect.stringContaining('/var/cache/tsplay/sig') }),
+    );
   });
 
   it('not used where the probe does not run as root, nor without a host dir (the workstation itself)', () => {

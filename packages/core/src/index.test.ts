@@ -9,32 +9,105 @@ import * as transport from './transport-api.js';
 describe('@tsplay/core public surface', () => {
   it('the root exports the authoring API and nothing else', () => {
     expect(Object.keys(root).sort()).toEqual([
-      'Secret', 'ShellFragment', 'TsplayError', 'argv', 'block', 'defineInventory', 'defineModule', 'definePlaybook', 'executeRun', 'isSecret',
-      'isTsplayError', 'loadInventory', 'planRun', 'quote', 'raw', 'redact', 'reveal', 'runPlaybook', 'secret', 'sh', 'shf', 'task',
+      'Secret',
+      'ShellFragment',
+      'TsplayError',
+      'argv',
+      'block',
+      'defineInventory',
+      'defineModule',
+      'definePlaybook',
+      'executeRun',
+      'isSecret',
+      'isTsplayError',
+      'loadInventory',
+      'planRun',
+      'quote',
+      'raw',
+      'redact',
+      'reveal',
+      'runPlaybook',
+      'secret',
+      'sh',
+      'shf',
+      'task',
     ]);
   });
 
   it('@tsplay/core/module exports what the module kit builds on', () => {
     expect(Object.keys(moduleApi).sort()).toEqual([
-      'FactCache', 'Overlay', 'UnknownFact', 'commandFact', 'dirSafetyFact', 'encryptedAs', 'execFact', 'executeModule', 'formatZodIssues', 'gatherFacts',
-      'isUnknownFact', 'localFileOpener', 'parseArgs', 'parsePathProbe', 'parseUnitShow', 'pathFact', 'probe', 'redactValue', 'registerSecret',
-      'safeAttrScript', 'safeCheckFunctions', 'safeMkdirScript', 'safeRunScript', 'safeWriteRefusal', 'safeWriteScript', 'setLocalFileOpener', 'unitFact', 'unknownFact', 'unknownOutcome',
+      'FactCache',
+      'Overlay',
+      'UnknownFact',
+      'commandFact',
+      'dirSafetyFact',
+      'encryptedAs',
+      'execFact',
+      'executeModule',
+      'formatZodIssues',
+      'gatherFacts',
+      'isUnknownFact',
+      'localFileOpener',
+      'parseArgs',
+      'parsePathProbe',
+      'parseUnitShow',
+      'pathFact',
+      'probe',
+      'redactValue',
+      'registerSecret',
+      'safeAttrScript',
+      'safeCheckFunctions',
+      'safeMkdirScript',
+      'safeRunScript',
+      'safeWriteRefusal',
+      'safeWriteScript',
+      'setLocalFileOpener',
+      'unitFact',
+      'unknownFact',
+      'unknownOutcome',
       'unsafePathError',
     ]);
   });
 
   it('@tsplay/core/transport exports what a connection implements and uses', () => {
     expect(Object.keys(transport).sort()).toEqual([
-      'LocalConnection', 'SIG_FORMAT', 'SigCache', 'UNSAFE_PATH_EXIT', 'atomicWriteLocal', 'batchScript', 'becomeStdin', 'checkBecome', 'pathScript',
-      'splitBatch', 'staleTempCleanup', 'usesBecome', 'wrapCommand',
+      'LocalConnection',
+      'SIG_FORMAT',
+      'SigCache',
+      'UNSAFE_PATH_EXIT',
+      'atomicWriteLocal',
+      'batchScript',
+      'becomeStdin',
+      'checkBecome',
+      'pathScript',
+      'splitBatch',
+      'staleTempCleanup',
+      'usesBecome',
+      'wrapCommand',
     ]);
   });
 
   it('@tsplay/core/engine exports the runner and inventory parts the CLI drives', () => {
     expect(Object.keys(engine).sort()).toEqual([
-      'CORE_INSTANCE', 'NotificationStore', 'YAML11_OPTIONS', 'errorInfo', 'findInventoryFile', 'formatError', 'inventoryFileSchema', 'isPlaybook',
-      'listRun', 'mapLimit', 'parseExtraVars', 'playbookTags', 'resolveInventory', 'retriesOf', 'selectHosts', 'splitBatches', 'taskSelected',
-      'toTsplayError', 'validateVars',
+      'CORE_INSTANCE',
+      'NotificationStore',
+      'YAML11_OPTIONS',
+      'errorInfo',
+      'findInventoryFile',
+      'formatError',
+      'inventoryFileSchema',
+      'isPlaybook',
+      'listRun',
+      'mapLimit',
+      'parseExtraVars',
+      'playbookTags',
+      'resolveInventory',
+      'retriesOf',
+      'selectHosts',
+      'splitBatches',
+      'taskSelected',
+      'toTsplayError',
+      'validateVars',
     ]);
   });
 
@@ -43,7 +116,7 @@ describe('@tsplay/core public surface', () => {
     expect(all.length).toBe(new Set(all).size);
   });
 
-  it('the declaration file holds exactly the four entries\' names (each entry\'s .d.ts re-exports from it)', () => {
+  it("the declaration file holds exactly the four entries' names (each entry's .d.ts re-exports from it)", () => {
     const all = [root, moduleApi, transport, engine].flatMap((m) => Object.keys(m));
     expect(Object.keys(declarations).sort()).toEqual(all.sort());
   });

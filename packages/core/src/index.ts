@@ -8,9 +8,37 @@ export type { ErrorCode, ErrorCodes, ErrorDetails } from './errors.js';
 export { sh, shf, quote, raw, argv, ShellFragment } from './sh.js';
 export { Secret, secret, isSecret, reveal, redact } from './secret.js';
 export { defineModule } from './module.js';
-export type { Module, ModuleDef, ModuleArgs, ModuleResult, Plan, Prediction, Diff, ApplyContext, ApplyResult, PlanContext, TaskLog } from './module.js';
+export type {
+  Module,
+  ModuleDef,
+  ModuleArgs,
+  ModuleResult,
+  Plan,
+  Prediction,
+  Diff,
+  ApplyContext,
+  ApplyResult,
+  PlanContext,
+  TaskLog,
+} from './module.js';
 export { task, definePlaybook } from './playbook.js';
-export type { Task, TaskOptions, TaskContext, TaskOutcome, TaskStatus, Play, Playbook, PlaybookSpec, HostInfo, TypedTask, ArgsOf, ArgsFn, ExactArgs, DeepReadonly, SerialSpec } from './playbook.js';
+export type {
+  Task,
+  TaskOptions,
+  TaskContext,
+  TaskOutcome,
+  TaskStatus,
+  Play,
+  Playbook,
+  PlaybookSpec,
+  HostInfo,
+  TypedTask,
+  ArgsOf,
+  ArgsFn,
+  ExactArgs,
+  DeepReadonly,
+  SerialSpec,
+} from './playbook.js';
 export { block } from './runner/block.js';
 export type { BlockSpec } from './runner/block.js';
 export { defineInventory } from './inventory/schema.js';

@@ -26,7 +26,9 @@ describe('LocalConnection', () => {
     await aged('.vimrc', 7200);
     await aged('.fresh.tsplay-ffeeddccbbaa', 0); // written now: this run's
     await new LocalConnection('ws').put(join(dir, 'unit.service'), 'ok\n', { mode: 0o600 });
-    expect((await readdir(dir)).sort()).toEqual(['.fresh.tsplay-ffeeddccbbaa', '.unit.service.tsplay-00112233aabbcc', '.vimrc', 'unit.service'].sort());
+    expect((await readdir(dir)).sort()).toEqual(
+      ['.fresh.tsplay-ffeeddccbbaa', '.unit.service.tsplay-00112233aabbcc', '.vimrc', 'unit.service'].sort(),
+    );
     expect(await readFile(join(dir, 'unit.service'), 'utf8')).toBe('ok\n');
   });
 

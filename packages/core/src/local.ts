@@ -16,7 +16,10 @@ export class LocalConnection implements Connection {
 
   /** A command with its stdin left open until `release` or `close` (or this process dies: the pipe closes). */
   async hold(command: string, opts: HoldOptions): Promise<Held> {
-    const h = await holdLocal(wrapCommand(command, { become: opts.become, becomeMethod: opts.becomeMethod, env: opts.env }, isRoot), opts.ready);
+    const h = await holdLocal(
+      wrapCommand(command, { become: opts.become, becomeMethod: opts.becomeMethod, env: opts.env }, isRoot),
+      opts.ready,
+    );
     if (h.exit && opts.become) checkBecome(h.exit, this.host);
     if (!h.exit) {
       this.holds.add(h);
@@ -31,7 +34,10 @@ export class LocalConnection implements Connection {
       // One exec argument is limited to 128 KiB (MAX_ARG_STRLEN): a longer script is read from a pipe on fd 3.
       const long = Buffer.byteLength(full) > 64 * 1024;
       const argv = long ? ['-c', 'tsplay_script=$(cat <&3) && exec 3<&- && eval "$tsplay_script"'] : ['-c', full];
-      const child = spawn('/bin/sh', argv, { stdio: ['pipe', 'pipe', 'pipe', long ? 'pipe' : 'ignore'], detached: true }) as ChildProcessWithoutNullStreams;
+      const child = spawn('/bin/sh', argv, {
+        stdio: ['pipe', 'pipe', 'pipe', long ? 'pipe' : 'ignore'],
+        detached: true,
+      }) as ChildProcessWithoutNullStreams;
       if (long) {
         const script = child.stdio[3] as NodeJS.WritableStream & { on(e: 'error', f: () => void): void };
         script.on('error', () => undefined);
@@ -85,7 +91,10 @@ export class LocalConnection implements Connection {
     if (refused) throw refused.withContext({ host: this.host });
     const msg = r.stderr.trim();
     if (/No space left on device|Disk quota exceeded/i.test(msg))
-      throw new TsplayError('DISK_FULL', `no space left writing ${path}: ${msg}`, { host: this.host, hint: 'free space on the target filesystem' });
+      throw new TsplayError('DISK_FULL', `no space left writing ${path}: ${msg}`, {
+        host: this.host,
+        hint: 'free space on the target filesystem',
+      });
     throw new TsplayError('WRITE_FAILED', `could not write ${path}: ${msg || `exit ${r.code}`}`, { host: this.host });
   }
 

@@ -1,5 +1,15 @@
 /** `@tsplay/core/module`: what the module kit (`@tsplay/modules/kit`) builds on: facts, the safe write, module execution. */
-export { pathFact, unitFact, commandFact, execFact, parsePathProbe, parseUnitShow, UnknownFact, unknownFact, isUnknownFact } from './facts.js';
+export {
+  pathFact,
+  unitFact,
+  commandFact,
+  execFact,
+  parsePathProbe,
+  parseUnitShow,
+  UnknownFact,
+  unknownFact,
+  isUnknownFact,
+} from './facts.js';
 export type { FactQuery, FactValue, FactValues, UnitState, OverlayView } from './facts.js';
 export { Overlay } from './overlay.js';
 export type { AnyModule } from './module.js';

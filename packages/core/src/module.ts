@@ -111,8 +111,12 @@ export interface ModuleDef<S extends z.ZodType, F extends { [K in keyof F]: Fact
   secret?: (args: z.output<S>) => boolean;
 }
 
-export interface Module<S extends z.ZodType = z.ZodType, F extends { [K in keyof F]: FactQuery<any> } = Record<string, FactQuery>, R = unknown, D = unknown>
-  extends ModuleDef<S, F, R, D> {
+export interface Module<
+  S extends z.ZodType = z.ZodType,
+  F extends { [K in keyof F]: FactQuery<any> } = Record<string, FactQuery>,
+  R = unknown,
+  D = unknown,
+> extends ModuleDef<S, F, R, D> {
   readonly kind: 'tsplay-module';
   /**
    * Phantom (types only, never set): the args a task gives. `task` infers its args type from this

@@ -127,7 +127,6 @@ export interface Task<M extends AnyModule = AnyModule, R = unknown> {
   readonly __result?: R;
 }
 
-
 /** Deeply readonly (arrays too): what a `const` args literal is checked against. */
 export type DeepReadonly<T> = T extends (...a: any[]) => any
   ? T
@@ -157,8 +156,16 @@ export type ArgsFn<M extends AnyModule, A, V> = (ctx: TaskContext<V>) => ExactAr
 export type StaticArgs<M extends AnyModule> = ModuleArgs<M> & { readonly apply?: never };
 
 /** A task: a module, its args (or a function of the host context) and options. */
-export function task<M extends AnyModule, V = any>(module: M, args: StaticArgs<M>, opts?: TaskOptions<V, ModuleResult<M>>): Task<M, ModuleResult<M>>;
-export function task<M extends AnyModule, const A extends DeepReadonly<ArgsIn<M>>, V = any>(module: M, args: ArgsFn<M, A, V>, opts?: TaskOptions<V, ModuleResult<M>>): Task<M, ModuleResult<M>>;
+export function task<M extends AnyModule, V = any>(
+  module: M,
+  args: StaticArgs<M>,
+  opts?: TaskOptions<V, ModuleResult<M>>,
+): Task<M, ModuleResult<M>>;
+export function task<M extends AnyModule, const A extends DeepReadonly<ArgsIn<M>>, V = any>(
+  module: M,
+  args: ArgsFn<M, A, V>,
+  opts?: TaskOptions<V, ModuleResult<M>>,
+): Task<M, ModuleResult<M>>;
 export function task(module: AnyModule, args: unknown, opts: TaskOptions = {}): Task {
   const name = opts.name ?? module.name;
   return {
@@ -209,7 +216,10 @@ export interface Play {
  * `protocol` is the same (the shapes of playbooks, tasks and modules it relies on).
  */
 export const CORE_PROTOCOL = 1;
-export const CORE_INSTANCE: { readonly module: '@tsplay/core'; readonly protocol: number } = Object.freeze({ module: '@tsplay/core', protocol: CORE_PROTOCOL });
+export const CORE_INSTANCE: { readonly module: '@tsplay/core'; readonly protocol: number } = Object.freeze({
+  module: '@tsplay/core',
+  protocol: CORE_PROTOCOL,
+});
 
 export interface Playbook<S extends z.ZodType = z.ZodType> {
   readonly kind: 'tsplay-playbook';
@@ -229,13 +239,16 @@ export interface PlaybookSpec<S extends z.ZodType> {
 
 export interface TypedTask<V> {
   <M extends AnyModule>(module: M, args: StaticArgs<M>, opts?: TaskOptions<V, ModuleResult<M>>): Task<M, ModuleResult<M>>;
-  <M extends AnyModule, const A extends DeepReadonly<ArgsIn<M>>>(module: M, args: ArgsFn<M, A, V>, opts?: TaskOptions<V, ModuleResult<M>>): Task<M, ModuleResult<M>>;
+  <M extends AnyModule, const A extends DeepReadonly<ArgsIn<M>>>(
+    module: M,
+    args: ArgsFn<M, A, V>,
+    opts?: TaskOptions<V, ModuleResult<M>>,
+  ): Task<M, ModuleResult<M>>;
 }
 
 /** Define a playbook; with `vars`, tasks' arg functions see typed vars and the runner validates them per host. */
 export function definePlaybook<S extends z.ZodType = z.ZodType<Record<string, unknown>>>(spec: PlaybookSpec<S>): Playbook<S> {
-  const plays =
-    typeof spec.plays === 'function' ? spec.plays({ task: task as TypedTask<z.output<S>> }) : spec.plays;
+  const plays = typeof spec.plays === 'function' ? spec.plays({ task: task as TypedTask<z.output<S>> }) : spec.plays;
   return { kind: 'tsplay-playbook', core: CORE_INSTANCE, name: spec.name, vars: spec.vars, plays };
 }
 

@@ -4,7 +4,14 @@ import { chmod, chown, lstat, mkdir, mkdtemp, readFile, readdir, rm, stat, symli
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UNSAFE_PATH_EXIT, safeAttrScript, safeMkdirScript, safeWriteRefusal, safeWriteScript, type SafeWriteTarget } from './safe-write.js';
+import {
+  UNSAFE_PATH_EXIT,
+  safeAttrScript,
+  safeMkdirScript,
+  safeWriteRefusal,
+  safeWriteScript,
+  type SafeWriteTarget,
+} from './safe-write.js';
 
 // Runs the generated shell under /bin/sh (dash on Debian) as root, with a throwaway unprivileged user.
 const user = `tsplay-sw${process.pid}`;
@@ -18,7 +25,10 @@ function sh(script: string, input = ''): { code: number; stdout: string; stderr:
   return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 const write = (t: SafeWriteTarget, input: string) => sh(safeWriteScript(t, 'cat > "$TSPLAY_TMP"'), input);
-const sha = async (p: string) => createHash('sha256').update(await readFile(p)).digest('hex');
+const sha = async (p: string) =>
+  createHash('sha256')
+    .update(await readFile(p))
+    .digest('hex');
 const modeOf = async (p: string) => (await stat(p)).mode & 0o7777;
 
 beforeAll(async () => {
@@ -69,7 +79,7 @@ describe('safeWriteScript', () => {
     expect([await modeOf(join(d, 's')), await modeOf(join(d, 'k')), await modeOf(join(d, 'n'))]).toEqual([0o600, 0o640, 0o644]);
   });
 
-  it("refuses a directory another user owns (no owner given), with UNSAFE_PATH naming it, and writes nothing", async () => {
+  it('refuses a directory another user owns (no owner given), with UNSAFE_PATH naming it, and writes nothing', async () => {
     const d = await userDir('theirs');
     const r = write({ path: join(d, 'f'), mode: 0o644 }, 'x');
     expect(r.code).toBe(UNSAFE_PATH_EXIT);
@@ -121,7 +131,10 @@ describe('safeWriteScript', () => {
     const d = await userDir('swap-loop');
     const before = [await sha(secretFile), (await stat(secretFile)).uid, await modeOf(secretFile)];
     const loop = `while :; do for f in ${d}/.*tsplay*; do ln -sf ${secretFile} "$f.l" 2>/dev/null; mv -f "$f.l" "$f" 2>/dev/null; done; done`;
-    const attacker = spawn('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '/bin/sh', '-c', loop], { stdio: 'ignore', detached: true });
+    const attacker = spawn('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '/bin/sh', '-c', loop], {
+      stdio: 'ignore',
+      detached: true,
+    });
     try {
       for (let i = 0; i < 25; i++) write({ path: join(d, 'authorized_keys'), owner: user, mode: 0o600 }, `key ${i}\n`);
     } finally {

@@ -80,7 +80,7 @@ const CHECK_FUNCTIONS = [
   '    [ "$tsplay_c" = / ] && break',
   '    tsplay_c=$(dirname -- "$tsplay_c")',
   '  done',
-  '}',  // $1: a directory as the path names it. Each prefix is resolved and checked too (a name is looked up in it):
+  '}', // $1: a directory as the path names it. Each prefix is resolved and checked too (a name is looked up in it):
   // a symlink on the way, planted where another user can write, cannot lead the write to a safe-looking place.
   'tsplay_check_given() {',
   '  tsplay_g=$1',
@@ -141,13 +141,7 @@ export function parseDirSafety(out: string): DirSafety {
 /** Shell functions and variables every script starts with: who we are, who the target owner is, the directory check. */
 export function prelude(t: Pick<SafeWriteTarget, 'owner'>): string[] {
   const who = whoLines(t.owner);
-  return [
-    `tsplay_refuse() { printf '${MARK}%s\\n' "$1" >&2; exit ${UNSAFE_PATH_EXIT}; }`,
-    ...ME,
-    ...who,
-    ...CHECK_FUNCTIONS,
-    'tsplay_as=',
-  ];
+  return [`tsplay_refuse() { printf '${MARK}%s\\n' "$1" >&2; exit ${UNSAFE_PATH_EXIT}; }`, ...ME, ...who, ...CHECK_FUNCTIONS, 'tsplay_as='];
 }
 
 /** Run `body` (exported TSPLAY_* variables, stdin inherited) as root/the login user, or as the target owner. */
@@ -220,12 +214,7 @@ export function safeWriteScript(target: SafeWriteTarget, fill: string, opts: Saf
     'trap - EXIT',
     'sync -- "$TSPLAY_DIR" 2>/dev/null || true',
   ].join('\n');
-  return [
-    ...pathLines(target.path),
-    ...prelude(target),
-    ...parentLines(),
-    ...runBody(body),
-  ].join('\n');
+  return [...pathLines(target.path), ...prelude(target), ...parentLines(), ...runBody(body)].join('\n');
 }
 
 /**
@@ -287,12 +276,7 @@ export function safeAttrScript(target: SafeWriteTarget, opts: { create?: boolean
     ...chownLine(target, '"$tsplay_dst"'),
     ...(mode ? [`chmod ${mode} "$tsplay_dst" || exit 1`] : []),
   ].join('\n');
-  return [
-    ...pathLines(target.path),
-    ...prelude(target),
-    ...parentLines(),
-    ...runBody(body),
-  ].join('\n');
+  return [...pathLines(target.path), ...prelude(target), ...parentLines(), ...runBody(body)].join('\n');
 }
 
 /** The refusal of one of the scripts above, as `UNSAFE_PATH` naming the directory (field), else undefined. */

@@ -34,7 +34,13 @@ export function secret<T>(value: T): Secret<T> {
 
 /** A Secret of this or another copy of @tsplay/core (by its brand, so a project's own core accepts the CLI's Secrets). */
 export function isSecret(v: unknown): v is Secret<unknown> {
-  return v instanceof Secret || (typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[BRAND] === true && typeof (v as { reveal?: unknown }).reveal === 'function');
+  return (
+    v instanceof Secret ||
+    (typeof v === 'object' &&
+      v !== null &&
+      (v as Record<symbol, unknown>)[BRAND] === true &&
+      typeof (v as { reveal?: unknown }).reveal === 'function')
+  );
 }
 
 export function reveal<T>(v: T | Secret<T>): T {

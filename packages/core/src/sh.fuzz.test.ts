@@ -26,10 +26,85 @@ function prng(seed: number): () => number {
 }
 
 const PIECES = [
-  "'", '"', '`', '\\', '$', '$(', ')', '$(id)', '`id`', '${HOME}', '$HOME', '$1', '$@', '$*', '$$', '$?', '$((1+1))', "'\\''", "\\'",
-  '\n', '\r', '\t', '\r\n', ' ', '  ', ';', '&', '&&', '|', '||', '>', '<', '>>', '<<EOF', '2>&1', '*', '?', '[a-z]', '{a,b}', '~', '~root',
-  '!', '!!', '#', '%', '^', '=', '-', '--', '-n', '-e', '--help', 'a=b', 'IFS=x', '\u00a0', 'é', 'ü', '日本', '🙂', '👩‍👩‍👧', '\u200b', '\u202e',
-  '\u2028', '\ufeff', '\u0301', 'Ω', '\uffff', '\u{10ffff}', 'x', 'abc', '/', '.', '..', '../', 'PATH', ':', ',', '@', '+',
+  "'",
+  '"',
+  '`',
+  '\\',
+  '$',
+  '$(',
+  ')',
+  '$(id)',
+  '`id`',
+  '${HOME}',
+  '$HOME',
+  '$1',
+  '$@',
+  '$*',
+  '$$',
+  '$?',
+  '$((1+1))',
+  "'\\''",
+  "\\'",
+  '\n',
+  '\r',
+  '\t',
+  '\r\n',
+  ' ',
+  '  ',
+  ';',
+  '&',
+  '&&',
+  '|',
+  '||',
+  '>',
+  '<',
+  '>>',
+  '<<EOF',
+  '2>&1',
+  '*',
+  '?',
+  '[a-z]',
+  '{a,b}',
+  '~',
+  '~root',
+  '!',
+  '!!',
+  '#',
+  '%',
+  '^',
+  '=',
+  '-',
+  '--',
+  '-n',
+  '-e',
+  '--help',
+  'a=b',
+  'IFS=x',
+  '\u00a0',
+  'é',
+  'ü',
+  '日本',
+  '🙂',
+  '👩‍👩‍👧',
+  '\u200b',
+  '\u202e',
+  '\u2028',
+  '\ufeff',
+  '\u0301',
+  'Ω',
+  '\uffff',
+  '\u{10ffff}',
+  'x',
+  'abc',
+  '/',
+  '.',
+  '..',
+  '../',
+  'PATH',
+  ':',
+  ',',
+  '@',
+  '+',
 ];
 
 /** One code point that is not NUL: control characters, ASCII, or any valid unicode scalar. */
@@ -174,7 +249,8 @@ describe('nested quoting: wrapCommand for become (sudo -n -- /bin/sh -c ...)', (
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** The command inside: the env values (in order) then the working directory, NUL-separated. */
-  const probe = (n: number) => `printf '%s\\0' ${Array.from({ length: n }, (_, i) => `"$V${i}"`).join(' ')}; printf '%s\\0' "$(pwd -P; echo .)"`;
+  const probe = (n: number) =>
+    `printf '%s\\0' ${Array.from({ length: n }, (_, i) => `"$V${i}"`).join(' ')}; printf '%s\\0' "$(pwd -P; echo .)"`;
 
   for (const asRoot of [true, false]) {
     for (const become of [true, 'etcd'] as const) {
@@ -218,7 +294,10 @@ describe('the local transport (LocalConnection.exec): what modules really use', 
       for (let round = 0; round < 3; round++) {
         const batch = Array.from({ length: 100 }, () => fuzzString(r).slice(0, 2000));
         const env = { A: fuzzString(r).slice(0, 500), B: fuzzString(r).slice(0, 500) };
-        const res = await conn.exec(`${argv(['printf', '%s\\0', ...batch])}; printf '%s\\0' "$A" "$B" "$(pwd -P; echo .)"`, { env, cwd: dir });
+        const res = await conn.exec(`${argv(['printf', '%s\\0', ...batch])}; printf '%s\\0' "$A" "$B" "$(pwd -P; echo .)"`, {
+          env,
+          cwd: dir,
+        });
         expect(res.code, res.stderr).toBe(0);
         expectSame(fields(Buffer.from(res.stdout, 'utf8')), [...batch, env.A, env.B, `${dir}\n.`], `local round ${round}`);
       }

@@ -10,8 +10,8 @@ function throughShell(cmdline: string): string[] {
 }
 
 function randomString(seed: number): string {
-  const alphabet = [..."abc XYZ019'\"`$(){}[]\\;&|<>*?~!#%^=\n\t\r-_./,:@+", 'é', '日本', '🙂', '\u00a0'];
-  let x = seed * 2654435761 % 2 ** 32;
+  const alphabet = [...'abc XYZ019\'"`$(){}[]\\;&|<>*?~!#%^=\n\t\r-_./,:@+', 'é', '日本', '🙂', '\u00a0'];
+  let x = (seed * 2654435761) % 2 ** 32;
   const len = 1 + (x % 24);
   let s = '';
   for (let i = 0; i < len; i++) {
@@ -22,9 +22,12 @@ function randomString(seed: number): string {
 }
 
 describe('sh quoting', () => {
-  it.each(["it's", '$(rm -rf /)', '`id`', 'a b', '', '--', 'line\nbreak', '"dq"', '\\', '*', '~', 'ü日本🙂'])('%j arrives as one literal argument', (s) => {
-    expect(throughShell(quote(s))).toEqual([s]);
-  });
+  it.each(["it's", '$(rm -rf /)', '`id`', 'a b', '', '--', 'line\nbreak', '"dq"', '\\', '*', '~', 'ü日本🙂'])(
+    '%j arrives as one literal argument',
+    (s) => {
+      expect(throughShell(quote(s))).toEqual([s]);
+    },
+  );
 
   it('500 generated strings each arrive as one literal argument', () => {
     const inputs = Array.from({ length: 500 }, (_, i) => randomString(i + 1));

@@ -28,7 +28,10 @@ describe('SigCache: content facts are not recomputed while the stat signature ho
     // Forge the remembered result: if the host were re-hashing, the forged hash could not come back.
     const stored = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, { sig: string; result: { stdout: string } }>;
     const key = Object.keys(stored)[0] as string;
-    (stored[key] as { result: { stdout: string } }).result.stdout = (stored[key] as { result: { stdout: string } }).result.stdout.replace(ONE, 'f'.repeat(64));
+    (stored[key] as { result: { stdout: string } }).result.stdout = (stored[key] as { result: { stdout: string } }).result.stdout.replace(
+      ONE,
+      'f'.repeat(64),
+    );
     writeFileSync(cacheFile, JSON.stringify(stored));
     const v2 = await gatherFacts(conn, { f: pathFact(file, { hash: true }) }, { become: false, sigCache: new SigCache(cacheFile) });
     expect((v2.f as { sha256: string }).sha256).toBe('f'.repeat(64));
@@ -50,7 +53,11 @@ describe('SigCache: content facts are not recomputed while the stat signature ho
     const sum = hex(Buffer.from('hunter2\n'));
     const cf = join(dir, 'state', 'sig', 'h.json');
     const c = new SigCache(cf);
-    const v = await gatherFacts(conn, { s: pathFact(small, { hash: true }), b: pathFact(file, { hash: true }) }, { become: false, sigCache: c });
+    const v = await gatherFacts(
+      conn,
+      { s: pathFact(small, { hash: true }), b: pathFact(file, { hash: true }) },
+      { become: false, sigCache: c },
+    );
     expect((v.s as { sha256: string }).sha256).toBe(sum);
     c.save();
     const text = readFileSync(cf, 'utf8');

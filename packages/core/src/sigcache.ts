@@ -73,7 +73,8 @@ export class SigCache {
     const sig = `__s=$(stat -L -c '${SIG_FORMAT}' -- ${paths.map((p) => quote(p)).join(' ')} 2>/dev/null); set -- $__s; __s="$*"; printf '%s\\n' "$__s"`;
     const branches: string[] = [];
     // known here but missing from the host's index (a workstation older than it): say so, so the run records it
-    const missing = hostId !== undefined && this.#hostDir ? `; [ -r ${quote(`${this.#hostDir}/${hostId}`)} ] || printf '%s' ${MISSING}` : '';
+    const missing =
+      hostId !== undefined && this.#hostDir ? `; [ -r ${quote(`${this.#hostDir}/${hostId}`)} ] || printf '%s' ${MISSING}` : '';
     if (known !== undefined) branches.push(`[ "$__s" = ${quote(known)} ]; then printf '%s' ${CACHED}${missing}`);
     if (hostId !== undefined && this.#hostDir) branches.push(`${indexMatch(this.#hostDir, hostId)}; then printf '%s%s' ${HOSTED} "$__hp"`);
     if (branches.length === 0) return `${sig}\n${script}`;
@@ -87,7 +88,8 @@ export class SigCache {
     const rest = nl < 0 ? '' : r.stdout.slice(nl + 1);
     const cached = this.#entries[key];
     if ((rest === CACHED || rest === CACHED + MISSING) && cached && cached.sig === sig) {
-      if (rest !== CACHED && hostId !== undefined && this.#hostDir) this.#pending.set(hostId, { sig, payload: encodeResult(cached.result) });
+      if (rest !== CACHED && hostId !== undefined && this.#hostDir)
+        this.#pending.set(hostId, { sig, payload: encodeResult(cached.result) });
       return cached.result;
     }
     const hosted = rest.startsWith(HOSTED);

@@ -18,10 +18,27 @@ const list = (c2: 'started' | 'unstarted' | 'absent') =>
   JSON.stringify({
     header: { cluster_id: '15875391935852295136', member_id: '17982242243123226016', raft_term: '2' },
     members: [
-      { ID: '17982242243123226016', name: 'controller-0', peerURLs: ['https://10.240.0.10:2380'], clientURLs: ['https://10.240.0.10:2379'] },
-      { ID: '18441420760320887477', name: 'controller-1', peerURLs: ['https://10.240.0.11:2380'], clientURLs: ['https://10.240.0.11:2379'] },
+      {
+        ID: '17982242243123226016',
+        name: 'controller-0',
+        peerURLs: ['https://10.240.0.10:2380'],
+        clientURLs: ['https://10.240.0.10:2379'],
+      },
+      {
+        ID: '18441420760320887477',
+        name: 'controller-1',
+        peerURLs: ['https://10.240.0.11:2380'],
+        clientURLs: ['https://10.240.0.11:2379'],
+      },
       ...(c2 === 'started'
-        ? [{ ID: '4203990652121993521', name: 'controller-2', peerURLs: ['https://10.240.0.12:2380'], clientURLs: ['https://10.240.0.12:2379'] }]
+        ? [
+            {
+              ID: '4203990652121993521',
+              name: 'controller-2',
+              peerURLs: ['https://10.240.0.12:2380'],
+              clientURLs: ['https://10.240.0.12:2379'],
+            },
+          ]
         : c2 === 'unstarted'
           ? [{ ID: '4203990652121993521', peerURLs: ['https://10.240.0.12:2380'] }]
           : []),
@@ -38,7 +55,10 @@ describe('bootstrap guard', () => {
   });
 
   it('fresh cluster: nobody answers (connection refused: empty output), so bootstrapping is safe', () => {
-    expect(judgeBootstrap(args, absent, probe(['peer\t10.240.0.10\t\t', 'peer\t10.240.0.11\t\t']))).toMatchObject({ safe: true, reason: expect.stringMatching(/bootstrapping a new cluster/) });
+    expect(judgeBootstrap(args, absent, probe(['peer\t10.240.0.10\t\t', 'peer\t10.240.0.11\t\t']))).toMatchObject({
+      safe: true,
+      reason: expect.stringMatching(/bootstrapping a new cluster/),
+    });
   });
 
   it('an initial member that never started may join late with state new', () => {
@@ -47,7 +67,11 @@ describe('bootstrap guard', () => {
   });
 
   it('refuses a member that lost its data while the cluster runs and lists it started', () => {
-    const v = judgeBootstrap(args, absent, probe([`peer\t10.240.0.10\t${HEALTHY}\t${list('started')}`, `peer\t10.240.0.11\t${HEALTHY}\t${list('started')}`]));
+    const v = judgeBootstrap(
+      args,
+      absent,
+      probe([`peer\t10.240.0.10\t${HEALTHY}\t${list('started')}`, `peer\t10.240.0.11\t${HEALTHY}\t${list('started')}`]),
+    );
     expect(v.safe).toBe(false);
     expect(v.reason).toContain('lists controller-2 (3a57933972cb5131) as started');
     expect(v.reason).toContain('10.240.0.10, 10.240.0.11');
@@ -75,8 +99,8 @@ describe('bootstrap guard', () => {
   });
 
   it('the probe asks peers only when the data dir is empty, with the certs, quoted', () => {
-    const s = peerProbeScript({ ...args, caFile: "/etc/etcd/my ca.pem" });
-    expect(s.startsWith("if [ -d /var/lib/etcd/member ]; then echo data;")).toBe(true);
+    const s = peerProbeScript({ ...args, caFile: '/etc/etcd/my ca.pem' });
+    expect(s.startsWith('if [ -d /var/lib/etcd/member ]; then echo data;')).toBe(true);
     expect(s).toContain("--cacert '/etc/etcd/my ca.pem' --cert /etc/etcd/kubernetes.pem --key /etc/etcd/kubernetes-key.pem");
     expect(s).toContain('https://10.240.0.11:2379/v3/cluster/member/list');
     expect(s).toContain("-X POST -d '{}'");

@@ -10,7 +10,6 @@ import { memberArg, tlsArgs } from './schemas.js';
 import { parseMemberListJson, type MemberStatus } from './members.js';
 import { peerUrl } from './unit.js';
 
-
 export const guardArgs = z.object({
   dataDir: z.string().min(1),
   self: memberArg,
@@ -41,7 +40,11 @@ export function peerProbeScript(a: GuardArgs): string {
       shf`"$(curl -s --connect-timeout 2 --max-time 4 ${tls} ${post ? ['-X', 'POST', '-d', '{}'] : []} ${`${url}${path}`} 2>/dev/null | tr -d '\\n\\t')"`;
     return sh`  printf 'peer\\t%s\\t%s\\t%s\\n' ${p.ip} ${get('/health', false)} ${get('/v3/cluster/member/list', true)}`;
   });
-  return [sh`if [ -d ${`${a.dataDir}/member`} ]; then echo data; elif ! command -v curl >/dev/null 2>&1; then echo nocurl; else`, ...lines, 'fi'].join('\n');
+  return [
+    sh`if [ -d ${`${a.dataDir}/member`} ]; then echo data; elif ! command -v curl >/dev/null 2>&1; then echo nocurl; else`,
+    ...lines,
+    'fi',
+  ].join('\n');
 }
 
 export function parsePeerProbe(out: string): { dataPresent: boolean; curl: boolean; peers: PeerProbe[] } {
@@ -62,17 +65,27 @@ export function parsePeerProbe(out: string): { dataPresent: boolean; curl: boole
 }
 
 /** Pure: is it safe to start this member with the given --initial-cluster-state? */
-export function judgeBootstrap(a: Pick<GuardArgs, 'self' | 'clusterState' | 'dataDir'>, dataDir: PathState, probe: ReturnType<typeof parsePeerProbe>): GuardVerdict {
+export function judgeBootstrap(
+  a: Pick<GuardArgs, 'self' | 'clusterState' | 'dataDir'>,
+  dataDir: PathState,
+  probe: ReturnType<typeof parsePeerProbe>,
+): GuardVerdict {
   if (dataDir.exists || probe.dataPresent) return { safe: true, reason: `${a.dataDir}/member exists: etcd restarts from its data` };
   if (a.clusterState === 'existing') return { safe: true, reason: 'joining an existing cluster (--initial-cluster-state existing)' };
   const healthy = probe.peers.filter((p) => p.healthy);
   if (healthy.length === 0) {
-    return { safe: true, reason: probe.curl ? 'no other member answers healthy: bootstrapping a new cluster' : 'curl is missing, peers not probed: assuming a new cluster' };
+    return {
+      safe: true,
+      reason: probe.curl
+        ? 'no other member answers healthy: bootstrapping a new cluster'
+        : 'curl is missing, peers not probed: assuming a new cluster',
+    };
   }
   const url = peerUrl(a.self.ip);
   const me = healthy.flatMap((p) => p.members ?? []).find((m) => m.peerUrls.includes(url));
   const where = healthy.map((p) => p.ip).join(', ');
-  if (me?.status === 'unstarted') return { safe: true, reason: `the running cluster (${where}) waits for this member to start for the first time` };
+  if (me?.status === 'unstarted')
+    return { safe: true, reason: `the running cluster (${where}) waits for this member to start for the first time` };
   return {
     safe: false,
     reason: me
@@ -82,7 +95,8 @@ export function judgeBootstrap(a: Pick<GuardArgs, 'self' | 'clusterState' | 'dat
 }
 
 export function recoverySteps(a: Pick<GuardArgs, 'self' | 'dataDir'>, id: string | undefined): string {
-  const ctl = 'sudo ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/etcd/ca.pem --cert=/etc/etcd/kubernetes.pem --key=/etc/etcd/kubernetes-key.pem';
+  const ctl =
+    'sudo ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/etcd/ca.pem --cert=/etc/etcd/kubernetes.pem --key=/etc/etcd/kubernetes-key.pem';
   return [
     `to bring ${a.self.name} back, on a healthy member run:`,
     id ? `  ${ctl} member remove ${id}` : `  ${ctl} member list   # (${a.self.name} is not listed: skip the remove)`,
@@ -98,7 +112,12 @@ export const etcdBootstrapGuard = defineModule({
   args: guardArgs,
   facts: (a) => ({
     dataDir: pathFact(`${a.dataDir}/member`, { become: true }),
-    peers: commandFact(`etcd-peers:${a.dataDir}:${a.peers.map((p) => p.ip).join(',')}`, peerProbeScript(a), (r) => parsePeerProbe(r.stdout), { become: true }),
+    peers: commandFact(
+      `etcd-peers:${a.dataDir}:${a.peers.map((p) => p.ip).join(',')}`,
+      peerProbeScript(a),
+      (r) => parsePeerProbe(r.stdout),
+      { become: true },
+    ),
   }),
   plan: (f, a, ctx) => {
     const v = judgeBootstrap(a, f.dataDir, f.peers);

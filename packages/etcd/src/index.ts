@@ -5,7 +5,17 @@
  */
 // the role and its plays (KTHW chapter 07 + the rolling restart)
 import './error-codes.js';
-export { etcdRole, etcdPlay, etcdTasks, etcdRoleParts, hostCertPaths, memberName, ETCD_UNIT_PATH, ETCD_CONFIG_DIR, ETCD_BIN_DIR } from './role.js';
+export {
+  etcdRole,
+  etcdPlay,
+  etcdTasks,
+  etcdRoleParts,
+  hostCertPaths,
+  memberName,
+  ETCD_UNIT_PATH,
+  ETCD_CONFIG_DIR,
+  ETCD_BIN_DIR,
+} from './role.js';
 export type { EtcdTasks, EtcdRoleOptions, EtcdPlayOptions, EtcdRoleParts } from './role.js';
 export { etcdPlays } from './day2/rolling-play.js';
 export type { EtcdMember } from './unit.js';
@@ -36,7 +46,15 @@ export { etcdSnapshot } from './day2/backup.js';
 export type { SnapshotResult } from './day2/backup.js';
 export { etcdBackupPrune } from './day2/backup-prune.js';
 export { etcdBackupKeepLocal } from './day2/backup-fetch.js';
-export { timerScript, backupService, backupTimer, BACKUP_SCRIPT_PATH, BACKUP_SERVICE_PATH, BACKUP_TIMER, BACKUP_TIMER_PATH } from './day2/backup-timer.js';
+export {
+  timerScript,
+  backupService,
+  backupTimer,
+  BACKUP_SCRIPT_PATH,
+  BACKUP_SERVICE_PATH,
+  BACKUP_TIMER,
+  BACKUP_TIMER_PATH,
+} from './day2/backup-timer.js';
 export { etcdSnapshotCheck, etcdSnapshotSource } from './day2/restore-check.js';
 export { etcdSnapshotFetch } from './day2/restore-fetch.js';
 export type { FetchedSnapshot } from './day2/restore-fetch.js';

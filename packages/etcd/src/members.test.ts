@@ -53,7 +53,8 @@ describe('member list parsers', () => {
   });
 
   it('reads the gRPC gateway form, where IDs are strings', () => {
-    const gw = '{"header":{"cluster_id":"14371804100607780834","member_id":"4203990652121993521"},"members":[{"ID":"4203990652121993521","name":"controller-2","peerURLs":["https://10.240.0.12:2380"],"clientURLs":["https://10.240.0.12:2379"],"isLearner":true}]}';
+    const gw =
+      '{"header":{"cluster_id":"14371804100607780834","member_id":"4203990652121993521"},"members":[{"ID":"4203990652121993521","name":"controller-2","peerURLs":["https://10.240.0.12:2380"],"clientURLs":["https://10.240.0.12:2379"],"isLearner":true}]}';
     expect(parseMemberListJson(gw).members[0]).toMatchObject({ id: '3a57933972cb5131', isLearner: true, status: 'started' });
   });
 
@@ -81,7 +82,9 @@ describe('endpoint health parser', () => {
   });
 
   it('keeps the error', () => {
-    expect(parseEndpointHealth('[{"endpoint":"e","health":false,"took":"5s","error":"context deadline exceeded"}]')[0]?.error).toBe('context deadline exceeded');
+    expect(parseEndpointHealth('[{"endpoint":"e","health":false,"took":"5s","error":"context deadline exceeded"}]')[0]?.error).toBe(
+      'context deadline exceeded',
+    );
   });
 });
 
@@ -94,9 +97,14 @@ describe('memberProblems', () => {
     const l = parseMemberListTable(SEED_TABLE).filter((m) => m.name !== 'controller-1');
     expect(memberProblems(l, KTHW)).toEqual(['controller-1 is not a member of the cluster']);
     const wrongUrl = parseMemberListTable(SEED_TABLE.replace('https://10.240.0.12:2379', 'https://10.240.0.99:2379'));
-    expect(memberProblems(wrongUrl, KTHW)).toEqual(['controller-2 has client URLs https://10.240.0.99:2379, expected https://10.240.0.12:2379']);
+    expect(memberProblems(wrongUrl, KTHW)).toEqual([
+      'controller-2 has client URLs https://10.240.0.99:2379, expected https://10.240.0.12:2379',
+    ]);
     const unstarted = parseMemberListTable(
-      SEED_TABLE.replace('ffed16798470cab5, started, controller-1, https://10.240.0.11:2380, https://10.240.0.11:2379', 'ffed16798470cab5, unstarted, , https://10.240.0.11:2380, '),
+      SEED_TABLE.replace(
+        'ffed16798470cab5, started, controller-1, https://10.240.0.11:2380, https://10.240.0.11:2379',
+        'ffed16798470cab5, unstarted, , https://10.240.0.11:2380, ',
+      ),
     );
     expect(memberProblems(unstarted, KTHW)).toEqual(['controller-1 (https://10.240.0.11:2380) is unstarted']);
     expect(memberProblems(parseMemberListTable(SEED_TABLE), KTHW.slice(0, 2))).toEqual([

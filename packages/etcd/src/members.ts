@@ -71,7 +71,14 @@ export function parseMemberListTable(text: string): MemberStatus[] {
       const [id = '', status = '', name = '', peers = '', ...rest] = l.split(', ');
       const learner = rest.pop() === 'true';
       const list = (s: string) => s.split(',').filter(Boolean);
-      return { id, name, status: status as MemberStatus['status'], peerUrls: list(peers), clientUrls: list(rest.join(', ')), isLearner: learner };
+      return {
+        id,
+        name,
+        status: status as MemberStatus['status'],
+        peerUrls: list(peers),
+        clientUrls: list(rest.join(', ')),
+        isLearner: learner,
+      };
     });
 }
 
@@ -111,7 +118,8 @@ export function memberProblems(list: readonly MemberStatus[], expected: readonly
     if (m.status !== 'started') problems.push(`${e.name} (${peerUrl(e.ip)}) is ${m.status}`);
     if (m.isLearner) problems.push(`${e.name} is still a learner`);
     if (m.name && m.name !== e.name) problems.push(`the member with peer URL ${peerUrl(e.ip)} is named ${m.name}, expected ${e.name}`);
-    if (m.peerUrls.join(',') !== peerUrl(e.ip)) problems.push(`${e.name} has peer URLs ${m.peerUrls.join(',') || '(none)'}, expected ${peerUrl(e.ip)}`);
+    if (m.peerUrls.join(',') !== peerUrl(e.ip))
+      problems.push(`${e.name} has peer URLs ${m.peerUrls.join(',') || '(none)'}, expected ${peerUrl(e.ip)}`);
     if (m.status === 'started' && m.clientUrls.join(',') !== clientUrl(e.ip)) {
       problems.push(`${e.name} has client URLs ${m.clientUrls.join(',') || '(none)'}, expected ${clientUrl(e.ip)}`);
     }

@@ -8,7 +8,9 @@ const tarball = (v: EtcdVars) => `${v.etcdDownloadDir}/${tarballName(v)}`;
 export function fileTasks(n: Namer) {
   return {
     // 1. wget --https-only the release tarball (checksum: etcdChecksums[etcdVersion], else etcdChecksum)
-    fetch: t(download, (c) => ({ url: tarballUrl(c.vars), dest: tarball(c.vars), checksum: checksumOf(c.vars), mode: '0644' }), { name: n('download etcd') }),
+    fetch: t(download, (c) => ({ url: tarballUrl(c.vars), dest: tarball(c.vars), checksum: checksumOf(c.vars), mode: '0644' }), {
+      name: n('download etcd'),
+    }),
     // 2. tar -xvf; mv etcd-v*/etcd* /usr/local/bin/ (one task: the idempotence check unpacks the tarball once)
     install: t(
       unarchive,
@@ -21,6 +23,8 @@ export function fileTasks(n: Namer) {
     // 4. cp ca.pem kubernetes-key.pem kubernetes.pem /etc/etcd/
     ca: t(copy, (c) => ({ src: c.vars.etcdCaFile, dest: hostCertPaths(c.vars).caFile, mode: '0644' }), { name: n('etcd ca cert') }),
     cert: t(copy, (c) => ({ src: c.vars.etcdCertFile, dest: hostCertPaths(c.vars).certFile, mode: '0644' }), { name: n('etcd cert') }),
-    key: t(copy, (c) => ({ src: c.vars.etcdKeyFile, dest: hostCertPaths(c.vars).keyFile, mode: '0600', secret: true }), { name: n('etcd key') }),
+    key: t(copy, (c) => ({ src: c.vars.etcdKeyFile, dest: hostCertPaths(c.vars).keyFile, mode: '0600', secret: true }), {
+      name: n('etcd key'),
+    }),
   };
 }

@@ -25,10 +25,14 @@ export function probeTasks(n: Namer) {
     { name: n('internal ip from GCE metadata'), when: (c) => c.vars.internalIp === undefined },
   );
   // 6. ETCD_NAME=$(hostname -s), on the seed path (no internalIp and no etcdName in the inventory)
-  const hostname = t(command, { argv: ['hostname', '-s'], readOnly: true, failedWhen: (r) => r.code !== 0 || !/^[A-Za-z0-9._-]+$/.test(r.stdout.trim()) }, {
-    name: n('etcd name from hostname -s'),
-    when: (c) => c.vars.internalIp === undefined && c.vars.etcdName === undefined,
-  });
+  const hostname = t(
+    command,
+    { argv: ['hostname', '-s'], readOnly: true, failedWhen: (r) => r.code !== 0 || !/^[A-Za-z0-9._-]+$/.test(r.stdout.trim()) },
+    {
+      name: n('etcd name from hostname -s'),
+      when: (c) => c.vars.internalIp === undefined && c.vars.etcdName === undefined,
+    },
+  );
   return { metadataIp, hostname };
 }
 
@@ -46,13 +50,19 @@ export interface Membership {
 function checked(c: Ctx, h: HostInfo, field: 'etcdName' | 'internalIp', v: string): string {
   const r = (field === 'etcdName' ? word(field) : ipv4(field)).safeParse(v);
   if (r.success) return r.data;
-  throw new TsplayError('VARS_INVALID', `${field} of member ${h.name}: ${r.error.issues[0]?.message ?? 'invalid'}`, { host: c.host.name, field, hint: `fix ${field} of ${h.name} in the inventory` });
+  throw new TsplayError('VARS_INVALID', `${field} of member ${h.name}: ${r.error.issues[0]?.message ?? 'invalid'}`, {
+    host: c.host.name,
+    field,
+    hint: `fix ${field} of ${h.name} in the inventory`,
+  });
 }
 
 /** A host's internal IP: its internalIp var, else its own metadata answer in this run. */
 function ipOf(p: Probes, c: Ctx, h: HostInfo): string | undefined {
   const own = h.name === c.host.name;
-  const v = (own ? c.vars.internalIp : str(h.vars.internalIp)) ?? (own ? c.result(p.metadataIp) : c.resultOf(h.name, p.metadataIp))?.data?.stdout.trim();
+  const v =
+    (own ? c.vars.internalIp : str(h.vars.internalIp)) ??
+    (own ? c.result(p.metadataIp) : c.resultOf(h.name, p.metadataIp))?.data?.stdout.trim();
   return v === undefined || v === '' ? undefined : checked(c, h, 'internalIp', v);
 }
 
@@ -67,7 +77,12 @@ function nameOf(p: Probes, c: Ctx, h: HostInfo): string {
 
 function selfIp(p: Probes, c: Ctx): string {
   const ip = ipOf(p, c, c.host);
-  if (!ip) throw new TsplayError('VARS_INVALID', `no internal IP for ${c.host.name}`, { host: c.host.name, field: 'internalIp', hint: 'set internalIp in the inventory' });
+  if (!ip)
+    throw new TsplayError('VARS_INVALID', `no internal IP for ${c.host.name}`, {
+      host: c.host.name,
+      field: 'internalIp',
+      hint: 'set internalIp in the inventory',
+    });
   return ip;
 }
 
@@ -75,7 +90,10 @@ function selfIp(p: Probes, c: Ctx): string {
 function membersOf(p: Probes, c: Ctx): EtcdMember[] {
   const hosts = c.hosts(c.vars.etcdGroup);
   if (hosts.length === 0) {
-    throw new TsplayError('INVENTORY_INVALID', `the inventory group ${c.vars.etcdGroup} (etcdGroup) has no hosts`, { host: c.host.name, field: 'etcdGroup' });
+    throw new TsplayError('INVENTORY_INVALID', `the inventory group ${c.vars.etcdGroup} (etcdGroup) has no hosts`, {
+      host: c.host.name,
+      field: 'etcdGroup',
+    });
   }
   return hosts.map((h) => {
     const ip = ipOf(p, c, h);

@@ -60,10 +60,14 @@ export function startTask(n: Namer, install: Task<typeof unarchive, UnarchiveRes
     const r = c.result(install);
     return r?.changed === true && (r.data?.files.includes('etcd') ?? true);
   };
-  return t(systemd, (c) => ({ name: 'etcd', state: 'started', enabled: true, daemonReload: true, restart: c.notified || replacedEtcd(c) }), {
-    name: n('start etcd'),
-    notifiedBy: [unit],
-  });
+  return t(
+    systemd,
+    (c) => ({ name: 'etcd', state: 'started', enabled: true, daemonReload: true, restart: c.notified || replacedEtcd(c) }),
+    {
+      name: n('start etcd'),
+      notifiedBy: [unit],
+    },
+  );
 }
 
 // 9. etcdctl member list: every inventory member started with its URLs; endpoint health
@@ -71,7 +75,12 @@ export function verifyTasks(n: Namer, m: Membership, before: Task[]) {
   // In check mode the cluster can only be verified when nothing it depends on would change.
   const verifiable = (c: Ctx) => !(c.check && c.changed(...before));
   // Retried in a real run (a just-started cluster needs a moment); check mode changes nothing, so once is enough.
-  const args = (c: Ctx, check: 'members' | 'health') => ({ check, members: m.members(c), ...hostCertPaths(c.vars), retries: c.check ? 0 : 120 });
+  const args = (c: Ctx, check: 'members' | 'health') => ({
+    check,
+    members: m.members(c),
+    ...hostCertPaths(c.vars),
+    retries: c.check ? 0 : 120,
+  });
   return {
     memberList: t(etcdVerify, (c) => args(c, 'members'), { name: n('etcd member list'), when: verifiable }),
     health: t(etcdVerify, (c) => args(c, 'health'), { name: n('etcd endpoint health'), when: verifiable }),

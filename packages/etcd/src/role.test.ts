@@ -40,7 +40,13 @@ describe('etcd role', () => {
       checksum: 'sha256:https://github.com/etcd-io/etcd/releases/download/v3.4.15/SHA256SUMS',
       dest: '/usr/local/src/etcd-v3.4.15-linux-amd64.tar.gz',
     });
-    expect(argsOf(t.install, c)).toMatchObject({ src: '/usr/local/src/etcd-v3.4.15-linux-amd64.tar.gz', dest: '/usr/local/bin', include: ['*/etcd', '*/etcdctl'], stripComponents: 1, mode: '0755' });
+    expect(argsOf(t.install, c)).toMatchObject({
+      src: '/usr/local/src/etcd-v3.4.15-linux-amd64.tar.gz',
+      dest: '/usr/local/bin',
+      include: ['*/etcd', '*/etcdctl'],
+      stripComponents: 1,
+      mode: '0755',
+    });
     expect(argsOf(t.dataDir, c)).toEqual({ path: '/var/lib/etcd', state: 'directory', mode: '0700' });
     expect(argsOf(t.configDir, c)).toEqual({ path: '/etc/etcd', state: 'directory' });
     expect(argsOf(t.key, c)).toEqual({ src: 'kubernetes-key.pem', dest: '/etc/etcd/kubernetes-key.pem', mode: '0600', secret: true });
@@ -51,12 +57,22 @@ describe('etcd role', () => {
     const a = argsOf(etcdTasks().unit, ctx(1)) as { template: (v: unknown) => string; vars: unknown; dest: string };
     expect(a.dest).toBe('/etc/systemd/system/etcd.service');
     const members = KTHW.map((h) => ({ name: h.name, ip: h.vars.internalIp as string }));
-    const seed = etcdUnit({ name: 'controller-1', internalIp: '10.240.0.11', members, token: 'etcd-cluster-0', dataDir: '/var/lib/etcd', ...certs });
+    const seed = etcdUnit({
+      name: 'controller-1',
+      internalIp: '10.240.0.11',
+      members,
+      token: 'etcd-cluster-0',
+      dataDir: '/var/lib/etcd',
+      ...certs,
+    });
     expect(a.template(a.vars)).toBe(seed);
   });
 
   it('cert paths on the host follow the workstation file names; cluster state can be existing', () => {
-    const a = argsOf(etcdTasks().unit, ctx(0, { vars: { etcdCertFile: '/pki/etcd.pem', etcdInitialClusterState: 'existing' } })) as { template: (v: unknown) => string; vars: unknown };
+    const a = argsOf(etcdTasks().unit, ctx(0, { vars: { etcdCertFile: '/pki/etcd.pem', etcdInitialClusterState: 'existing' } })) as {
+      template: (v: unknown) => string;
+      vars: unknown;
+    };
     const text = a.template(a.vars);
     expect(text).toContain('--cert-file=/etc/etcd/etcd.pem');
     expect(text).toContain('--initial-cluster-state existing');
@@ -65,14 +81,20 @@ describe('etcd role', () => {
   it('INTERNAL_IP from the GCE metadata probe when the inventory has none', () => {
     const t = etcdTasks();
     const hosts = KTHW.map((h, i) => (i === 1 ? { ...h, vars: {} } : h));
-    const results = new Map<Task, TaskOutcome>([[t.metadataIp, { status: 'ok', changed: false, data: { code: 0, stdout: '10.240.0.11\n', stderr: '' } }]]);
+    const results = new Map<Task, TaskOutcome>([
+      [t.metadataIp, { status: 'ok', changed: false, data: { code: 0, stdout: '10.240.0.11\n', stderr: '' } }],
+    ]);
     const c = ctx(1, { hosts, results });
     expect(t.metadataIp.when?.(c)).toBe(true);
     expect(t.metadataIp.when?.(ctx(1))).toBe(false);
     const a = argsOf(t.unit, c) as { vars: { internalIp: string; members: { ip: string }[] } };
     expect(a.vars.internalIp).toBe('10.240.0.11');
     expect(a.vars.members.map((m) => m.ip)).toEqual(['10.240.0.10', '10.240.0.11', '10.240.0.12']);
-    const probe = argsOf(t.metadataIp, c) as { argv: string[]; readOnly: boolean; failedWhen: (r: { code: number; stdout: string; stderr: string }) => boolean };
+    const probe = argsOf(t.metadataIp, c) as {
+      argv: string[];
+      readOnly: boolean;
+      failedWhen: (r: { code: number; stdout: string; stderr: string }) => boolean;
+    };
     expect(probe.argv).toContain('Metadata-Flavor: Google');
     expect(probe.readOnly).toBe(true);
     expect(probe.failedWhen({ code: 0, stdout: '<html>404</html>', stderr: '' })).toBe(true);
@@ -81,15 +103,24 @@ describe('etcd role', () => {
 
   it('a member without internalIp is a coded error naming the field', () => {
     const hosts = KTHW.map((h, i) => (i === 2 ? { ...h, vars: {} } : h));
-    expect(() => argsOf(etcdTasks().unit, ctx(0, { hosts }))).toThrowError(expect.objectContaining({ code: 'VARS_INVALID', field: 'internalIp' }));
+    expect(() => argsOf(etcdTasks().unit, ctx(0, { hosts }))).toThrowError(
+      expect.objectContaining({ code: 'VARS_INVALID', field: 'internalIp' }),
+    );
   });
 
   it('start etcd: a durable handler of the unit (not of the certs: they roll); also restarts when the etcd binary was replaced', () => {
     const t = etcdTasks();
     expect(t.start.notifiedBy.map((x) => x.name)).toEqual(['etcd.service']);
-    expect(argsOf(t.start, ctx(0, { notified: true }))).toEqual({ name: 'etcd', state: 'started', enabled: true, daemonReload: true, restart: true });
+    expect(argsOf(t.start, ctx(0, { notified: true }))).toEqual({
+      name: 'etcd',
+      state: 'started',
+      enabled: true,
+      daemonReload: true,
+      restart: true,
+    });
     expect(argsOf(t.start, ctx(0))).toMatchObject({ restart: false });
-    const installed = (files: string[]) => new Map<Task, TaskOutcome>([[t.install, { status: 'changed', changed: true, data: { dest: '/usr/local/bin', files } }]]);
+    const installed = (files: string[]) =>
+      new Map<Task, TaskOutcome>([[t.install, { status: 'changed', changed: true, data: { dest: '/usr/local/bin', files } }]]);
     expect(argsOf(t.start, ctx(0, { results: installed(['etcd', 'etcdctl']) }))).toMatchObject({ restart: true });
     expect(argsOf(t.start, ctx(0, { results: installed(['etcdctl']) }))).toMatchObject({ restart: false });
   });
@@ -111,7 +142,12 @@ describe('etcd role', () => {
     expect(t.memberList.when?.(ctx(0, { check: true, results: changed }))).toBe(false);
     expect(t.memberList.when?.(ctx(0, { check: false, results: changed }))).toBe(true);
     expect(t.health.when?.(ctx(0, { check: true }))).toBe(true);
-    expect(argsOf(t.memberList, ctx(0))).toMatchObject({ check: 'members', members: [{ name: 'controller-0' }, { name: 'controller-1' }, { name: 'controller-2' }], ...certs, retries: 120 });
+    expect(argsOf(t.memberList, ctx(0))).toMatchObject({
+      check: 'members',
+      members: [{ name: 'controller-0' }, { name: 'controller-1' }, { name: 'controller-2' }],
+      ...certs,
+      retries: 120,
+    });
     expect(argsOf(t.health, ctx(0, { check: true }))).toMatchObject({ check: 'health', retries: 0 });
   });
 
@@ -119,7 +155,11 @@ describe('etcd role', () => {
     const t = etcdTasks();
     const bare = KTHW.map((h) => ({ ...h, vars: {} }));
     const out = (stdout: string): TaskOutcome => ({ status: 'ok', changed: false, data: { code: 0, stdout, stderr: '' } });
-    const of = (i: number): Results => new Map<Task, TaskOutcome>([[t.metadataIp, out(`10.9.0.${i}\n`)], [t.hostname, out(`node-${i}\n`)]]);
+    const of = (i: number): Results =>
+      new Map<Task, TaskOutcome>([
+        [t.metadataIp, out(`10.9.0.${i}\n`)],
+        [t.hostname, out(`node-${i}\n`)],
+      ]);
     const others = new Map(bare.map((h, i) => [h.name, of(i)] as const));
     const c = ctx(1, { hosts: bare, results: of(1), others });
     expect(t.hostname.when?.(c)).toBe(true);
@@ -137,20 +177,37 @@ describe('etcd role', () => {
     expect(b.vars.members.map((m) => m.name)).toEqual(['node-0', 'node-1', 'etcd-two']);
     // another host's metadata answer missing (not in this run): a coded error naming the field
     const partial = new Map([[bare[0]!.name, of(0)]]);
-    expect(() => argsOf(t.unit, ctx(1, { hosts: bare, results: of(1), others: partial }))).toThrowError(expect.objectContaining({ code: 'VARS_INVALID', field: 'internalIp' }));
+    expect(() => argsOf(t.unit, ctx(1, { hosts: bare, results: of(1), others: partial }))).toThrowError(
+      expect.objectContaining({ code: 'VARS_INVALID', field: 'internalIp' }),
+    );
   });
 
   it('restart needed: watches the certs on the host; predicts from the copies only in check mode', () => {
     const t = etcdTasks();
     const copied = new Map<Task, TaskOutcome>([[t.cert, { status: 'changed', changed: true, data: undefined }]]);
-    expect(argsOf(t.restartState, ctx(0, { results: copied }))).toMatchObject({ watch: [certs.caFile, certs.certFile, certs.keyFile], pending: false, restartedAnyway: false });
+    expect(argsOf(t.restartState, ctx(0, { results: copied }))).toMatchObject({
+      watch: [certs.caFile, certs.certFile, certs.keyFile],
+      pending: false,
+      restartedAnyway: false,
+    });
     expect(argsOf(t.restartState, ctx(0, { results: copied, check: true }))).toMatchObject({ pending: true, restartedAnyway: false });
-    const restarts = new Map<Task, TaskOutcome>([...copied, [t.start, { status: 'changed', changed: true, data: { unit: 'etcd.service', actions: ['restart'], active: 'active', enabled: 'enabled' } }]]);
+    const restarts = new Map<Task, TaskOutcome>([
+      ...copied,
+      [
+        t.start,
+        { status: 'changed', changed: true, data: { unit: 'etcd.service', actions: ['restart'], active: 'active', enabled: 'enabled' } },
+      ],
+    ]);
     expect(argsOf(t.restartState, ctx(0, { results: restarts, check: true }))).toMatchObject({ pending: true, restartedAnyway: true });
   });
 
   it('EtcdVars: defaults, and errors that name the field', () => {
-    expect(EtcdVars.parse({})).toMatchObject({ etcdVersion: '3.4.15', etcdClusterToken: 'etcd-cluster-0', etcdDataDir: '/var/lib/etcd', etcdGroup: 'controllers' });
+    expect(EtcdVars.parse({})).toMatchObject({
+      etcdVersion: '3.4.15',
+      etcdClusterToken: 'etcd-cluster-0',
+      etcdDataDir: '/var/lib/etcd',
+      etcdGroup: 'controllers',
+    });
     const r = EtcdVars.safeParse({ internalIp: '10.240.0.999' });
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]?.path).toEqual(['internalIp']);
@@ -166,13 +223,21 @@ describe('etcd role', () => {
     expect(checksum({ ...sums, etcdVersion: '3.4.23' })).toBe(A);
     // no entry for the release: etcdChecksum, else the release's own SHA256SUMS
     expect(checksum({ ...sums, etcdVersion: '3.5.17' })).toBe(A);
-    expect(checksum({ etcdChecksums: { '3.4.23': A }, etcdVersion: '3.5.17', etcdReleaseUrlBase: 'https://10.240.0.1:8443/r' })).toBe('sha256:https://10.240.0.1:8443/r/v3.5.17/SHA256SUMS');
+    expect(checksum({ etcdChecksums: { '3.4.23': A }, etcdVersion: '3.5.17', etcdReleaseUrlBase: 'https://10.240.0.1:8443/r' })).toBe(
+      'sha256:https://10.240.0.1:8443/r/v3.5.17/SHA256SUMS',
+    );
   });
 
   it("another member's etcdName or internalIp reaches this host's unit only when it passes the same schema", () => {
-    const hosts = KTHW.map((h, i) => (i === 2 ? { ...h, vars: { internalIp: '10.240.0.12', etcdName: 'controller-2\nExecStartPre=/bin/true' } } : h));
-    expect(() => argsOf(etcdTasks().unit, ctx(0, { hosts }))).toThrow(expect.objectContaining({ code: 'VARS_INVALID', field: 'etcdName', message: expect.stringContaining('controller-2') }));
+    const hosts = KTHW.map((h, i) =>
+      i === 2 ? { ...h, vars: { internalIp: '10.240.0.12', etcdName: 'controller-2\nExecStartPre=/bin/true' } } : h,
+    );
+    expect(() => argsOf(etcdTasks().unit, ctx(0, { hosts }))).toThrow(
+      expect.objectContaining({ code: 'VARS_INVALID', field: 'etcdName', message: expect.stringContaining('controller-2') }),
+    );
     const badIp = KTHW.map((h, i) => (i === 2 ? { ...h, vars: { internalIp: '10.240.0.12 --force-new-cluster' } } : h));
-    expect(() => argsOf(etcdTasks().unit, ctx(0, { hosts: badIp }))).toThrow(expect.objectContaining({ code: 'VARS_INVALID', field: 'internalIp' }));
+    expect(() => argsOf(etcdTasks().unit, ctx(0, { hosts: badIp }))).toThrow(
+      expect.objectContaining({ code: 'VARS_INVALID', field: 'internalIp' }),
+    );
   });
 });

@@ -1,6 +1,14 @@
 import type { Play, Task } from '@tsplay/core';
 import type { command, copy, download, file, systemd, template, unarchive } from '@tsplay/modules';
-import type { CommandResult, CopyResult, DownloadResult, FileResult, SystemdResult, TemplateResult, UnarchiveResult } from '@tsplay/modules';
+import type {
+  CommandResult,
+  CopyResult,
+  DownloadResult,
+  FileResult,
+  SystemdResult,
+  TemplateResult,
+  UnarchiveResult,
+} from '@tsplay/modules';
 import type { etcdRestartState } from './day2/rolling.js';
 import type { RestartNeed } from './day2/rolling-state.js';
 import type { etcdBootstrapGuard, GuardVerdict } from './guard.js';

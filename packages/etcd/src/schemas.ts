@@ -17,10 +17,20 @@ const HEX64 = /^[0-9a-fA-F]{64}$/;
 /** C0 controls and DEL: a newline, a carriage return, a tab... */
 const CONTROL = /[\x00-\x1f\x7f\u2028\u2029]/;
 
-export const word = (what: string) => z.string().regex(WORD, `${what} may hold only letters, digits and . _ - (it goes into etcd.service and shell commands)`);
-export const hostPath = (what: string) => z.string().regex(HOST_PATH, `${what} is an absolute path on the host of letters, digits and . _ + / : @ , = ~ - (no blank, quote, $, %, ; or newline)`);
+export const word = (what: string) =>
+  z.string().regex(WORD, `${what} may hold only letters, digits and . _ - (it goes into etcd.service and shell commands)`);
+export const hostPath = (what: string) =>
+  z
+    .string()
+    .regex(
+      HOST_PATH,
+      `${what} is an absolute path on the host of letters, digits and . _ + / : @ , = ~ - (no blank, quote, $, %, ; or newline)`,
+    );
 export const ipv4 = (what: string) => z.string().regex(IPV4, `${what} must be an IPv4 address like 10.240.0.10`);
-export const plainUrl = (what: string) => z.string().regex(PLAIN_URL, `${what} must be an http(s) URL of letters, digits, %XX and . _ ~ + @ : / - (no query, blank, quote or newline)`);
+export const plainUrl = (what: string) =>
+  z
+    .string()
+    .regex(PLAIN_URL, `${what} must be an http(s) URL of letters, digits, %XX and . _ ~ + @ : / - (no query, blank, quote or newline)`);
 /** `sha256:<64 hex>`, `sha256:<URL of a SHA256SUMS file>`, or `skip`. */
 export const checksum = (what: string) =>
   z.string().refine((v) => v === 'skip' || (v.startsWith('sha256:') && (HEX64.test(v.slice(7)) || PLAIN_URL.test(v.slice(7)))), {
@@ -30,15 +40,36 @@ export const checksum = (what: string) =>
 export const RETENTION = /^(?:\d{1,9}|(?:\d{1,6}(?:\.\d{1,3})?(?:h|m|s|ms))+)$/;
 export const retention = (what: string) =>
   z
-    .union([z.number().int().min(0).max(999_999_999), z.string().regex(RETENTION, `${what} is a whole number (hours in periodic mode, revisions in revision mode) or a duration like 30m, 1h30m`)])
+    .union([
+      z.number().int().min(0).max(999_999_999),
+      z
+        .string()
+        .regex(RETENTION, `${what} is a whole number (hours in periodic mode, revisions in revision mode) or a duration like 30m, 1h30m`),
+    ])
     .transform(String);
 /** A byte count between min and max: a number, or its digits as a string (`-e etcdQuotaBackendBytes=33554432`). */
 export const byteCount = (what: string, min: number, max: number) =>
   z
-    .union([z.number(), z.string().regex(/^\d{1,12}$/, `${what} is a number of bytes (digits only)`).transform(Number)])
-    .pipe(z.number().int(`${what} is a whole number of bytes`).min(min, `${what} is at least ${min} bytes`).max(max, `${what} is at most ${max} bytes`));
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d{1,12}$/, `${what} is a number of bytes (digits only)`)
+        .transform(Number),
+    ])
+    .pipe(
+      z
+        .number()
+        .int(`${what} is a whole number of bytes`)
+        .min(min, `${what} is at least ${min} bytes`)
+        .max(max, `${what} is at most ${max} bytes`),
+    );
 /** One line of text (a workstation path may hold blanks; it never reaches a host as is). */
-export const oneLine = (what: string) => z.string().min(1, `${what} is empty`).refine((v) => !CONTROL.test(v), { message: `${what} must be one line (no newline or control character)` });
+export const oneLine = (what: string) =>
+  z
+    .string()
+    .min(1, `${what} is empty`)
+    .refine((v) => !CONTROL.test(v), { message: `${what} must be one line (no newline or control character)` });
 
 /** A member in module args: its name and internal IP, both one word. */
 export const memberArg = z.object({ name: word('a member name'), ip: ipv4('a member ip') });

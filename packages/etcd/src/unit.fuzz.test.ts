@@ -25,10 +25,69 @@ function prng(seed: number): () => number {
 }
 
 const PIECES = [
-  '\n', '\r', '\r\n', '\n\n', '\u2028', '\u2029', '\u0085', '\x0b', '\x0c', '\t', '\x00', '\x1b', '\x7f', ' ', '  ', '\u00a0',
-  '\nExecStartPre=/bin/sh -c id', '\n[Service]\nExecStartPre=/bin/true', ' --force-new-cluster', ' \\\n  --data-dir=/tmp',
-  "'", '"', '`', '\\', '$', '$(id)', '${HOME}', '$$', '%n', '%%', '%i', ';', '&', '|', '>', '<', '#', '*', '?', '!', '{a,b}',
-  'é', '日本', '🙂', '\u200b', '\u202e', '..', '/', '.', '-', '_', '+', ':', '@', ',', '=', '~', 'x', 'etcd', '0', '10', '255', '999',
+  '\n',
+  '\r',
+  '\r\n',
+  '\n\n',
+  '\u2028',
+  '\u2029',
+  '\u0085',
+  '\x0b',
+  '\x0c',
+  '\t',
+  '\x00',
+  '\x1b',
+  '\x7f',
+  ' ',
+  '  ',
+  '\u00a0',
+  '\nExecStartPre=/bin/sh -c id',
+  '\n[Service]\nExecStartPre=/bin/true',
+  ' --force-new-cluster',
+  ' \\\n  --data-dir=/tmp',
+  "'",
+  '"',
+  '`',
+  '\\',
+  '$',
+  '$(id)',
+  '${HOME}',
+  '$$',
+  '%n',
+  '%%',
+  '%i',
+  ';',
+  '&',
+  '|',
+  '>',
+  '<',
+  '#',
+  '*',
+  '?',
+  '!',
+  '{a,b}',
+  'é',
+  '日本',
+  '🙂',
+  '\u200b',
+  '\u202e',
+  '..',
+  '/',
+  '.',
+  '-',
+  '_',
+  '+',
+  ':',
+  '@',
+  ',',
+  '=',
+  '~',
+  'x',
+  'etcd',
+  '0',
+  '10',
+  '255',
+  '999',
 ];
 const SAFE = 'abcxyzABCXYZ0123456789._-/+:@,=~';
 
@@ -56,7 +115,11 @@ const OWN: Record<string, string> = {
   etcdKeyFile: 'kubernetes-key.pem',
 };
 /** Issue 28's maintenance vars, fuzzed against a unit that has all three flags (their base values). */
-const MAINT: Record<string, string> = { etcdAutoCompactionMode: 'periodic', etcdAutoCompactionRetention: '1h30m', etcdQuotaBackendBytes: '33554432' };
+const MAINT: Record<string, string> = {
+  etcdAutoCompactionMode: 'periodic',
+  etcdAutoCompactionRetention: '1h30m',
+  etcdQuotaBackendBytes: '33554432',
+};
 /** Another member's vars: they reach this host's --initial-cluster. */
 const PEER: Record<string, string> = { etcdName: 'controller-2', internalIp: '10.240.0.12' };
 
@@ -135,7 +198,8 @@ describe('etcd.service quoting fuzz (issue 25)', () => {
         const field = pick(r, Object.keys(where === 'own' ? OWN : PEER));
         const value = generate(r, (where === 'own' ? OWN : PEER)[field] as string);
         const ok = round(where, field, value);
-        if (/[\n\r\u2028\u2029\u0085]/.test(value)) expect(ok, `a line break was accepted in ${field}: ${JSON.stringify(value)}`).toBe(false);
+        if (/[\n\r\u2028\u2029\u0085]/.test(value))
+          expect(ok, `a line break was accepted in ${field}: ${JSON.stringify(value)}`).toBe(false);
         const t = tally.get(`${where} ${field}`) ?? { accepted: 0, refused: 0 };
         t[ok ? 'accepted' : 'refused'] += 1;
         tally.set(`${where} ${field}`, t);
@@ -163,7 +227,8 @@ describe('etcd.service quoting fuzz (issue 25)', () => {
           if (!isTsplayError(e) || e.code !== 'VARS_INVALID') throw e;
           ok = false;
         }
-        if (/[\n\r\u2028\u2029\u0085]/.test(value)) expect(ok, `a line break was accepted in ${field}: ${JSON.stringify(value)}`).toBe(false);
+        if (/[\n\r\u2028\u2029\u0085]/.test(value))
+          expect(ok, `a line break was accepted in ${field}: ${JSON.stringify(value)}`).toBe(false);
         const t = tally.get(field) ?? { accepted: 0, refused: 0 };
         t[ok ? 'accepted' : 'refused'] += 1;
         tally.set(field, t);

@@ -16,13 +16,11 @@ function seedUnit(vars: Record<string, string>): string {
   const body = text.slice(text.indexOf('\n', start) + 1);
   const end = body.indexOf('\nEOF\n');
   if (end < 0) throw new Error('the heredoc in the seed has no EOF line');
-  return `${body.slice(0, end)}\n`
-    .replace(/\\\\/g, '\\')
-    .replace(/\$\{([A-Z_]+)\}/g, (_m, k: string) => {
-      const v = vars[k];
-      if (v === undefined) throw new Error(`the seed uses \${${k}} which the test does not set`);
-      return v;
-    });
+  return `${body.slice(0, end)}\n`.replace(/\\\\/g, '\\').replace(/\$\{([A-Z_]+)\}/g, (_m, k: string) => {
+    const v = vars[k];
+    if (v === undefined) throw new Error(`the seed uses \${${k}} which the test does not set`);
+    return v;
+  });
 }
 
 const members = [
@@ -63,18 +61,27 @@ describe('etcdUnit', () => {
     expect(initialCluster(members.slice(0, 2))).toBe('controller-0=https://10.240.0.10:2380,controller-1=https://10.240.0.11:2380');
   });
 
-  it('maintenance vars (issue 28): each adds its flag after the seed\'s, unset adds none', () => {
+  it("maintenance vars (issue 28): each adds its flag after the seed's, unset adds none", () => {
     const seed = etcdUnit(seedInputs(0));
     const unit = etcdUnit({ ...seedInputs(0), autoCompactionMode: 'periodic', autoCompactionRetention: '1h', quotaBackendBytes: 33554432 });
     expect(unit).toBe(
-      seed.replace('  --data-dir=/var/lib/etcd\n', '  --data-dir=/var/lib/etcd \\\n  --auto-compaction-mode=periodic \\\n  --auto-compaction-retention=1h \\\n  --quota-backend-bytes=33554432\n'),
+      seed.replace(
+        '  --data-dir=/var/lib/etcd\n',
+        '  --data-dir=/var/lib/etcd \\\n  --auto-compaction-mode=periodic \\\n  --auto-compaction-retention=1h \\\n  --quota-backend-bytes=33554432\n',
+      ),
     );
-    expect(etcdUnit({ ...seedInputs(0), quotaBackendBytes: 16777216 })).toContain('  --data-dir=/var/lib/etcd \\\n  --quota-backend-bytes=16777216\nRestart=on-failure\n');
-    expect(etcdUnit({ ...seedInputs(0), autoCompactionMode: undefined, autoCompactionRetention: undefined, quotaBackendBytes: undefined })).toBe(seed);
+    expect(etcdUnit({ ...seedInputs(0), quotaBackendBytes: 16777216 })).toContain(
+      '  --data-dir=/var/lib/etcd \\\n  --quota-backend-bytes=16777216\nRestart=on-failure\n',
+    );
+    expect(
+      etcdUnit({ ...seedInputs(0), autoCompactionMode: undefined, autoCompactionRetention: undefined, quotaBackendBytes: undefined }),
+    ).toBe(seed);
   });
 
   it('revision mode keeps a number of revisions: a duration is VARS_INVALID naming the retention', () => {
-    expect(etcdUnit({ ...seedInputs(0), autoCompactionMode: 'revision', autoCompactionRetention: '10000' })).toContain('--auto-compaction-retention=10000');
+    expect(etcdUnit({ ...seedInputs(0), autoCompactionMode: 'revision', autoCompactionRetention: '10000' })).toContain(
+      '--auto-compaction-retention=10000',
+    );
     expect(() => etcdUnit({ ...seedInputs(0), autoCompactionMode: 'revision', autoCompactionRetention: '30m' })).toThrow(
       expect.objectContaining({ code: 'VARS_INVALID', field: 'etcdAutoCompactionRetention' }),
     );
@@ -87,7 +94,10 @@ describe('maintenance vars schema', () => {
     [{ etcdAutoCompactionRetention: 1 }, { etcdAutoCompactionRetention: '1' }],
     [{ etcdAutoCompactionRetention: '1h30m' }, { etcdAutoCompactionRetention: '1h30m' }],
     [{ etcdAutoCompactionRetention: '0' }, { etcdAutoCompactionRetention: '0' }],
-    [{ etcdAutoCompactionMode: 'revision', etcdAutoCompactionRetention: '10000' }, { etcdAutoCompactionMode: 'revision', etcdAutoCompactionRetention: '10000' }],
+    [
+      { etcdAutoCompactionMode: 'revision', etcdAutoCompactionRetention: '10000' },
+      { etcdAutoCompactionMode: 'revision', etcdAutoCompactionRetention: '10000' },
+    ],
     [{ etcdQuotaBackendBytes: '33554432' }, { etcdQuotaBackendBytes: 33554432 }],
     [{ etcdQuotaBackendBytes: 8589934592 }, { etcdQuotaBackendBytes: 8589934592 }],
   ])('accepts %j', (input, out) => {

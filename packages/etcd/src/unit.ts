@@ -27,10 +27,14 @@ export interface EtcdUnitInput extends Tls {
 /** `--auto-compaction-*` and `--quota-backend-bytes`, after the seed's flags; none when unset. */
 export function maintenanceFlags(u: Pick<EtcdUnitInput, 'autoCompactionMode' | 'autoCompactionRetention' | 'quotaBackendBytes'>): string[] {
   if (u.autoCompactionMode === 'revision' && u.autoCompactionRetention !== undefined && !/^\d+$/.test(u.autoCompactionRetention)) {
-    throw new TsplayError('VARS_INVALID', `etcdAutoCompactionRetention ${u.autoCompactionRetention} is a duration, but revision mode keeps a number of revisions`, {
-      field: 'etcdAutoCompactionRetention',
-      hint: 'give a whole number of revisions (e.g. 10000), or etcdAutoCompactionMode=periodic',
-    });
+    throw new TsplayError(
+      'VARS_INVALID',
+      `etcdAutoCompactionRetention ${u.autoCompactionRetention} is a duration, but revision mode keeps a number of revisions`,
+      {
+        field: 'etcdAutoCompactionRetention',
+        hint: 'give a whole number of revisions (e.g. 10000), or etcdAutoCompactionMode=periodic',
+      },
+    );
   }
   return [
     ...(u.autoCompactionMode === undefined ? [] : [`--auto-compaction-mode=${u.autoCompactionMode}`]),

@@ -32,7 +32,9 @@ export const EtcdVars = z.object({
    * the release a cluster runs and the one it goes to. The role's download prefers `etcdChecksums[etcdVersion]`
    * over `etcdChecksum` (checksumOf): a join after an upgrade needs no checksum by hand.
    */
-  etcdChecksums: z.record(z.string().regex(/^\d+\.\d+\.\d+$/, 'etcdChecksums is keyed by release number like 3.5.16'), checksum('etcdChecksums')).default({}),
+  etcdChecksums: z
+    .record(z.string().regex(/^\d+\.\d+\.\d+$/, 'etcdChecksums is keyed by release number like 3.5.16'), checksum('etcdChecksums'))
+    .default({}),
   etcdClusterToken: word('etcdClusterToken').default('etcd-cluster-0'),
   /** Workstation paths (relative ones resolve against the playbook's directory). */
   etcdCaFile: certFile('etcdCaFile').default('ca.pem'),
@@ -78,6 +80,8 @@ export function tarballUrl(v: Pick<EtcdVars, 'etcdVersion' | 'etcdReleaseUrlBase
 }
 
 /** The release's checksum: `etcdChecksums[etcdVersion]`, else `etcdChecksum`, else the release's own SHA256SUMS. */
-export function checksumOf(v: Pick<EtcdVars, 'etcdVersion' | 'etcdReleaseUrlBase' | 'etcdChecksum'> & { etcdChecksums?: Record<string, string> }): string {
+export function checksumOf(
+  v: Pick<EtcdVars, 'etcdVersion' | 'etcdReleaseUrlBase' | 'etcdChecksum'> & { etcdChecksums?: Record<string, string> },
+): string {
   return v.etcdChecksums?.[v.etcdVersion] ?? v.etcdChecksum ?? `sha256:${v.etcdReleaseUrlBase}/v${v.etcdVersion}/SHA256SUMS`;
 }

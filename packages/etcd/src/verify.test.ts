@@ -27,7 +27,9 @@ describe('verification', () => {
     const j = judgeVerify(m, { code: 0, stdout: LIST, stderr: '' });
     expect(j.problems).toEqual([]);
     expect(j.result.members).toHaveLength(3);
-    expect(judgeVerify(h, { code: 0, stdout: '[{"endpoint":"https://127.0.0.1:2379","health":true,"took":"9.1ms"}]\n', stderr: '' }).problems).toEqual([]);
+    expect(
+      judgeVerify(h, { code: 0, stdout: '[{"endpoint":"https://127.0.0.1:2379","health":true,"took":"9.1ms"}]\n', stderr: '' }).problems,
+    ).toEqual([]);
   });
 
   it('names what is wrong', () => {
@@ -63,7 +65,9 @@ describe('verification as a fact of the batched probe', () => {
     const plan = etcdVerify.plan({ first: { code: 0, stdout: LIST, stderr: '' } }, m, ctx);
     expect(plan).toMatchObject({ changed: false, stdout: '3 members started', data: { attempts: 1 } });
     expect(plan.run).toBeUndefined();
-    expect(etcdVerify.resultFromPlan?.(plan, m)).toMatchObject({ members: [{ name: 'controller-2' }, { name: 'controller-0' }, { name: 'controller-1' }] });
+    expect(etcdVerify.resultFromPlan?.(plan, m)).toMatchObject({
+      members: [{ name: 'controller-2' }, { name: 'controller-0' }, { name: 'controller-1' }],
+    });
   });
 
   it('a problem on the first try (a cluster still forming) goes to apply, which retries', () => {

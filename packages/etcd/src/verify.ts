@@ -46,8 +46,18 @@ export function etcdctlCommand(a: VerifyArgs): string {
 }
 
 /** Pure: the problems one attempt's output shows ([] when the check passes). */
-export function judgeVerify(a: VerifyArgs, r: { code: number; stdout: string; stderr: string }): { problems: string[]; result: Omit<VerifyResult, 'attempts'> } {
-  const why = () => (r.stderr.trim().split('\n').filter((l) => !l.startsWith('{"level"')).pop() ?? `exit ${r.code}`).slice(0, 300);
+export function judgeVerify(
+  a: VerifyArgs,
+  r: { code: number; stdout: string; stderr: string },
+): { problems: string[]; result: Omit<VerifyResult, 'attempts'> } {
+  const why = () =>
+    (
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('{"level"'))
+        .pop() ?? `exit ${r.code}`
+    ).slice(0, 300);
   try {
     if (a.check === 'members') {
       if (r.code !== 0) return { problems: [`etcdctl member list failed: ${why()}`], result: {} };

@@ -14,7 +14,15 @@ import { requireLab } from './status.js';
  * upgrade), a Packages index made with dpkg-deb, copied onto each host as a flat `file:` repository.
  * The hosts get no network: their apt only sees /srv/tsplay-apt.
  */
-export const APT_REPO_PACKAGES = ['hello', 'tree', 'libonig5', 'jq=1.6-2.1+deb12u2', 'libjq1=1.6-2.1+deb12u2', 'jq=1.6-2.1+deb12u3', 'libjq1=1.6-2.1+deb12u3'] as const;
+export const APT_REPO_PACKAGES = [
+  'hello',
+  'tree',
+  'libonig5',
+  'jq=1.6-2.1+deb12u2',
+  'libjq1=1.6-2.1+deb12u2',
+  'jq=1.6-2.1+deb12u3',
+  'libjq1=1.6-2.1+deb12u3',
+] as const;
 /** Where the repository lives on the hosts, and the sources entry that points apt at it. */
 export const APT_REPO_HOST_DIR = '/srv/tsplay-apt';
 export const APT_REPO_SOURCES = `deb [trusted=yes] file:${APT_REPO_HOST_DIR} ./\n`;
@@ -33,9 +41,13 @@ export async function buildAptRepo(log: Log = () => {}): Promise<string> {
   if (existsSync(index)) return dir;
   await mkdir(dir, { recursive: true });
   await aptDownload(APT_REPO_PACKAGES, dir, log);
-  const debs = readdirSync(dir).filter((f) => f.endsWith('.deb')).sort();
+  const debs = readdirSync(dir)
+    .filter((f) => f.endsWith('.deb'))
+    .sort();
   if (debs.length < APT_REPO_PACKAGES.length) {
-    throw new TsplayError('LAB_FAILED', `apt-get download gave ${debs.length} of ${APT_REPO_PACKAGES.length} packages`, { hint: 'apt-get update on the workstation, then retry' });
+    throw new TsplayError('LAB_FAILED', `apt-get download gave ${debs.length} of ${APT_REPO_PACKAGES.length} packages`, {
+      hint: 'apt-get update on the workstation, then retry',
+    });
   }
   const stanzas = await Promise.all(debs.map((f) => stanza(dir, f)));
   await writeFile(`${index}.tmp`, `${stanzas.join('\n')}`);

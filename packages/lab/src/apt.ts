@@ -33,8 +33,9 @@ export async function ensureHostPackages(log: Log): Promise<void> {
   if (need.length === 0) return;
   await aptUpdateOnce(log);
   log(`apt-get install ${need.join(' ')}`);
-  await step(`apt-get install ${need.join(' ')}`, () =>
-    $({ env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })`apt-get install -y -qq ${need}`,
+  await step(
+    `apt-get install ${need.join(' ')}`,
+    () => $({ env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })`apt-get install -y -qq ${need}`,
   );
 }
 
@@ -93,7 +94,11 @@ export function privateAptOptions(dir: string): string[] {
 export async function aptDownloadSuite(suite: string, pkgs: readonly string[], dest: string, log: Log): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), `tsplay-apt-${suite}-`));
   try {
-    await Promise.all([mkdir(join(dir, 'lists', 'partial'), { recursive: true }), mkdir(join(dir, 'sources.list.d')), mkdir(join(dir, 'cache', 'archives', 'partial'), { recursive: true })]);
+    await Promise.all([
+      mkdir(join(dir, 'lists', 'partial'), { recursive: true }),
+      mkdir(join(dir, 'sources.list.d')),
+      mkdir(join(dir, 'cache', 'archives', 'partial'), { recursive: true }),
+    ]);
     await writeFile(join(dir, 'sources.list'), suiteSourcesList(aptMirror(), suite));
     const o = privateAptOptions(dir);
     log(`apt-get update (${suite} only, in ${dir})`);

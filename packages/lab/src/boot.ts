@@ -75,20 +75,33 @@ function sshBanner(address: string): Promise<boolean> {
 
 async function consoleTail(dir: string): Promise<string> {
   const text = await readFile(join(dir, 'console.log'), 'utf8').catch(() => '');
-  return text.replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').slice(-8).join('\n');
+  return text
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .trim()
+    .split('\n')
+    .slice(-8)
+    .join('\n');
 }
 
 /**
  * Wait until `admin` can log in on host h over SSH with the lab key and strict host-key checking
  * (sshd answering is not enough: logins are refused until systemd-user-sessions has run).
  */
-export async function waitForSsh(h: LabHost, dir: string, keys: { privateKey: string; knownHosts: string }, timeoutMs = 90_000): Promise<void> {
+export async function waitForSsh(
+  h: LabHost,
+  dir: string,
+  keys: { privateKey: string; knownHosts: string },
+  timeoutMs = 90_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastErr = '';
   while (Date.now() < deadline) {
     const sup = await readPid(join(dir, 'supervisor.pid'));
     if (sup !== undefined && !alive(sup)) {
-      throw new TsplayError('LAB_FAILED', `${h.name} stopped while booting:\n${await consoleTail(dir)}`, { host: h.name, file: join(dir, 'console.log') });
+      throw new TsplayError('LAB_FAILED', `${h.name} stopped while booting:\n${await consoleTail(dir)}`, {
+        host: h.name,
+        file: join(dir, 'console.log'),
+      });
     }
     if (await sshBanner(h.address)) {
       const r = await $ok`ssh ${sshArgs({ ...keys, address: h.address, connectTimeoutS: 3 })} true`;
@@ -97,8 +110,12 @@ export async function waitForSsh(h: LabHost, dir: string, keys: { privateKey: st
     }
     await delay(100);
   }
-  throw new TsplayError('LAB_FAILED', `${h.name} did not accept an SSH login within ${timeoutMs / 1000} s${lastErr ? `: ${lastErr}` : ''}\n${await consoleTail(dir)}`, {
-    host: h.name,
-    file: join(dir, 'console.log'),
-  });
+  throw new TsplayError(
+    'LAB_FAILED',
+    `${h.name} did not accept an SSH login within ${timeoutMs / 1000} s${lastErr ? `: ${lastErr}` : ''}\n${await consoleTail(dir)}`,
+    {
+      host: h.name,
+      file: join(dir, 'console.log'),
+    },
+  );
 }

@@ -12,7 +12,19 @@ import { requireRoot } from './root.js';
 import { $ok, step, type Log } from './run.js';
 
 /** What `lab up` creates in the state dir; `down` removes exactly these (the cache is kept). */
-const STATE_ENTRIES = ['hosts', 'layer', 'pki', 'fileserver', 'inventory', 'id_ed25519', 'id_ed25519.pub', 'known_hosts', 'supervisor.sh', 'lab.json', 'lab.json.tmp'];
+const STATE_ENTRIES = [
+  'hosts',
+  'layer',
+  'pki',
+  'fileserver',
+  'inventory',
+  'id_ed25519',
+  'id_ed25519.pub',
+  'known_hosts',
+  'supervisor.sh',
+  'lab.json',
+  'lab.json.tmp',
+];
 
 async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

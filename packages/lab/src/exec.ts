@@ -34,7 +34,10 @@ export function findLabHost(hosts: readonly LabHost[], target: number | string):
 export async function labHostExec(target: number | string, script: string, opts: LabExecOptions = {}): Promise<LabExecResult> {
   const lab = requireLab();
   const h = findLabHost(lab.hosts, target);
-  const args = [...sshArgs({ privateKey: lab.paths.privateKey, knownHosts: lab.paths.knownHosts, address: h.address }), opts.become ? 'sudo -n sh -s' : 'sh -s'];
+  const args = [
+    ...sshArgs({ privateKey: lab.paths.privateKey, knownHosts: lab.paths.knownHosts, address: h.address }),
+    opts.become ? 'sudo -n sh -s' : 'sh -s',
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

@@ -16,11 +16,15 @@ interface Reply {
 
 function get(url: string, opts: { headers?: Record<string, string>; ca?: string; method?: string } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = (url.startsWith('https') ? httpsRequest : httpRequest)(url, { headers: opts.headers ?? {}, method: opts.method ?? 'GET', ...(opts.ca ? { ca: opts.ca, servername: '' } : {}) }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
+    const req = (url.startsWith('https') ? httpsRequest : httpRequest)(
+      url,
+      { headers: opts.headers ?? {}, method: opts.method ?? 'GET', ...(opts.ca ? { ca: opts.ca, servername: '' } : {}) },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });

@@ -5,7 +5,8 @@ import { foreignLabOverlays, mountsUnder, overlayStateDir } from './mountinfo.js
 import { alive, cmdline } from './run.js';
 
 /** Is this command line a lab process of state dir `d`: its supervisor, its file server, anything run from its host dirs? */
-const ofStateDir = (a: string, d: string): boolean => a === `${d}/supervisor.sh` || a === `${d}/fileserver/fileserver.mjs` || a.startsWith(`${d}/hosts/`);
+const ofStateDir = (a: string, d: string): boolean =>
+  a === `${d}/supervisor.sh` || a === `${d}/fileserver/fileserver.mjs` || a.startsWith(`${d}/hosts/`);
 
 /**
  * Live lab processes: supervisors, systemd-nspawn of a lab host, the file server (also another checkout's), by

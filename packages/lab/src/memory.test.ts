@@ -3,7 +3,8 @@ import { labHostMemory, parseMemAvailable, parseSmapsRollup, summarizeMemory } f
 
 describe('parseSmapsRollup / parseMemAvailable', () => {
   test('Rss and Pss in kB from a recorded smaps_rollup', () => {
-    const text = '55d0c0000000-7ffd00000000 ---p 00000000 00:00 0    [rollup]\nRss:               11376 kB\nPss:                3021 kB\nPss_Anon:           1200 kB\nShared_Clean:       8000 kB\n';
+    const text =
+      '55d0c0000000-7ffd00000000 ---p 00000000 00:00 0    [rollup]\nRss:               11376 kB\nPss:                3021 kB\nPss_Anon:           1200 kB\nShared_Clean:       8000 kB\n';
     expect(parseSmapsRollup(text)).toEqual({ rssKb: 11376, pssKb: 3021 });
     expect(parseSmapsRollup('')).toEqual({ rssKb: 0, pssKb: 0 });
   });

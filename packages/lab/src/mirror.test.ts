@@ -30,12 +30,19 @@ describe('findMirror', () => {
     [
       'disabled deb822 paragraph and deb-src are skipped',
       [
-        { name: 'a.sources', text: 'Types: deb\nURIs: http://off.example/debian\nSuites: bookworm\nEnabled: no\n\nTypes: deb-src\nURIs: http://src.example/debian\nSuites: bookworm\n' },
+        {
+          name: 'a.sources',
+          text: 'Types: deb\nURIs: http://off.example/debian\nSuites: bookworm\nEnabled: no\n\nTypes: deb-src\nURIs: http://src.example/debian\nSuites: bookworm\n',
+        },
         { name: 'b.sources', text: DEB822 },
       ],
       'http://mirror.example/debian',
     ],
-    ['files with other extensions are ignored', [{ name: 'x.list.disabled-by-farm', text: 'deb https://other.example/apt bookworm main\n' }], undefined],
+    [
+      'files with other extensions are ignored',
+      [{ name: 'x.list.disabled-by-farm', text: 'deb https://other.example/apt bookworm main\n' }],
+      undefined,
+    ],
   ])('%s', (_name, files, expected) => {
     expect(findMirror(files)).toBe(expected);
   });

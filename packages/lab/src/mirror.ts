@@ -31,7 +31,10 @@ function parseDeb822(text: string): Source[] {
 function parseOneLine(text: string): Source[] {
   const out: Source[] = [];
   for (const raw of text.split('\n')) {
-    const line = raw.replace(/#.*/, '').replace(/\[[^\]]*\]/, ' ').trim();
+    const line = raw
+      .replace(/#.*/, '')
+      .replace(/\[[^\]]*\]/, ' ')
+      .trim();
     const parts = line.split(/\s+/);
     if (parts[0] !== 'deb' || !parts[1] || !parts[2]) continue;
     out.push({ uris: [parts[1]], suites: [parts[2]] });

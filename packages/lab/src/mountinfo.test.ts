@@ -61,7 +61,10 @@ describe('overlayStateDir and mountsUnder', () => {
   });
 
   test('mounts at or under a dir, deepest first', () => {
-    expect(mountsUnder(MOUNTINFO, '/tmp/ci-Ab12/p/.lab/hosts/h0')).toEqual(['/tmp/ci-Ab12/p/.lab/hosts/h0/merged/proc', '/tmp/ci-Ab12/p/.lab/hosts/h0/merged']);
+    expect(mountsUnder(MOUNTINFO, '/tmp/ci-Ab12/p/.lab/hosts/h0')).toEqual([
+      '/tmp/ci-Ab12/p/.lab/hosts/h0/merged/proc',
+      '/tmp/ci-Ab12/p/.lab/hosts/h0/merged',
+    ]);
     expect(mountsUnder(MOUNTINFO, '/srv/tsplay/.lab')).toEqual(['/srv/tsplay/.lab/hosts/h1/merged', '/srv/tsplay/.lab/hosts/h0/merged']);
   });
 });

@@ -10,7 +10,9 @@ describe('hostNetworkBatches', () => {
         'netns add tsplay-h1\nlink add tl-h1 netns tsplay-lab type veth peer name eth0 netns tsplay-h1\n',
     );
     expect(b.bridge).toBe('link set tl-h0 master br0 up\nlink set tl-h1 master br0 up\n');
-    expect(b.inside(labHost(1))).toBe('link set lo up\naddr add 10.240.0.11/24 dev eth0\nlink set eth0 up\nroute add 169.254.169.254 via 10.240.0.1\n');
+    expect(b.inside(labHost(1))).toBe(
+      'link set lo up\naddr add 10.240.0.11/24 dev eth0\nlink set eth0 up\nroute add 169.254.169.254 via 10.240.0.1\n',
+    );
   });
 
   test('200 hosts fit the /24 below the root veth (.254) with distinct names, ports and addresses', () => {

@@ -54,9 +54,15 @@ export const hostPort = (h: LabHost): string => `tl-h${h.index}`;
 export function hostNetworkBatches(hosts: readonly LabHost[]): { root: string; bridge: string; inside: (h: LabHost) => string } {
   const lines = (xs: string[]): string => `${xs.join('\n')}\n`;
   return {
-    root: lines(hosts.flatMap((h) => [`netns add ${h.netns}`, `link add ${hostPort(h)} netns ${LAB_NETNS} type veth peer name eth0 netns ${h.netns}`])),
+    root: lines(
+      hosts.flatMap((h) => [
+        `netns add ${h.netns}`,
+        `link add ${hostPort(h)} netns ${LAB_NETNS} type veth peer name eth0 netns ${h.netns}`,
+      ]),
+    ),
     bridge: lines(hosts.map((h) => `link set ${hostPort(h)} master br0 up`)),
-    inside: (h) => lines(['link set lo up', `addr add ${h.address}/24 dev eth0`, 'link set eth0 up', 'route add 169.254.169.254 via 10.240.0.1']),
+    inside: (h) =>
+      lines(['link set lo up', `addr add ${h.address}/24 dev eth0`, 'link set eth0 up', 'route add 169.254.169.254 via 10.240.0.1']),
   };
 }
 
@@ -80,5 +86,9 @@ export async function deleteLabNetwork(): Promise<void> {
   // the root veth first: deleting a namespace frees its devices asynchronously
   if (labLinkUp()) await step(`delete ${ROOT_VETH}`, () => $`ip link del ${ROOT_VETH}`);
   const spaces = labNamespaces();
-  if (spaces.length > 0) await step(`delete the lab namespaces (${spaces.length})`, () => $({ input: `${spaces.map((ns) => `netns del ${ns}`).join('\n')}\n` })`ip -batch -`);
+  if (spaces.length > 0)
+    await step(
+      `delete the lab namespaces (${spaces.length})`,
+      () => $({ input: `${spaces.map((ns) => `netns del ${ns}`).join('\n')}\n` })`ip -batch -`,
+    );
 }

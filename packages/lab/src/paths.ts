@@ -78,7 +78,12 @@ export function labPaths(env: NodeJS.ProcessEnv = process.env, cwd: string = pro
     tarball: join(cacheDir, 'etcd', ETCD_TARBALL),
     sha256: join(cacheDir, 'etcd', 'SHA256SUMS'),
     releases: [
-      { version: ETCD_VERSION, suite: 'bookworm', tarball: join(cacheDir, 'etcd', ETCD_TARBALL), sha256: join(cacheDir, 'etcd', 'SHA256SUMS') },
+      {
+        version: ETCD_VERSION,
+        suite: 'bookworm',
+        tarball: join(cacheDir, 'etcd', ETCD_TARBALL),
+        sha256: join(cacheDir, 'etcd', 'SHA256SUMS'),
+      },
       {
         version: ETCD_NEXT_VERSION,
         suite: 'trixie',

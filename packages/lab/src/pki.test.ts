@@ -26,14 +26,18 @@ describe('makePki (openssl)', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'tsplay-pki-')), 'pki');
     const f = await makePki(dir, ['10.240.0.10', '10.240.0.11', '10.240.0.12']);
     const text = execFileSync('openssl', ['x509', '-in', f.cert, '-noout', '-text'], { encoding: 'utf8' });
-    expect(text).toContain('IP Address:10.32.0.1, IP Address:10.240.0.10, IP Address:10.240.0.11, IP Address:10.240.0.12, IP Address:127.0.0.1');
+    expect(text).toContain(
+      'IP Address:10.32.0.1, IP Address:10.240.0.10, IP Address:10.240.0.11, IP Address:10.240.0.12, IP Address:127.0.0.1',
+    );
     expect(text).toContain('DNS:kubernetes.svc.cluster.local');
     expect(text).toContain('TLS Web Server Authentication, TLS Web Client Authentication');
     expect(text).toMatch(/Subject: .*CN ?= ?kubernetes/);
     for (const cert of [f.cert, f.serverCert]) {
       expect(execFileSync('openssl', ['verify', '-CAfile', f.caCert, cert], { encoding: 'utf8' }).trim()).toBe(`${cert}: OK`);
     }
-    expect(execFileSync('openssl', ['x509', '-in', f.serverCert, '-noout', '-ext', 'subjectAltName'], { encoding: 'utf8' })).toContain('IP Address:10.240.0.1');
+    expect(execFileSync('openssl', ['x509', '-in', f.serverCert, '-noout', '-ext', 'subjectAltName'], { encoding: 'utf8' })).toContain(
+      'IP Address:10.240.0.1',
+    );
     for (const key of [f.caKey, f.key, f.serverKey]) expect(statSync(key).mode & 0o777).toBe(0o600);
   });
 });

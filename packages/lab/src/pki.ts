@@ -81,8 +81,10 @@ export async function makePki(dir: string, addresses: readonly string[]): Promis
   await mkdir(dir, { recursive: true, mode: 0o700 });
   // RSA 2048 like KTHW for the CA and the kubernetes key (generated in parallel); P-256 for the file server
   await step('make the lab keys', () => settleAll([genKey(f.caKey, 'rsa'), genKey(f.key, 'rsa'), genKey(f.serverKey, 'ec')]));
-  await step('make the lab CA', () =>
-    $`openssl req -x509 -new -key ${f.caKey} -out ${f.caCert} -days 365 -sha256 -subj ${`${SUBJ}/CN=Kubernetes`} -addext ${'basicConstraints=critical,CA:TRUE'} -addext ${'keyUsage=critical,keyCertSign,cRLSign'}`,
+  await step(
+    'make the lab CA',
+    () =>
+      $`openssl req -x509 -new -key ${f.caKey} -out ${f.caCert} -days 365 -sha256 -subj ${`${SUBJ}/CN=Kubernetes`} -addext ${'basicConstraints=critical,CA:TRUE'} -addext ${'keyUsage=critical,keyCertSign,cRLSign'}`,
   );
   await step('make the kubernetes certificate', () =>
     leaf(f, 'kubernetes', 'kubernetes', f.cert, f.key, leafExtensions(kubernetesSans(addresses), 'server+client')),

@@ -39,11 +39,15 @@ export async function labBoot(index: number): Promise<void> {
   const s = await labStatus();
   const h = s.hosts.find((x) => x.index === index);
   if (!h) throw new TsplayError('LAB_FAILED', `the lab has no host h${index}`, { hint: 'lab status lists the hosts' });
-  if (h.state === 'running') throw new TsplayError('LAB_FAILED', `${h.name} is already running`, { host: h.name, hint: 'power it off first (labPowerOff)' });
+  if (h.state === 'running')
+    throw new TsplayError('LAB_FAILED', `${h.name} is already running`, { host: h.name, hint: 'power it off first (labPowerOff)' });
   const p = labPaths();
   const dir = join(p.stateDir, 'hosts', `h${index}`);
   if (!existsSync(join(dir, 'merged', 'etc', 'hostname')))
-    throw new TsplayError('LAB_FAILED', `${h.name}'s disk is not mounted at ${join(dir, 'merged')}`, { host: h.name, hint: 'run `tsplay lab down` and `tsplay lab up`' });
+    throw new TsplayError('LAB_FAILED', `${h.name}'s disk is not mounted at ${join(dir, 'merged')}`, {
+      host: h.name,
+      hint: 'run `tsplay lab down` and `tsplay lab up`',
+    });
   // the dead supervisor's pid files would read as "stopped while booting" until the new one writes its own
   await Promise.all(['supervisor.pid', 'nspawn.pid'].map((f) => rm(join(dir, f), { force: true })));
   await startHost(join(p.stateDir, 'supervisor.sh'), labHost(index), dir, cgroupRoots());

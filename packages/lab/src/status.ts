@@ -56,7 +56,14 @@ export async function labStatus(): Promise<LabStatus> {
   const fileServer = alive(s.fileServerPid) ? 'running' : 'stopped';
   const running = labIsRunning(p, s);
   const state = running && s.phase === 'up' ? 'up' : s.phase === 'starting' ? 'starting' : 'broken';
-  return { state, hosts, fileServer, guard, stateDir: p.stateDir, ...(existsSync(p.inventoryFile) ? { inventoryFile: p.inventoryFile } : {}) };
+  return {
+    state,
+    hosts,
+    fileServer,
+    guard,
+    stateDir: p.stateDir,
+    ...(existsSync(p.inventoryFile) ? { inventoryFile: p.inventoryFile } : {}),
+  };
 }
 
 export interface RunningLab {

@@ -73,8 +73,12 @@ export async function ensureReleaseTarball(r: EtcdRelease, log: Log): Promise<st
     const topName = `etcd-v${r.version}-linux-amd64`;
     await step(`unpack the etcd ${r.version} packages`, () => layOut(r, work, join(work, 'pkg', topName)));
     const tmp = join(work, name);
-    await step(`pack the etcd ${r.version} tarball`, () =>
-      $({ cwd: join(work, 'pkg') })`tar --owner=0 --group=0 --numeric-owner --mtime=2023-01-01 --sort=name -cf - ${topName} | gzip -n -6 > ${tmp}`,
+    await step(
+      `pack the etcd ${r.version} tarball`,
+      () =>
+        $({
+          cwd: join(work, 'pkg'),
+        })`tar --owner=0 --group=0 --numeric-owner --mtime=2023-01-01 --sort=name -cf - ${topName} | gzip -n -6 > ${tmp}`,
     );
     const hex = await sha256File(tmp);
     await rename(tmp, r.tarball);

@@ -18,7 +18,15 @@ describe('maskUnits', () => {
   });
 
   test('what the lab hosts and the tests need is never trimmed', () => {
-    for (const keep of ['dbus.service', 'dbus.socket', 'ssh.service', 'systemd-journald.service', 'systemd-journald.socket', 'systemd-user-sessions.service', 'systemd-tmpfiles-setup.service']) {
+    for (const keep of [
+      'dbus.service',
+      'dbus.socket',
+      'ssh.service',
+      'systemd-journald.service',
+      'systemd-journald.socket',
+      'systemd-user-sessions.service',
+      'systemd-tmpfiles-setup.service',
+    ]) {
       expect(TRIMMED_UNITS).not.toContain(keep);
     }
   });

@@ -113,9 +113,17 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
   const running = state?.phase === 'up' && state.tarballSha256 && labIsRunning(p, state);
   if (running && state.hosts === count && servesEveryRelease(p)) {
     const hosts = Array.from({ length: state.hosts }, (_, i) => labHost(i));
-    return { alreadyUp: true, hosts, inventoryFile: p.inventoryFile, tarballSha256: state.tarballSha256 ?? '', tarballs: await releaseShas(p), durationMs: Date.now() - t0 };
+    return {
+      alreadyUp: true,
+      hosts,
+      inventoryFile: p.inventoryFile,
+      tarballSha256: state.tarballSha256 ?? '',
+      tarballs: await releaseShas(p),
+      durationMs: Date.now() - t0,
+    };
   }
-  if (running) log(`the lab is up with ${state.hosts} hosts${state.hosts === count ? ' and an older file server' : ''}: rebuilding it with ${count}`);
+  if (running)
+    log(`the lab is up with ${state.hosts} hosts${state.hosts === count ? ' and an older file server' : ''}: rebuilding it with ${count}`);
   // labNamespaces: a lab left by another checkout or a killed session (CI runs in a fresh clone on the same machine)
   if (state || !isClean(labLeftovers(p.stateDir)) || labNamespaces().length > 0) {
     log('removing what is left of an earlier lab');
@@ -135,7 +143,10 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
     log(`preparing ${count} hosts (key, PKI, network, file server, overlays)`);
     const [, pki] = await settleAll([
       step('make the lab SSH key', () => $`ssh-keygen -q -t ed25519 -N ${''} -C tsplay-lab -f ${p.privateKey}`),
-      makePki(join(p.stateDir, 'pki'), hosts.map((h) => h.address)),
+      makePki(
+        join(p.stateDir, 'pki'),
+        hosts.map((h) => h.address),
+      ),
     ]);
     // the network and file server come up while the common layer is built (update-ca-certificates is slow)
     const [server, layer] = await settleAll([
@@ -146,7 +157,13 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
         await createHostNetworks(hosts);
         return started;
       })(),
-      (async () => buildCommonLayer(join(p.stateDir, 'layer'), p.rootfs, await readFile(pki.caCert, 'utf8'), await readFile(`${p.privateKey}.pub`, 'utf8')))(),
+      (async () =>
+        buildCommonLayer(
+          join(p.stateDir, 'layer'),
+          p.rootfs,
+          await readFile(pki.caCert, 'utf8'),
+          await readFile(`${p.privateKey}.pub`, 'utf8'),
+        ))(),
     ]);
     const known = await mapLimit(hosts, 16, (h) => prepareHost(h, hostDir(p, h), [layer, p.rootfs], hosts));
     await writeAtomic(p.knownHosts, known.join(''));
@@ -162,7 +179,16 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
     });
     await writeAtomic(
       p.inventoryFile,
-      renderInventory({ hosts, privateKey: p.privateKey, knownHosts: p.knownHosts, tarballSha256: sha, tarballs, caCert: p.caCert, cert: p.cert, key: p.key }),
+      renderInventory({
+        hosts,
+        privateKey: p.privateKey,
+        knownHosts: p.knownHosts,
+        tarballSha256: sha,
+        tarballs,
+        caCert: p.caCert,
+        cert: p.cert,
+        key: p.key,
+      }),
     );
     await writeState(p.stateFile, {
       phase: 'up',
@@ -178,6 +204,8 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
   const durationMs = Date.now() - t0;
   const memory = summarizeMemory(labHostMemory(hosts.map((h) => h.index)), avail0 - memAvailableKb());
   log(`${count} hosts up in ${(durationMs / 1000).toFixed(1)} s; inventory ${p.inventoryFile}`);
-  log(`  memory: ${(memory.medianPssKb / 1024).toFixed(1)} MB per host (median PSS), ${(memory.sumPssKb / 1024).toFixed(0)} MB for ${count}; MemAvailable fell ${(memory.availableDropKb / 1024).toFixed(0)} MB`);
+  log(
+    `  memory: ${(memory.medianPssKb / 1024).toFixed(1)} MB per host (median PSS), ${(memory.sumPssKb / 1024).toFixed(0)} MB for ${count}; MemAvailable fell ${(memory.availableDropKb / 1024).toFixed(0)} MB`,
+  );
   return { alreadyUp: false, hosts, inventoryFile: p.inventoryFile, tarballSha256: sha, tarballs, durationMs, memory };
 }

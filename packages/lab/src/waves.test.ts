@@ -29,7 +29,8 @@ describe('waveSize', () => {
   });
 
   test('not an integer from 1 to 64: USAGE naming the field', () => {
-    for (const bad of [0, 65, 2.5, Number.NaN]) expect(() => waveSize(bad, {})).toThrow(expect.objectContaining({ code: 'USAGE', field: 'wave' }));
+    for (const bad of [0, 65, 2.5, Number.NaN])
+      expect(() => waveSize(bad, {})).toThrow(expect.objectContaining({ code: 'USAGE', field: 'wave' }));
     expect(() => waveSize(undefined, { TSPLAY_LAB_WAVE: 'many' })).toThrow(expect.objectContaining({ code: 'USAGE' }));
   });
 });

@@ -8,7 +8,9 @@ import type { AnyModule } from '@tsplay/core/module';
 import * as modules from '../src/index.js';
 import { ARGS_BEGIN, ARGS_END, argsTable, moduleReference } from '../src/reference.js';
 
-const all = (Object.values(modules) as unknown[]).filter((v): v is AnyModule => (v as { kind?: string }).kind === 'tsplay-module' && (v as AnyModule).name !== 'package');
+const all = (Object.values(modules) as unknown[]).filter(
+  (v): v is AnyModule => (v as { kind?: string }).kind === 'tsplay-module' && (v as AnyModule).name !== 'package',
+);
 
 function withTable(text: string, table: string): string {
   const b = text.indexOf(ARGS_BEGIN);

@@ -18,7 +18,16 @@ export type { DownloadArgs, DownloadOptions, DownloadResult } from './download/i
 export { unarchive } from './unarchive/index.js';
 export type { UnarchiveArgs, UnarchiveOptions, UnarchiveResult } from './unarchive/index.js';
 export { systemd, systemdService, systemdArgs, unitName } from './systemd/index.js';
-export type { SystemdArgs, SystemdArgsInput, SystemdResult, SystemdServiceArgs, SystemdServiceOptions, SystemdAction, SystemdPlanData, UnitView } from './systemd/index.js';
+export type {
+  SystemdArgs,
+  SystemdArgsInput,
+  SystemdResult,
+  SystemdServiceArgs,
+  SystemdServiceOptions,
+  SystemdAction,
+  SystemdPlanData,
+  UnitView,
+} from './systemd/index.js';
 export { lineinfile, lineinfileArgsSchema } from './lineinfile/index.js';
 export type { LineinfileArgs } from './lineinfile/index.js';
 export { blockinfile, blockinfileArgsSchema } from './blockinfile/index.js';

@@ -30,9 +30,21 @@ function playbook(root: string) {
         hosts: 'all',
         tasks: [
           task(file, { path: dl, state: 'directory', mode: '0750' }, { name: 'dir' }),
-          task(download, { url: fx.tarballUrl, dest: join(dl, fx.tarball.name), checksum: `sha256:${fx.tarball.sha256}`, caFile: fx.pki.caFile }, { name: 'download' }),
-          task(unarchive, { src: join(dl, fx.tarball.name), dest: join(root, 'bin'), include: ['*/etcd', '*/etcdctl'], stripComponents: 1, mode: '0755' }, { name: 'unarchive' }),
-          task(template, { dest: join(root, 'bin', 'etcd.conf'), template: (v: { name: string }) => `name=${v.name}\n`, vars: { name: 'controller-0' } }, { name: 'template' }),
+          task(
+            download,
+            { url: fx.tarballUrl, dest: join(dl, fx.tarball.name), checksum: `sha256:${fx.tarball.sha256}`, caFile: fx.pki.caFile },
+            { name: 'download' },
+          ),
+          task(
+            unarchive,
+            { src: join(dl, fx.tarball.name), dest: join(root, 'bin'), include: ['*/etcd', '*/etcdctl'], stripComponents: 1, mode: '0755' },
+            { name: 'unarchive' },
+          ),
+          task(
+            template,
+            { dest: join(root, 'bin', 'etcd.conf'), template: (v: { name: string }) => `name=${v.name}\n`, vars: { name: 'controller-0' } },
+            { name: 'template' },
+          ),
         ],
       },
     ],
@@ -50,7 +62,9 @@ async function run(root: string, check: boolean) {
     emit: (e) => events.push(e),
     check,
   });
-  const changed = events.filter((e): e is Extract<RunEvent, { type: 'task.result' }> => e.type === 'task.result' && e.changed).map((e) => e.task);
+  const changed = events
+    .filter((e): e is Extract<RunEvent, { type: 'task.result' }> => e.type === 'task.result' && e.changed)
+    .map((e) => e.task);
   const failed = events.filter((e): e is Extract<RunEvent, { type: 'task.result' }> => e.type === 'task.result' && e.status === 'failed');
   return { summary, changed, failed };
 }

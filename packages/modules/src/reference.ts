@@ -21,7 +21,17 @@ export interface ModuleDoc {
   args: ArgDoc[];
 }
 
-type Js = { type?: string | string[]; enum?: unknown[]; anyOf?: Js[]; items?: Js; description?: string; default?: unknown; properties?: Record<string, Js>; required?: string[]; const?: unknown };
+type Js = {
+  type?: string | string[];
+  enum?: unknown[];
+  anyOf?: Js[];
+  items?: Js;
+  description?: string;
+  default?: unknown;
+  properties?: Record<string, Js>;
+  required?: string[];
+  const?: unknown;
+};
 
 function typeOf(s: Js): string {
   if (s.enum) return s.enum.map((v) => JSON.stringify(v).replace(/"/g, "'")).join(' | ');
@@ -52,13 +62,17 @@ export function formatReference(doc: ModuleDoc): string {
   const w = Math.max(4, ...doc.args.map((a) => a.name.length));
   const t = Math.max(4, ...doc.args.map((a) => a.type.length));
   const lines = [`${doc.name}: ${doc.summary}`, '', `  ${'arg'.padEnd(w)}  ${'type'.padEnd(t)}  default`];
-  for (const a of doc.args) lines.push(`  ${a.name.padEnd(w)}  ${a.type.padEnd(t)}  ${a.required ? '(required)' : (a.default ?? '-')}${a.description ? `\n  ${' '.repeat(w)}  ${a.description}` : ''}`);
+  for (const a of doc.args)
+    lines.push(
+      `  ${a.name.padEnd(w)}  ${a.type.padEnd(t)}  ${a.required ? '(required)' : (a.default ?? '-')}${a.description ? `\n  ${' '.repeat(w)}  ${a.description}` : ''}`,
+    );
   if (doc.args.length === 0) lines.push('  (no arguments)');
   return lines.join('\n');
 }
 
 /** Markers around the generated arguments table in each module's README. */
-export const ARGS_BEGIN = '<!-- args: generated from the zod schema (pnpm --filter @tsplay/modules readme); edit the schema, not this table -->';
+export const ARGS_BEGIN =
+  '<!-- args: generated from the zod schema (pnpm --filter @tsplay/modules readme); edit the schema, not this table -->';
 export const ARGS_END = '<!-- /args -->';
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');

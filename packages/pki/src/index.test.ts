@@ -5,7 +5,18 @@ import { kubernetesSans } from './index.js';
 describe('@tsplay/pki public surface', () => {
   it('exports exactly these names', () => {
     expect(Object.keys(pki).sort()).toEqual(
-      ['KTHW_KUBERNETES_IPS', 'KTHW_KUBERNETES_NAMES', 'kubernetesSans', 'pkiCa', 'pkiCaArgs', 'pkiCert', 'pkiCertArgs', 'pkiCertInfo', 'pkiCertInfoArgs', 'pkiError'].sort(),
+      [
+        'KTHW_KUBERNETES_IPS',
+        'KTHW_KUBERNETES_NAMES',
+        'kubernetesSans',
+        'pkiCa',
+        'pkiCaArgs',
+        'pkiCert',
+        'pkiCertArgs',
+        'pkiCertInfo',
+        'pkiCertInfoArgs',
+        'pkiError',
+      ].sort(),
     );
   });
   it('the modules are kit modules named pki_ca and pki_cert, with the codes they raise declared', () => {

@@ -24,7 +24,11 @@ describe('age files recorded from age 1.1', () => {
       expect(isSecret(vars.db_password)).toBe(true);
       expect((vars.db_password as { reveal(): unknown }).reveal()).toBe('c0rrect-h0rse-fixture');
     }
-    const raw = await decryptFile('x', readFileSync(fx('age-vars.yml.age')), secretKeys({ ageIdentityFiles: [fx('age-identity.txt')], env: {} }));
+    const raw = await decryptFile(
+      'x',
+      readFileSync(fx('age-vars.yml.age')),
+      secretKeys({ ageIdentityFiles: [fx('age-identity.txt')], env: {} }),
+    );
     expect(isSecret(raw.bytes) && raw.bytes.reveal().toString()).toBe(plainVars);
   });
 
@@ -38,7 +42,9 @@ describe('age files recorded from age 1.1', () => {
     expect([wrong.code, wrong.message]).toEqual(['AGE_DECRYPT_FAILED', 'v.age: no age identity given decrypts it']);
     const bad = join(tmp.dir, 'bad.key');
     writeFileSync(bad, '# comment\nnot-a-key\n');
-    expect((await rejection(decryptVarsFile('v.age', data, idKeys(bad)))).message).toBe(`${bad}:2: not an age identity (AGE-SECRET-KEY-1...)`);
+    expect((await rejection(decryptVarsFile('v.age', data, idKeys(bad)))).message).toBe(
+      `${bad}:2: not an age identity (AGE-SECRET-KEY-1...)`,
+    );
   });
 });
 
@@ -68,11 +74,15 @@ describe('interop with the real age', () => {
     // age reads a passphrase only from a terminal: `script` gives it one, fed from stdin.
     tool('script', ['-qec', `age -p -o ${join(tmp.dir, 'p.age')} ${join(tmp.dir, 'p.txt')}`, '/dev/null'], { input: `${pass}\n${pass}\n` });
     const keys = { ...noKeys, agePassphrase: async () => secret(pass) };
-    expect((await ageOpen(readFileSync(join(tmp.dir, 'p.age')), keys, { file: 'p.age' })).plaintext.reveal().toString()).toBe('by passphrase\n');
+    expect((await ageOpen(readFileSync(join(tmp.dir, 'p.age')), keys, { file: 'p.age' })).plaintext.reveal().toString()).toBe(
+      'by passphrase\n',
+    );
     writeFileSync(join(tmp.dir, 't.age'), await ageEncrypt('from tsplay\n', { passphrase: secret(pass), scryptWorkFactor: 12 }));
     tool('script', ['-qec', `age -d -o ${join(tmp.dir, 't.out')} ${join(tmp.dir, 't.age')}`, '/dev/null'], { input: `${pass}\n` });
     expect(readFileSync(join(tmp.dir, 't.out'), 'utf8')).toBe('from tsplay\n');
-    const wrong = await rejection(ageOpen(readFileSync(join(tmp.dir, 't.age')), { ...noKeys, agePassphrase: async () => secret('nope-nope') }, { file: 't.age' }));
+    const wrong = await rejection(
+      ageOpen(readFileSync(join(tmp.dir, 't.age')), { ...noKeys, agePassphrase: async () => secret('nope-nope') }, { file: 't.age' }),
+    );
     expect([wrong.code, wrong.message]).toEqual(['AGE_DECRYPT_FAILED', 't.age: the passphrase does not decrypt it']);
     const noPrompt = await rejection(ageOpen(readFileSync(join(tmp.dir, 't.age')), noKeys, { file: 't.age' }));
     expect(noPrompt.code).toBe('AGE_NO_IDENTITY');

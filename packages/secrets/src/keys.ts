@@ -42,7 +42,13 @@ const isClientScript = (path: string) => /-client(\.[^.]*)?$/.test(basename(path
  */
 export async function readPasswordFile(path: string, label: string): Promise<Secret<string>> {
   const file = resolve(path);
-  const fail = (why: string, cause?: unknown) => secretsError('VAULT_PASSWORD_SOURCE', `vault password file ${file}: ${why}`, { file, field: '--vault-password-file', cause, hint: 'give a readable file holding the password, or an executable that prints it' });
+  const fail = (why: string, cause?: unknown) =>
+    secretsError('VAULT_PASSWORD_SOURCE', `vault password file ${file}: ${why}`, {
+      file,
+      field: '--vault-password-file',
+      cause,
+      hint: 'give a readable file holding the password, or an executable that prints it',
+    });
   let mode: number;
   try {
     mode = (await stat(file)).mode;
@@ -51,7 +57,8 @@ export async function readPasswordFile(path: string, label: string): Promise<Sec
   }
   let text: string;
   try {
-    if (mode & 0o111) text = (await exec(file, isClientScript(file) ? ['--vault-id', label] : [], { maxBuffer: 1 << 20, timeout: 60_000 })).stdout;
+    if (mode & 0o111)
+      text = (await exec(file, isClientScript(file) ? ['--vault-id', label] : [], { maxBuffer: 1 << 20, timeout: 60_000 })).stdout;
     else text = await readFile(file, 'utf8');
   } catch (e) {
     const code = (e as { code?: unknown }).code;
@@ -77,7 +84,10 @@ export function parseVaultId(spec: string): { label: string; source: string } {
   const at = spec.indexOf('@');
   const [label, source] = at < 0 ? ['default', spec] : [spec.slice(0, at), spec.slice(at + 1)];
   if (label === '' || source === '' || /[;\s]/.test(label))
-    throw secretsError('VAULT_PASSWORD_SOURCE', `--vault-id ${JSON.stringify(spec)} is not label@source`, { field: '--vault-id', hint: 'e.g. --vault-id prod@~/.vault-prod, --vault-id dev@prompt, or a bare file for the default id' });
+    throw secretsError('VAULT_PASSWORD_SOURCE', `--vault-id ${JSON.stringify(spec)} is not label@source`, {
+      field: '--vault-id',
+      hint: 'e.g. --vault-id prod@~/.vault-prod, --vault-id dev@prompt, or a bare file for the default id',
+    });
   return { label, source };
 }
 
@@ -89,7 +99,9 @@ export function vaultPasswords(o: VaultOptions, io?: PromptIO): VaultPassword[] 
     label,
     source,
     get: once(async () =>
-      source === 'prompt' ? secret(await promptHidden(label === 'default' ? 'Vault password: ' : `Vault password (${label}): `, io)) : readPasswordFile(source, label),
+      source === 'prompt'
+        ? secret(await promptHidden(label === 'default' ? 'Vault password: ' : `Vault password (${label}): `, io))
+        : readPasswordFile(source, label),
     ),
   }));
 }

@@ -24,14 +24,22 @@ export interface VaultOpened {
 export async function vaultOpen(text: string, keys: SecretKeys, w: Where): Promise<VaultOpened> {
   const env = parseVault(text, w);
   if (keys.vault.length === 0)
-    throw secretsError('VAULT_DECRYPT_FAILED', `${where(w)} is vault-encrypted${env.version === '1.2' ? ` (vault id ${env.label})` : ''}, and no vault password is given`, { file: w.file, hint: 'give --ask-vault-pass, --vault-password-file FILE or --vault-id label@FILE' });
+    throw secretsError(
+      'VAULT_DECRYPT_FAILED',
+      `${where(w)} is vault-encrypted${env.version === '1.2' ? ` (vault id ${env.label})` : ''}, and no vault password is given`,
+      { file: w.file, hint: 'give --ask-vault-pass, --vault-password-file FILE or --vault-id label@FILE' },
+    );
   const ordered = [...keys.vault.filter((k) => k.label === env.label), ...keys.vault.filter((k) => k.label !== env.label)];
   for (const k of ordered) {
     const plain = openVault(env, (await k.get()).reveal());
     if (plain) return { plaintext: secret(plain), label: env.label, password: k };
   }
   const tried = ordered.map((k) => `${k.label}@${k.source}`).join(', ');
-  throw secretsError('VAULT_DECRYPT_FAILED', `${where(w)}: no vault password given decrypts it${env.version === '1.2' ? ` (vault id ${env.label})` : ''}; tried ${tried}`, { file: w.file, hint: 'a wrong password, or the file was encrypted with another vault id' });
+  throw secretsError(
+    'VAULT_DECRYPT_FAILED',
+    `${where(w)}: no vault password given decrypts it${env.version === '1.2' ? ` (vault id ${env.label})` : ''}; tried ${tried}`,
+    { file: w.file, hint: 'a wrong password, or the file was encrypted with another vault id' },
+  );
 }
 
 export type Encryption = 'vault' | 'age';

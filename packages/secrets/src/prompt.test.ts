@@ -6,7 +6,13 @@ import { rejection } from './test-tools.js';
 
 /** A fake terminal: raw-mode switches are recorded, what is written is kept. */
 function tty() {
-  const input = Object.assign(new PassThrough(), { isTTY: true, raw: [] as boolean[], setRawMode(on: boolean) { this.raw.push(on); } });
+  const input = Object.assign(new PassThrough(), {
+    isTTY: true,
+    raw: [] as boolean[],
+    setRawMode(on: boolean) {
+      this.raw.push(on);
+    },
+  });
   const output = new PassThrough();
   let written = '';
   output.on('data', (c: Buffer) => (written += c.toString()));

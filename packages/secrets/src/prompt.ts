@@ -13,7 +13,11 @@ export interface PromptIO {
 export function promptHidden(question: string, io: PromptIO = { input: process.stdin, output: process.stderr }): Promise<string> {
   const { input, output } = io;
   if (!input.isTTY || !input.setRawMode)
-    return Promise.reject(new TsplayError('VAULT_PASSWORD_SOURCE', `${question.trim()} needs a terminal, and stdin is not one`, { hint: 'give the password in a file: --vault-password-file FILE or --vault-id label@FILE' }));
+    return Promise.reject(
+      new TsplayError('VAULT_PASSWORD_SOURCE', `${question.trim()} needs a terminal, and stdin is not one`, {
+        hint: 'give the password in a file: --vault-password-file FILE or --vault-id label@FILE',
+      }),
+    );
   const setRaw = input.setRawMode.bind(input);
   // raw (no echo) before the question shows: an answer typed (or sent) on seeing it is never echoed
   setRaw(true);

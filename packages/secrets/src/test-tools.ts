@@ -10,10 +10,17 @@ import { TsplayError } from '@tsplay/core';
  */
 export function tool(name: string, args: readonly string[], opts: { input?: string; cwd?: string } = {}): string {
   try {
-    return execFileSync(name, args, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], input: opts.input ?? '', cwd: opts.cwd, env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
+    return execFileSync(name, args, {
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+      input: opts.input ?? '',
+      cwd: opts.cwd,
+      env: { ...process.env, ANSIBLE_NOCOLOR: '1' },
+    });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string };
-    if (err.code === 'ENOENT') throw new Error(`${name} is not installed: the secrets interop tests need Debian's ansible-core and age (.ci/run installs them)`);
+    if (err.code === 'ENOENT')
+      throw new Error(`${name} is not installed: the secrets interop tests need Debian's ansible-core and age (.ci/run installs them)`);
     throw new Error(`${name} ${args.join(' ')} failed: ${err.stderr ?? err.message}`);
   }
 }

@@ -1,5 +1,14 @@
 import { isSecret, secret, TsplayError, type Secret } from '@tsplay/core';
-import { LineCounter, parseDocument, visit, type DocumentOptions, type ParseOptions, type ScalarTag, type SchemaOptions, type Tags } from 'yaml';
+import {
+  LineCounter,
+  parseDocument,
+  visit,
+  type DocumentOptions,
+  type ParseOptions,
+  type ScalarTag,
+  type SchemaOptions,
+  type Tags,
+} from 'yaml';
 import type { SecretKeys } from './keys.js';
 import { decryptFile, vaultOpen, type Encryption } from './open.js';
 
@@ -44,7 +53,11 @@ export async function parseVarsYaml(text: string, keys: SecretKeys, file: string
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: true, ...withVaultTags(yaml), lineCounter });
   const err = doc.errors[0];
-  if (err) throw new TsplayError('VARS_INVALID', `${file}: not valid YAML: ${err.message.split('\n')[0]}`, { file, hint: 'fix the YAML syntax at the line shown' });
+  if (err)
+    throw new TsplayError('VARS_INVALID', `${file}: not valid YAML: ${err.message.split('\n')[0]}`, {
+      file,
+      hint: 'fix the YAML syntax at the line shown',
+    });
   const refs: VaultRef[] = [];
   visit(doc, {
     Scalar(_, node) {
@@ -79,5 +92,8 @@ export async function decryptVarsFile(
   const d = await decryptFile(path, bytes, keys);
   if (d.encryption === undefined) return { encryption: undefined, vars: await parseVarsYaml(bytes.toString('utf8'), keys, path, yaml) };
   const vars = await parseVarsYaml(d.bytes.reveal().toString('utf8'), keys, path, yaml);
-  return { encryption: d.encryption, vars: mapValues(vars, (leaf) => (leaf === null || leaf === undefined || isSecret(leaf) ? leaf : secret(leaf))) };
+  return {
+    encryption: d.encryption,
+    vars: mapValues(vars, (leaf) => (leaf === null || leaf === undefined || isSecret(leaf) ? leaf : secret(leaf))),
+  };
 }

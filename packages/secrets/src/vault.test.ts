@@ -13,11 +13,21 @@ const tmp = tempDir();
 afterAll(tmp.done);
 const PLAIN = { db_password: 'c0rrect-h0rse-fixture', db_port: 5432, api_tokens: ['tok-alpha-fixture', 'tok-beta-fixture'] };
 const revealAll = (v: unknown): unknown =>
-  isSecret(v) ? v.reveal() : Array.isArray(v) ? v.map(revealAll) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revealAll(x)])) : v;
+  isSecret(v)
+    ? v.reveal()
+    : Array.isArray(v)
+      ? v.map(revealAll)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revealAll(x)]))
+        : v;
 
 describe('Ansible Vault files recorded from ansible-vault 2.14', () => {
   it('1.1 with --vault-password-file: every value a Secret holding what was encrypted', async () => {
-    const r = await decryptVarsFile(fx('vault-1.1.yml'), readFileSync(fx('vault-1.1.yml')), secretKeys({ vaultPasswordFiles: [fx('vault-pass.txt')] }));
+    const r = await decryptVarsFile(
+      fx('vault-1.1.yml'),
+      readFileSync(fx('vault-1.1.yml')),
+      secretKeys({ vaultPasswordFiles: [fx('vault-pass.txt')] }),
+    );
     expect(r.encryption).toBe('vault');
     const vars = r.vars as Record<string, Secret<unknown>>;
     expect(isSecret(vars.db_password) && isSecret(vars.db_port)).toBe(true);
@@ -36,11 +46,19 @@ describe('Ansible Vault files recorded from ansible-vault 2.14', () => {
 
   it('inline !vault values (1.1 and 1.2) become Secrets; plain values stay plain', async () => {
     const keys = secretKeys({ vaultIds: [fx('vault-pass.txt'), `prod@${fx('vault-pass-prod.txt')}`] });
-    const vars = (await parseVarsYaml(readFileSync(fx('inline-vault.yml'), 'utf8'), keys, fx('inline-vault.yml'))) as Record<string, unknown>;
+    const vars = (await parseVarsYaml(readFileSync(fx('inline-vault.yml'), 'utf8'), keys, fx('inline-vault.yml'))) as Record<
+      string,
+      unknown
+    >;
     expect(vars.db_user).toBe('app');
     expect(vars.port).toBe(8443);
     expect(isSecret(vars.db_password)).toBe(true);
-    expect(revealAll(vars)).toEqual({ db_user: 'app', db_password: 'inline-default-fixture', nested: { api_key: 'inline-prod-fixture' }, port: 8443 });
+    expect(revealAll(vars)).toEqual({
+      db_user: 'app',
+      db_password: 'inline-default-fixture',
+      nested: { api_key: 'inline-prod-fixture' },
+      port: 8443,
+    });
     expect(redact('token inline-prod-fixture')).toBe('token ***');
   });
 
@@ -62,7 +80,9 @@ describe('Ansible Vault files recorded from ansible-vault 2.14', () => {
     const line2 = body.split('\n')[1] as string;
     expect(e.message).not.toContain(line2.slice(0, 16));
     expect(e.message + (e.hint ?? '')).not.toMatch(/c0rrect|fixture-pw/);
-    const inline = await rejection(parseVarsYaml(readFileSync(fx('inline-vault.yml'), 'utf8'), secretKeys({ vaultIds: [fx('vault-pass.txt')] }), 'inline-vault.yml'));
+    const inline = await rejection(
+      parseVarsYaml(readFileSync(fx('inline-vault.yml'), 'utf8'), secretKeys({ vaultIds: [fx('vault-pass.txt')] }), 'inline-vault.yml'),
+    );
     expect(inline.code).toBe('VAULT_DECRYPT_FAILED');
     expect(inline.message).toMatch(/^inline-vault\.yml:11: .*vault id prod/);
     const none = await rejection(decryptVarsFile('v.yml', body, secretKeys()));
@@ -73,7 +93,9 @@ describe('Ansible Vault files recorded from ansible-vault 2.14', () => {
     const body = readFileSync(fx('vault-1.1.yml'), 'utf8');
     const keys = secretKeys({ vaultPasswordFiles: [fx('vault-pass.txt')] });
     expect((await rejection(vaultOpen(body.slice(0, 200), keys, { file: 'cut.yml' }))).code).toBe('VAULT_FORMAT');
-    expect((await rejection(vaultOpen(body.replace('1.1', '1.0'), keys, { file: 'old.yml' }))).message).toBe('old.yml: vault format "1.0" is not supported');
+    expect((await rejection(vaultOpen(body.replace('1.1', '1.0'), keys, { file: 'old.yml' }))).message).toBe(
+      'old.yml: vault format "1.0" is not supported',
+    );
   });
 });
 
@@ -84,7 +106,10 @@ describe('interop with the real ansible-vault', () => {
   it('files ansible-vault encrypts now (1.1 and 1.2 with an id) decrypt in tsplay', async () => {
     const k = `r${Math.random().toString(36).slice(2)}`;
     const text = `k: ${k}\nlist: [1, 2]\n`;
-    for (const [name, args] of [['a.yml', ['--vault-password-file', pw]], ['b.yml', ['--vault-id', `stage@${pw}`]]] as const) {
+    for (const [name, args] of [
+      ['a.yml', ['--vault-password-file', pw]],
+      ['b.yml', ['--vault-id', `stage@${pw}`]],
+    ] as const) {
       writeFileSync(join(tmp.dir, name), text);
       tool('ansible-vault', ['encrypt', ...args, join(tmp.dir, name)]);
       const data = readFileSync(join(tmp.dir, name));

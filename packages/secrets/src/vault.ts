@@ -28,23 +28,38 @@ export function isVault(text: string | Buffer): boolean {
 const HEX = /^[0-9a-fA-F]*$/;
 
 function unhex(s: string, w: { file: string; line?: number | undefined }, what: string): Buffer {
-  if (s.length % 2 !== 0 || !HEX.test(s)) throw secretsError('VAULT_FORMAT', `${where(w)}: the vault ${what} is not hex`, { file: w.file, hint: 'the file was cut or edited by hand; encrypt it again with ansible-vault or tsplay secrets' });
+  if (s.length % 2 !== 0 || !HEX.test(s))
+    throw secretsError('VAULT_FORMAT', `${where(w)}: the vault ${what} is not hex`, {
+      file: w.file,
+      hint: 'the file was cut or edited by hand; encrypt it again with ansible-vault or tsplay secrets',
+    });
   return Buffer.from(s, 'hex');
 }
 
 /** Parse a vault envelope; a malformed one is VAULT_FORMAT naming the file (never echoing the body). */
 export function parseVault(text: string, w: { file: string; line?: number | undefined }): VaultEnvelope {
-  const lines = text.trim().split(/\r?\n/).map((l) => l.trim());
+  const lines = text
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => l.trim());
   const parts = (lines[0] ?? '').split(';').map((p) => p.trim());
   const [magic, version, cipher, label] = parts;
-  const fmt = (msg: string) => secretsError('VAULT_FORMAT', `${where(w)}: ${msg}`, { file: w.file, hint: 'tsplay reads $ANSIBLE_VAULT;1.1;AES256 and $ANSIBLE_VAULT;1.2;AES256;<vault-id>' });
+  const fmt = (msg: string) =>
+    secretsError('VAULT_FORMAT', `${where(w)}: ${msg}`, {
+      file: w.file,
+      hint: 'tsplay reads $ANSIBLE_VAULT;1.1;AES256 and $ANSIBLE_VAULT;1.2;AES256;<vault-id>',
+    });
   if (magic !== VAULT_HEADER) throw fmt('not an Ansible Vault file (no $ANSIBLE_VAULT header)');
   if (version !== '1.1' && version !== '1.2') throw fmt(`vault format ${JSON.stringify(version)} is not supported`);
   if (cipher !== 'AES256') throw fmt(`vault cipher ${JSON.stringify(cipher)} is not supported`);
   if (version === '1.2' && !label) throw fmt('a 1.2 vault header names no vault id');
   const inner = unhex(lines.slice(1).join(''), w, 'body').toString('latin1').split('\n');
   if (inner.length !== 3) throw fmt('the vault body is not salt, hmac and ciphertext');
-  const [salt, hmac, ciphertext] = inner.map((p, i) => unhex(p, w, ['salt', 'hmac', 'ciphertext'][i] as string)) as [Buffer, Buffer, Buffer];
+  const [salt, hmac, ciphertext] = inner.map((p, i) => unhex(p, w, ['salt', 'hmac', 'ciphertext'][i] as string)) as [
+    Buffer,
+    Buffer,
+    Buffer,
+  ];
   return { version, label: version === '1.2' ? (label as string) : 'default', salt, hmac, ciphertext };
 }
 

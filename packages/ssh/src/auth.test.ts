@@ -71,7 +71,9 @@ describe('authentication', () => {
     const second = await startAgent(join(sshd.dir, 'home'));
     try {
       await second.add(lockedKey.path, 'correct horse');
-      expect(await user(sshd.spec('root', { privateKeyPath: lockedKey.path }), { ...base, env: { SSH_AUTH_SOCK: second.socket } })).toBe('root');
+      expect(await user(sshd.spec('root', { privateKeyPath: lockedKey.path }), { ...base, env: { SSH_AUTH_SOCK: second.socket } })).toBe(
+        'root',
+      );
     } finally {
       await second.stop();
     }
@@ -103,7 +105,17 @@ describe('ssh config', () => {
   it('honours HostName, User, Port and IdentityFile (with ~) for a Host pattern', async () => {
     await copyFile(sshd.clientKey.path, join(home, '.ssh', 'id_lab'));
     const sshConfigPath = await config(
-      [`Host other`, `  User nobody`, `Host lab-*  !lab-skip`, `  HostName 127.0.0.1`, `  Port ${sshd.port}`, `  User root`, `  IdentityFile ~/.ssh/id_lab`, `  IdentitiesOnly yes`, ''].join('\n'),
+      [
+        `Host other`,
+        `  User nobody`,
+        `Host lab-*  !lab-skip`,
+        `  HostName 127.0.0.1`,
+        `  Port ${sshd.port}`,
+        `  User root`,
+        `  IdentityFile ~/.ssh/id_lab`,
+        `  IdentitiesOnly yes`,
+        '',
+      ].join('\n'),
     );
     const spec: SshHostSpec = { name: 'lab-node', address: 'lab-one', knownHosts: sshd.knownHosts, sshConfigPath };
     // localUser would be the login name without `User root`; no agent and no privateKeyPath.
@@ -145,9 +157,15 @@ describe('ssh config', () => {
   });
 
   it('goes through a ProxyJump host (forwardOut)', async () => {
-    const accepted = (): number => sshd.log().split('\n').filter((l) => l.includes('Accepted publickey for root')).length;
+    const accepted = (): number =>
+      sshd
+        .log()
+        .split('\n')
+        .filter((l) => l.includes('Accepted publickey for root')).length;
     const before = accepted();
-    const sshConfigPath = await config([`Host behind`, `  HostName 127.0.0.1`, `  Port ${sshd.port}`, `  ProxyJump root@127.0.0.1:${sshd.port}`, ''].join('\n'));
+    const sshConfigPath = await config(
+      [`Host behind`, `  HostName 127.0.0.1`, `  Port ${sshd.port}`, `  ProxyJump root@127.0.0.1:${sshd.port}`, ''].join('\n'),
+    );
     const conn = await connectSsh(sshd.spec('root', { address: 'behind', port: undefined, sshConfigPath }), { ...base, home });
     try {
       expect(conn.target.jumps.map((j) => `${j.user}@${j.host}:${j.port}`)).toEqual([`root@127.0.0.1:${sshd.port}`]);
@@ -160,7 +178,9 @@ describe('ssh config', () => {
 
   it('chains several ProxyJump hops in order, and names an unreachable hop', async () => {
     const hop = `root@127.0.0.1:${sshd.port}`;
-    const twoHops = await config([`Host behind2`, `  HostName 127.0.0.1`, `  Port ${sshd.port}`, `  ProxyJump ${hop},${hop}`, ''].join('\n'));
+    const twoHops = await config(
+      [`Host behind2`, `  HostName 127.0.0.1`, `  Port ${sshd.port}`, `  ProxyJump ${hop},${hop}`, ''].join('\n'),
+    );
     const conn = await connectSsh(sshd.spec('root', { address: 'behind2', port: undefined, sshConfigPath: twoHops }), { ...base, home });
     try {
       expect(conn.target.jumps).toHaveLength(2);
@@ -168,7 +188,9 @@ describe('ssh config', () => {
     } finally {
       await conn.close();
     }
-    const deadHop = await config([`Host behind3`, `  HostName 127.0.0.1`, `  Port ${sshd.port}`, `  ProxyJump root@127.0.0.1:1`, ''].join('\n'));
+    const deadHop = await config(
+      [`Host behind3`, `  HostName 127.0.0.1`, `  Port ${sshd.port}`, `  ProxyJump root@127.0.0.1:1`, ''].join('\n'),
+    );
     const err = await failure(sshd.spec('root', { name: 'target', address: 'behind3', port: undefined, sshConfigPath: deadHop }), base);
     expect(err.code).toBe('UNREACHABLE');
     expect(err.host).toBe('target (jump 1: 127.0.0.1)');

@@ -49,7 +49,10 @@ class FilteredAgent extends OpenSSHAgent {
   override getIdentities(cb: IdentityCallback<ParsedKey>): void {
     super.getIdentities((err, keys) => {
       if (err || !keys) return cb(err ?? new Error('no identities'));
-      cb(undefined, keys.filter((k) => 'getPublicSSH' in k && this.allowed.some((a) => a.equals(k.getPublicSSH()))));
+      cb(
+        undefined,
+        keys.filter((k) => 'getPublicSSH' in k && this.allowed.some((a) => a.equals(k.getPublicSSH()))),
+      );
     });
   }
 }

@@ -36,7 +36,9 @@ afterAll(async () => {
 
 describe('su with a password over a real SSH channel', () => {
   it("the command's stdin and stderr are its own: su's prompt is cut, the password never shows", async () => {
-    const conn = await connectSsh(sshd.spec(USER, { becomeMethod: 'su', becomePassword: secret(PW), becomeExe: join(dir, 'su') }), { env: {} });
+    const conn = await connectSsh(sshd.spec(USER, { becomeMethod: 'su', becomePassword: secret(PW), becomeExe: join(dir, 'su') }), {
+      env: {},
+    });
     try {
       const r = await conn.exec('cat; echo err >&2; exit 4', { become: true, stdin: 'payload\n' });
       expect(r).toEqual({ code: 4, stdout: 'payload\n', stderr: 'err\n' });
@@ -50,7 +52,9 @@ describe('su with a password over a real SSH channel', () => {
   });
 
   it('a wrong password is BECOME_FAILED naming the host, without the password', async () => {
-    const conn = await connectSsh(sshd.spec(USER, { becomeMethod: 'su', becomePassword: secret('not-it'), becomeExe: join(dir, 'su') }), { env: {} });
+    const conn = await connectSsh(sshd.spec(USER, { becomeMethod: 'su', becomePassword: secret('not-it'), becomeExe: join(dir, 'su') }), {
+      env: {},
+    });
     try {
       const e = (await conn.exec('id', { become: true }).catch((x: unknown) => x)) as TsplayError;
       expect(e.code).toBe('BECOME_FAILED');

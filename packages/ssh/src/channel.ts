@@ -14,14 +14,18 @@ export class ChannelLost extends Error {}
 /** sshd refused a new session channel (MaxSessions, or the connection is going away). */
 export class ChannelRefused extends Error {}
 
-const signalCode = (name: string | undefined): number => 128 + ((name && constants.signals[`SIG${name}` as keyof typeof constants.signals]) || 9);
+const signalCode = (name: string | undefined): number =>
+  128 + ((name && constants.signals[`SIG${name}` as keyof typeof constants.signals]) || 9);
 
 /**
  * Send a `signal` channel request. ssh2's `Channel#signal` is a no-op once stdin was ended (it checks
  * `writable`), which is always the case here, so go to the protocol object directly (ssh2 1.17 internals).
  */
 function sendSignal(ch: ClientChannel, name: string): void {
-  const internals = ch as unknown as { _client?: { _protocol?: { signal?(id: number, sig: string): void } }; outgoing?: { id?: number; state?: string } };
+  const internals = ch as unknown as {
+    _client?: { _protocol?: { signal?(id: number, sig: string): void } };
+    outgoing?: { id?: number; state?: string };
+  };
   const proto = internals._client?._protocol;
   const id = internals.outgoing?.id;
   const state = internals.outgoing?.state;
@@ -33,7 +37,13 @@ function sendSignal(ch: ClientChannel, name: string): void {
 const CLOSE_GRACE_MS = 2000;
 
 /** Run one command on a new session channel; stdout/stderr are kept as bytes (stdout goes to `onData` instead when given). */
-export function runChannel(client: Client, command: string, stdin: string | Buffer | undefined, timeoutMs: number | undefined, onData?: (chunk: Buffer) => void): Promise<RawResult> {
+export function runChannel(
+  client: Client,
+  command: string,
+  stdin: string | Buffer | undefined,
+  timeoutMs: number | undefined,
+  onData?: (chunk: Buffer) => void,
+): Promise<RawResult> {
   return new Promise((resolve, reject) => {
     client.exec(command, (err, ch) => {
       if (err) return reject(new ChannelRefused(err.message, { cause: err }));

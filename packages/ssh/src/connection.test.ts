@@ -73,7 +73,10 @@ describe('exec', () => {
     const r = await conn.exec('sleep 987; echo not-reached', { timeoutMs: 300, become: true });
     expect(r.timedOut).toBe(true);
     expect(r.stdout).toBe('');
-    await vi.waitFor(async () => expect((await conn.exec('ps -eo args | grep -c "^sleep 98[7]" || true')).stdout).toBe('0\n'), { timeout: 5000, interval: 50 });
+    await vi.waitFor(async () => expect((await conn.exec('ps -eo args | grep -c "^sleep 98[7]" || true')).stdout).toBe('0\n'), {
+      timeout: 5000,
+      interval: 50,
+    });
   });
 
   it('runs more commands at once than sshd MaxSessions without failing', async () => {
@@ -134,7 +137,15 @@ describe('files', () => {
     expect(pieces.length).toBeGreaterThan(1);
     expect(Buffer.concat(pieces).equals(bytes)).toBe(true);
     await expect(plain.readChunks(path, () => undefined)).rejects.toMatchObject({ code: 'COMMAND_FAILED' });
-    await expect(conn.readChunks(path, () => { throw new Error('disk full'); }, { become: true })).rejects.toThrow('disk full');
+    await expect(
+      conn.readChunks(
+        path,
+        () => {
+          throw new Error('disk full');
+        },
+        { become: true },
+      ),
+    ).rejects.toThrow('disk full');
     expect((await conn.exec('echo still usable')).stdout).toBe('still usable\n');
     await conn.exec(`rm -f ${path}`, { become: true });
   });
@@ -182,7 +193,10 @@ describe('files', () => {
     expect((err as TsplayError).code).toBe('UNREACHABLE');
     await expect(victim.exec('true')).rejects.toMatchObject({ code: 'UNREACHABLE' });
     expect(await readFile(target, 'utf8')).toBe('old content\n');
-    await vi.waitFor(async () => expect((await readdir(dir)).filter((f) => f.includes('.tsplay-'))).toEqual([]), { timeout: 10_000, interval: 20 });
+    await vi.waitFor(async () => expect((await readdir(dir)).filter((f) => f.includes('.tsplay-'))).toEqual([]), {
+      timeout: 10_000,
+      interval: 20,
+    });
     await victim.close();
   });
 });

@@ -1,7 +1,16 @@
 import type { Client } from 'ssh2';
 import { TsplayError, reveal, quote, type Connection, type ExecOptions, type ExecResult, type PathState } from '@tsplay/core';
 import { parsePathProbe } from '@tsplay/core/module';
-import { becomeStdin, checkBecome, usesBecome, pathScript, wrapCommand, type BecomeSpec, type PutOptions, type StatOptions } from '@tsplay/core/transport';
+import {
+  becomeStdin,
+  checkBecome,
+  usesBecome,
+  pathScript,
+  wrapCommand,
+  type BecomeSpec,
+  type PutOptions,
+  type StatOptions,
+} from '@tsplay/core/transport';
 import { ChannelLost, ChannelRefused, runChannel, type RawResult } from './channel.js';
 import { Semaphore } from './semaphore.js';
 import { withRemoteTimeout } from './remote-timeout.js';
@@ -53,7 +62,9 @@ export class SshConnection implements Connection {
   }
 
   private gone(cause?: unknown): TsplayError {
-    const why = this.closing ? 'the connection was closed' : `lost the connection (${(this.lost ?? (cause as Error | undefined))?.message ?? 'closed'})`;
+    const why = this.closing
+      ? 'the connection was closed'
+      : `lost the connection (${(this.lost ?? (cause as Error | undefined))?.message ?? 'closed'})`;
     return new TsplayError('UNREACHABLE', `${this.target.user}@${this.target.host}:${this.target.port}: ${why}`, {
       host: this.host,
       hint: 'the host went away during the run (reboot, network, sshd restart); run again when it is back',
@@ -64,7 +75,11 @@ export class SshConnection implements Connection {
   /** The call's (else the target's) become method, and the target's password (revealed here, only to go into a channel's stdin). */
   private becomeSpec(method: BecomeSpec['method']): BecomeSpec {
     const t = this.target;
-    return { method: method ?? t.becomeMethod, password: t.becomePassword === undefined ? undefined : reveal(t.becomePassword), exe: t.becomeExe };
+    return {
+      method: method ?? t.becomeMethod,
+      password: t.becomePassword === undefined ? undefined : reveal(t.becomePassword),
+      exe: t.becomeExe,
+    };
   }
 
   /** Run a wrapped command and keep its output as bytes (for `read` and `put`; stdout to `onData` for `readChunks`). */
@@ -87,7 +102,12 @@ export class SshConnection implements Connection {
    * sshd frees a session slot only once its process is reaped, so right after a timeout (or while
    * another client shares the connection's MaxSessions) a new channel can be refused: retry briefly.
    */
-  private async openWithRetry(command: string, stdin: string | Buffer | undefined, timeoutMs: number | undefined, onData?: (chunk: Buffer) => void): Promise<RawResult> {
+  private async openWithRetry(
+    command: string,
+    stdin: string | Buffer | undefined,
+    timeoutMs: number | undefined,
+    onData?: (chunk: Buffer) => void,
+  ): Promise<RawResult> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await runChannel(this.client, command, stdin, timeoutMs, onData);
@@ -136,20 +156,27 @@ export class SshConnection implements Connection {
     this.hostSince ??= hostRunStart((c) => this.execRaw(c), this.since);
     const staleBefore = await this.hostSince;
     // No default command timeout for transfers (timeoutMs 0): a big upload on a slow link is not a hang.
-    const r = await this.execRaw(putScript(path, bytes.length, opts, staleBefore), { become: opts.become, becomeMethod: opts.becomeMethod, stdin: bytes, timeoutMs: 0 });
+    const r = await this.execRaw(putScript(path, bytes.length, opts, staleBefore), {
+      become: opts.become,
+      becomeMethod: opts.becomeMethod,
+      stdin: bytes,
+      timeoutMs: 0,
+    });
     if (r.code !== 0) throw putError(r, path, this.host);
   }
 
   async read(path: string, opts: Pick<ExecOptions, 'become' | 'becomeMethod'> = {}): Promise<Buffer> {
     const r = await this.execRaw(`cat -- ${quote(path)}`, { become: opts.become, becomeMethod: opts.becomeMethod, timeoutMs: 0 });
-    if (r.code !== 0) throw new TsplayError('COMMAND_FAILED', `could not read ${path}: ${r.stderr.toString('utf8').trim()}`, { host: this.host });
+    if (r.code !== 0)
+      throw new TsplayError('COMMAND_FAILED', `could not read ${path}: ${r.stderr.toString('utf8').trim()}`, { host: this.host });
     return r.stdout;
   }
 
   /** `read`, the bytes handed to `onData` as the channel delivers them (a snapshot is never held whole). */
   async readChunks(path: string, onData: (chunk: Buffer) => void, opts: Pick<ExecOptions, 'become' | 'becomeMethod'> = {}): Promise<void> {
     const r = await this.execRaw(`cat -- ${quote(path)}`, { become: opts.become, becomeMethod: opts.becomeMethod, timeoutMs: 0 }, onData);
-    if (r.code !== 0) throw new TsplayError('COMMAND_FAILED', `could not read ${path}: ${r.stderr.toString('utf8').trim()}`, { host: this.host });
+    if (r.code !== 0)
+      throw new TsplayError('COMMAND_FAILED', `could not read ${path}: ${r.stderr.toString('utf8').trim()}`, { host: this.host });
   }
 
   async stat(path: string, opts: StatOptions = {}): Promise<PathState> {

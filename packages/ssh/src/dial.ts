@@ -10,7 +10,10 @@ import { hostKeyCheck } from './host-key.js';
  * OpenSSH's ServerAliveInterval × ServerAliveCountMax is the promise: ping every I·N/(N+1) so ssh2 gives
  * up at I × N.
  */
-export function keepaliveConfig(t: Pick<SshTarget, 'keepaliveIntervalMs' | 'keepaliveCountMax'>): { keepaliveInterval: number; keepaliveCountMax: number } {
+export function keepaliveConfig(t: Pick<SshTarget, 'keepaliveIntervalMs' | 'keepaliveCountMax'>): {
+  keepaliveInterval: number;
+  keepaliveCountMax: number;
+} {
   if (t.keepaliveIntervalMs <= 0) return { keepaliveInterval: 0, keepaliveCountMax: t.keepaliveCountMax };
   const n = Math.max(1, t.keepaliveCountMax);
   return { keepaliveInterval: Math.max(1, Math.floor((t.keepaliveIntervalMs * n) / (n + 1))), keepaliveCountMax: n };
@@ -93,7 +96,10 @@ export async function dial(t: SshTarget, sock?: Duplex): Promise<Client> {
 /** A TCP stream to `host:port` opened by the jump host's sshd (ProxyJump / `ssh -W`). */
 export function forward(via: Client, next: SshTarget): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(unreachable(next, `timed out after ${next.connectTimeoutMs} ms opening the jump channel`)), next.connectTimeoutMs);
+    const timer = setTimeout(
+      () => reject(unreachable(next, `timed out after ${next.connectTimeoutMs} ms opening the jump channel`)),
+      next.connectTimeoutMs,
+    );
     via.forwardOut('127.0.0.1', 0, next.host, next.port, (err, stream) => {
       clearTimeout(timer);
       if (err) reject(unreachable(next, `via jump host: ${err.message}`, err));

@@ -13,7 +13,15 @@ import {
   type KnownHostEntry,
 } from './known-hosts.js';
 
-const ALGOS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+const ALGOS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
 const algosFor = (type: string): string[] => (type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type]);
 const SCAN_TYPE: Record<string, string> = { 'ssh-ed25519': 'ed25519', 'ssh-rsa': 'rsa' };
 
@@ -27,7 +35,14 @@ export interface HostKeyCheck {
 }
 
 async function loadEntries(files: readonly string[]): Promise<KnownHostEntry[]> {
-  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').then((t) => parseKnownHosts(t, f), () => [])));
+  const texts = await Promise.all(
+    files.map((f) =>
+      readFile(f, 'utf8').then(
+        (t) => parseKnownHosts(t, f),
+        () => [],
+      ),
+    ),
+  );
   return texts.flat();
 }
 
@@ -60,7 +75,11 @@ export async function hostKeyCheck(t: SshTarget): Promise<HostKeyCheck> {
           record(firstFile, knownHostsLine(name, blob)).then(
             () => verify(true),
             (e: unknown) => {
-              refused = new TsplayError('HOST_KEY_UNKNOWN', `cannot record the host key of ${where} in ${firstFile}: ${(e as Error).message}`, { host: t.name, cause: e });
+              refused = new TsplayError(
+                'HOST_KEY_UNKNOWN',
+                `cannot record the host key of ${where} in ${firstFile}: ${(e as Error).message}`,
+                { host: t.name, cause: e },
+              );
               verify(false);
             },
           );

@@ -48,7 +48,16 @@ describe('@tsplay/ssh public surface', () => {
   });
 
   it('keeps the sshd harness out of the main entry', () => {
-    expect(Object.keys(testing).sort()).toEqual(['createTestUser', 'freePort', 'generateKey', 'removeTestUser', 'run', 'startAgent', 'startBlackhole', 'startSshd']);
+    expect(Object.keys(testing).sort()).toEqual([
+      'createTestUser',
+      'freePort',
+      'generateKey',
+      'removeTestUser',
+      'run',
+      'startAgent',
+      'startBlackhole',
+      'startSshd',
+    ]);
     expect(Object.keys(api)).not.toContain('startSshd');
   });
 });

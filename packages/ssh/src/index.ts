@@ -22,5 +22,13 @@ export { putScript } from './put-script.js';
 export { acquireRunLock, runLockScript, parseBusyLine, describeHolder, RUN_LOCK_DIR } from './run-lock.js';
 export type { LockHolder, RunLock, RunLockOptions } from './run-lock.js';
 // persist
-export { connectPersisted, persistSeconds, startPersistDaemon, runPersistDaemon, PersistedConnection, persistDir, PERSIST_PROTOCOL } from './persist/index.js';
+export {
+  connectPersisted,
+  persistSeconds,
+  startPersistDaemon,
+  runPersistDaemon,
+  PersistedConnection,
+  persistDir,
+  PERSIST_PROTOCOL,
+} from './persist/index.js';
 export type { PersistOptions, DaemonOptions, PersistDaemon, DaemonInfo } from './persist/index.js';

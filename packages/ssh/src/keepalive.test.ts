@@ -48,9 +48,15 @@ describe('keepalive: a silent link is noticed within ServerAliveInterval × Serv
     const cfg = join(sshd.dir, 'alive_config');
     await writeFile(cfg, 'Host cfg-host\n  ServerAliveInterval 2\n  ServerAliveCountMax 7\n');
     const base = { name: 'x', address: 'cfg-host', sshConfigPath: cfg, privateKeyPath: '/k' };
-    expect(resolveTarget({ ...base, address: 'other' }, { env: {}, home: home() })).toMatchObject({ keepaliveIntervalMs: 5000, keepaliveCountMax: 3 });
+    expect(resolveTarget({ ...base, address: 'other' }, { env: {}, home: home() })).toMatchObject({
+      keepaliveIntervalMs: 5000,
+      keepaliveCountMax: 3,
+    });
     expect(resolveTarget(base, { env: {}, home: home() })).toMatchObject({ keepaliveIntervalMs: 2000, keepaliveCountMax: 7 });
-    expect(resolveTarget({ ...base, serverAliveInterval: 0.5, serverAliveCountMax: 2 }, { env: {}, home: home() })).toMatchObject({ keepaliveIntervalMs: 500, keepaliveCountMax: 2 });
+    expect(resolveTarget({ ...base, serverAliveInterval: 0.5, serverAliveCountMax: 2 }, { env: {}, home: home() })).toMatchObject({
+      keepaliveIntervalMs: 500,
+      keepaliveCountMax: 2,
+    });
   });
 
   it('inventory 0.5 s × 2: a frozen peer makes the next exec UNREACHABLE, with the reason, long before the old fixed 60 s', async () => {

@@ -23,7 +23,10 @@ export function putScript(path: string, size: number, opts: PutOptions, staleBef
  * came back, so it is never later than the true start (a late or slow exec only moves it earlier). Undefined
  * when the host's `date` has no %N (then no temp file is ever removed).
  */
-export async function hostRunStart(exec: (cmd: string) => Promise<{ code: number; stdout: Buffer | string }>, sinceMs: number): Promise<number | undefined> {
+export async function hostRunStart(
+  exec: (cmd: string) => Promise<{ code: number; stdout: Buffer | string }>,
+  sinceMs: number,
+): Promise<number | undefined> {
   const r = await exec('date +%s%N').catch(() => undefined);
   const out = r?.stdout.toString().trim() ?? '';
   if (r?.code !== 0 || !/^\d{19}$/.test(out)) return undefined;
@@ -35,7 +38,11 @@ export function putError(r: { code: number; stdout: Buffer; stderr: Buffer }, pa
   const msg = r.stderr.toString('utf8').trim();
   const refused = safeWriteRefusal({ code: r.code, stdout: r.stdout.toString('utf8'), stderr: msg }, path);
   if (refused) return refused.withContext({ host });
-  if (DISK_FULL.test(msg)) return new TsplayError('DISK_FULL', `no space left writing ${path}: ${msg}`, { host, hint: 'free space on the target filesystem (df -h)' });
+  if (DISK_FULL.test(msg))
+    return new TsplayError('DISK_FULL', `no space left writing ${path}: ${msg}`, {
+      host,
+      hint: 'free space on the target filesystem (df -h)',
+    });
   return new TsplayError('WRITE_FAILED', `could not write ${path}: ${msg || `exit ${r.code}`}`, { host });
 }
 

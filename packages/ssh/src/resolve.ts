@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { TsplayError } from '@tsplay/core';
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_SERVER_ALIVE_COUNT_MAX, DEFAULT_SERVER_ALIVE_INTERVAL, type ConnectOptions, type SshHostSpec, type SshTarget } from './spec.js';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_SERVER_ALIVE_COUNT_MAX,
+  DEFAULT_SERVER_ALIVE_INTERVAL,
+  type ConnectOptions,
+  type SshHostSpec,
+  type SshTarget,
+} from './spec.js';
 import { expandTokens, lookupSshConfig, parseJumpHop } from './ssh-config.js';
 import { expandIncludes } from './ssh-config-include.js';
 

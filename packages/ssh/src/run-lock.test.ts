@@ -62,7 +62,12 @@ describe('run lock over SSH', () => {
   it('a second run fails at once with RUN_LOCKED naming the holder; closing the holder frees it', async () => {
     const d = await lockDir();
     const a = await ssh();
-    const lock = await acquireRunLock(a, { waitMs: 0, playbook: 'etcd.ts', dir: d, holder: { user: 'alice', workstation: 'ws-1', pid: 4242 } });
+    const lock = await acquireRunLock(a, {
+      waitMs: 0,
+      playbook: 'etcd.ts',
+      dir: d,
+      holder: { user: 'alice', workstation: 'ws-1', pid: 4242 },
+    });
     expect(lockIsFree(d)).toBe(false);
     const err = await lockedError(acquireRunLock(await ssh(), { waitMs: 0, playbook: 'other.ts', dir: d }));
     expect(err.code).toBe('RUN_LOCKED');

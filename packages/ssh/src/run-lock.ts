@@ -109,7 +109,10 @@ function lockError(host: string, exit: ExecResult, waitMs: number): TsplayError 
 /** Take the run lock of the connection's host, or throw `RUN_LOCKED` naming the holder. */
 export async function acquireRunLock(conn: Connection, opts: RunLockOptions): Promise<RunLock> {
   if (!conn.hold)
-    throw new TsplayError('RUN_LOCK_FAILED', `the transport of ${conn.host} cannot hold a run lock`, { host: conn.host, hint: 'use an SSH or local connection' });
+    throw new TsplayError('RUN_LOCK_FAILED', `the transport of ${conn.host} cannot hold a run lock`, {
+      host: conn.host,
+      hint: 'use an SSH or local connection',
+    });
   const holder: LockHolder = {
     user: userInfo().username,
     workstation: hostname(),

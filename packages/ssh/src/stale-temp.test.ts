@@ -42,7 +42,14 @@ describe('stale temp files left by an interrupted write', () => {
     await file('.kube.conf.tsplay-ba9876543210', 0);
     await conn.put(join(dir, 'new.conf'), 'whole\n', { mode: 0o644 });
     expect((await readdir(dir)).sort()).toEqual(
-      ['.etcd.service.swp', '.etcd.service.tsplay-short', '.kube.conf.tsplay-ba9876543210', '.somedir.tsplay-aaaaaaaaaaaa', 'etcd.service.tsplay-0123456789ab', 'new.conf'].sort(),
+      [
+        '.etcd.service.swp',
+        '.etcd.service.tsplay-short',
+        '.kube.conf.tsplay-ba9876543210',
+        '.somedir.tsplay-aaaaaaaaaaaa',
+        'etcd.service.tsplay-0123456789ab',
+        'new.conf',
+      ].sort(),
     );
   });
 });

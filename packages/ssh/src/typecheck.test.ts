@@ -17,11 +17,15 @@ describe('type tests run in CI (vitest project "types")', () => {
     const out = mkdtempSync(join(tmpdir(), 'tsplay-typecheck-'));
     try {
       const file = join(out, 'report.json');
-      const r = spawnSync(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'types', '--reporter=json', `--outputFile=${file}`], {
-        cwd: root,
-        env: { ...process.env, TSPLAY_TYPECHECK_PROOF: '1', NO_COLOR: '1' },
-        encoding: 'utf8',
-      });
+      const r = spawnSync(
+        process.execPath,
+        [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'types', '--reporter=json', `--outputFile=${file}`],
+        {
+          cwd: root,
+          env: { ...process.env, TSPLAY_TYPECHECK_PROOF: '1', NO_COLOR: '1' },
+          encoding: 'utf8',
+        },
+      );
       expect(r.status).not.toBe(0);
       const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
       expect(report.success).toBe(false);

@@ -38,10 +38,17 @@ export function checkConfig(root: string): string {
 /** `tsplay check-types`: `tsc --noEmit` over the project's playbooks and inventories; resolves to the exit code. */
 export function checkTypes(cwd: string): number {
   const root = projectRoot(cwd);
-  if (!root) throw new TsplayError('USAGE', `no package.json or tsconfig.playbooks.json in ${cwd} or above`, { file: cwd, hint: 'run it in a tsplay project (`tsplay init` makes one)' });
+  if (!root)
+    throw new TsplayError('USAGE', `no package.json or tsconfig.playbooks.json in ${cwd} or above`, {
+      file: cwd,
+      hint: 'run it in a tsplay project (`tsplay init` makes one)',
+    });
   const tsc = findTsc(root);
   if (!tsc)
-    throw new TsplayError('TYPESCRIPT_MISSING', `TypeScript is not installed in ${root}`, { file: root, hint: 'add it to the project: npm install --save-dev typescript @types/node' });
+    throw new TsplayError('TYPESCRIPT_MISSING', `TypeScript is not installed in ${root}`, {
+      file: root,
+      hint: 'add it to the project: npm install --save-dev typescript @types/node',
+    });
   const r = spawnSync(process.execPath, [tsc, '--noEmit', '-p', checkConfig(root)], { stdio: 'inherit', cwd: root });
   return r.status === 0 ? 0 : 1;
 }

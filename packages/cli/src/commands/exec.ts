@@ -39,7 +39,12 @@ async function execOn(h: ResolvedHost, command: string, become: boolean | string
     const r = await conn.exec(command, { become });
     return { host: h.name, code: r.code, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
-    return { host: h.name, code: isTsplayError(e) && e.code === 'UNREACHABLE' ? 'unreachable' : 'error', stdout: '', stderr: formatError(toTsplayError(e)) };
+    return {
+      host: h.name,
+      code: isTsplayError(e) && e.code === 'UNREACHABLE' ? 'unreachable' : 'error',
+      stdout: '',
+      stderr: formatError(toTsplayError(e)),
+    };
   } finally {
     await conn.close().catch(() => undefined);
   }
@@ -48,16 +53,33 @@ async function execOn(h: ResolvedHost, command: string, become: boolean | string
 /** One host's block: `host | rc=N` (or UNREACHABLE), then its stdout and stderr indented under it. */
 export function formatHostExec(r: HostExec, colors: boolean): string {
   const paint = (n: number, s: string) => (colors ? `\u001b[${n}m${s}\u001b[0m` : s);
-  const head = r.code === 0 ? paint(32, `${r.host} | rc=0`) : typeof r.code === 'number' ? paint(31, `${r.host} | rc=${r.code}`) : paint(31, `${r.host} | ${r.code.toUpperCase()}`);
-  const body = (text: string, mark: string) => (text.length ? text.replace(/\n$/, '').split('\n').map((l) => `  ${mark}${l}`) : []);
+  const head =
+    r.code === 0
+      ? paint(32, `${r.host} | rc=0`)
+      : typeof r.code === 'number'
+        ? paint(31, `${r.host} | rc=${r.code}`)
+        : paint(31, `${r.host} | ${r.code.toUpperCase()}`);
+  const body = (text: string, mark: string) =>
+    text.length
+      ? text
+          .replace(/\n$/, '')
+          .split('\n')
+          .map((l) => `  ${mark}${l}`)
+      : [];
   return [head, ...body(r.stdout, ''), ...body(r.stderr, '! ')].join('\n');
 }
 
 /** `tsplay exec -i INV PATTERN -- CMD ...`: the command on every matched host at once; exit 0 all ok, 2 a non-zero exit, 4 unreachable (exit-code.ts). */
 export async function execCommand(a: ExecArgs, write: (s: string) => void): Promise<number> {
   if (a.command.length === 0)
-    throw new TsplayError('USAGE', 'tsplay exec needs a command after --', { field: 'command', hint: 'e.g. tsplay exec -i inventories/local all -- uname -a' });
-  const inv = withConnectionFlags(await loadInventory(a.inventory, await extraVarsFrom(a.extraVars ?? [], core, a), importTs, { decryptVars: inventoryDecryptor(a) }), a);
+    throw new TsplayError('USAGE', 'tsplay exec needs a command after --', {
+      field: 'command',
+      hint: 'e.g. tsplay exec -i inventories/local all -- uname -a',
+    });
+  const inv = withConnectionFlags(
+    await loadInventory(a.inventory, await extraVarsFrom(a.extraVars ?? [], core, a), importTs, { decryptVars: inventoryDecryptor(a) }),
+    a,
+  );
   const hosts = selectHosts(inv, a.pattern, { strict: true, flag: 'PATTERN', file: inv.source });
   const command = shArgv(a.command);
   const colors = shouldColor(a.color, process.env, process.stdout.isTTY === true);

@@ -24,7 +24,9 @@ export const extraCommands = (setExit: (code: number) => void): CommandModule =>
     }
     const doc = docs.find((d) => d.name === name);
     if (!doc) {
-      process.stderr.write(`error[UNKNOWN_MODULE]: no module ${JSON.stringify(name)}\n  hint: the modules are ${docs.map((d) => d.name).join(', ')}\n`);
+      process.stderr.write(
+        `error[UNKNOWN_MODULE]: no module ${JSON.stringify(name)}\n  hint: the modules are ${docs.map((d) => d.name).join(', ')}\n`,
+      );
       setExit(1);
       return;
     }

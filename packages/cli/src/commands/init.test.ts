@@ -7,13 +7,22 @@ import { checkConfig, checkTypes, findTsc, projectRoot } from './check-types.js'
 import { initProject } from './init.js';
 
 describe('tsplay init', () => {
-  it('writes the project files; its inventory loads; package.json names the packages at this CLI\'s version', async () => {
+  it("writes the project files; its inventory loads; package.json names the packages at this CLI's version", async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'tsplay-init-')), 'My Infra');
     expect(initProject(dir)).toEqual(['package.json', 'tsconfig.json', 'playbooks/site.ts', 'inventories/local/hosts.yaml', '.gitignore']);
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; type: string; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      name: string;
+      type: string;
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     const own = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(pkg).toMatchObject({ name: 'my-infra', type: 'module' });
-    expect(pkg.dependencies).toMatchObject({ '@tsplay/core': `^${own.version}`, '@tsplay/modules': `^${own.version}`, zod: expect.any(String) });
+    expect(pkg.dependencies).toMatchObject({
+      '@tsplay/core': `^${own.version}`,
+      '@tsplay/modules': `^${own.version}`,
+      zod: expect.any(String),
+    });
     expect(pkg.devDependencies).toMatchObject({ '@tsplay/cli': `^${own.version}`, typescript: expect.any(String) });
     const inv = await loadInventory(join(dir, 'inventories', 'local'));
     expect(inv.hosts.map((h) => [h.name, h.connection, h.vars.siteDir])).toEqual([['local', 'local', join(dir, 'out')]]);
@@ -23,12 +32,14 @@ describe('tsplay init', () => {
   it('refuses to overwrite: INIT_EXISTS names the files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-init-'));
     writeFileSync(join(dir, 'package.json'), '{}');
-    expect(() => initProject(dir)).toThrowError(expect.objectContaining({ code: 'INIT_EXISTS', message: expect.stringContaining('package.json') }));
+    expect(() => initProject(dir)).toThrowError(
+      expect.objectContaining({ code: 'INIT_EXISTS', message: expect.stringContaining('package.json') }),
+    );
   });
 });
 
 describe('tsplay check-types', () => {
-  it('finds the project root and its config; without one it writes the preset with the project\'s folders', () => {
+  it("finds the project root and its config; without one it writes the preset with the project's folders", () => {
     const root = mkdtempSync(join(tmpdir(), 'tsplay-ct-'));
     writeFileSync(join(root, 'package.json'), '{}');
     mkdirSync(join(root, 'playbooks'));
@@ -44,6 +55,8 @@ describe('tsplay check-types', () => {
     const root = mkdtempSync(join(tmpdir(), 'tsplay-ct-'));
     writeFileSync(join(root, 'package.json'), '{}');
     expect(findTsc(root)).toBeUndefined();
-    expect(() => checkTypes(root)).toThrowError(expect.objectContaining({ code: 'TYPESCRIPT_MISSING', hint: expect.stringContaining('npm install --save-dev typescript') }));
+    expect(() => checkTypes(root)).toThrowError(
+      expect.objectContaining({ code: 'TYPESCRIPT_MISSING', hint: expect.stringContaining('npm install --save-dev typescript') }),
+    );
   });
 });

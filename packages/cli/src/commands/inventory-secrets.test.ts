@@ -9,7 +9,8 @@ import { inventoryCommand } from './inventory.js';
 import { inventoryDecryptor, type SecretFlags } from './secrets.js';
 
 /** The real tools (Debian's ansible-core and age); a missing one fails loudly. */
-const run = (cmd: string, args: string[], input = '') => execFileSync(cmd, args, { encoding: 'utf8', input, env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
+const run = (cmd: string, args: string[], input = '') =>
+  execFileSync(cmd, args, { encoding: 'utf8', input, env: { ...process.env, ANSIBLE_NOCOLOR: '1' } });
 
 let dir: string;
 let flags: SecretFlags;
@@ -64,8 +65,23 @@ describe('encrypted group_vars / host_vars (vault file, age file, inline !vault)
     // Ansible reads no age: it lists a copy without the age-encrypted host_vars file
     cpSync(join(dir, 'inv'), join(dir, 'inv-vault'), { recursive: true });
     rmSync(join(dir, 'inv-vault', 'host_vars'), { recursive: true });
-    const theirs = JSON.parse(run('ansible-inventory', ['-i', join(dir, 'inv-vault', 'hosts.ini'), '--list', '--vault-password-file', join(dir, 'pw')]).replace(/^[^{]*/, ''));
-    const opened = run('ansible', ['localhost', '-m', 'debug', '-a', 'msg={{ inline_pw }}', '-e', `@${join(dir, 'inv', 'group_vars', 'all.yml')}`, '--vault-password-file', join(dir, 'pw')]);
+    const theirs = JSON.parse(
+      run('ansible-inventory', ['-i', join(dir, 'inv-vault', 'hosts.ini'), '--list', '--vault-password-file', join(dir, 'pw')]).replace(
+        /^[^{]*/,
+        '',
+      ),
+    );
+    const opened = run('ansible', [
+      'localhost',
+      '-m',
+      'debug',
+      '-a',
+      'msg={{ inline_pw }}',
+      '-e',
+      `@${join(dir, 'inv', 'group_vars', 'all.yml')}`,
+      '--vault-password-file',
+      join(dir, 'pw'),
+    ]);
     const inv = await loadInventory(hosts(), {}, importTs, { decryptVars: inventoryDecryptor(flags, {}) });
     for (const h of ['web1', 'web2']) {
       const ours = inv.hosts.find((x) => x.name === h)?.vars ?? {};
@@ -80,8 +96,13 @@ describe('encrypted group_vars / host_vars (vault file, age file, inline !vault)
   });
 
   it('a wrong vault password is VAULT_DECRYPT_FAILED naming the file', async () => {
-    const p = loadInventory(hosts(), {}, importTs, { decryptVars: inventoryDecryptor({ ...flags, vaultPasswordFiles: [join(dir, 'wrong')] }, {}) });
-    const e = (await p.then(() => undefined, (x: unknown) => x)) as TsplayError;
+    const p = loadInventory(hosts(), {}, importTs, {
+      decryptVars: inventoryDecryptor({ ...flags, vaultPasswordFiles: [join(dir, 'wrong')] }, {}),
+    });
+    const e = (await p.then(
+      () => undefined,
+      (x: unknown) => x,
+    )) as TsplayError;
     expect(e?.code).toBe('VAULT_DECRYPT_FAILED');
     expect(e.file).toMatch(/group_vars\/(web|all)\.yml$/);
     expect(e.message).not.toContain('pw-one');
@@ -89,7 +110,10 @@ describe('encrypted group_vars / host_vars (vault file, age file, inline !vault)
 
   it('without any key: INVENTORY_ENCRYPTED_VARS naming the file, the hint naming the flags', async () => {
     expect(inventoryDecryptor({}, {})).toBeUndefined();
-    const e = (await inventoryCommand({ inventory: hosts(), secrets: {} }).then(() => undefined, (x: unknown) => x)) as TsplayError;
+    const e = (await inventoryCommand({ inventory: hosts(), secrets: {} }).then(
+      () => undefined,
+      (x: unknown) => x,
+    )) as TsplayError;
     expect(e?.code).toBe('INVENTORY_ENCRYPTED_VARS');
     expect(e.file).toMatch(/group_vars\/(web|all)\.yml$/);
     expect(e.hint).toMatch(/--vault-password-file/);
@@ -99,7 +123,10 @@ describe('encrypted group_vars / host_vars (vault file, age file, inline !vault)
     rmSync(join(dir, 'inv-age'), { recursive: true, force: true });
     cpSync(join(dir, 'inv'), join(dir, 'inv-age'), { recursive: true });
     rmSync(join(dir, 'inv-age', 'group_vars'), { recursive: true });
-    const e = (await inventoryCommand({ inventory: join(dir, 'inv-age', 'hosts.ini') }).then(() => undefined, (x: unknown) => x)) as TsplayError;
+    const e = (await inventoryCommand({ inventory: join(dir, 'inv-age', 'hosts.ini') }).then(
+      () => undefined,
+      (x: unknown) => x,
+    )) as TsplayError;
     expect(e?.code).toBe('INVENTORY_ENCRYPTED_VARS');
     expect(e.file).toMatch(/host_vars\/web1\.yml$/);
     expect(e.hint).toMatch(/--age-identity/);

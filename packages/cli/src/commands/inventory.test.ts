@@ -19,6 +19,9 @@ describe('tsplay inventory --format ansible', () => {
     expect(want).toMatchObject({ ansible_user: 'ubuntu', ansible_become: true });
   });
   it('an unknown --format is a USAGE error', async () => {
-    await expect(inventoryCommand({ inventory: join(corpus, '01-ini-basic'), format: 'toml' })).rejects.toMatchObject({ code: 'USAGE', field: '--format' });
+    await expect(inventoryCommand({ inventory: join(corpus, '01-ini-basic'), format: 'toml' })).rejects.toMatchObject({
+      code: 'USAGE',
+      field: '--format',
+    });
   });
 });

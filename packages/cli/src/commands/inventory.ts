@@ -20,7 +20,11 @@ export async function inventoryCommand(a: {
   secrets?: SecretFlags | undefined;
 }): Promise<string> {
   const format = a.format ?? 'tsplay';
-  if (format !== 'tsplay' && format !== 'ansible') throw new TsplayError('USAGE', `--format must be tsplay or ansible, got ${format}`, { field: '--format', hint: 'e.g. --format ansible' });
+  if (format !== 'tsplay' && format !== 'ansible')
+    throw new TsplayError('USAGE', `--format must be tsplay or ansible, got ${format}`, {
+      field: '--format',
+      hint: 'e.g. --format ansible',
+    });
   const inv = await loadInventory(a.inventory, parseExtraVars(a.extraVars ?? []), importTs, {
     playbookDir: a.playbookDir === undefined ? undefined : resolve(a.playbookDir),
     decryptVars: inventoryDecryptor(a.secrets ?? {}),
@@ -43,8 +47,16 @@ export const inventoryCommandModule = (out: (s: string) => void): CommandModule 
         .option('inventory', { alias: 'i', type: 'string', demandOption: true })
         .option('list', { type: 'boolean', default: true, describe: 'all hosts with their vars' })
         .option('host', { type: 'string', describe: 'one host' })
-        .option('format', { type: 'string', choices: ['tsplay', 'ansible'], default: 'tsplay', describe: 'ansible: the JSON of ansible-inventory --list' })
-        .option('playbook-dir', { type: 'string', describe: 'also read group_vars/ and host_vars/ there (as ansible-inventory --playbook-dir)' })
+        .option('format', {
+          type: 'string',
+          choices: ['tsplay', 'ansible'],
+          default: 'tsplay',
+          describe: 'ansible: the JSON of ansible-inventory --list',
+        })
+        .option('playbook-dir', {
+          type: 'string',
+          describe: 'also read group_vars/ and host_vars/ there (as ansible-inventory --playbook-dir)',
+        })
         .option('extra-vars', { alias: 'e', type: 'string', array: true }),
     handler: async (argv: Record<string, unknown>) => {
       out(

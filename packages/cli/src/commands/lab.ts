@@ -27,7 +27,9 @@ const up: CommandModule<object, { hosts: number }> = {
   handler: async (argv) => {
     const r = await (await lab()).labUp({ hosts: argv.hosts, log: progress });
     const other = r.alreadyUp && r.hosts.length !== argv.hosts ? ` (not ${argv.hosts}: run \`tsplay lab down\` first to change it)` : '';
-    const what = r.alreadyUp ? `lab already up: ${r.hosts.length} hosts${other}` : `${r.hosts.length} hosts up in ${(r.durationMs / 1000).toFixed(1)} s`;
+    const what = r.alreadyUp
+      ? `lab already up: ${r.hosts.length} hosts${other}`
+      : `${r.hosts.length} hosts up in ${(r.durationMs / 1000).toFixed(1)} s`;
     process.stdout.write(`${what}\ninventory: ${r.inventoryFile}\n`);
   },
 };
@@ -76,7 +78,10 @@ const ssh: CommandModule<object, { host: string; command: string[] | undefined; 
     const positional = argv._.map(String);
     const afterDashes = positional.slice(positional.indexOf('ssh') + 1);
     const cmd = [...(argv.command ?? []), ...afterDashes];
-    const args = [...(cmd.length === 0 && process.stdin.isTTY ? ['-t'] : []), ...m.sshArgs({ privateKey: labInfo.paths.privateKey, knownHosts: labInfo.paths.knownHosts, address: h.address })];
+    const args = [
+      ...(cmd.length === 0 && process.stdin.isTTY ? ['-t'] : []),
+      ...m.sshArgs({ privateKey: labInfo.paths.privateKey, knownHosts: labInfo.paths.knownHosts, address: h.address }),
+    ];
     const child = spawn('ssh', [...args, ...cmd], { stdio: 'inherit' });
     process.exitCode = await new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? 255)));
   },
@@ -94,7 +99,11 @@ const env: CommandModule = {
       TSPLAY_LAB_KNOWN_HOSTS: p.knownHosts,
       TSPLAY_LAB_CA: p.caCert,
     };
-    process.stdout.write(Object.entries(vars).map(([k, v]) => `export ${k}=${quote(v)}\n`).join(''));
+    process.stdout.write(
+      Object.entries(vars)
+        .map(([k, v]) => `export ${k}=${quote(v)}\n`)
+        .join(''),
+    );
   },
 };
 
@@ -103,12 +112,6 @@ export const labCommand: CommandModule = {
   command: 'lab',
   describe: 'the local systemd-nspawn lab (controller-0.. at 10.240.0.10..)',
   builder: (y: Argv) =>
-    y
-      .command(up)
-      .command(down)
-      .command(status)
-      .command(ssh)
-      .command(env)
-      .demandCommand(1, 'lab: choose up, down, status, ssh or env'),
+    y.command(up).command(down).command(status).command(ssh).command(env).demandCommand(1, 'lab: choose up, down, status, ssh or env'),
   handler: () => {},
 };

@@ -17,7 +17,16 @@ const builtins = (Object.values(modules) as unknown[]).filter(
   (v): v is AnyModule => typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'tsplay-module',
 );
 
-type Js = { type?: string | string[]; enum?: unknown[]; const?: unknown; anyOf?: Js[]; items?: Js; default?: unknown; properties?: Record<string, Js>; required?: string[] };
+type Js = {
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: Js[];
+  items?: Js;
+  default?: unknown;
+  properties?: Record<string, Js>;
+  required?: string[];
+};
 
 /** Every word a schema's type is made of: its JSON types (integer is a number), enum and const values. */
 function typeWords(s: Js): string[] {
@@ -40,7 +49,7 @@ describe('tsplay modules', () => {
     }
   });
 
-  it('`modules copy` prints each arg of copy\'s schema with its type, its default or (required), and its description', () => {
+  it("`modules copy` prints each arg of copy's schema with its type, its default or (required), and its description", () => {
     const r = tsplay('modules', 'copy');
     expect(r.status).toBe(0);
     const js = z.toJSONSchema(modules.copy.args, { unrepresentable: 'any', io: 'input' }) as Js;
@@ -54,7 +63,10 @@ describe('tsplay modules', () => {
       const line = lines[i] as string;
       for (const w of typeWords(s)) expect(line, name).toContain(w);
       const required = (js.required ?? []).includes(name) && s.default === undefined;
-      expect(line.trimEnd().endsWith(required ? '(required)' : s.default === undefined ? '-' : JSON.stringify(s.default)), `${name}: ${line}`).toBe(true);
+      expect(
+        line.trimEnd().endsWith(required ? '(required)' : s.default === undefined ? '-' : JSON.stringify(s.default)),
+        `${name}: ${line}`,
+      ).toBe(true);
       const description = (s as { description?: string }).description;
       if (description) expect(lines[i + 1]?.trim(), name).toBe(description);
     }

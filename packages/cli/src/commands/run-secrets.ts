@@ -21,14 +21,20 @@ const KEY_OPTIONS = ['vault-id', 'vault-password-file', 'ask-vault-pass', 'age-i
 /** The key flags of `run` (same names, same help), for `inventory` and `exec`. */
 export function withKeyOptions(y: Argv): Argv {
   let out = y;
-  for (const o of RUN_OPTIONS.filter((x) => KEY_OPTIONS.includes(x.name))) out = out.option(o.name, { type: o.type, describe: o.describe, ...(o.array ? { array: true } : {}) });
+  for (const o of RUN_OPTIONS.filter((x) => KEY_OPTIONS.includes(x.name)))
+    out = out.option(o.name, { type: o.type, describe: o.describe, ...(o.array ? { array: true } : {}) });
   return out;
 }
 
 /** The key flags from yargs' argv. */
 export function secretFlagsFrom(v: Record<string, unknown>): SecretFlags {
   const l = (x: unknown) => (Array.isArray(x) ? x.map(String) : typeof x === 'string' ? [x] : undefined);
-  return { vaultIds: l(v['vault-id']), vaultPasswordFiles: l(v['vault-password-file']), askVaultPass: v['ask-vault-pass'] === true, ageIdentityFiles: l(v['age-identity']) };
+  return {
+    vaultIds: l(v['vault-id']),
+    vaultPasswordFiles: l(v['vault-password-file']),
+    askVaultPass: v['ask-vault-pass'] === true,
+    ageIdentityFiles: l(v['age-identity']),
+  };
 }
 
 const runKeys = new WeakMap<SecretFlags, SecretKeys>();
@@ -39,7 +45,11 @@ const runKeys = new WeakMap<SecretFlags, SecretKeys>();
  */
 export async function runSecretKeys(flags: SecretFlags): Promise<SecretKeys> {
   let k = runKeys.get(flags);
-  if (!k) runKeys.set(flags, (k = (await import('@tsplay/secrets')).secretKeys({ ...flags, io: { input: process.stdin, output: process.stderr } })));
+  if (!k)
+    runKeys.set(
+      flags,
+      (k = (await import('@tsplay/secrets')).secretKeys({ ...flags, io: { input: process.stdin, output: process.stderr } })),
+    );
   return k;
 }
 
@@ -51,7 +61,13 @@ export async function secretVarsFile(file: string, bytes: Buffer, flags: SecretF
 
 /** Whether the flags (or TSPLAY_AGE_IDENTITY) give any key: without one, encrypted inventory vars stay a coded error. */
 export function hasSecretKeys(flags: SecretFlags, env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(flags.vaultIds?.length || flags.vaultPasswordFiles?.length || flags.askVaultPass || flags.ageIdentityFiles?.length || env.TSPLAY_AGE_IDENTITY);
+  return Boolean(
+    flags.vaultIds?.length ||
+      flags.vaultPasswordFiles?.length ||
+      flags.askVaultPass ||
+      flags.ageIdentityFiles?.length ||
+      env.TSPLAY_AGE_IDENTITY,
+  );
 }
 
 /**
@@ -59,7 +75,10 @@ export function hasSecretKeys(flags: SecretFlags, env: NodeJS.ProcessEnv = proce
  * `!vault` values) decrypted with the run's keys, parsed with the inventory's YAML 1.1 rules;
  * undefined when no key is given.
  */
-export function inventoryDecryptor(flags: SecretFlags, env: NodeJS.ProcessEnv = process.env): ((file: string, bytes: Buffer) => Promise<unknown>) | undefined {
+export function inventoryDecryptor(
+  flags: SecretFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): ((file: string, bytes: Buffer) => Promise<unknown>) | undefined {
   if (!hasSecretKeys(flags, env)) return undefined;
   return async (file, bytes) => {
     const [s, { YAML11_OPTIONS }] = await Promise.all([import('@tsplay/secrets'), import('@tsplay/core/engine')]);

@@ -49,11 +49,20 @@ export async function runCommand(a: RunArgs, signal?: AbortSignal): Promise<numb
     throw new TsplayError('USAGE', `--forks must be a positive integer, got ${a.forks}`, { field: '--forks', hint: 'e.g. --forks 10' });
   const waitMs = parseDuration(a.waitLock ?? '0', core);
   if (a.persist !== undefined && !/^\d+(\.\d+)?$/.test(a.persist))
-    throw new TsplayError('USAGE', `--persist must be a number of seconds, got ${a.persist}`, { field: '--persist', hint: 'e.g. --persist 60, or --persist 0 to connect directly' });
+    throw new TsplayError('USAGE', `--persist must be a number of seconds, got ${a.persist}`, {
+      field: '--persist',
+      hint: 'e.g. --persist 60, or --persist 0 to connect directly',
+    });
   if (a.step && !a.list && !(process.stdin.isTTY && process.stdout.isTTY))
-    throw new TsplayError('USAGE', '--step asks before each task and needs a terminal (stdin and stdout are not both a TTY)', { field: '--step', hint: 'run it in a terminal, or drop --step (--list-tasks shows what would run)' });
+    throw new TsplayError('USAGE', '--step asks before each task and needs a terminal (stdin and stdout are not both a TTY)', {
+      field: '--step',
+      hint: 'run it in a terminal, or drop --step (--list-tasks shows what would run)',
+    });
   const extra = await extraVarsFrom(a.extraVars ?? [], core, a);
-  const [playbook, loaded] = await Promise.all([loadPlaybook(playbookFile, core), core.loadInventory(a.inventory, extra, importTs, { playbookDir: dirname(playbookFile), decryptVars: inventoryDecryptor(a) })]);
+  const [playbook, loaded] = await Promise.all([
+    loadPlaybook(playbookFile, core),
+    core.loadInventory(a.inventory, extra, importTs, { playbookDir: dirname(playbookFile), decryptVars: inventoryDecryptor(a) }),
+  ]);
   const inventory = await withBecomeFlags(withConnectionFlags(loaded, a), a, core);
   const base = {
     playbook,

@@ -35,7 +35,9 @@ describe('workerOpener: encrypted workstation files opened synchronously with th
     }
     const bad = await workerOpener(secretKeys({ vaultPasswordFiles: [f('wrong')], env: {} }), url);
     try {
-      expect(() => bad.open(f('v.txt'), readFileSync(f('v.txt')))).toThrow(expect.objectContaining({ code: 'VAULT_DECRYPT_FAILED', file: f('v.txt') }));
+      expect(() => bad.open(f('v.txt'), readFileSync(f('v.txt')))).toThrow(
+        expect.objectContaining({ code: 'VAULT_DECRYPT_FAILED', file: f('v.txt') }),
+      );
       expect(() => bad.open(f('bin.age'), readFileSync(f('bin.age')))).toThrow(expect.objectContaining({ file: f('bin.age') }));
     } finally {
       await bad.close();

@@ -43,11 +43,17 @@ interface Material {
 /** The keys' passwords and identities, read (or asked) now; a source that fails is kept and raised when a file needs it. */
 async function materialOf(keys: SecretKeys): Promise<Material> {
   try {
-    const vault = await Promise.all(keys.vault.map(async (k) => ({ label: k.label, source: k.source, password: (await k.get()).reveal() })));
+    const vault = await Promise.all(
+      keys.vault.map(async (k) => ({ label: k.label, source: k.source, password: (await k.get()).reveal() })),
+    );
     return { vault, identities: (await keys.ageIdentities()).map((i) => i.reveal()) };
   } catch (e) {
     const t = e as TsplayError;
-    return { vault: [], identities: [], error: { code: t.code ?? 'INTERNAL', message: t.message, file: t.file, field: t.field, hint: t.hint } };
+    return {
+      vault: [],
+      identities: [],
+      error: { code: t.code ?? 'INTERNAL', message: t.message, file: t.file, field: t.field, hint: t.hint },
+    };
   }
 }
 
@@ -66,7 +72,12 @@ const withoutConditions = (argv: readonly string[]): string[] =>
 export async function workerOpener(keys: SecretKeys, secretsUrl: string): Promise<Opener> {
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(WORKER, { eval: true, execArgv: withoutConditions(process.execArgv), workerData: { port: port2, flag, secretsUrl, material: await materialOf(keys) }, transferList: [port2] });
+  const worker = new Worker(WORKER, {
+    eval: true,
+    execArgv: withoutConditions(process.execArgv),
+    workerData: { port: port2, flag, secretsUrl, material: await materialOf(keys) },
+    transferList: [port2],
+  });
   worker.unref();
   const open: LocalFileOpener = (path, bytes) => {
     Atomics.store(flag, 0, 0);
@@ -75,7 +86,12 @@ export async function workerOpener(keys: SecretKeys, secretsUrl: string): Promis
     while (Atomics.load(flag, 0) === 0 && Date.now() < deadline) Atomics.wait(flag, 0, 0, deadline - Date.now());
     const reply = receiveMessageOnPort(port1)?.message as { bytes?: Uint8Array; plain?: true; error?: Material['error'] } | undefined;
     if (!reply) throw new TsplayError('INTERNAL', `decrypting ${path} did not answer within ${TIMEOUT_MS / 1000}s`, { file: path });
-    if (reply.error) throw new TsplayError(reply.error.code as ErrorCode, reply.error.message, { file: reply.error.file, field: reply.error.field, hint: reply.error.hint });
+    if (reply.error)
+      throw new TsplayError(reply.error.code as ErrorCode, reply.error.message, {
+        file: reply.error.file,
+        field: reply.error.field,
+        hint: reply.error.hint,
+      });
     return reply.bytes ? Buffer.from(reply.bytes.buffer, reply.bytes.byteOffset, reply.bytes.byteLength) : undefined;
   };
   return {

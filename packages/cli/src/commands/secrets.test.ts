@@ -32,7 +32,7 @@ async function code(p: Promise<unknown>): Promise<string> {
 }
 
 describe('tsplay secrets', () => {
-  it('encrypt (age, in place, 0600) decrypts with `age -d`; to the identity\'s own key when no -r', async () => {
+  it("encrypt (age, in place, 0600) decrypts with `age -d`; to the identity's own key when no -r", async () => {
     const f = join(dir, 'a.yml');
     writeFileSync(f, 'token: abc-123\n');
     await secretsCommand({ action: 'encrypt', file: f, armor: true }, quiet);
@@ -49,10 +49,15 @@ describe('tsplay secrets', () => {
     expect(readFileSync(f, 'utf8').split('\n')[0]).toBe('$ANSIBLE_VAULT;1.2;AES256;prod');
     expect(run('ansible-vault', ['decrypt', '--vault-id', `prod@${pw}`, '--output', '-', f])).toBe('db: pass-42\n');
     let printed = '';
-    await secretsCommand({ action: 'decrypt', file: fx('vault-1.1.yml'), output: '-', vaultPasswordFiles: [fx('vault-pass.txt')] }, { ...quiet, stdout: (b) => (printed += b.toString()) });
+    await secretsCommand(
+      { action: 'decrypt', file: fx('vault-1.1.yml'), output: '-', vaultPasswordFiles: [fx('vault-pass.txt')] },
+      { ...quiet, stdout: (b) => (printed += b.toString()) },
+    );
     expect(printed).toBe(readFileSync(fx('plain-vars.yml'), 'utf8'));
     const before = readFileSync(f);
-    expect(await code(secretsCommand({ action: 'decrypt', file: f, vaultPasswordFiles: [fx('vault-pass.txt')] }, quiet))).toBe('VAULT_DECRYPT_FAILED');
+    expect(await code(secretsCommand({ action: 'decrypt', file: f, vaultPasswordFiles: [fx('vault-pass.txt')] }, quiet))).toBe(
+      'VAULT_DECRYPT_FAILED',
+    );
     expect(readFileSync(f).equals(before)).toBe(true);
   });
 
@@ -89,7 +94,9 @@ describe('tsplay secrets', () => {
     writeFileSync(editor, `#!/bin/sh\necho 'more: 4' >> "$1"\n`);
     chmodSync(editor, 0o700);
     const before = readFileSync(f);
-    expect(await code(secretsCommand({ action: 'edit', file: f }, { ...quiet, env: { ...env, EDITOR: editor } }))).toBe('SECRETS_NO_RECIPIENT');
+    expect(await code(secretsCommand({ action: 'edit', file: f }, { ...quiet, env: { ...env, EDITOR: editor } }))).toBe(
+      'SECRETS_NO_RECIPIENT',
+    );
     expect(readFileSync(f).equals(before)).toBe(true);
     await secretsCommand({ action: 'edit', file: f, recipientsFiles: [team] }, { ...quiet, env: { ...env, EDITOR: editor } });
     expect(run('age', ['-d', '-i', other, f])).toBe('z: 3\nmore: 4\n');
@@ -102,10 +109,31 @@ describe('tsplay secrets', () => {
 describe('run/check: -e @file with vault or age content', () => {
   it('the key flags parse on the fast path, and decrypt -e @file (vault, inline !vault, age) into Secrets', async () => {
     const a = parseRunFast([
-      'run', 'p.ts', '-i', 'inv', '-e', `@${fx('vault-1.2-prod.yml')}`, '-e', `@${fx('inline-vault.yml')}`, '-e', `@${fx('age-vars-armored.yml.age')}`, '-e', 'port=1',
-      '--vault-id', `prod@${fx('vault-pass-prod.txt')}`, '--vault-password-file', fx('vault-pass.txt'), '--age-identity', fx('age-identity.txt'),
+      'run',
+      'p.ts',
+      '-i',
+      'inv',
+      '-e',
+      `@${fx('vault-1.2-prod.yml')}`,
+      '-e',
+      `@${fx('inline-vault.yml')}`,
+      '-e',
+      `@${fx('age-vars-armored.yml.age')}`,
+      '-e',
+      'port=1',
+      '--vault-id',
+      `prod@${fx('vault-pass-prod.txt')}`,
+      '--vault-password-file',
+      fx('vault-pass.txt'),
+      '--age-identity',
+      fx('age-identity.txt'),
     ]);
-    expect(a).toMatchObject({ vaultIds: [`prod@${fx('vault-pass-prod.txt')}`], vaultPasswordFiles: [fx('vault-pass.txt')], askVaultPass: false, ageIdentityFiles: [fx('age-identity.txt')] });
+    expect(a).toMatchObject({
+      vaultIds: [`prod@${fx('vault-pass-prod.txt')}`],
+      vaultPasswordFiles: [fx('vault-pass.txt')],
+      askVaultPass: false,
+      ageIdentityFiles: [fx('age-identity.txt')],
+    });
     const vars = await extraVarsFrom(a?.extraVars ?? [], core, a);
     expect(Object.keys(vars).sort()).toEqual(['api_tokens', 'db_password', 'db_port', 'db_user', 'nested', 'port']);
     expect(isSecret(vars.db_password) && vars.db_password.reveal()).toBe('c0rrect-h0rse-fixture');
@@ -116,7 +144,9 @@ describe('run/check: -e @file with vault or age content', () => {
   });
 
   it('a wrong or missing key keeps its own code (not EXTRA_VAR_INVALID); a plain file needs no key', async () => {
-    expect(await code(extraVarsFrom([`@${fx('vault-1.1.yml')}`], core, { vaultPasswordFiles: [fx('vault-pass-prod.txt')] }))).toBe('VAULT_DECRYPT_FAILED');
+    expect(await code(extraVarsFrom([`@${fx('vault-1.1.yml')}`], core, { vaultPasswordFiles: [fx('vault-pass-prod.txt')] }))).toBe(
+      'VAULT_DECRYPT_FAILED',
+    );
     expect(await code(extraVarsFrom([`@${fx('age-vars.yml.age')}`], core, {}))).toMatch(/^AGE_NO_IDENTITY$|^AGE_DECRYPT_FAILED$/);
     expect(await extraVarsFrom([`@${fx('plain-vars.yml')}`], core)).toMatchObject({ db_password: 'c0rrect-h0rse-fixture' });
   });

@@ -39,13 +39,23 @@ function runEditor(env: NodeJS.ProcessEnv): (file: string) => void {
     const [cmd = 'vi', ...args] = (env.VISUAL || env.EDITOR || 'vi').trim().split(/\s+/);
     const r = spawnSync(cmd, [...args, file], { stdio: 'inherit' });
     if (r.error || r.status !== 0)
-      throw new TsplayError('USAGE', `the editor ${cmd} ${r.error ? 'could not be started' : `exited with ${r.status ?? r.signal}`}; the file is unchanged`, { field: 'EDITOR', hint: 'set EDITOR to an editor that waits until you close the file (e.g. vi, nano, "code -w")' });
+      throw new TsplayError(
+        'USAGE',
+        `the editor ${cmd} ${r.error ? 'could not be started' : `exited with ${r.status ?? r.signal}`}; the file is unchanged`,
+        { field: 'EDITOR', hint: 'set EDITOR to an editor that waits until you close the file (e.g. vi, nano, "code -w")' },
+      );
   };
 }
 
 function withDefaults(deps: Partial<SecretsDeps>): SecretsDeps {
   const env = deps.env ?? process.env;
-  return { env, io: { input: process.stdin, output: process.stderr }, stdout: (b) => process.stdout.write(b), edit: runEditor(env), ...deps };
+  return {
+    env,
+    io: { input: process.stdin, output: process.stderr },
+    stdout: (b) => process.stdout.write(b),
+    edit: runEditor(env),
+    ...deps,
+  };
 }
 
 /** Write next to the target (mode 0600), fsync, rename: a reader sees the old or the new file, never half. */
@@ -59,12 +69,30 @@ function writeAtomic(file: string, data: Buffer): void {
 }
 
 const keysOf = (s: Secrets, a: SecretsArgs, d: SecretsDeps): SecretKeys =>
-  s.secretKeys({ vaultIds: a.vaultIds, vaultPasswordFiles: a.vaultPasswordFiles, askVaultPass: a.askVaultPass, ageIdentityFiles: a.identities, env: d.env, io: d.io });
+  s.secretKeys({
+    vaultIds: a.vaultIds,
+    vaultPasswordFiles: a.vaultPasswordFiles,
+    askVaultPass: a.askVaultPass,
+    ageIdentityFiles: a.identities,
+    env: d.env,
+    io: d.io,
+  });
 
-export { hasSecretKeys, inventoryDecryptor, runSecretKeys, secretFlagsFrom, secretVarsFile, withKeyOptions, withLocalFileOpener, type SecretFlags } from './run-secrets.js';
+export {
+  hasSecretKeys,
+  inventoryDecryptor,
+  runSecretKeys,
+  secretFlagsFrom,
+  secretVarsFile,
+  withKeyOptions,
+  withLocalFileOpener,
+  type SecretFlags,
+} from './run-secrets.js';
 
 /** How a file was (or is to be) encrypted: enough to encrypt it again the same way. */
-type Scheme = { kind: 'vault'; label: string; password: Secret<string> } | { kind: 'age'; recipients: string[]; passphrase?: Secret<string> | undefined; armor: boolean };
+type Scheme =
+  | { kind: 'vault'; label: string; password: Secret<string> }
+  | { kind: 'age'; recipients: string[]; passphrase?: Secret<string> | undefined; armor: boolean };
 
 async function askPassphrase(s: Secrets, d: SecretsDeps): Promise<Secret<string>> {
   const p = await s.promptHidden('age passphrase: ', d.io);
@@ -77,14 +105,21 @@ async function askPassphrase(s: Secrets, d: SecretsDeps): Promise<Secret<string>
 async function schemeFromFlags(s: Secrets, a: SecretsArgs, d: SecretsDeps, keys: SecretKeys): Promise<Scheme> {
   if (a.vault) {
     const k = keys.vault[0];
-    if (!k) throw new TsplayError('SECRETS_NO_RECIPIENT', '--vault needs a vault password', { field: '--vault', hint: 'add --vault-id label@FILE, --vault-password-file FILE or --ask-vault-pass' });
+    if (!k)
+      throw new TsplayError('SECRETS_NO_RECIPIENT', '--vault needs a vault password', {
+        field: '--vault',
+        hint: 'add --vault-id label@FILE, --vault-password-file FILE or --ask-vault-pass',
+      });
     return { kind: 'vault', label: k.label, password: await k.get() };
   }
   if (a.passphrase) return { kind: 'age', recipients: [], passphrase: await askPassphrase(s, d), armor: a.armor === true };
   let recipients = await s.readRecipients(a.recipients ?? [], a.recipientsFiles ?? []);
   if (recipients.length === 0) recipients = await s.recipientsOf(await keys.ageIdentities());
   if (recipients.length === 0)
-    throw new TsplayError('SECRETS_NO_RECIPIENT', `nothing to encrypt ${a.file} to`, { field: '-r', hint: 'give -r age1..., -R FILE, --passphrase, or --vault with a vault password (TSPLAY_AGE_IDENTITY also encrypts to its own key)' });
+    throw new TsplayError('SECRETS_NO_RECIPIENT', `nothing to encrypt ${a.file} to`, {
+      field: '-r',
+      hint: 'give -r age1..., -R FILE, --passphrase, or --vault with a vault password (TSPLAY_AGE_IDENTITY also encrypts to its own key)',
+    });
   return { kind: 'age', recipients, armor: a.armor === true };
 }
 
@@ -94,7 +129,14 @@ async function seal(s: Secrets, plain: Buffer, scheme: Scheme): Promise<Buffer> 
 }
 
 /** Open an encrypted file: its plaintext and the scheme to seal an edit with (the flags' recipients win for age). */
-async function open(s: Secrets, a: SecretsArgs, keys: SecretKeys, file: string, data: Buffer, forEdit = false): Promise<{ plain: Secret<Buffer>; scheme: Scheme }> {
+async function open(
+  s: Secrets,
+  a: SecretsArgs,
+  keys: SecretKeys,
+  file: string,
+  data: Buffer,
+  forEdit = false,
+): Promise<{ plain: Secret<Buffer>; scheme: Scheme }> {
   const enc = s.encryptionOf(data);
   if (enc === 'vault') {
     const o = await s.vaultOpen(data.toString('latin1'), keys, { file });
@@ -106,11 +148,18 @@ async function open(s: Secrets, a: SecretsArgs, keys: SecretKeys, file: string, 
     // age files do not name their recipients: without -r/-R, only a file for one recipient (the
     // identity that just opened it) can be sealed again without dropping someone's access.
     if (forEdit && !o.passphrase && given.length === 0 && o.recipients > 1)
-      throw new TsplayError('SECRETS_NO_RECIPIENT', `${file} is encrypted to ${o.recipients} age recipients, and age files do not record which`, { file, field: '-R', hint: 'give every recipient again with -R FILE (or -r age1...), so no one loses access' });
+      throw new TsplayError(
+        'SECRETS_NO_RECIPIENT',
+        `${file} is encrypted to ${o.recipients} age recipients, and age files do not record which`,
+        { file, field: '-R', hint: 'give every recipient again with -R FILE (or -r age1...), so no one loses access' },
+      );
     const recipients = o.passphrase ? [] : given.length > 0 ? given : await s.recipientsOf(await keys.ageIdentities());
     return { plain: o.plaintext, scheme: { kind: 'age', recipients, passphrase: o.passphrase, armor: o.armored } };
   }
-  throw new TsplayError('USAGE', `${file} is not encrypted (no $ANSIBLE_VAULT or age header)`, { file, hint: `encrypt it first: tsplay secrets encrypt ${a.file}` });
+  throw new TsplayError('USAGE', `${file} is not encrypted (no $ANSIBLE_VAULT or age header)`, {
+    file,
+    hint: `encrypt it first: tsplay secrets encrypt ${a.file}`,
+  });
 }
 
 function readInput(file: string): Buffer {
@@ -146,7 +195,8 @@ export async function secretsCommand(a: SecretsArgs, deps: Partial<SecretsDeps> 
   const data = readInput(file);
   let out: Buffer;
   if (a.action === 'encrypt') {
-    if (s.encryptionOf(data)) throw new TsplayError('USAGE', `${file} is already encrypted`, { file, hint: 'use tsplay secrets edit to change it' });
+    if (s.encryptionOf(data))
+      throw new TsplayError('USAGE', `${file} is already encrypted`, { file, hint: 'use tsplay secrets edit to change it' });
     out = await seal(s, data, await schemeFromFlags(s, a, d, keys));
   } else {
     out = (await open(s, a, keys, file, data)).plain.reveal();
@@ -168,7 +218,12 @@ export const secretsCommandModule: CommandModule = {
       .option('recipients-file', { alias: 'R', type: 'string', array: true, describe: 'file of age recipients, one a line' })
       .option('passphrase', { alias: 'p', type: 'boolean', describe: 'age: encrypt with a passphrase (asked on the terminal)' })
       .option('armor', { alias: 'a', type: 'boolean', describe: 'age: ASCII-armored output' })
-      .option('identity', { alias: ['i', 'age-identity'], type: 'string', array: true, describe: 'age identities file (default: TSPLAY_AGE_IDENTITY)' })
+      .option('identity', {
+        alias: ['i', 'age-identity'],
+        type: 'string',
+        array: true,
+        describe: 'age identities file (default: TSPLAY_AGE_IDENTITY)',
+      })
       .option('output', { alias: 'o', type: 'string', describe: 'write here instead of in place (- for stdout)' })
       .option('vault', { type: 'boolean', describe: 'encrypt as Ansible Vault (1.1, or 1.2 with a --vault-id label)' })
       .option('vault-id', { type: 'string', array: true, describe: 'label@source (a file, or prompt)' })

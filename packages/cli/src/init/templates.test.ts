@@ -15,14 +15,21 @@ function typeErrors(sources: Record<string, string>): Record<string, string[]> {
     writeFileSync(join(dir, name), source);
     return join(dir, name);
   });
-  const config = ts.getParsedCommandLineOfConfigFile(fileURLToPath(new URL('../../../../tsconfig.playbooks.json', import.meta.url)), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: () => undefined,
-  });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    fileURLToPath(new URL('../../../../tsconfig.playbooks.json', import.meta.url)),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: () => undefined,
+    },
+  );
   const program = ts.createProgram(files, { ...config?.options, noEmit: true });
   const all = ts.getPreEmitDiagnostics(program);
   return Object.fromEntries(
-    Object.keys(sources).map((name, i) => [name, all.filter((d) => d.file?.fileName === files[i]).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))]),
+    Object.keys(sources).map((name, i) => [
+      name,
+      all.filter((d) => d.file?.fileName === files[i]).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+    ]),
   );
 }
 

@@ -41,7 +41,13 @@ export function resultLine(e: Extract<RunEvent, { type: 'task.result' }>, c: Col
   }
   // a failed command's output goes under its host, indented; other output only with -v
   if (e.stdout && (verbose || (e.status === 'failed' && !e.msg?.includes(e.stdout.trim()))))
-    lines.push(...e.stdout.trimEnd().split('\n').slice(verbose ? 0 : -20).map((l) => c.dim(`    | ${l}`)));
+    lines.push(
+      ...e.stdout
+        .trimEnd()
+        .split('\n')
+        .slice(verbose ? 0 : -20)
+        .map((l) => c.dim(`    | ${l}`)),
+    );
   for (const d of e.diff ?? []) lines.push(...diffLines(d, c));
   return lines;
 }
@@ -52,7 +58,13 @@ function diffLines(d: { path?: string | undefined; before: string; after: string
   return text
     .split('\n')
     .filter((l) => l.length > 0)
-    .map((l) => (l.startsWith('+') && !l.startsWith('+++') ? c.green(`  ${l}`) : l.startsWith('-') && !l.startsWith('---') ? c.red(`  ${l}`) : `  ${l}`));
+    .map((l) =>
+      l.startsWith('+') && !l.startsWith('+++')
+        ? c.green(`  ${l}`)
+        : l.startsWith('-') && !l.startsWith('---')
+          ? c.red(`  ${l}`)
+          : `  ${l}`,
+    );
 }
 
 export function recapLines(hosts: Record<string, HostRecap>, c: Colors, durationMs: number): string[] {

@@ -11,10 +11,18 @@ export function plainReporter(opts: { verbose: boolean; colors?: boolean; write?
     switch (e.type) {
       case 'run.start':
         check = e.check;
-        out([c.bold(`${e.check ? 'CHECK' : 'RUN'} ${e.playbook} on ${e.hosts.length} host(s)${e.check ? ' (dry run: nothing is changed)' : ''}`)]);
+        out([
+          c.bold(
+            `${e.check ? 'CHECK' : 'RUN'} ${e.playbook} on ${e.hosts.length} host(s)${e.check ? ' (dry run: nothing is changed)' : ''}`,
+          ),
+        ]);
         break;
       case 'connect':
-        if (!e.ok && e.error) out([c.red(`UNREACHABLE: [${e.host}] error[${e.error.code}]: ${e.error.message}`), ...(e.error.hint ? [`  hint: ${e.error.hint}`] : [])]);
+        if (!e.ok && e.error)
+          out([
+            c.red(`UNREACHABLE: [${e.host}] error[${e.error.code}]: ${e.error.message}`),
+            ...(e.error.hint ? [`  hint: ${e.error.hint}`] : []),
+          ]);
         else if (opts.verbose) out([c.dim(`connected: [${e.host}] (${e.durationMs} ms)`)]);
         break;
       case 'play.start':

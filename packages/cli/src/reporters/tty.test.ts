@@ -13,8 +13,22 @@ describe('ttyReporter', () => {
     const emit = ttyReporter({ verbose: false, colors: false, stream: t.stream });
     const hosts = Array.from({ length: 30 }, (_, i) => `controller-${i}`);
     emit({ type: 'task.start', play: 'p', task: 'download etcd', id: 'p › download etcd', index: 0, hosts } as never);
-    emit({ type: 'task.result', play: 'p', task: 'download etcd', id: 'p › download etcd', index: 0, host: 'controller-0', status: 'ok', changed: false, durationMs: 5 } as never);
-    const live = t.text().split(/\n|\r\u001b\[2K/).at(-1) ?? '';
+    emit({
+      type: 'task.result',
+      play: 'p',
+      task: 'download etcd',
+      id: 'p › download etcd',
+      index: 0,
+      host: 'controller-0',
+      status: 'ok',
+      changed: false,
+      durationMs: 5,
+    } as never);
+    const live =
+      t
+        .text()
+        .split(/\n|\r\u001b\[2K/)
+        .at(-1) ?? '';
     expect(live).toMatch(/^… download etcd: waiting for contr.*…$/);
     expect([...live].length).toBe(39);
     expect(t.text()).not.toContain('\u001b[2m');

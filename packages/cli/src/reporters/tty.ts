@@ -35,7 +35,9 @@ export function ttyReporter(opts: { verbose: boolean; colors?: boolean; stream?:
   let timer: NodeJS.Timeout | undefined;
   const draw = () => {
     clear();
-    const text = pending.size ? fitWidth(`… ${task}: waiting for ${[...pending].join(', ')} (${((Date.now() - started) / 1000).toFixed(1)}s)`, stream.columns) : '';
+    const text = pending.size
+      ? fitWidth(`… ${task}: waiting for ${[...pending].join(', ')} (${((Date.now() - started) / 1000).toFixed(1)}s)`, stream.columns)
+      : '';
     status = text && colors ? `\u001b[2m${text}\u001b[0m` : text;
     if (status) stream.write(status);
   };

@@ -4,8 +4,19 @@ import { connectionFields, plainVars } from './ansible-connection.js';
 
 describe('Ansible become vars', () => {
   it('ansible_become_method/_password/_exe become becomeMethod, becomePassword, becomeExe and leave the vars', () => {
-    const vars = { ansible_become: 'yes', ansible_become_method: 'community.general.doas', ansible_become_password: 'pw-one', ansible_become_exe: '/usr/local/bin/doas', x: 1 };
-    expect(connectionFields(vars, 'h', '/inv/hosts')).toEqual({ become: true, becomeMethod: 'doas', becomePassword: 'pw-one', becomeExe: '/usr/local/bin/doas' });
+    const vars = {
+      ansible_become: 'yes',
+      ansible_become_method: 'community.general.doas',
+      ansible_become_password: 'pw-one',
+      ansible_become_exe: '/usr/local/bin/doas',
+      x: 1,
+    };
+    expect(connectionFields(vars, 'h', '/inv/hosts')).toEqual({
+      become: true,
+      becomeMethod: 'doas',
+      becomePassword: 'pw-one',
+      becomeExe: '/usr/local/bin/doas',
+    });
     expect(plainVars(vars)).toEqual({ x: 1 });
   });
 
@@ -18,6 +29,8 @@ describe('Ansible become vars', () => {
   });
 
   it('an unknown method is INVENTORY_INVALID naming the var', () => {
-    expect(() => connectionFields({ ansible_become_method: 'runas' }, 'h1', 'f')).toThrow(expect.objectContaining({ code: 'INVENTORY_INVALID', field: 'h1.ansible_become_method' }));
+    expect(() => connectionFields({ ansible_become_method: 'runas' }, 'h1', 'f')).toThrow(
+      expect.objectContaining({ code: 'INVENTORY_INVALID', field: 'h1.ansible_become_method' }),
+    );
   });
 });

@@ -76,7 +76,11 @@ function becomeFields(vars: Record<string, unknown>, host: string, file: string)
   if (m !== undefined && m !== null) {
     const method = String(m).replace(/^(ansible\.builtin|community\.general)\./, '');
     if (method !== 'sudo' && method !== 'su' && method !== 'doas')
-      throw new TsplayError('INVENTORY_INVALID', `host ${host}: ansible_become_method=${method} is not supported`, { file, field: `${host}.ansible_become_method`, hint: 'tsplay becomes with sudo, su or doas' });
+      throw new TsplayError('INVENTORY_INVALID', `host ${host}: ansible_become_method=${method} is not supported`, {
+        file,
+        field: `${host}.ansible_become_method`,
+        hint: 'tsplay becomes with sudo, su or doas',
+      });
     out.becomeMethod = method;
   }
   const pw = last(vars, 'ansible_become_pass', 'ansible_become_password');

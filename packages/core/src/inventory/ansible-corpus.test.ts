@@ -26,7 +26,11 @@ const json = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as unknown;
 
 /** What Ansible's ssh connection makes of a host's vars (the later alias wins), written apart from the loader's mapping. */
 function expectedConnection(name: string, v: Record<string, unknown>) {
-  const pick = (...keys: string[]) => keys.map((k) => v[k]).filter((x) => x !== undefined && x !== null).at(-1);
+  const pick = (...keys: string[]) =>
+    keys
+      .map((k) => v[k])
+      .filter((x) => x !== undefined && x !== null)
+      .at(-1);
   const local = v.ansible_connection === 'local';
   const port = pick('ansible_port', 'ansible_ssh_port');
   const become = v.ansible_become;
@@ -43,9 +47,11 @@ function expectedConnection(name: string, v: Record<string, unknown>) {
 describe('Ansible inventory corpus, against recorded ansible-inventory --list', () => {
   it('has at least 40 inventories, every one with Ansible’s recorded verdict', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
-    for (const c of cases) expect([c, existsSync(join(corpus, c, 'expected.json')) !== existsSync(join(corpus, c, 'ansible-error.txt'))]).toEqual([c, true]);
+    for (const c of cases)
+      expect([c, existsSync(join(corpus, c, 'expected.json')) !== existsSync(join(corpus, c, 'ansible-error.txt'))]).toEqual([c, true]);
     // a case tsplay must refuse is one Ansible refused too
-    for (const c of cases.filter((x) => existsSync(join(corpus, x, 'refused.json')))) expect([c, existsSync(join(corpus, c, 'ansible-error.txt'))]).toEqual([c, true]);
+    for (const c of cases.filter((x) => existsSync(join(corpus, x, 'refused.json'))))
+      expect([c, existsSync(join(corpus, c, 'ansible-error.txt'))]).toEqual([c, true]);
   });
 
   for (const c of cases.filter((x) => existsSync(join(corpus, x, 'expected.json')))) {

@@ -17,9 +17,17 @@ export interface VarsDirs {
  * inventory vars < host_vars (inventory, then playbook). So any group_vars file beats every
  * inventory group var. Each step replaces keys, as Ansible's default `hash_behaviour=replace` does.
  */
-export function ansibleHostVars(tree: AnsibleTree, host: string, dirs: VarsDirs, memo = new Map<string, Record<string, unknown>>()): Record<string, unknown> {
+export function ansibleHostVars(
+  tree: AnsibleTree,
+  host: string,
+  dirs: VarsDirs,
+  memo = new Map<string, Record<string, unknown>>(),
+): Record<string, unknown> {
   const bases = [dirs.inventoryDir, ...(dirs.playbookDir ? [dirs.playbookDir] : [])];
-  const groups = sortGroups(tree, [...hostGroups(tree, host)].filter((g) => g !== 'all'));
+  const groups = sortGroups(
+    tree,
+    [...hostGroups(tree, host)].filter((g) => g !== 'all'),
+  );
   const out: Record<string, unknown> = { ...tree.groups.get('all')?.vars };
   for (const g of groups) Object.assign(out, tree.groups.get(g)?.vars);
   for (const b of bases) Object.assign(out, varsFromDir(b, 'group_vars', ['all'], memo));
@@ -67,7 +75,9 @@ export function resolveAnsibleTree(tree: AnsibleTree, dirs: VarsDirs): { file: I
     const vars = ansibleHostVars(tree, name, dirs, memo);
     hostvars.set(name, vars);
     const rest = plainVars(vars);
-    hosts[name] = { ...connectionFields(vars, name, tree.file), ...(Object.keys(rest).length ? { vars: rest } : {}) } as NonNullable<InventoryFile['hosts'][string]>;
+    hosts[name] = { ...connectionFields(vars, name, tree.file), ...(Object.keys(rest).length ? { vars: rest } : {}) } as NonNullable<
+      InventoryFile['hosts'][string]
+    >;
   }
   const groups: NonNullable<InventoryFile['groups']> = {};
   for (const g of tree.groups.values()) {

@@ -27,7 +27,8 @@ export function readIni(text: string, file: string): AnsibleTree {
     if (head) {
       group = head[1] as string;
       state = head[2] ?? 'hosts';
-      if (!['hosts', 'children', 'vars'].includes(state)) fail(`section [${group}:${state}] has unknown type: ${state}`, 'sections are [group], [group:vars] or [group:children]');
+      if (!['hosts', 'children', 'vars'].includes(state))
+        fail(`section [${group}:${state}] has unknown type: ${state}`, 'sections are [group], [group:vars] or [group:children]');
       if (!tree.groups.has(group)) {
         if (state === 'vars' && !pending.has(group)) pending.set(group, { line: lineno, state: 'vars', parents: [] });
         addGroup(tree, group);
@@ -39,7 +40,8 @@ export function readIni(text: string, file: string): AnsibleTree {
       }
       return;
     }
-    if (line.startsWith('[') && line.endsWith(']')) fail(`invalid section entry: '${line}'`, 'a section header has no spaces: [group], [group:vars], [group:children]');
+    if (line.startsWith('[') && line.endsWith(']'))
+      fail(`invalid section entry: '${line}'`, 'a section header has no spaces: [group], [group:vars], [group:children]');
     if (state === 'vars') {
       const eq = line.indexOf('=');
       if (eq < 0) fail(`expected key=value, got: ${line}`, `[${group}:vars] takes key=value lines`);
@@ -58,16 +60,24 @@ export function readIni(text: string, file: string): AnsibleTree {
   });
   for (const [name, p] of pending) {
     if (p.state === 'vars')
-      throw new TsplayError('INVENTORY_UNKNOWN_GROUP', `${file}:${p.line}: section [${name}:vars] is not valid for undefined group ${name}`, {
+      throw new TsplayError(
+        'INVENTORY_UNKNOWN_GROUP',
+        `${file}:${p.line}: section [${name}:vars] is not valid for undefined group ${name}`,
+        {
+          file,
+          field: `line ${p.line}`,
+          hint: `define [${name}] (or [${name}:children]) in this file, or remove [${name}:vars]`,
+        },
+      );
+    throw new TsplayError(
+      'INVENTORY_UNKNOWN_GROUP',
+      `${file}:${p.line}: section [${p.parents.at(-1)}:children] includes undefined group ${name}`,
+      {
         file,
         field: `line ${p.line}`,
-        hint: `define [${name}] (or [${name}:children]) in this file, or remove [${name}:vars]`,
-      });
-    throw new TsplayError('INVENTORY_UNKNOWN_GROUP', `${file}:${p.line}: section [${p.parents.at(-1)}:children] includes undefined group ${name}`, {
-      file,
-      field: `line ${p.line}`,
-      hint: `define [${name}] in this file, or remove it from [${p.parents.at(-1)}:children]`,
-    });
+        hint: `define [${name}] in this file, or remove it from [${p.parents.at(-1)}:children]`,
+      },
+    );
   }
   return tree;
 }
@@ -81,7 +91,9 @@ function addPendingChildren(tree: AnsibleTree, group: string, pending: Map<strin
 }
 
 function hostLine(tree: AnsibleTree, group: string, line: string, fail: (msg: string, hint: string, code?: ErrorCode) => never): void {
-  const tokens = shlexSplit(line) ?? fail(`error parsing host definition '${line}': no closing quotation`, 'close the quote (or quote the value that holds one)');
+  const tokens =
+    shlexSplit(line) ??
+    fail(`error parsing host definition '${line}': no closing quotation`, 'close the quote (or quote the value that holds one)');
   const pattern = tokens[0];
   if (pattern === undefined) return;
   let hosts: string[];
@@ -89,15 +101,23 @@ function hostLine(tree: AnsibleTree, group: string, line: string, fail: (msg: st
   try {
     ({ hosts, port } = expandHostPattern(pattern));
   } catch (e) {
-    if (e instanceof RangeError_) return fail(`${e.message}: ${pattern}`, 'ranges look like web[01:20] (same width at both ends), db-[a:f] or [0:10:2]', 'INVENTORY_RANGE_INVALID');
+    if (e instanceof RangeError_)
+      return fail(
+        `${e.message}: ${pattern}`,
+        'ranges look like web[01:20] (same width at both ends), db-[a:f] or [0:10:2]',
+        'INVENTORY_RANGE_INVALID',
+      );
     throw e;
   }
-  if (pattern.trim().endsWith(':') && port === undefined) fail(`invalid host pattern '${pattern}': ending in ':' is not allowed, it is reserved for a port`, 'write host:port, e.g. web1:2222');
-  if (hosts.some((h) => h.trim() === '---')) fail(`invalid host pattern '${pattern}': '---' is normally a sign this is a YAML file`, 'name the file .yml');
+  if (pattern.trim().endsWith(':') && port === undefined)
+    fail(`invalid host pattern '${pattern}': ending in ':' is not allowed, it is reserved for a port`, 'write host:port, e.g. web1:2222');
+  if (hosts.some((h) => h.trim() === '---'))
+    fail(`invalid host pattern '${pattern}': '---' is normally a sign this is a YAML file`, 'name the file .yml');
   const vars: [string, unknown][] = [];
   for (const t of tokens.slice(1)) {
     const eq = t.indexOf('=');
-    if (eq < 0) fail(`expected key=value host variable assignment, got: ${t}`, 'host lines are `name key=value ...` (quote values with spaces)');
+    if (eq < 0)
+      fail(`expected key=value host variable assignment, got: ${t}`, 'host lines are `name key=value ...` (quote values with spaces)');
     vars.push([t.slice(0, eq), literalEval(t.slice(eq + 1))]);
   }
   for (const name of hosts) {

@@ -70,11 +70,15 @@ export function addChild(tree: AnsibleTree, parent: string, child: string, line?
   const c = addGroup(tree, child);
   if (p.children.includes(child)) return;
   if (parent === child || ancestors(tree, parent).has(child))
-    throw new TsplayError('INVENTORY_CYCLE', `${tree.file}${line ? `:${line}` : ''}: adding group ${child} as child to ${parent} creates a recursive dependency loop`, {
-      file: tree.file,
-      field: line ? `line ${line}` : `${parent}.children`,
-      hint: `a group cannot contain itself; remove ${child} from the children of ${parent}`,
-    });
+    throw new TsplayError(
+      'INVENTORY_CYCLE',
+      `${tree.file}${line ? `:${line}` : ''}: adding group ${child} as child to ${parent} creates a recursive dependency loop`,
+      {
+        file: tree.file,
+        field: line ? `line ${line}` : `${parent}.children`,
+        hint: `a group cannot contain itself; remove ${child} from the children of ${parent}`,
+      },
+    );
   p.children.push(child);
   if (!c.parents.includes(parent)) c.parents.push(parent);
 }
@@ -88,11 +92,15 @@ export function setGroupVar(tree: AnsibleTree, group: string, key: string, value
   }
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(n))
-    throw new TsplayError('INVENTORY_INVALID', `${tree.file}${line ? `:${line}` : ''}: ansible_group_priority of ${group} must be an integer, got ${JSON.stringify(value)}`, {
-      file: tree.file,
-      field: line ? `line ${line}` : `${group}.vars.ansible_group_priority`,
-      hint: 'e.g. ansible_group_priority=10 (higher wins among groups of the same depth)',
-    });
+    throw new TsplayError(
+      'INVENTORY_INVALID',
+      `${tree.file}${line ? `:${line}` : ''}: ansible_group_priority of ${group} must be an integer, got ${JSON.stringify(value)}`,
+      {
+        file: tree.file,
+        field: line ? `line ${line}` : `${group}.vars.ansible_group_priority`,
+        hint: 'e.g. ansible_group_priority=10 (higher wins among groups of the same depth)',
+      },
+    );
   g.priority = n;
 }
 

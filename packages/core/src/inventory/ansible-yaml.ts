@@ -12,7 +12,11 @@ export function isAnsibleYaml(doc: unknown): boolean {
   const keys = Object.keys(doc);
   if (keys.includes('all')) return true;
   // tsplay's own shape has a top-level `hosts:` record; Ansible's top level is only groups
-  return keys.length > 0 && !keys.includes('hosts') && keys.every((k) => doc[k] === null || (isObj(doc[k]) && Object.keys(doc[k] as Obj).every((s) => SECTIONS.includes(s))));
+  return (
+    keys.length > 0 &&
+    !keys.includes('hosts') &&
+    keys.every((k) => doc[k] === null || (isObj(doc[k]) && Object.keys(doc[k] as Obj).every((s) => SECTIONS.includes(s))))
+  );
 }
 
 /**
@@ -38,14 +42,21 @@ export function readYamlInventory(doc: unknown, file: string, text = ''): Ansibl
   return tree;
 }
 
-function readGroup(tree: AnsibleTree, name: string, spec: unknown, path: string, fail: (path: string, msg: string, code?: ErrorCode, key?: string) => never): string {
+function readGroup(
+  tree: AnsibleTree,
+  name: string,
+  spec: unknown,
+  path: string,
+  fail: (path: string, msg: string, code?: ErrorCode, key?: string) => never,
+): string {
   if (spec !== null && !isObj(spec)) fail(path, 'a group must be a mapping (or nothing)');
   addGroup(tree, name);
   if (spec === null) return name;
   const g = spec as Obj;
   for (const s of SECTIONS) {
     if (typeof g[s] === 'string') g[s] = { [g[s] as string]: null };
-    if (g[s] !== undefined && g[s] !== null && !isObj(g[s])) fail(`${path}.${s}`, `requires a mapping, found ${Array.isArray(g[s]) ? 'a list' : typeof g[s]}`);
+    if (g[s] !== undefined && g[s] !== null && !isObj(g[s]))
+      fail(`${path}.${s}`, `requires a mapping, found ${Array.isArray(g[s]) ? 'a list' : typeof g[s]}`);
   }
   for (const [key, section] of Object.entries(g)) {
     if (!SECTIONS.includes(key)) fail(`${path}.${key}`, 'unknown key (expected hosts, children or vars)');

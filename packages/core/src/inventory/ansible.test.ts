@@ -34,7 +34,13 @@ describe('Ansible INI inventories', () => {
       k8s_cluster: ['node1', 'node2', 'node3', 'node4', 'node5', 'node6'],
     });
     const n1 = host(inv, 'node1');
-    expect([n1.user, n1.become, n1.privateKeyPath, n1.port, n1.connection]).toEqual(['ubuntu', true, fx('keys/cluster.pem'), undefined, 'ssh']);
+    expect([n1.user, n1.become, n1.privateKeyPath, n1.port, n1.connection]).toEqual([
+      'ubuntu',
+      true,
+      fx('keys/cluster.pem'),
+      undefined,
+      'ssh',
+    ]);
     expect(n1.vars).toEqual({ ip: '10.3.0.1', etcd_member_name: 'etcd1' });
     expect(host(inv, 'node4').vars).toEqual({ ip: '10.3.0.4', etcd_member_name: '', node_labels: 'role=worker' });
     expect(host(inv, 'node6').vars).toEqual({ ip: '10.3.0.6', node_labels: 'role=worker' });
@@ -61,7 +67,11 @@ describe('Ansible INI inventories', () => {
     expect([mail.port, mail.user, mail.vars]).toEqual([2222, undefined, {}]);
     const www = host(inv, 'www02.example.com');
     // southeast's ansible_user applies to its children's hosts; host-line numbers stay numbers
-    expect([www.user, www.port, www.vars]).toEqual(['deploy', undefined, { http_port: 8080, maxRequestsPerChild: 808, ntp_server: 'ntp.southeast.example.com' }]);
+    expect([www.user, www.port, www.vars]).toEqual([
+      'deploy',
+      undefined,
+      { http_port: 8080, maxRequestsPerChild: 808, ntp_server: 'ntp.southeast.example.com' },
+    ]);
     const db = host(inv, 'db-2.example.com');
     // the host line beats dbservers:vars, which beats its parent southeast:vars
     expect([db.user, db.port, db.become]).toEqual(['postgres', 5022, 'postgres']);
@@ -132,7 +142,11 @@ describe('Ansible YAML inventories', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-ayml-'));
     const f = join(dir, 'inv.yml');
     writeFileSync(f, 'all:\n  children:\n    web:\n      host:\n        w1:\n');
-    await expect(loadInventory(f)).rejects.toMatchObject({ code: 'INVENTORY_INVALID', field: 'line 4', message: expect.stringContaining('all.children.web.host: unknown key') });
+    await expect(loadInventory(f)).rejects.toMatchObject({
+      code: 'INVENTORY_INVALID',
+      field: 'line 4',
+      message: expect.stringContaining('all.children.web.host: unknown key'),
+    });
   });
 
   it('tsplay YAML inventories are not taken for Ansible ones', async () => {

@@ -63,16 +63,21 @@ export function withDecrypted<T>(files: ReadonlyMap<string, Record<string, unkno
   }
 }
 
-export const ENCRYPTED_HINT = 'give the key: --vault-password-file FILE, --vault-id label@FILE or --ask-vault-pass (Ansible Vault), --age-identity FILE or TSPLAY_AGE_IDENTITY (age)';
+export const ENCRYPTED_HINT =
+  'give the key: --vault-password-file FILE, --vault-id label@FILE or --ask-vault-pass (Ansible Vault), --age-identity FILE or TSPLAY_AGE_IDENTITY (age)';
 
 /** The decrypted vars of a hook, as a vars file's: a mapping (empty for null). */
 export function varsOf(data: unknown, file: string): Record<string, unknown> {
   if (data === null || data === undefined || data === '' || data === false) return {};
   if (typeof data !== 'object' || Array.isArray(data))
-    throw new TsplayError('INVENTORY_INVALID', `${file}: a vars file must hold a mapping of names to values, got ${Array.isArray(data) ? 'a list' : typeof data}`, {
-      file,
-      hint: 'write `name: value` lines (YAML) or a JSON object',
-    });
+    throw new TsplayError(
+      'INVENTORY_INVALID',
+      `${file}: a vars file must hold a mapping of names to values, got ${Array.isArray(data) ? 'a list' : typeof data}`,
+      {
+        file,
+        hint: 'write `name: value` lines (YAML) or a JSON object',
+      },
+    );
   return data as Record<string, unknown>;
 }
 
@@ -85,7 +90,10 @@ export function readVarsFile(file: string): Record<string, unknown> {
   if (hit && hit.mtimeMs === mtimeMs) return hit.vars;
   const text = readFileSync(file, 'utf8');
   if (/^(?:\$ANSIBLE_VAULT;|age-encryption\.org\/|-----BEGIN AGE ENCRYPTED FILE-----)/.test(text))
-    throw new TsplayError('INVENTORY_ENCRYPTED_VARS', `${file}: an encrypted vars file, and no key to decrypt it`, { file, hint: ENCRYPTED_HINT });
+    throw new TsplayError('INVENTORY_ENCRYPTED_VARS', `${file}: an encrypted vars file, and no key to decrypt it`, {
+      file,
+      hint: ENCRYPTED_HINT,
+    });
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -98,7 +106,12 @@ export function readVarsFile(file: string): Record<string, unknown> {
 }
 
 /** The merged vars of every entity in `names`, in that order, from `<baseDir>/<kind>/` (`memo` saves the lookups of one load). */
-export function varsFromDir(baseDir: string, kind: VarsKind, names: readonly string[], memo = new Map<string, Record<string, unknown>>()): Record<string, unknown> {
+export function varsFromDir(
+  baseDir: string,
+  kind: VarsKind,
+  names: readonly string[],
+  memo = new Map<string, Record<string, unknown>>(),
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const n of names) {
     const key = `${baseDir}\0${kind}\0${n}`;

@@ -19,7 +19,10 @@ function failure(raw: unknown): TsplayError {
 
 describe('group children', () => {
   it('expands children transitively, whatever the order the groups are written in', () => {
-    const inv = resolveInventory({ hosts, groups: { top: { children: ['mid'] }, mid: { children: ['leaf'], hosts: ['b'] }, leaf: { hosts: ['a'] } } }, '/inv/hosts.yaml');
+    const inv = resolveInventory(
+      { hosts, groups: { top: { children: ['mid'] }, mid: { children: ['leaf'], hosts: ['b'] }, leaf: { hosts: ['a'] } } },
+      '/inv/hosts.yaml',
+    );
     expect(inv.groups.top?.sort()).toEqual(['a', 'b']);
     expect(inv.groups.mid?.sort()).toEqual(['a', 'b']);
     expect(inv.hosts.find((h) => h.name === 'a')?.groups.sort()).toEqual(['leaf', 'mid', 'top']);
@@ -35,21 +38,43 @@ describe('group children', () => {
   });
 
   it('refuses a group that is its own child, and a longer cycle below an innocent group', () => {
-    expect(failure({ hosts, groups: { self: { children: ['self'] } } })).toMatchObject({ code: 'INVENTORY_CYCLE', field: 'groups.self.children', message: expect.stringContaining('self → self') });
-    const e = failure({ hosts, groups: { root: { children: ['x'] }, x: { children: ['y'] }, y: { children: ['z'] }, z: { children: ['x'] } } });
+    expect(failure({ hosts, groups: { self: { children: ['self'] } } })).toMatchObject({
+      code: 'INVENTORY_CYCLE',
+      field: 'groups.self.children',
+      message: expect.stringContaining('self → self'),
+    });
+    const e = failure({
+      hosts,
+      groups: { root: { children: ['x'] }, x: { children: ['y'] }, y: { children: ['z'] }, z: { children: ['x'] } },
+    });
     expect(e.code).toBe('INVENTORY_CYCLE');
     expect(e.message).toContain('x → y → z → x');
     expect(e.message).not.toContain('root');
   });
 
   it('accepts a diamond (two paths to one group) and a child named all', () => {
-    const inv = resolveInventory({ hosts, groups: { d: { children: ['l', 'r'] }, l: { children: ['base'] }, r: { children: ['base'] }, base: { hosts: ['c'] }, every: { children: ['all'] } } }, '/inv/hosts.yaml');
+    const inv = resolveInventory(
+      {
+        hosts,
+        groups: {
+          d: { children: ['l', 'r'] },
+          l: { children: ['base'] },
+          r: { children: ['base'] },
+          base: { hosts: ['c'] },
+          every: { children: ['all'] },
+        },
+      },
+      '/inv/hosts.yaml',
+    );
     expect(inv.groups.d).toEqual(['c']);
     expect(inv.groups.every?.sort()).toEqual(['a', 'b', 'c']);
   });
 
   it('still names an unknown child group', () => {
-    expect(failure({ hosts, groups: { g: { children: ['nope'] } } })).toMatchObject({ code: 'INVENTORY_INVALID', field: 'groups.g.children' });
+    expect(failure({ hosts, groups: { g: { children: ['nope'] } } })).toMatchObject({
+      code: 'INVENTORY_INVALID',
+      field: 'groups.g.children',
+    });
   });
 });
 
@@ -62,17 +87,31 @@ describe('ssh connection fields', () => {
     const inv = resolveInventory(
       {
         defaults: { serverAliveInterval: 2, serverAliveCountMax: 4, sshConfigFile: 'ssh/config', hostKeyAlias: 'default-alias' },
-        hosts: { a: { address: '10.0.0.1', serverAliveInterval: 0.5, hostKeyAlias: 'compute.123' }, b: { address: '10.0.0.2', sshConfigFile: join(dir, 'other_config') } },
+        hosts: {
+          a: { address: '10.0.0.1', serverAliveInterval: 0.5, hostKeyAlias: 'compute.123' },
+          b: { address: '10.0.0.2', sshConfigFile: join(dir, 'other_config') },
+        },
       },
       join(dir, 'hosts.yaml'),
     );
-    expect(inv.hosts[0]).toMatchObject({ serverAliveInterval: 0.5, serverAliveCountMax: 4, sshConfigFile: join(dir, 'ssh', 'config'), hostKeyAlias: 'compute.123' });
+    expect(inv.hosts[0]).toMatchObject({
+      serverAliveInterval: 0.5,
+      serverAliveCountMax: 4,
+      sshConfigFile: join(dir, 'ssh', 'config'),
+      hostKeyAlias: 'compute.123',
+    });
     expect(inv.hosts[1]).toMatchObject({ serverAliveInterval: 2, sshConfigFile: join(dir, 'other_config'), hostKeyAlias: 'default-alias' });
   });
 
   it('a named ssh config file that does not exist is refused before any connection, naming where it was set', () => {
-    expect(failure({ defaults: { sshConfigFile: 'nope/config' }, hosts })).toMatchObject({ code: 'INVENTORY_INVALID', field: 'defaults.sshConfigFile', message: expect.stringContaining('/inv/nope/config') });
-    expect(failure({ hosts: { a: { address: '10.0.0.1', sshConfigFile: '/nonexistent/cfg' } } })).toMatchObject({ field: 'hosts.a.sshConfigFile' });
+    expect(failure({ defaults: { sshConfigFile: 'nope/config' }, hosts })).toMatchObject({
+      code: 'INVENTORY_INVALID',
+      field: 'defaults.sshConfigFile',
+      message: expect.stringContaining('/inv/nope/config'),
+    });
+    expect(failure({ hosts: { a: { address: '10.0.0.1', sshConfigFile: '/nonexistent/cfg' } } })).toMatchObject({
+      field: 'hosts.a.sshConfigFile',
+    });
   });
 
   it.each([

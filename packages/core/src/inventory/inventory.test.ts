@@ -22,7 +22,15 @@ describe('inventory', () => {
     const inv = resolveInventory(raw, '/inv/hosts.yaml', { a: 'extra' });
     const c0 = inv.hosts[0];
     expect(c0?.port).toBeUndefined();
-    expect(c0).toMatchObject({ name: 'controller-0', address: '10.240.0.10', user: 'admin', groups: ['controllers'], privateKeyPath: '/inv/keys/id', knownHosts: ['/k/known_hosts'], hostKeyChecking: 'strict' });
+    expect(c0).toMatchObject({
+      name: 'controller-0',
+      address: '10.240.0.10',
+      user: 'admin',
+      groups: ['controllers'],
+      privateKeyPath: '/inv/keys/id',
+      knownHosts: ['/k/known_hosts'],
+      hostKeyChecking: 'strict',
+    });
     expect(c0?.vars).toEqual({ a: 'extra', b: 'group', c: 'host' });
     expect(inv.hosts[1]).toMatchObject({ port: 2222, user: 'other' });
     expect(inv.hosts[2]).toMatchObject({ name: 'worker', address: 'worker', groups: [] });
@@ -48,7 +56,13 @@ describe('inventory', () => {
   });
 
   it('parses -e key=value with JSON values and dotted names', () => {
-    expect(parseExtraVars(['a=1', 'b=x y', 'c=true', 'd.e=["q"]', 'f=01.2.3'])).toEqual({ a: 1, b: 'x y', c: true, d: { e: ['q'] }, f: '01.2.3' });
+    expect(parseExtraVars(['a=1', 'b=x y', 'c=true', 'd.e=["q"]', 'f=01.2.3'])).toEqual({
+      a: 1,
+      b: 'x y',
+      c: true,
+      d: { e: ['q'] },
+      f: '01.2.3',
+    });
     expect(() => parseExtraVars(['novalue'])).toThrow(/key=value/);
     expect(() => parseExtraVars(['1x=2'])).toThrow(/not a valid name/);
   });

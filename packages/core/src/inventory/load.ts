@@ -27,7 +27,10 @@ export function findInventoryFile(path: string): string {
     });
   if (statSync(abs).isFile()) return abs;
   for (const c of CANDIDATES) if (existsSync(join(abs, c))) return join(abs, c);
-  throw new TsplayError('INVENTORY_NOT_FOUND', `inventory directory ${path} has no ${CANDIDATES.join(', ')}`, { file: abs, hint: 'add hosts.yaml (defaults, vars, hosts, groups), or point -i at an Ansible inventory file' });
+  throw new TsplayError('INVENTORY_NOT_FOUND', `inventory directory ${path} has no ${CANDIDATES.join(', ')}`, {
+    file: abs,
+    hint: 'add hosts.yaml (defaults, vars, hosts, groups), or point -i at an Ansible inventory file',
+  });
 }
 
 /** An Ansible INI file: `.ini`, or a file without extension (`hosts`, `inventory`) that is not a YAML mapping. */
@@ -83,7 +86,11 @@ function parseOwnYamlOrAnsible(text: string, file: string): { ansible: boolean; 
   try {
     probe = parseYaml(text, { prettyErrors: true, uniqueKeys: false });
   } catch (e) {
-    throw new TsplayError('INVENTORY_INVALID', `inventory is not valid YAML: ${(e as Error).message.split('\n')[0]}`, { file, cause: e, hint: 'fix the YAML syntax at the line shown' });
+    throw new TsplayError('INVENTORY_INVALID', `inventory is not valid YAML: ${(e as Error).message.split('\n')[0]}`, {
+      file,
+      cause: e,
+      hint: 'fix the YAML syntax at the line shown',
+    });
   }
   return isAnsibleYaml(probe) ? { ansible: true } : { ansible: false, doc: parseOwnYaml(text, file) };
 }
@@ -93,7 +100,12 @@ function parseOwnYamlOrAnsible(text: string, file: string): { ansible: boolean; 
  * inventory or a function returning it, or an Ansible inventory (INI, or YAML with `all:`), with
  * the group_vars/ and host_vars/ beside it (and beside the playbook).
  */
-export async function loadInventory(path: string, extraVars: Record<string, unknown> = {}, importer?: ModuleImporter, options: LoadOptions = {}): Promise<Inventory> {
+export async function loadInventory(
+  path: string,
+  extraVars: Record<string, unknown> = {},
+  importer?: ModuleImporter,
+  options: LoadOptions = {},
+): Promise<Inventory> {
   const file = findInventoryFile(path);
   const dirs = { inventoryDir: dirname(file), playbookDir: options.playbookDir };
   let raw: unknown;
@@ -118,11 +130,19 @@ export async function loadInventory(path: string, extraVars: Record<string, unkn
     try {
       mod = await importer(file);
     } catch (e) {
-      throw new TsplayError('INVENTORY_INVALID', `inventory module failed to load: ${(e as Error).message.split('\n')[0]}`, { file, cause: e, hint: 'run `tsplay check-types` to see the TypeScript errors' });
+      throw new TsplayError('INVENTORY_INVALID', `inventory module failed to load: ${(e as Error).message.split('\n')[0]}`, {
+        file,
+        cause: e,
+        hint: 'run `tsplay check-types` to see the TypeScript errors',
+      });
     }
     const d = mod.default ?? mod.inventory;
     raw = typeof d === 'function' ? await (d as () => unknown)() : d;
-    if (raw === undefined) throw new TsplayError('INVENTORY_INVALID', 'inventory module has no default export', { file, hint: 'export default defineInventory({ hosts: {...} })' });
+    if (raw === undefined)
+      throw new TsplayError('INVENTORY_INVALID', 'inventory module has no default export', {
+        file,
+        hint: 'export default defineInventory({ hosts: {...} })',
+      });
   }
   const { withFiles, inv } = await resolveDecrypting(
     () => {

@@ -14,16 +14,25 @@ export function parseOwnYaml(text: string, file: string): unknown {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: true, lineCounter });
   const err = doc.errors[0];
-  if (err) throw new TsplayError('INVENTORY_INVALID', `inventory is not valid YAML: ${err.message.split('\n')[0]}`, { file, cause: err, hint: 'fix the YAML syntax at the line shown' });
+  if (err)
+    throw new TsplayError('INVENTORY_INVALID', `inventory is not valid YAML: ${err.message.split('\n')[0]}`, {
+      file,
+      cause: err,
+      hint: 'fix the YAML syntax at the line shown',
+    });
   visit(doc, {
     Scalar(_key, node) {
       if (!isScalar(node) || node.type !== 'PLAIN' || !/^[-+]?0[0-9_]+$/.test(String(node.source ?? ''))) return;
       const line = node.range ? lineCounter.linePos(node.range[0]).line : undefined;
-      throw new TsplayError('INVENTORY_AMBIGUOUS_NUMBER', `${file}${line ? `:${line}` : ''}: ${String(node.source)} has a leading zero: YAML 1.2 reads it as decimal, Ansible as octal`, {
-        file,
-        ...(line ? { field: `line ${line}` } : {}),
-        hint: `write 0o${String(node.source).replace(/^[-+]?0+/, '') || '0'} for octal, the decimal number, or quote it ('${String(node.source)}') for a string`,
-      });
+      throw new TsplayError(
+        'INVENTORY_AMBIGUOUS_NUMBER',
+        `${file}${line ? `:${line}` : ''}: ${String(node.source)} has a leading zero: YAML 1.2 reads it as decimal, Ansible as octal`,
+        {
+          file,
+          ...(line ? { field: `line ${line}` } : {}),
+          hint: `write 0o${String(node.source).replace(/^[-+]?0+/, '') || '0'} for octal, the decimal number, or quote it ('${String(node.source)}') for a string`,
+        },
+      );
     },
   });
   return doc.toJS();
@@ -47,14 +56,19 @@ export function withVarsDirs(raw: unknown, file: string, dirs: VarsDirs): unknow
     for (const b of bases) Object.assign(vars, varsFromDir(b, kind, [name]));
     const conn = Object.keys(vars).find((k) => (CONNECTION_VARS as readonly string[]).includes(k));
     if (conn)
-      throw new TsplayError('INVENTORY_INVALID', `${kind}/${name} sets ${conn}, but ${file} is a tsplay inventory, where connection settings are fields`, {
-        file,
-        field: `${kind}/${name}.${conn}`,
-        hint: 'set address/user/port/privateKeyPath/become/connection under defaults: or the host in the inventory',
-      });
+      throw new TsplayError(
+        'INVENTORY_INVALID',
+        `${kind}/${name} sets ${conn}, but ${file} is a tsplay inventory, where connection settings are fields`,
+        {
+          file,
+          field: `${kind}/${name}.${conn}`,
+          hint: 'set address/user/port/privateKeyPath/become/connection under defaults: or the host in the inventory',
+        },
+      );
     return vars;
   };
-  const merge = (base: unknown, extra: Obj): Obj | undefined => (Object.keys(extra).length ? { ...(isObj(base) ? base : {}), ...extra } : (base as Obj | undefined));
+  const merge = (base: unknown, extra: Obj): Obj | undefined =>
+    Object.keys(extra).length ? { ...(isObj(base) ? base : {}), ...extra } : (base as Obj | undefined);
   const out: Obj = { ...raw, hosts: { ...raw.hosts } };
   const allVars = merge(raw.vars, read('group_vars', 'all'));
   if (allVars) out.vars = allVars;
@@ -78,7 +92,10 @@ export function withVarsDirs(raw: unknown, file: string, dirs: VarsDirs): unknow
  * `--format ansible` for a tsplay inventory: the groups as listed (`ungrouped` holds hosts of no
  * group) and each host's vars with its connection fields written back as ansible_* vars.
  */
-export function ownListing(inv: Inventory, groupSpecs: Record<string, { hosts?: string[]; children?: string[] | undefined }>): AnsibleListing {
+export function ownListing(
+  inv: Inventory,
+  groupSpecs: Record<string, { hosts?: string[]; children?: string[] | undefined }>,
+): AnsibleListing {
   const out: Record<string, { hosts?: string[]; children?: string[] }> = {};
   const isChild = new Set(Object.values(groupSpecs).flatMap((g) => g.children ?? []));
   const grouped = new Set(Object.entries(inv.groups).flatMap(([g, hs]) => (g === 'all' ? [] : hs)));
@@ -86,7 +103,10 @@ export function ownListing(inv: Inventory, groupSpecs: Record<string, { hosts?: 
   out.all = { children: ['ungrouped', ...Object.keys(groupSpecs).filter((g) => !isChild.has(g))] };
   if (ungrouped.length) out.ungrouped = { hosts: ungrouped };
   for (const [g, spec] of Object.entries(groupSpecs)) {
-    const entry = { ...(spec.hosts?.length ? { hosts: [...spec.hosts] } : {}), ...(spec.children?.length ? { children: [...spec.children] } : {}) };
+    const entry = {
+      ...(spec.hosts?.length ? { hosts: [...spec.hosts] } : {}),
+      ...(spec.children?.length ? { children: [...spec.children] } : {}),
+    };
     if (entry.hosts || entry.children) out[g] = entry;
   }
   const hostvars: Record<string, Record<string, unknown>> = {};

@@ -28,7 +28,9 @@ type Val = { v: unknown; num: boolean; bytes?: boolean };
 
 const INT = /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|[1-9](?:_?\d)*|0+(?:_?0)*)/;
 const DIGITS = String.raw`\d(?:_?\d)*`;
-const FLOAT = new RegExp(String.raw`^(?:(?:${DIGITS})?\.${DIGITS}(?:[eE][-+]?${DIGITS})?|${DIGITS}\.(?:[eE][-+]?${DIGITS})?|${DIGITS}[eE][-+]?${DIGITS})`);
+const FLOAT = new RegExp(
+  String.raw`^(?:(?:${DIGITS})?\.${DIGITS}(?:[eE][-+]?${DIGITS})?|${DIGITS}\.(?:[eE][-+]?${DIGITS})?|${DIGITS}[eE][-+]?${DIGITS})`,
+);
 
 function tokenize(s: string): Tok[] {
   const out: Tok[] = [];
@@ -74,7 +76,19 @@ function tokenize(s: string): Tok[] {
   return out;
 }
 
-const ESC: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\n': '' };
+const ESC: Record<string, string> = {
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\n': '',
+};
 
 /** A quoted string starting at `at` (the quote); returns its value and length. */
 function readString(s: string, at: number, raw: boolean, bytes: boolean): [string, number] {
@@ -164,9 +178,16 @@ class Parser {
       }
       return { v, num: false, bytes: t.bytes };
     }
-    if (t.k === 'name') return t.v === 'True' ? { v: true, num: false } : t.v === 'False' ? { v: false, num: false } : t.v === 'None' ? { v: null, num: false } : no();
+    if (t.k === 'name')
+      return t.v === 'True'
+        ? { v: true, num: false }
+        : t.v === 'False'
+          ? { v: false, num: false }
+          : t.v === 'None'
+            ? { v: null, num: false }
+            : no();
     if (t.v === '(') {
-      if (this.peek(')')) return this.i++, { v: [], num: false };
+      if (this.peek(')')) return (this.i++, { v: [], num: false });
       const inner = this.exprList(')');
       this.eat(')');
       return inner;
@@ -185,7 +206,7 @@ class Parser {
   }
   private dict(): Val {
     const out: Record<string, unknown> = {};
-    if (this.peek('}')) return this.i++, { v: out, num: false };
+    if (this.peek('}')) return (this.i++, { v: out, num: false });
     for (;;) {
       const k = unwrap(this.expr());
       if (!this.peek(':')) no(); // a set: Ansible's JSON cannot print it either

@@ -23,11 +23,19 @@ export function resolveInventory(raw: unknown, source: string, extraVars: Record
     });
   }
   const inv = parsed.data;
-  const baseDir = source.endsWith('.yaml') || source.endsWith('.yml') || source.endsWith('.ts') || source.endsWith('.js') || source.endsWith('.json') ? dirname(source) : source;
+  const baseDir =
+    source.endsWith('.yaml') || source.endsWith('.yml') || source.endsWith('.ts') || source.endsWith('.js') || source.endsWith('.json')
+      ? dirname(source)
+      : source;
   const names = Object.keys(inv.hosts);
   const groups: Record<string, string[]> = { all: [...names] };
   for (const [g, spec] of Object.entries(inv.groups ?? {})) {
-    if (g === 'all') throw new TsplayError('INVENTORY_INVALID', 'group "all" is implicit and cannot be defined', { file: source, field: 'groups.all', hint: 'every host is in "all" already; give the group another name' });
+    if (g === 'all')
+      throw new TsplayError('INVENTORY_INVALID', 'group "all" is implicit and cannot be defined', {
+        file: source,
+        field: 'groups.all',
+        hint: 'every host is in "all" already; give the group another name',
+      });
     for (const h of spec.hosts) {
       if (!(h in inv.hosts))
         throw new TsplayError('INVENTORY_INVALID', `group ${g} lists unknown host ${h}`, {
@@ -43,7 +51,9 @@ export function resolveInventory(raw: unknown, source: string, extraVars: Record
   const hosts: ResolvedHost[] = names.map((name) => {
     const entry = inv.hosts[name] ?? {};
     const d = inv.defaults ?? {};
-    const memberOf = Object.entries(groups).filter(([g, hs]) => g !== 'all' && hs.includes(name)).map(([g]) => g);
+    const memberOf = Object.entries(groups)
+      .filter(([g, hs]) => g !== 'all' && hs.includes(name))
+      .map(([g]) => g);
     let vars: Record<string, unknown> = { ...(inv.vars ?? {}) };
     for (const g of memberOf) vars = { ...vars, ...(inv.groups?.[g]?.vars ?? {}) };
     vars = { ...vars, ...(entry.vars ?? {}), ...extraVars };
@@ -86,7 +96,15 @@ export function resolveInventory(raw: unknown, source: string, extraVars: Record
       connectTimeoutMs: entry.connectTimeoutMs ?? d.connectTimeoutMs,
       serverAliveInterval: entry.serverAliveInterval ?? d.serverAliveInterval,
       serverAliveCountMax: entry.serverAliveCountMax ?? d.serverAliveCountMax,
-      sshConfigFile: cfg === undefined ? undefined : sshConfigFile(cfg, baseDir, source, entry.sshConfigFile !== undefined ? `hosts.${name}.sshConfigFile` : 'defaults.sshConfigFile'),
+      sshConfigFile:
+        cfg === undefined
+          ? undefined
+          : sshConfigFile(
+              cfg,
+              baseDir,
+              source,
+              entry.sshConfigFile !== undefined ? `hosts.${name}.sshConfigFile` : 'defaults.sshConfigFile',
+            ),
       hostKeyAlias: entry.hostKeyAlias ?? d.hostKeyAlias,
       groups: memberOf,
       vars,
@@ -135,7 +153,11 @@ function expandChildren(specs: GroupSpecs, direct: Record<string, string[]>, sou
     let members = [...(direct[g] ?? [])];
     for (const c of specs[g]?.children ?? []) {
       if (!(c in specs) && !(c in direct))
-        throw new TsplayError('INVENTORY_INVALID', `group ${g} has unknown child group ${c}`, { file: source, field: `groups.${g}.children`, hint: `define group ${c} under groups:, or remove it from children` });
+        throw new TsplayError('INVENTORY_INVALID', `group ${g} has unknown child group ${c}`, {
+          file: source,
+          field: `groups.${g}.children`,
+          hint: `define group ${c} under groups:, or remove it from children`,
+        });
       members = [...new Set([...members, ...visit(c, [...path, g])])];
     }
     done[g] = members;
@@ -158,7 +180,10 @@ export function parseExtraVars(items: readonly string[]): Record<string, unknown
     const key = item.slice(0, i);
     const rawValue = item.slice(i + 1);
     if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(key))
-      throw new TsplayError('EXTRA_VAR_INVALID', `extra var name ${JSON.stringify(key)} is not a valid name`, { field: '-e', hint: 'names are letters, digits and _, dotted for nesting' });
+      throw new TsplayError('EXTRA_VAR_INVALID', `extra var name ${JSON.stringify(key)} is not a valid name`, {
+        field: '-e',
+        hint: 'names are letters, digits and _, dotted for nesting',
+      });
     let value: unknown = rawValue;
     if (/^(-?\d+(\.\d+)?|true|false|null|\[.*\]|\{.*\})$/s.test(rawValue)) {
       try {

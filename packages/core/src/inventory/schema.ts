@@ -9,7 +9,10 @@ const LABEL = /^[\p{L}\p{N}_](?:[\p{L}\p{N}_-]{0,61}[\p{L}\p{N}_])?$/u;
 export function isHostAddress(s: string): boolean {
   if (isIP(s) !== 0) return true;
   if (s.length === 0 || s.length > 253 || /^[\d.]+$/.test(s)) return false;
-  return s.replace(/\.$/, '').split('.').every((l) => LABEL.test(l));
+  return s
+    .replace(/\.$/, '')
+    .split('.')
+    .every((l) => LABEL.test(l));
 }
 
 const hostname = z.string().refine(isHostAddress, {
@@ -40,7 +43,11 @@ export const connectionFields = {
   /** An ssh config file to read instead of ~/.ssh/config. */
   sshConfigFile: z.string().min(1).optional(),
   /** Name the host key is looked up (and recorded) under in known_hosts instead of the address (`HostKeyAlias`). */
-  hostKeyAlias: z.string().min(1).regex(/^[^\s,*?!]+$/, 'one name without spaces, commas or wildcards').optional(),
+  hostKeyAlias: z
+    .string()
+    .min(1)
+    .regex(/^[^\s,*?!]+$/, 'one name without spaces, commas or wildcards')
+    .optional(),
 };
 
 const varsSchema = z.record(z.string(), z.unknown());
@@ -57,7 +64,9 @@ export const inventoryFileSchema = z.strictObject({
   defaults: z.strictObject(connectionFields).optional(),
   vars: varsSchema.optional(),
   hosts: z.record(z.string().regex(/^[^\s,!&*?]+$/u, 'host names have no spaces and none of , ! & * ?'), hostEntrySchema.nullable()),
-  groups: z.record(z.string().regex(/^[^\s,!&*?:[\]]+$/u, 'group names have no spaces and none of , ! & * ? : [ ]'), groupSchema).optional(),
+  groups: z
+    .record(z.string().regex(/^[^\s,!&*?:[\]]+$/u, 'group names have no spaces and none of , ! & * ? : [ ]'), groupSchema)
+    .optional(),
 });
 
 export type InventoryFile = z.input<typeof inventoryFileSchema>;
@@ -90,7 +99,9 @@ export interface ResolvedHost extends ConnectionSettings {
 }
 
 /** What `ansible-inventory --list` prints: groups with their direct `hosts` and `children`, and `_meta.hostvars`. */
-export type AnsibleListing = Record<string, { hosts?: string[]; children?: string[] }> & { _meta: { hostvars: Record<string, Record<string, unknown>> } };
+export type AnsibleListing = Record<string, { hosts?: string[]; children?: string[] }> & {
+  _meta: { hostvars: Record<string, Record<string, unknown>> };
+};
 
 export interface Inventory {
   /** File or directory it was loaded from. */

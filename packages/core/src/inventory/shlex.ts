@@ -25,7 +25,7 @@ export function shlexSplit(line: string): string[] | undefined {
       if (i + 1 >= line.length) return undefined;
       cur += line[++i];
       started = true;
-    } else if (ch === " " || ch === "\t" || ch === "\r" || ch === "\n") {
+    } else if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n') {
       if (started) words.push(cur);
       cur = '';
       started = false;

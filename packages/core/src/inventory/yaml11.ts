@@ -7,7 +7,13 @@ import { TsplayError } from '../errors.js';
  * their ISO text. Only plain scalars are resolved; quoted ones are strings.
  */
 const T = 'tag:yaml.org,2002:';
-const tag = (name: string, test: RegExp, resolve: (s: string) => unknown): ScalarTag => ({ tag: T + name, default: true, test, resolve, identify: () => false });
+const tag = (name: string, test: RegExp, resolve: (s: string) => unknown): ScalarTag => ({
+  tag: T + name,
+  default: true,
+  test,
+  resolve,
+  identify: () => false,
+});
 
 const sexagesimal = (s: string, parse: (x: string) => number) => s.split(':').reduce((acc, part) => acc * 60 + parse(part), 0);
 
@@ -35,7 +41,9 @@ function pyFloat(raw: string): number {
 
 /** PyYAML's timestamp as Ansible's JSON prints it (`date.isoformat()` / `datetime.isoformat()`). */
 function pyTimestamp(s: string): string {
-  const m = /^(\d{4})-(\d\d?)-(\d\d?)(?:(?:[Tt]|[ \t]+)(\d\d?):(\d\d):(\d\d)(?:\.(\d*))?(?:[ \t]*(Z|([-+])(\d\d?)(?::(\d\d))?))?)?$/.exec(s);
+  const m = /^(\d{4})-(\d\d?)-(\d\d?)(?:(?:[Tt]|[ \t]+)(\d\d?):(\d\d):(\d\d)(?:\.(\d*))?(?:[ \t]*(Z|([-+])(\d\d?)(?::(\d\d))?))?)?$/.exec(
+    s,
+  );
   if (!m) return s;
   const p2 = (x: string | undefined) => (x ?? '0').padStart(2, '0');
   const date = `${m[1]}-${p2(m[2])}-${p2(m[3])}`;
@@ -50,8 +58,16 @@ const PY_TAGS: ScalarTag[] = [
   tag('bool', /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/, () => true),
   tag('bool', /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/, () => false),
   tag('int', /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/, pyInt),
-  tag('float', /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/, pyFloat),
-  tag('timestamp', /^(?:\d{4}-\d\d-\d\d|\d{4}-\d\d?-\d\d?(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?)$/, pyTimestamp),
+  tag(
+    'float',
+    /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
+    pyFloat,
+  ),
+  tag(
+    'timestamp',
+    /^(?:\d{4}-\d\d-\d\d|\d{4}-\d\d?-\d\d?(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?)$/,
+    pyTimestamp,
+  ),
   { tag: '!unsafe', resolve: (s: string) => s, identify: () => false },
 ];
 
@@ -62,7 +78,10 @@ export const YAML11_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   uniqueKeys: false,
   merge: true,
-  customTags: (tags) => [...tags.filter((t) => (typeof t === 'string' ? !/^(?:null|bool|int|float|timestamp)/.test(t) : !RESOLVED.has(t.tag))), ...PY_TAGS],
+  customTags: (tags) => [
+    ...tags.filter((t) => (typeof t === 'string' ? !/^(?:null|bool|int|float|timestamp)/.test(t) : !RESOLVED.has(t.tag))),
+    ...PY_TAGS,
+  ],
 };
 
 /** Parse YAML the way Ansible's loader does; a syntax error is INVENTORY_INVALID naming the file and line. */
@@ -72,17 +91,25 @@ export function parseYaml11(text: string, file: string): unknown {
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0].line;
-    throw new TsplayError('INVENTORY_INVALID', `${file}${line ? `:${line}` : ''}: not valid YAML: ${err.message.split('\n')[0]}`, { file, ...(line ? { field: `line ${line}` } : {}), hint: 'fix the YAML syntax at the line shown' });
+    throw new TsplayError('INVENTORY_INVALID', `${file}${line ? `:${line}` : ''}: not valid YAML: ${err.message.split('\n')[0]}`, {
+      file,
+      ...(line ? { field: `line ${line}` } : {}),
+      hint: 'fix the YAML syntax at the line shown',
+    });
   }
   visit(doc, {
     Scalar(_key, node) {
       if (node.tag !== '!vault') return;
       const at = node.range ? lineCounter.linePos(node.range[0]).line : undefined;
-      throw new TsplayError('INVENTORY_ENCRYPTED_VARS', `${file}${at ? `:${at}` : ''}: a !vault value, and no vault password to decrypt it`, {
-        file,
-        ...(at ? { field: `line ${at}` } : {}),
-        hint: 'give --vault-password-file FILE, --vault-id label@FILE or --ask-vault-pass',
-      });
+      throw new TsplayError(
+        'INVENTORY_ENCRYPTED_VARS',
+        `${file}${at ? `:${at}` : ''}: a !vault value, and no vault password to decrypt it`,
+        {
+          file,
+          ...(at ? { field: `line ${at}` } : {}),
+          hint: 'give --vault-password-file FILE, --vault-id label@FILE or --ask-vault-pass',
+        },
+      );
     },
   });
   return doc.toJS({ maxAliasCount: -1 });

@@ -15,7 +15,10 @@ function batchSize(spec: number | string, total: number, field: string): number 
 }
 
 function badSerial(msg: string, field: string): TsplayError {
-  return new TsplayError('PLAY_INVALID', `serial: ${msg}`, { field, hint: 'serial: 2, serial: "30%", or serial: [1, "50%"] (the last size repeats)' });
+  return new TsplayError('PLAY_INVALID', `serial: ${msg}`, {
+    field,
+    hint: 'serial: 2, serial: "30%", or serial: [1, "50%"] (the last size repeats)',
+  });
 }
 
 /**

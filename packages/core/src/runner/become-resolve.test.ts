@@ -36,7 +36,12 @@ function recorder(calls: Record<string, Pick<ExecOptions, 'become' | 'becomeMeth
 async function run(plays: Play[]) {
   const calls: Record<string, Pick<ExecOptions, 'become' | 'becomeMethod'>> = {};
   const inventory = resolveInventory({ defaults: { connection: 'local' }, hosts: { h1: {} } }, '/x/hosts.yaml');
-  const summary = await runPlaybook({ playbook: definePlaybook({ name: 'become-resolve', plays }), inventory, connect: async (h) => recorder(calls, h.name), emit: () => undefined });
+  const summary = await runPlaybook({
+    playbook: definePlaybook({ name: 'become-resolve', plays }),
+    inventory,
+    connect: async (h) => recorder(calls, h.name),
+    emit: () => undefined,
+  });
   expect(summary.outcome).toBe('changed');
   return calls;
 }
@@ -72,7 +77,16 @@ describe('becomeUser and becomeMethod per play and per task', () => {
 
   it('without them nothing changes: become strings, the host default, no method', async () => {
     const calls = await run([
-      { name: 'q', hosts: 'all', become: 'postgres', tasks: [task(mark, { id: 'play-string' }), task(mark, { id: 'root' }, { name: 'root', become: true }), task(mark, { id: 'user' }, { name: 'user', becomeUser: 'app' })] },
+      {
+        name: 'q',
+        hosts: 'all',
+        become: 'postgres',
+        tasks: [
+          task(mark, { id: 'play-string' }),
+          task(mark, { id: 'root' }, { name: 'root', become: true }),
+          task(mark, { id: 'user' }, { name: 'user', becomeUser: 'app' }),
+        ],
+      },
       { name: 'r', hosts: 'all', becomeUser: 'ignored', tasks: [task(mark, { id: 'become-off' })] },
     ]);
     expect(calls).toEqual({

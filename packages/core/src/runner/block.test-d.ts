@@ -15,12 +15,16 @@ const probe = defineModule({
 describe('block and retries types', () => {
   it('until is typed over the module result', () => {
     task(probe, { url: 'x' }, { until: (r) => r.data?.status === 200, retries: 3, delayMs: 10, throttle: 2 });
-    task(probe, { url: 'x' }, {
-      until: (r) => {
-        expectTypeOf(r).toEqualTypeOf<TaskOutcome<{ status: number }>>();
-        return true;
+    task(
+      probe,
+      { url: 'x' },
+      {
+        until: (r) => {
+          expectTypeOf(r).toEqualTypeOf<TaskOutcome<{ status: number }>>();
+          return true;
+        },
       },
-    });
+    );
     // @ts-expect-error the result has no `body`
     task(probe, { url: 'x' }, { until: (r) => r.data?.body === 'ok' });
     // @ts-expect-error throttle is a number of hosts
@@ -29,7 +33,18 @@ describe('block and retries types', () => {
 
   it('block takes tasks, rescue, always and the shared options, and gives tasks', () => {
     const t = task(probe, { url: 'x' });
-    expectTypeOf(block({ name: 'b', tasks: [t], rescue: [t], always: [t], when: (c) => c.check, become: 'root', tags: ['x'], delegateTo: 'localhost' })).toEqualTypeOf<Task[]>();
+    expectTypeOf(
+      block({
+        name: 'b',
+        tasks: [t],
+        rescue: [t],
+        always: [t],
+        when: (c) => c.check,
+        become: 'root',
+        tags: ['x'],
+        delegateTo: 'localhost',
+      }),
+    ).toEqualTypeOf<Task[]>();
     expectTypeOf<BlockSpec['rescue']>().toEqualTypeOf<readonly Task[] | undefined>();
     // @ts-expect-error a block needs a name
     block({ tasks: [t] });

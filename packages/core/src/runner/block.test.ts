@@ -24,11 +24,21 @@ const step = defineModule({
   },
 });
 
-const inventory = (n: number) => resolveInventory({ defaults: { connection: 'local' }, hosts: Object.fromEntries(Array.from({ length: n }, (_, i) => [`h${i}`, {}])) }, '/x/hosts.yaml');
+const inventory = (n: number) =>
+  resolveInventory(
+    { defaults: { connection: 'local' }, hosts: Object.fromEntries(Array.from({ length: n }, (_, i) => [`h${i}`, {}])) },
+    '/x/hosts.yaml',
+  );
 
 async function run(pb: ReturnType<typeof definePlaybook>, check = false, hosts = 1) {
   const events: RunEvent[] = [];
-  const summary = await runPlaybook({ playbook: pb, inventory: inventory(hosts), connect: async (h) => new LocalConnection(h.name), emit: (e) => events.push(e), check });
+  const summary = await runPlaybook({
+    playbook: pb,
+    inventory: inventory(hosts),
+    connect: async (h) => new LocalConnection(h.name),
+    emit: (e) => events.push(e),
+    check,
+  });
   return { summary, results: events.filter((e): e is Extract<RunEvent, { type: 'task.result' }> => e.type === 'task.result') };
 }
 
@@ -50,8 +60,15 @@ function pbOf(path: string, failIn: 'none' | 'block' | 'rescue', unknown = false
         tasks: [
           ...block({
             name: 'upgrade',
-            tasks: [task(step, { path, line: 'one', unknown }, { name: 'one' }), task(step, { path, line: 'two', fail: failIn !== 'none' }, { name: 'two' }), task(step, { path, line: 'three' }, { name: 'three' })],
-            rescue: [task(step, { path, line: 'undo', fail: failIn === 'rescue' }, { name: 'undo' }), task(step, { path, line: 'undo2' }, { name: 'undo2' })],
+            tasks: [
+              task(step, { path, line: 'one', unknown }, { name: 'one' }),
+              task(step, { path, line: 'two', fail: failIn !== 'none' }, { name: 'two' }),
+              task(step, { path, line: 'three' }, { name: 'three' }),
+            ],
+            rescue: [
+              task(step, { path, line: 'undo', fail: failIn === 'rescue' }, { name: 'undo' }),
+              task(step, { path, line: 'undo2' }, { name: 'undo2' }),
+            ],
             always: [task(step, { path, line: 'clean' }, { name: 'clean' })],
           }),
           task(step, { path, line: 'after' }, { name: 'after' }),
@@ -101,7 +118,12 @@ describe('block/rescue/always', () => {
   it('shares when and tags, and lists its parts in --list-tasks; blocks do not nest', async () => {
     const p = file('when');
     const inner = task(step, { path: p, line: 'x' }, { name: 'x', tags: ['own'] });
-    const pb = definePlaybook({ name: 'w', plays: [{ name: 'p', hosts: 'all', tasks: block({ name: 'gated', tasks: [inner], when: (c) => c.host.name === 'h1', tags: ['shared'] }) }] });
+    const pb = definePlaybook({
+      name: 'w',
+      plays: [
+        { name: 'p', hosts: 'all', tasks: block({ name: 'gated', tasks: [inner], when: (c) => c.host.name === 'h1', tags: ['shared'] }) },
+      ],
+    });
     const { results } = await run(pb, false, 2);
     expect(Object.fromEntries(results.map((r) => [r.host, r.status]))).toEqual({ h0: 'skipped', h1: 'changed' });
     expect(listRun({ playbook: pb, inventory: inventory(1) }, 'tasks')).toContain('x  [block gated: block]  tags: [shared, own]');

@@ -42,7 +42,12 @@ export function block<V = any>(spec: BlockSpec<V>): Task[] {
 }
 
 function inBlock(spec: BlockSpec, t: Task, ref: BlockRef): Task {
-  if (t.block) throw new TsplayError('PLAY_INVALID', `task "${t.name}" is already in block "${t.block.name}"; blocks do not nest`, { task: t.name, field: 'block', hint: `give block "${spec.name}" its own tasks` });
+  if (t.block)
+    throw new TsplayError('PLAY_INVALID', `task "${t.name}" is already in block "${t.block.name}"; blocks do not nest`, {
+      task: t.name,
+      field: 'block',
+      hint: `give block "${spec.name}" its own tasks`,
+    });
   const own = t.when;
   const shared = spec.when;
   const when = shared && own ? (c: TaskContext<any>) => shared(c) && own(c) : (shared ?? own);

@@ -58,7 +58,13 @@ function makeEnv(plan: RunPlan, opts: ExecuteRunOptions): RunEnv {
 export async function executeRun(plan: RunPlan, opts: ExecuteRunOptions): Promise<RunSummary> {
   const started = Date.now();
   const env = makeEnv(plan, opts);
-  opts.emit({ type: 'run.start', playbook: plan.playbook, check: plan.check, hosts: plan.hosts.map((h) => h.name), time: new Date(started).toISOString() });
+  opts.emit({
+    type: 'run.start',
+    playbook: plan.playbook,
+    check: plan.check,
+    hosts: plan.hosts.map((h) => h.name),
+    time: new Date(started).toISOString(),
+  });
   for (const run of env.runs.values()) dial(env, run, () => run.markUnreachable());
   try {
     outer: for (const play of plan.plays) {
@@ -78,7 +84,12 @@ export async function executeRun(plan: RunPlan, opts: ExecuteRunOptions): Promis
 async function runBatch(env: RunEnv, play: PlannedPlay, batch: BatchInfo): Promise<'go' | 'stop'> {
   const runs = batch.hosts.map((n) => env.runs.get(n) as HostRun).filter((r) => r.live);
   if (runs.length === 0) return 'go';
-  env.opts.emit({ type: 'play.start', play: play.name, hosts: runs.map((r) => r.name), ...(batch.count > 1 ? { batch: batch.number, batches: batch.count } : {}) });
+  env.opts.emit({
+    type: 'play.start',
+    play: play.name,
+    hosts: runs.map((r) => r.name),
+    ...(batch.count > 1 ? { batch: batch.number, batches: batch.count } : {}),
+  });
   await prefetchFacts(env, play, runs, batch);
   let asking = env.opts.step !== undefined;
   for (const pt of play.tasks) {
@@ -108,7 +119,15 @@ async function runTask(env: RunEnv, play: PlannedPlay, pt: PlannedTask, all: Hos
   const { run: live, unknown } = blockHosts(pt, all);
   if (live.length === 0 && unknown.length === 0) return;
   const t0 = Date.now();
-  env.opts.emit({ type: 'task.start', play: play.name, task: pt.name, id: pt.id, index: pt.index, hosts: [...live, ...unknown].map((r) => r.name), ...(batch.count > 1 ? { batch: batch.number } : {}) });
+  env.opts.emit({
+    type: 'task.start',
+    play: play.name,
+    task: pt.name,
+    id: pt.id,
+    index: pt.index,
+    hosts: [...live, ...unknown].map((r) => r.name),
+    ...(batch.count > 1 ? { batch: batch.number } : {}),
+  });
   if (pt.task.runOnce) await runOnce(env, play, pt, live, batch);
   else await mapLimit(live, Math.min(env.opts.forks ?? 10, pt.task.throttle ?? Infinity), (r) => runTaskOnHost(env, play, pt, r, batch));
   for (const r of unknown) rescueUnknown(env, play, pt, r, batch);

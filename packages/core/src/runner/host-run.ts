@@ -22,7 +22,9 @@ export class Target {
   ) {
     const file = `${host.name}@${host.address}_${host.port ?? 22}.json`.replace(/[^A-Za-z0-9_.@-]/g, '_');
     // the host's own index only on real hosts: the workstation's cache already serves `connection: local`
-    this.sigCache = new SigCache(stateDir ? join(stateDir, 'sig', file) : undefined, { hostDir: host.connection === 'local' ? undefined : HOST_INDEX_DIR });
+    this.sigCache = new SigCache(stateDir ? join(stateDir, 'sig', file) : undefined, {
+      hostDir: host.connection === 'local' ? undefined : HOST_INDEX_DIR,
+    });
   }
 }
 

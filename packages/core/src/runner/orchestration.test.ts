@@ -17,7 +17,11 @@ const append = defineModule({
   name: 'append',
   args: z.strictObject({ path: z.string(), text: z.string(), fail: z.boolean().default(false) }),
   facts: (a) => ({ st: pathFact(a.path) }),
-  plan: (_f, a) => ({ changed: true, summary: `would append to ${a.path}`, predict: { paths: { [a.path]: { exists: true, type: 'file' } } } }),
+  plan: (_f, a) => ({
+    changed: true,
+    summary: `would append to ${a.path}`,
+    predict: { paths: { [a.path]: { exists: true, type: 'file' } } },
+  }),
   apply: async (ctx, a) => {
     const r = await ctx.conn.exec(a.fail ? 'exit 3' : `printf '%s\\n' ${quote(a.text)} >> ${quote(a.path)}`);
     return r.code === 0 ? { changed: true, data: { host: ctx.host } } : { failed: true, msg: `exit ${r.code}` };
@@ -29,15 +33,29 @@ const ensure = defineModule({
   name: 'ensure',
   args: z.strictObject({ path: z.string() }),
   facts: (a) => ({ st: pathFact(a.path), body: commandFact(`b:${a.path}`, `cat ${quote(a.path)} 2>/dev/null || true`, (r) => r.stdout) }),
-  plan: (f, a) => ({ changed: !f.st.exists, summary: `would create ${a.path}`, predict: { paths: { [a.path]: { exists: true, type: 'file', size: 0 } } } }),
+  plan: (f, a) => ({
+    changed: !f.st.exists,
+    summary: `would create ${a.path}`,
+    predict: { paths: { [a.path]: { exists: true, type: 'file', size: 0 } } },
+  }),
   apply: async (ctx, a) => ((await ctx.conn.exec(`: > ${quote(a.path)}`)).code === 0 ? { changed: true } : { failed: true, msg: 'no' }),
 });
 
-const inv = (n: number) => resolveInventory({ defaults: { connection: 'local' }, hosts: Object.fromEntries(Array.from({ length: n }, (_, i) => [`h${i}`, {}])) }, '/x/hosts.yaml');
+const inv = (n: number) =>
+  resolveInventory(
+    { defaults: { connection: 'local' }, hosts: Object.fromEntries(Array.from({ length: n }, (_, i) => [`h${i}`, {}])) },
+    '/x/hosts.yaml',
+  );
 
 async function run(plays: Play[], extra: Partial<RunOptions> = {}, hosts = 4) {
   const events: RunEvent[] = [];
-  const summary = await runPlaybook({ playbook: definePlaybook({ name: 'orch', plays }), inventory: inv(hosts), connect: async (h) => new LocalConnection(h.name), emit: (e) => events.push(e), ...extra });
+  const summary = await runPlaybook({
+    playbook: definePlaybook({ name: 'orch', plays }),
+    inventory: inv(hosts),
+    connect: async (h) => new LocalConnection(h.name),
+    emit: (e) => events.push(e),
+    ...extra,
+  });
   const results = events.filter((e): e is Extract<RunEvent, { type: 'task.result' }> => e.type === 'task.result');
   return { summary, events, results };
 }
@@ -48,7 +66,15 @@ describe('orchestration (local connections; the lab e2e proves it on hosts)', ()
 
   it('serial: each batch runs the whole play before the next batch starts', async () => {
     const log = join(dir, 'serial.log');
-    const play: Play = { name: 'p', hosts: 'all', serial: 2, tasks: [task(append, (c) => ({ path: log, text: `a:${c.host.name}` }), { name: 'a' }), task(append, (c) => ({ path: log, text: `b:${c.host.name}` }), { name: 'b' })] };
+    const play: Play = {
+      name: 'p',
+      hosts: 'all',
+      serial: 2,
+      tasks: [
+        task(append, (c) => ({ path: log, text: `a:${c.host.name}` }), { name: 'a' }),
+        task(append, (c) => ({ path: log, text: `b:${c.host.name}` }), { name: 'b' }),
+      ],
+    };
     const { summary, events } = await run([play]);
     expect(summary.outcome).toMatch(/^(ok|changed)$/);
     const order = lines(log).map((l) => `${l.slice(0, 1)}${l.slice(-1)}`);
@@ -60,7 +86,13 @@ describe('orchestration (local connections; the lab e2e proves it on hosts)', ()
 
   it('maxFailPercentage: 0 stops the later batches after a failure in batch 1', async () => {
     const marks = join(dir, 'mfp');
-    const play: Play = { name: 'p', hosts: 'all', serial: 2, maxFailPercentage: 0, tasks: [task(append, (c) => ({ path: `${marks}-${c.host.name}`, text: 'x', fail: c.host.name === 'h1' }))] };
+    const play: Play = {
+      name: 'p',
+      hosts: 'all',
+      serial: 2,
+      maxFailPercentage: 0,
+      tasks: [task(append, (c) => ({ path: `${marks}-${c.host.name}`, text: 'x', fail: c.host.name === 'h1' }))],
+    };
     const { summary } = await run([play]);
     expect(summary.outcome).toBe('failed');
     expect(['h0', 'h1', 'h2', 'h3'].map((h) => existsSync(`${marks}-${h}`))).toEqual([true, false, false, false]);
@@ -70,14 +102,18 @@ describe('orchestration (local connections; the lab e2e proves it on hosts)', ()
     const counter = join(dir, 'once');
     const once = task(append, { path: counter, text: 'ran' }, { name: 'once', runOnce: true });
     const seen = join(dir, 'seen');
-    const after = task(append, (c) => ({ path: seen, text: `${c.host.name}:${String((c.result(once)?.data as { host?: string } | undefined)?.host)}` }), { name: 'after' });
+    const after = task(
+      append,
+      (c) => ({ path: seen, text: `${c.host.name}:${String((c.result(once)?.data as { host?: string } | undefined)?.host)}` }),
+      { name: 'after' },
+    );
     const { summary } = await run([{ name: 'p', hosts: 'all', tasks: [once, after] }]);
     expect(summary.outcome).toMatch(/^(ok|changed)$/);
     expect(lines(counter)).toEqual(['ran']);
     expect(lines(seen).sort()).toEqual(['h0:h0', 'h1:h0', 'h2:h0', 'h3:h0']);
   });
 
-  it('delegateTo: the task runs over the delegate, with the current host vars; the result is the current host\'s', async () => {
+  it("delegateTo: the task runs over the delegate, with the current host vars; the result is the current host's", async () => {
     const out = join(dir, 'deleg');
     const t = task(append, (c) => ({ path: out, text: c.host.name }), { name: 'deleg', delegateTo: 'localhost' });
     const { results, summary } = await run([{ name: 'p', hosts: 'h1:h2', tasks: [t] }]);
@@ -87,10 +123,14 @@ describe('orchestration (local connections; the lab e2e proves it on hosts)', ()
     expect(summary.resultOf('h1', t)?.data).toEqual({ host: 'localhost' });
   });
 
-  it('ctx.resultOf reads another host\'s registered result', async () => {
+  it("ctx.resultOf reads another host's registered result", async () => {
     const probe = task(append, (c) => ({ path: join(dir, `ro-${c.host.name}`), text: c.host.name }), { name: 'probe' });
     const read = join(dir, 'ro-read');
-    const use = task(append, (c) => ({ path: read, text: `${c.host.name} sees ${String((c.resultOf('h0', probe)?.data as { host: string }).host)}` }), { name: 'use', when: (c) => c.host.name === 'h1' });
+    const use = task(
+      append,
+      (c) => ({ path: read, text: `${c.host.name} sees ${String((c.resultOf('h0', probe)?.data as { host: string }).host)}` }),
+      { name: 'use', when: (c) => c.host.name === 'h1' },
+    );
     await run([{ name: 'p', hosts: 'all', tasks: [probe, use] }], {}, 2);
     expect(lines(read)).toEqual(['h1 sees h0']);
   });
@@ -100,7 +140,10 @@ describe('orchestration (local connections; the lab e2e proves it on hosts)', ()
     const { mkdirSync } = await import('node:fs');
     mkdirSync(d);
     const t = task(ensure, (c) => ({ path: join(d, `${c.host.name}-${String(c.item)}`) }), { name: 'files', loop: ['a', 'b', 'c'] });
-    const use = task(append, (c) => ({ path: join(d, 'count'), text: String((c.result(t)?.data as unknown as unknown[]).length) }), { name: 'count', when: (c) => c.host.name === 'h0' });
+    const use = task(append, (c) => ({ path: join(d, 'count'), text: String((c.result(t)?.data as unknown as unknown[]).length) }), {
+      name: 'count',
+      when: (c) => c.host.name === 'h0',
+    });
     const check = await run([{ name: 'p', hosts: 'h0', tasks: [t] }], { check: true }, 1);
     expect(check.results.map((r) => `${r.item}:${r.status}`)).toEqual(['a:changed', 'b:changed', 'c:changed']);
     expect(readdirSync(d)).toEqual([]);
@@ -113,7 +156,17 @@ describe('orchestration (local connections; the lab e2e proves it on hosts)', ()
   it('check mode: a task whose args read an unknown result is unknown too, and exits 0', async () => {
     const target = join(dir, 'unk', 'made');
     const make = task(append, { path: target, text: 'x', fail: false }, { name: 'make' });
-    const { command } = { command: defineModule({ name: 'probe', args: z.strictObject({ path: z.string() }), facts: () => ({}), plan: () => ({ changed: false, run: true }), readOnly: () => true, reads: (a) => [a.path], apply: async () => ({ changed: false, data: 'read' }) }) };
+    const { command } = {
+      command: defineModule({
+        name: 'probe',
+        args: z.strictObject({ path: z.string() }),
+        facts: () => ({}),
+        plan: () => ({ changed: false, run: true }),
+        readOnly: () => true,
+        reads: (a) => [a.path],
+        apply: async () => ({ changed: false, data: 'read' }),
+      }),
+    };
     const read = task(command, { path: target }, { name: 'read' });
     const use = task(append, (c) => ({ path: join(dir, 'unk-use'), text: String(c.result(read)?.data) }), { name: 'use' });
     const { results, summary } = await run([{ name: 'p', hosts: 'h0', tasks: [make, read, use] }], { check: true }, 1);

@@ -6,7 +6,16 @@ import { describe, expect, it } from 'vitest';
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Modules that do I/O: Node's own (fs, processes, network, ...) and the core files built on them. */
 const IO_BUILTIN = /^(node:)?(fs|fs\/promises|child_process|net|tls|http|https|dgram|dns|os|readline|worker_threads)$/;
-const IO_FILES = ['execute.ts', 'gather.ts', 'local.ts', 'sigcache.ts', 'host-index.ts', 'runner/execute-run.ts', 'runner/state.ts', 'runner/host-run.ts'];
+const IO_FILES = [
+  'execute.ts',
+  'gather.ts',
+  'local.ts',
+  'sigcache.ts',
+  'host-index.ts',
+  'runner/execute-run.ts',
+  'runner/state.ts',
+  'runner/host-run.ts',
+];
 
 /** Every file a file imports at run time (type-only imports are erased), transitively, from `entry`. */
 function runtimeGraph(entry: string): { files: Set<string>; builtins: Map<string, string> } {

@@ -38,9 +38,26 @@ export function planRun(playbook: Playbook, inventory: Inventory, opts: PlanOpti
     const seen = (playIds.get(play.name) ?? 0) + 1;
     playIds.set(play.name, seen);
     const label = seen === 1 ? play.name : `${play.name} #${seen}`;
-    return planPlay(play, i, label, selectHosts(inventory, play.hosts).filter((h) => inRun.has(h.name)), opts, startAt, file);
+    return planPlay(
+      play,
+      i,
+      label,
+      selectHosts(inventory, play.hosts).filter((h) => inRun.has(h.name)),
+      opts,
+      startAt,
+      file,
+    );
   });
-  const plan: RunPlan = { playbook: playbook.name, check: opts.check ?? false, baseDir: opts.baseDir ?? process.cwd(), inventory, hosts, vars, plays, perHost: {} };
+  const plan: RunPlan = {
+    playbook: playbook.name,
+    check: opts.check ?? false,
+    baseDir: opts.baseDir ?? process.cwd(),
+    inventory,
+    hosts,
+    vars,
+    plays,
+    perHost: {},
+  };
   for (const h of hosts) plan.perHost[h.name] = {};
   for (const p of plays) planHostTasks(plan, p, file);
   return plan;
@@ -49,7 +66,10 @@ export function planRun(playbook: Playbook, inventory: Inventory, opts: PlanOpti
 /** --limit applied, restricted to hosts some play names (strict: unknown names are errors). */
 function runHosts(playbook: Playbook, inv: Inventory, limit: string | undefined, file: string | undefined): ResolvedHost[] {
   if (limit !== undefined && limit.split(/[:,]/).every((p) => p.trim() === ''))
-    throw new TsplayError('USAGE', '--limit is empty: it would select no host', { field: '--limit', hint: 'give host or group names (--limit controller-0:controller-1), or leave --limit out for all hosts' });
+    throw new TsplayError('USAGE', '--limit is empty: it would select no host', {
+      field: '--limit',
+      hint: 'give host or group names (--limit controller-0:controller-1), or leave --limit out for all hosts',
+    });
   const selected = limit !== undefined ? selectHosts(inv, limit, { strict: true, flag: '--limit' }) : inv.hosts;
   const inPlays = new Set<string>();
   playbook.plays.forEach((play, i) => {
@@ -74,10 +94,22 @@ function startIndex(pb: Playbook, name: string | undefined): [number, number] | 
 
 /** A task's become, user and method: its own, else its play's. A task's `become: 'u'` names its user. */
 function becomeOf(t: Task, play: Play): Pick<PlannedTask, 'become' | 'becomeUser' | 'becomeMethod'> {
-  return { become: t.become ?? play.become, becomeUser: (typeof t.become === 'string' ? t.become : t.becomeUser) ?? play.becomeUser, becomeMethod: t.becomeMethod ?? play.becomeMethod };
+  return {
+    become: t.become ?? play.become,
+    becomeUser: (typeof t.become === 'string' ? t.become : t.becomeUser) ?? play.becomeUser,
+    becomeMethod: t.becomeMethod ?? play.becomeMethod,
+  };
 }
 
-function planPlay(play: Play, index: number, label: string, hosts: ResolvedHost[], opts: PlanOptions, startAt: [number, number] | undefined, file: string | undefined): PlannedPlay {
+function planPlay(
+  play: Play,
+  index: number,
+  label: string,
+  hosts: ResolvedHost[],
+  opts: PlanOptions,
+  startAt: [number, number] | undefined,
+  file: string | undefined,
+): PlannedPlay {
   const byName = new Map<string, number>();
   const tasks: PlannedTask[] = play.tasks.map((t, ti) => {
     const dup = byName.get(t.name);
@@ -90,13 +122,38 @@ function planPlay(play: Play, index: number, label: string, hosts: ResolvedHost[
       });
     byName.set(t.name, ti);
     const before = startAt !== undefined && (index < startAt[0] || (index === startAt[0] && ti < startAt[1]));
-    return { id: `${label} › ${t.name}`, index: ti, name: t.name, task: t, selected: !before && taskSelected(t, opts.tags, opts.skipTags), ...becomeOf(t, play), notifies: [] };
+    return {
+      id: `${label} › ${t.name}`,
+      index: ti,
+      name: t.name,
+      task: t,
+      selected: !before && taskSelected(t, opts.tags, opts.skipTags),
+      ...becomeOf(t, play),
+      notifies: [],
+    };
   });
   for (const pt of tasks) for (const n of pt.task.notifiedBy) tasks.find((x) => x.task === n || x.task.origin === n)?.notifies.push(pt.id);
-  const batches = splitBatches(hosts.map((h) => h.name), play.serial, `plays.${index}.serial`);
+  const batches = splitBatches(
+    hosts.map((h) => h.name),
+    play.serial,
+    `plays.${index}.serial`,
+  );
   if (play.maxFailPercentage !== undefined && !(play.maxFailPercentage >= 0 && play.maxFailPercentage <= 100))
-    throw new TsplayError('PLAY_INVALID', `maxFailPercentage must be between 0 and 100, got ${play.maxFailPercentage}`, { field: `plays.${index}.maxFailPercentage`, ...(file ? { file } : {}) });
-  return { name: label, index, hosts: hosts.map((h) => h.name), batches, maxFailPercentage: play.maxFailPercentage, become: play.become, becomeUser: play.becomeUser, becomeMethod: play.becomeMethod, tasks };
+    throw new TsplayError('PLAY_INVALID', `maxFailPercentage must be between 0 and 100, got ${play.maxFailPercentage}`, {
+      field: `plays.${index}.maxFailPercentage`,
+      ...(file ? { file } : {}),
+    });
+  return {
+    name: label,
+    index,
+    hosts: hosts.map((h) => h.name),
+    batches,
+    maxFailPercentage: play.maxFailPercentage,
+    become: play.become,
+    becomeUser: play.becomeUser,
+    becomeMethod: play.becomeMethod,
+    tasks,
+  };
 }
 
 /** Per host: resolve each selected task now when its functions read nothing of the run (else it is dynamic). */

@@ -28,7 +28,13 @@ function guess(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, ba
 }
 
 /** The facts of a host's planned tasks at one become level, by fact key, for the batched prefetch. */
-export function prefetchQueries(env: RunEnv, play: PlannedPlay, run: HostRun, become: boolean | string, batch: BatchInfo): Record<string, FactQuery> {
+export function prefetchQueries(
+  env: RunEnv,
+  play: PlannedPlay,
+  run: HostRun,
+  become: boolean | string,
+  batch: BatchInfo,
+): Record<string, FactQuery> {
   const facts: Record<string, FactQuery> = {};
   const seen = new Set<string>();
   for (const pt of play.tasks) {

@@ -23,7 +23,11 @@ const append = defineModule({
   name: 'append',
   args: spyArgs,
   facts: (a) => ({ st: pathFact(a.path) }),
-  plan: (_f, a) => ({ changed: true, summary: `would append to ${a.path}`, predict: { paths: { [a.path]: { exists: true, type: 'file' } } } }),
+  plan: (_f, a) => ({
+    changed: true,
+    summary: `would append to ${a.path}`,
+    predict: { paths: { [a.path]: { exists: true, type: 'file' } } },
+  }),
   apply: async (ctx, a) => {
     const r = await ctx.conn.exec(`printf '%s\\n' ${quote(a.text)} >> ${quote(a.path)}`);
     return r.code === 0 ? { changed: true, data: { host: ctx.host } } : { failed: true, msg: `exit ${r.code}` };
@@ -52,11 +56,21 @@ const need = defineModule({
   },
 });
 
-const inv = (n: number) => resolveInventory({ defaults: { connection: 'local' }, hosts: Object.fromEntries(Array.from({ length: n }, (_, i) => [`h${i}`, {}])) }, '/x/hosts.yaml');
+const inv = (n: number) =>
+  resolveInventory(
+    { defaults: { connection: 'local' }, hosts: Object.fromEntries(Array.from({ length: n }, (_, i) => [`h${i}`, {}])) },
+    '/x/hosts.yaml',
+  );
 
 async function run(plays: Play[], extra: Partial<RunOptions> = {}, hosts = 3) {
   const events: RunEvent[] = [];
-  const summary = await runPlaybook({ playbook: definePlaybook({ name: 'resolve', plays }), inventory: inv(hosts), connect: async (h) => new LocalConnection(h.name), emit: (e) => events.push(e), ...extra });
+  const summary = await runPlaybook({
+    playbook: definePlaybook({ name: 'resolve', plays }),
+    inventory: inv(hosts),
+    connect: async (h) => new LocalConnection(h.name),
+    emit: (e) => events.push(e),
+    ...extra,
+  });
   const results = events.filter((e): e is Extract<RunEvent, { type: 'task.result' }> => e.type === 'task.result');
   return { summary, events, results };
 }
@@ -69,7 +83,9 @@ describe('a task is resolved once per host', () => {
     const p = (name: string, host: string) => join(dir, `${name}-${host}`);
     const a = task(append, (c) => ({ path: p('a', c.host.name), text: 'a' }), { name: 'a' });
     // dynamic: reads a's result; its args come out the same as the prefetch guessed them
-    const b = task(append, (c) => ({ path: p('b', c.host.name), text: c.result(a)?.status === 'failed' ? 'a failed' : 'b' }), { name: 'b' });
+    const b = task(append, (c) => ({ path: p('b', c.host.name), text: c.result(a)?.status === 'failed' ? 'a failed' : 'b' }), {
+      name: 'b',
+    });
     const once = task(append, (c) => ({ path: p('once', c.host.name), text: 'once' }), { name: 'once', runOnce: true });
     const loop = task(append, (c) => ({ path: p(`l${String(c.item)}`, c.host.name), text: 'l' }), { name: 'loop', loop: ['1', '2'] });
     parses.length = 0;

@@ -39,7 +39,12 @@ export function targetHost(inv: Inventory, name: string): ResolvedHost | undefin
  * The one rule for become: the task's (else the play's), else the host the task runs on, else its own
  * host's, else off. When it is on, `user` (the task's, else the play's `becomeUser`) names the user.
  */
-export function becomeLevel(own: boolean | string | undefined, target: ResolvedHost | undefined, host: ResolvedHost, user?: string): boolean | string {
+export function becomeLevel(
+  own: boolean | string | undefined,
+  target: ResolvedHost | undefined,
+  host: ResolvedHost,
+  user?: string,
+): boolean | string {
   const level = own ?? target?.become ?? host.become ?? false;
   return level !== false && user !== undefined ? user : level;
 }
@@ -47,7 +52,8 @@ export function becomeLevel(own: boolean | string | undefined, target: ResolvedH
 /** The label of a loop item in events: its `label` function, its `name`, or the item as JSON. */
 export function itemLabel(item: unknown, label: ((item: any) => string) | undefined): string {
   if (label) return label(item);
-  if (typeof item === 'object' && item !== null && typeof (item as { name?: unknown }).name === 'string') return (item as { name: string }).name;
+  if (typeof item === 'object' && item !== null && typeof (item as { name?: unknown }).name === 'string')
+    return (item as { name: string }).name;
   return typeof item === 'string' ? item : JSON.stringify(item);
 }
 
@@ -67,10 +73,17 @@ export function resolveTask(pt: PlannedTask, input: ResolveInput): HostTaskPlan 
   try {
     const delegateTo = typeof t.delegateTo === 'function' ? t.delegateTo(ctxFor()) : t.delegateTo;
     const items = typeof t.loop === 'function' ? t.loop(ctxFor()) : t.loop;
-    if (items !== undefined && !Array.isArray(items)) throw new TsplayError('ARGS_INVALID', 'loop must give a list of items', { ...where, field: 'loop' });
+    if (items !== undefined && !Array.isArray(items))
+      throw new TsplayError('ARGS_INVALID', 'loop must give a list of items', { ...where, field: 'loop' });
     const target = delegateTo === undefined ? input.host : targetHost(input.inventory, delegateTo);
     const become = becomeLevel(pt.become, target, input.host, pt.becomeUser);
-    const ctx: PlanContext & { baseDir: string } = { host: target?.name ?? delegateTo ?? input.host.name, check: input.check, become, baseDir: input.baseDir, timeoutMs: t.timeoutMs };
+    const ctx: PlanContext & { baseDir: string } = {
+      host: target?.name ?? delegateTo ?? input.host.name,
+      check: input.check,
+      become,
+      baseDir: input.baseDir,
+      timeoutMs: t.timeoutMs,
+    };
     const invocations: Invocation[] = [];
     for (const [i, item] of (items ?? [undefined]).entries()) {
       const c = ctxFor(item);
@@ -115,5 +128,10 @@ export function sameValue(a: unknown, b: unknown): boolean {
   if (!plain(a) || !plain(b) || Array.isArray(b)) return false;
   const ka = Object.keys(a);
   const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every(
+      (k) => Object.prototype.hasOwnProperty.call(b, k) && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
+  );
 }

@@ -25,11 +25,21 @@ const tick = defineModule({
   },
 });
 
-const inventory = (n: number) => resolveInventory({ defaults: { connection: 'local' }, hosts: Object.fromEntries(Array.from({ length: n }, (_, i) => [`h${i}`, {}])) }, '/x/hosts.yaml');
+const inventory = (n: number) =>
+  resolveInventory(
+    { defaults: { connection: 'local' }, hosts: Object.fromEntries(Array.from({ length: n }, (_, i) => [`h${i}`, {}])) },
+    '/x/hosts.yaml',
+  );
 async function run(tasks: ReturnType<typeof task>[], hosts = 1, check = false) {
   const events: RunEvent[] = [];
   const pb = definePlaybook({ name: 'r', plays: [{ name: 'p', hosts: 'all', tasks }] });
-  const summary = await runPlaybook({ playbook: pb, inventory: inventory(hosts), connect: async (h) => new LocalConnection(h.name), emit: (e) => events.push(e), check });
+  const summary = await runPlaybook({
+    playbook: pb,
+    inventory: inventory(hosts),
+    connect: async (h) => new LocalConnection(h.name),
+    emit: (e) => events.push(e),
+    check,
+  });
   return { summary, events, results: events.filter((e): e is Extract<RunEvent, { type: 'task.result' }> => e.type === 'task.result') };
 }
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-retry-'));

@@ -33,7 +33,11 @@ function settles(t: Pick<Task, 'until'>, o: TaskOutcome): boolean {
  * `until` never held fails the task. Check mode tries once and never guesses: an `until` that does not
  * hold on the predicted result makes the task unknown (the real run would keep trying).
  */
-export async function withRetries<X>(t: Pick<Task, 'retries' | 'until' | 'delayMs' | 'name'>, io: RetryIo, once: () => Promise<Try<X>>): Promise<Try<X>> {
+export async function withRetries<X>(
+  t: Pick<Task, 'retries' | 'until' | 'delayMs' | 'name'>,
+  io: RetryIo,
+  once: () => Promise<Try<X>>,
+): Promise<Try<X>> {
   const more = retriesOf(t);
   if (io.check || (more === 0 && !t.until)) {
     const d = await once();
@@ -44,7 +48,9 @@ export async function withRetries<X>(t: Pick<Task, 'retries' | 'until' | 'delayM
   let d = await once();
   let attempt = 1;
   while (!settles(t, d.outcome) && attempt <= more && !io.signal?.aborted) {
-    io.log(`try ${attempt} of ${more + 1} did not settle (${d.outcome.status}${d.outcome.msg ? `: ${d.outcome.msg}` : ''}); trying again in ${delay} ms`);
+    io.log(
+      `try ${attempt} of ${more + 1} did not settle (${d.outcome.status}${d.outcome.msg ? `: ${d.outcome.msg}` : ''}); trying again in ${delay} ms`,
+    );
     await pause(delay, io.signal);
     io.forget();
     d = await once();
@@ -52,7 +58,11 @@ export async function withRetries<X>(t: Pick<Task, 'retries' | 'until' | 'delayM
   }
   const extra = { ...d.extra, attempts: attempt };
   if (settles(t, d.outcome) || d.outcome.status === 'failed') return { ...d, extra };
-  const error = new TsplayError('TASK_FAILED', `until condition not met after ${attempt} tries`, { task: t.name, field: 'until', hint: 'raise retries or delayMs, or check the condition' });
+  const error = new TsplayError('TASK_FAILED', `until condition not met after ${attempt} tries`, {
+    task: t.name,
+    field: 'until',
+    hint: 'raise retries or delayMs, or check the condition',
+  });
   return { outcome: { ...d.outcome, status: 'failed', msg: error.message }, extra: { ...extra, error } };
 }
 

@@ -17,7 +17,11 @@ const line = defineModule({
   name: 'line',
   args: z.strictObject({ path: z.string(), text: z.string(), sleepMs: z.number().default(0), fail: z.boolean().default(false) }),
   facts: (a) => ({ cur: commandFact(`cat:${a.path}`, `cat ${quote(a.path)} 2>/dev/null || true`, (r) => r.stdout), st: pathFact(a.path) }),
-  plan: (f, a) => ({ changed: f.cur !== a.text, summary: `would write ${a.path}`, predict: { paths: { [a.path]: { exists: true, type: 'file' } } } }),
+  plan: (f, a) => ({
+    changed: f.cur !== a.text,
+    summary: `would write ${a.path}`,
+    predict: { paths: { [a.path]: { exists: true, type: 'file' } } },
+  }),
   apply: async (ctx, a) => {
     const r = await ctx.conn.exec(`sleep ${a.sleepMs / 1000}; ${a.fail ? 'exit 9' : `printf %s ${quote(a.text)} > ${quote(a.path)}`}`);
     return r.code === 0 ? { changed: true } : { failed: true, msg: `exit ${r.code}` };
@@ -25,7 +29,10 @@ const line = defineModule({
 });
 
 const inventory = (n: number) =>
-  resolveInventory({ defaults: { connection: 'local' }, hosts: Object.fromEntries(Array.from({ length: n }, (_, i) => [`h${i}`, {}])) }, '/x/hosts.yaml');
+  resolveInventory(
+    { defaults: { connection: 'local' }, hosts: Object.fromEntries(Array.from({ length: n }, (_, i) => [`h${i}`, {}])) },
+    '/x/hosts.yaml',
+  );
 
 async function run(pb: ReturnType<typeof definePlaybook>, extra: Partial<RunOptions> = {}) {
   const events: RunEvent[] = [];
@@ -45,11 +52,22 @@ describe('runner', () => {
   it('runs a task on all hosts in parallel, then the next task', async () => {
     const pb = definePlaybook({
       name: 'par',
-      plays: [{ name: 'p', hosts: 'all', tasks: [task(line, (c) => ({ path: join(dir, `par-${c.host.name}`), text: 'x', sleepMs: 1500 })), task(line, (c) => ({ path: join(dir, `par2-${c.host.name}`), text: 'y' }), { name: 'second' })] }],
+      plays: [
+        {
+          name: 'p',
+          hosts: 'all',
+          tasks: [
+            task(line, (c) => ({ path: join(dir, `par-${c.host.name}`), text: 'x', sleepMs: 1500 })),
+            task(line, (c) => ({ path: join(dir, `par2-${c.host.name}`), text: 'y' }), { name: 'second' }),
+          ],
+        },
+      ],
     });
     const { summary, events } = await run(pb);
     expect(summary.outcome).toMatch(/^(ok|changed)$/);
-    const order = events.filter((e) => e.type === 'task.result' || e.type === 'task.start').map((e) => (e.type === 'task.start' ? `start:${e.task}` : `${e.task}:${(e as { host: string }).host}`));
+    const order = events
+      .filter((e) => e.type === 'task.result' || e.type === 'task.start')
+      .map((e) => (e.type === 'task.start' ? `start:${e.task}` : `${e.task}:${(e as { host: string }).host}`));
     // all three hosts finish the first task before the second task starts
     expect(order.indexOf('start:second')).toBeGreaterThan(order.lastIndexOf('line:h2') - 0);
     const first = events.find((e) => e.type === 'task.end' && e.task === 'line') as { durationMs: number };
@@ -60,11 +78,25 @@ describe('runner', () => {
   it('a failing host drops out while the others finish; exit code 2', async () => {
     const pb = definePlaybook({
       name: 'fail',
-      plays: [{ name: 'p', hosts: 'all', tasks: [task(line, (c) => ({ path: join(dir, `f-${c.host.name}`), text: 'a', fail: c.host.name === 'h1' })), task(line, (c) => ({ path: join(dir, `g-${c.host.name}`), text: 'b' }), { name: 'after' })] }],
+      plays: [
+        {
+          name: 'p',
+          hosts: 'all',
+          tasks: [
+            task(line, (c) => ({ path: join(dir, `f-${c.host.name}`), text: 'a', fail: c.host.name === 'h1' })),
+            task(line, (c) => ({ path: join(dir, `g-${c.host.name}`), text: 'b' }), { name: 'after' }),
+          ],
+        },
+      ],
     });
     const { summary, results } = await run(pb);
     expect(summary.outcome).toBe('failed');
-    expect(results.filter((r) => r.task === 'after').map((r) => r.host).sort()).toEqual(['h0', 'h2']);
+    expect(
+      results
+        .filter((r) => r.task === 'after')
+        .map((r) => r.host)
+        .sort(),
+    ).toEqual(['h0', 'h2']);
     expect(summary.recap.h1).toMatchObject({ failed: 1 });
     expect(results.find((r) => r.host === 'h1')?.error?.code).toBe('TASK_FAILED');
   });
@@ -93,18 +125,30 @@ describe('runner', () => {
           tasks: [
             task(line, (c) => ({ path: join(dir, `t1-${c.host.name}`), text: '1' }), { name: 'tagged', tags: ['one'] }),
             task(line, (c) => ({ path: join(dir, `t2-${c.host.name}`), text: '2' }), { name: 'untagged' }),
-            task(line, (c) => ({ path: join(dir, `t3-${c.host.name}`), text: '3' }), { name: 'conditional', tags: ['one'], when: (c) => c.host.name === 'h0' }),
+            task(line, (c) => ({ path: join(dir, `t3-${c.host.name}`), text: '3' }), {
+              name: 'conditional',
+              tags: ['one'],
+              when: (c) => c.host.name === 'h0',
+            }),
           ],
         },
       ],
     });
     const { results } = await run(pb, { tags: ['one'], limit: 'h0:h1' });
-    expect(results.map((r) => `${r.task}/${r.host}/${r.status}`).sort()).toEqual(['conditional/h0/changed', 'conditional/h1/skipped', 'tagged/h0/changed', 'tagged/h1/changed']);
+    expect(results.map((r) => `${r.task}/${r.host}/${r.status}`).sort()).toEqual([
+      'conditional/h0/changed',
+      'conditional/h1/skipped',
+      'tagged/h0/changed',
+      'tagged/h1/changed',
+    ]);
     await expect(run(pb, { limit: 'nohost' })).rejects.toMatchObject({ code: 'UNKNOWN_HOST' });
   });
 
   it('an unreachable host is reported, the others go on; exit code 4', async () => {
-    const pb = definePlaybook({ name: 'unr', plays: [{ name: 'p', hosts: 'all', tasks: [task(line, (c) => ({ path: join(dir, `u-${c.host.name}`), text: 'u' }))] }] });
+    const pb = definePlaybook({
+      name: 'unr',
+      plays: [{ name: 'p', hosts: 'all', tasks: [task(line, (c) => ({ path: join(dir, `u-${c.host.name}`), text: 'u' }))] }],
+    });
     const { summary, events } = await run(pb, {
       connect: async (h) => {
         if (h.name === 'h2') throw Object.assign(new Error('connect ECONNREFUSED'), {});
@@ -124,7 +168,10 @@ describe('runner', () => {
     const build = () => {
       const unit = task(line, { path: join(dir, 'unit'), text: 'v1' }, { name: 'unit' });
       const breaker = task(line, { path: join(dir, 'never'), text: 'n', fail: existsSync(flag) }, { name: 'breaker' });
-      const restart = task(line, (c) => ({ path: marker, text: c.notified ? 'restarted' : 'idle' }), { name: 'restart', notifiedBy: [unit] });
+      const restart = task(line, (c) => ({ path: marker, text: c.notified ? 'restarted' : 'idle' }), {
+        name: 'restart',
+        notifiedBy: [unit],
+      });
       return definePlaybook({ name: 'notify', plays: [{ name: 'p', hosts: 'h0', tasks: [unit, breaker, restart] }] });
     };
     const first = await run(build(), { stateDir });
@@ -148,7 +195,10 @@ describe('runner', () => {
   });
 
   it('static args are validated at load with the field path', async () => {
-    const pb = definePlaybook({ name: 'args', plays: [{ name: 'p', hosts: 'all', tasks: [task(line, { path: 1, text: 'x' } as never, { name: 'bad' })] }] });
+    const pb = definePlaybook({
+      name: 'args',
+      plays: [{ name: 'p', hosts: 'all', tasks: [task(line, { path: 1, text: 'x' } as never, { name: 'bad' })] }],
+    });
     await expect(run(pb)).rejects.toMatchObject({ code: 'ARGS_INVALID', field: 'path', task: 'p › bad' });
   });
 });

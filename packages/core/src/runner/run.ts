@@ -28,9 +28,21 @@ export function listRun(opts: PlanOptions & { playbook: Playbook; inventory: Inv
     const tasks = play.tasks.filter((t) => t.selected);
     if (what === 'hosts') {
       lines.push(`    hosts (${play.hosts.length}):`);
-      play.batches.forEach((b, i) => lines.push(...(play.batches.length > 1 ? [`      batch ${i + 1}:`] : []), ...b.map((h) => `      ${play.batches.length > 1 ? '  ' : ''}${h}`)));
+      play.batches.forEach((b, i) =>
+        lines.push(
+          ...(play.batches.length > 1 ? [`      batch ${i + 1}:`] : []),
+          ...b.map((h) => `      ${play.batches.length > 1 ? '  ' : ''}${h}`),
+        ),
+      );
     }
-    if (what === 'tasks') lines.push('    tasks:', ...tasks.map((t) => `      ${t.name}${t.task.block ? `  [block ${t.task.block.name}: ${t.task.block.part}]` : ''}${t.task.tags.length ? `  tags: [${t.task.tags.join(', ')}]` : ''}`));
+    if (what === 'tasks')
+      lines.push(
+        '    tasks:',
+        ...tasks.map(
+          (t) =>
+            `      ${t.name}${t.task.block ? `  [block ${t.task.block.name}: ${t.task.block.part}]` : ''}${t.task.tags.length ? `  tags: [${t.task.tags.join(', ')}]` : ''}`,
+        ),
+      );
     if (what === 'tags') lines.push(`    tags: [${[...new Set(tasks.flatMap((t) => t.task.tags))].sort().join(', ')}]`);
   }
   return lines.join('\n');

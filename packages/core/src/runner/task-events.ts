@@ -19,7 +19,16 @@ export interface ResultExtra {
 }
 
 /** The redacted `task.result` event of one outcome. */
-export function resultEvent(play: PlannedPlay, pt: PlannedTask, host: string, batch: number | undefined, o: TaskOutcome, durationMs: number, x: ResultExtra, diff: boolean): RunEvent {
+export function resultEvent(
+  play: PlannedPlay,
+  pt: PlannedTask,
+  host: string,
+  batch: number | undefined,
+  o: TaskOutcome,
+  durationMs: number,
+  x: ResultExtra,
+  diff: boolean,
+): RunEvent {
   return {
     type: 'task.result',
     play: play.name,

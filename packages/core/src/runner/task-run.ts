@@ -30,7 +30,13 @@ interface Done {
 }
 
 /** Run one task on one host (its items, over its delegate), register and report the result. */
-export async function runTaskOnHost(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, batch: BatchInfo): Promise<TaskOutcome | undefined> {
+export async function runTaskOnHost(
+  env: RunEnv,
+  play: PlannedPlay,
+  pt: PlannedTask,
+  run: HostRun,
+  batch: BatchInfo,
+): Promise<TaskOutcome | undefined> {
   const t0 = Date.now();
   const notified = isNotified(env, pt, run);
   const report = (d: Done) => finish(env, play, pt, run, batch, d, notified, Date.now() - t0);
@@ -39,7 +45,8 @@ export async function runTaskOnHost(env: RunEnv, play: PlannedPlay, pt: PlannedT
   try {
     rt = resolveAtRun(env, play, pt, run, batch, notified, trace);
   } catch (e) {
-    if (!(env.plan.check && trace.unknownFrom !== undefined)) return report(failure(toTsplayError(e, 'TASK_FAILED').withContext({ host: run.name, task: pt.id }), true));
+    if (!(env.plan.check && trace.unknownFrom !== undefined))
+      return report(failure(toTsplayError(e, 'TASK_FAILED').withContext({ host: run.name, task: pt.id }), true));
   }
   if (env.plan.check && trace.unknownFrom !== undefined) return report(unknownFrom(env, pt, run, rt, trace.unknownFrom));
   if (!rt) throw new Error('unreachable: a task is resolved or has failed');
@@ -48,20 +55,34 @@ export async function runTaskOnHost(env: RunEnv, play: PlannedPlay, pt: PlannedT
   const conn = await target.conn;
   if (!conn) {
     if (target === run) return undefined; // reported at connect
-    return report(failure(toTsplayError(new Error(`cannot reach ${rt.delegateTo}, the delegate of this task`), 'UNREACHABLE').withContext({ host: run.name, task: pt.id }), false));
+    return report(
+      failure(
+        toTsplayError(new Error(`cannot reach ${rt.delegateTo}, the delegate of this task`), 'UNREACHABLE').withContext({
+          host: run.name,
+          task: pt.id,
+        }),
+        false,
+      ),
+    );
   }
   const delegatedTo = target === run ? undefined : target.host.name;
   const outcomes: Done[] = [];
   for (const inv of rt.invocations) {
-    const d = inv.when ? await invoke(env, pt, run, target, conn, rt, inv, delegatedTo) : { outcome: skippedItem(), extra: { item: inv.label } };
+    const d = inv.when
+      ? await invoke(env, pt, run, target, conn, rt, inv, delegatedTo)
+      : { outcome: skippedItem(), extra: { item: inv.label } };
     outcomes.push(d);
-    if (pt.task.loop !== undefined) env.opts.emit(resultEvent(play, pt, run.name, batchNo(batch), d.outcome, Date.now() - t0, { ...d.extra, delegatedTo }, env.opts.diff ?? false));
+    if (pt.task.loop !== undefined)
+      env.opts.emit(
+        resultEvent(play, pt, run.name, batchNo(batch), d.outcome, Date.now() - t0, { ...d.extra, delegatedTo }, env.opts.diff ?? false),
+      );
   }
   if (pt.task.loop === undefined) return report(outcomes[0] as Done);
   return report({ outcome: aggregate(outcomes.map((d) => d.outcome)), extra: { delegatedTo }, reported: outcomes.length > 0 });
 }
 
-const isNotified = (env: RunEnv, pt: PlannedTask, run: HostRun): boolean => pt.task.notifiedBy.some((n) => run.byTask.get(n)?.changed === true) || env.store.has(run.name, pt.id);
+const isNotified = (env: RunEnv, pt: PlannedTask, run: HostRun): boolean =>
+  pt.task.notifiedBy.some((n) => run.byTask.get(n)?.changed === true) || env.store.has(run.name, pt.id);
 const batchNo = (b: BatchInfo) => (b.count > 1 ? b.number : undefined);
 const skippedItem = (): TaskOutcome => ({ status: 'skipped', changed: false, data: undefined, summary: 'condition false' });
 
@@ -72,14 +93,23 @@ const skippedItem = (): TaskOutcome => ({ status: 'skipped', changed: false, dat
 function failure(error: TsplayError, ownConnection: boolean): Done {
   return { outcome: { status: statusOf(error, ownConnection), changed: false, data: undefined, msg: error.message }, extra: { error } };
 }
-const statusOf = (error: TsplayError | undefined, ownConnection: boolean): 'unreachable' | 'failed' => (error?.code === 'UNREACHABLE' && ownConnection ? 'unreachable' : 'failed');
+const statusOf = (error: TsplayError | undefined, ownConnection: boolean): 'unreachable' | 'failed' =>
+  error?.code === 'UNREACHABLE' && ownConnection ? 'unreachable' : 'failed';
 
 /**
  * The one run-time resolution of a task on a host (the prefetch's guess and the task itself): the
  * plan's when it was static, else its functions now, with the results registered so far. Raw args
  * equal to the prefetch's guess are not parsed again.
  */
-export function resolveAtRun(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, batch: BatchInfo, notified: boolean, trace?: ContextTrace): ResolvedTask {
+export function resolveAtRun(
+  env: RunEnv,
+  play: PlannedPlay,
+  pt: PlannedTask,
+  run: HostRun,
+  batch: BatchInfo,
+  notified: boolean,
+  trace?: ContextTrace,
+): ResolvedTask {
   const planned = env.plan.perHost[run.name]?.[pt.id];
   if (planned && !planned.dynamic) return planned;
   const { trace: _trace, ...rt } = resolveTask(pt, {
@@ -112,21 +142,47 @@ function unknownFrom(env: RunEnv, pt: PlannedTask, run: HostRun, rt: ResolvedTas
 }
 
 /** One invocation, with the task's `retries`/`until`/`delayMs` (see retry.ts). */
-function invoke(env: RunEnv, pt: PlannedTask, run: HostRun, target: Target, conn: Connection, rt: ResolvedTask, inv: Invocation, delegatedTo: string | undefined): Promise<Done> {
+function invoke(
+  env: RunEnv,
+  pt: PlannedTask,
+  run: HostRun,
+  target: Target,
+  conn: Connection,
+  rt: ResolvedTask,
+  inv: Invocation,
+  delegatedTo: string | undefined,
+): Promise<Done> {
   const log = (message: string) => env.opts.emit({ type: 'log', host: run.name, task: pt.name, id: pt.id, message: redact(message) });
-  return withRetries(pt.task, { check: env.plan.check, log, forget: () => target.cache.clear(), signal: env.opts.signal }, () => invokeOnce(env, pt, run, target, conn, rt, inv, delegatedTo));
+  return withRetries(pt.task, { check: env.plan.check, log, forget: () => target.cache.clear(), signal: env.opts.signal }, () =>
+    invokeOnce(env, pt, run, target, conn, rt, inv, delegatedTo),
+  );
 }
 
-async function invokeOnce(env: RunEnv, pt: PlannedTask, run: HostRun, target: Target, conn: Connection, rt: ResolvedTask, inv: Invocation, delegatedTo: string | undefined): Promise<Done> {
-  const ex = await executeResolved(withBecomeMethod(conn, rt.becomeMethod), pt.task.module, { args: inv.args, ctx: rt.ctx, facts: inv.facts, factsError: inv.factsError }, {
-    overlay: target.overlay,
-    cache: target.cache,
-    sigCache: target.sigCache,
-    task: inv.task,
-    log: (message) => env.opts.emit({ type: 'log', host: run.name, task: pt.name, id: pt.id, message: redact(message) }),
-    ...(env.opts.signal ? { signal: env.opts.signal } : {}),
-  });
-  const outcome = ex.error && ex.outcome.status === 'failed' ? { ...ex.outcome, status: statusOf(ex.error, delegatedTo === undefined) } : ex.outcome;
+async function invokeOnce(
+  env: RunEnv,
+  pt: PlannedTask,
+  run: HostRun,
+  target: Target,
+  conn: Connection,
+  rt: ResolvedTask,
+  inv: Invocation,
+  delegatedTo: string | undefined,
+): Promise<Done> {
+  const ex = await executeResolved(
+    withBecomeMethod(conn, rt.becomeMethod),
+    pt.task.module,
+    { args: inv.args, ctx: rt.ctx, facts: inv.facts, factsError: inv.factsError },
+    {
+      overlay: target.overlay,
+      cache: target.cache,
+      sigCache: target.sigCache,
+      task: inv.task,
+      log: (message) => env.opts.emit({ type: 'log', host: run.name, task: pt.name, id: pt.id, message: redact(message) }),
+      ...(env.opts.signal ? { signal: env.opts.signal } : {}),
+    },
+  );
+  const outcome =
+    ex.error && ex.outcome.status === 'failed' ? { ...ex.outcome, status: statusOf(ex.error, delegatedTo === undefined) } : ex.outcome;
   return { outcome, extra: { diff: ex.diff as Diff[] | undefined, error: ex.error, item: inv.label, delegatedTo } };
 }
 
@@ -135,7 +191,14 @@ function aggregate(items: TaskOutcome[]): TaskOutcome {
   const order = ['unreachable', 'failed', 'unknown', 'changed', 'ok', 'skipped'] as const;
   const status = order.find((s) => items.some((o) => o.status === s)) ?? 'skipped';
   const changed = items.some((o) => o.changed);
-  return { status, changed, data: items.map((o) => o.data), results: items, unknown: items.some((o) => o.unknown) || undefined, summary: `${items.length} item(s)` };
+  return {
+    status,
+    changed,
+    data: items.map((o) => o.data),
+    results: items,
+    unknown: items.some((o) => o.unknown) || undefined,
+    summary: `${items.length} item(s)`,
+  };
 }
 
 /** Check mode: a rescue task where the block's outcome is unknown is unknown too (never guessed). */
@@ -150,12 +213,30 @@ export function rescueUnknown(env: RunEnv, play: PlannedPlay, pt: PlannedTask, r
 }
 
 /** `runOnce`: the other live hosts of the batch take the result of the host that ran it, through the same finish. */
-export function shareRunOnce(env: RunEnv, play: PlannedPlay, pt: PlannedTask, from: HostRun, to: HostRun, batch: BatchInfo, o: TaskOutcome, ms: number): void {
+export function shareRunOnce(
+  env: RunEnv,
+  play: PlannedPlay,
+  pt: PlannedTask,
+  from: HostRun,
+  to: HostRun,
+  batch: BatchInfo,
+  o: TaskOutcome,
+  ms: number,
+): void {
   finish(env, play, pt, to, batch, { outcome: o, extra: { delegatedTo: from.name, runOnce: true } }, isNotified(env, pt, to), ms);
 }
 
 /** Register, count, keep durable notifications, and report (loops already reported per item). */
-function finish(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, batch: BatchInfo, d: Done, notified: boolean, ms: number): TaskOutcome {
+function finish(
+  env: RunEnv,
+  play: PlannedPlay,
+  pt: PlannedTask,
+  run: HostRun,
+  batch: BatchInfo,
+  d: Done,
+  notified: boolean,
+  ms: number,
+): TaskOutcome {
   const o = d.outcome;
   run.register(pt.id, pt.task, o);
   const inBlock = noteBlockOutcome(run, pt, o);

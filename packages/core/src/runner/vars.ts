@@ -9,10 +9,14 @@ export function validateVars(playbook: Playbook, host: ResolvedHost, source: str
   const r = playbook.vars.safeParse(host.vars);
   if (r.success) return r.data;
   const first = r.error.issues[0];
-  throw new TsplayError('VARS_INVALID', `vars of host ${host.name} do not match playbook ${playbook.name}: ${formatZodIssues(r.error.issues)}`, {
-    host: host.name,
-    file: source,
-    field: issueField(sortIssues(r.error.issues)[0]),
-    hint: 'set the var in the inventory (host or group vars) or with -e name=value',
-  });
+  throw new TsplayError(
+    'VARS_INVALID',
+    `vars of host ${host.name} do not match playbook ${playbook.name}: ${formatZodIssues(r.error.issues)}`,
+    {
+      host: host.name,
+      file: source,
+      field: issueField(sortIssues(r.error.issues)[0]),
+      hint: 'set the var in the inventory (host or group vars) or with -e name=value',
+    },
+  );
 }

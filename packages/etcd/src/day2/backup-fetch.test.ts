@@ -9,7 +9,8 @@ import { EtcdBackupVars } from './backup-vars.js';
 import { localSnapshotPath } from './restore-local.js';
 
 const n = (i: number) => `etcd-2026120${i}T010203.004Z.db`;
-const run = (args: unknown, check = false) => executeModule(new LocalConnection('local'), etcdBackupKeepLocal as unknown as AnyModule, args, { check });
+const run = (args: unknown, check = false) =>
+  executeModule(new LocalConnection('local'), etcdBackupKeepLocal as unknown as AnyModule, args, { check });
 
 describe('off-host retention on the workstation', () => {
   it.each([

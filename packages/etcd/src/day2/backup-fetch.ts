@@ -38,7 +38,11 @@ export function localBackups(dir: string): string[] {
       .map((e) => e.name);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new TsplayError('ETCD_BACKUP_PRUNE', `cannot list ${dir} on the workstation: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { field: 'etcdBackupFetchTo' });
+    throw new TsplayError(
+      'ETCD_BACKUP_PRUNE',
+      `cannot list ${dir} on the workstation: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      { field: 'etcdBackupFetchTo' },
+    );
   }
 }
 
@@ -50,18 +54,32 @@ export const etcdBackupKeepLocal = defineModule({
     return { local: { key: `etcd-backup-keep-local:${a.dir}:${names.join(',')}`, script: ':', parse: () => names } };
   },
   plan: (f, a, ctx) => {
-    if (a.nothing !== undefined) throw new TsplayError('ETCD_SNAPSHOT_MISSING', `nothing was fetched to ${a.dir}: ${a.nothing}`, { host: ctx.host, field: 'etcdBackupFetchTo', hint: 'take one: run without -e etcdBackupSnapshot=false' });
+    if (a.nothing !== undefined)
+      throw new TsplayError('ETCD_SNAPSHOT_MISSING', `nothing was fetched to ${a.dir}: ${a.nothing}`, {
+        host: ctx.host,
+        field: 'etcdBackupFetchTo',
+        hint: 'take one: run without -e etcdBackupSnapshot=false',
+      });
     const p = planKeepLocal(f.local, a.keep, a.incoming);
     const unknown = a.pending ? 'the snapshot this run would take is not named yet' : undefined;
-    if (p.remove.length === 0) return { changed: false, summary: `${p.keep.length} snapshots in ${a.dir} on the workstation (keep ${a.keep})`, data: p, unknown };
-    return { changed: true, summary: `would delete ${p.remove.join(', ')} from ${a.dir} on the workstation (keeping the newest ${a.keep})`, data: p, unknown };
+    if (p.remove.length === 0)
+      return { changed: false, summary: `${p.keep.length} snapshots in ${a.dir} on the workstation (keep ${a.keep})`, data: p, unknown };
+    return {
+      changed: true,
+      summary: `would delete ${p.remove.join(', ')} from ${a.dir} on the workstation (keeping the newest ${a.keep})`,
+      data: p,
+      unknown,
+    };
   },
   apply: async (ctx, a, plan) => {
     const p = plan.data ?? { keep: [], remove: [] };
     try {
       for (const n of p.remove) rmSync(`${a.dir}/${n}`, { force: true });
     } catch (e) {
-      throw new TsplayError('ETCD_BACKUP_PRUNE', `could not delete old snapshots in ${a.dir} on the workstation: ${(e as Error).message}`, { host: ctx.host, task: ctx.task });
+      throw new TsplayError('ETCD_BACKUP_PRUNE', `could not delete old snapshots in ${a.dir} on the workstation: ${(e as Error).message}`, {
+        host: ctx.host,
+        task: ctx.task,
+      });
     }
     return { data: p, stdout: `deleted ${p.remove.join(', ')} from ${a.dir}` };
   },

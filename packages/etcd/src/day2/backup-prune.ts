@@ -76,7 +76,8 @@ export const etcdBackupPrune = defineModule({
   apply: async (ctx, a, plan) => {
     const p = plan.data ?? { keep: [], remove: [] };
     const r = await runRoot(ctx, sh`rm -f -- ${p.remove.map((n) => `${a.dir}/${n}`)}`);
-    if (r.code !== 0) throw new TsplayError('ETCD_BACKUP_PRUNE', `could not delete old backups: ${lastError(r)}`, { host: ctx.host, task: ctx.task });
+    if (r.code !== 0)
+      throw new TsplayError('ETCD_BACKUP_PRUNE', `could not delete old backups: ${lastError(r)}`, { host: ctx.host, task: ctx.task });
     return { data: p, stdout: `deleted ${p.remove.join(', ')}` };
   },
   resultFromPlan: (p): PrunePlan | undefined => p.data,

@@ -47,7 +47,14 @@ export interface BackupScriptOptions extends Tls {
 const NAME_RE = /^[A-Za-z0-9_-][A-Za-z0-9._-]*\.db$/;
 
 function ctlFunction(o: BackupScriptOptions): string {
-  const flags = [`--endpoints=${o.endpoint ?? 'https://127.0.0.1:2379'}`, `--cacert=${o.caFile}`, `--cert=${o.certFile}`, `--key=${o.keyFile}`, '--dial-timeout=5s', `--command-timeout=${o.timeoutS ?? 120}s`];
+  const flags = [
+    `--endpoints=${o.endpoint ?? 'https://127.0.0.1:2379'}`,
+    `--cacert=${o.caFile}`,
+    `--cert=${o.certFile}`,
+    `--key=${o.keyFile}`,
+    '--dial-timeout=5s',
+    `--command-timeout=${o.timeoutS ?? 120}s`,
+  ];
   return sh`ctl() { ETCDCTL_API=3 ${o.etcdctl ?? '/usr/local/bin/etcdctl'} ${flags} "$@"; }`;
 }
 
@@ -60,7 +67,11 @@ const LEADER_CHECK = [
 
 function snapshotLines(o: BackupScriptOptions): string[] {
   const utl = o.etcdutl ?? '/usr/local/bin/etcdutl';
-  if (o.name !== undefined && !NAME_RE.test(o.name)) throw new TsplayError('ARGS_INVALID', `not a snapshot file name: ${JSON.stringify(o.name)}`, { field: 'name', hint: 'one path segment ending in .db, not hidden' });
+  if (o.name !== undefined && !NAME_RE.test(o.name))
+    throw new TsplayError('ARGS_INVALID', `not a snapshot file name: ${JSON.stringify(o.name)}`, {
+      field: 'name',
+      hint: 'one path segment ending in .db, not hidden',
+    });
   return [
     o.name !== undefined ? sh`name=${o.name}` : `name="etcd-$(date -u +%Y%m%dT%H%M%S.%3NZ).db"`,
     `tmp="$dir/.$name.tmp"`,

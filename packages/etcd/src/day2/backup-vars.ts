@@ -4,7 +4,9 @@ import { HOST_PATH, hostPath, oneLine, word } from '../schemas.js';
 import { EtcdVars } from '../vars.js';
 
 /** A systemd calendar expression on one line (`daily`, `*-*-* 02:30:00`, `hourly`). */
-const onCalendar = z.string().regex(/^[A-Za-z0-9*:,./~ -]+$/, 'etcdBackupTimer is true, false or one OnCalendar expression like daily or *-*-* 02:30:00');
+const onCalendar = z
+  .string()
+  .regex(/^[A-Za-z0-9*:,./~ -]+$/, 'etcdBackupTimer is true, false or one OnCalendar expression like daily or *-*-* 02:30:00');
 
 export const EtcdBackupVars = EtcdVars.extend({
   /** Where the backups are kept on the members. */
@@ -54,7 +56,11 @@ export const EtcdRestoreVars = EtcdVars.extend({
 })
   .superRefine((v, ctx) => {
     if (v.etcdRestoreHost !== undefined && !HOST_PATH.test(v.etcdRestoreFrom)) {
-      ctx.addIssue({ code: 'custom', path: ['etcdRestoreFrom'], message: 'etcdRestoreFrom on etcdRestoreHost is an absolute path on the host of letters, digits and . _ + / : @ , = ~ -' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['etcdRestoreFrom'],
+        message: 'etcdRestoreFrom on etcdRestoreHost is an absolute path on the host of letters, digits and . _ + / : @ , = ~ -',
+      });
     }
   })
   .transform((v) => ({ ...v, etcdClusterToken: v.etcdRestoreToken ?? defaultRestoreToken }));

@@ -26,14 +26,25 @@ describe('backup names', () => {
 });
 
 describe('planPrune', () => {
-  const files = ['etcd-20250101T000000.000Z.db', 'etcd-20250103T000000.000Z.db', 'etcd-20250102T000000.000Z.db', 'etcd-notes.db', 'pre-upgrade-1.db'];
+  const files = [
+    'etcd-20250101T000000.000Z.db',
+    'etcd-20250103T000000.000Z.db',
+    'etcd-20250102T000000.000Z.db',
+    'etcd-notes.db',
+    'pre-upgrade-1.db',
+  ];
   it('keeps the newest K backups and deletes older backups only', () => {
-    expect(planPrune({ files, stale: [] }, 2)).toEqual({ keep: ['etcd-20250102T000000.000Z.db', 'etcd-20250103T000000.000Z.db'], remove: ['etcd-20250101T000000.000Z.db'] });
+    expect(planPrune({ files, stale: [] }, 2)).toEqual({
+      keep: ['etcd-20250102T000000.000Z.db', 'etcd-20250103T000000.000Z.db'],
+      remove: ['etcd-20250101T000000.000Z.db'],
+    });
     expect(planPrune({ files, stale: [] }, 3).remove).toEqual([]);
     expect(planPrune({ files: [], stale: [] }, 7)).toEqual({ keep: [], remove: [] });
   });
   it('deletes stale snapshot temps, never other hidden files', () => {
-    const d = parseBackupDir('F .etcd-20250101T000000.000Z.db.tmp\nF .etcd-20250101T000000.000Z.db.tmp.part\nS .etcd-20250101T000000.000Z.db.tmp\nS .etcd-keep\n');
+    const d = parseBackupDir(
+      'F .etcd-20250101T000000.000Z.db.tmp\nF .etcd-20250101T000000.000Z.db.tmp.part\nS .etcd-20250101T000000.000Z.db.tmp\nS .etcd-keep\n',
+    );
     expect(d.stale).toEqual(['.etcd-20250101T000000.000Z.db.tmp']);
     expect(planPrune(d, 7).remove).toEqual(['.etcd-20250101T000000.000Z.db.tmp']);
   });
@@ -51,7 +62,9 @@ describe('findLeader', () => {
   });
   it('says why when there is no leader', () => {
     expect(findLeader([], members)).toMatch(/no member answered/);
-    expect(findLeader(parseLeaderProbe(fx('endpoint-status-3.4.json')).statuses, members.slice(1))).toMatch(/not a member of the inventory/);
+    expect(findLeader(parseLeaderProbe(fx('endpoint-status-3.4.json')).statuses, members.slice(1))).toMatch(
+      /not a member of the inventory/,
+    );
     expect(parseLeaderProbe('Error: context deadline exceeded').statuses).toEqual([]);
   });
 });

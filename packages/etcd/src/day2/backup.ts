@@ -30,7 +30,12 @@ export interface SnapshotResult {
  * Run a snapshot script (backupScript's) on this host as root and read what it saved and verified; no
  * verified, named snapshot is ETCD_SNAPSHOT_INVALID with `what` and `hint` (the script leaves no temp behind).
  */
-export async function saveSnapshot(ctx: ApplyContext, script: string, fail: { what: string; hint: string }, timeoutMs = 300_000): Promise<SnapshotResult> {
+export async function saveSnapshot(
+  ctx: ApplyContext,
+  script: string,
+  fail: { what: string; hint: string },
+  timeoutMs = 300_000,
+): Promise<SnapshotResult> {
   const r = await ctx.conn.exec(script, { become: true, timeoutMs });
   let out: ReturnType<typeof parseBackupOutput> | undefined;
   let why = r.code !== 0 ? lastError(r) : 'no verified snapshot status';
@@ -55,7 +60,10 @@ export const etcdSnapshot = defineModule({
     predict: { unknown: [a.dir] },
   }),
   apply: async (ctx, a): Promise<{ data: SnapshotResult; stdout: string }> => {
-    const data = await saveSnapshot(ctx, backupScript(a), { what: 'the snapshot was not saved', hint: `no backup was named; journalctl -u etcd, and the free space in ${a.dir}` });
+    const data = await saveSnapshot(ctx, backupScript(a), {
+      what: 'the snapshot was not saved',
+      hint: `no backup was named; journalctl -u etcd, and the free space in ${a.dir}`,
+    });
     const s = data.status;
     return { data, stdout: `${data.path}: revision ${s.revision}, ${s.totalKey} keys, ${s.totalSize} bytes, hash ${s.hash}` };
   },

@@ -50,7 +50,11 @@ export function caState(p: CertsProbe, files: { caFile: string; certFile: string
     trustsOld: cas.some((c) => c.fingerprint === o),
     trustsNew: cas.some((c) => c.fingerprint === n),
     others: cas.filter((c) => c.fingerprint !== o && c.fingerprint !== n).length,
-    loaded: ['active', 'activating', 'reloading'].includes(p.active) && p.startedAt !== undefined && p.caCtime !== undefined && p.caCtime <= p.startedAt,
+    loaded:
+      ['active', 'activating', 'reloading'].includes(p.active) &&
+      p.startedAt !== undefined &&
+      p.caCtime !== undefined &&
+      p.caCtime <= p.startedAt,
     leafNew: signedBy(leaf, newCaPem),
     servedNew: { '2379': served(2379), '2380': served(2380) },
   };
@@ -61,7 +65,8 @@ const served = (s: CaState) => s.servedNew['2379'] && s.servedNew['2380'];
 /** Pure: why this member is not ready for the phase, or undefined. */
 export function phaseBlocker(phase: CaPhase, s: CaState): string | undefined {
   if (phase === 'trust') {
-    if (!s.trustsOld && s.trustsNew && s.leafNew) return 'the rotation is finished here (it trusts the new CA alone and holds its leaf): point etcdCaFile and etcdCertFile at the new files';
+    if (!s.trustsOld && s.trustsNew && s.leafNew)
+      return 'the rotation is finished here (it trusts the new CA alone and holds its leaf): point etcdCaFile and etcdCertFile at the new files';
     if (!s.trustsOld && !s.trustsNew) return 'its CA file holds neither etcdCaFile nor etcdNewCaFile';
     return undefined;
   }

@@ -4,7 +4,10 @@ import { EtcdVars } from '../vars.js';
 import { CA_PHASES } from './ca-rotate-judge.js';
 import { certThresholds } from './certs-vars.js';
 
-const file = z.string().min(1).refine((p) => !p.includes('\n'), 'a workstation path on one line');
+const file = z
+  .string()
+  .min(1)
+  .refine((p) => !p.includes('\n'), 'a workstation path on one line');
 
 /**
  * Vars of playbooks/etcd-rotate-ca.ts. The current files are the role's (`etcdCaFile`, `etcdCertFile`,

@@ -10,10 +10,41 @@ const dir = mkdtempSync(join(tmpdir(), 'tsplay-ca-rotate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const ssl = (...a: string[]) => execFileSync('openssl', a, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-for (const n of ['old', 'new']) ssl('req', '-x509', ...EC, '-keyout', `${n}-key.pem`, '-out', `${n}.pem`, '-days', '30', '-subj', '/CN=Kubernetes', '-addext', 'basicConstraints=critical,CA:TRUE');
+for (const n of ['old', 'new'])
+  ssl(
+    'req',
+    '-x509',
+    ...EC,
+    '-keyout',
+    `${n}-key.pem`,
+    '-out',
+    `${n}.pem`,
+    '-days',
+    '30',
+    '-subj',
+    '/CN=Kubernetes',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+  );
 ssl('req', ...EC, '-keyout', 'k-key.pem', '-out', 'k.csr', '-subj', '/CN=kubernetes');
 // the same subject and key, signed by each CA (the old CA and the new one share their subject, as in a real rotation)
-for (const n of ['old', 'new']) ssl('x509', '-req', '-in', 'k.csr', '-CA', `${n}.pem`, '-CAkey', `${n}-key.pem`, '-set_serial', n === 'old' ? '1' : '2', '-days', '20', '-out', `leaf-${n}.pem`);
+for (const n of ['old', 'new'])
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    'k.csr',
+    '-CA',
+    `${n}.pem`,
+    '-CAkey',
+    `${n}-key.pem`,
+    '-set_serial',
+    n === 'old' ? '1' : '2',
+    '-days',
+    '20',
+    '-out',
+    `leaf-${n}.pem`,
+  );
 const pem = (f: string) => readFileSync(join(dir, f), 'utf8');
 const one = (f: string) => parsePems(pem(f))[0];
 const files = { caFile: '/etc/etcd/ca.pem', certFile: '/etc/etcd/kubernetes.pem' };

@@ -29,10 +29,19 @@ export const etcdCaState = defineModule({
   facts: (a) => ({ probe: certsProbeFact(a) }),
   plan: (f, a, ctx) => {
     const s = caState(f.probe, a, a.oldCa, a.newCa);
-    if (a.oldCa.trim() === a.newCa.trim()) throw caPhaseError(ctx.host, 'etcdNewCaFile is the CA the members trust now: nothing to rotate', 'give the new CA in etcdNewCaFile (make it with playbooks/pki.ts in another directory)');
+    if (a.oldCa.trim() === a.newCa.trim())
+      throw caPhaseError(
+        ctx.host,
+        'etcdNewCaFile is the CA the members trust now: nothing to rotate',
+        'give the new CA in etcdNewCaFile (make it with playbooks/pki.ts in another directory)',
+      );
     const why = a.after ? phaseDone(a.phase, s) : phaseBlocker(a.phase, s);
     if (why !== undefined)
-      throw caPhaseError(ctx.host, a.after ? `phase ${a.phase} is not complete: ${why}` : `not ready for phase ${a.phase}: ${why}`, 'packages/etcd/README.md, "CA rotation"; every phase may be re-run');
+      throw caPhaseError(
+        ctx.host,
+        a.after ? `phase ${a.phase} is not complete: ${why}` : `not ready for phase ${a.phase}: ${why}`,
+        'packages/etcd/README.md, "CA rotation"; every phase may be re-run',
+      );
     return { changed: false, summary: describeState(s), data: s };
   },
   resultFromPlan: (p): CaState | undefined => p.data,

@@ -58,26 +58,31 @@ export function certReport(p: CertsProbe, certFile: string, t: Thresholds): Cert
     if (!s.cert) notes.push(`${where}: ${s.error ?? 'nothing served'}`);
     else {
       items.push(item(where, s.cert, p.now));
-      if (leaf && s.cert.fingerprint !== leaf.fingerprint) notes.push(`${where} serves ${shortFp(s.cert)}, not ${certFile} (${shortFp(leaf)})`);
+      if (leaf && s.cert.fingerprint !== leaf.fingerprint)
+        notes.push(`${where} serves ${shortFp(s.cert)}, not ${certFile} (${shortFp(leaf)})`);
     }
   }
   const minLeafDays = min(items.filter((i) => !i.isCa).map((i) => i.daysLeft));
   const minCaDays = min(items.filter((i) => i.isCa).map((i) => i.daysLeft));
   const lowest = min([minLeafDays, minCaDays].filter((x): x is number => x !== undefined));
-  const level = minLeafDays !== undefined && minLeafDays <= t.minDays ? 'renew' : lowest !== undefined && lowest <= t.warnDays ? 'warn' : 'ok';
+  const level =
+    minLeafDays !== undefined && minLeafDays <= t.minDays ? 'renew' : lowest !== undefined && lowest <= t.warnDays ? 'warn' : 'ok';
   return { items, minLeafDays, minCaDays, level, notes };
 }
 
 /** Pure: refuse when a CA is at or below the min (renewing the leaf cannot help), naming it. */
 export function refuseExpiringCa(r: CertReport, t: Thresholds, host: string): void {
   const ca = r.items.find((i) => i.isCa && i.daysLeft <= t.minDays);
-  if (!ca)
-    return;
-  throw new TsplayError('ETCD_CERT_EXPIRING', `the CA in ${ca.where.replace(/^file /, '')} (${ca.subject}) has ${ca.daysLeft} days left, etcdCertMinDays ${t.minDays}: a renewed leaf cannot outlive it`, {
-    host,
-    field: 'etcdCaFile',
-    hint: 'rotate the CA with dual trust: playbooks/etcd-rotate-ca.ts (packages/etcd/README.md, "CA rotation")',
-  });
+  if (!ca) return;
+  throw new TsplayError(
+    'ETCD_CERT_EXPIRING',
+    `the CA in ${ca.where.replace(/^file /, '')} (${ca.subject}) has ${ca.daysLeft} days left, etcdCertMinDays ${t.minDays}: a renewed leaf cannot outlive it`,
+    {
+      host,
+      field: 'etcdCaFile',
+      hint: 'rotate the CA with dual trust: playbooks/etcd-rotate-ca.ts (packages/etcd/README.md, "CA rotation")',
+    },
+  );
 }
 
 /** Pure: after a roll, every port must serve the host file's leaf. */
@@ -95,9 +100,19 @@ export function refuseNotServed(p: CertsProbe, certFile: string, host: string): 
 /** The report as lines: where, subject CN, days left, end date, short fingerprint. */
 export function reportLines(r: CertReport, t: Thresholds): string[] {
   const cn = (s: string) => /CN=([^,]*)/.exec(s)?.[1] ?? s;
-  const mark = (i: ReportItem) => (!i.isCa && i.daysLeft <= t.minDays ? 'RENEW' : i.isCa && i.daysLeft <= t.minDays ? 'EXPIRING' : i.daysLeft <= t.warnDays ? 'WARN' : 'ok');
+  const mark = (i: ReportItem) =>
+    !i.isCa && i.daysLeft <= t.minDays
+      ? 'RENEW'
+      : i.isCa && i.daysLeft <= t.minDays
+        ? 'EXPIRING'
+        : i.daysLeft <= t.warnDays
+          ? 'WARN'
+          : 'ok';
   return [
-    ...r.items.map((i) => `${i.where.padEnd(28)} ${cn(i.subject).padEnd(14)} issuer ${cn(i.issuer).padEnd(14)} ${String(i.daysLeft).padStart(5)} days (until ${i.notAfter.slice(0, 10)}) ${i.fingerprint.slice(0, 23)} ${mark(i)}`),
+    ...r.items.map(
+      (i) =>
+        `${i.where.padEnd(28)} ${cn(i.subject).padEnd(14)} issuer ${cn(i.issuer).padEnd(14)} ${String(i.daysLeft).padStart(5)} days (until ${i.notAfter.slice(0, 10)}) ${i.fingerprint.slice(0, 23)} ${mark(i)}`,
+    ),
     ...r.notes.map((n) => `note: ${n}`),
   ];
 }
@@ -105,6 +120,11 @@ export function reportLines(r: CertReport, t: Thresholds): string[] {
 /** One line: the lowest leaf and CA days, the verdict. */
 export function reportSummary(r: CertReport, t: Thresholds): string {
   const d = (x: number | undefined) => (x === undefined ? 'none' : `${x} days`);
-  const verdict = r.level === 'renew' ? `at or below etcdCertMinDays ${t.minDays}: renew` : r.level === 'warn' ? `WARN: at or below etcdCertWarnDays ${t.warnDays}` : 'ok';
+  const verdict =
+    r.level === 'renew'
+      ? `at or below etcdCertMinDays ${t.minDays}: renew`
+      : r.level === 'warn'
+        ? `WARN: at or below etcdCertWarnDays ${t.warnDays}`
+        : 'ok';
   return `leaf ${d(r.minLeafDays)}, CA ${d(r.minCaDays)} left: ${verdict}${r.notes.length > 0 ? ` (${r.notes.join('; ')})` : ''}`;
 }

@@ -100,7 +100,14 @@ export function parseCertsProbe(out: string): CertsProbe {
     const certs = safePems(b64(tag(`served ${port}`) ?? ''));
     return certs[0] ? { port, cert: certs[0] } : { port, cert: undefined, error: `no TLS answer on ${port}` };
   });
-  return { now: (num(tag('now')) ?? 0) * 1000, active: (tag('active') ?? '').trim(), startedAt: num(tag('started')), caCtime: num(tag('cactime')), files, served };
+  return {
+    now: (num(tag('now')) ?? 0) * 1000,
+    active: (tag('active') ?? '').trim(),
+    startedAt: num(tag('started')),
+    caCtime: num(tag('cactime')),
+    files,
+    served,
+  };
 }
 
 function safePems(text: string): CertFacts[] {

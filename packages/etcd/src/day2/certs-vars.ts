@@ -18,6 +18,9 @@ export const EtcdCertsVars = EtcdVars.extend({
   ...certThresholds,
   /** Renew the leaf now, whatever its days left (kubeadm `certs renew`); without it only at or below the min. */
   etcdCertRenew: z.boolean().default(false),
-}).refine((v) => v.etcdCertWarnDays >= v.etcdCertMinDays, { message: 'etcdCertWarnDays must be at least etcdCertMinDays', path: ['etcdCertWarnDays'] });
+}).refine((v) => v.etcdCertWarnDays >= v.etcdCertMinDays, {
+  message: 'etcdCertWarnDays must be at least etcdCertMinDays',
+  path: ['etcdCertWarnDays'],
+});
 
 export type EtcdCertsVars = z.output<typeof EtcdCertsVars>;

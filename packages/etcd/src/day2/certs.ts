@@ -27,7 +27,9 @@ export const certReportArgs = z
 export type CertReportArgs = z.input<typeof certReportArgs>;
 
 export const certsProbeFact = (a: { ip: string; dir: string; caFile: string; certFile: string; keyFile: string }) =>
-  commandFact(`etcd-certs:${a.ip}:${a.dir}:${a.caFile}:${a.certFile}`, certsProbeScript(a), (r) => parseCertsProbe(r.stdout), { become: true });
+  commandFact(`etcd-certs:${a.ip}:${a.dir}:${a.caFile}:${a.certFile}`, certsProbeScript(a), (r) => parseCertsProbe(r.stdout), {
+    become: true,
+  });
 
 export const etcdCertReport = defineModule({
   name: 'etcd-cert-report',

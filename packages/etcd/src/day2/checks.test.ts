@@ -19,13 +19,23 @@ function real(): ClusterView {
   };
 }
 
-const learner = (i: number): MemberStatus => ({ id: `aa${i}`, name: '', status: 'unstarted', peerUrls: [`https://10.240.0.1${i}:2380`], clientUrls: [], isLearner: true });
+const learner = (i: number): MemberStatus => ({
+  id: `aa${i}`,
+  name: '',
+  status: 'unstarted',
+  peerUrls: [`https://10.240.0.1${i}:2380`],
+  clientUrls: [],
+  isLearner: true,
+});
 
 describe('judgeHealthy', () => {
   test('the real healthy cluster passes; one endpoint down is ETCD_UNHEALTHY', () => {
     expect(judgeHealthy(real())).toBeUndefined();
     const down = { ...real(), health: parseEndpointHealth(fx('endpoint-health-one-down.txt')) };
-    expect(judgeHealthy(down)).toMatchObject({ code: 'ETCD_UNHEALTHY', message: expect.stringContaining('https://10.240.0.19:2379 (context deadline exceeded)') });
+    expect(judgeHealthy(down)).toMatchObject({
+      code: 'ETCD_UNHEALTHY',
+      message: expect.stringContaining('https://10.240.0.19:2379 (context deadline exceeded)'),
+    });
   });
 
   test('an alarm and a pending learner are refusals', () => {

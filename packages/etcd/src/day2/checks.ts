@@ -41,7 +41,8 @@ export interface ClusterView {
 }
 
 const quorum = (voters: number): number => Math.floor(voters / 2) + 1;
-const isIn = (m: MemberStatus, target: readonly EtcdMember[]) => target.some((t) => m.peerUrls.includes(peerUrl(t.ip)) || (m.name !== '' && m.name === t.name));
+const isIn = (m: MemberStatus, target: readonly EtcdMember[]) =>
+  target.some((t) => m.peerUrls.includes(peerUrl(t.ip)) || (m.name !== '' && m.name === t.name));
 
 /** Every member healthy, one leader that all agree on, no alarm; learners other than `allowLearner` refused. */
 export function judgeHealthy(v: ClusterView, opts: { allowLearner?: string } = {}): Refusal | undefined {
@@ -55,13 +56,20 @@ export function judgeHealthy(v: ClusterView, opts: { allowLearner?: string } = {
   }
   const leaders = new Set(v.status.map((s) => s.leader));
   if (v.status.length === 0 || leaders.size !== 1 || leaders.has('')) {
-    return { code: 'ETCD_UNHEALTHY', message: `the members do not agree on one leader (${[...leaders].map((l) => l || 'none').join(', ')})` };
+    return {
+      code: 'ETCD_UNHEALTHY',
+      message: `the members do not agree on one leader (${[...leaders].map((l) => l || 'none').join(', ')})`,
+    };
   }
   if (v.alarms.length > 0) {
     const hint = v.alarms.some((a) => a.alarm === 'NOSPACE')
       ? 'the backend quota is full: tsplay run playbooks/etcd-recover-space.ts -i INVENTORY (compact, defragment every member, disarm, verify a write); no host was changed'
       : 'etcdctl alarm list; fix the cause, then etcdctl alarm disarm';
-    return { code: 'ETCD_ALARM', message: `the cluster has alarms: ${v.alarms.map((a) => `${a.alarm} on ${a.memberId}`).join(', ')}`, hint };
+    return {
+      code: 'ETCD_ALARM',
+      message: `the cluster has alarms: ${v.alarms.map((a) => `${a.alarm} on ${a.memberId}`).join(', ')}`,
+      hint,
+    };
   }
   const pending = v.members.filter((m) => (m.isLearner || m.status === 'unstarted') && !m.peerUrls.includes(opts.allowLearner ?? '\0'));
   if (pending.length > 0) {
@@ -86,11 +94,18 @@ export function judgeJoin(v: ClusterView, target: readonly EtcdMember[]): Refusa
   if (target.length % 2 === 0) return evenRefusal(target.length);
   const foreign = v.members.filter((m) => !isIn(m, target));
   if (foreign.length > 0) {
-    return { code: 'ETCD_UNKNOWN_MEMBER', message: `the cluster has members the inventory does not list: ${foreign.map((m) => m.name || m.id).join(', ')}`, hint: 'a join never removes members: use etcd-remove-member.ts' };
+    return {
+      code: 'ETCD_UNKNOWN_MEMBER',
+      message: `the cluster has members the inventory does not list: ${foreign.map((m) => m.name || m.id).join(', ')}`,
+      hint: 'a join never removes members: use etcd-remove-member.ts',
+    };
   }
   const half = v.members.find((m) => (m.isLearner || m.status === 'unstarted') && isIn(m, target));
   const resume = half ? target.find((t) => half.peerUrls.includes(peerUrl(t.ip))) : undefined;
-  const refusal = judgeHealthy({ ...v, health: v.health.filter((h) => !resume || !h.endpoint.includes(`//${resume.ip}:`)) }, resume ? { allowLearner: peerUrl(resume.ip) } : {});
+  const refusal = judgeHealthy(
+    { ...v, health: v.health.filter((h) => !resume || !h.endpoint.includes(`//${resume.ip}:`)) },
+    resume ? { allowLearner: peerUrl(resume.ip) } : {},
+  );
   if (refusal) return refusal;
   const add = target.filter((t) => !v.members.some((m) => m.peerUrls.includes(peerUrl(t.ip))));
   return resume ? { add, resume } : { add };
@@ -115,7 +130,11 @@ export function judgeRemove(v: ClusterView, target: readonly EtcdMember[]): Refu
   const remove = v.members.filter((m) => !isIn(m, target));
   if (remove.length === 0) return { remove: [] };
   if (voters.length <= 2) {
-    return { code: 'ETCD_QUORUM', message: `the cluster has ${voters.length} voting members: removing one leaves no fault tolerance at all`, hint: 'add a member first' };
+    return {
+      code: 'ETCD_QUORUM',
+      message: `the cluster has ${voters.length} voting members: removing one leaves no fault tolerance at all`,
+      hint: 'add a member first',
+    };
   }
   const left = voters.length - remove.filter((m) => !m.isLearner).length;
   if (left < 1) return { code: 'ETCD_QUORUM', message: 'the target keeps no member of the cluster' };
@@ -123,7 +142,10 @@ export function judgeRemove(v: ClusterView, target: readonly EtcdMember[]): Refu
   const healthy = v.health.filter((h) => h.health).map((h) => h.endpoint);
   const keptHealthy = voters.filter((m) => isIn(m, target) && m.clientUrls.some((u) => healthy.includes(u))).length;
   if (keptHealthy < quorum(left)) {
-    return { code: 'ETCD_QUORUM', message: `only ${keptHealthy} of the ${left} members that stay are healthy: the cluster would lose quorum (needs ${quorum(left)})` };
+    return {
+      code: 'ETCD_QUORUM',
+      message: `only ${keptHealthy} of the ${left} members that stay are healthy: the cluster would lose quorum (needs ${quorum(left)})`,
+    };
   }
   return judgeHealthy(v) ?? { remove };
 }
@@ -147,11 +169,19 @@ export function judgeUpgrade(v: ClusterView, target: string): Refusal | UpgradeP
   const oldest = known.reduce((a, b) => (compareSemver(a, b) <= 0 ? a : b));
   const newest = known.reduce((a, b) => (compareSemver(a, b) >= 0 ? a : b));
   if (compareSemver(to, newest) < 0) {
-    return { code: 'ETCD_DOWNGRADE', message: `${target} is older than ${showSemver(newest)}, which a member runs: etcd does not support downgrades this way`, hint: 'restore a snapshot taken before the upgrade instead' };
+    return {
+      code: 'ETCD_DOWNGRADE',
+      message: `${target} is older than ${showSemver(newest)}, which a member runs: etcd does not support downgrades this way`,
+      hint: 'restore a snapshot taken before the upgrade instead',
+    };
   }
   const step = upgradeStep(oldest, to);
   if (step.kind === 'skip') {
-    return { code: 'ETCD_SKIP_MINOR', message: `${showSemver(oldest)} -> ${target} skips a minor version`, hint: `upgrade to the latest ${oldest.major}.${oldest.minor + 1}.x first` };
+    return {
+      code: 'ETCD_SKIP_MINOR',
+      message: `${showSemver(oldest)} -> ${target} skips a minor version`,
+      hint: `upgrade to the latest ${oldest.major}.${oldest.minor + 1}.x first`,
+    };
   }
   const refusal = judgeHealthy(v);
   if (refusal) return refusal;

@@ -50,7 +50,10 @@ export const mib = (b: number): string => `${(b / 1048576).toFixed(1)} MiB`;
 export function judgeDefrag(u: DbUsage, p: DefragPolicy): DefragNeed {
   const reclaimable = u.dbSizeInUse === undefined ? undefined : Math.max(0, u.dbSize - u.dbSizeInUse);
   const share = reclaimable === undefined || u.dbSize === 0 ? 0 : reclaimable / u.dbSize;
-  const figures = reclaimable === undefined ? `db ${mib(u.dbSize)}, size in use unknown` : `${mib(reclaimable)} of ${mib(u.dbSize)} reclaimable (${Math.round(share * 100)} %)`;
+  const figures =
+    reclaimable === undefined
+      ? `db ${mib(u.dbSize)}, size in use unknown`
+      : `${mib(reclaimable)} of ${mib(u.dbSize)} reclaimable (${Math.round(share * 100)} %)`;
   const base = { dbSize: u.dbSize, reclaimable };
   if (p.force) return { ...base, need: true, reason: `${figures}; forced (NOSPACE recovery)` };
   if (reclaimable === undefined) return { ...base, need: false, reason: `${figures} (etcd older than 3.4?): not defragmented` };
@@ -60,7 +63,8 @@ export function judgeDefrag(u: DbUsage, p: DefragPolicy): DefragNeed {
 }
 
 /** Unhealthy only because of the NOSPACE alarm (etcdctl 3.5's `endpoint health` says `Active Alarm(s): NOSPACE`): serving reads. */
-export const nospaceOnly = (h: EndpointHealth): boolean => !h.health && /alarm.*NOSPACE/i.test(h.error ?? '') && !/CORRUPT/i.test(h.error ?? '');
+export const nospaceOnly = (h: EndpointHealth): boolean =>
+  !h.health && /alarm.*NOSPACE/i.test(h.error ?? '') && !/CORRUPT/i.test(h.error ?? '');
 
 export interface MaintenanceRun {
   /** The leader's internal IP when the preflight ran (it goes last). */
@@ -79,19 +83,30 @@ const unknownMember = (message: string): Refusal => ({
 export function judgeMaintenance(p: ProbeResult, target: readonly EtcdMember[], op: 'defrag' | 'recover'): Refusal | MaintenanceRun {
   if (p.absent) return unknownMember('this host has no etcdctl and certificates: it is not a member');
   const v = p.view;
-  if (v.members.length === 0) return { code: 'ETCD_UNHEALTHY', message: `the cluster did not answer: ${p.problems.join('; ') || 'no member list'}` };
+  if (v.members.length === 0)
+    return { code: 'ETCD_UNHEALTHY', message: `the cluster did not answer: ${p.problems.join('; ') || 'no member list'}` };
   const missing = target.filter((t) => !v.members.some((m) => m.peerUrls.includes(peerUrl(t.ip))));
   const foreign = v.members.filter((m) => !target.some((t) => m.peerUrls.includes(peerUrl(t.ip))));
   if (missing.length > 0 || foreign.length > 0) {
-    return unknownMember(`the inventory and the cluster differ: ${[...missing.map((t) => `${t.name} is no member`), ...foreign.map((m) => `member ${m.name || m.id} is not in the inventory`)].join(', ')}`);
+    return unknownMember(
+      `the inventory and the cluster differ: ${[...missing.map((t) => `${t.name} is no member`), ...foreign.map((m) => `member ${m.name || m.id} is not in the inventory`)].join(', ')}`,
+    );
   }
   const silent = v.members.filter((m) => !v.status.some((s) => s.memberId === m.id));
   if (silent.length > 0) {
-    return { code: 'ETCD_UNHEALTHY', message: `no status from ${silent.map((m) => m.name || m.id).join(', ')}${p.problems.length ? ` (${p.problems.join('; ')})` : ''}`, hint: 'fix the member first; no host was changed' };
+    return {
+      code: 'ETCD_UNHEALTHY',
+      message: `no status from ${silent.map((m) => m.name || m.id).join(', ')}${p.problems.length ? ` (${p.problems.join('; ')})` : ''}`,
+      hint: 'fix the member first; no host was changed',
+    };
   }
   const nospace = v.alarms.some((a) => a.alarm === 'NOSPACE');
   // the recovery is for NOSPACE: any other alarm (CORRUPT) is still refused
-  const forRecovery = { ...v, alarms: v.alarms.filter((a) => a.alarm !== 'NOSPACE'), health: v.health.map((h) => (nospaceOnly(h) ? { ...h, health: true } : h)) };
+  const forRecovery = {
+    ...v,
+    alarms: v.alarms.filter((a) => a.alarm !== 'NOSPACE'),
+    health: v.health.map((h) => (nospaceOnly(h) ? { ...h, health: true } : h)),
+  };
   const refusal = judgeHealthy(op === 'recover' ? forRecovery : v);
   if (refusal) return refusal;
   const leaderIp = ipOfUrl(v.status.find((s) => s.memberId !== '' && s.memberId === s.leader)?.endpoint ?? '');

@@ -47,7 +47,9 @@ async function healthy(ctx: ApplyContext, a: DefragTarget, ips: readonly string[
     const all = parseEndpointHealth(r.stdout);
     // the NOSPACE recovery defragments members that only its alarm makes "unhealthy" (etcdctl 3.5)
     const bad = all.filter((h) => !h.health && !nospaceOnly(h));
-    return bad.length === 0 && (r.code === 0 || all.some(nospaceOnly)) ? true : bad.map((h) => `${h.endpoint} unhealthy${h.error ? ` (${h.error})` : ''}`).join(', ') || lastError(r);
+    return bad.length === 0 && (r.code === 0 || all.some(nospaceOnly))
+      ? true
+      : bad.map((h) => `${h.endpoint} unhealthy${h.error ? ` (${h.error})` : ''}`).join(', ') || lastError(r);
   } catch (e) {
     return (e as Error).message;
   }
@@ -55,13 +57,20 @@ async function healthy(ctx: ApplyContext, a: DefragTarget, ips: readonly string[
 
 /** Every other member healthy and agreeing on one leader; returns every member's status. */
 function gate(ctx: ApplyContext, a: DefragTarget, deadline: number): Promise<EndpointStatus[]> {
-  return retryUntil(ctx, 'ETCD_UNHEALTHY', `before defragmenting ${a.self.name}, the other members`, deadline, async () => {
-    const h = await healthy(ctx, a, others(a));
-    if (h !== true) return h;
-    const s = await status(ctx, a, [a.self.ip, ...others(a)]);
-    if (typeof s === 'string') return s;
-    return agreedLeader(s.filter((x) => x.endpoint !== selfUrl(a))) ? s : 'the other members do not agree on one leader';
-  }, 'fix the unhealthy member first; this member was not defragmented');
+  return retryUntil(
+    ctx,
+    'ETCD_UNHEALTHY',
+    `before defragmenting ${a.self.name}, the other members`,
+    deadline,
+    async () => {
+      const h = await healthy(ctx, a, others(a));
+      if (h !== true) return h;
+      const s = await status(ctx, a, [a.self.ip, ...others(a)]);
+      if (typeof s === 'string') return s;
+      return agreedLeader(s.filter((x) => x.endpoint !== selfUrl(a))) ? s : 'the other members do not agree on one leader';
+    },
+    'fix the unhealthy member first; this member was not defragmented',
+  );
 }
 
 /** When this member leads: `move-leader` to another voter, until the others see a new leader. */
@@ -70,13 +79,20 @@ async function moveAway(ctx: ApplyContext, a: DefragTarget, s: readonly Endpoint
   if (!me || me.memberId === '' || me.leader !== me.memberId) return undefined;
   const target = s.find((x) => x.memberId !== me.memberId && !x.isLearner);
   if (!target) return undefined;
-  await retryUntil(ctx, 'ETCD_DEFRAG_FAILED', `move-leader to ${target.endpoint}`, deadline, async () => {
-    const now = await status(ctx, a, others(a));
-    const seen = typeof now === 'string' ? undefined : agreedLeader(now);
-    if (seen !== undefined && seen !== me.memberId) return true;
-    const r = await runRoot(ctx, etcdctl(to(a, [a.self.ip]), ['move-leader', target.memberId]));
-    return r.code === 0 ? 'waiting for the members to see the new leader' : lastError(r);
-  }, HINT);
+  await retryUntil(
+    ctx,
+    'ETCD_DEFRAG_FAILED',
+    `move-leader to ${target.endpoint}`,
+    deadline,
+    async () => {
+      const now = await status(ctx, a, others(a));
+      const seen = typeof now === 'string' ? undefined : agreedLeader(now);
+      if (seen !== undefined && seen !== me.memberId) return true;
+      const r = await runRoot(ctx, etcdctl(to(a, [a.self.ip]), ['move-leader', target.memberId]));
+      return r.code === 0 ? 'waiting for the members to see the new leader' : lastError(r);
+    },
+    HINT,
+  );
   return target.endpoint;
 }
 
@@ -101,18 +117,29 @@ export async function defragMember(ctx: ApplyContext, a: DefragTarget): Promise<
   const cmd = etcdctl(to(a, [a.self.ip]), ['defrag', `--command-timeout=${a.defragTimeoutS}s`]);
   const r = await ctx.conn.exec(cmd, { become: true, timeoutMs: (a.defragTimeoutS + 15) * 1000 });
   if (r.code !== 0) {
-    throw new TsplayError('ETCD_DEFRAG_FAILED', `etcdctl defrag on ${a.self.name} failed: ${lastError(r)}`, { host: ctx.host, task: ctx.task, hint: HINT });
+    throw new TsplayError('ETCD_DEFRAG_FAILED', `etcdctl defrag on ${a.self.name} failed: ${lastError(r)}`, {
+      host: ctx.host,
+      task: ctx.task,
+      hint: HINT,
+    });
   }
   done.push(`defragmented in ${Date.now() - t0} ms`);
   const all = [a.self.ip, ...others(a)];
-  await retryUntil(ctx, 'ETCD_DEFRAG_FAILED', `${a.self.name} healthy after the defrag`, Math.max(deadline, Date.now() + 30_000), async () => {
-    const h = await healthy(ctx, a, [a.self.ip]);
-    if (h !== true) return h;
-    const s = await status(ctx, a, all);
-    if (typeof s === 'string') return s;
-    if (!agreedLeader(s)) return 'the members do not agree on one leader yet';
-    return caughtUp(s, selfUrl(a));
-  }, HINT);
+  await retryUntil(
+    ctx,
+    'ETCD_DEFRAG_FAILED',
+    `${a.self.name} healthy after the defrag`,
+    Math.max(deadline, Date.now() + 30_000),
+    async () => {
+      const h = await healthy(ctx, a, [a.self.ip]);
+      if (h !== true) return h;
+      const s = await status(ctx, a, all);
+      if (typeof s === 'string') return s;
+      if (!agreedLeader(s)) return 'the members do not agree on one leader yet';
+      return caughtUp(s, selfUrl(a));
+    },
+    HINT,
+  );
   done.push('healthy and caught up with the leader');
   return done;
 }

@@ -18,7 +18,12 @@ const policy = { threshold: 0.2, minBytes: 16 * MIB, force: false };
 
 /** A probe of the recorded 3.4.23 cluster (controller-0 leads), with these alarms. */
 function probe(alarms = fx('alarm-list-none.json'), status = fx('endpoint-status-3.4.json')): ProbeResult {
-  const parts: [string, string][] = [['members', fx('member-list-3.4.json')], ['health', fx('endpoint-health-3.4.json')], ['status', status], ['alarms', alarms]];
+  const parts: [string, string][] = [
+    ['members', fx('member-list-3.4.json')],
+    ['health', fx('endpoint-health-3.4.json')],
+    ['status', status],
+    ['alarms', alarms],
+  ];
   return parseClusterProbe(parts.map(([k, t]) => `@@${k}\n${t}\n@@rc 0\n`).join(''));
 }
 /** Recorded from etcdctl 3.4.23 after a put over a 16 MiB quota: the alarm type is a number (1 = NOSPACE). */
@@ -53,17 +58,32 @@ describe('defrag judges', () => {
   it('judgeMaintenance: a healthy cluster gives the leader; defrag refuses any alarm, recover expects NOSPACE only', () => {
     expect(judgeMaintenance(probe(), target, 'defrag')).toEqual({ leaderIp: '10.240.0.10', nospace: false });
     expect(judgeMaintenance(probe(NOSPACE), target, 'recover')).toEqual({ leaderIp: '10.240.0.10', nospace: true });
-    expect(judgeMaintenance(probe(NOSPACE), target, 'defrag')).toMatchObject({ code: 'ETCD_ALARM', hint: expect.stringContaining('etcd-recover-space.ts') });
-    expect(judgeMaintenance(probe(CORRUPT), target, 'recover')).toMatchObject({ code: 'ETCD_ALARM', hint: expect.not.stringContaining('recover-space') });
-    expect(judgeMaintenance(probe(), target.slice(0, 2), 'defrag')).toMatchObject({ code: 'ETCD_UNKNOWN_MEMBER', message: expect.stringContaining('controller-2 is not in the inventory') });
+    expect(judgeMaintenance(probe(NOSPACE), target, 'defrag')).toMatchObject({
+      code: 'ETCD_ALARM',
+      hint: expect.stringContaining('etcd-recover-space.ts'),
+    });
+    expect(judgeMaintenance(probe(CORRUPT), target, 'recover')).toMatchObject({
+      code: 'ETCD_ALARM',
+      hint: expect.not.stringContaining('recover-space'),
+    });
+    expect(judgeMaintenance(probe(), target.slice(0, 2), 'defrag')).toMatchObject({
+      code: 'ETCD_UNKNOWN_MEMBER',
+      message: expect.stringContaining('controller-2 is not in the inventory'),
+    });
     expect(judgeMaintenance({ absent: true }, target, 'defrag')).toMatchObject({ code: 'ETCD_UNKNOWN_MEMBER' });
-    const oneDown = judgeMaintenance(probe(undefined, fx('endpoint-status-one-down.txt').replace(/,\{"Endpoint":"https:\/\/10.240.0.12:2379"[^\]]*\}\}/, '')), target, 'defrag');
+    const oneDown = judgeMaintenance(
+      probe(undefined, fx('endpoint-status-one-down.txt').replace(/,\{"Endpoint":"https:\/\/10.240.0.12:2379"[^\]]*\}\}/, '')),
+      target,
+      'defrag',
+    );
     expect(oneDown).toMatchObject({ code: 'ETCD_UNHEALTHY', message: expect.stringContaining('no status from controller-2') });
   });
 
-  it("recover: a member etcdctl 3.5 calls unhealthy only for the NOSPACE alarm is fit to defragment; defrag still refuses", () => {
+  it('recover: a member etcdctl 3.5 calls unhealthy only for the NOSPACE alarm is fit to defragment; defrag still refuses', () => {
     // etcdctl 3.5 marks every endpoint unhealthy while NOSPACE is raised (constructed in its format, not recorded)
-    const health = JSON.stringify(target.map((t) => ({ endpoint: `https://${t.ip}:2379`, health: false, took: '3ms', error: 'Active Alarm(s): NOSPACE' })));
+    const health = JSON.stringify(
+      target.map((t) => ({ endpoint: `https://${t.ip}:2379`, health: false, took: '3ms', error: 'Active Alarm(s): NOSPACE' })),
+    );
     const p = probe(NOSPACE);
     if (p.absent) throw new Error('absent');
     const v = { ...p, view: { ...p.view, health: JSON.parse(health).map((h: object) => ({ ...h })) } };
@@ -90,11 +110,24 @@ describe('defrag modules', () => {
   const usage = { endpoint: 'https://10.240.0.11:2379', dbSize: 40 * MIB, dbSizeInUse: 2 * MIB };
 
   it('etcd-defrag-member plans exactly from the member figures; unknown in --check when it did not answer', () => {
-    expect(etcdDefragMember.plan({ usage }, args(), ctx(true))).toMatchObject({ changed: true, summary: expect.stringContaining('would defragment controller-1 (38.0 MiB of 40.0 MiB') });
-    expect(etcdDefragMember.plan({ usage: { ...usage, dbSizeInUse: 39 * MIB } }, args(), ctx(true))).toMatchObject({ changed: false, summary: expect.stringContaining('below the threshold') });
-    expect(etcdDefragMember.plan({ usage: { ...usage, dbSizeInUse: 39 * MIB } }, args({ force: true }), ctx(true))).toMatchObject({ changed: true });
-    expect(etcdDefragMember.plan({ usage: 'context deadline exceeded' }, args(), ctx(true))).toMatchObject({ changed: false, unknown: expect.stringContaining('no endpoint status from controller-1') });
-    expect(() => etcdDefragMember.plan({ usage: 'context deadline exceeded' }, args(), ctx(false))).toThrow(expect.objectContaining({ code: 'ETCD_DEFRAG_FAILED' }));
+    expect(etcdDefragMember.plan({ usage }, args(), ctx(true))).toMatchObject({
+      changed: true,
+      summary: expect.stringContaining('would defragment controller-1 (38.0 MiB of 40.0 MiB'),
+    });
+    expect(etcdDefragMember.plan({ usage: { ...usage, dbSizeInUse: 39 * MIB } }, args(), ctx(true))).toMatchObject({
+      changed: false,
+      summary: expect.stringContaining('below the threshold'),
+    });
+    expect(etcdDefragMember.plan({ usage: { ...usage, dbSizeInUse: 39 * MIB } }, args({ force: true }), ctx(true))).toMatchObject({
+      changed: true,
+    });
+    expect(etcdDefragMember.plan({ usage: 'context deadline exceeded' }, args(), ctx(true))).toMatchObject({
+      changed: false,
+      unknown: expect.stringContaining('no endpoint status from controller-1'),
+    });
+    expect(() => etcdDefragMember.plan({ usage: 'context deadline exceeded' }, args(), ctx(false))).toThrow(
+      expect.objectContaining({ code: 'ETCD_DEFRAG_FAILED' }),
+    );
   });
 
   it('etcd-defrag-member reads only its own endpoint; the preflight refuses from the plan', () => {
@@ -102,14 +135,24 @@ describe('defrag modules', () => {
     expect(f.usage.script).toContain('--endpoints=https://10.240.0.11:2379 ');
     expect(f.usage.script).toContain(' endpoint status -w json 2>&1');
     const pa = maintenancePreflightArgs.parse({ op: 'defrag', target, ...tls });
-    expect(() => etcdMaintenancePreflight.plan({ probe: probe(NOSPACE) }, pa, ctx(true))).toThrow(expect.objectContaining({ code: 'ETCD_ALARM' }));
-    expect(etcdMaintenancePreflight.plan({ probe: probe() }, pa, ctx(true))).toMatchObject({ changed: false, data: { leaderIp: '10.240.0.10' }, summary: expect.stringContaining('controller-0 goes last') });
+    expect(() => etcdMaintenancePreflight.plan({ probe: probe(NOSPACE) }, pa, ctx(true))).toThrow(
+      expect.objectContaining({ code: 'ETCD_ALARM' }),
+    );
+    expect(etcdMaintenancePreflight.plan({ probe: probe() }, pa, ctx(true))).toMatchObject({
+      changed: false,
+      data: { leaderIp: '10.240.0.10' },
+      summary: expect.stringContaining('controller-0 goes last'),
+    });
   });
 
   it('vars: threshold a share, min bytes and timeout bounded', () => {
     expect(EtcdDefragVars.parse({})).toMatchObject({ etcdDefragThreshold: 0.2, etcdDefragMinBytes: 16 * MIB, etcdDefragTimeoutS: 300 });
-    expect(EtcdDefragVars.parse({ etcdDefragThreshold: '0.5', etcdDefragMinBytes: '0' })).toMatchObject({ etcdDefragThreshold: 0.5, etcdDefragMinBytes: 0 });
-    for (const bad of [{ etcdDefragThreshold: 2 }, { etcdDefragThreshold: 'x' }, { etcdDefragMinBytes: '1;id' }, { etcdDefragTimeoutS: 0 }]) expect(EtcdDefragVars.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    expect(EtcdDefragVars.parse({ etcdDefragThreshold: '0.5', etcdDefragMinBytes: '0' })).toMatchObject({
+      etcdDefragThreshold: 0.5,
+      etcdDefragMinBytes: 0,
+    });
+    for (const bad of [{ etcdDefragThreshold: 2 }, { etcdDefragThreshold: 'x' }, { etcdDefragMinBytes: '1;id' }, { etcdDefragTimeoutS: 0 }])
+      expect(EtcdDefragVars.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
   });
 
   it('the playbooks: a read-only preflight play, then followers and the leader one at a time, stopping at any failure', () => {

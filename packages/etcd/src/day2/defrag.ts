@@ -31,7 +31,12 @@ export const etcdMaintenancePreflight = defineModule({
   plan: (f, a, ctx) => {
     const r = unlessRefused(judgeMaintenance(f.probe, a.target, a.op), ctx.host);
     const leader = a.target.find((t) => t.ip === r.leaderIp)?.name ?? r.leaderIp;
-    const alarm = a.op === 'recover' ? (r.nospace ? 'NOSPACE alarm raised' : 'no NOSPACE alarm: nothing to recover, defragments only what is fragmented') : 'no alarm';
+    const alarm =
+      a.op === 'recover'
+        ? r.nospace
+          ? 'NOSPACE alarm raised'
+          : 'no NOSPACE alarm: nothing to recover, defragments only what is fragmented'
+        : 'no alarm';
     return { changed: false, summary: `healthy, ${alarm}; the leader ${leader} goes last`, data: r };
   },
   resultFromPlan: (p): MaintenanceRun | undefined => p.data,
@@ -42,7 +47,11 @@ export const defragMemberArgs = z.object({
   /** Every member of the cluster (their client URLs). */
   members: z.array(memberArg).min(1),
   threshold: z.number().min(0).max(1).default(0.2),
-  minBytes: z.number().int().min(0).default(16 * 1024 * 1024),
+  minBytes: z
+    .number()
+    .int()
+    .min(0)
+    .default(16 * 1024 * 1024),
   force: z.boolean().default(false),
   defragTimeoutS: z.number().int().positive().default(300),
   timeoutMs: z.number().int().positive().default(600_000),

@@ -28,7 +28,10 @@ export const joinArgs = z.object({
 });
 export type JoinArgs = z.output<typeof joinArgs>;
 
-const cluster = (a: JoinArgs): EtcdctlTarget => ({ ...a, endpoints: a.target.filter((t) => t.ip !== a.self.ip).map((t) => clientUrl(t.ip)) });
+const cluster = (a: JoinArgs): EtcdctlTarget => ({
+  ...a,
+  endpoints: a.target.filter((t) => t.ip !== a.self.ip).map((t) => clientUrl(t.ip)),
+});
 
 /** Pure: where this host stands in the member list. */
 export function joinState(list: readonly MemberStatus[] | undefined, self: EtcdMember): 'unknown' | 'absent' | 'learner' | 'voter' {
@@ -58,7 +61,12 @@ async function until<T>(ctx: ApplyContext, what: string, deadline: number, step:
   for (;;) {
     const r = await step();
     if (typeof r !== 'string') return r;
-    if (Date.now() > deadline || ctx.signal.aborted) throw new TsplayError('ETCD_JOIN_FAILED', `${what}: ${r}`, { host: ctx.host, task: ctx.task, hint: 'journalctl -u etcd on the joining host; a re-run completes the join' });
+    if (Date.now() > deadline || ctx.signal.aborted)
+      throw new TsplayError('ETCD_JOIN_FAILED', `${what}: ${r}`, {
+        host: ctx.host,
+        task: ctx.task,
+        hint: 'journalctl -u etcd on the joining host; a re-run completes the join',
+      });
     await sleep(500);
   }
 }
@@ -66,7 +74,7 @@ async function until<T>(ctx: ApplyContext, what: string, deadline: number, step:
 async function memberList(ctx: ApplyContext, a: JoinArgs): Promise<MemberStatus[] | string> {
   const r = await run(ctx, etcdctl(cluster(a), ['member', 'list', '-w', 'json']));
   try {
-    return r.code === 0 ? parseMemberListJson(r.stdout).members : r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`;
+    return r.code === 0 ? parseMemberListJson(r.stdout).members : (r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`);
   } catch (e) {
     return (e as Error).message;
   }
@@ -81,13 +89,26 @@ export async function join(ctx: ApplyContext, a: JoinArgs) {
       const r = await run(ctx, etcdctl(cluster(a), ['member', 'add', a.self.name, '--learner', `--peer-urls=${peerUrl(a.self.ip)}`]));
       if (r.code === 0) return true;
       const again = await memberList(ctx, a); // a timed-out add may have gone through
-      return typeof again !== 'string' && joinState(again, a.self) !== 'absent' ? true : r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`;
+      return typeof again !== 'string' && joinState(again, a.self) !== 'absent'
+        ? true
+        : (r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`);
     });
     list = await until(ctx, 'member list', deadline, () => memberList(ctx, a));
   }
-  const unit = etcdUnit({ name: a.self.name, internalIp: a.self.ip, members: joinedMembers(list, a.target), token: a.token, dataDir: a.dataDir, ...tlsOf(a), clusterState: 'existing' });
+  const unit = etcdUnit({
+    name: a.self.name,
+    internalIp: a.self.ip,
+    members: joinedMembers(list, a.target),
+    token: a.token,
+    dataDir: a.dataDir,
+    ...tlsOf(a),
+    clusterState: 'existing',
+  });
   await ctx.conn.put(a.unitPath, unit, { mode: 0o644, become: true });
-  await run(ctx, sh`mkdir -p ${a.dataDir} && chmod 700 ${a.dataDir} && systemctl daemon-reload && systemctl enable etcd >/dev/null 2>&1; systemctl start --no-block etcd`);
+  await run(
+    ctx,
+    sh`mkdir -p ${a.dataDir} && chmod 700 ${a.dataDir} && systemctl daemon-reload && systemctl enable etcd >/dev/null 2>&1; systemctl start --no-block etcd`,
+  );
   await until(ctx, 'learner caught up with the leader', deadline, () => caughtUp(ctx, a));
   await until(ctx, `member promote ${a.self.name}`, deadline, async () => {
     const now = await memberList(ctx, a);
@@ -95,11 +116,11 @@ export async function join(ctx: ApplyContext, a: JoinArgs) {
     const id = typeof now === 'string' ? undefined : now.find((m) => m.peerUrls.includes(peerUrl(a.self.ip)))?.id;
     if (!id) return typeof now === 'string' ? now : 'not in the member list';
     const r = await run(ctx, etcdctl(cluster(a), ['member', 'promote', id]));
-    return r.code === 0 ? true : r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`;
+    return r.code === 0 ? true : (r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`);
   });
   await until(ctx, 'health of the new member', deadline, async () => {
     const r = await run(ctx, etcdctl({ ...a, endpoints: [clientUrl(a.self.ip)] }, ['endpoint', 'health']));
-    return r.code === 0 ? true : r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`;
+    return r.code === 0 ? true : (r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`);
   });
   return { changed: true, data: { joined: a.self.name }, stdout: `${a.self.name} joined as a learner, caught up and was promoted` };
 }
@@ -140,7 +161,10 @@ export const etcdJoin = defineModule({
   plan: (f, a) => {
     const s = joinState(f.list, a.self);
     if (s === 'voter') return { changed: false, summary: `${a.self.name} is a voting member` };
-    const what = s === 'learner' ? 'complete the half-done join (learner added, not promoted)' : 'add as a learner, start, wait until caught up, promote';
+    const what =
+      s === 'learner'
+        ? 'complete the half-done join (learner added, not promoted)'
+        : 'add as a learner, start, wait until caught up, promote';
     return { changed: true, summary: `would ${what}` };
   },
   apply: (ctx, a) => join(ctx, a),

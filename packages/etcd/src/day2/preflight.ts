@@ -11,7 +11,6 @@ import { isRefusal, judgeHealthy, judgeJoin, judgeRemove, judgeUpgrade, type Ref
 import { unlessRefused } from './errors.js';
 import { clusterProbeFact, type ProbeResult } from './probe.js';
 
-
 export const preflightArgs = z.object({
   op: z.enum(['join', 'remove', 'upgrade', 'healthy']),
   /** The members the cluster should have afterwards (the inventory group, minus removals). */
@@ -28,9 +27,16 @@ export type PreflightArgs = z.output<typeof preflightArgs>;
 export function judgeOp(a: PreflightArgs, p: ProbeResult): Refusal | { data: unknown; summary: string } {
   if (p.absent) return { data: undefined, summary: 'not a member (no etcdctl here yet): nothing to check from this host' };
   const v = p.view;
-  if (v.members.length === 0) return { code: 'ETCD_UNHEALTHY', message: `the cluster did not answer: ${p.problems.join('; ') || 'no member list'}` };
+  if (v.members.length === 0)
+    return { code: 'ETCD_UNHEALTHY', message: `the cluster did not answer: ${p.problems.join('; ') || 'no member list'}` };
   const r =
-    a.op === 'join' ? judgeJoin(v, a.target) : a.op === 'remove' ? judgeRemove(v, a.target) : a.op === 'upgrade' ? judgeUpgrade(v, a.version ?? '') : (judgeHealthy(v) ?? { ok: true });
+    a.op === 'join'
+      ? judgeJoin(v, a.target)
+      : a.op === 'remove'
+        ? judgeRemove(v, a.target)
+        : a.op === 'upgrade'
+          ? judgeUpgrade(v, a.version ?? '')
+          : (judgeHealthy(v) ?? { ok: true });
   if (isRefusal(r)) return r;
   return { data: r, summary: `${a.op}: ${JSON.stringify(r).slice(0, 300)}` };
 }

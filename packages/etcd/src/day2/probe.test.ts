@@ -6,7 +6,10 @@ import { judgeHealthy } from './checks.js';
 
 const fx = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/day2', name), 'utf8');
 const tls = { caFile: '/etc/etcd/ca.pem', certFile: '/etc/etcd/kubernetes.pem', keyFile: '/etc/etcd/kubernetes-key.pem' };
-const probe = (parts: Record<string, [string, number]>) => Object.entries(parts).map(([k, [t, rc]]) => `@@${k}\n${t}\n@@rc ${rc}\n`).join('');
+const probe = (parts: Record<string, [string, number]>) =>
+  Object.entries(parts)
+    .map(([k, [t, rc]]) => `@@${k}\n${t}\n@@rc ${rc}\n`)
+    .join('');
 
 describe('cluster probe', () => {
   test('the script quotes every argument and says absent without etcdctl', () => {

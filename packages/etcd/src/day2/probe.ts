@@ -20,7 +20,14 @@ export interface EtcdctlTarget extends Tls {
 
 /** `ETCDCTL_API=3 etcdctl --endpoints=... TLS --dial-timeout=2s --command-timeout=5s ARGS` as one shell command. */
 export function etcdctl(t: EtcdctlTarget, args: readonly string[]): string {
-  const flags = [`--endpoints=${t.endpoints.join(',')}`, `--cacert=${t.caFile}`, `--cert=${t.certFile}`, `--key=${t.keyFile}`, '--dial-timeout=2s', '--command-timeout=5s'];
+  const flags = [
+    `--endpoints=${t.endpoints.join(',')}`,
+    `--cacert=${t.caFile}`,
+    `--cert=${t.certFile}`,
+    `--key=${t.keyFile}`,
+    '--dial-timeout=2s',
+    '--command-timeout=5s',
+  ];
   return sh`ETCDCTL_API=3 ${t.etcdctl ?? '/usr/local/bin/etcdctl'} ${flags} ${args}`;
 }
 
@@ -80,5 +87,10 @@ export function parseClusterProbe(out: string): ProbeResult {
 
 /** The probe from this member's own endpoint, as the fact of a read-only check (etcd-preflight, etcd-upgrade-preflight). */
 export function clusterProbeFact(a: Tls & { endpoint: string; etcdctl?: string }) {
-  return commandFact(`etcd-probe:${a.endpoint}`, clusterProbeScript({ ...a, endpoints: [a.endpoint] }), (r) => parseClusterProbe(r.stdout), { become: true });
+  return commandFact(
+    `etcd-probe:${a.endpoint}`,
+    clusterProbeScript({ ...a, endpoints: [a.endpoint] }),
+    (r) => parseClusterProbe(r.stdout),
+    { become: true },
+  );
 }

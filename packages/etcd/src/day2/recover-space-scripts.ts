@@ -51,8 +51,9 @@ export const probeKey = (name: string): string => `/tsplay/write-probe/${name}`;
 
 /** Put, get and delete `key`; one `@@step rc output` line each (the output on one line). */
 export function writeProbeScript(t: EtcdctlTarget, key: string, value: string): string {
-  const step = (name: string, args: readonly string[]) => `o=$(${etcdctl(t, args)} 2>&1); echo "@@${name} $? $(printf %s "$o" | tr '\\n' ' ')"`;
-  return [step('put', ['put', key, value]), step('get', ['get', key, '--print-value-only']), step('del', ['del', key])].join("\n");
+  const step = (name: string, args: readonly string[]) =>
+    `o=$(${etcdctl(t, args)} 2>&1); echo "@@${name} $? $(printf %s "$o" | tr '\\n' ' ')"`;
+  return [step('put', ['put', key, value]), step('get', ['get', key, '--print-value-only']), step('del', ['del', key])].join('\n');
 }
 
 /** Pure: true when the put said OK, the get read `value` back and the delete removed one key; else why not. */

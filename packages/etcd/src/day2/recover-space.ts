@@ -13,7 +13,16 @@ import { z } from 'zod';
 import { etcdctlArg, memberArg, tlsArgs } from '../schemas.js';
 import { clientUrl } from '../unit.js';
 import { parseAlarms } from './status.js';
-import { compactOutcome, parseRevision, parseRevisionProbe, parseWriteProbe, probeKey, QUOTA_HINT, revisionScript, writeProbeScript } from './recover-space-scripts.js';
+import {
+  compactOutcome,
+  parseRevision,
+  parseRevisionProbe,
+  parseWriteProbe,
+  probeKey,
+  QUOTA_HINT,
+  revisionScript,
+  writeProbeScript,
+} from './recover-space-scripts.js';
 import { etcdctl, type EtcdctlTarget } from './probe.js';
 import { lastError, retryUntil, runRoot } from './steps.js';
 
@@ -50,7 +59,8 @@ const alarmFact = defineFact({
   },
 });
 
-const fail = (ctx: ApplyContext, msg: string, hint: string) => new TsplayError('ETCD_RECOVER_FAILED', msg, { host: ctx.host, task: ctx.task, hint });
+const fail = (ctx: ApplyContext, msg: string, hint: string) =>
+  new TsplayError('ETCD_RECOVER_FAILED', msg, { host: ctx.host, task: ctx.task, hint });
 
 export const compactArgs = clusterArgs.extend({
   /** Compact only when true (the preflight saw a NOSPACE alarm): a healthy cluster is left alone. */
@@ -64,18 +74,27 @@ export const etcdCompact = defineModule({
   facts: (a) => ({ revision: statusFact(a) }),
   plan: (f, a) => {
     if (!a.when) return { changed: false, summary: 'no NOSPACE alarm: no compaction' };
-    if (typeof f.revision !== 'string' && f.revision.compacted) return { changed: false, summary: `already compacted to the current revision ${f.revision.revision}` };
+    if (typeof f.revision !== 'string' && f.revision.compacted)
+      return { changed: false, summary: `already compacted to the current revision ${f.revision.revision}` };
     const rev = typeof f.revision === 'string' ? 'the current revision' : `revision ${f.revision.revision}`;
     return { changed: true, summary: `would compact the keyspace to ${rev} (physical), so the defrag gives the space back` };
   },
   apply: async (ctx, a) => {
     const s = await runRoot(ctx, `${etcdctl(all(a), ['endpoint', 'status', '-w', 'json'])} 2>&1`);
     const rev = parseRevision(s.stdout);
-    if (typeof rev === 'string') throw fail(ctx, `the current revision is unknown: ${rev}`, 'etcdctl endpoint status --cluster on a member');
-    const r = await ctx.conn.exec(etcdctl(all(a), ['compact', String(rev), '--physical', `--command-timeout=${a.timeoutS}s`]), { become: true, timeoutMs: (a.timeoutS + 15) * 1000 });
+    if (typeof rev === 'string')
+      throw fail(ctx, `the current revision is unknown: ${rev}`, 'etcdctl endpoint status --cluster on a member');
+    const r = await ctx.conn.exec(etcdctl(all(a), ['compact', String(rev), '--physical', `--command-timeout=${a.timeoutS}s`]), {
+      become: true,
+      timeoutMs: (a.timeoutS + 15) * 1000,
+    });
     const out = compactOutcome(r.code, `${r.stdout}\n${r.stderr}`);
-    if (out === 'failed') throw fail(ctx, `etcdctl compact ${rev} failed: ${lastError(r)}`, 'etcdctl compact by hand; no member was defragmented yet');
-    return { changed: out === 'compacted', stdout: out === 'compacted' ? `compacted to revision ${rev}` : `revision ${rev} was already compacted` };
+    if (out === 'failed')
+      throw fail(ctx, `etcdctl compact ${rev} failed: ${lastError(r)}`, 'etcdctl compact by hand; no member was defragmented yet');
+    return {
+      changed: out === 'compacted',
+      stdout: out === 'compacted' ? `compacted to revision ${rev}` : `revision ${rev} was already compacted`,
+    };
   },
 });
 
@@ -116,10 +135,17 @@ export const etcdWriteProbe = defineModule({
   apply: async (ctx, a) => {
     const value = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const script = writeProbeScript(all(a), probeKey(a.name), value);
-    await retryUntil(ctx, 'ETCD_RECOVER_FAILED', `the write probe (${probeKey(a.name)})`, Date.now() + a.timeoutMs, async () => {
-      const v = parseWriteProbe((await runRoot(ctx, script)).stdout, value);
-      return v === true ? { ok: true } : v;
-    }, QUOTA_HINT);
+    await retryUntil(
+      ctx,
+      'ETCD_RECOVER_FAILED',
+      `the write probe (${probeKey(a.name)})`,
+      Date.now() + a.timeoutMs,
+      async () => {
+        const v = parseWriteProbe((await runRoot(ctx, script)).stdout, value);
+        return v === true ? { ok: true } : v;
+      },
+      QUOTA_HINT,
+    );
     return { changed: false, stdout: `put, get and delete of ${probeKey(a.name)} succeeded` };
   },
 });

@@ -9,7 +9,10 @@ import { leaveArgs, leaveStateScript, leaveWork, parseLeaveState } from './remov
 const list = readFileSync(join(import.meta.dirname, '../fixtures/day2/member-list-3.4.json'), 'utf8');
 const args = leaveArgs.parse({
   self: { name: 'controller-2', ip: '10.240.0.12' },
-  keep: [{ name: 'controller-0', ip: '10.240.0.10' }, { name: 'controller-1', ip: '10.240.0.11' }],
+  keep: [
+    { name: 'controller-0', ip: '10.240.0.10' },
+    { name: 'controller-1', ip: '10.240.0.11' },
+  ],
   dataDir: '/var/lib/etcd',
   caFile: '/etc/etcd/ca.pem',
   certFile: '/etc/etcd/kubernetes.pem',
@@ -29,7 +32,9 @@ describe('etcd-leave state', () => {
     writeFileSync(ctl, '#!/bin/sh\necho "listed $ETCDCTL_API $#"\n');
     chmodSync(ctl, 0o755);
     writeFileSync(join(dir, 'cert.pem'), 'x');
-    const out = execFileSync('/bin/sh', ['-c', leaveStateScript({ ...args, etcdctl: ctl, certFile: join(dir, 'cert.pem') })], { encoding: 'utf8' });
+    const out = execFileSync('/bin/sh', ['-c', leaveStateScript({ ...args, etcdctl: ctl, certFile: join(dir, 'cert.pem') })], {
+      encoding: 'utf8',
+    });
     expect(out).toMatch(/^listed 3 \d+$/m);
   });
 

@@ -49,7 +49,10 @@ export function leaveStateScript(a: LeaveArgs): string {
 /** Pure. */
 export function parseLeaveState(out: string, self: { ip: string }): LeaveState {
   const tag = (t: string) => new RegExp(`^@@${t} (.*)$`, 'm').exec(out)?.[1]?.trim() ?? '';
-  const json = out.split('\n').filter((l) => !l.startsWith('@@')).join('\n');
+  const json = out
+    .split('\n')
+    .filter((l) => !l.startsWith('@@'))
+    .join('\n');
   let memberId: string | undefined;
   try {
     memberId = parseMemberListJson(json).members.find((m) => m.peerUrls.includes(peerUrl(self.ip)))?.id ?? '';
@@ -82,22 +85,35 @@ async function leaderSeen(ctx: ApplyContext, a: LeaveArgs): Promise<string> {
   const r = await runRoot(ctx, etcdctl(kept(a), ['endpoint', 'status', '-w', 'json']));
   try {
     const leaders = new Set(parseEndpointStatus(r.stdout).map((s) => s.leader));
-    return leaders.size === 1 ? [...leaders][0] ?? '' : '';
+    return leaders.size === 1 ? ([...leaders][0] ?? '') : '';
   } catch {
     return '';
   }
 }
 
-async function moveLeadership(ctx: ApplyContext, a: LeaveArgs, myId: string, list: readonly MemberStatus[], deadline: number): Promise<boolean> {
+async function moveLeadership(
+  ctx: ApplyContext,
+  a: LeaveArgs,
+  myId: string,
+  list: readonly MemberStatus[],
+  deadline: number,
+): Promise<boolean> {
   if ((await leaderSeen(ctx, a)) !== myId) return false;
   const to = list.find((m) => m.id !== myId && !m.isLearner && a.keep.some((k) => m.peerUrls.includes(peerUrl(k.ip))));
   if (!to) return false;
-  await retryUntil(ctx, 'ETCD_REMOVE_FAILED', `move-leader to ${to.name}`, deadline, async () => {
-    const seen = await leaderSeen(ctx, a);
-    if (seen !== '' && seen !== myId) return true;
-    const r = await runRoot(ctx, etcdctl({ ...a, endpoints: [clientUrl(a.self.ip)] }, ['move-leader', to.id]));
-    return r.code === 0 ? 'waiting for the members to see the new leader' : lastError(r);
-  }, HINT);
+  await retryUntil(
+    ctx,
+    'ETCD_REMOVE_FAILED',
+    `move-leader to ${to.name}`,
+    deadline,
+    async () => {
+      const seen = await leaderSeen(ctx, a);
+      if (seen !== '' && seen !== myId) return true;
+      const r = await runRoot(ctx, etcdctl({ ...a, endpoints: [clientUrl(a.self.ip)] }, ['move-leader', to.id]));
+      return r.code === 0 ? 'waiting for the members to see the new leader' : lastError(r);
+    },
+    HINT,
+  );
   return true;
 }
 
@@ -108,17 +124,32 @@ async function leave(ctx: ApplyContext, a: LeaveArgs) {
   const done: string[] = [];
   if (me) {
     if (await moveLeadership(ctx, a, me.id, list, deadline)) done.push('moved leadership');
-    await retryUntil(ctx, 'ETCD_REMOVE_FAILED', `member remove ${me.id}`, deadline, async () => {
-      const now = await members(ctx, a);
-      if (typeof now !== 'string' && !now.some((m) => m.id === me.id)) return true;
-      const r = await runRoot(ctx, etcdctl(kept(a), ['member', 'remove', me.id]));
-      return r.code === 0 ? true : lastError(r);
-    }, HINT);
+    await retryUntil(
+      ctx,
+      'ETCD_REMOVE_FAILED',
+      `member remove ${me.id}`,
+      deadline,
+      async () => {
+        const now = await members(ctx, a);
+        if (typeof now !== 'string' && !now.some((m) => m.id === me.id)) return true;
+        const r = await runRoot(ctx, etcdctl(kept(a), ['member', 'remove', me.id]));
+        return r.code === 0 ? true : lastError(r);
+      },
+      HINT,
+    );
     done.push(`member remove ${me.id}`);
   }
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, 'Z');
-  const r = await runRoot(ctx, sh`systemctl disable --now etcd >/dev/null 2>&1; systemctl is-active etcd >/dev/null 2>&1 && exit 3; if [ -d ${a.dataDir} ]; then mv ${a.dataDir} ${`${a.dataDir}.removed-${stamp}`} && sync; fi`);
-  if (r.code !== 0) throw new TsplayError('ETCD_REMOVE_FAILED', `stop etcd and archive the data dir: ${r.code === 3 ? 'etcd is still active' : lastError(r)}`, { host: ctx.host, task: ctx.task, hint: HINT });
+  const r = await runRoot(
+    ctx,
+    sh`systemctl disable --now etcd >/dev/null 2>&1; systemctl is-active etcd >/dev/null 2>&1 && exit 3; if [ -d ${a.dataDir} ]; then mv ${a.dataDir} ${`${a.dataDir}.removed-${stamp}`} && sync; fi`,
+  );
+  if (r.code !== 0)
+    throw new TsplayError(
+      'ETCD_REMOVE_FAILED',
+      `stop etcd and archive the data dir: ${r.code === 3 ? 'etcd is still active' : lastError(r)}`,
+      { host: ctx.host, task: ctx.task, hint: HINT },
+    );
   done.push('stopped and disabled etcd', `data dir kept as ${a.dataDir}.removed-${stamp}`);
   return { changed: true, data: { removed: a.self.name, memberId: me?.id ?? '' }, stdout: done.join('; ') };
 }
@@ -126,11 +157,16 @@ async function leave(ctx: ApplyContext, a: LeaveArgs) {
 export const etcdLeave = defineModule({
   name: 'etcd-leave',
   args: leaveArgs,
-  facts: (a) => ({ state: commandFact(`etcd-leave:${a.self.ip}`, leaveStateScript(a), (r) => parseLeaveState(r.stdout, a.self), { become: true }) }),
+  facts: (a) => ({
+    state: commandFact(`etcd-leave:${a.self.ip}`, leaveStateScript(a), (r) => parseLeaveState(r.stdout, a.self), { become: true }),
+  }),
   plan: (f, a) => {
     const work = leaveWork(f.state);
     if (work.length === 0) return { changed: false, summary: `${a.self.name} is not a member, etcd is stopped and disabled, no data dir` };
-    return { changed: true, summary: `would ${work.join(', ')}${f.state.memberId === undefined ? ' (the member list was not readable)' : ''}` };
+    return {
+      changed: true,
+      summary: `would ${work.join(', ')}${f.state.memberId === undefined ? ' (the member list was not readable)' : ''}`,
+    };
   },
   apply: (ctx, a) => leave(ctx, a),
 });

@@ -56,7 +56,10 @@ export interface ReplaceState {
 /** Pure. */
 export function parseReplaceState(out: string): ReplaceState {
   const tag = (t: string) => new RegExp(`^@@${t} (.*)$`, 'm').exec(out)?.[1]?.trim() ?? '';
-  const rest = out.split('\n').filter((l) => !/^@@(active|data) /.test(l)).join('\n');
+  const rest = out
+    .split('\n')
+    .filter((l) => !/^@@(active|data) /.test(l))
+    .join('\n');
   return { local: { active: tag('active') === 'active', hasData: tag('data') === 'yes' }, probe: parseClusterProbe(rest) };
 }
 
@@ -81,28 +84,43 @@ async function memberIds(ctx: ApplyContext, a: ReplaceArgs): Promise<string[] | 
 
 /** Forced replace of the leader: hand leadership to another member first, until the others see it. */
 async function moveLeader(ctx: ApplyContext, a: ReplaceArgs, oldId: string, deadline: number): Promise<void> {
-  await retryUntil(ctx, 'ETCD_REPLACE_FAILED', 'move-leader away from the member to replace', deadline, async () => {
-    const r = await runRoot(ctx, etcdctl({ ...a, endpoints: a.target.map((m) => clientUrl(m.ip)) }, ['endpoint', 'status', '-w', 'json']));
-    let s;
-    try {
-      s = parseEndpointStatus(r.stdout);
-    } catch (e) {
-      return (e as Error).message;
-    }
-    const seen = new Set(s.filter((x) => x.endpoint !== clientUrl(a.self.ip)).map((x) => x.leader));
-    if (seen.size === 1 && !seen.has('') && !seen.has(oldId)) return true;
-    const to = s.find((x) => x.memberId !== oldId && x.memberId !== '' && !x.isLearner);
-    if (!to) return 'no other voter answered';
-    const m = await runRoot(ctx, etcdctl({ ...a, endpoints: [clientUrl(a.self.ip)] }, ['move-leader', to.memberId]));
-    return m.code === 0 ? 'waiting for the members to see the new leader' : lastError(m);
-  }, HINT);
+  await retryUntil(
+    ctx,
+    'ETCD_REPLACE_FAILED',
+    'move-leader away from the member to replace',
+    deadline,
+    async () => {
+      const r = await runRoot(
+        ctx,
+        etcdctl({ ...a, endpoints: a.target.map((m) => clientUrl(m.ip)) }, ['endpoint', 'status', '-w', 'json']),
+      );
+      let s;
+      try {
+        s = parseEndpointStatus(r.stdout);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      const seen = new Set(s.filter((x) => x.endpoint !== clientUrl(a.self.ip)).map((x) => x.leader));
+      if (seen.size === 1 && !seen.has('') && !seen.has(oldId)) return true;
+      const to = s.find((x) => x.memberId !== oldId && x.memberId !== '' && !x.isLearner);
+      if (!to) return 'no other voter answered';
+      const m = await runRoot(ctx, etcdctl({ ...a, endpoints: [clientUrl(a.self.ip)] }, ['move-leader', to.memberId]));
+      return m.code === 0 ? 'waiting for the members to see the new leader' : lastError(m);
+    },
+    HINT,
+  );
 }
 
 async function replace(ctx: ApplyContext, a: ReplaceArgs) {
   const deadline = Date.now() + a.timeoutMs;
   const state = parseReplaceState((await runRoot(ctx, replaceStateScript(a))).stdout);
   const v = replaceVerdict(state, a);
-  if (v === undefined) throw new TsplayError('ETCD_REPLACE_FAILED', `no etcdctl or certificates at ${a.etcdctl} to ask the cluster with`, { host: ctx.host, task: ctx.task, hint: 'the role tasks before this one install them' });
+  if (v === undefined)
+    throw new TsplayError('ETCD_REPLACE_FAILED', `no etcdctl or certificates at ${a.etcdctl} to ask the cluster with`, {
+      host: ctx.host,
+      task: ctx.task,
+      hint: 'the role tasks before this one install them',
+    });
   if (isReplaceRefusal(v)) throw refused(v, ctx.host, ctx.task);
   const done: string[] = [];
   if (v.moveLeader) {
@@ -111,31 +129,51 @@ async function replace(ctx: ApplyContext, a: ReplaceArgs) {
   }
   if (!v.resume) {
     const stop = await runRoot(ctx, 'systemctl stop etcd; systemctl reset-failed etcd 2>/dev/null; ! systemctl is-active -q etcd');
-    if (stop.code !== 0) throw new TsplayError('ETCD_REPLACE_FAILED', `etcd did not stop: ${lastError(stop)}`, { host: ctx.host, task: ctx.task, hint: HINT });
+    if (stop.code !== 0)
+      throw new TsplayError('ETCD_REPLACE_FAILED', `etcd did not stop: ${lastError(stop)}`, { host: ctx.host, task: ctx.task, hint: HINT });
     if (state.local.active) done.push('stopped etcd');
   }
   if (v.removeId !== '') {
-    await retryUntil(ctx, 'ETCD_REPLACE_FAILED', `member remove ${v.removeId}`, deadline, async () => {
-      const ids = await memberIds(ctx, a);
-      if (typeof ids !== 'string' && !ids.includes(v.removeId)) return true;
-      const r = await runRoot(ctx, etcdctl({ ...a, endpoints: others(a).map((m) => clientUrl(m.ip)) }, ['member', 'remove', v.removeId]));
-      return r.code === 0 ? true : lastError(r);
-    }, HINT);
+    await retryUntil(
+      ctx,
+      'ETCD_REPLACE_FAILED',
+      `member remove ${v.removeId}`,
+      deadline,
+      async () => {
+        const ids = await memberIds(ctx, a);
+        if (typeof ids !== 'string' && !ids.includes(v.removeId)) return true;
+        const r = await runRoot(ctx, etcdctl({ ...a, endpoints: others(a).map((m) => clientUrl(m.ip)) }, ['member', 'remove', v.removeId]));
+        return r.code === 0 ? true : lastError(r);
+      },
+      HINT,
+    );
     done.push(`member remove ${v.removeId}`);
   }
   if (v.archive) {
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, 'Z');
     const r = await runRoot(ctx, sh`mv ${a.dataDir} ${`${a.dataDir}.replaced-${stamp}`} && sync`);
-    if (r.code !== 0) throw new TsplayError('ETCD_REPLACE_FAILED', `archive the data dir: ${lastError(r)}`, { host: ctx.host, task: ctx.task, hint: HINT });
+    if (r.code !== 0)
+      throw new TsplayError('ETCD_REPLACE_FAILED', `archive the data dir: ${lastError(r)}`, { host: ctx.host, task: ctx.task, hint: HINT });
     done.push(`data dir kept as ${a.dataDir}.replaced-${stamp}`);
   }
   const remaining = Math.max(30_000, deadline - Date.now());
-  const joined = await join(ctx, { self: a.self, target: a.target, token: a.token, dataDir: a.dataDir, unitPath: a.unitPath, etcdctl: a.etcdctl, caFile: a.caFile, certFile: a.certFile, keyFile: a.keyFile, timeoutMs: remaining });
+  const joined = await join(ctx, {
+    self: a.self,
+    target: a.target,
+    token: a.token,
+    dataDir: a.dataDir,
+    unitPath: a.unitPath,
+    etcdctl: a.etcdctl,
+    caFile: a.caFile,
+    certFile: a.certFile,
+    keyFile: a.keyFile,
+    timeoutMs: remaining,
+  });
   done.push(joined.stdout);
   if (a.unit !== undefined) {
     await ctx.conn.put(a.unitPath, a.unit, { mode: 0o644, become: true });
     await runRoot(ctx, 'systemctl daemon-reload');
-    done.push('the role\'s etcd.service written back (no restart)');
+    done.push("the role's etcd.service written back (no restart)");
   }
   return { changed: true, data: { replaced: a.self.name, oldId: v.removeId }, stdout: done.join('; ') };
 }
@@ -143,10 +181,16 @@ async function replace(ctx: ApplyContext, a: ReplaceArgs) {
 export const etcdReplace = defineModule({
   name: 'etcd-replace',
   args: replaceArgs,
-  facts: (a) => ({ state: commandFact(`etcd-replace:${a.self.ip}`, replaceStateScript(a), (r) => parseReplaceState(r.stdout), { become: true }) }),
+  facts: (a) => ({
+    state: commandFact(`etcd-replace:${a.self.ip}`, replaceStateScript(a), (r) => parseReplaceState(r.stdout), { become: true }),
+  }),
   plan: (f, a, ctx) => {
     const v = replaceVerdict(f.state, a);
-    if (v === undefined) return { changed: true, summary: `would replace ${a.self.name} (judged on the cluster once etcdctl and the certs are installed here)` };
+    if (v === undefined)
+      return {
+        changed: true,
+        summary: `would replace ${a.self.name} (judged on the cluster once etcdctl and the certs are installed here)`,
+      };
     if (isReplaceRefusal(v)) throw refused(v, ctx.host);
     return { changed: true, summary: `would ${v.steps.join(', ')}`, data: v };
   },

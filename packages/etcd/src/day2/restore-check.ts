@@ -28,7 +28,8 @@ export function snapshotBytesProblem(buf: Buffer): string | undefined {
   const body = buf.subarray(0, buf.length - 32);
   const want = buf.subarray(buf.length - 32).toString('hex');
   const got = createHash('sha256').update(body).digest('hex');
-  if (got !== want) return `the sha256 at its end (${want.slice(0, 12)}…) does not match its content (${got.slice(0, 12)}…): the file is corrupt`;
+  if (got !== want)
+    return `the sha256 at its end (${want.slice(0, 12)}…) does not match its content (${got.slice(0, 12)}…): the file is corrupt`;
   return undefined;
 }
 
@@ -41,18 +42,25 @@ export function judgeLocalSnapshot(path: string): SnapshotVerdict {
     buf = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { kind: code === 'ENOENT' ? 'missing' : 'invalid', detail: `cannot read ${path} on the workstation: ${code ?? (e as Error).message}` };
+    return {
+      kind: code === 'ENOENT' ? 'missing' : 'invalid',
+      detail: `cannot read ${path} on the workstation: ${code ?? (e as Error).message}`,
+    };
   }
   const p = snapshotBytesProblem(buf);
   return p ? { kind: 'invalid', detail: `${path}: ${p}` } : { kind: 'ok', detail: `${path}: ${buf.length} bytes, sha256 verified` };
 }
 
 const refuse = (v: SnapshotVerdict, host: string): TsplayError =>
-  new TsplayError(v.kind === 'missing' ? 'ETCD_SNAPSHOT_MISSING' : 'ETCD_SNAPSHOT_INVALID', `the snapshot cannot be restored: ${v.detail}`, {
-    host,
-    field: 'etcdRestoreFrom',
-    hint: 'name a file that etcdctl snapshot save wrote (e.g. /var/backups/etcd/etcd-<time>.db, with -e etcdRestoreHost=<the member that has it>); no host was changed',
-  });
+  new TsplayError(
+    v.kind === 'missing' ? 'ETCD_SNAPSHOT_MISSING' : 'ETCD_SNAPSHOT_INVALID',
+    `the snapshot cannot be restored: ${v.detail}`,
+    {
+      host,
+      field: 'etcdRestoreFrom',
+      hint: 'name a file that etcdctl snapshot save wrote (e.g. /var/backups/etcd/etcd-<time>.db, with -e etcdRestoreHost=<the member that has it>); no host was changed',
+    },
+  );
 
 export const sourceArgs = z.object({
   from: z.string().min(1),
@@ -99,7 +107,12 @@ export function parseSnapshotCheck(out: string, path: string): SnapshotVerdict &
   if (out.trim() === '@@absent') return { kind: 'missing', detail: `${path} does not exist` };
   const rc = Number(/^@@rc (\d+)$/m.exec(out)?.[1] ?? 255);
   const text = out.replace(/^@@rc \d+$/m, '');
-  const why = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('{"level"')).pop() ?? `exit ${rc}`;
+  const why =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('{"level"'))
+      .pop() ?? `exit ${rc}`;
   if (rc !== 0) return { kind: 'invalid', detail: `snapshot status ${path} failed: ${why.slice(0, 300)}` };
   try {
     const status = parseSnapshotStatus(text);

@@ -35,7 +35,12 @@ export const etcdSnapshotFetch = defineModule({
     const buf = await ctx.conn.read(a.path, { become: true });
     const problem = snapshotBytesProblem(buf);
     if (problem) {
-      throw new TsplayError('ETCD_SNAPSHOT_INVALID', `the snapshot cannot be restored: ${a.path}: ${problem}`, { host: ctx.host, task: ctx.task, field: 'etcdRestoreFrom', hint: 'no host was changed' });
+      throw new TsplayError('ETCD_SNAPSHOT_INVALID', `the snapshot cannot be restored: ${a.path}: ${problem}`, {
+        host: ctx.host,
+        task: ctx.task,
+        field: 'etcdRestoreFrom',
+        hint: 'no host was changed',
+      });
     }
     const local = join(mkdtempSync(join(tmpdir(), 'tsplay-etcd-restore-')), basename(a.path));
     writeFileSync(local, buf, { mode: 0o600 });

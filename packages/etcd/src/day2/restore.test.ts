@@ -41,7 +41,10 @@ describe('parseSnapshotCheck', () => {
   it('reads a verified status (3.4 etcdctl, 3.5 etcdctl with its deprecation line)', () => {
     const ok = parseSnapshotCheck('{"hash":1837441948,"revision":12,"totalKey":9,"totalSize":20480}\n@@rc 0\n', '/s.db');
     expect(ok).toMatchObject({ kind: 'ok', status: { revision: 12, totalKey: 9 } });
-    const ok35 = parseSnapshotCheck('Deprecated: Use `etcdutl snapshot status` instead.\n\n{"hash":1,"revision":2,"totalKey":3,"totalSize":4}\n@@rc 0\n', '/s.db');
+    const ok35 = parseSnapshotCheck(
+      'Deprecated: Use `etcdutl snapshot status` instead.\n\n{"hash":1,"revision":2,"totalKey":3,"totalSize":4}\n@@rc 0\n',
+      '/s.db',
+    );
     expect(ok35.kind).toBe('ok');
   });
   it('tells a missing file from a corrupt one', () => {

@@ -72,6 +72,9 @@ export const etcdRestoreMember = defineModule({
         hint: `the previous data dir is kept as ${archiveOf(a)} (when it existed); fix the cause and re-run the restore`,
       });
     }
-    return { data: { archived: archiveOf(a), token: a.token }, stdout: `restored ${a.snapshot} into ${a.dataDir} as ${a.self.name} with the new cluster token ${a.token} (set etcdClusterToken to it in the inventory); the old data dir is ${archiveOf(a)}` };
+    return {
+      data: { archived: archiveOf(a), token: a.token },
+      stdout: `restored ${a.snapshot} into ${a.dataDir} as ${a.self.name} with the new cluster token ${a.token} (set etcdClusterToken to it in the inventory); the old data dir is ${archiveOf(a)}`,
+    };
   },
 });

@@ -18,13 +18,22 @@ describe('rolling restart state', () => {
     const s = restartStateScript({ ...tls, watch: [tls.caFile, tls.certFile] });
     expect(s).toContain('systemctl is-active etcd');
     expect(s).toContain('ExecMainStartTimestamp');
-    expect(s).toContain("stat -c %Z /etc/etcd/ca.pem");
+    expect(s).toContain('stat -c %Z /etc/etcd/ca.pem');
     expect(s).toContain('--endpoints=https://127.0.0.1:2379');
     expect(s).not.toMatch(/restart|move-leader|rm |mv /);
   });
 
   it('parses the unit state, the start time, the files and the leader', () => {
-    const s = parseRestartState(out({ started: '1700000100', files: [['1700000000', tls.caFile], ['-', '/etc/etcd/my cert.pem']], status: STATUS }));
+    const s = parseRestartState(
+      out({
+        started: '1700000100',
+        files: [
+          ['1700000000', tls.caFile],
+          ['-', '/etc/etcd/my cert.pem'],
+        ],
+        status: STATUS,
+      }),
+    );
     expect(s).toEqual({
       active: 'active',
       startedAt: 1700000100,
@@ -35,7 +44,12 @@ describe('rolling restart state', () => {
       memberId: '8211f1d0f64f3269',
       leader: '8211f1d0f64f3269',
     });
-    expect(parseRestartState(out({ active: 'inactive', started: '' }))).toMatchObject({ active: 'inactive', startedAt: undefined, memberId: '', leader: '' });
+    expect(parseRestartState(out({ active: 'inactive', started: '' }))).toMatchObject({
+      active: 'inactive',
+      startedAt: undefined,
+      memberId: '',
+      leader: '',
+    });
     expect(parseRestartState(out({ status: 'Error: context deadline exceeded' })).leader).toBe('');
   });
 
@@ -53,11 +67,19 @@ describe('rolling restart state', () => {
       const s = parseRestartState(out({ active, files: [['1700000101', tls.certFile]] }));
       expect(judgeRestart(s, { pending: true }).need).toBe(false);
     }
-    expect(judgeRestart(parseRestartState(out({ active: 'activating', started: '1700000000', files: [['1700000101', tls.certFile]] }))).need).toBe(true);
+    expect(
+      judgeRestart(parseRestartState(out({ active: 'activating', started: '1700000000', files: [['1700000101', tls.certFile]] }))).need,
+    ).toBe(true);
   });
 
   it('check mode: a copy that would change predicts the restart of a running member', () => {
-    const s = parseRestartState(out({ started: '1700000100', files: [['1700000000', tls.certFile]], status: STATUS.replace('"leader":9372538179322589801', '"leader":1') }));
+    const s = parseRestartState(
+      out({
+        started: '1700000100',
+        files: [['1700000000', tls.certFile]],
+        status: STATUS.replace('"leader":9372538179322589801', '"leader":1'),
+      }),
+    );
     expect(judgeRestart(s)).toMatchObject({ need: false, leader: false });
     expect(judgeRestart(s, { pending: true })).toMatchObject({ need: true, leader: false });
   });

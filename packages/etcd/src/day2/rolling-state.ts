@@ -44,7 +44,11 @@ export function restartStateScript(a: StateArgs): string {
 /** Pure. */
 export function parseRestartState(out: string): RestartState {
   const lines = out.split('\n');
-  const tag = (t: string) => lines.find((l) => l.startsWith(`@@${t} `))?.slice(t.length + 3).trim() ?? '';
+  const tag = (t: string) =>
+    lines
+      .find((l) => l.startsWith(`@@${t} `))
+      ?.slice(t.length + 3)
+      .trim() ?? '';
   const started = Number(tag('started'));
   const files = lines
     .filter((l) => l.startsWith('@@file '))
@@ -61,7 +65,13 @@ export function parseRestartState(out: string): RestartState {
   } catch {
     /* not running, or no answer: no leader known */
   }
-  return { active: tag('active'), startedAt: tag('started') !== '' && Number.isFinite(started) && started > 0 ? started : undefined, files, memberId, leader };
+  return {
+    active: tag('active'),
+    startedAt: tag('started') !== '' && Number.isFinite(started) && started > 0 ? started : undefined,
+    files,
+    memberId,
+    leader,
+  };
 }
 
 export interface NeedInput {

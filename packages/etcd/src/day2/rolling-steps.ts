@@ -54,14 +54,18 @@ export function caughtUp(s: readonly EndpointStatus[], selfUrl: string): true | 
  * until the transferee's log matches the leader's: the most caught-up voter keeps that window shortest.
  */
 export function transferee(s: readonly EndpointStatus[], meId: string): EndpointStatus | undefined {
-  return s.filter((x) => x.memberId !== '' && x.memberId !== meId && !x.isLearner).reduce<EndpointStatus | undefined>((best, x) => (!best || x.raftAppliedIndex > best.raftAppliedIndex ? x : best), undefined);
+  return s
+    .filter((x) => x.memberId !== '' && x.memberId !== meId && !x.isLearner)
+    .reduce<EndpointStatus | undefined>((best, x) => (!best || x.raftAppliedIndex > best.raftAppliedIndex ? x : best), undefined);
 }
 
 async function healthy(ctx: ApplyContext, a: RollingTarget, ips: readonly string[]): Promise<true | string> {
   const r = await runRoot(ctx, etcdctl(to(a, ips), ['endpoint', 'health', '-w', 'json']));
   try {
     const bad = parseEndpointHealth(r.stdout).filter((h) => !h.health);
-    return bad.length === 0 && r.code === 0 ? true : bad.map((h) => `${h.endpoint} unhealthy${h.error ? ` (${h.error})` : ''}`).join(', ') || lastError(r);
+    return bad.length === 0 && r.code === 0
+      ? true
+      : bad.map((h) => `${h.endpoint} unhealthy${h.error ? ` (${h.error})` : ''}`).join(', ') || lastError(r);
   } catch (e) {
     return (e as Error).message;
   }
@@ -69,15 +73,22 @@ async function healthy(ctx: ApplyContext, a: RollingTarget, ips: readonly string
 
 /** Every other member healthy and agreeing on one leader: the cluster keeps quorum while this one restarts. */
 async function gate(ctx: ApplyContext, a: RollingTarget, deadline: number): Promise<EndpointStatus[]> {
-  return retryUntil(ctx, 'ETCD_UNHEALTHY', `before restarting ${a.self.name}, the other members`, deadline, async () => {
-    const h = await healthy(ctx, a, others(a));
-    if (h !== true) return h;
-    const s = await status(ctx, a, [a.self.ip, ...others(a)]);
-    if (typeof s === 'string') return s;
-    const gone = missing(s, others(a));
-    if (gone.length > 0) return `no status from ${gone.join(', ')}`;
-    return agreedLeader(s.filter((x) => x.endpoint !== clientUrl(a.self.ip))) ? s : 'the other members do not agree on one leader';
-  }, 'fix the unhealthy member first; this member was not restarted');
+  return retryUntil(
+    ctx,
+    'ETCD_UNHEALTHY',
+    `before restarting ${a.self.name}, the other members`,
+    deadline,
+    async () => {
+      const h = await healthy(ctx, a, others(a));
+      if (h !== true) return h;
+      const s = await status(ctx, a, [a.self.ip, ...others(a)]);
+      if (typeof s === 'string') return s;
+      const gone = missing(s, others(a));
+      if (gone.length > 0) return `no status from ${gone.join(', ')}`;
+      return agreedLeader(s.filter((x) => x.endpoint !== clientUrl(a.self.ip))) ? s : 'the other members do not agree on one leader';
+    },
+    'fix the unhealthy member first; this member was not restarted',
+  );
 }
 
 /** When this member leads: `move-leader` to another voter, until the others see a new leader. */
@@ -86,13 +97,20 @@ async function moveAway(ctx: ApplyContext, a: RollingTarget, s: readonly Endpoin
   if (!me || me.memberId === '' || me.leader !== me.memberId) return undefined;
   const target = transferee(s, me.memberId);
   if (!target) return undefined;
-  await retryUntil(ctx, 'ETCD_ROLLING_FAILED', `move-leader to ${target.endpoint}`, deadline, async () => {
-    const now = await status(ctx, a, others(a));
-    const seen = typeof now === 'string' || missing(now, others(a)).length > 0 ? undefined : agreedLeader(now);
-    if (seen !== undefined && seen !== me.memberId) return true;
-    const r = await runRoot(ctx, etcdctl(to(a, [a.self.ip]), ['move-leader', target.memberId]));
-    return r.code === 0 ? 'waiting for the members to see the new leader' : lastError(r);
-  }, HINT);
+  await retryUntil(
+    ctx,
+    'ETCD_ROLLING_FAILED',
+    `move-leader to ${target.endpoint}`,
+    deadline,
+    async () => {
+      const now = await status(ctx, a, others(a));
+      const seen = typeof now === 'string' || missing(now, others(a)).length > 0 ? undefined : agreedLeader(now);
+      if (seen !== undefined && seen !== me.memberId) return true;
+      const r = await runRoot(ctx, etcdctl(to(a, [a.self.ip]), ['move-leader', target.memberId]));
+      return r.code === 0 ? 'waiting for the members to see the new leader' : lastError(r);
+    },
+    HINT,
+  );
   return target.endpoint;
 }
 
@@ -105,19 +123,30 @@ export async function rollMember(ctx: ApplyContext, a: RollingTarget): Promise<s
   if (moved) done.push(`moved leadership to ${moved}`);
   const r = await ctx.conn.exec('systemctl restart etcd', { become: true, timeoutMs: Math.max(10_000, deadline - Date.now()) });
   if (r.code !== 0) {
-    throw new TsplayError('ETCD_ROLLING_FAILED', `systemctl restart etcd on ${a.self.name} failed: ${lastError(r)}`, { host: ctx.host, task: ctx.task, hint: HINT });
+    throw new TsplayError('ETCD_ROLLING_FAILED', `systemctl restart etcd on ${a.self.name} failed: ${lastError(r)}`, {
+      host: ctx.host,
+      task: ctx.task,
+      hint: HINT,
+    });
   }
   done.push('restarted etcd');
   const all = [a.self.ip, ...others(a)];
-  await retryUntil(ctx, 'ETCD_ROLLING_FAILED', `${a.self.name} back in the cluster`, deadline, async () => {
-    const h = await healthy(ctx, a, [a.self.ip]);
-    if (h !== true) return h;
-    const s = await status(ctx, a, all);
-    if (typeof s === 'string') return s;
-    if (missing(s, all).length > 0) return `no status from ${missing(s, all).join(', ')}`;
-    if (!agreedLeader(s)) return 'the members do not agree on one leader yet';
-    return caughtUp(s, clientUrl(a.self.ip));
-  }, HINT);
+  await retryUntil(
+    ctx,
+    'ETCD_ROLLING_FAILED',
+    `${a.self.name} back in the cluster`,
+    deadline,
+    async () => {
+      const h = await healthy(ctx, a, [a.self.ip]);
+      if (h !== true) return h;
+      const s = await status(ctx, a, all);
+      if (typeof s === 'string') return s;
+      if (missing(s, all).length > 0) return `no status from ${missing(s, all).join(', ')}`;
+      if (!agreedLeader(s)) return 'the members do not agree on one leader yet';
+      return caughtUp(s, clientUrl(a.self.ip));
+    },
+    HINT,
+  );
   done.push('healthy and caught up with the leader');
   return done;
 }

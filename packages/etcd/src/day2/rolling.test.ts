@@ -4,7 +4,16 @@ import { agreedLeader, caughtUp, transferee } from './rolling-steps.js';
 import type { EndpointStatus } from './status.js';
 
 const st = (endpoint: string, memberId: string, leader: string, raftIndex: number, raftAppliedIndex = raftIndex): EndpointStatus => ({
-  endpoint, memberId, leader, version: '3.4.23', raftIndex, raftAppliedIndex, raftTerm: 2, dbSize: 1, isLearner: false, errors: [],
+  endpoint,
+  memberId,
+  leader,
+  version: '3.4.23',
+  raftIndex,
+  raftAppliedIndex,
+  raftTerm: 2,
+  dbSize: 1,
+  isLearner: false,
+  errors: [],
 });
 const A = 'https://10.240.0.10:2379';
 const B = 'https://10.240.0.11:2379';
@@ -27,7 +36,9 @@ describe('rolling restart', () => {
   it('transferee: the voter furthest ahead, never this member or a learner', () => {
     const C = 'https://10.240.0.12:2379';
     expect(transferee([st(A, 'a', 'a', 10), st(B, 'b', 'a', 10, 8), st(C, 'c', 'a', 10, 9)], 'a')?.memberId).toBe('c');
-    expect(transferee([st(A, 'a', 'a', 10), st(B, 'b', 'a', 10, 10), { ...st(C, 'c', 'a', 11, 11), isLearner: true }], 'a')?.memberId).toBe('b');
+    expect(transferee([st(A, 'a', 'a', 10), st(B, 'b', 'a', 10, 10), { ...st(C, 'c', 'a', 11, 11), isLearner: true }], 'a')?.memberId).toBe(
+      'b',
+    );
     expect(transferee([st(A, 'a', 'a', 10)], 'a')).toBeUndefined();
   });
 

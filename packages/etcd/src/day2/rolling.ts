@@ -15,7 +15,6 @@ import { rollMember } from './rolling-steps.js';
 /** Codes of the rolling restart beside the day-2 ones (ETCD_UNHEALTHY for the gate). */
 export const ETCD_ROLLING_CODES = ['ETCD_UNHEALTHY', 'ETCD_ROLLING_FAILED'] as const;
 
-
 export const restartStateArgs = z.object({
   /** Files etcd reads only when it starts (the ca, cert and key on the host). */
   watch: z.array(hostPath('watch')).min(1),
@@ -36,7 +35,11 @@ export const etcdRestartState = defineModule({
   facts: (a) => ({ state: stateFact(a) }),
   plan: (f, a) => {
     const n = judgeRestart(f.state, a);
-    return { changed: false, summary: `${n.need ? 'restart needed' : 'no restart'}: ${n.reason}${n.leader ? ' (the leader)' : ''}`, data: n };
+    return {
+      changed: false,
+      summary: `${n.need ? 'restart needed' : 'no restart'}: ${n.reason}${n.leader ? ' (the leader)' : ''}`,
+      data: n,
+    };
   },
   resultFromPlan: (p): RestartNeed | undefined => p.data,
 });
@@ -58,7 +61,10 @@ export const etcdRollingRestart = defineModule({
   plan: (f, a) => {
     const n = judgeRestart(f.state, a);
     if (!n.need) return { changed: false, summary: `no restart: ${n.reason}` };
-    return { changed: true, summary: `would restart ${a.self.name} (${n.reason})${n.leader ? ', after moving leadership away' : ''}, then wait for health` };
+    return {
+      changed: true,
+      summary: `would restart ${a.self.name} (${n.reason})${n.leader ? ', after moving leadership away' : ''}, then wait for health`,
+    };
   },
   apply: async (ctx, a) => {
     const done = await rollMember(ctx, a);

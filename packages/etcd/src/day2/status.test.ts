@@ -30,9 +30,11 @@ describe('day-2 parsers on real etcdctl output', () => {
 
   test('alarms, snapshot status (3.4 etcdctl, 3.5 etcdctl with its deprecation line, etcdutl), /version', () => {
     expect(parseAlarms(fx('alarm-list-none.json'))).toEqual([]);
-    expect(parseAlarms('{"header":{"cluster_id":4502693191618639397,"member_id":17982242243123226016},"alarms":[{"memberID":17982242243123226016,"alarm":"NOSPACE"}]}')).toEqual([
-      { memberId: 'f98dc20bce6225a0', alarm: 'NOSPACE' },
-    ]);
+    expect(
+      parseAlarms(
+        '{"header":{"cluster_id":4502693191618639397,"member_id":17982242243123226016},"alarms":[{"memberID":17982242243123226016,"alarm":"NOSPACE"}]}',
+      ),
+    ).toEqual([{ memberId: 'f98dc20bce6225a0', alarm: 'NOSPACE' }]);
     const want = { hash: 1837441948, revision: 0, totalKey: 5, totalSize: 20480 };
     expect(parseSnapshotStatus(fx('snapshot-status-3.4.json'))).toEqual(want);
     expect(parseSnapshotStatus(fx('snapshot-status-3.5-etcdctl.txt'))).toEqual(want);
@@ -52,13 +54,20 @@ describe('leaderOf: who leads, the one reading the backup and the upgrade share'
   const status = parseEndpointStatus(fx('endpoint-status-3.4.json'));
   test('the member every status names, and that names itself (3.4 and 3.5 output)', () => {
     expect(leaderOf(status)).toMatchObject({ endpoint: 'https://10.240.0.10:2379', memberId: 'f98dc20bce6225a0' });
-    expect(leaderOf(parseEndpointStatus(fx('endpoint-status-3.5-etcdctl.json')))).toMatchObject({ endpoint: 'https://10.240.0.10:2379', memberId: 'f98dc20bce6225a0' });
+    expect(leaderOf(parseEndpointStatus(fx('endpoint-status-3.5-etcdctl.json')))).toMatchObject({
+      endpoint: 'https://10.240.0.10:2379',
+      memberId: 'f98dc20bce6225a0',
+    });
   });
 
   test('none: no answer, members that disagree or see no leader, a leader that did not answer', () => {
     expect(leaderOf([])).toBe('no member answered endpoint status');
-    expect(leaderOf(status.map((s, i) => (i === 2 ? { ...s, leader: '' } : s)))).toBe('the members do not agree on one leader (f98dc20bce6225a0, none)');
-    expect(leaderOf(status.map((s, i) => (i === 1 ? { ...s, leader: s.memberId } : s)))).toMatch(/do not agree on one leader \(f98dc20bce6225a0, ffed16798470cab5\)/);
+    expect(leaderOf(status.map((s, i) => (i === 2 ? { ...s, leader: '' } : s)))).toBe(
+      'the members do not agree on one leader (f98dc20bce6225a0, none)',
+    );
+    expect(leaderOf(status.map((s, i) => (i === 1 ? { ...s, leader: s.memberId } : s)))).toMatch(
+      /do not agree on one leader \(f98dc20bce6225a0, ffed16798470cab5\)/,
+    );
     expect(leaderOf(status.slice(1))).toBe('the leader did not answer endpoint status');
   });
 });

@@ -42,7 +42,8 @@ export interface EndpointStatus {
 /** Endpoints etcdctl could not reach: `Failed to get the status of endpoint https://... (context deadline exceeded)`. */
 export function failedEndpoints(text: string): { endpoint: string; error: string }[] {
   const out: { endpoint: string; error: string }[] = [];
-  for (const m of text.matchAll(/^Failed to get the status of endpoint (\S+) \((.*)\)$/gm)) out.push({ endpoint: m[1] ?? '', error: m[2] ?? '' });
+  for (const m of text.matchAll(/^Failed to get the status of endpoint (\S+) \((.*)\)$/gm))
+    out.push({ endpoint: m[1] ?? '', error: m[2] ?? '' });
   return out;
 }
 
@@ -92,7 +93,10 @@ const ALARM_TYPES = ['NONE', 'NOSPACE', 'CORRUPT'];
 /** `etcdctl alarm list -w json`: `{}` when there is none, else `{"alarms":[{"memberID":..,"alarm":1}]}` (1 = NOSPACE, 2 = CORRUPT; a name is kept). */
 export function parseAlarms(text: string): Alarm[] {
   const doc = jsonLine(text, '{', 'an alarm list') as { alarms?: Record<string, unknown>[] };
-  return (doc.alarms ?? []).map((a) => ({ memberId: hexId(a.memberID), alarm: typeof a.alarm === 'number' ? (ALARM_TYPES[a.alarm] ?? String(a.alarm)) : String(a.alarm ?? '') }));
+  return (doc.alarms ?? []).map((a) => ({
+    memberId: hexId(a.memberID),
+    alarm: typeof a.alarm === 'number' ? (ALARM_TYPES[a.alarm] ?? String(a.alarm)) : String(a.alarm ?? ''),
+  }));
 }
 
 export interface SnapshotStatus {

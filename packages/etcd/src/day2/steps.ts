@@ -17,7 +17,14 @@ export const lastError = (r: Ran): string => r.stderr.trim().split('\n').pop() |
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Retry `step` every 250 ms until it returns a value that is not a string (a string says why not yet). */
-export async function retryUntil<T>(ctx: ApplyContext, code: ErrorCode, what: string, deadline: number, step: () => Promise<T | string>, hint: string): Promise<T> {
+export async function retryUntil<T>(
+  ctx: ApplyContext,
+  code: ErrorCode,
+  what: string,
+  deadline: number,
+  step: () => Promise<T | string>,
+  hint: string,
+): Promise<T> {
   for (;;) {
     const r = await step();
     if (typeof r !== 'string') return r;

@@ -28,9 +28,14 @@ const unknownMember = (message: string, hint: string): Refusal => ({ code: 'ETCD
 
 /** The preflight of an upgrade on one member's probe: every inventory member in the cluster and answering, then judgeUpgrade. */
 export function judgeUpgradeRun(p: ProbeResult, target: readonly EtcdMember[], version: string): Refusal | UpgradeRun {
-  if (p.absent) return unknownMember('this host has no etcdctl and certificates: it is not a member to upgrade', 'run playbooks/etcd.ts (or etcd-add-member.ts) first; no host was changed');
+  if (p.absent)
+    return unknownMember(
+      'this host has no etcdctl and certificates: it is not a member to upgrade',
+      'run playbooks/etcd.ts (or etcd-add-member.ts) first; no host was changed',
+    );
   const v = p.view;
-  if (v.members.length === 0) return { code: 'ETCD_UNHEALTHY', message: `the cluster did not answer: ${p.problems.join('; ') || 'no member list'}` };
+  if (v.members.length === 0)
+    return { code: 'ETCD_UNHEALTHY', message: `the cluster did not answer: ${p.problems.join('; ') || 'no member list'}` };
   const missing = target.filter((t) => !v.members.some((m) => m.peerUrls.includes(peerUrl(t.ip))));
   const foreign = v.members.filter((m) => !target.some((t) => m.peerUrls.includes(peerUrl(t.ip))));
   if (missing.length > 0 || foreign.length > 0) {
@@ -42,7 +47,11 @@ export function judgeUpgradeRun(p: ProbeResult, target: readonly EtcdMember[], v
   const answered = v.status.map((s) => s.memberId);
   const silent = v.members.filter((m) => !answered.includes(m.id));
   if (silent.length > 0 && v.status.length > 0) {
-    return { code: 'ETCD_UNHEALTHY', message: `no status from ${silent.map((m) => m.name || m.id).join(', ')}: its version is unknown${p.problems.length ? ` (${p.problems.join('; ')})` : ''}`, hint: 'fix the member first; no host was changed' };
+    return {
+      code: 'ETCD_UNHEALTHY',
+      message: `no status from ${silent.map((m) => m.name || m.id).join(', ')}: its version is unknown${p.problems.length ? ` (${p.problems.join('; ')})` : ''}`,
+      hint: 'fix the member first; no host was changed',
+    };
   }
   const r = judgeUpgrade(v, version);
   if (isRefusal(r)) return r;
@@ -50,7 +59,10 @@ export function judgeUpgradeRun(p: ProbeResult, target: readonly EtcdMember[], v
   const leaderIp = ipById(v.status[0]?.leader ?? '');
   // the order the playbook's serial plays take: the followers in inventory order, then the leader
   const todo = r.order.map(ipById);
-  const inOrder = [...target.filter((t) => t.ip !== leaderIp && todo.includes(t.ip)).map((t) => t.ip), ...todo.filter((ip) => ip === leaderIp)];
+  const inOrder = [
+    ...target.filter((t) => t.ip !== leaderIp && todo.includes(t.ip)).map((t) => t.ip),
+    ...todo.filter((ip) => ip === leaderIp),
+  ];
   return { from: showSemver(r.from), to: showSemver(r.to), leaderIp, todo: inOrder, done: r.done.map(ipById) };
 }
 
@@ -68,7 +80,11 @@ export type MemberVerdict = { up: true } | { up: false; crashed: boolean; why: s
 export function judgeMemberUp(p: MemberProbe, ip: string, want: string, restartsBefore: number): MemberVerdict {
   const u = p.unit;
   if (u.active === 'failed' || u.sub === 'auto-restart' || u.restarts > restartsBefore) {
-    return { up: false, crashed: true, why: `etcd exited after the restart (status ${u.exitStatus}, unit ${u.active}/${u.sub}, ${u.restarts - restartsBefore} automatic restart(s))` };
+    return {
+      up: false,
+      crashed: true,
+      why: `etcd exited after the restart (status ${u.exitStatus}, unit ${u.active}/${u.sub}, ${u.restarts - restartsBefore} automatic restart(s))`,
+    };
   }
   if (p.server !== want) return { up: false, crashed: false, why: `/version says ${p.server || 'nothing yet'}, not ${want}` };
   if (!p.healthy) return { up: false, crashed: false, why: 'endpoint health is not true yet' };
@@ -76,7 +92,8 @@ export function judgeMemberUp(p: MemberProbe, ip: string, want: string, restarts
   if (!me) return { up: false, crashed: false, why: 'no status from this member yet' };
   const leader = leaderOf(p.status);
   if (typeof leader === 'string') return { up: false, crashed: false, why: `no leader yet: ${leader}` };
-  if (me.raftAppliedIndex < leader.raftIndex) return { up: false, crashed: false, why: `raft index ${me.raftAppliedIndex} of the leader's ${leader.raftIndex}` };
+  if (me.raftAppliedIndex < leader.raftIndex)
+    return { up: false, crashed: false, why: `raft index ${me.raftAppliedIndex} of the leader's ${leader.raftIndex}` };
   return { up: true };
 }
 
@@ -101,5 +118,10 @@ export function parseEtcdVersionOutput(text: string): string {
 /** `systemctl show etcd -p ActiveState -p SubState -p NRestarts -p ExecMainStatus` (key=value lines, any order). */
 export function parseEtcdUnitState(text: string): MemberProbe['unit'] {
   const kv = new Map(text.split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()] as const));
-  return { active: kv.get('ActiveState') ?? '', sub: kv.get('SubState') ?? '', restarts: Number(kv.get('NRestarts') ?? 0) || 0, exitStatus: Number(kv.get('ExecMainStatus') ?? 0) || 0 };
+  return {
+    active: kv.get('ActiveState') ?? '',
+    sub: kv.get('SubState') ?? '',
+    restarts: Number(kv.get('NRestarts') ?? 0) || 0,
+    exitStatus: Number(kv.get('ExecMainStatus') ?? 0) || 0,
+  };
 }

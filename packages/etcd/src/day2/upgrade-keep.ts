@@ -15,7 +15,10 @@ export const upgradeKeepArgs = z.object({
   /** The release being installed. */
   version: z.string().min(1),
   binDir: hostPath('binDir').default('/usr/local/bin'),
-  binaries: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/)).min(1).default(['etcd', 'etcdctl']),
+  binaries: z
+    .array(z.string().regex(/^[A-Za-z0-9._-]+$/))
+    .min(1)
+    .default(['etcd', 'etcdctl']),
 });
 export type UpgradeKeepArgs = z.output<typeof upgradeKeepArgs>;
 
@@ -53,22 +56,41 @@ async function keep(ctx: ApplyContext, a: UpgradeKeepArgs, s: KeepState) {
     return sh`cp -p ${bin} ${`${bin}.prev.tmp`} && mv -f ${`${bin}.prev.tmp`} ${`${bin}.prev`}`;
   });
   const r = await ctx.conn.exec(`set -e\n${cmds.join('\n')}\nsync`, { become: true, timeoutMs: 60_000 });
-  if (r.code !== 0) throw new TsplayError('ETCD_UPGRADE_FAILED', `keeping the previous binaries failed: ${r.stderr.trim() || `exit ${r.code}`}`, { host: ctx.host, task: ctx.task, hint: `no member was restarted; check ${a.binDir} (space, permissions)` });
-  return { changed: true, data: { kept: s.installed }, stdout: `kept etcd ${s.installed} as ${s.stale.map((b) => `${b}.prev`).join(', ')}` };
+  if (r.code !== 0)
+    throw new TsplayError('ETCD_UPGRADE_FAILED', `keeping the previous binaries failed: ${r.stderr.trim() || `exit ${r.code}`}`, {
+      host: ctx.host,
+      task: ctx.task,
+      hint: `no member was restarted; check ${a.binDir} (space, permissions)`,
+    });
+  return {
+    changed: true,
+    data: { kept: s.installed },
+    stdout: `kept etcd ${s.installed} as ${s.stale.map((b) => `${b}.prev`).join(', ')}`,
+  };
 }
 
 export const etcdUpgradeKeep = defineModule({
   name: 'etcd-upgrade-keep',
   args: upgradeKeepArgs,
-  facts: (a) => ({ state: commandFact(`etcd-upgrade-keep:${a.binDir}`, keepStateScript(a), (r) => parseKeepState(r.stdout), { become: true }) }),
+  facts: (a) => ({
+    state: commandFact(`etcd-upgrade-keep:${a.binDir}`, keepStateScript(a), (r) => parseKeepState(r.stdout), { become: true }),
+  }),
   plan: (f, a, ctx) => {
     const s = f.state;
-    if (s.installed === a.version) return { changed: false, summary: `etcd ${a.version} is installed: the .prev binaries stay as they are` };
+    if (s.installed === a.version)
+      return { changed: false, summary: `etcd ${a.version} is installed: the .prev binaries stay as they are` };
     if (s.installed === '') {
-      throw new TsplayError('ETCD_UPGRADE_FAILED', `no runnable etcd at ${a.binDir}/etcd: there would be nothing to roll back to`, { host: ctx.host, hint: 'repair the member first (playbooks/etcd.ts with its current etcdVersion); no host was changed' });
+      throw new TsplayError('ETCD_UPGRADE_FAILED', `no runnable etcd at ${a.binDir}/etcd: there would be nothing to roll back to`, {
+        host: ctx.host,
+        hint: 'repair the member first (playbooks/etcd.ts with its current etcdVersion); no host was changed',
+      });
     }
     if (s.stale.length === 0) return { changed: false, summary: `etcd ${s.installed} is already kept as .prev` };
-    return { changed: true, summary: `would keep etcd ${s.installed} as ${s.stale.map((b) => `${a.binDir}/${b}.prev`).join(', ')}`, data: s };
+    return {
+      changed: true,
+      summary: `would keep etcd ${s.installed} as ${s.stale.map((b) => `${a.binDir}/${b}.prev`).join(', ')}`,
+      data: s,
+    };
   },
   apply: (ctx, a, p) => keep(ctx, a, p.data as KeepState),
 });

@@ -41,7 +41,10 @@ export const etcdUpgradePreflight = defineModule({
   plan: (f, a, ctx) => {
     const r = unlessRefused(judgeUpgradeRun(f.probe, a.target, a.version), ctx.host);
     const order = r.todo.map((ip) => nameOf(a, ip)).join(', ');
-    const summary = r.todo.length === 0 ? `every member runs ${r.to}: nothing to upgrade` : `upgrade ${r.from} -> ${r.to}, one member at a time: ${order} (leader ${nameOf(a, r.leaderIp)} last)`;
+    const summary =
+      r.todo.length === 0
+        ? `every member runs ${r.to}: nothing to upgrade`
+        : `upgrade ${r.from} -> ${r.to}, one member at a time: ${order} (leader ${nameOf(a, r.leaderIp)} last)`;
     return { changed: false, summary, data: r };
   },
   resultFromPlan: (p): UpgradeRun | undefined => p.data,
@@ -67,16 +70,26 @@ export function snapshotScript(a: UpgradeSnapshotArgs, name: string): string {
 
 async function takeSnapshot(ctx: ApplyContext, a: UpgradeSnapshotArgs) {
   const name = snapshotName(new Date());
-  const fail = { what: 'the pre-upgrade snapshot failed its check', hint: 'no member was upgraded; check free space in the backup dir and etcdctl snapshot save by hand' };
+  const fail = {
+    what: 'the pre-upgrade snapshot failed its check',
+    hint: 'no member was upgraded; check free space in the backup dir and etcdctl snapshot save by hand',
+  };
   const { path, status } = await saveSnapshot(ctx, snapshotScript(a, name), fail, (a.timeoutS + 30) * 1000);
   const data: UpgradeSnapshot = { path, ...status };
-  return { changed: true, data, stdout: `snapshot ${path}: ${status.totalKey} keys, ${status.totalSize} bytes, revision ${status.revision}, hash ${status.hash}` };
+  return {
+    changed: true,
+    data,
+    stdout: `snapshot ${path}: ${status.totalKey} keys, ${status.totalSize} bytes, revision ${status.revision}, hash ${status.hash}`,
+  };
 }
 
 export const etcdUpgradeSnapshot = defineModule({
   name: 'etcd-upgrade-snapshot',
   args: upgradeSnapshotArgs,
   facts: () => ({}),
-  plan: (_f, a) => ({ changed: true, summary: `would save a snapshot of this member (the leader) as ${a.dir}/pre-upgrade-<UTC time>.db and check it with snapshot status` }),
+  plan: (_f, a) => ({
+    changed: true,
+    summary: `would save a snapshot of this member (the leader) as ${a.dir}/pre-upgrade-<UTC time>.db and check it with snapshot status`,
+  }),
   apply: (ctx, a) => takeSnapshot(ctx, a),
 });

@@ -14,7 +14,9 @@ describe('the member probe', () => {
     expect(s).toContain('https://10.240.0.11:2379/version');
     expect(s).toContain('--endpoints=https://10.240.0.11:2379 ');
     expect(s).toContain('--endpoints=https://10.240.0.10:2379,https://10.240.0.11:2379,https://10.240.0.12:2379');
-    expect(versionCurl(tls, '10.240.0.11')).toBe('curl -s --max-time 2 --cacert /etc/etcd/ca.pem --cert /etc/etcd/kubernetes.pem --key /etc/etcd/kubernetes-key.pem https://10.240.0.11:2379/version');
+    expect(versionCurl(tls, '10.240.0.11')).toBe(
+      'curl -s --max-time 2 --cacert /etc/etcd/ca.pem --cert /etc/etcd/kubernetes.pem --key /etc/etcd/kubernetes-key.pem https://10.240.0.11:2379/version',
+    );
   });
 
   test('parses a member that is back (real outputs)', () => {

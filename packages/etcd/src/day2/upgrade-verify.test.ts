@@ -27,7 +27,14 @@ describe('etcd-upgrade-settled', () => {
 
   test('never changed: a real run waits (run), check mode only reports', () => {
     const raising = { versions: parseSettled([0, 1, 2].map((i) => line(i, '3.5.16', '3.4.0')).join('\n')) };
-    expect(etcdUpgradeSettled.plan(raising, a, { host: 'controller-0', check: false, become: true })).toMatchObject({ changed: false, run: true });
-    expect(etcdUpgradeSettled.plan(raising, a, { host: 'controller-0', check: true, become: true })).toMatchObject({ changed: false, run: false, summary: expect.stringContaining('would wait') });
+    expect(etcdUpgradeSettled.plan(raising, a, { host: 'controller-0', check: false, become: true })).toMatchObject({
+      changed: false,
+      run: true,
+    });
+    expect(etcdUpgradeSettled.plan(raising, a, { host: 'controller-0', check: true, become: true })).toMatchObject({
+      changed: false,
+      run: false,
+      summary: expect.stringContaining('would wait'),
+    });
   });
 });

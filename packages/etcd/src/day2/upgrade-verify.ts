@@ -47,7 +47,9 @@ export function parseSettled(out: string): MemberVersion[] {
 export function unsettled(vs: readonly MemberVersion[], a: UpgradeSettledArgs): string {
   const to = parseSemver(a.version);
   const cluster = to ? `${to.major}.${to.minor}.0` : a.version;
-  const off = a.members.map((m) => vs.find((v) => v.name === m.name) ?? { name: m.name, server: '', cluster: '' }).filter((v) => v.server !== a.version || v.cluster !== cluster);
+  const off = a.members
+    .map((m) => vs.find((v) => v.name === m.name) ?? { name: m.name, server: '', cluster: '' })
+    .filter((v) => v.server !== a.version || v.cluster !== cluster);
   return off.map((v) => `${v.name}: etcdserver ${v.server || '?'}, etcdcluster ${v.cluster || '?'}`).join('; ');
 }
 
@@ -57,7 +59,11 @@ async function settle(ctx: ApplyContext, a: UpgradeSettledArgs) {
     const why = unsettled(parseSettled((await runRoot(ctx, settledScript(a))).stdout), a);
     if (why === '') return { changed: false, stdout: `every member runs ${a.version}; the cluster version is raised` };
     if (Date.now() > deadline || ctx.signal.aborted) {
-      throw new TsplayError('ETCD_UPGRADE_FAILED', `the upgrade to ${a.version} did not settle: ${why}`, { host: ctx.host, task: ctx.task, hint: 'etcdctl endpoint status -w table on a member; a re-run upgrades what is left' });
+      throw new TsplayError('ETCD_UPGRADE_FAILED', `the upgrade to ${a.version} did not settle: ${why}`, {
+        host: ctx.host,
+        task: ctx.task,
+        hint: 'etcdctl endpoint status -w table on a member; a re-run upgrades what is left',
+      });
     }
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -66,11 +72,19 @@ async function settle(ctx: ApplyContext, a: UpgradeSettledArgs) {
 export const etcdUpgradeSettled = defineModule({
   name: 'etcd-upgrade-settled',
   args: upgradeSettledArgs,
-  facts: (a) => ({ versions: commandFact(`etcd-upgrade-settled:${a.members.map((m) => m.ip).join(',')}`, settledScript(a), (r) => parseSettled(r.stdout), { become: true }) }),
+  facts: (a) => ({
+    versions: commandFact(`etcd-upgrade-settled:${a.members.map((m) => m.ip).join(',')}`, settledScript(a), (r) => parseSettled(r.stdout), {
+      become: true,
+    }),
+  }),
   plan: (f, a, ctx) => {
     const why = unsettled(f.versions, a);
     if (why === '') return { changed: false, summary: `every member runs ${a.version}; the cluster version is raised` };
-    return { changed: false, run: !ctx.check, summary: `${ctx.check ? 'would wait' : 'waits'} up to ${a.timeoutMs / 1000} s for every member on ${a.version} and the cluster version (now ${why})` };
+    return {
+      changed: false,
+      run: !ctx.check,
+      summary: `${ctx.check ? 'would wait' : 'waits'} up to ${a.timeoutMs / 1000} s for every member on ${a.version} and the cluster version (now ${why})`,
+    };
   },
   apply: (ctx, a) => settle(ctx, a),
 });

@@ -29,21 +29,33 @@ describe('apt probe', () => {
   });
   it('keys the fact by its args and quotes names', () => {
     const f = aptFact(aptArgsSchema.parse({ name: ['jq', 'hello'], state: 'latest' }));
-    expect(f.key).toBe('apt.state([{"name":["jq","hello"],"state":"latest","updateCache":false,"cacheValidTime":0,"purge":false,"installRecommends":false}])');
+    expect(f.key).toBe(
+      'apt.state([{"name":["jq","hello"],"state":"latest","updateCache":false,"cacheValidTime":0,"purge":false,"installRecommends":false}])',
+    );
     expect(f.script).toContain("todo='jq hello'");
   });
 });
 
-const state = (installed: Record<string, string | undefined>, changes: unknown[] = [], cacheAge: number | undefined = 10) => ({ apt: { installed, changes, cacheAge } });
+const state = (installed: Record<string, string | undefined>, changes: unknown[] = [], cacheAge: number | undefined = 10) => ({
+  apt: { installed, changes, cacheAge },
+});
 
 planTable(
   apt,
   [
-    { name: 'installed is unchanged', args: { name: 'jq' }, facts: state({ jq: '1.6' }), plan: { changed: false, summary: 'jq installed' } },
+    {
+      name: 'installed is unchanged',
+      args: { name: 'jq' },
+      facts: state({ jq: '1.6' }),
+      plan: { changed: false, summary: 'jq installed' },
+    },
     {
       name: 'missing installs with its dependencies, predicted per package',
       args: { name: 'jq' },
-      facts: state({ jq: undefined }, [{ op: 'install', name: 'libjq1', version: '1.6' }, { op: 'install', name: 'jq', version: '1.6' }]),
+      facts: state({ jq: undefined }, [
+        { op: 'install', name: 'libjq1', version: '1.6' },
+        { op: 'install', name: 'jq', version: '1.6' },
+      ]),
       plan: {
         changed: true,
         summary: 'would install libjq1 1.6; would install jq 1.6',
@@ -51,10 +63,30 @@ planTable(
         predict: { paths: { 'tsplay:package/jq': { exists: true, target: '1.6' }, 'tsplay:package/libjq1': { exists: true } } },
       },
     },
-    { name: 'a fresh cache is not updated', args: { name: 'jq', updateCache: true, cacheValidTime: 3600 }, facts: state({ jq: '1.6' }, [], 60), plan: { changed: false } },
-    { name: 'an old cache is updated (run, not a change)', args: { name: 'jq', updateCache: true, cacheValidTime: 30 }, facts: state({ jq: '1.6' }, [], 60), plan: { changed: false, run: true, data: { update: true } } },
-    { name: 'absent removes', args: { name: 'jq', state: 'absent', purge: true }, facts: state({ jq: '1.6' }, [{ op: 'remove', name: 'jq', from: '1.6' }]), plan: { changed: true, data: { command: 'apt-get purge -y -q jq' } } },
-    { name: 'an unknown package is PACKAGE_NOT_FOUND naming name', args: { name: 'nosuch' }, facts: state({ nosuch: undefined }), error: { code: 'PACKAGE_NOT_FOUND', field: 'name' } },
+    {
+      name: 'a fresh cache is not updated',
+      args: { name: 'jq', updateCache: true, cacheValidTime: 3600 },
+      facts: state({ jq: '1.6' }, [], 60),
+      plan: { changed: false },
+    },
+    {
+      name: 'an old cache is updated (run, not a change)',
+      args: { name: 'jq', updateCache: true, cacheValidTime: 30 },
+      facts: state({ jq: '1.6' }, [], 60),
+      plan: { changed: false, run: true, data: { update: true } },
+    },
+    {
+      name: 'absent removes',
+      args: { name: 'jq', state: 'absent', purge: true },
+      facts: state({ jq: '1.6' }, [{ op: 'remove', name: 'jq', from: '1.6' }]),
+      plan: { changed: true, data: { command: 'apt-get purge -y -q jq' } },
+    },
+    {
+      name: 'an unknown package is PACKAGE_NOT_FOUND naming name',
+      args: { name: 'nosuch' },
+      facts: state({ nosuch: undefined }),
+      error: { code: 'PACKAGE_NOT_FOUND', field: 'name' },
+    },
     { name: 'a bad name is an args error', args: { name: 'Bad Name' }, error: { code: 'ARGS_INVALID', field: 'name' } },
   ],
   { it, expect },

@@ -28,8 +28,10 @@ export function parseApt(out: string): AptState {
     let m = /^I (\S+) (\S*)$/.exec(line);
     if (m) installed[m[1] as string] = m[2] || undefined;
     else if ((m = /^A (\d+)$/.exec(line))) cacheAge = Number(m[1]);
-    else if ((m = /^Inst (\S+) (?:\[(\S+)\] )?\((\S+)/.exec(line))) changes.push({ op: 'install', name: m[1] as string, from: m[2], version: m[3] });
-    else if ((m = /^(?:Remv|Purg) (\S+)(?: \[(\S+)\])?/.exec(line))) changes.push({ op: 'remove', name: m[1] as string, from: m[2], version: undefined });
+    else if ((m = /^Inst (\S+) (?:\[(\S+)\] )?\((\S+)/.exec(line)))
+      changes.push({ op: 'install', name: m[1] as string, from: m[2], version: m[3] });
+    else if ((m = /^(?:Remv|Purg) (\S+)(?: \[(\S+)\])?/.exec(line)))
+      changes.push({ op: 'remove', name: m[1] as string, from: m[2], version: undefined });
   }
   return { installed, changes, cacheAge };
 }

@@ -7,7 +7,8 @@ import { editKeys } from './plan.js';
 
 const K1 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOne alice@ws';
 const K2 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITwo bob@ws';
-const edit = (text: string | undefined, a: Record<string, unknown>) => editKeys(text, authorizedKeyArgsSchema.parse({ user: 'alice', key: K1, ...a }));
+const edit = (text: string | undefined, a: Record<string, unknown>) =>
+  editKeys(text, authorizedKeyArgsSchema.parse({ user: 'alice', key: K1, ...a }));
 const alice = { exists: true, uid: 1001, gid: 1001, group: 'alice', groups: [], home: '/home/alice', shell: '/bin/sh' };
 
 describe('authorized_keys edits (pure)', () => {
@@ -32,12 +33,32 @@ planTable(
       plan: {
         changed: true,
         summary: `would create /home/alice/.ssh (mode 0700); would create ${P} from key alice@ws (50 bytes, mode 0600)`,
-        predict: { paths: { '/home/alice/.ssh': { exists: true, type: 'dir', mode: 0o700, owner: 'alice', group: 'alice' }, [P]: { exists: true, mode: 0o600, owner: 'alice', group: 'alice', size: 50 } } },
+        predict: {
+          paths: {
+            '/home/alice/.ssh': { exists: true, type: 'dir', mode: 0o700, owner: 'alice', group: 'alice' },
+            [P]: { exists: true, mode: 0o600, owner: 'alice', group: 'alice', size: 50 },
+          },
+        },
       },
     },
-    { name: 'a present key is unchanged', args: { user: 'alice', key: K1 }, facts: { ...textFacts(`${K1}\n`, { mode: 0o600, owner: 'alice', group: 'alice' }), account: alice }, plan: { changed: false } },
-    { name: 'a wrong mode is repaired without rewriting', args: { user: 'alice', key: K1 }, facts: { ...textFacts(`${K1}\n`, { mode: 0o644, owner: 'alice', group: 'alice' }), account: alice }, plan: { changed: true, summary: `${P}: mode 0644 -> 0600` } },
-    { name: 'a missing user is an error naming user', args: { user: 'alice', key: K1 }, facts: { ...textFacts(undefined), account: { exists: false } }, error: { code: 'USER_MISSING', field: 'user' } },
+    {
+      name: 'a present key is unchanged',
+      args: { user: 'alice', key: K1 },
+      facts: { ...textFacts(`${K1}\n`, { mode: 0o600, owner: 'alice', group: 'alice' }), account: alice },
+      plan: { changed: false },
+    },
+    {
+      name: 'a wrong mode is repaired without rewriting',
+      args: { user: 'alice', key: K1 },
+      facts: { ...textFacts(`${K1}\n`, { mode: 0o644, owner: 'alice', group: 'alice' }), account: alice },
+      plan: { changed: true, summary: `${P}: mode 0644 -> 0600` },
+    },
+    {
+      name: 'a missing user is an error naming user',
+      args: { user: 'alice', key: K1 },
+      facts: { ...textFacts(undefined), account: { exists: false } },
+      error: { code: 'USER_MISSING', field: 'user' },
+    },
     { name: 'not a key is an args error naming key', args: { user: 'alice', key: 'hello' }, error: { code: 'ARGS_INVALID', field: 'key' } },
   ],
   { it, expect },

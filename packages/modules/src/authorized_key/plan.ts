@@ -1,5 +1,15 @@
 import { fromLines, toLines } from '../common/lines.js';
-import { currentText, hostDirname, planTextFile, TsplayError, type ContentPlanData, type ContentTarget, type FactValues, type PathState, type Plan } from '../kit/index.js';
+import {
+  currentText,
+  hostDirname,
+  planTextFile,
+  TsplayError,
+  type ContentPlanData,
+  type ContentTarget,
+  type FactValues,
+  type PathState,
+  type Plan,
+} from '../kit/index.js';
 import { defaultHome, keyId, keysPath, type AuthorizedKeyOptions } from './args.js';
 import type { AuthorizedKeyFacts } from './facts.js';
 
@@ -9,7 +19,14 @@ export interface AuthorizedKeyPlanData {
   mkdir: { path: string; owner: string; group: string } | undefined;
 }
 
-export const keysTarget = (a: AuthorizedKeyOptions, group: string): ContentTarget => ({ dest: keysPath(a), backup: false, secret: false, mode: 0o600, owner: a.user, group });
+export const keysTarget = (a: AuthorizedKeyOptions, group: string): ContentTarget => ({
+  dest: keysPath(a),
+  backup: false,
+  secret: false,
+  mode: 0o600,
+  owner: a.user,
+  group,
+});
 
 /** Pure: the file's new text with the key added (or removed; `exclusive`: only this key). */
 export function editKeys(text: string | undefined, a: AuthorizedKeyOptions): string | undefined {
@@ -26,9 +43,13 @@ export function editKeys(text: string | undefined, a: AuthorizedKeyOptions): str
 /** Pure: plan the file (0600, owned by the user) and, when missing, its directory (0700). */
 export function planAuthorizedKey(facts: FactValues<AuthorizedKeyFacts>, a: AuthorizedKeyOptions): Plan<AuthorizedKeyPlanData> {
   const acct = facts.account;
-  if (!acct.exists) throw new TsplayError('USER_MISSING', `user ${a.user} does not exist`, { field: 'user', hint: 'create it first with a user task' });
+  if (!acct.exists)
+    throw new TsplayError('USER_MISSING', `user ${a.user} does not exist`, { field: 'user', hint: 'create it first with a user task' });
   if (a.path === undefined && acct.home !== undefined && acct.home !== defaultHome(a.user)) {
-    throw new TsplayError('ARGS_INVALID', `the home of ${a.user} is ${acct.home}, not ${defaultHome(a.user)}`, { field: 'path', hint: `give path: '${acct.home}/.ssh/authorized_keys'` });
+    throw new TsplayError('ARGS_INVALID', `the home of ${a.user} is ${acct.home}, not ${defaultHome(a.user)}`, {
+      field: 'path',
+      hint: `give path: '${acct.home}/.ssh/authorized_keys'`,
+    });
   }
   const group = acct.group ?? a.user;
   const dir = hostDirname(keysPath(a));
@@ -36,7 +57,12 @@ export function planAuthorizedKey(facts: FactValues<AuthorizedKeyFacts>, a: Auth
   if (next === undefined) return { changed: false, summary: `${keysPath(a)} does not exist (nothing to remove)` };
   const needDir = !facts.parent.exists;
   const dirState: PathState = { exists: true, type: 'dir', mode: 0o700, owner: a.user, group };
-  const file = planTextFile(needDir ? { ...facts, parent: dirState } : facts, keysTarget(a, group), next, `key ${a.key.split(/\s+/).slice(2).join(' ') || (keyId(a.key)?.split(' ')[0] ?? '')}`);
+  const file = planTextFile(
+    needDir ? { ...facts, parent: dirState } : facts,
+    keysTarget(a, group),
+    next,
+    `key ${a.key.split(/\s+/).slice(2).join(' ') || (keyId(a.key)?.split(' ')[0] ?? '')}`,
+  );
   if (!file.changed || !file.data) return { changed: false, summary: file.summary };
   return {
     ...file,

@@ -13,7 +13,10 @@ export const blockinfileArgsSchema = z
       .refine((s) => s.includes('{mark}') && !s.includes('\n'), { message: 'marker must be one line containing {mark}' })
       .default('# {mark} TSPLAY MANAGED BLOCK')
       .describe('The marker lines; {mark} becomes BEGIN and END. Use a distinct marker per block in one file'),
-    state: z.enum(['present', 'absent']).default('present').describe('present: the block is there with this content; absent: the block and its markers are removed'),
+    state: z
+      .enum(['present', 'absent'])
+      .default('present')
+      .describe('present: the block is there with this content; absent: the block and its markers are removed'),
     ...insertShape('block'),
     ...target,
   })

@@ -16,7 +16,12 @@ const edit = (text: string | undefined, a: Record<string, unknown>) => editBlock
 describe('blockinfile edits (pure)', () => {
   it.each([
     ['appends a new block', 'a\n', { block: 'x\ny\n' }, `a\n${M('BEGIN')}\nx\ny\n${M('END')}\n`],
-    ['replaces the content of an existing block', `a\n${M('BEGIN')}\nold\n${M('END')}\nb\n`, { block: 'new' }, `a\n${M('BEGIN')}\nnew\n${M('END')}\nb\n`],
+    [
+      'replaces the content of an existing block',
+      `a\n${M('BEGIN')}\nold\n${M('END')}\nb\n`,
+      { block: 'new' },
+      `a\n${M('BEGIN')}\nnew\n${M('END')}\nb\n`,
+    ],
     ['leaves an equal block', `${M('BEGIN')}\nx\n${M('END')}\n`, { block: 'x' }, `${M('BEGIN')}\nx\n${M('END')}\n`],
     ['removes the block and its markers', `a\n${M('BEGIN')}\nx\n${M('END')}\nb\n`, { state: 'absent' }, 'a\nb\n'],
     ['inserts before a match', 'a\nb\n', { block: 'x', insertbefore: '^b', marker: '## {mark}' }, 'a\n## BEGIN\nx\n## END\nb\n'],
@@ -27,10 +32,28 @@ describe('blockinfile edits (pure)', () => {
 planTable(
   blockinfile,
   [
-    { name: 'an equal block plans no change', args: { path: P, block: 'x' }, facts: textFacts(`${M('BEGIN')}\nx\n${M('END')}\n`), plan: { changed: false } },
-    { name: 'a changed block plans a write', args: { path: P, block: 'y' }, facts: textFacts(`${M('BEGIN')}\nx\n${M('END')}\n`), plan: { changed: true, summary: `would update ${P} from blockinfile (+1 -1 lines)` } },
-    { name: 'a marker without {mark} is an args error naming marker', args: { path: P, marker: '# block' }, error: { code: 'ARGS_INVALID', field: 'marker' } },
-    { name: 'both insertafter and insertbefore is an args error', args: { path: P, insertafter: 'a', insertbefore: 'b' }, error: { code: 'ARGS_INVALID', field: 'insertbefore' } },
+    {
+      name: 'an equal block plans no change',
+      args: { path: P, block: 'x' },
+      facts: textFacts(`${M('BEGIN')}\nx\n${M('END')}\n`),
+      plan: { changed: false },
+    },
+    {
+      name: 'a changed block plans a write',
+      args: { path: P, block: 'y' },
+      facts: textFacts(`${M('BEGIN')}\nx\n${M('END')}\n`),
+      plan: { changed: true, summary: `would update ${P} from blockinfile (+1 -1 lines)` },
+    },
+    {
+      name: 'a marker without {mark} is an args error naming marker',
+      args: { path: P, marker: '# block' },
+      error: { code: 'ARGS_INVALID', field: 'marker' },
+    },
+    {
+      name: 'both insertafter and insertbefore is an args error',
+      args: { path: P, insertafter: 'a', insertbefore: 'b' },
+      error: { code: 'ARGS_INVALID', field: 'insertbefore' },
+    },
   ],
   { it, expect },
 );

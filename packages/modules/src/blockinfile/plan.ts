@@ -6,7 +6,8 @@ import type { BlockinfileOptions } from './args.js';
 export function editBlock(text: string | undefined, a: BlockinfileOptions): string | undefined {
   if (text === undefined) {
     if (a.state === 'absent') return undefined;
-    if (!a.create) throw new TsplayError('WRITE_FAILED', `${a.path} does not exist`, { field: 'path', hint: 'set create: true to create it' });
+    if (!a.create)
+      throw new TsplayError('WRITE_FAILED', `${a.path} does not exist`, { field: 'path', hint: 'set create: true to create it' });
   }
   const begin = a.marker.replace('{mark}', 'BEGIN');
   const end = a.marker.replace('{mark}', 'END');
@@ -28,4 +29,3 @@ export function editBlock(text: string | undefined, a: BlockinfileOptions): stri
   const eol = at + wanted.length >= lines.length ? true : l.eol;
   return fromLines({ lines, eol: eol || lines.length === 0 });
 }
-

@@ -25,18 +25,24 @@ export async function applyCommand(ctx: ApplyContext, a: ParsedCommandArgs): Pro
     if (a.until && !failed) failed = true;
   }
   if (failed && timedOut) {
-    throw new TsplayError('COMMAND_TIMEOUT', `command timed out${a.timeoutMs !== undefined ? ` after ${a.timeoutMs} ms` : ''} and was killed: ${line}`, {
-      host: ctx.host,
-      field: 'timeoutMs',
-      hint: 'raise timeoutMs, or make the command finish sooner',
-    });
+    throw new TsplayError(
+      'COMMAND_TIMEOUT',
+      `command timed out${a.timeoutMs !== undefined ? ` after ${a.timeoutMs} ms` : ''} and was killed: ${line}`,
+      {
+        host: ctx.host,
+        field: 'timeoutMs',
+        hint: 'raise timeoutMs, or make the command finish sooner',
+      },
+    );
   }
   const changed = failed ? false : a.changedWhen ? a.changedWhen(r) : !a.readOnly;
   const tail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-5).join('\n');
   return {
     changed,
     failed,
-    msg: failed ? `command failed (exit ${r.code}${a.until ? ', until condition not met' : ''}): ${line}${tail ? `\n${tail}` : ''}` : undefined,
+    msg: failed
+      ? `command failed (exit ${r.code}${a.until ? ', until condition not met' : ''}): ${line}${tail ? `\n${tail}` : ''}`
+      : undefined,
     data: r,
     stdout: r.stdout,
     stderr: r.stderr,

@@ -20,12 +20,20 @@ export const commandArgs = z
     /** Skip unless this path exists on the host. */
     removes: z.string().min(1).optional().describe('Skip unless this path exists on the host'),
     chdir: z.string().min(1).optional().describe('Working directory on the host'),
-    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not a valid environment variable name'), z.string()).optional().describe('Extra environment variables'),
+    env: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not a valid environment variable name'), z.string())
+      .optional()
+      .describe('Extra environment variables'),
     stdin: z.string().optional().describe('Text fed to the command on stdin'),
     /** A probe: changes nothing, reports ok, and also runs in check mode. */
-    reads: z.array(z.string().min(1)).optional().describe('readOnly only: paths the probe reads; in check mode it is unknown when an earlier task would change one'),
+    reads: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('readOnly only: paths the probe reads; in check mode it is unknown when an earlier task would change one'),
     readOnly: z.boolean().default(false).describe('A probe: changes nothing, reports ok, and also runs in check mode'),
-    changedWhen: predicate.optional().describe('(result) => boolean: whether the run counts as a change (default: it does unless readOnly)'),
+    changedWhen: predicate
+      .optional()
+      .describe('(result) => boolean: whether the run counts as a change (default: it does unless readOnly)'),
     failedWhen: predicate.optional().describe('(result) => boolean: whether the run failed (default: exit code not 0)'),
     /** Keep trying until this holds (or retries run out). */
     until: predicate.optional().describe('Keep trying until this holds (or retries run out)'),

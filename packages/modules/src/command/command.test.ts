@@ -39,7 +39,11 @@ describe('command module', () => {
   });
 
   it('failedWhen and changedWhen are typed predicates over the result', async () => {
-    const ok = await executeModule(conn, command, { cmd: 'echo nothing to do; exit 1', failedWhen: (r: CommandResult) => r.code > 1, changedWhen: (r: CommandResult) => !r.stdout.includes('nothing') });
+    const ok = await executeModule(conn, command, {
+      cmd: 'echo nothing to do; exit 1',
+      failedWhen: (r: CommandResult) => r.code > 1,
+      changedWhen: (r: CommandResult) => !r.stdout.includes('nothing'),
+    });
     expect(ok.outcome).toMatchObject({ status: 'ok', changed: false });
     const bad = await executeModule(conn, command, { cmd: 'echo boom >&2; exit 4' });
     expect(bad.outcome.status).toBe('failed');
@@ -97,7 +101,9 @@ describe('command reads (probes in check mode)', () => {
     await executeModule(c, copy, { dest: conf, content: 'x=1\n' }, { check: true, overlay });
     const probe = { argv: ['cat', conf], readOnly: true, reads: [conf] };
     expect((await executeModule(c, command, probe, { check: true, overlay })).outcome.status).toBe('unknown');
-    expect((await executeModule(c, command, { ...probe, reads: [join(dir, 'other')] }, { check: true, overlay: new Overlay() })).outcome.status).toBe('failed');
+    expect(
+      (await executeModule(c, command, { ...probe, reads: [join(dir, 'other')] }, { check: true, overlay: new Overlay() })).outcome.status,
+    ).toBe('failed');
     expect(existsSync(conf)).toBe(false);
   });
 });

@@ -26,7 +26,14 @@ export function planCommand(facts: CommandFacts, a: ParsedCommandArgs): Plan<Com
   if (a.removes && facts.removes && !facts.removes.exists) return { changed: false, skipped: `${a.removes} does not exist` };
   if (a.readOnly) {
     const r = facts.run;
-    if (r && probeSettled(a, r)) return { changed: false, summary: `probe: ${line}`, data: { code: r.code, stdout: r.stdout, stderr: r.stderr }, stdout: r.stdout, stderr: r.stderr };
+    if (r && probeSettled(a, r))
+      return {
+        changed: false,
+        summary: `probe: ${line}`,
+        data: { code: r.code, stdout: r.stdout, stderr: r.stderr },
+        stdout: r.stdout,
+        stderr: r.stderr,
+      };
     return { changed: false, run: true, summary: `probe: ${line}` };
   }
   const unknown = [a.creates, a.removes].filter((p): p is string => p !== undefined);

@@ -44,12 +44,32 @@ export function parseUser(out: string): UserEntry {
   const pw = lines.find((l) => l.split(':').length >= 7);
   if (!pw) return { exists: false };
   const [, , uid, gid, comment, home, shell] = pw.split(':');
-  const primary = lines.find((l) => l.startsWith('G '))?.slice(2).trim();
-  const all = (lines.find((l) => l.startsWith('S '))?.slice(2).trim() ?? '').split(/\s+/).filter(Boolean);
-  return { exists: true, uid: Number(uid), gid: Number(gid), group: primary, groups: all.filter((g) => g !== primary).sort(), comment, home, shell };
+  const primary = lines
+    .find((l) => l.startsWith('G '))
+    ?.slice(2)
+    .trim();
+  const all = (
+    lines
+      .find((l) => l.startsWith('S '))
+      ?.slice(2)
+      .trim() ?? ''
+  )
+    .split(/\s+/)
+    .filter(Boolean);
+  return {
+    exists: true,
+    uid: Number(uid),
+    gid: Number(gid),
+    group: primary,
+    groups: all.filter((g) => g !== primary).sort(),
+    comment,
+    home,
+    shell,
+  };
 }
 
-const entryState = (e: { exists: boolean }, data: unknown): PathState => (e.exists ? { exists: true, type: 'other', target: JSON.stringify(data) } : { exists: false });
+const entryState = (e: { exists: boolean }, data: unknown): PathState =>
+  e.exists ? { exists: true, type: 'other', target: JSON.stringify(data) } : { exists: false };
 
 /** The overlay entry an account task predicts. */
 export function predictAccount(e: UserEntry | GroupEntry): PathState {
@@ -73,7 +93,8 @@ export const groupFact = defineFact({
 export const userFact = defineFact({
   module: 'accounts',
   name: 'user',
-  script: (name: string) => sh`if getent passwd ${name}; then printf 'G %s\\n' "$(id -gn ${name})"; printf 'S %s\\n' "$(id -Gn ${name})"; fi`,
+  script: (name: string) =>
+    sh`if getent passwd ${name}; then printf 'G %s\\n' "$(id -gn ${name})"; printf 'S %s\\n' "$(id -Gn ${name})"; fi`,
   parse: (r) => parseUser(r.stdout),
   fromOverlay: (o, name) => fromOverlay<UserEntry>(o, userKey(name)),
 });

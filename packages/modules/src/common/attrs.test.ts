@@ -12,7 +12,9 @@ describe('attributes', () => {
   });
   it('builds chown before chmod (chown clears setuid bits), quoting paths', () => {
     const want = { mode: 0o4755, owner: 'etcd', group: 'etcd' };
-    expect(attrScript("/opt/it's", attrChanges(have, want), want)).toBe("chown -- etcd:etcd '/opt/it'\\''s' && chmod -- 4755 '/opt/it'\\''s'");
+    expect(attrScript("/opt/it's", attrChanges(have, want), want)).toBe(
+      "chown -- etcd:etcd '/opt/it'\\''s' && chmod -- 4755 '/opt/it'\\''s'",
+    );
     expect(attrScript('/x', attrChanges(have, { group: 'g' }), { group: 'g' }, { recurse: true })).toBe('chown -R -- :g /x');
   });
   it('writes diff text for the managed attributes', () => {

@@ -74,7 +74,12 @@ export function chownSpec(owner: string | undefined, group: string | undefined):
 /** Exit codes the host-side apply scripts share (download, unarchive): each module adds its own from 12. */
 export const SCRIPT_EXIT = { temp: 11, attrs: 14, rename: 15 } as const;
 
-export function attrScript(path: string, changes: readonly AttrChange[], want: Attrs, opts: { recurse?: boolean; noDeref?: boolean } = {}): string {
+export function attrScript(
+  path: string,
+  changes: readonly AttrChange[],
+  want: Attrs,
+  opts: { recurse?: boolean; noDeref?: boolean } = {},
+): string {
   const cmds: string[] = [];
   const owner = changes.some((c) => c.attr === 'owner') ? want.owner : undefined;
   const group = changes.some((c) => c.attr === 'group') ? want.group : undefined;

@@ -11,7 +11,10 @@ export interface ContentResult {
 
 /** `dest.20261125T133001Z~`: the backup name, from the workstation's clock. */
 export function backupName(dest: string, now: Date = new Date()): string {
-  return `${dest}.${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}~`;
+  return `${dest}.${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}~`;
 }
 
 /** Replace `%s` in a validate command by `path` (a shell word, e.g. the quoted path of the staged file). */
@@ -72,7 +75,8 @@ async function runSafe(ctx: ApplyContext, t: ContentTarget, script: string, what
   const r = await ctx.conn.exec(script, { become: ctx.become, timeoutMs: 300_000, stdin });
   if (r.code === 0) return r;
   const refused = safeWriteRefusal(r, t.dest);
-  if (refused) throw new TsplayError(refused.code, refused.message, { host: ctx.host, task: ctx.task, field: refused.field, hint: refused.hint });
+  if (refused)
+    throw new TsplayError(refused.code, refused.message, { host: ctx.host, task: ctx.task, field: refused.field, hint: refused.hint });
   const invalid = validateFailure(ctx, t, r);
   if (invalid) throw invalid;
   const err = t.secret ? redact(r.stderr.trim()) : r.stderr.trim();
@@ -89,14 +93,25 @@ async function runSafe(ctx: ApplyContext, t: ContentTarget, script: string, what
 export async function applyContent(ctx: ApplyContext, t: ContentTarget, plan: Plan<ContentPlanData>): Promise<ContentResult> {
   const data = plan.data;
   if (!data) return { dest: t.dest };
-  const target: SafeWriteTarget = { path: t.dest, owner: data.attrs.owner, group: data.attrs.group, mode: data.attrs.mode, secret: t.secret };
+  const target: SafeWriteTarget = {
+    path: t.dest,
+    owner: data.attrs.owner,
+    group: data.attrs.group,
+    mode: data.attrs.mode,
+    secret: t.secret,
+  };
   if (!data.write) {
     if (data.attrScript) await runSafe(ctx, t, safeAttrScript(target), `set attributes of ${t.dest}`);
     return { dest: t.dest };
   }
   const backup = data.backup ? backupName(t.dest) : undefined;
   if (data.bytes && !t.validate && !backup) {
-    await ctx.conn.put(t.dest, data.bytes.reveal(), { mode: data.attrs.mode, owner: data.attrs.owner, group: data.attrs.group, become: ctx.become });
+    await ctx.conn.put(t.dest, data.bytes.reveal(), {
+      mode: data.attrs.mode,
+      owner: data.attrs.owner,
+      group: data.attrs.group,
+      become: ctx.become,
+    });
     return { dest: t.dest };
   }
   const fill = contentFill({ remoteSrc: data.remoteSrc, validate: t.validate, backup });

@@ -37,7 +37,9 @@ describe('helpers', () => {
     expect(backupName('/etc/x.conf', new Date('2026-11-25T13:30:01.123Z'))).toBe('/etc/x.conf.20261125T133001Z~');
   });
   it('puts the staged file (a double-quoted shell variable) where validate commands say %s', () => {
-    expect(validateCommand('systemd-analyze verify %s && test -s %s', '"$tsplay_s"')).toBe('systemd-analyze verify "$tsplay_s" && test -s "$tsplay_s"');
+    expect(validateCommand('systemd-analyze verify %s && test -s %s', '"$tsplay_s"')).toBe(
+      'systemd-analyze verify "$tsplay_s" && test -s "$tsplay_s"',
+    );
   });
   it('reads a local file relative to the base dir and registers secret content', () => {
     const d = tempDir();

@@ -9,7 +9,10 @@ export interface Identity {
 }
 
 export function parseIdentity(out: string): Identity {
-  const [user, group] = out.trim().split('\n').map((l) => l.trim());
+  const [user, group] = out
+    .trim()
+    .split('\n')
+    .map((l) => l.trim());
   if (!user || !group) throw new TsplayError('FACT_FAILED', `could not tell the remote user from ${JSON.stringify(out)}`);
   return { user, group };
 }

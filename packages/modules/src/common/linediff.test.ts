@@ -54,9 +54,26 @@ describe('unifiedDiff (jsdiff)', () => {
     after[2899] = 'changed 2900';
     const text = unifiedDiff(`${lines.join('\n')}\n`, `${after.join('\n')}\n`, { path: 'big' });
     expect(text.split('\n')).toEqual([
-      '--- big (before)', '+++ big (after)',
-      '@@ -97,7 +97,7 @@', ' line 97', ' line 98', ' line 99', '-line 100', '+changed 100', ' line 101', ' line 102', ' line 103',
-      '@@ -2897,7 +2897,7 @@', ' line 2897', ' line 2898', ' line 2899', '-line 2900', '+changed 2900', ' line 2901', ' line 2902', ' line 2903',
+      '--- big (before)',
+      '+++ big (after)',
+      '@@ -97,7 +97,7 @@',
+      ' line 97',
+      ' line 98',
+      ' line 99',
+      '-line 100',
+      '+changed 100',
+      ' line 101',
+      ' line 102',
+      ' line 103',
+      '@@ -2897,7 +2897,7 @@',
+      ' line 2897',
+      ' line 2898',
+      ' line 2899',
+      '-line 2900',
+      '+changed 2900',
+      ' line 2901',
+      ' line 2902',
+      ' line 2903',
     ]);
     expect(diffStat(lines.join('\n'), after.join('\n'))).toEqual({ added: 2, removed: 2 });
   });

@@ -24,10 +24,17 @@ export interface LocalFile {
 function decrypted(path: string, buf: Buffer, enc: 'vault' | 'age', field: string): Buffer {
   const open = localFileOpener();
   if (!open)
-    throw new TsplayError('ARGS_INVALID', `local file ${path} is ${enc === 'vault' ? 'Ansible Vault' : 'age'}-encrypted, and no key is given to decrypt it`, {
-      field,
-      hint: enc === 'vault' ? 'give --vault-password-file FILE, --vault-id label@FILE or --ask-vault-pass' : 'give --age-identity FILE or set TSPLAY_AGE_IDENTITY',
-    });
+    throw new TsplayError(
+      'ARGS_INVALID',
+      `local file ${path} is ${enc === 'vault' ? 'Ansible Vault' : 'age'}-encrypted, and no key is given to decrypt it`,
+      {
+        field,
+        hint:
+          enc === 'vault'
+            ? 'give --vault-password-file FILE, --vault-id label@FILE or --ask-vault-pass'
+            : 'give --age-identity FILE or set TSPLAY_AGE_IDENTITY',
+      },
+    );
   const plain = open(path, buf);
   if (!plain) throw new TsplayError('INTERNAL', `local file ${path} looks ${enc}-encrypted, and the opener did not decrypt it`, { field });
   return plain;
@@ -49,7 +56,13 @@ export function readLocalFile(src: string, baseDir: string, opts: { secret: bool
   const enc = encryptedAs(buf);
   if (enc) buf = decrypted(path, buf, enc, opts.field);
   if (opts.secret || enc) registerSecret(buf.toString('utf8'));
-  return { path, sha256: createHash('sha256').update(buf).digest('hex'), size: buf.length, bytes: new Secret(buf), ...(enc ? { encrypted: enc } : {}) };
+  return {
+    path,
+    sha256: createHash('sha256').update(buf).digest('hex'),
+    size: buf.length,
+    bytes: new Secret(buf),
+    ...(enc ? { encrypted: enc } : {}),
+  };
 }
 
 /** A fact answered on the workstation: the host only runs `:` in the batch. */

@@ -9,7 +9,8 @@ import { cleanup, fingerprint, run, tempDir } from './testing.js';
 
 afterAll(cleanup);
 
-const unit = (v: { dataDir: string }): string => `[Unit]\nDescription=etcd\n\n[Service]\nExecStart=/bin/true --data-dir=${v.dataDir}\n\n[Install]\nWantedBy=multi-user.target\n`;
+const unit = (v: { dataDir: string }): string =>
+  `[Unit]\nDescription=etcd\n\n[Service]\nExecStart=/bin/true --data-dir=${v.dataDir}\n\n[Install]\nWantedBy=multi-user.target\n`;
 
 /** file dir -> copy (secret) into it -> template into it -> file mode on the copied file -> link to the unit. */
 function tasks(root: string): [unknown, unknown][] {
@@ -17,7 +18,15 @@ function tasks(root: string): [unknown, unknown][] {
   return [
     [file, { path: etc, state: 'directory', mode: '0700' }],
     [copy, { dest: join(etc, 'kubernetes-key.pem'), content: secret('KEY-material-for-the-chain-test') }],
-    [template, templateArgs({ dest: join(etc, 'etcd.service'), template: unit, vars: { dataDir: '/var/lib/etcd' }, validate: 'systemd-analyze verify %s' })],
+    [
+      template,
+      templateArgs({
+        dest: join(etc, 'etcd.service'),
+        template: unit,
+        vars: { dataDir: '/var/lib/etcd' },
+        validate: 'systemd-analyze verify %s',
+      }),
+    ],
     [file, { path: join(etc, 'kubernetes-key.pem'), mode: '0400' }],
     [file, { path: join(root, 'etcd.service'), state: 'link', src: join(etc, 'etcd.service') }],
   ];

@@ -71,7 +71,15 @@ describe('module writes go through the safe write', () => {
     }
     const tasks: [unknown, unknown, string][] = [
       [copy, { dest: key, content: secret('KEY-1\n'), validate: 'test -s %s' }, key],
-      [template, templateArgs({ dest: unit, template: (v: { token: Secret<string> }) => `token=${v.token.reveal()}\n`, vars: { token: secret('t0k3n') } }), unit],
+      [
+        template,
+        templateArgs({
+          dest: unit,
+          template: (v: { token: Secret<string> }) => `token=${v.token.reveal()}\n`,
+          vars: { token: secret('t0k3n') },
+        }),
+        unit,
+      ],
     ];
     for (const [mod, args, path] of tasks) {
       const check = ok(await run(mod, args, { check: true }));

@@ -49,7 +49,9 @@ export function ok<R>(e: Execution<R>): Execution<R> {
 /** The real state of `path` matches every field the plan predicted (check mode is exact). */
 export async function actualMatches(path: string, predicted: PathState | undefined): Promise<{ actual: PathState; predicted: PathState }> {
   const actual = await conn.stat(path, { hash: true });
-  const want = Object.fromEntries(Object.entries(predicted ?? { missing: true }).filter(([, v]) => v !== undefined)) as unknown as PathState;
+  const want = Object.fromEntries(
+    Object.entries(predicted ?? { missing: true }).filter(([, v]) => v !== undefined),
+  ) as unknown as PathState;
   const got = Object.fromEntries(Object.keys(want).map((k) => [k, actual[k as keyof PathState]])) as unknown as PathState;
   return { actual: got, predicted: want };
 }

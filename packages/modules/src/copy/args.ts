@@ -22,7 +22,10 @@ export const copyArgsSchema = z
       ctx.addIssue({
         code: 'custom',
         path: [given[1] ?? 'content'],
-        message: given.length === 0 ? 'give one of content, src or remoteSrc' : `give only one of content, src or remoteSrc (got ${given.join(', ')})`,
+        message:
+          given.length === 0
+            ? 'give one of content, src or remoteSrc'
+            : `give only one of content, src or remoteSrc (got ${given.join(', ')})`,
       });
     }
   })

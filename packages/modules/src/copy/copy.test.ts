@@ -69,7 +69,9 @@ describe('copy content', () => {
     const args = { dest, content: 'k', mode: '0600', owner: 'nobody', group: 'nogroup' };
     const check = ok(await run(copy, args, { check: true }));
     expect(check.plan?.summary).toBe(`${dest}: mode 0644 -> 0600, owner root -> nobody, group root -> nogroup`);
-    expect(check.diff).toEqual([{ path: dest, before: 'mode: 0644\nowner: root\ngroup: root', after: 'mode: 0600\nowner: nobody\ngroup: nogroup' }]);
+    expect(check.diff).toEqual([
+      { path: dest, before: 'mode: 0644\nowner: root\ngroup: root', after: 'mode: 0600\nowner: nobody\ngroup: nogroup' },
+    ]);
     ok(await run(copy, args));
     expect(mode(dest)).toBe(0o600);
     expect(statSync(dest).uid).toBe(65534);
@@ -91,7 +93,7 @@ describe('copy src and remoteSrc', () => {
     expect(readFileSync(dest, 'utf8')).toBe('CERT2\n');
   });
 
-  it('resolves a relative src against the run\'s base directory (PlanContext.baseDir)', () => {
+  it("resolves a relative src against the run's base directory (PlanContext.baseDir)", () => {
     const base = tempDir();
     mkdirSync(join(base, 'pki'));
     writeFileSync(join(base, 'pki/ca.pem'), 'CA\n');

@@ -30,7 +30,9 @@ function sources(plain: string) {
 const toolOpener = (dir: string) => (path: string, bytes: Buffer) =>
   path.endsWith('.age')
     ? execFileSync('age', ['-d', '-i', join(dir, 'key')], { input: bytes })
-    : execFileSync('ansible-vault', ['decrypt', '--vault-password-file', join(dir, 'pw'), '--output', '-', path], { stdio: ['pipe', 'pipe', 'pipe'] });
+    : execFileSync('ansible-vault', ['decrypt', '--vault-password-file', join(dir, 'pw'), '--output', '-', path], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
 
 describe('copy src encrypted with age or Ansible Vault', () => {
   for (const kind of ['age', 'vault'] as const) {
@@ -56,7 +58,10 @@ describe('copy src encrypted with age or Ansible Vault', () => {
   it('no opener (no key given): the task fails ARGS_INVALID on src, the hint naming the flag; nothing written', async () => {
     const dir = sources('never-written\n');
     const dest = join(tempDir(), 'token');
-    for (const [kind, flag] of [['age', '--age-identity'], ['vault', '--vault-password-file']] as const) {
+    for (const [kind, flag] of [
+      ['age', '--age-identity'],
+      ['vault', '--vault-password-file'],
+    ] as const) {
       const e = await run(copy, { dest, src: join(dir, `src.${kind}`) });
       expect(e.error?.code).toBe('ARGS_INVALID');
       expect(e.error?.field).toBe('src');

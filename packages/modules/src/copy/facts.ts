@@ -1,4 +1,16 @@
-import { destFacts, localFileFact, pathFact, readLocalFile, registerSecret, reveal, type DestFacts, type FactQuery, type LocalFile, type PathState, type PlanContext } from '../kit/index.js';
+import {
+  destFacts,
+  localFileFact,
+  pathFact,
+  readLocalFile,
+  registerSecret,
+  reveal,
+  type DestFacts,
+  type FactQuery,
+  type LocalFile,
+  type PathState,
+  type PlanContext,
+} from '../kit/index.js';
 import type { CopyOptions } from './args.js';
 
 export type CopyFacts = DestFacts & {

@@ -1,6 +1,17 @@
 import { dirname } from 'node:path';
 import { curlConfigLine } from '../common/curl-config.js';
-import { TsplayError, quote, reveal, safeAttrScript, safeWriteRefusal, safeWriteScript, type ApplyContext, type ApplyResult, type ExecResult, type Plan } from '../kit/index.js';
+import {
+  TsplayError,
+  quote,
+  reveal,
+  safeAttrScript,
+  safeWriteRefusal,
+  safeWriteScript,
+  type ApplyContext,
+  type ApplyResult,
+  type ExecResult,
+  type Plan,
+} from '../kit/index.js';
 import type { DownloadOptions } from './args.js';
 import { curlOptions, HTTPS_ONLY_CHECK, wgetOptions } from './facts.js';
 import { displayUrl, type DownloadPlanData } from './plan.js';
@@ -79,11 +90,18 @@ export function downloadError(r: ExecResult, args: DownloadOptions, d: DownloadP
     case E_TEMP:
       return new TsplayError('WRITE_FAILED', `cannot create a temp file for the download of ${args.dest}: ${err}`, { host, field: 'dest' });
     case E_INSECURE:
-      return new TsplayError('DOWNLOAD_FAILED', `download of ${url} was redirected off https; nothing was written: ${err.split('\n').filter((l) => /Location:|URL:/.test(l)).join('; ')}`, {
-        host,
-        field: 'url',
-        hint: 'every redirect must stay on https (set allowInsecure: true only for a trusted network)',
-      });
+      return new TsplayError(
+        'DOWNLOAD_FAILED',
+        `download of ${url} was redirected off https; nothing was written: ${err
+          .split('\n')
+          .filter((l) => /Location:|URL:/.test(l))
+          .join('; ')}`,
+        {
+          host,
+          field: 'url',
+          hint: 'every redirect must stay on https (set allowInsecure: true only for a trusted network)',
+        },
+      );
     case E_FETCH: {
       const rc = Number(field(r.stdout, 'rc'));
       const writeError = (d.tool === 'wget' && rc === 3) || (d.tool !== 'wget' && rc === 23);
@@ -114,14 +132,21 @@ export function downloadError(r: ExecResult, args: DownloadOptions, d: DownloadP
   }
 }
 
-export async function applyDownload(ctx: ApplyContext, args: DownloadOptions, plan: Plan<DownloadPlanData>): Promise<ApplyResult<DownloadResult>> {
+export async function applyDownload(
+  ctx: ApplyContext,
+  args: DownloadOptions,
+  plan: Plan<DownloadPlanData>,
+): Promise<ApplyResult<DownloadResult>> {
   const d = plan.data;
   if (!d || d.action === 'none') return { changed: false, data: { dest: args.dest, sha256: d?.expected, downloaded: false } };
   if (d.action === 'attrs') {
-    const r = await ctx.conn.exec(safeAttrScript({ path: args.dest, owner: d.owner, group: d.group, mode: d.mode }), { become: ctx.become });
+    const r = await ctx.conn.exec(safeAttrScript({ path: args.dest, owner: d.owner, group: d.group, mode: d.mode }), {
+      become: ctx.become,
+    });
     const refused = safeWriteRefusal(r, args.dest);
     if (refused) throw refused.withContext({ host: ctx.host });
-    if (r.code !== 0) throw new TsplayError('WRITE_FAILED', `cannot set mode/owner on ${args.dest}: ${r.stderr.trim()}`, { host: ctx.host });
+    if (r.code !== 0)
+      throw new TsplayError('WRITE_FAILED', `cannot set mode/owner on ${args.dest}: ${r.stderr.trim()}`, { host: ctx.host });
     return { changed: true, data: { dest: args.dest, sha256: d.expected, downloaded: false } };
   }
   const r = await ctx.conn.exec(downloadScript(args, d), {

@@ -7,10 +7,7 @@ import { absPathSchema } from '../common/paths.js';
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 
 /** The parsed `checksum` argument. */
-export type Checksum =
-  | { kind: 'sha256'; sha256: string }
-  | { kind: 'sha256-url'; url: string }
-  | { kind: 'skip' };
+export type Checksum = { kind: 'sha256'; sha256: string } | { kind: 'sha256-url'; url: string } | { kind: 'skip' };
 
 const CHECKSUM_FORMS = "write 'sha256:<64 hex digits>', 'sha256:https://.../SHA256SUMS', or 'skip' to turn checking off";
 
@@ -54,9 +51,15 @@ const headerValue = z.union([z.string(), z.instanceof(Secret)]);
 export const downloadArgsSchema = z
   .object({
     /** https URL of the file (http only with `allowInsecure: true`). */
-    url: z.string().refine(isUrl, { message: 'url is not a valid URL' }).describe('https URL of the file (http only with `allowInsecure: true`)'),
+    url: z
+      .string()
+      .refine(isUrl, { message: 'url is not a valid URL' })
+      .describe('https URL of the file (http only with `allowInsecure: true`)'),
     /** Absolute path of the file on the host (not a directory). */
-    dest: absPath('dest').refine((p) => !p.endsWith('/'), { message: 'dest must be a file path, not a directory (no trailing /)' }).pipe(absPathSchema).describe('Absolute path of the file on the host (not a directory)'),
+    dest: absPath('dest')
+      .refine((p) => !p.endsWith('/'), { message: 'dest must be a file path, not a directory (no trailing /)' })
+      .pipe(absPathSchema)
+      .describe('Absolute path of the file on the host (not a directory)'),
     checksum: checksumSchema.describe("'sha256:HEX', or 'sha256:URL' of a SHA256SUMS file"),
     mode: modeSchema.optional().describe("Octal mode, like '0644' or 0o644"),
     owner: principalSchema('user').optional().describe('Owner, a user name'),
@@ -67,7 +70,10 @@ export const downloadArgsSchema = z
       .optional()
       .describe('Extra request headers (not sent to a checksum URL); values may be Secrets'),
     /** CA bundle on the host to verify the server with (like get_url's ca_path). */
-    caFile: absPath('caFile').pipe(absPathSchema).optional().describe("CA bundle on the host to verify the server with (like get_url's ca_path)"),
+    caFile: absPath('caFile')
+      .pipe(absPathSchema)
+      .optional()
+      .describe("CA bundle on the host to verify the server with (like get_url's ca_path)"),
     /** Give up the transfer after this many ms. */
     timeoutMs: z.number().int().positive().optional().describe('Give up the transfer after this many ms'),
     /** Allow http:// URLs (no transport security; the checksum still protects the content). */
@@ -86,7 +92,12 @@ export const downloadArgsSchema = z
       ctx.addIssue({ code: 'custom', path: ['url'], message: 'url must be http(s)://' });
     }
     if (a.checksum.kind === 'sha256-url' && hasCredentials(a.checksum.url)) {
-      ctx.addIssue({ code: 'custom', path: ['checksum'], message: 'a checksum URL cannot hold a user or password (it would be on the host command line); publish the checksums, or pin sha256:HEX' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['checksum'],
+        message:
+          'a checksum URL cannot hold a user or password (it would be on the host command line); publish the checksums, or pin sha256:HEX',
+      });
     }
     if (a.checksum.kind === 'sha256-url' && !insecure && !/^https:\/\//i.test(a.checksum.url)) {
       ctx.addIssue({

@@ -69,7 +69,10 @@ describe('download failures leave nothing behind', () => {
   it('a SHA256SUMS without a line for the file fails in plan (check mode too) naming checksum', async () => {
     const dir = fx.freshDir('sums-noline');
     const url = fx.tarballUrl.replace('/v3.4.15/', '/nosum/');
-    const r = await executeModule(conn, download, args(dir, { url, checksum: `sha256:${fx.noLineSumsUrl}` }), { check: true, overlay: new Overlay() });
+    const r = await executeModule(conn, download, args(dir, { url, checksum: `sha256:${fx.noLineSumsUrl}` }), {
+      check: true,
+      overlay: new Overlay(),
+    });
     expect(r.error?.code).toBe('DOWNLOAD_FAILED');
     expect(r.error?.field).toBe('checksum');
     expect(r.error?.message).toContain(`no sha256 line for ${fx.tarball.name}`);
@@ -102,7 +105,11 @@ describe('download failures leave nothing behind', () => {
     const dir = fx.freshDir('full');
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tsplay-test', dir]);
     try {
-      const r = await executeModule(conn, download, args(dir, { url: fx.bigUrl, checksum: `sha256:${fx.bigSha256}`, dest: join(dir, 'big.bin') }));
+      const r = await executeModule(
+        conn,
+        download,
+        args(dir, { url: fx.bigUrl, checksum: `sha256:${fx.bigSha256}`, dest: join(dir, 'big.bin') }),
+      );
       expect(r.error?.code).toBe('DISK_FULL');
       expect(readdirSync(dir)).toEqual([]);
     } finally {
@@ -121,12 +128,25 @@ describe('download failures leave nothing behind', () => {
 
 describe('download with wget', () => {
   function ctx(): ApplyContext {
-    return { facts: {}, conn, host: 'local', task: 't', become: false, check: false, log: () => undefined, signal: new AbortController().signal, baseDir: '/' };
+    return {
+      facts: {},
+      conn,
+      host: 'local',
+      task: 't',
+      become: false,
+      check: false,
+      log: () => undefined,
+      signal: new AbortController().signal,
+      baseDir: '/',
+    };
   }
   it('downloads and verifies when only wget is there, headers included', async () => {
     const dir = fx.freshDir('wget');
     const a = downloadArgsSchema.parse(args(dir, { headers: { 'X-Wget': 'yes' } }));
-    const plan = planDownload({ dest: { exists: false }, dir: { exists: true, type: 'dir' }, downloaders: { curl: false, wget: true }, sums: null }, a);
+    const plan = planDownload(
+      { dest: { exists: false }, dir: { exists: true, type: 'dir' }, downloaders: { curl: false, wget: true }, sums: null },
+      a,
+    );
     expect(plan.data?.tool).toBe('wget');
     const r = await applyDownload(ctx(), a, plan);
     expect(r.data?.sha256).toBe(fx.tarball.sha256);
@@ -136,7 +156,10 @@ describe('download with wget', () => {
   it('reports a mismatch with wget too', async () => {
     const dir = fx.freshDir('wget-mismatch');
     const a = downloadArgsSchema.parse(args(dir, { checksum: `sha256:${sha256Hex('x')}` }));
-    const plan = planDownload({ dest: { exists: false }, dir: { exists: true, type: 'dir' }, downloaders: { curl: false, wget: true }, sums: null }, a);
+    const plan = planDownload(
+      { dest: { exists: false }, dir: { exists: true, type: 'dir' }, downloaders: { curl: false, wget: true }, sums: null },
+      a,
+    );
     await expect(applyDownload(ctx(), a, plan)).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH' });
     expect(readdirSync(dir)).toEqual([]);
     rmdirSync(dir);

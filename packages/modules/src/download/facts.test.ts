@@ -50,11 +50,16 @@ describe('planDownload', () => {
   const tools = { curl: true, wget: false };
   const args = downloadArgsSchema.parse({ url: 'https://h/x.tgz', dest: '/opt/x.tgz', checksum: `sha256:${A}` });
   it('keeps the mode and owner of a file it replaces', () => {
-    const p = planDownload({ dest: { exists: true, type: 'file', sha256: C, mode: 0o600, owner: 'u', group: 'g' }, dir, downloaders: tools, sums: null }, args);
+    const p = planDownload(
+      { dest: { exists: true, type: 'file', sha256: C, mode: 0o600, owner: 'u', group: 'g' }, dir, downloaders: tools, sums: null },
+      args,
+    );
     expect(p.predict?.paths?.['/opt/x.tgz']).toEqual({ exists: true, type: 'file', sha256: A, mode: 0o600, owner: 'u', group: 'g' });
   });
   it('refuses a directory at dest', () => {
-    expect(() => planDownload({ dest: { exists: true, type: 'dir' }, dir, downloaders: tools, sums: null }, args)).toThrow(/is a directory/);
+    expect(() => planDownload({ dest: { exists: true, type: 'dir' }, dir, downloaders: tools, sums: null }, args)).toThrow(
+      /is a directory/,
+    );
   });
   it('reports a checksum file it could not fetch', () => {
     const a = downloadArgsSchema.parse({ url: 'https://h/x.tgz', dest: '/opt/x.tgz', checksum: 'sha256:https://h/SUMS' });

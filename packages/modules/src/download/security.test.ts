@@ -61,19 +61,35 @@ afterAll(() => {
 function ctx(): ApplyContext {
   return { conn, host: 'local', become: false, check: false, overlay: new Overlay(), log: () => undefined } as unknown as ApplyContext;
 }
-const plan = (tool: 'curl' | 'wget', expected = sha256Hex(evil)) => ({ changed: true, data: { action: 'download' as const, expected, tool, mode: 0o644, owner: undefined, group: undefined } });
+const plan = (tool: 'curl' | 'wget', expected = sha256Hex(evil)) => ({
+  changed: true,
+  data: { action: 'download' as const, expected, tool, mode: 0o644, owner: undefined, group: undefined },
+});
 
 describe('download: https only, over every redirect', () => {
-  it.each(['curl', 'wget'] as const)('%s: an https URL redirected to http is refused and nothing is written, even with the attacker checksum', async (tool) => {
-    const dir = fx.freshDir(`redir-${tool}`);
-    const a = downloadArgsSchema.parse({ url: `${redirUrl}/x.tar.gz`, dest: join(dir, 'x.tar.gz'), checksum: `sha256:${sha256Hex(evil)}`, caFile: fx.pki.caFile });
-    await expect(applyDownload(ctx(), a, plan(tool))).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED', field: 'url' });
-    expect(readdirSync(dir)).toEqual([]);
-  });
+  it.each(['curl', 'wget'] as const)(
+    '%s: an https URL redirected to http is refused and nothing is written, even with the attacker checksum',
+    async (tool) => {
+      const dir = fx.freshDir(`redir-${tool}`);
+      const a = downloadArgsSchema.parse({
+        url: `${redirUrl}/x.tar.gz`,
+        dest: join(dir, 'x.tar.gz'),
+        checksum: `sha256:${sha256Hex(evil)}`,
+        caFile: fx.pki.caFile,
+      });
+      await expect(applyDownload(ctx(), a, plan(tool))).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED', field: 'url' });
+      expect(readdirSync(dir)).toEqual([]);
+    },
+  );
 
   it('wget: a plain https download still works (the check passes on a good log)', async () => {
     const dir = fx.freshDir('wget-ok');
-    const a = downloadArgsSchema.parse({ url: fx.tarballUrl, dest: join(dir, 'x.tar.gz'), checksum: `sha256:${fx.tarball.sha256}`, caFile: fx.pki.caFile });
+    const a = downloadArgsSchema.parse({
+      url: fx.tarballUrl,
+      dest: join(dir, 'x.tar.gz'),
+      checksum: `sha256:${fx.tarball.sha256}`,
+      caFile: fx.pki.caFile,
+    });
     const r = await applyDownload(ctx(), a, plan('wget', fx.tarball.sha256));
     expect(r.data?.downloaded).toBe(true);
     expect(sha256Hex(readFileSync(join(dir, 'x.tar.gz')))).toBe(fx.tarball.sha256);
@@ -87,7 +103,13 @@ describe('download: secrets never on the command line', () => {
     const u = new URL(`${redirUrl}/secret`);
     u.username = 'me';
     u.password = 's3cr3t-pw';
-    const a = downloadArgsSchema.parse({ url: u.toString(), dest: join(dir, 'f'), checksum: `sha256:${sha256Hex(evil)}`, caFile: fx.pki.caFile, headers: { Authorization: secret('Bearer s3cr3t-token') } });
+    const a = downloadArgsSchema.parse({
+      url: u.toString(),
+      dest: join(dir, 'f'),
+      checksum: `sha256:${sha256Hex(evil)}`,
+      caFile: fx.pki.caFile,
+      headers: { Authorization: secret('Bearer s3cr3t-token') },
+    });
     await applyDownload(ctx(), a, plan(tool));
     expect(seenOnArgv).toEqual([]);
     expect(readFileSync(join(dir, 'f'), 'utf8')).toBe(evil);

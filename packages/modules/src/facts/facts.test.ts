@@ -49,7 +49,14 @@ factTable<HostFacts>(
         hostname: 'controller-0',
         fqdn: 'controller-0.lab',
         interfaces: [
-          { name: 'lo', up: true, addresses: [{ family: 'inet', address: '127.0.0.1', prefix: 8 }, { family: 'inet6', address: '::1', prefix: 128 }] },
+          {
+            name: 'lo',
+            up: true,
+            addresses: [
+              { family: 'inet', address: '127.0.0.1', prefix: 8 },
+              { family: 'inet6', address: '::1', prefix: 128 },
+            ],
+          },
           { name: 'eth0', up: true, addresses: [{ family: 'inet', address: '10.240.0.10', prefix: 24 }] },
         ],
       },

@@ -62,7 +62,12 @@ export function parseHostFacts(out: string): HostFacts {
   const rel = osRelease(get('osrelease'));
   return {
     os: one('os'),
-    distribution: { id: rel.ID ?? '', version: rel.VERSION_ID ?? '', codename: rel.VERSION_CODENAME ?? '', prettyName: rel.PRETTY_NAME ?? '' },
+    distribution: {
+      id: rel.ID ?? '',
+      version: rel.VERSION_ID ?? '',
+      codename: rel.VERSION_CODENAME ?? '',
+      prettyName: rel.PRETTY_NAME ?? '',
+    },
     kernel: one('kernel'),
     architecture: one('arch'),
     cpus: Number(one('cpus')) || 0,

@@ -73,7 +73,10 @@ async function transfer(ctx: ApplyContext, src: string, t: LocalTemp): Promise<v
 }
 
 const localWriteError = (e: unknown, path: string) =>
-  fail('FETCH_FAILED', `could not write ${path} on the workstation: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { field: 'dest', cause: e });
+  fail('FETCH_FAILED', `could not write ${path} on the workstation: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+    field: 'dest',
+    cause: e,
+  });
 
 export async function applyFetch(ctx: ApplyContext, a: FetchOptions, plan: Plan<FetchPlanData>): Promise<ApplyResult<FetchResult>> {
   const d = plan.data;
@@ -92,10 +95,14 @@ export async function applyFetch(ctx: ApplyContext, a: FetchOptions, plan: Plan<
     await transfer(ctx, a.src, t);
     const got = t.sha256();
     if (a.checksum && got !== d.sha256) {
-      throw fail('CHECKSUM_MISMATCH', `${a.src}: the host file's sha256 is ${d.sha256.slice(0, 12)}…, ${t.size} bytes arrived with ${got.slice(0, 12)}…`, {
-        field: 'src',
-        hint: `the file changed on the host while it was read, or the transfer was cut; ${d.path} was not written; run again`,
-      });
+      throw fail(
+        'CHECKSUM_MISMATCH',
+        `${a.src}: the host file's sha256 is ${d.sha256.slice(0, 12)}…, ${t.size} bytes arrived with ${got.slice(0, 12)}…`,
+        {
+          field: 'src',
+          hint: `the file changed on the host while it was read, or the transfer was cut; ${d.path} was not written; run again`,
+        },
+      );
     }
     t.commit(d.mode);
     return { data: { dest: d.path, sha256: got, size: t.size }, stdout: `${a.src} -> ${d.path} (${t.size} bytes, sha256 ${got})` };

@@ -11,7 +11,10 @@ export const fetchArgsSchema = z
       .describe(
         'Where it goes on the workstation (relative: against the playbook directory). Without `flat`, a directory: the file is `dest/<host>/<src>`; with `flat`, the file itself, or `dest/<basename of src>` when dest ends with /',
       ),
-    flat: z.boolean().default(false).describe("Ansible's flat: dest names the file (or, ending with /, its directory) instead of a tree per host"),
+    flat: z
+      .boolean()
+      .default(false)
+      .describe("Ansible's flat: dest names the file (or, ending with /, its directory) instead of a tree per host"),
     checksum: z.boolean().default(true).describe("Verify that the sha256 of what arrived equals the host file's before it is named"),
     secret: z.boolean().default(false).describe('The content is secret: never shown, and the local file is 0600 without mode'),
     mode: modeSchema.optional().describe('Octal mode of the local file (default 0600 when secret, else 0644)'),

@@ -5,7 +5,10 @@ import { defineFact, hostBasename, pathFact, type FactQuery, type PathState, typ
 import type { FetchOptions } from './args.js';
 
 /** The workstation file the task writes: absent, a regular file (sha256, mode, size), or something else there. */
-export type LocalDest = { path: string; kind: 'absent' } | { path: string; kind: 'file'; sha256: string; mode: number; size: number } | { path: string; kind: 'other'; what: string };
+export type LocalDest =
+  | { path: string; kind: 'absent' }
+  | { path: string; kind: 'file'; sha256: string; mode: number; size: number }
+  | { path: string; kind: 'other'; what: string };
 
 export type FetchFacts = {
   /** The file on the host, with its sha256 (from the check overlay when an earlier task predicts it). */

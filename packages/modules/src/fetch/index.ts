@@ -17,6 +17,7 @@ export const fetch = defineModule({
   facts: (args, ctx) => fetchFacts(args, ctx),
   plan: (facts, args) => planFetch(facts, args),
   apply: (ctx, args, plan) => applyFetch(ctx, args, plan),
-  resultFromPlan: (plan): FetchResult | undefined => (plan.data ? { dest: plan.data.path, sha256: plan.data.sha256 || undefined, size: plan.data.size } : undefined),
+  resultFromPlan: (plan): FetchResult | undefined =>
+    plan.data ? { dest: plan.data.path, sha256: plan.data.sha256 || undefined, size: plan.data.size } : undefined,
   secret: (args) => args.secret,
 });

@@ -13,13 +13,18 @@ export async function applyFile(ctx: ApplyContext, args: FileOptions, plan: Plan
   if (!script) return { changed: false, data: { path: args.path, state: args.state } };
   const r = await ctx.conn.exec(script, { become: ctx.become });
   const refused = safeWriteRefusal(r, args.path);
-  if (refused) throw new TsplayError(refused.code, refused.message, { host: ctx.host, task: ctx.task, field: refused.field, hint: refused.hint });
+  if (refused)
+    throw new TsplayError(refused.code, refused.message, { host: ctx.host, task: ctx.task, field: refused.field, hint: refused.hint });
   if (r.code !== 0) {
-    throw new TsplayError('COMMAND_FAILED', `could not ${plan.summary?.replace(/^would /, '') ?? `manage ${args.path}`}: ${r.stderr.trim() || `exit code ${r.code}`}`, {
-      host: ctx.host,
-      task: ctx.task,
-      hint: 'check the path, the user/group names and permissions on the host',
-    });
+    throw new TsplayError(
+      'COMMAND_FAILED',
+      `could not ${plan.summary?.replace(/^would /, '') ?? `manage ${args.path}`}: ${r.stderr.trim() || `exit code ${r.code}`}`,
+      {
+        host: ctx.host,
+        task: ctx.task,
+        hint: 'check the path, the user/group names and permissions on the host',
+      },
+    );
   }
   return { data: { path: args.path, state: args.state } };
 }

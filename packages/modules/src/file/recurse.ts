@@ -57,7 +57,12 @@ export function recurseScript(path: string, w: Attrs): string {
 }
 
 /** Check mode's view of the tree check: the UNSAFE_PATH the script would fail with, from the tree fact. */
-export function unsafeTree(top: PathState & { path: string }, tree: readonly TreeEntry[], me: Identity | undefined, w: Attrs): TsplayError | undefined {
+export function unsafeTree(
+  top: PathState & { path: string },
+  tree: readonly TreeEntry[],
+  me: Identity | undefined,
+  w: Attrs,
+): TsplayError | undefined {
   const users = new Set(['root', me?.user, w.owner]);
   const dirs = [{ ...top, type: 'dir' as const }, ...tree.filter((e) => e.type === 'dir')];
   for (const d of dirs) {
@@ -69,10 +74,14 @@ export function unsafeTree(top: PathState & { path: string }, tree: readonly Tre
 
 /** The UNSAFE_PATH of a recursion refused because of directory `dir` (the field). */
 export function unsafeTreeError(path: string, dir: string): TsplayError {
-  return new TsplayError('UNSAFE_PATH', `refusing to change owner/mode below ${path}: ${dir} can be changed by a user other than root and the owner`, {
-    field: dir,
-    hint: `make ${dir} root's (or the owner's) and not group/world-writable, or leave recurse off and change what you need path by path`,
-  });
+  return new TsplayError(
+    'UNSAFE_PATH',
+    `refusing to change owner/mode below ${path}: ${dir} can be changed by a user other than root and the owner`,
+    {
+      field: dir,
+      hint: `make ${dir} root's (or the owner's) and not group/world-writable, or leave recurse off and change what you need path by path`,
+    },
+  );
 }
 
 /** What recursing would change below the path (the script, or none when nothing differs). */
@@ -90,7 +99,11 @@ export function recurseChanges(
   }
   const n = Object.keys(predict).length;
   if (n === 0) return { script: '', summary: '', predict };
-  return { script: recurseScript(path, w), summary: `would set ${describeWant(w)} on ${n} path${n === 1 ? '' : 's'} below ${path}`, predict };
+  return {
+    script: recurseScript(path, w),
+    summary: `would set ${describeWant(w)} on ${n} path${n === 1 ? '' : 's'} below ${path}`,
+    predict,
+  };
 }
 
 function describeWant(w: Attrs): string {

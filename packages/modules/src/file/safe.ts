@@ -16,7 +16,14 @@ export function safeAttrs(path: string, have: PathState, w: Attrs): string {
   if (changes.length === 0) return '';
   const has = (a: string): boolean => changes.some((c) => c.attr === a);
   // The current owner stays the target owner when it does not change: a directory that is theirs is not refused.
-  return step(safeAttrScript({ path, owner: has('owner') ? w.owner : have.owner, group: has('group') ? w.group : undefined, mode: has('mode') ? w.mode : undefined }));
+  return step(
+    safeAttrScript({
+      path,
+      owner: has('owner') ? w.owner : have.owner,
+      group: has('group') ? w.group : undefined,
+      mode: has('mode') ? w.mode : undefined,
+    }),
+  );
 }
 
 /** Create an empty file (touch) with owner/group and `mode`. */

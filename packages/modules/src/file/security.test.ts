@@ -1,6 +1,17 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireRoot } from '../testing/require-root.js';
@@ -109,7 +120,8 @@ describe('recurse below a directory another user can change', () => {
     symlinkSync(secret, join(top, 'sub', 'to-secret'));
     const e = await run(file, { path: top, state: 'directory', mode: '0750', owner: user, recurse: true });
     expect([e.outcome.status, e.error?.code]).toEqual(['changed', undefined]);
-    for (const p of [top, join(top, 'sub'), join(top, 'sub', 'f')]) expect([p, statSync(p).uid, statSync(p).mode & 0o7777]).toEqual([p, uid, 0o750]);
+    for (const p of [top, join(top, 'sub'), join(top, 'sub', 'f')])
+      expect([p, statSync(p).uid, statSync(p).mode & 0o7777]).toEqual([p, uid, 0o750]);
     expect(lstatSync(join(top, 'sub', 'to-secret')).uid).toBe(uid);
     expect(oracle(secret)).toEqual({ uid: 0, mode: 0o600, sha: sha(secret) });
   });
@@ -122,7 +134,10 @@ describe('recurse below a directory another user can change', () => {
     spawnSync('chown', ['-R', `${uid}:${gid}`, top]);
     const before = oracle(secret);
     const loop = `while :; do for f in ${names.join(' ')}; do : > "$f.n"; mv -f "$f.n" "$f"; ln -sfn ${secret} "$f.l"; mv -f "$f.l" "$f"; done; done`;
-    const attacker = spawn('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '/bin/sh', '-c', loop], { stdio: 'ignore', detached: true });
+    const attacker = spawn('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '/bin/sh', '-c', loop], {
+      stdio: 'ignore',
+      detached: true,
+    });
     try {
       for (let i = 0; i < 10; i++) {
         const e = await run(file, { path: top, state: 'directory', owner: user, mode: i % 2 ? '0700' : '0755', recurse: true });

@@ -3,7 +3,11 @@ import type { HostnameOptions } from './args.js';
 import { hostnameTarget, type HostnamePlanData } from './plan.js';
 
 /** Write /etc/hostname (atomically), then set the running name. */
-export async function applyHostname(ctx: ApplyContext, a: HostnameOptions, plan: Plan<HostnamePlanData>): Promise<ApplyResult<{ name: string }>> {
+export async function applyHostname(
+  ctx: ApplyContext,
+  a: HostnameOptions,
+  plan: Plan<HostnamePlanData>,
+): Promise<ApplyResult<{ name: string }>> {
   if (plan.data?.content) await applyTextFile(ctx, hostnameTarget, { ...plan, data: plan.data.content });
   if (plan.data?.setLive) {
     const r = await ctx.conn.exec(sh`hostname ${a.name}`, { become: ctx.become });

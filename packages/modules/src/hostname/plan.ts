@@ -17,7 +17,9 @@ export function planHostname(facts: FactValues<HostnameFacts>, a: HostnameOption
   if (!file?.changed && !setLive) return { changed: false, summary: `hostname is ${a.name}` };
   return {
     changed: true,
-    summary: [file?.changed ? file.summary : undefined, setLive ? `would set the running host name ${facts.live} -> ${a.name}` : undefined].filter(Boolean).join('; '),
+    summary: [file?.changed ? file.summary : undefined, setLive ? `would set the running host name ${facts.live} -> ${a.name}` : undefined]
+      .filter(Boolean)
+      .join('; '),
     diff: [{ path: 'hostname', before: `${facts.live}\n`, after: `${a.name}\n` }, ...(file?.diff ?? [])],
     predict: file?.predict,
     data: { content: file?.changed ? file.data : undefined, setLive },

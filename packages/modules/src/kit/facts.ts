@@ -56,7 +56,11 @@ export function defineFact<P extends readonly unknown[], T>(spec: FactSpec<P, T>
 }
 
 /** The content of a file as a fact. */
-export type TextContent = { kind: 'absent' } | { kind: 'text'; text: string } | { kind: 'binary'; size: number } | { kind: 'large'; size: number };
+export type TextContent =
+  | { kind: 'absent' }
+  | { kind: 'text'; text: string }
+  | { kind: 'binary'; size: number }
+  | { kind: 'large'; size: number };
 
 /** Files above this size are not read as text. */
 export const TEXT_MAX_BYTES = 1024 * 1024;

@@ -45,7 +45,17 @@ export { defineTextFileModule } from './text-module.js';
 export type { TextFileModuleDef, TextFileModule } from './text-module.js';
 
 // Attributes, modes, paths
-export { attrChanges, attrScript, attrText, chownSpec, describeChanges, withAttrs, ownerSpec, principalSchema, SCRIPT_EXIT } from '../common/attrs.js';
+export {
+  attrChanges,
+  attrScript,
+  attrText,
+  chownSpec,
+  describeChanges,
+  withAttrs,
+  ownerSpec,
+  principalSchema,
+  SCRIPT_EXIT,
+} from '../common/attrs.js';
 export type { Attrs, AttrChange } from '../common/attrs.js';
 export { modeSchema, formatMode } from '../common/mode.js';
 export { absPathSchema, normalizeHostPath, hostDirname, hostBasename, ancestors } from '../common/paths.js';

@@ -7,7 +7,14 @@ import { predictFile } from './predict.js';
 describe('module kit', () => {
   it('predictFile computes size and sha256, and later text facts read the predicted content', () => {
     const st = predictFile('hello\n', { mode: 0o640, owner: 'etcd' });
-    expect(st).toEqual({ exists: true, type: 'file', size: 6, sha256: '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03', mode: 0o640, owner: 'etcd' });
+    expect(st).toEqual({
+      exists: true,
+      type: 'file',
+      size: 6,
+      sha256: '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03',
+      mode: 0o640,
+      owner: 'etcd',
+    });
     const o = new Overlay();
     o.record({ paths: { '/etc/x': st } }, 'write x');
     expect(textFact('/etc/x').fromOverlay?.(o)).toEqual({ kind: 'text', text: 'hello\n' });

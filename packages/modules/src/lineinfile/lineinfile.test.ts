@@ -18,7 +18,12 @@ describe('lineinfile edits (pure)', () => {
   it.each([
     ['appends a missing line', 'a\nb\n', { line: 'c' }, 'a\nb\nc\n'],
     ['leaves a present line', 'a\nc\nb\n', { line: 'c' }, 'a\nc\nb\n'],
-    ['replaces the last regexp match', 'PermitRootLogin yes\nX\nPermitRootLogin yes\n', { line: 'PermitRootLogin no', regexp: '^PermitRootLogin' }, 'PermitRootLogin yes\nX\nPermitRootLogin no\n'],
+    [
+      'replaces the last regexp match',
+      'PermitRootLogin yes\nX\nPermitRootLogin yes\n',
+      { line: 'PermitRootLogin no', regexp: '^PermitRootLogin' },
+      'PermitRootLogin yes\nX\nPermitRootLogin no\n',
+    ],
     ['inserts after the last match', 'a\n[s]\nb\n', { line: 'k=v', insertafter: '^\\[s\\]' }, 'a\n[s]\nk=v\nb\n'],
     ['inserts at the beginning', 'a\n', { line: '#!x', insertbefore: 'BOF' }, '#!x\na\n'],
     ['appends after a last line without newline', 'a', { line: 'b' }, 'a\nb\n'],
@@ -47,11 +52,24 @@ planTable(
         changed: true,
         summary: `would update ${P} from lineinfile (+1 -0 lines)`,
         diff: [{ path: P, before: 'Port 22\n', after: 'Port 22\nUseDNS no\n' }],
-        predict: { paths: { [P]: { exists: true, type: 'file', mode: 0o600, owner: 'root', group: 'root', size: 18, sha256: sha('Port 22\nUseDNS no\n') } } },
+        predict: {
+          paths: {
+            [P]: { exists: true, type: 'file', mode: 0o600, owner: 'root', group: 'root', size: 18, sha256: sha('Port 22\nUseDNS no\n') },
+          },
+        },
       },
     },
-    { name: 'a missing file without create is an error naming path', args: { path: P, line: 'x' }, facts: textFacts(undefined), error: { code: 'WRITE_FAILED', field: 'path' } },
-    { name: 'a bad regexp is an args error naming regexp', args: { path: P, line: 'x', regexp: '(' }, error: { code: 'ARGS_INVALID', field: 'regexp' } },
+    {
+      name: 'a missing file without create is an error naming path',
+      args: { path: P, line: 'x' },
+      facts: textFacts(undefined),
+      error: { code: 'WRITE_FAILED', field: 'path' },
+    },
+    {
+      name: 'a bad regexp is an args error naming regexp',
+      args: { path: P, line: 'x', regexp: '(' },
+      error: { code: 'ARGS_INVALID', field: 'regexp' },
+    },
     { name: 'a relative path is an args error', args: { path: 'etc/x', line: 'x' }, error: { code: 'ARGS_INVALID', field: 'path' } },
     { name: 'present without line is an args error naming line', args: { path: P }, error: { code: 'ARGS_INVALID', field: 'line' } },
   ],

@@ -24,7 +24,10 @@ export function editLines(text: string | undefined, a: LineinfileOptions): strin
   if (text === undefined) {
     if (a.state === 'absent') return undefined;
     if (!a.create) {
-      throw new TsplayError('WRITE_FAILED', `${a.path} does not exist`, { field: 'path', hint: 'set create: true to create it, or create it first (copy, template or file touch)' });
+      throw new TsplayError('WRITE_FAILED', `${a.path} does not exist`, {
+        field: 'path',
+        hint: 'set create: true to create it, or create it first (copy, template or file touch)',
+      });
     }
   }
   const l = toLines(text);
@@ -36,4 +39,3 @@ export function editLines(text: string | undefined, a: LineinfileOptions): strin
   const next = present(l, a);
   return next === l ? (text ?? '') : fromLines(next);
 }
-

@@ -12,7 +12,12 @@ afterAll(cleanup);
 planTable(
   stat,
   [
-    { name: 'a missing path', args: { path: '/nope' }, facts: { target: { exists: false } }, plan: { changed: false, summary: '/nope: does not exist', data: { path: '/nope', exists: false } } },
+    {
+      name: 'a missing path',
+      args: { path: '/nope' },
+      facts: { target: { exists: false } },
+      plan: { changed: false, summary: '/nope: does not exist', data: { path: '/nope', exists: false } },
+    },
     {
       name: 'a file',
       args: { path: '/etc/x' },
@@ -31,7 +36,14 @@ describe('stat on the local host', () => {
     writeFileSync(path, 'abc');
     chmodSync(path, 0o600);
     const e = ok(await run(stat, { path, hash: true }));
-    expect(e.outcome.data).toMatchObject({ path, exists: true, type: 'file', mode: 0o600, size: 3, sha256: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad' });
+    expect(e.outcome.data).toMatchObject({
+      path,
+      exists: true,
+      type: 'file',
+      mode: 0o600,
+      size: 3,
+      sha256: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    });
     const overlay = new Overlay();
     const other = join(root, 'g');
     ok(await run(copy, { dest: other, content: 'xyz', mode: '0640' }, { check: true, overlay }));

@@ -7,7 +7,11 @@ export const sysctlArgsSchema = z
       .string()
       .regex(/^[A-Za-z0-9_][A-Za-z0-9_.\/-]*$/, 'a sysctl key like net.ipv4.ip_forward')
       .describe('The kernel parameter, e.g. net.ipv4.ip_forward'),
-    value: z.union([z.string(), z.number()]).transform((v) => String(v).trim().split(/\s+/).join(' ')).optional().describe('Its value (state present)'),
+    value: z
+      .union([z.string(), z.number()])
+      .transform((v) => String(v).trim().split(/\s+/).join(' '))
+      .optional()
+      .describe('Its value (state present)'),
     state: z.enum(['present', 'absent']).default('present').describe('present: set in the file (and live); absent: removed from the file'),
     file: absPathSchema
       .refine((p) => p.endsWith('.conf'), { message: 'the sysctl file must end in .conf (systemd-sysctl ignores other names)' })

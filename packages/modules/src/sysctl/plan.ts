@@ -32,13 +32,22 @@ export function planSysctl(facts: FactValues<SysctlFacts>, a: SysctlOptions): Pl
   const next = editSysctl(currentText(facts, a.file, 'file'), a);
   const file = next === undefined ? undefined : planTextFile(facts, sysctlTarget(a), next, 'sysctl');
   const liveDiffers = a.reload && a.state === 'present' && facts.live !== a.value;
-  if (!file?.changed && !liveDiffers) return { changed: false, summary: `${a.name} is ${a.state === 'present' ? a.value : 'absent from ' + a.file}` };
-  const summary = [file?.changed ? file.summary : undefined, liveDiffers ? `would set ${a.name} ${facts.live ?? '(unset)'} -> ${a.value}` : undefined].filter(Boolean).join('; ');
+  if (!file?.changed && !liveDiffers)
+    return { changed: false, summary: `${a.name} is ${a.state === 'present' ? a.value : 'absent from ' + a.file}` };
+  const summary = [
+    file?.changed ? file.summary : undefined,
+    liveDiffers ? `would set ${a.name} ${facts.live ?? '(unset)'} -> ${a.value}` : undefined,
+  ]
+    .filter(Boolean)
+    .join('; ');
   return {
     changed: true,
     summary,
     diff: file?.diff,
     predict: file?.predict,
-    data: { content: file?.changed ? file.data : undefined, reload: a.reload && (liveDiffers || file?.changed === true) && a.state === 'present' },
+    data: {
+      content: file?.changed ? file.data : undefined,
+      reload: a.reload && (liveDiffers || file?.changed === true) && a.state === 'present',
+    },
   };
 }

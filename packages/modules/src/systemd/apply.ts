@@ -20,16 +20,24 @@ export async function applySystemd(ctx: ApplyContext, args: SystemdArgs, plan: P
   const script = actions.map((a) => command(unit, a, args.noBlock)).join(' && ');
   const r = await ctx.conn.exec(script, { become: ctx.become, timeoutMs: args.waitTimeoutMs + 30_000 });
   if (r.timedOut) {
-    throw new TsplayError('SERVICE_TIMEOUT', `${actions.join(', ')} ${unit} did not finish within ${args.waitTimeoutMs} ms${await journalTail(ctx, unit)}`, {
-      ...where,
-      hint: hint(unit),
-    });
+    throw new TsplayError(
+      'SERVICE_TIMEOUT',
+      `${actions.join(', ')} ${unit} did not finish within ${args.waitTimeoutMs} ms${await journalTail(ctx, unit)}`,
+      {
+        ...where,
+        hint: hint(unit),
+      },
+    );
   }
   if (r.code !== 0) {
-    throw new TsplayError('SERVICE_FAILED', `${actions.join(', ')} ${unit} failed: ${r.stderr.trim() || `exit ${r.code}`}${await journalTail(ctx, unit)}`, {
-      ...where,
-      hint: hint(unit),
-    });
+    throw new TsplayError(
+      'SERVICE_FAILED',
+      `${actions.join(', ')} ${unit} failed: ${r.stderr.trim() || `exit ${r.code}`}${await journalTail(ctx, unit)}`,
+      {
+        ...where,
+        hint: hint(unit),
+      },
+    );
   }
   let note: string | undefined;
   let active = data.after.active;
@@ -53,14 +61,18 @@ export async function applySystemd(ctx: ApplyContext, args: SystemdArgs, plan: P
 export async function waitForUnit(ctx: ApplyContext, unit: string, args: SystemdArgs): Promise<Verdict> {
   const t0 = Date.now();
   for (;;) {
-    if (ctx.signal.aborted) throw new TsplayError('INTERRUPTED', `interrupted while waiting for ${unit}`, { host: ctx.host, task: ctx.task });
+    if (ctx.signal.aborted)
+      throw new TsplayError('INTERRUPTED', `interrupted while waiting for ${unit}`, { host: ctx.host, task: ctx.task });
     const elapsed = Date.now() - t0;
     let budget = Math.min(CHUNK_MS, Math.max(0, args.waitTimeoutMs - elapsed));
     if (args.notifyGraceMs > 0 && elapsed < args.notifyGraceMs) budget = Math.min(budget, args.notifyGraceMs - elapsed);
     const polls = Math.max(1, Math.ceil(budget / args.pollIntervalMs));
     const r = await ctx.conn.exec(pollScript(unit, polls, args.pollIntervalMs), { become: ctx.become, timeoutMs: budget + 30_000 });
     if (r.code !== 0 && !r.stdout.includes('ActiveState=')) {
-      throw new TsplayError('SERVICE_FAILED', `could not read the state of ${unit}: ${r.stderr.trim() || `exit ${r.code}`}`, { host: ctx.host, task: ctx.task });
+      throw new TsplayError('SERVICE_FAILED', `could not read the state of ${unit}: ${r.stderr.trim() || `exit ${r.code}`}`, {
+        host: ctx.host,
+        task: ctx.task,
+      });
     }
     const v = judge(parseWaitState(r.stdout), Date.now() - t0, { timeoutMs: args.waitTimeoutMs, notifyGraceMs: args.notifyGraceMs });
     if (v.kind !== 'wait') return v;
@@ -69,7 +81,9 @@ export async function waitForUnit(ctx: ApplyContext, unit: string, args: Systemd
 
 /** The last lines of the unit's journal, for error messages. */
 export async function journalTail(ctx: Pick<ApplyContext, 'conn' | 'become'>, unit: string): Promise<string> {
-  const r = await ctx.conn.exec(sh`journalctl -u ${unit} -n 20 --no-pager 2>&1`, { become: ctx.become, timeoutMs: 15_000 }).catch(() => undefined);
+  const r = await ctx.conn
+    .exec(sh`journalctl -u ${unit} -n 20 --no-pager 2>&1`, { become: ctx.become, timeoutMs: 15_000 })
+    .catch(() => undefined);
   const text = r?.stdout.trim();
   return text ? `\n--- journalctl -u ${unit} -n 20 ---\n${text}` : '';
 }

@@ -9,7 +9,10 @@ const certTask = task(systemd, { name: 'other2' }, { name: 'cert' });
 
 describe('systemdService', () => {
   it('builds the handler pattern: restart follows ctx.notified, notifiedBy = restartWhen', () => {
-    const t = systemdService({ name: 'etcd', state: 'started', enabled: true, daemonReload: true }, { name: 'start etcd', restartWhen: [unitTask, certTask], tags: ['etcd'] });
+    const t = systemdService(
+      { name: 'etcd', state: 'started', enabled: true, daemonReload: true },
+      { name: 'start etcd', restartWhen: [unitTask, certTask], tags: ['etcd'] },
+    );
     expect(t.name).toBe('start etcd');
     expect(t.module).toBe(systemd);
     expect(t.notifiedBy).toEqual([unitTask, certTask]);
@@ -27,10 +30,21 @@ describe('systemdService', () => {
   });
 
   it('the module declares its facts: unit state, unit file (overlay-aware), predicted state', () => {
-    const f = systemd.facts(systemd.args.parse({ name: 'etcd' }) as z.output<typeof systemd.args>, { host: 'h', check: true, become: true });
+    const f = systemd.facts(systemd.args.parse({ name: 'etcd' }) as z.output<typeof systemd.args>, {
+      host: 'h',
+      check: true,
+      become: true,
+    });
     expect(Object.keys(f)).toEqual(['unit', 'unitFile', 'predicted']);
     expect(f.unit.script).toContain('systemctl show etcd.service');
-    expect(f.unitFile.fromOverlay?.({ path: (p) => (p === '/etc/systemd/system/etcd.service' ? { exists: true } : undefined), unit: () => undefined, touches: () => false, unknown: () => undefined })).toEqual({
+    expect(
+      f.unitFile.fromOverlay?.({
+        path: (p) => (p === '/etc/systemd/system/etcd.service' ? { exists: true } : undefined),
+        unit: () => undefined,
+        touches: () => false,
+        unknown: () => undefined,
+      }),
+    ).toEqual({
       state: { exists: true },
       predicted: true,
     });

@@ -16,7 +16,9 @@ export const systemd = defineModule({
   plan: (facts, args, ctx) => planSystemd(facts, args, ctx),
   apply: applySystemd,
   resultFromPlan: (plan): SystemdResult | undefined =>
-    plan.data ? { unit: plan.data.unit, actions: plan.data.actions, active: plan.data.after.active, enabled: plan.data.after.enabled } : undefined,
+    plan.data
+      ? { unit: plan.data.unit, actions: plan.data.actions, active: plan.data.after.active, enabled: plan.data.after.enabled }
+      : undefined,
 });
 
 export type SystemdServiceArgs = Omit<SystemdArgsInput, 'restart'>;
@@ -35,11 +37,11 @@ export function systemdService<V = any>(
   opts: SystemdServiceOptions<V> = {},
 ): Task<typeof systemd, SystemdResult> {
   const { restartWhen = [], notifiedBy = [], ...rest } = opts;
-  return task(
-    systemd,
-    (ctx: TaskContext<V>) => ({ ...(typeof args === 'function' ? args(ctx) : args), restart: ctx.notified }),
-    { name: rest.name ?? `systemd ${typeof args === 'function' ? 'service' : args.name}`, ...rest, notifiedBy: [...notifiedBy, ...restartWhen] },
-  );
+  return task(systemd, (ctx: TaskContext<V>) => ({ ...(typeof args === 'function' ? args(ctx) : args), restart: ctx.notified }), {
+    name: rest.name ?? `systemd ${typeof args === 'function' ? 'service' : args.name}`,
+    ...rest,
+    notifiedBy: [...notifiedBy, ...restartWhen],
+  });
 }
 
 export { systemdArgs, unitName };

@@ -25,7 +25,11 @@ const SHOW = {
 
 const FILE = { exists: true, type: 'file' as const, mode: 0o644, owner: 'root', group: 'root', size: 900 };
 
-function facts(show: string, file: { exists: boolean; predicted?: boolean } = { exists: true }, predicted: Partial<UnitState> | null = null): SystemdFactValues {
+function facts(
+  show: string,
+  file: { exists: boolean; predicted?: boolean } = { exists: true },
+  predicted: Partial<UnitState> | null = null,
+): SystemdFactValues {
   return {
     unit: parseUnitShow(show),
     unitFile: { state: file.exists ? FILE : { exists: false }, predicted: file.predicted ?? false },
@@ -46,7 +50,12 @@ describe('systemd plan', () => {
     const p = planSystemd(facts(SHOW.notFound, { exists: true, predicted: true }), args(full), host);
     expect(p.changed).toBe(true);
     expect(p.data?.actions).toEqual(['enable', 'start']);
-    expect(p.predict?.units?.['etcd.service']).toMatchObject({ load: 'loaded', active: 'active', enabled: 'enabled', needDaemonReload: false });
+    expect(p.predict?.units?.['etcd.service']).toMatchObject({
+      load: 'loaded',
+      active: 'active',
+      enabled: 'enabled',
+      needDaemonReload: false,
+    });
     expect(p.diff?.[0]?.before).toContain('active: inactive');
     expect(p.diff?.[0]?.after).toContain('active: active');
     expect(p.diff?.[0]?.after).toContain('enabled: enabled');
@@ -75,16 +84,19 @@ describe('systemd plan', () => {
   });
 
   it('check mode: a predicted rewrite of an unreferenced unit needs no reload (systemd reads it afresh)', () => {
-    expect(planSystemd(facts(SHOW.loadedStopped, { exists: true, predicted: true }), args({ daemonReload: true }), host).changed).toBe(false);
-    expect(planSystemd(facts(SHOW.failed, { exists: true, predicted: true }), args({ daemonReload: true }), host).data?.actions).toEqual(['daemon-reload']);
+    expect(planSystemd(facts(SHOW.loadedStopped, { exists: true, predicted: true }), args({ daemonReload: true }), host).changed).toBe(
+      false,
+    );
+    expect(planSystemd(facts(SHOW.failed, { exists: true, predicted: true }), args({ daemonReload: true }), host).data?.actions).toEqual([
+      'daemon-reload',
+    ]);
   });
 
   it('check mode: a predicted rewrite of a running unit reloads; restart only when notified', () => {
     expect(planSystemd(facts(SHOW.running, { exists: true, predicted: true }), args(full), host).data?.actions).toEqual(['daemon-reload']);
-    expect(planSystemd(facts(SHOW.running, { exists: true, predicted: true }), args({ ...full, restart: true }), host).data?.actions).toEqual([
-      'daemon-reload',
-      'restart',
-    ]);
+    expect(
+      planSystemd(facts(SHOW.running, { exists: true, predicted: true }), args({ ...full, restart: true }), host).data?.actions,
+    ).toEqual(['daemon-reload', 'restart']);
   });
 
   it('a stopped service that was notified is started, not restarted', () => {
@@ -114,7 +126,9 @@ describe('systemd plan', () => {
   });
 
   it('a static unit cannot be enabled and is not reported as a change', () => {
-    expect(planSystemd(facts(SHOW.staticUnit, { exists: false }), args({ name: 'x', enabled: true, state: 'started' }), host).changed).toBe(false);
+    expect(planSystemd(facts(SHOW.staticUnit, { exists: false }), args({ name: 'x', enabled: true, state: 'started' }), host).changed).toBe(
+      false,
+    );
   });
 
   it('an earlier systemd task of the check run is laid over the host state', () => {

@@ -28,7 +28,6 @@ export interface SystemdResult {
   note?: string | undefined;
 }
 
-
 const ENABLED = new Set(['enabled', 'enabled-runtime']);
 /** Unit file states where `systemctl enable` has nothing to do. */
 const NOT_ENABLEABLE = new Set(['static', 'alias', 'indirect', 'generated', 'transient']);

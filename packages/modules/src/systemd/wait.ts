@@ -33,7 +33,8 @@ export function judge(s: WaitState, elapsedMs: number, p: WaitPolicy): Verdict {
   const settled = s.jobs === 0;
   if (settled && (s.active === 'active' || s.active === 'reloading')) return { kind: 'done' };
   if (settled && s.active === 'failed') return { kind: 'failed', why: `it failed (result: ${s.result || 'unknown'})` };
-  if (settled && s.sub === 'auto-restart') return { kind: 'failed', why: `its process exited (result: ${s.result || 'unknown'}) and systemd is about to restart it` };
+  if (settled && s.sub === 'auto-restart')
+    return { kind: 'failed', why: `its process exited (result: ${s.result || 'unknown'}) and systemd is about to restart it` };
   if (settled && s.active === 'inactive') {
     // The start job is over without the unit staying active: a oneshot that ran, or a failure.
     return s.result === 'success' || s.result === '' ? { kind: 'done' } : { kind: 'failed', why: `it stopped (result: ${s.result})` };

@@ -6,7 +6,11 @@ export interface TemplateResult extends ContentResult {
 }
 
 /** Writes the rendered text (validated first when asked) atomically. */
-export async function applyTemplate(ctx: ApplyContext, args: TemplateOptions, plan: Plan<ContentPlanData>): Promise<ApplyResult<TemplateResult>> {
+export async function applyTemplate(
+  ctx: ApplyContext,
+  args: TemplateOptions,
+  plan: Plan<ContentPlanData>,
+): Promise<ApplyResult<TemplateResult>> {
   const r = await applyContent(ctx, args, plan);
   return { data: { ...r, sha256: plan.data?.sha256 } };
 }

@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { planContent, registerSecret, TsplayError, type ContentPlanData, type DestFacts, type FactValues, type Plan } from '../kit/index.js';
+import {
+  planContent,
+  registerSecret,
+  TsplayError,
+  type ContentPlanData,
+  type DestFacts,
+  type FactValues,
+  type Plan,
+} from '../kit/index.js';
 import type { TemplateOptions } from './args.js';
 
 /** Call the template function; a throw or a non-string is an argument error naming `template`. */
@@ -15,7 +23,9 @@ export function render(args: TemplateOptions): string {
     });
   }
   if (typeof out !== 'string') {
-    throw new TsplayError('ARGS_INVALID', `template for ${args.dest} returned ${out === null ? 'null' : typeof out}, not a string`, { field: 'template' });
+    throw new TsplayError('ARGS_INVALID', `template for ${args.dest} returned ${out === null ? 'null' : typeof out}, not a string`, {
+      field: 'template',
+    });
   }
   return out;
 }

@@ -46,7 +46,9 @@ describe('template', () => {
     const root = tempDir();
     const dest = join(root, 'etcd.service');
     ok(await run(template, templateArgs({ dest, template: unit, vars: { name: 'etcd', exec: '/bin/true' } })));
-    const e = ok(await run(template, templateArgs({ dest, template: unit, vars: { name: 'etcd 3.4', exec: '/bin/true' } }), { check: true }));
+    const e = ok(
+      await run(template, templateArgs({ dest, template: unit, vars: { name: 'etcd 3.4', exec: '/bin/true' } }), { check: true }),
+    );
     expect(e.plan?.summary).toBe(`would update ${dest} from template (+1 -1 lines)`);
     expect(e.diff?.[0]?.before).toContain('Description=etcd\n');
     expect(e.diff?.[0]?.after).toContain('Description=etcd 3.4\n');
@@ -58,7 +60,15 @@ describe('template', () => {
     const good = unit({ name: 'etcd', exec: '/bin/true' });
     writeFileSync(dest, good);
     const before = fingerprint(root);
-    const e = await run(template, templateArgs({ dest, template: unit, vars: { name: 'etcd', exec: 'relative-not-executable' }, validate: 'systemd-analyze verify %s' }));
+    const e = await run(
+      template,
+      templateArgs({
+        dest,
+        template: unit,
+        vars: { name: 'etcd', exec: 'relative-not-executable' },
+        validate: 'systemd-analyze verify %s',
+      }),
+    );
     expect(e.error?.code).toBe('VALIDATE_FAILED');
     expect(e.error?.message).toContain('is not executable');
     expect(e.error?.hint).toContain(`${dest} was left as it was`);
@@ -74,7 +84,14 @@ describe('template', () => {
   it('secret templates never show their text', async () => {
     const root = tempDir();
     const dest = join(root, 'env');
-    const e = ok(await run(template, { dest, template: (v: { token: string }) => `TOKEN=${v.token}\n`, vars: { token: 'super-secret-token-value-42' }, secret: true }));
+    const e = ok(
+      await run(template, {
+        dest,
+        template: (v: { token: string }) => `TOKEN=${v.token}\n`,
+        vars: { token: 'super-secret-token-value-42' },
+        secret: true,
+      }),
+    );
     expect(JSON.stringify(e)).not.toContain('super-secret-token-value-42');
     expect(e.plan?.diff).toEqual([{ path: dest, before: '', after: '<secret>' }]);
     expect(e.diff).toEqual([{ path: dest, before: '<secret>', after: '<secret>' }]);
@@ -84,7 +101,11 @@ describe('template', () => {
   it('a Secret in vars makes the task secret', async () => {
     const root = tempDir();
     const dest = join(root, 'env');
-    const args = templateArgs({ dest, template: (v: { token: Secret<string> }) => `TOKEN=${v.token.reveal()}\n`, vars: { token: secret('token-from-vars-0123456789') } });
+    const args = templateArgs({
+      dest,
+      template: (v: { token: Secret<string> }) => `TOKEN=${v.token.reveal()}\n`,
+      vars: { token: secret('token-from-vars-0123456789') },
+    });
     const e = ok(await run(template, args));
     expect(JSON.stringify(e)).not.toContain('token-from-vars');
     expect(e.plan?.diff).toEqual([{ path: dest, before: '', after: '<secret>' }]);

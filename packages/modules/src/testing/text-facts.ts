@@ -6,7 +6,16 @@ export function textFacts(text: string | undefined, attrs: Partial<PathState> = 
   const dest: PathState =
     text === undefined
       ? { exists: false }
-      : { exists: true, type: 'file', mode: 0o644, owner: 'root', group: 'root', size: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex'), ...attrs };
+      : {
+          exists: true,
+          type: 'file',
+          mode: 0o644,
+          owner: 'root',
+          group: 'root',
+          size: Buffer.byteLength(text),
+          sha256: createHash('sha256').update(text).digest('hex'),
+          ...attrs,
+        };
   return {
     dest,
     parent: { exists: true, type: 'dir', mode: 0o755, owner: 'root', group: 'root' },

@@ -1,6 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { chownSpec, safeAttrScript, safeWriteRefusal, SCRIPT_EXIT, sh, TsplayError, type ApplyContext, type ApplyResult, type Plan } from '../kit/index.js';
+import {
+  chownSpec,
+  safeAttrScript,
+  safeWriteRefusal,
+  SCRIPT_EXIT,
+  sh,
+  TsplayError,
+  type ApplyContext,
+  type ApplyResult,
+  type Plan,
+} from '../kit/index.js';
 import type { UnarchiveOptions } from './args.js';
 import { tarSelect } from './probe.js';
 import { lateModeLines, subdirCheckLines, unsafeSubdirError } from './safe.js';
@@ -67,7 +77,9 @@ export function unarchiveScript(args: UnarchiveOptions, install: Install[], opts
     }
     if (own) prepare.push(`chown -h ${sh`${own}`} ${tmp} || exit ${E_ATTRS}`);
     const parent = m.path.includes('/') ? sh`${m.path.slice(0, m.path.lastIndexOf('/'))}` : '';
-    const mkParent = parent ? `{ [ -d "$dest"/${parent} ] || { mkdir -p "$dest"/${parent} && printf '%s\\n' ${parent} >> "$made"; }; } && ` : '';
+    const mkParent = parent
+      ? `{ [ -d "$dest"/${parent} ] || { mkdir -p "$dest"/${parent} && printf '%s\\n' ${parent} >> "$made"; }; } && `
+      : '';
     place.push(`${mkParent}mv -fT ${tmp} ${target} || exit ${E_RENAME}`);
   }
   return [
@@ -97,10 +109,17 @@ async function upload(ctx: ApplyContext, args: UnarchiveOptions, local: LocalArc
   try {
     bytes = await readFile(local.path);
   } catch (e) {
-    throw new TsplayError('ARCHIVE_FAILED', `cannot read ${local.path} on the workstation: ${(e as Error).message}`, { host: ctx.host, field: 'src', cause: e });
+    throw new TsplayError('ARCHIVE_FAILED', `cannot read ${local.path} on the workstation: ${(e as Error).message}`, {
+      host: ctx.host,
+      field: 'src',
+      cause: e,
+    });
   }
   if (createHash('sha256').update(bytes).digest('hex') !== local.sha256) {
-    throw new TsplayError('ARCHIVE_FAILED', `${local.path} changed on the workstation since it was planned; nothing was replaced`, { host: ctx.host, hint: 'run again' });
+    throw new TsplayError('ARCHIVE_FAILED', `${local.path} changed on the workstation since it was planned; nothing was replaced`, {
+      host: ctx.host,
+      hint: 'run again',
+    });
   }
   const staged = `${args.dest === '/' ? '' : args.dest}/.tsplay-archive-${randomBytes(6).toString('hex')}`;
   await ctx.conn.put(staged, bytes, { mode: 0o600, become: ctx.become });
@@ -130,7 +149,10 @@ export async function applyUnarchive(
     return { changed: true, data: { dest: args.dest, files: placed } };
   }
   if (/No space left/i.test(err)) {
-    throw new TsplayError('DISK_FULL', `no space left extracting ${args.src} into ${args.dest}`, { ...where, hint: `free space in ${args.dest}` });
+    throw new TsplayError('DISK_FULL', `no space left extracting ${args.src} into ${args.dest}`, {
+      ...where,
+      hint: `free space in ${args.dest}`,
+    });
   }
   switch (r.code) {
     case E_TEMP:
@@ -145,18 +167,29 @@ export async function applyUnarchive(
       });
     }
     case E_CHANGED:
-      throw new TsplayError('ARCHIVE_FAILED', `${args.src} changed since it was planned, or member ${err} is not a regular file in it; nothing was replaced`, {
-        ...where,
-        hint: 'run again; an include pattern without wildcards must name a regular file',
-      });
+      throw new TsplayError(
+        'ARCHIVE_FAILED',
+        `${args.src} changed since it was planned, or member ${err} is not a regular file in it; nothing was replaced`,
+        {
+          ...where,
+          hint: 'run again; an include pattern without wildcards must name a regular file',
+        },
+      );
     case E_UNNAMED:
-      throw new TsplayError('ARCHIVE_FAILED', `no member of ${args.src} extracts to ${err} (an include pattern matched only deeper paths); nothing was replaced`, {
-        ...where,
-        field: 'include',
-        hint: 'name the member at its depth (e.g. top/bin/tool, or */bin/tool with stripComponents: 1); list them with tar -tf',
-      });
+      throw new TsplayError(
+        'ARCHIVE_FAILED',
+        `no member of ${args.src} extracts to ${err} (an include pattern matched only deeper paths); nothing was replaced`,
+        {
+          ...where,
+          field: 'include',
+          hint: 'name the member at its depth (e.g. top/bin/tool, or */bin/tool with stripComponents: 1); list them with tar -tf',
+        },
+      );
     case E_ATTRS:
-      throw new TsplayError('WRITE_FAILED', `cannot set mode/owner on extracted files: ${err}`, { ...where, hint: 'does the owner/group exist?' });
+      throw new TsplayError('WRITE_FAILED', `cannot set mode/owner on extracted files: ${err}`, {
+        ...where,
+        hint: 'does the owner/group exist?',
+      });
     case E_RENAME:
       throw new TsplayError('WRITE_FAILED', `cannot move extracted files into ${args.dest}: ${err}`, where);
     default:

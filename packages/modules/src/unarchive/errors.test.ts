@@ -35,7 +35,10 @@ describe('unarchive argument errors', () => {
 
 describe('unarchive failures', () => {
   it('a missing archive fails in plan with ARCHIVE_FAILED naming src', async () => {
-    const r = await executeModule(conn, unarchive, seedArgs(freshDest(), { src: join(t.root, 'nope.tar.gz') }), { check: true, overlay: new Overlay() });
+    const r = await executeModule(conn, unarchive, seedArgs(freshDest(), { src: join(t.root, 'nope.tar.gz') }), {
+      check: true,
+      overlay: new Overlay(),
+    });
     expect(r.error?.code).toBe('ARCHIVE_FAILED');
     expect(r.error?.field).toBe('src');
   });
@@ -80,7 +83,17 @@ describe('unarchive failures', () => {
       changed: true,
       data: { install: [{ path: 'etcd', type: 'file' as const, mode: 0o755, sha256: sha256Hex('what the plan saw') }] },
     };
-    const ctx: ApplyContext = { facts: {}, conn, host: 'local', task: 't', become: false, check: false, log: () => undefined, signal: new AbortController().signal, baseDir: '/' };
+    const ctx: ApplyContext = {
+      facts: {},
+      conn,
+      host: 'local',
+      task: 't',
+      become: false,
+      check: false,
+      log: () => undefined,
+      signal: new AbortController().signal,
+      baseDir: '/',
+    };
     await expect(applyUnarchive(ctx, args, plan)).rejects.toMatchObject({ code: 'ARCHIVE_FAILED' });
     expect(readFileSync(join(dest, 'etcd'), 'utf8')).toBe('old etcd');
     expect(readdirSync(dest)).toEqual(['etcd']);

@@ -6,7 +6,7 @@ import { inferTargets } from './plan.js';
 const H = 'a'.repeat(64);
 
 describe('parseArchive', () => {
-  it('reads members, their hashes and their targets; a hard link takes its target member\'s hash; parents are implicit dirs', () => {
+  it("reads members, their hashes and their targets; a hard link takes its target member's hash; parents are implicit dirs", () => {
     const out = [
       `H|${H}|etcd`,
       `H|${H}|with|pipe`,
@@ -29,20 +29,38 @@ describe('parseArchive', () => {
         { path: 'bin', type: 'dir', mode: 0o750, dest: { exists: false } },
         { path: 'bin/hard', type: 'file', mode: 0o644, sha256: H, dest: { exists: false } },
         { path: 'docs', type: 'dir', mode: 0o1755, dest: { exists: true, type: 'dir', mode: 0o755, owner: 'root', group: 'staff' } },
-        { path: 'e', type: 'link', mode: 0o777, target: 'etcd', dest: { exists: true, type: 'link', mode: 0o777, owner: 'root', group: 'root', target: 'other' } },
-        { path: 'etcd', type: 'file', mode: 0o4750, sha256: H, dest: { exists: true, type: 'file', mode: 0o700, owner: 'root', group: 'root', sha256: 'b'.repeat(64) } },
+        {
+          path: 'e',
+          type: 'link',
+          mode: 0o777,
+          target: 'etcd',
+          dest: { exists: true, type: 'link', mode: 0o777, owner: 'root', group: 'root', target: 'other' },
+        },
+        {
+          path: 'etcd',
+          type: 'file',
+          mode: 0o4750,
+          sha256: H,
+          dest: { exists: true, type: 'file', mode: 0o700, owner: 'root', group: 'root', sha256: 'b'.repeat(64) },
+        },
         { path: 'with|pipe', type: 'file', mode: 0o644, sha256: H, dest: { exists: false } },
       ],
     });
   });
   it('a member listed twice is the later one; a member that was not hashed has no sha256', () => {
     const out = ['A|ok', 'M|-rw-------|none||||a', 'M|-rwxr-xr-x|none||||a'].join('\n');
-    expect(parseArchive(out, '')).toEqual({ state: 'ok', members: [{ path: 'a', type: 'file', mode: 0o755, sha256: undefined, dest: { exists: false } }] });
+    expect(parseArchive(out, '')).toEqual({
+      state: 'ok',
+      members: [{ path: 'a', type: 'file', mode: 0o755, sha256: undefined, dest: { exists: false } }],
+    });
   });
   it('reads a missing archive, a fresh run and a tar error', () => {
     expect(parseArchive('A|missing\n', '')).toEqual({ state: 'missing' });
     expect(parseArchive('A|fresh\n', '')).toEqual({ state: 'fresh' });
-    expect(parseArchive('A|error\n', 'tar: */x: Not found in archive\n')).toEqual({ state: 'error', message: 'tar: */x: Not found in archive' });
+    expect(parseArchive('A|error\n', 'tar: */x: Not found in archive\n')).toEqual({
+      state: 'error',
+      message: 'tar: */x: Not found in archive',
+    });
   });
   it('throws on output it does not understand', () => {
     expect(() => parseArchive('', 'sh: 1: tar: not found')).toThrow(/unexpected/);
@@ -62,7 +80,8 @@ describe('modeOfPerms', () => {
 });
 
 describe('inferTargets', () => {
-  const t = (include: string[], stripComponents: number) => inferTargets(unarchiveArgsSchema.parse({ src: '/a.tgz', dest: '/d', include, stripComponents }));
+  const t = (include: string[], stripComponents: number) =>
+    inferTargets(unarchiveArgsSchema.parse({ src: '/a.tgz', dest: '/d', include, stripComponents }));
   it.each([
     [['*/etcd', '*/etcdctl'], 1, ['etcd', 'etcdctl']],
     [['./top/bin/tool'], 1, ['bin/tool']],

@@ -1,5 +1,15 @@
 import { writeSafetyFacts, type WriteSafetyFacts } from '../kit/index.js';
-import { defineFact, identityFact, pathFact, quote, unknownFact, type FactQuery, type Identity, type PathState, type PlanContext } from '../kit/index.js';
+import {
+  defineFact,
+  identityFact,
+  pathFact,
+  quote,
+  unknownFact,
+  type FactQuery,
+  type Identity,
+  type PathState,
+  type PlanContext,
+} from '../kit/index.js';
 import type { UnarchiveOptions } from './args.js';
 import { localArchiveFact } from './local.js';
 import { parseArchive } from './parse.js';
@@ -70,7 +80,12 @@ export function baseDirOf(ctx: PlanContext): string {
 export function unarchiveFacts(
   args: UnarchiveOptions,
   ctx: PlanContext,
-): { archive: FactQuery<ArchiveState>; dest: FactQuery<PathState>; existing: FactQuery<string[]>; me: FactQuery<Identity> } & WriteSafetyFacts {
+): {
+  archive: FactQuery<ArchiveState>;
+  dest: FactQuery<PathState>;
+  existing: FactQuery<string[]>;
+  me: FactQuery<Identity>;
+} & WriteSafetyFacts {
   const archive = args.copyFromLocal ? localArchiveFact(args, baseDirOf(ctx)) : archiveFact(args, { check: ctx.check });
   // The apply's safe-write check of dest and every directory above it (see apply.ts).
   return {

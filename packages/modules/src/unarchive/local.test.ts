@@ -64,7 +64,10 @@ describe('unarchive with copyFromLocal', () => {
   });
 
   it('a missing workstation archive fails naming src', async () => {
-    const r = await executeModule(conn, unarchive, localArgs(freshDest(), { src: join(t.root, 'nope.tgz') }), { check: true, overlay: new Overlay() });
+    const r = await executeModule(conn, unarchive, localArgs(freshDest(), { src: join(t.root, 'nope.tgz') }), {
+      check: true,
+      overlay: new Overlay(),
+    });
     expect(r.error?.code).toBe('ARCHIVE_FAILED');
     expect(r.error?.field).toBe('src');
     expect(r.error?.message).toContain('on the workstation');

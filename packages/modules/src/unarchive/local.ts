@@ -35,7 +35,8 @@ export function probeLocalArchive(args: UnarchiveOptions, baseDir: string): Loca
   const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
   const script = archiveScript({ ...args, src: path, dest: '/nonexistent/.tsplay-no-dest' }, { hashAll: true });
   const r = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  const state = r.status === 0 ? parseArchive(r.stdout, r.stderr) : { state: 'error' as const, message: r.stderr.trim() || 'local probe failed' };
+  const state =
+    r.status === 0 ? parseArchive(r.stdout, r.stderr) : { state: 'error' as const, message: r.stderr.trim() || 'local probe failed' };
   const probe = { path, sha256, state };
   memo.set(key, probe);
   return probe;
@@ -55,7 +56,12 @@ export function localArchiveFact(args: UnarchiveOptions, baseDir: string): FactQ
 }
 
 /** The local archive does not exist: the host runs `:`. */
-const localMissingFact = defineFact({ module: 'unarchive', name: 'localMissing', script: (_path: string) => ':', parse: (): ArchiveState => ({ state: 'missing' }) });
+const localMissingFact = defineFact({
+  module: 'unarchive',
+  name: 'localMissing',
+  script: (_path: string) => ':',
+  parse: (): ArchiveState => ({ state: 'missing' }),
+});
 
 /** The local archive's members, with the state of their targets on the host (keyed by the archive's version and selection). */
 const localTargetsFact = defineFact({

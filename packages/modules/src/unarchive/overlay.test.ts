@@ -47,7 +47,12 @@ describe('download -> unarchive through the check-mode overlay', () => {
     const bin = fx.freshDir('bin');
     const overlay = new Overlay();
     overlay.record({ paths: { '/nowhere/x.tar.gz': { exists: true, type: 'file' } } });
-    const r = await executeModule(conn, unarchive, { src: '/nowhere/x.tar.gz', dest: bin, include: ['*/etcd*'], stripComponents: 1 }, { check: true, overlay });
+    const r = await executeModule(
+      conn,
+      unarchive,
+      { src: '/nowhere/x.tar.gz', dest: bin, include: ['*/etcd*'], stripComponents: 1 },
+      { check: true, overlay },
+    );
     expect(r.error).toBeUndefined();
     expect(r.outcome.status).toBe('unknown');
     expect(r.outcome.unknown).toBe(true);

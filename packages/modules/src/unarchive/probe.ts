@@ -101,7 +101,10 @@ export function archiveScript(args: UnarchiveOptions, opts: ProbeOptions = {}): 
   const exact = args.include !== undefined && targets.length === args.include.length;
   const fresh =
     opts.fresh && exact
-      ? [`for r in ${targets.map(quote).join(' ')}; do if [ -e "$dest/$r" ] || [ -L "$dest/$r" ]; then any=1; fi; done`, `if [ -z "$any" ]; then echo 'A|fresh'; exit 0; fi`]
+      ? [
+          `for r in ${targets.map(quote).join(' ')}; do if [ -e "$dest/$r" ] || [ -L "$dest/$r" ]; then any=1; fi; done`,
+          `if [ -z "$any" ]; then echo 'A|fresh'; exit 0; fi`,
+        ]
       : [];
   return [
     sh`src=${args.src}; dest=${args.dest}; any=`,

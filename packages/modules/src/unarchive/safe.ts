@@ -35,7 +35,9 @@ export function subdirCheckLines(): string[] {
  * `made` lists them (paths relative to dest, one a line); their modes are those in "$t".
  */
 export function lateModeLines(made: string, exitCode: number): string[] {
-  return [`LC_ALL=C sort -r "${made}" | while IFS= read -r r; do chmod "$(stat -c %a -- "$t/$r")" "$dest/$r" || exit ${exitCode}; done || exit $?`];
+  return [
+    `LC_ALL=C sort -r "${made}" | while IFS= read -r r; do chmod "$(stat -c %a -- "$t/$r")" "$dest/$r" || exit ${exitCode}; done || exit $?`,
+  ];
 }
 
 /** The UNSAFE_PATH of an extraction refused because of directory `dir` (apply and check mode alike). */

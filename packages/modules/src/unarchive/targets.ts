@@ -9,4 +9,3 @@ export function inferTargets(args: UnarchiveOptions): string[] {
   }
   return [...new Set(out)];
 }
-

@@ -70,7 +70,12 @@ describe('unarchive', () => {
     expect(r.outcome.status).toBe('changed');
     expect(r.outcome.summary).toBe(`would extract 2 of 2 member(s) into ${dest}: etcd (missing), etcdctl (missing)`);
     expect(r.outcome.data).toEqual({ dest, files: ['etcd', 'etcdctl'] });
-    expect(overlay.path(join(dest, 'etcd'))).toMatchObject({ exists: true, type: 'file', mode: 0o755, sha256: sha256Hex(t.tb.members.etcd) });
+    expect(overlay.path(join(dest, 'etcd'))).toMatchObject({
+      exists: true,
+      type: 'file',
+      mode: 0o755,
+      sha256: sha256Hex(t.tb.members.etcd),
+    });
     expect(overlay.path(join(dest, 'etcdctl'))?.sha256).toBe(sha256Hex(t.tb.members.etcdctl));
     expect(snapshotTree(dest)).toEqual(before);
     expect(statSync(t.tb.path).mtimeMs).toBe(archiveBefore);
@@ -110,7 +115,12 @@ describe('unarchive', () => {
     expect(r.error).toBeUndefined();
     expect(r.outcome.data).toEqual({
       dest,
-      files: ['etcd-v3.4.15-linux-amd64', 'etcd-v3.4.15-linux-amd64/README.md', 'etcd-v3.4.15-linux-amd64/etcd', 'etcd-v3.4.15-linux-amd64/etcdctl'],
+      files: [
+        'etcd-v3.4.15-linux-amd64',
+        'etcd-v3.4.15-linux-amd64/README.md',
+        'etcd-v3.4.15-linux-amd64/etcd',
+        'etcd-v3.4.15-linux-amd64/etcdctl',
+      ],
     });
     expect(statSync(join(dest, 'etcd-v3.4.15-linux-amd64/README.md')).mode & 0o7777).toBe(0o600);
     expect(statSync(join(dest, 'etcd-v3.4.15-linux-amd64/etcd')).mode & 0o7777).toBe(0o700);

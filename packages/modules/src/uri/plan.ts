@@ -12,7 +12,8 @@ export const STATUS_MARK = '\n__tsplay_status=';
 export function curlCommand(a: UriOptions): { cmd: string; stdin: string } {
   const body = a.body === undefined ? undefined : typeof a.body === 'string' ? a.body : JSON.stringify(a.body);
   const headers = Object.entries(a.headers ?? {}).map(([k, v]) => `${k}: ${String(reveal(v))}`);
-  if (body !== undefined && typeof a.body !== 'string' && !Object.keys(a.headers ?? {}).some((k) => k.toLowerCase() === 'content-type')) headers.push('Content-Type: application/json');
+  if (body !== undefined && typeof a.body !== 'string' && !Object.keys(a.headers ?? {}).some((k) => k.toLowerCase() === 'content-type'))
+    headers.push('Content-Type: application/json');
   const lines = [
     'silent',
     'show-error',

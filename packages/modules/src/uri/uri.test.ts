@@ -30,7 +30,8 @@ const srv = createServer((req: IncomingMessage, res: ServerResponse) => {
   req.on('data', (c) => (body += c));
   req.on('end', () => {
     seen.push({ method: req.method ?? '', auth: req.headers.authorization, body });
-    if (req.url === '/health') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"health":"true","members":{"count":3}}');
+    if (req.url === '/health')
+      return res.writeHead(200, { 'content-type': 'application/json' }).end('{"health":"true","members":{"count":3}}');
     if (req.url === '/items') return res.writeHead(201).end(body);
     if (req.url === '/argv') {
       argvSeen = argvHolding('s3cr3t');
@@ -48,8 +49,18 @@ afterAll(() => srv.close());
 planTable(
   uri,
   [
-    { name: 'GET is a probe', args: { url: 'http://x/health' }, facts: {}, plan: { changed: false, run: true, summary: 'GET http://x/health' } },
-    { name: 'POST would change', args: { url: 'http://x/items', method: 'POST', body: { a: 1 } }, facts: {}, plan: { changed: true, summary: 'would POST http://x/items' } },
+    {
+      name: 'GET is a probe',
+      args: { url: 'http://x/health' },
+      facts: {},
+      plan: { changed: false, run: true, summary: 'GET http://x/health' },
+    },
+    {
+      name: 'POST would change',
+      args: { url: 'http://x/items', method: 'POST', body: { a: 1 } },
+      facts: {},
+      plan: { changed: true, summary: 'would POST http://x/items' },
+    },
     { name: 'a non-http url is an args error naming url', args: { url: 'ftp://x' }, error: { code: 'ARGS_INVALID', field: 'url' } },
   ],
   { it, expect },
@@ -71,7 +82,12 @@ describe('uri', () => {
   });
 
   it('while the request runs, no process on the host shows the secret header or the URL password (ps)', async () => {
-    const e = ok(await run(uri, { url: `${base.replace('http://', 'http://me:pw0rd-s3cr3t@')}/argv`, headers: { Authorization: secret('Bearer s3cr3t-api-token') } }));
+    const e = ok(
+      await run(uri, {
+        url: `${base.replace('http://', 'http://me:pw0rd-s3cr3t@')}/argv`,
+        headers: { Authorization: secret('Bearer s3cr3t-api-token') },
+      }),
+    );
     expect(e.outcome.status).toBe('ok');
     expect(seen.at(-1)?.auth).toBe('Bearer s3cr3t-api-token');
     expect(argvSeen).toEqual([]);
@@ -83,7 +99,13 @@ describe('uri', () => {
     expect(seen.at(-1)?.body).toBe(body);
   });
   it('GETs, checks status and JSON; a wrong body fails; a POST sends JSON and is a change', async () => {
-    const e = ok(await run(uri, { url: `${base}/health`, json: { health: 'true', members: { count: 3 } }, headers: { Authorization: secret('Bearer t0k') } }, { check: true }));
+    const e = ok(
+      await run(
+        uri,
+        { url: `${base}/health`, json: { health: 'true', members: { count: 3 } }, headers: { Authorization: secret('Bearer t0k') } },
+        { check: true },
+      ),
+    );
     expect(e.outcome.status).toBe('ok');
     expect(e.outcome.data).toMatchObject({ status: 200, json: { health: 'true' } });
     expect(seen.at(-1)?.auth).toBe('Bearer t0k');

@@ -24,7 +24,12 @@ planTable(
       plan: {
         changed: true,
         data: { command: 'useradd --user-group --groups sudo,adm --home-dir /home/alice --create-home --shell /bin/bash alice' },
-        predict: { paths: { '/home/alice': { exists: true, type: 'dir', mode: 0o700, owner: 'alice', group: 'alice' }, 'tsplay:group/alice': { exists: true } } },
+        predict: {
+          paths: {
+            '/home/alice': { exists: true, type: 'dir', mode: 0o700, owner: 'alice', group: 'alice' },
+            'tsplay:group/alice': { exists: true },
+          },
+        },
       },
     },
     {
@@ -33,7 +38,12 @@ planTable(
       facts: { ...absent, primary: { exists: true, gid: 5 } },
       plan: { changed: true, data: { command: 'useradd --system --gid alice --home-dir /home/alice --no-create-home alice' } },
     },
-    { name: 'an account as described is unchanged', args: { name: 'alice', groups: ['adm'], shell: '/bin/sh' }, facts: { ...absent, user: alice, primary: { exists: true } }, plan: { changed: false } },
+    {
+      name: 'an account as described is unchanged',
+      args: { name: 'alice', groups: ['adm'], shell: '/bin/sh' },
+      facts: { ...absent, user: alice, primary: { exists: true } },
+      plan: { changed: false },
+    },
     {
       name: 'append adds only the missing groups',
       args: { name: 'alice', groups: ['sudo'], append: true },
@@ -44,10 +54,23 @@ planTable(
       name: 'shell and comment drift is repaired',
       args: { name: 'alice', shell: '/bin/bash', comment: 'Alice' },
       facts: { ...absent, user: alice, primary: { exists: true } },
-      plan: { changed: true, summary: 'would change user alice: shell, comment', data: { command: "usermod --shell /bin/bash --comment Alice alice" } },
+      plan: {
+        changed: true,
+        summary: 'would change user alice: shell, comment',
+        data: { command: 'usermod --shell /bin/bash --comment Alice alice' },
+      },
     },
-    { name: 'absent with remove', args: { name: 'alice', state: 'absent', remove: true }, facts: { ...absent, user: alice }, plan: { changed: true, data: { command: 'userdel --remove alice' }, predict: { paths: { '/home/alice': { exists: false } } } } },
-    { name: 'a comment with a colon is an args error', args: { name: 'alice', comment: 'a:b' }, error: { code: 'ARGS_INVALID', field: 'comment' } },
+    {
+      name: 'absent with remove',
+      args: { name: 'alice', state: 'absent', remove: true },
+      facts: { ...absent, user: alice },
+      plan: { changed: true, data: { command: 'userdel --remove alice' }, predict: { paths: { '/home/alice': { exists: false } } } },
+    },
+    {
+      name: 'a comment with a colon is an args error',
+      args: { name: 'alice', comment: 'a:b' },
+      error: { code: 'ARGS_INVALID', field: 'comment' },
+    },
   ],
   { it, expect },
 );

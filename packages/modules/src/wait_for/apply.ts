@@ -17,7 +17,11 @@ export async function applyWaitFor(ctx: ApplyContext, a: WaitForOptions, plan: P
     const r = await ctx.conn.exec(d.check, { become: ctx.become, timeoutMs: Math.min(a.timeoutMs, 30_000) });
     if (r.code === 0) return { changed: false, data: { elapsedMs: Date.now() - start, attempts } };
     if (Date.now() - start + a.intervalMs > a.timeoutMs || ctx.signal.aborted) {
-      throw new TsplayError('WAIT_TIMEOUT', `timed out after ${a.timeoutMs} ms waiting for ${d.what}`, { host: ctx.host, field: 'timeoutMs', hint: 'raise timeoutMs, or check why the condition never holds' });
+      throw new TsplayError('WAIT_TIMEOUT', `timed out after ${a.timeoutMs} ms waiting for ${d.what}`, {
+        host: ctx.host,
+        field: 'timeoutMs',
+        hint: 'raise timeoutMs, or check why the condition never holds',
+      });
     }
     await sleep(a.intervalMs, ctx.signal);
   }

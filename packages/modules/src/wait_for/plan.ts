@@ -11,7 +11,9 @@ export interface WaitForPlanData {
 export function conditionScript(a: WaitForOptions): { check: string; what: string } {
   if (a.port !== undefined) {
     const open = `bash -c ${quote(sh`exec 3<>/dev/tcp/${a.host}/${String(a.port)}`)} 2>/dev/null`;
-    return a.state === 'stopped' ? { check: `! ${open}`, what: `port ${a.host}:${a.port} to close` } : { check: open, what: `port ${a.host}:${a.port} to open` };
+    return a.state === 'stopped'
+      ? { check: `! ${open}`, what: `port ${a.host}:${a.port} to close` }
+      : { check: open, what: `port ${a.host}:${a.port} to open` };
   }
   const path = a.path as string;
   if (a.state === 'absent') return { check: sh`! [ -e ${path} ]`, what: `${path} to be gone` };

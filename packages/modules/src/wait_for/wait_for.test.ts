@@ -13,8 +13,18 @@ afterAll(cleanup);
 planTable(
   waitFor,
   [
-    { name: 'a path', args: { path: '/run/x.pid' }, facts: {}, plan: { changed: false, run: true, summary: 'wait for /run/x.pid to exist', data: { check: '[ -e /run/x.pid ]' } } },
-    { name: 'a regex in a file', args: { path: '/var/log/x', regex: 'ready$' }, facts: {}, plan: { summary: 'wait for /ready$/ in /var/log/x' } },
+    {
+      name: 'a path',
+      args: { path: '/run/x.pid' },
+      facts: {},
+      plan: { changed: false, run: true, summary: 'wait for /run/x.pid to exist', data: { check: '[ -e /run/x.pid ]' } },
+    },
+    {
+      name: 'a regex in a file',
+      args: { path: '/var/log/x', regex: 'ready$' },
+      facts: {},
+      plan: { summary: 'wait for /ready$/ in /var/log/x' },
+    },
     { name: 'both port and path is an args error', args: { port: 22, path: '/x' }, error: { code: 'ARGS_INVALID', field: 'port' } },
     { name: 'a port cannot be absent', args: { port: 22, state: 'absent' }, error: { code: 'ARGS_INVALID', field: 'state' } },
   ],

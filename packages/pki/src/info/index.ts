@@ -34,10 +34,23 @@ export interface PkiCertInfo {
 export function certInfoOf(path: string, c: CertInfo, now: number): PkiCertInfo {
   const ips = c.sans.filter((s) => s.startsWith('IP:')).map((s) => s.slice(3));
   const dnsNames = c.sans.filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4));
-  return { path, pem: c.pem, subject: c.subject, issuer: c.issuer, ips, dnsNames, notAfter: c.notAfter, daysLeft: daysLeft(c, now), isCa: c.isCa, spki: c.spki, serial: c.serial };
+  return {
+    path,
+    pem: c.pem,
+    subject: c.subject,
+    issuer: c.issuer,
+    ips,
+    dnsNames,
+    notAfter: c.notAfter,
+    daysLeft: daysLeft(c, now),
+    isCa: c.isCa,
+    spki: c.spki,
+    serial: c.serial,
+  };
 }
 
-const why = (f: CertFile): string => (f.kind === 'absent' ? 'missing' : f.kind === 'invalid' ? f.reason : 'written by an earlier task of this run');
+const why = (f: CertFile): string =>
+  f.kind === 'absent' ? 'missing' : f.kind === 'invalid' ? f.reason : 'written by an earlier task of this run';
 
 /**
  * `pki_cert_info` (read-only; run it with `delegateTo: 'localhost'`): the certificate's subject, SANs and days

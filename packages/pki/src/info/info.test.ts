@@ -15,10 +15,22 @@ const openssl = (...args: string[]) => execFileSync('openssl', args, { encoding:
 
 describe('pki_cert_info (oracle: openssl)', () => {
   const ca = { cert: join(dir, 'ca.pem'), key: join(dir, 'ca-key.pem') };
-  const leaf = { cert: join(dir, 'k.pem'), key: join(dir, 'k-key.pem'), ca: ca.cert, caKey: ca.key, ips: ['10.240.0.10'], dnsNames: ['kubernetes'], days: 40 };
+  const leaf = {
+    cert: join(dir, 'k.pem'),
+    key: join(dir, 'k-key.pem'),
+    ca: ca.cert,
+    caKey: ca.key,
+    ips: ['10.240.0.10'],
+    dnsNames: ['kubernetes'],
+    days: 40,
+  };
 
   it('reads subject, SANs, the PEM and the days left of a certificate; never changes anything', async () => {
-    for (const [m, a] of [[pkiCa, ca], [pkiCert, leaf]] as const) expect((await run(m, a)).error).toBeUndefined();
+    for (const [m, a] of [
+      [pkiCa, ca],
+      [pkiCert, leaf],
+    ] as const)
+      expect((await run(m, a)).error).toBeUndefined();
     const e = await run(pkiCertInfo, { cert: leaf.cert });
     expect(e.error).toBeUndefined();
     expect(e.outcome.status).toBe('ok');
@@ -27,7 +39,11 @@ describe('pki_cert_info (oracle: openssl)', () => {
     expect(info.dnsNames).toEqual(['kubernetes']);
     expect(info.subject).toBe('CN=kubernetes, OU=Kubernetes The Hard Way, O=Kubernetes, L=Portland, ST=Oregon, C=US');
     expect(info.isCa).toBe(false);
-    const end = Date.parse(openssl('x509', '-in', leaf.cert, '-noout', '-enddate').trim().replace(/^notAfter=/, ''));
+    const end = Date.parse(
+      openssl('x509', '-in', leaf.cert, '-noout', '-enddate')
+        .trim()
+        .replace(/^notAfter=/, ''),
+    );
     expect(info.daysLeft).toBe(Math.floor((end - Date.now()) / 86_400_000));
     expect(info.daysLeft).toBe(39);
     expect(openssl('x509', '-noout', '-serial', '-in', leaf.cert).trim().toLowerCase()).toBe(`serial=${info.serial.toLowerCase()}`);

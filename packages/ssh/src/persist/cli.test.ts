@@ -43,7 +43,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const accepted = (): number => sshd.log().split('\n').filter((l) => l.includes('Accepted publickey')).length;
+const accepted = (): number =>
+  sshd
+    .log()
+    .split('\n')
+    .filter((l) => l.includes('Accepted publickey')).length;
 
 /** Async (not spawnSync): the sshd's log is read by this process while the run goes on. */
 function tsplay(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -51,7 +55,16 @@ function tsplay(args: string[], env: Record<string, string> = {}): Promise<{ cod
     execFile(
       process.execPath,
       [bin, ...args],
-      { encoding: 'utf8', env: { ...process.env, TSPLAY_STATE_DIR: join(dir, 'state'), TSPLAY_CACHE_DIR: join(dir, 'cache'), TSPLAY_PERSIST_DIR: join(dir, 'persist'), ...env } },
+      {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          TSPLAY_STATE_DIR: join(dir, 'state'),
+          TSPLAY_CACHE_DIR: join(dir, 'cache'),
+          TSPLAY_PERSIST_DIR: join(dir, 'persist'),
+          ...env,
+        },
+      },
       (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -59,7 +72,8 @@ function tsplay(args: string[], env: Record<string, string> = {}): Promise<{ cod
 /** sshd logs the login a moment after the client saw it succeed. */
 const settle = () => new Promise((r) => setTimeout(r, 300));
 
-const run = (extra: string[] = [], env: Record<string, string> = {}) => tsplay(['run', join(fixtures, 'features.ts'), '-i', inventory, '--json', ...extra], env);
+const run = (extra: string[] = [], env: Record<string, string> = {}) =>
+  tsplay(['run', join(fixtures, 'features.ts'), '-i', inventory, '--json', ...extra], env);
 
 describe('tsplay run --persist: the daemon as the CLI starts it (built bin, the test sshd)', () => {
   it('a second run logs in no more: the daemon kept the connection; --persist 0 and TSPLAY_PERSIST=0 log in each time', async () => {

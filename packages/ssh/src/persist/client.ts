@@ -77,7 +77,8 @@ export class PersistClient {
   }
 
   request(head: Head, body?: Buffer): Promise<Frame> {
-    if (this.gone) return Promise.reject(new TsplayError('UNREACHABLE', `the persistent-connection daemon went away (${this.gone.message})`));
+    if (this.gone)
+      return Promise.reject(new TsplayError('UNREACHABLE', `the persistent-connection daemon went away (${this.gone.message})`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

@@ -26,7 +26,11 @@ export class PersistedConnection implements Connection {
     const body = stdin === undefined ? undefined : typeof stdin === 'string' ? Buffer.from(stdin, 'utf8') : stdin;
     const f = await this.call({ t: 'exec', command, opts: rest, stdin: kind }, body);
     const outLen = Number(f.head.outLen);
-    const r: ExecResult = { code: Number(f.head.code), stdout: f.body.subarray(0, outLen).toString('utf8'), stderr: f.body.subarray(outLen).toString('utf8') };
+    const r: ExecResult = {
+      code: Number(f.head.code),
+      stdout: f.body.subarray(0, outLen).toString('utf8'),
+      stderr: f.body.subarray(outLen).toString('utf8'),
+    };
     if (f.head.timedOut === true) r.timedOut = true;
     return r;
   }
@@ -40,7 +44,8 @@ export class PersistedConnection implements Connection {
   }
 
   async stat(path: string, opts: StatOptions = {}): Promise<PathState> {
-    return (await this.call({ t: 'stat', path, become: opts.become, becomeMethod: opts.becomeMethod, hash: opts.hash === true })).head.state as PathState;
+    return (await this.call({ t: 'stat', path, become: opts.become, becomeMethod: opts.becomeMethod, hash: opts.hash === true })).head
+      .state as PathState;
   }
 
   /** Like SshConnection.hold: the daemon runs the command and streams its stdout; `ready` is decided here. */
@@ -51,16 +56,24 @@ export class PersistedConnection implements Connection {
       const id = this.client.watchHold({
         data: (b) => t.data(b),
         end: (code, stderr, lost) => {
-          if (lost) return t.end(new TsplayError('UNREACHABLE', `${this.host}: lost the connection`, { host: this.host, hint: 'the host went away during the run (reboot, network, sshd restart); run again when it is back' }));
+          if (lost)
+            return t.end(
+              new TsplayError('UNREACHABLE', `${this.host}: lost the connection`, {
+                host: this.host,
+                hint: 'the host went away during the run (reboot, network, sshd restart); run again when it is back',
+              }),
+            );
           t.end({ code, stdout: t.stdout, stderr: stderr.toString('utf8') }, (exit) => {
             if (opts.become) checkBecome(exit, this.host);
           });
         },
       });
-      this.call({ t: 'hold', command, opts: { become: opts.become, becomeMethod: opts.becomeMethod, env: opts.env }, hold: id }).catch((e: Error) => {
-        this.client.unwatchHold(id);
-        t.end(e);
-      });
+      this.call({ t: 'hold', command, opts: { become: opts.become, becomeMethod: opts.becomeMethod, env: opts.env }, hold: id }).catch(
+        (e: Error) => {
+          this.client.unwatchHold(id);
+          t.end(e);
+        },
+      );
     });
   }
 

@@ -11,7 +11,14 @@ import { persistDir } from './paths.js';
 let dir: string;
 let key: string;
 let known: string;
-const spec = () => ({ name: 'h', address: '10.0.0.1', user: 'admin', privateKeyPath: key, knownHosts: known, sshConfigPath: join(dir, 'ssh_config') });
+const spec = () => ({
+  name: 'h',
+  address: '10.0.0.1',
+  user: 'admin',
+  privateKeyPath: key,
+  knownHosts: known,
+  sshConfigPath: join(dir, 'ssh_config'),
+});
 const target = (extra: object = {}) => resolveTarget({ ...spec(), ...extra }, { env: {}, home: dir });
 
 beforeAll(async () => {
@@ -29,7 +36,14 @@ describe('poolKey', () => {
 
   it('changes with anything that affects auth or trust', async () => {
     const base = poolKey(target());
-    for (const extra of [{ port: 2222 }, { user: 'root' }, { hostKeyChecking: 'accept-new' }, { hostKeyAlias: 'alias' }, { address: '10.0.0.2' }, { knownHosts: [known, join(dir, 'other')] }])
+    for (const extra of [
+      { port: 2222 },
+      { user: 'root' },
+      { hostKeyChecking: 'accept-new' },
+      { hostKeyAlias: 'alias' },
+      { address: '10.0.0.2' },
+      { knownHosts: [known, join(dir, 'other')] },
+    ])
       expect(poolKey(target(extra)), JSON.stringify(extra)).not.toBe(base);
     expect(poolKey(resolveTarget(spec(), { env: { SSH_AUTH_SOCK: '/run/agent' }, home: dir }))).not.toBe(base);
     await writeFile(join(dir, 'ssh_config'), 'Host 10.0.0.1\n  ProxyJump bastion\n');

@@ -22,9 +22,5 @@ function stamps(t: SshTarget): string[] {
  * hostKeyAlias, timeouts, the jump chain) plus the identity and known_hosts files as they are now.
  */
 export function poolKey(t: SshTarget): string {
-  return createHash('sha256')
-    .update(JSON.stringify(t))
-    .update('\0')
-    .update(stamps(t).join('\n'))
-    .digest('hex');
+  return createHash('sha256').update(JSON.stringify(t)).update('\0').update(stamps(t).join('\n')).digest('hex');
 }

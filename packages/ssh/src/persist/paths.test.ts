@@ -24,7 +24,9 @@ describe('persistence: the path to the socket', () => {
     const open = join(root, 'open');
     mkdirSync(join(open, 'deeper'), { recursive: true });
     chmodSync(open, 0o777);
-    expect(() => checkParents(join(open, 'deeper', 'tsplay-0'))).toThrow(expect.objectContaining({ code: 'PERSIST_UNSAFE', message: expect.stringContaining(open) }));
+    expect(() => checkParents(join(open, 'deeper', 'tsplay-0'))).toThrow(
+      expect.objectContaining({ code: 'PERSIST_UNSAFE', message: expect.stringContaining(open) }),
+    );
   });
 
   it('refuses a parent owned by another user', () => {
@@ -48,12 +50,18 @@ describe('persistence: the path to the socket', () => {
     // setpriv drops to uid 65534 right after it starts: wait for that
     for (let i = 0; i < 500 && statSync(`/proc/${other.pid}`).uid !== 65534; i++) await new Promise((r) => setTimeout(r, 10));
     try {
-      expect(() => checkPeer(dir, { protocol: 1, pid: other.pid as number, socket, token: 't' })).toThrow(expect.objectContaining({ code: 'PERSIST_UNSAFE' }));
+      expect(() => checkPeer(dir, { protocol: 1, pid: other.pid as number, socket, token: 't' })).toThrow(
+        expect.objectContaining({ code: 'PERSIST_UNSAFE' }),
+      );
     } finally {
       other.kill('SIGKILL');
     }
-    expect(() => checkPeer(dir, { protocol: 1, pid: process.pid, socket: join(root, 'elsewhere.sock'), token: 't' })).toThrow(expect.objectContaining({ code: 'PERSIST_UNSAFE' }));
+    expect(() => checkPeer(dir, { protocol: 1, pid: process.pid, socket: join(root, 'elsewhere.sock'), token: 't' })).toThrow(
+      expect.objectContaining({ code: 'PERSIST_UNSAFE' }),
+    );
     chmodSync(socket, 0o666);
-    expect(() => checkPeer(dir, { protocol: 1, pid: process.pid, socket, token: 't' })).toThrow(expect.objectContaining({ code: 'PERSIST_UNSAFE' }));
+    expect(() => checkPeer(dir, { protocol: 1, pid: process.pid, socket, token: 't' })).toThrow(
+      expect.objectContaining({ code: 'PERSIST_UNSAFE' }),
+    );
   });
 });

@@ -49,7 +49,8 @@ export function checkParents(dir: string): void {
   for (;;) {
     const s = lstatSync(d);
     if (s.uid !== 0 && s.uid !== uid()) throw unsafe(d, `(above ${dir}) is owned by uid ${s.uid}`);
-    if ((s.mode & 0o022) !== 0 && (s.mode & 0o1000) === 0) throw unsafe(d, `(above ${dir}) can be written by others (mode ${(s.mode & 0o777).toString(8)})`);
+    if ((s.mode & 0o022) !== 0 && (s.mode & 0o1000) === 0)
+      throw unsafe(d, `(above ${dir}) can be written by others (mode ${(s.mode & 0o777).toString(8)})`);
     if (d === dirname(d)) return;
     d = dirname(d);
   }
@@ -64,7 +65,8 @@ export function checkPeer(dir: string, info: DaemonInfo): void {
   if (dirname(info.socket) !== dir) throw unsafe(info.socket, `is not in ${dir}`);
   checkOwned(info.socket, 'socket');
   const proc = `/proc/${info.pid}`;
-  if (existsSync('/proc/self') && (!existsSync(proc) || statSync(proc).uid !== uid())) throw unsafe(info.socket, `belongs to pid ${info.pid}, not a process of uid ${uid()}`);
+  if (existsSync('/proc/self') && (!existsSync(proc) || statSync(proc).uid !== uid()))
+    throw unsafe(info.socket, `belongs to pid ${info.pid}, not a process of uid ${uid()}`);
 }
 
 /** Make the directory (0700) when missing, then check it. */
@@ -90,7 +92,8 @@ export function readInfo(dir: string): DaemonInfo | undefined {
   }
   try {
     const v = JSON.parse(readFileSync(path, 'utf8')) as Partial<DaemonInfo>;
-    if (v.protocol !== PERSIST_PROTOCOL || typeof v.socket !== 'string' || typeof v.token !== 'string' || typeof v.pid !== 'number') return undefined;
+    if (v.protocol !== PERSIST_PROTOCOL || typeof v.socket !== 'string' || typeof v.token !== 'string' || typeof v.pid !== 'number')
+      return undefined;
     return v as DaemonInfo;
   } catch {
     return undefined;

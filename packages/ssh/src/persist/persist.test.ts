@@ -28,17 +28,35 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const open = (spec: SshHostSpec = sshd.spec('root'), d = daemon.dir): Promise<Connection> => connectPersisted(spec, opts, { seconds: 60, dir: d });
+const open = (spec: SshHostSpec = sshd.spec('root'), d = daemon.dir): Promise<Connection> =>
+  connectPersisted(spec, opts, { seconds: 60, dir: d });
 
 /** The oracle for "same SSH connection": sshd's own view of the client end (`SSH_CONNECTION`: address and source port). */
 const peer = async (c: Connection): Promise<string> => (await c.exec('echo "$SSH_CONNECTION"')).stdout.trim();
-const accepted = (): number => sshd.log().split('\n').filter((l) => l.includes('Accepted publickey')).length;
+const accepted = (): number =>
+  sshd
+    .log()
+    .split('\n')
+    .filter((l) => l.includes('Accepted publickey')).length;
 
 /** A separate client process (fixtures/hold-lock.ts) that has done `mode` once it prints `ready`. */
 async function clientProcess(mode: 'lock' | 'exec', arg: string, ready: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--conditions=@tsplay/source', '--import', 'tsx', join(import.meta.dirname, 'fixtures', 'hold-lock.ts'), JSON.stringify(sshd.spec('root')), daemon.dir, mode, arg], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=@tsplay/source',
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'fixtures', 'hold-lock.ts'),
+      JSON.stringify(sshd.spec('root')),
+      daemon.dir,
+      mode,
+      arg,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
@@ -67,7 +85,7 @@ async function thrown(p: Promise<unknown>): Promise<TsplayError> {
 }
 
 describe('persistent connections', () => {
-  it('a second client reuses the first one\'s SSH connection: same source port, no new login', async () => {
+  it("a second client reuses the first one's SSH connection: same source port, no new login", async () => {
     const a = await open();
     const before = accepted();
     const portA = await peer(a);

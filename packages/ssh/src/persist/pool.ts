@@ -74,7 +74,10 @@ export class Pool {
       for (const j of jumps) j.end();
       this.drop(p, true);
     });
-    this.byKey.get(key)?.conn.close().catch(() => undefined);
+    this.byKey
+      .get(key)
+      ?.conn.close()
+      .catch(() => undefined);
     this.byKey.set(key, p);
     this.byId.set(p.id, p);
     this.lease(p, persistMs);

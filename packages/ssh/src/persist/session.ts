@@ -65,7 +65,12 @@ export class Session {
     const given = Buffer.from(str(h.token), 'utf8');
     const want = Buffer.from(this.token, 'utf8');
     if (h.protocol !== PERSIST_PROTOCOL || given.length !== want.length || !timingSafeEqual(given, want)) {
-      this.send({ t: 'res', id: h.id, ok: false, error: { code: 'PERSIST_REFUSED', message: 'the daemon refused the client: wrong token or protocol' } });
+      this.send({
+        t: 'res',
+        id: h.id,
+        ok: false,
+        error: { code: 'PERSIST_REFUSED', message: 'the daemon refused the client: wrong token or protocol' },
+      });
       this.sock.end();
       return;
     }
@@ -99,9 +104,22 @@ export class Session {
       case 'put':
         return this.put(h, body);
       case 'read':
-        return { body: await this.lease(h).p.conn.read(str(h.path), { become: h.become as ExecOptions['become'], becomeMethod: h.becomeMethod as ExecOptions['becomeMethod'] }) };
+        return {
+          body: await this.lease(h).p.conn.read(str(h.path), {
+            become: h.become as ExecOptions['become'],
+            becomeMethod: h.becomeMethod as ExecOptions['becomeMethod'],
+          }),
+        };
       case 'stat':
-        return { head: { state: await this.lease(h).p.conn.stat(str(h.path), { become: h.become as ExecOptions['become'], becomeMethod: h.becomeMethod as ExecOptions['becomeMethod'], hash: h.hash === true }) } };
+        return {
+          head: {
+            state: await this.lease(h).p.conn.stat(str(h.path), {
+              become: h.become as ExecOptions['become'],
+              becomeMethod: h.becomeMethod as ExecOptions['becomeMethod'],
+              hash: h.hash === true,
+            }),
+          },
+        };
       case 'hold':
         return this.hold(h);
       case 'unhold':
@@ -139,7 +157,12 @@ export class Session {
     const opts = (h.opts ?? {}) as PutOptions;
     l.hostSince ??= hostRunStart((c) => l.p.conn.execRaw(c), l.since);
     const staleBefore = await l.hostSince;
-    const r = await l.p.conn.execRaw(putScript(path, body.length, opts, staleBefore), { become: opts.become, becomeMethod: opts.becomeMethod, stdin: body, timeoutMs: 0 });
+    const r = await l.p.conn.execRaw(putScript(path, body.length, opts, staleBefore), {
+      become: opts.become,
+      becomeMethod: opts.becomeMethod,
+      stdin: body,
+      timeoutMs: 0,
+    });
     if (r.code !== 0) throw putError(r, path, l.p.conn.host);
     return { head: {} };
   }
@@ -149,8 +172,12 @@ export class Session {
     const hid = num(h.hold);
     const o = (h.opts ?? {}) as Pick<ExecOptions, 'become' | 'becomeMethod' | 'env'>;
     const t = l.p.conn.target;
-    const full = wrapCommand(str(h.command), { become: o.become, env: o.env }, t.user === 'root', { method: o.becomeMethod ?? t.becomeMethod, exe: t.becomeExe });
-    if (l.p.dead) throw new TsplayError('UNREACHABLE', `${l.p.conn.target.user}@${l.p.conn.target.host}: lost the connection`, { host: l.p.conn.host });
+    const full = wrapCommand(str(h.command), { become: o.become, env: o.env }, t.user === 'root', {
+      method: o.becomeMethod ?? t.becomeMethod,
+      exe: t.becomeExe,
+    });
+    if (l.p.dead)
+      throw new TsplayError('UNREACHABLE', `${l.p.conn.target.user}@${l.p.conn.target.host}: lost the connection`, { host: l.p.conn.host });
     const s = await streamHold(l.p.client, full, {
       stdout: (b) => this.send({ t: 'hold-data', hold: hid }, b),
       ended: (code, stderr) => {
