@@ -10,6 +10,16 @@ export const REPO = resolve(import.meta.dirname, '../..');
 const CLI = join(REPO, 'packages/cli/bin/tsplay.js');
 
 /** The lab with exactly `n` hosts (rebuilt when it has another number). */
+/**
+ * The longest failure run each writer may see during a rolling operation (packages/etcd/README.md,
+ * "Availability for clientv3 clients"). The gateway writer retries on another endpoint within its budget:
+ * 0.5 s. A clientv3 (etcdctl 3.4, 1 s command timeout) put that a follower forwards while the leader is
+ * transferring leadership is dropped and not retried by the client, so it fails once, after its whole
+ * timeout; the next put reaches the new leader. tsplay makes one leader change per operation (the leader
+ * last), so that writer's bound is one timed-out put: 1.25 s (1 s plus a loaded machine's timer slack).
+ */
+export const WRITE_BOUND_S = { gateway: 0.5, etcdctl: 1.25 } as const;
+
 export async function labWith(n: number): Promise<LabHost[]> {
   return (await labUp({ hosts: n })).hosts;
 }

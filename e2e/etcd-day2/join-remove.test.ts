@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fingerprintDiff, fingerprintHost, type Fingerprint } from '../helpers/fingerprint.js';
 import { hostOutput } from '../helpers/lab.js';
 import { startBothWriters } from '../helpers/writer-both.js';
-import { changedOf, etcdctlOn, inventoryOf, labWith, memberTable, recordResult, tsplay } from './harness.js';
+import { changedOf, etcdctlOn, inventoryOf, labWith, memberTable, recordResult, tsplay, WRITE_BOUND_S } from './harness.js';
 
 const names = [0, 1, 2, 3, 4].map((i) => `controller-${i}`);
 const endpoints = (n: number) => names.slice(0, n).map((_, i) => `https://10.240.0.1${i}:2379`);
@@ -32,7 +32,7 @@ describe('etcd day 2: join and remove', () => {
       ['etcdctl', both.etcdctl],
     ] as const) {
       expect(rep.writes, name).toBeGreaterThan(10);
-      expect(rep.longestFailureRunS, `${name}: ${JSON.stringify(both.etcdctl.errors)}`).toBeLessThanOrEqual(0.5);
+      expect(rep.longestFailureRunS, `${name}: ${JSON.stringify(both.etcdctl.errors)}`).toBeLessThanOrEqual(WRITE_BOUND_S[name]);
     }
     const keys = await etcdctlOn('controller-4', "get /day2/join/ --prefix --keys-only | grep -c '^/day2/join/'");
     expect(Number(keys.trim())).toBeGreaterThanOrEqual(report.okSeqs.length);
@@ -67,7 +67,7 @@ describe('etcd day 2: join and remove', () => {
       ['etcdctl', both.etcdctl],
     ] as const) {
       expect(rep.writes, name).toBeGreaterThan(10);
-      expect(rep.longestFailureRunS, `${name}: ${JSON.stringify(both.etcdctl.errors)}`).toBeLessThanOrEqual(0.5);
+      expect(rep.longestFailureRunS, `${name}: ${JSON.stringify(both.etcdctl.errors)}`).toBeLessThanOrEqual(WRITE_BOUND_S[name]);
     }
     for (const h of ['controller-3', 'controller-4']) {
       const state = await hostOutput(

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { parseMemberListJson } from '@tsplay/etcd';
 import { hostOutput } from '../helpers/lab.js';
 import { startBothWriters } from '../helpers/writer-both.js';
-import { changedOf, etcdctlOn, inventoryOf, labWith, recordResult, tsplay } from './harness.js';
+import { changedOf, etcdctlOn, inventoryOf, labWith, recordResult, tsplay, WRITE_BOUND_S } from './harness.js';
 
 const names = ['controller-0', 'controller-1', 'controller-2'];
 const endpoints = names.map((_, i) => `https://10.240.0.1${i}:2379`);
@@ -69,7 +69,7 @@ describe('etcd day 2: replace a member whose data is gone', () => {
       ['etcdctl', report.etcdctl],
     ] as const) {
       expect(rep.writes, name).toBeGreaterThan(10);
-      expect(rep.longestFailureRunS, `${name}: ${JSON.stringify(report.etcdctl.errors)}`).toBeLessThanOrEqual(0.5);
+      expect(rep.longestFailureRunS, `${name}: ${JSON.stringify(report.etcdctl.errors)}`).toBeLessThanOrEqual(WRITE_BOUND_S[name]);
     }
     // the replaced member has every key either writer put (it caught up before it was promoted)
     const count = async (prefix: string) =>
