@@ -33,15 +33,13 @@ function timed(root, mustBeIdempotent = true) {
     throw new Error(`${root}: the re-run changed ${changedIn(r.stdout)} tasks: the two commits converge to different states`);
   return s;
 }
-const A = wtA;
-const B = wtB;
-timed(B, false); // converge once, then one warm-up each
-timed(A);
-timed(B);
+timed(wtB, false); // converge once, then one warm-up each
+timed(wtA);
+timed(wtB);
 const rows = [];
 for (let i = 0; i < pairs; i++) {
-  const a = timed(A);
-  const b = timed(B);
+  const a = timed(wtA);
+  const b = timed(wtB);
   rows.push({ a, b, ratio: b / a });
   process.stdout.write(`pair ${i + 1}: A ${a.toFixed(3)} s  B ${b.toFixed(3)} s  B/A ${(b / a).toFixed(3)}\n`);
 }
