@@ -59,6 +59,11 @@ interface FactBase<T> {
    * overlay cannot describe (`o.unknown(path)`); undefined to probe the host.
    */
   fromOverlay?: ((o: OverlayView) => T | UnknownFact | undefined) | undefined;
+  /**
+   * Check mode: correct the host's answer (probed or cached) with what the overlay predicts, for a fact
+   * that reads several paths of which earlier tasks would change only some (see `dirChainFact`).
+   */
+  refine?: ((o: OverlayView, hostValue: T) => T | UnknownFact) | undefined;
   /** Shell snippet; its stdout/stderr/exit code go to `parse`. */
   script: string;
   parse(r: ExecResult): T;
