@@ -63,7 +63,7 @@ interface FactBase<T> {
    * Check mode: correct the host's answer (probed or cached) with what the overlay predicts, for a fact
    * that reads several paths of which earlier tasks would change only some (see `dirChainFact`).
    */
-  refine?: ((o: OverlayView, hostValue: T) => T | UnknownFact) | undefined;
+  refine?(o: OverlayView, hostValue: T): T | UnknownFact;
   /** Shell snippet; its stdout/stderr/exit code go to `parse`. */
   script: string;
   parse(r: ExecResult): T;
@@ -117,14 +117,15 @@ export function parsePathProbe(out: string): PathState {
 /**
  * The probe of one path: one `P|type|mode|owner|group|size|target|sha256` line, nothing when absent.
  * A plain path costs one `stat` and no subshell (a probe has many of these, on every host); a link
- * adds its target, a regular file with `hash` its sha256.
+ * adds its target, a regular file with `hash` one `sha256sum` (its name stripped by the shell, not `cut`)
+ * whose hex the same `stat` prints.
  */
 export function pathScript(path: string, hash: boolean): string {
   const p = quote(path);
   const st = `stat -c '%F|%a|%U|%G|%s' -- ${p}`;
   const link = `printf 'P|%s|%s|\\n' "$(${st})" "$(readlink -- ${p})"`;
   const plain = hash
-    ? `if [ -f ${p} ]; then printf 'P|%s||%s\\n' "$(${st})" "$(sha256sum < ${p} | cut -d' ' -f1)"; else stat -c 'P|%F|%a|%U|%G|%s||' -- ${p}; fi`
+    ? `if [ -f ${p} ]; then __h=$(sha256sum < ${p}); stat -c "P|%F|%a|%U|%G|%s||\${__h%% *}" -- ${p}; else stat -c 'P|%F|%a|%U|%G|%s||' -- ${p}; fi`
     : `stat -c 'P|%F|%a|%U|%G|%s||' -- ${p}`;
   return `if [ -L ${p} ]; then ${link}; elif [ -e ${p} ]; then ${plain}; fi`;
 }

@@ -32,7 +32,7 @@ export async function gatherFacts<F extends { [K in keyof F]: FactQuery<any> }>(
   for (const [name, fact] of Object.entries(facts) as [string, FactQuery][]) {
     const fromOverlay = opts.overlay && fact.fromOverlay ? fact.fromOverlay(opts.overlay) : undefined;
     if (fromOverlay !== undefined) out[name] = fromOverlay;
-    else if (opts.cache?.values.has(fact.key)) out[name] = opts.cache.values.get(fact.key);
+    else if (opts.cache?.values.has(fact.key)) out[name] = refined(fact, opts.cache.values.get(fact.key), opts.overlay);
     else todo.push({ name, fact });
   }
   if (todo.length > 0) {
@@ -61,11 +61,16 @@ export async function gatherFacts<F extends { [K in keyof F]: FactQuery<any> }>(
           hint: r.stderr.trim() ? `the probe said: ${r.stderr.trim().slice(0, 300)}` : undefined,
         });
       }
-      out[t.name] = v;
+      out[t.name] = refined(t.fact, v, opts.overlay);
       opts.cache?.values.set(t.fact.key, v);
     });
   }
   return out as { [K in keyof F]: unknown };
+}
+
+/** The host's answer corrected by the check overlay (`FactQuery.refine`); as it is outside check mode. */
+function refined(fact: FactQuery, hostValue: unknown, overlay: OverlayView | undefined): unknown {
+  return overlay && fact.refine ? fact.refine(overlay, hostValue) : hostValue;
 }
 
 /** The become level a fact runs at in `probe`: the batch's level, or root when only the fact needs it. */

@@ -40,7 +40,7 @@ describe('@tsplay/core public surface', () => {
       'Overlay',
       'UnknownFact',
       'commandFact',
-      'dirSafetyFact',
+      'dirChainFact',
       'encryptedAs',
       'execFact',
       'executeModule',

@@ -14,9 +14,10 @@ export type { FactQuery, FactValue, FactValues, UnitState, OverlayView } from '.
 export { Overlay } from './overlay.js';
 export type { AnyModule } from './module.js';
 export { safeWriteScript, safeMkdirScript, safeAttrScript, safeWriteRefusal, unsafePathError } from './safe-write.js';
-export type { DirSafety, SafeWriteTarget, SafeWriteOptions } from './safe-write.js';
+export type { SafeWriteTarget, SafeWriteOptions } from './safe-write.js';
+export type { DirSafety, DirChain } from './safe-dir-fact.js';
 export { safeRunScript, safeCheckFunctions } from './safe-run.js';
-export { dirSafetyFact } from './safe-dir-fact.js';
+export { dirChainFact } from './safe-dir-fact.js';
 export { encryptedAs, localFileOpener, setLocalFileOpener, registerSecret, redactValue } from './secret.js';
 export type { LocalFileOpener } from './secret.js';
 export { formatZodIssues } from './validate.js';

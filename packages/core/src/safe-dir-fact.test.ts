@@ -1,31 +1,34 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isUnknownFact } from './facts.js';
+import { FactCache, gatherFacts } from './gather.js';
+import { LocalConnection } from './local.js';
 import { Overlay } from './overlay.js';
-import { dirSafetyFact, judgePredictedDir } from './safe-dir-fact.js';
-import { dirSafetyScript, parseDirSafety } from './safe-write.js';
+import { dirChainFact, dirChainScript, judgePredictedDir, parseDirChain } from './safe-dir-fact.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tsplay-dirsafe-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const probe = (dir: string): string => execFileSync('/bin/sh', ['-c', dirSafetyScript(dir)], { encoding: 'utf8' });
+const probe = (dirs: string[]) => parseDirChain(execFileSync('/bin/sh', ['-c', dirChainScript(dirs)], { encoding: 'utf8' }), dirs);
 
-describe('dirSafetyScript + parseDirSafety', () => {
-  // Recorded on this machine as root: a temp dir chowned to nobody (65534), one chmod 0777, one 0755, one 1777, a missing one.
-  it.each([
-    ['D|owner|nobody\n', 'owner:nobody'],
-    ['D|refuse\n', 'refuse'],
-    ['D|ok\n', 'ok'],
-    ['D|missing\n', 'missing'],
-  ] as const)('parses %j', (out, want) => expect(parseDirSafety(out)).toBe(want));
-
-  it('rejects output it does not know (a probe that failed)', () => {
-    expect(() => parseDirSafety('stat: cannot stat\n')).toThrow(/unexpected directory check output/);
+describe('dirChainScript + parseDirChain', () => {
+  it('parses a verdict per directory, in any order', () => {
+    const out = 'D|1|refuse\nD|0|ok\nD|2|owner|nobody\nD|3|missing\n';
+    expect(parseDirChain(out, ['/', '/a', '/a/b', '/a/b/c'])).toEqual({
+      '/': 'ok',
+      '/a': 'refuse',
+      '/a/b': 'owner:nobody',
+      '/a/b/c': 'missing',
+    });
   });
 
-  it('runs the safe write check on one directory (live): open 0777 refuses, sticky 1777 and 0755 are ok, a link is judged at its target', () => {
+  it('rejects output without a verdict for every directory (a probe that failed)', () => {
+    expect(() => parseDirChain('D|0|ok\nstat: cannot stat\n', ['/', '/a'])).toThrow(/unexpected directory check output for \/a/);
+  });
+
+  it('runs the safe write check on a chain (live): open 0777 refuses, sticky 1777 and 0755 are ok, a link is judged at its target', () => {
     const open = join(root, 'open');
     const sticky = join(root, 'sticky');
     const plain = join(root, 'plain');
@@ -34,13 +37,36 @@ describe('dirSafetyScript + parseDirSafety', () => {
     chmodSync(sticky, 0o1777);
     chmodSync(plain, 0o755);
     symlinkSync(open, join(root, 'to-open'));
-    expect([open, sticky, plain, join(root, 'to-open'), join(root, 'none')].map((d) => parseDirSafety(probe(d)))).toEqual([
-      'refuse',
-      'ok',
-      'ok',
-      'refuse',
-      'missing',
-    ]);
+    const dirs = [open, sticky, plain, join(root, 'to-open'), join(root, 'none'), join(root, 'none', 'deeper')];
+    expect(dirs.map((d) => probe([d])[d])).toEqual(['refuse', 'ok', 'ok', 'refuse', 'missing', 'missing']);
+    expect(probe(dirs)).toEqual(Object.fromEntries(dirs.map((d) => [d, probe([d])[d]])));
+  });
+
+  it("tells a directory that is only another user's (as root: the write may go there as that user)", () => {
+    const theirs = join(root, 'theirs');
+    mkdirSync(theirs, { mode: 0o755 });
+    chownSync(theirs, 65534, 65534);
+    const want = process.getuid?.() === 0 ? 'owner:nobody' : 'refuse';
+    expect(probe(['/', root, theirs])).toEqual({ '/': 'ok', [root]: 'ok', [theirs]: want });
+  });
+
+  it('gatherFacts refines the probed and the cached answer with the overlay, and caches what the host said', async () => {
+    const dirs = ['/', root, join(root, 'later')];
+    const cache = new FactCache();
+    const o = new Overlay();
+    const opts = { become: false, cache, overlay: o };
+    const first = await gatherFacts(new LocalConnection('local'), { safe: dirChainFact(dirs, { root: false }) }, opts);
+    expect(first.safe).toEqual({ '/': 'ok', [root]: 'ok', [join(root, 'later')]: 'missing' });
+    o.record({ paths: { [join(root, 'later')]: { exists: true, type: 'dir', mode: 0o777 } } }, 'mkdir');
+    const second = await gatherFacts(new LocalConnection('local'), { safe: dirChainFact(dirs, { root: false }) }, opts);
+    expect(second.safe).toEqual({ '/': 'ok', [root]: 'ok', [join(root, 'later')]: 'refuse' });
+    expect([...cache.values.values()]).toEqual([first.safe]);
+  });
+
+  it('judges a directory that vanishes between the checks like the write does (each on its own)', () => {
+    const dirs = ['/', root, join(root, 'plain')];
+    const script = dirChainScript(dirs).replace('if tsplay_st=$(stat', 'if false && tsplay_st=$(stat');
+    expect(parseDirChain(execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8' }), dirs)[join(root, 'plain')]).toBe('ok');
   });
 });
 
@@ -61,12 +87,14 @@ describe('judgePredictedDir (a directory an earlier task would make or change)',
     expect(isUnknownFact(judgePredictedDir(dir({ owner: 'bob', mode: 0o755 }), '/d', { root: false }))).toBe(true);
   });
 
-  it('the fact answers from the overlay only for a predicted directory, else probes the host', () => {
+  it('the chain keeps the host verdict of a directory the overlay does not know, and judges the predicted ones', () => {
     const o = new Overlay();
-    const f = dirSafetyFact('/srv/a', { root: true });
+    const f = dirChainFact(['/', '/srv', '/srv/a'], { root: true });
+    const host = { '/': 'ok', '/srv': 'ok', '/srv/a': 'missing' } as const;
     expect(f.fromOverlay?.(o)).toBeUndefined();
+    expect(f.refine?.(o, host)).toEqual(host);
     o.record({ paths: { '/srv/a': { exists: true, type: 'dir', owner: 'nobody', mode: 0o755 } } }, 'chown');
-    expect(f.fromOverlay?.(o)).toBe('owner:nobody');
+    expect(f.refine?.(o, host)).toEqual({ ...host, '/srv/a': 'owner:nobody' });
     o.record({ unknown: ['/srv'] }, 'run build');
     expect(isUnknownFact(f.fromOverlay?.(o))).toBe(true);
   });

@@ -1,29 +1,50 @@
 import type { PathState } from './connection.js';
-import { unknownFact, type FactQuery, type OverlayView, type UnknownFact } from './facts.js';
-import { dirSafetyScript, parseDirSafety, type DirSafety } from './safe-write.js';
+import { TsplayError } from './errors.js';
+import { isUnknownFact, unknownFact, type FactQuery, type OverlayView, type UnknownFact } from './facts.js';
+import { JUDGE_ONE, ME } from './safe-check.js';
+import { quote } from './sh.js';
+
+/** A directory's verdict: `owner:NAME` when only a write owned by NAME (as root) may go there. */
+export type DirSafety = 'ok' | 'missing' | 'refuse' | `owner:${string}`;
+
+/** The verdicts on a chain of directories (`/` down to the one written into), by directory. */
+export type DirChain = Readonly<Record<string, DirSafety>>;
 
 /**
- * Check mode's view of the safe write's directory check (see safe-write.ts) for ONE directory: the host
- * answers with the scripts' own shell check (`dirSafetyScript`, one `stat`); a directory an earlier task
- * of the run would make or change is judged from its predicted owner and mode.
+ * Check mode's view of the safe write's directory check (see safe-write.ts) for every directory of `dirs`
+ * (from `/` down): the host answers with the scripts' own shell check (`dirChainScript`: one `stat` for the
+ * whole chain); a directory an earlier task of the run would make or change is judged from its predicted
+ * owner and mode (`refine`), the others keep the host's answer.
  */
-export function dirSafetyFact(dir: string, opts: { root: boolean }): FactQuery<DirSafety> {
+export function dirChainFact(dirs: readonly string[], opts: { root: boolean }): FactQuery<DirChain> {
   return {
-    key: `dirsafe:${opts.root ? 'root' : 'user'}:${dir}`,
+    key: `dirsafe:${opts.root ? 'root' : 'user'}:${JSON.stringify(dirs)}`,
     become: opts.root,
-    script: dirSafetyScript(dir),
-    parse: (r) => parseDirSafety(r.stdout),
-    fromOverlay: (o) => dirSafetyFromOverlay(o, dir, opts),
+    script: dirChainScript(dirs),
+    parse: (r) => parseDirChain(r.stdout, dirs),
+    fromOverlay: (o) => unknownInChain(o, dirs),
+    refine: (o, host) => refineChain(o, dirs, host, opts),
   };
 }
 
-/** The verdict on a directory an earlier task would make or change; undefined when the host is the truth. */
-export function dirSafetyFromOverlay(o: OverlayView, dir: string, opts: { root: boolean }): DirSafety | UnknownFact | undefined {
-  const why = o.unknown(dir);
-  if (why !== undefined) return unknownFact(why);
-  const s = o.path(dir);
-  if (!s) return undefined;
-  return judgePredictedDir(s, dir, opts);
+function unknownInChain(o: OverlayView, dirs: readonly string[]): UnknownFact | undefined {
+  for (const d of dirs) {
+    const why = o.unknown(d);
+    if (why !== undefined) return unknownFact(why);
+  }
+  return undefined;
+}
+
+function refineChain(o: OverlayView, dirs: readonly string[], host: DirChain, opts: { root: boolean }): DirChain | UnknownFact {
+  const out: Record<string, DirSafety> = { ...host };
+  for (const d of dirs) {
+    const s = o.path(d);
+    if (!s) continue;
+    const v = judgePredictedDir(s, d, opts);
+    if (isUnknownFact(v)) return v;
+    out[d] = v;
+  }
+  return out;
 }
 
 /**
@@ -42,4 +63,56 @@ export function judgePredictedDir(s: PathState, dir: string, opts: { root: boole
   if (s.owner === undefined || s.owner === 'root') return 'ok';
   if (!opts.root) return unknownFact(`${dir} would be owned by ${s.owner}: whether that is the login user is not known in check mode`);
   return `owner:${s.owner}`;
+}
+
+/**
+ * The probe of a chain of directories with the scripts' own check, as the user that writes (so the answer
+ * holds for any target owner), one line `D|I|VERDICT` per directory I of `dirs`: `ok`, `missing` (nothing
+ * there), `refuse`, or `owner|NAME` (refused only because it is NAME's: safe when root writes a file owned
+ * by NAME). A symlink is judged at its target. The existing directories are read with one `stat`.
+ */
+export function dirChainScript(dirs: readonly string[]): string {
+  const each = dirs.map((dir, i) => {
+    const d = quote(dir);
+    return `if [ -e ${d} ]; then if [ -L ${d} ]; then tsplay_x=$(cd -P -- ${d} 2>/dev/null && pwd -P) || tsplay_x=${d}; else tsplay_x=${d}; fi; set -- "$@" "$tsplay_x"; tsplay_ix="$tsplay_ix ${i}"; else echo 'D|${i}|missing'; fi`;
+  });
+  return [
+    ...ME,
+    'tsplay_refuse() { tsplay_no=1; }',
+    ...JUDGE_ONE,
+    // $1 DIR, $2-$4 its stat: the verdict (a second pass with DIR's owner as the target owner tells `owner|NAME`)
+    'tsplay_verdict() {',
+    '  tsplay_no=; tsplay_as=; tsplay_tu=-1; tsplay_judge1 "$@"',
+    '  [ -n "$tsplay_no" ] || { echo ok; return; }',
+    '  tsplay_no=; tsplay_tu=$2; tsplay_judge1 "$@"',
+    '  if [ -z "$tsplay_no" ] && [ -n "$tsplay_as" ]; then stat -c \'owner|%U\' -- "$1" || echo refuse; else echo refuse; fi',
+    '}',
+    'tsplay_next() { tsplay_ix=${tsplay_ix# }; tsplay_i=${tsplay_ix%% *}; tsplay_ix=${tsplay_ix#"$tsplay_i"}; printf \'D|%s|\' "$tsplay_i"; }',
+    'set --; tsplay_ix=',
+    ...each,
+    '[ $# -gt 0 ] || exit 0',
+    'if tsplay_st=$(stat -c \'%u %g %f\' -- "$@" 2>/dev/null); then',
+    '  while read -r tsplay_u tsplay_g tsplay_f; do tsplay_next; tsplay_verdict "$1" "$tsplay_u" "$tsplay_g" "$tsplay_f"; shift; done <<tsplay_EOF',
+    '$tsplay_st',
+    'tsplay_EOF',
+    'else',
+    // one of them went away meanwhile: each on its own (a directory that cannot be read is refused)
+    '  for tsplay_d do tsplay_next; if tsplay_s=$(stat -c \'%u %g %f\' -- "$tsplay_d"); then tsplay_verdict "$tsplay_d" $tsplay_s; else echo refuse; fi; done',
+    'fi',
+  ].join('\n');
+}
+
+/** Parse the output of `dirChainScript`: a verdict for every directory of `dirs`. */
+export function parseDirChain(out: string, dirs: readonly string[]): DirChain {
+  const v: Record<string, DirSafety> = {};
+  for (const line of out.split('\n')) {
+    const m = /^D\|(\d+)\|(ok|missing|refuse|owner\|.+)$/.exec(line);
+    const dir = m ? dirs[Number(m[1])] : undefined;
+    if (!m || dir === undefined) continue;
+    v[dir] = m[2]?.startsWith('owner|') ? `owner:${m[2].slice(6)}` : (m[2] as DirSafety);
+  }
+  const lost = dirs.find((d) => !(d in v));
+  if (lost !== undefined)
+    throw new TsplayError('FACT_FAILED', `unexpected directory check output for ${lost}: ${JSON.stringify(out.slice(0, 200))}`);
+  return v;
 }

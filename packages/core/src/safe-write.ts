@@ -1,5 +1,6 @@
 import { TsplayError } from './errors.js';
 import { quote } from './sh.js';
+import { CHECK_FUNCTIONS, ME } from './safe-check.js';
 
 /**
  * The one way tsplay writes a file, makes a directory or sets owner/mode on a host (over SSH and locally).
@@ -41,58 +42,6 @@ export function staleTempCleanup(dirExpr: string, beforeMs: number): string {
   return `{ find ${dirExpr} -maxdepth 1 -type f ${names} ! -newermt ${at} -exec rm -f -- {} + ; } 2>/dev/null || true`;
 }
 
-/**
- * The directory check, shared by the scripts and the check-mode probe (`dirSafetyScript`):
- * `tsplay_check1 DIR` judges one physical directory (calls `tsplay_refuse DIR`, or sets tsplay_as=1 when it is
- * the target owner's); `tsplay_check DIR` judges DIR and every directory above it.
- */
-/**
- * `tsplay_me`: the effective uid, read by the shell itself from /proc/self/status (no process; the probe runs
- * this for every directory it judges), `id -u` where /proc is not there.
- */
-const ME = [
-  'tsplay_me=; while read -r tsplay_k tsplay_r tsplay_e tsplay_x; do [ "$tsplay_k" = Uid: ] && { tsplay_me=$tsplay_e; break; }; done </proc/self/status 2>/dev/null',
-  '[ -n "$tsplay_me" ] || tsplay_me=$(id -u) || exit 1',
-];
-const CHECK_ONE = [
-  'tsplay_check1() {',
-  `  tsplay_s=$(stat -c '%u %g %f' -- "$1") || { tsplay_refuse "$1"; return; }`,
-  '  set -- "$1" $tsplay_s',
-  '  tsplay_m=$((0x$4))',
-  '  [ $((tsplay_m & 0170000)) -eq $((0040000)) ] || { tsplay_refuse "$1"; return; }',
-  '  if [ "$2" -ne 0 ] && [ "$2" -ne "$tsplay_me" ]; then',
-  '    [ "$2" -eq "$tsplay_tu" ] && [ "$tsplay_me" -eq 0 ] || { tsplay_refuse "$1"; return; }',
-  '    tsplay_as=1',
-  '  fi',
-  '  if [ $((tsplay_m & 01000)) -eq 0 ]; then',
-  '    [ $((tsplay_m & 02)) -eq 0 ] || { tsplay_refuse "$1"; return; }',
-  '    [ $((tsplay_m & 020)) -eq 0 ] || [ "$3" -eq 0 ] || { tsplay_refuse "$1"; return; }',
-  '  fi',
-  '}',
-];
-const CHECK_FUNCTIONS = [
-  ...CHECK_ONE,
-  // $1: a physical directory. Refuses, or sets tsplay_as=1 when a directory is the target owner's.
-  'tsplay_check() {',
-  '  tsplay_c=$1',
-  '  while :; do',
-  '    tsplay_check1 "$tsplay_c"',
-  '    [ "$tsplay_c" = / ] && break',
-  '    tsplay_c=$(dirname -- "$tsplay_c")',
-  '  done',
-  '}', // $1: a directory as the path names it. Each prefix is resolved and checked too (a name is looked up in it):
-  // a symlink on the way, planted where another user can write, cannot lead the write to a safe-looking place.
-  'tsplay_check_given() {',
-  '  tsplay_g=$1',
-  '  while :; do',
-  '    case $tsplay_g in /|.|//) return;; esac',
-  '    tsplay_x=$(cd -P -- "$tsplay_g" 2>/dev/null && pwd -P) || { tsplay_refuse "$tsplay_g"; return; }',
-  '    tsplay_check1 "$tsplay_x"',
-  '    tsplay_g=$(dirname -- "$tsplay_g")',
-  '  done',
-  '}',
-];
-
 /** Who we are and who the target owner is (tsplay_me, tsplay_tu, tsplay_tg). */
 function whoLines(owner: string | undefined): string[] {
   return owner
@@ -100,42 +49,6 @@ function whoLines(owner: string | undefined): string[] {
         `tsplay_tu=$(id -u -- ${quote(owner)}) && tsplay_tg=$(id -g -- ${quote(owner)}) || { echo ${quote(`tsplay: no such user: ${owner}`)} >&2; exit 1; }`,
       ]
     : ['tsplay_tu=$tsplay_me; tsplay_tg=$(id -g)'];
-}
-
-/**
- * Check mode's probe of ONE directory with the scripts' own check, as the user that writes (so the answer
- * holds for any target owner): `D|ok`, `D|missing` (nothing there), `D|refuse`, or `D|owner|NAME` (refused
- * only because it is NAME's: safe when root writes a file owned by NAME). A symlink is judged at its target.
- */
-export function dirSafetyScript(dir: string): string {
-  const d = quote(dir);
-  return [
-    `[ -e ${d} ] || { echo 'D|missing'; exit 0; }`,
-    ...ME,
-    'tsplay_refuse() { tsplay_no=1; }',
-    ...CHECK_ONE,
-    `if [ -L ${d} ]; then tsplay_d=$(cd -P -- ${d} 2>/dev/null && pwd -P) || tsplay_d=${d}; else tsplay_d=${d}; fi`,
-    'tsplay_no=; tsplay_as=; tsplay_tu=-1',
-    'tsplay_check1 "$tsplay_d"',
-    '[ -n "$tsplay_no" ] || { echo \'D|ok\'; exit 0; }',
-    `tsplay_no=; tsplay_tu=$(stat -c %u -- "$tsplay_d") || exit 1`,
-    'tsplay_check1 "$tsplay_d"',
-    `if [ -z "$tsplay_no" ] && [ -n "$tsplay_as" ]; then stat -c 'D|owner|%U' -- "$tsplay_d"; else echo 'D|refuse'; fi`,
-  ].join('\n');
-}
-
-/** A directory's verdict: `owner:NAME` when only a write owned by NAME (as root) may go there. */
-export type DirSafety = 'ok' | 'missing' | 'refuse' | `owner:${string}`;
-
-/** Parse the output of `dirSafetyScript`. */
-export function parseDirSafety(out: string): DirSafety {
-  const v = out
-    .split('\n')
-    .find((l) => l.startsWith('D|'))
-    ?.slice(2);
-  if (v === 'ok' || v === 'refuse' || v === 'missing') return v;
-  if (v?.startsWith('owner|') && v.length > 6) return `owner:${v.slice(6)}`;
-  throw new TsplayError('FACT_FAILED', `unexpected directory check output: ${JSON.stringify(out.slice(0, 200))}`);
 }
 
 /** Shell functions and variables every script starts with: who we are, who the target owner is, the directory check. */

@@ -24,10 +24,10 @@ export function planCase(module: AnyModule, c: PlanCase): PlanOutcome {
   const ctx: PlanContext = { host: 'test', check: true, become: false, ...c.ctx };
   try {
     const args = parseArgs(module, c.args);
-    // The safe write's directory checks (`safe:DIR`) are 'ok' unless a case gives them.
+    // The safe write's directory checks (`safe`, by directory) are 'ok' unless a case gives them.
     const asked = Object.keys(module.facts(args, ctx) as Record<string, FactQuery>);
     const facts: Record<string, unknown> = { ...c.facts };
-    for (const k of asked) if (k.startsWith('safe:') && !(k in facts)) facts[k] = 'ok';
+    if (asked.includes('safe') && !('safe' in facts)) facts.safe = {};
     const wanted = asked.sort();
     const given = Object.keys(facts).sort();
     if (wanted.join() !== given.join()) {

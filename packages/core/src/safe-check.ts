@@ -1,0 +1,59 @@
+/**
+ * The directory check, as shell, shared by the safe write's scripts (safe-write.ts) and check mode's probe
+ * (safe-dir-fact.ts), so both judge a directory with the same code:
+ * `tsplay_judge1 DIR UID GID MODEHEX` judges one physical directory from its stat (calls `tsplay_refuse DIR`,
+ * or sets tsplay_as=1 when it is the target owner's); `tsplay_check1 DIR` stats then judges it;
+ * `tsplay_check DIR` judges DIR and every directory above it.
+ */
+
+/**
+ * `tsplay_me`: the effective uid, read by the shell itself from /proc/self/status (no process),
+ * `id -u` where /proc is not there.
+ */
+export const ME = [
+  'tsplay_me=; while read -r tsplay_k tsplay_r tsplay_e tsplay_x; do [ "$tsplay_k" = Uid: ] && { tsplay_me=$tsplay_e; break; }; done </proc/self/status 2>/dev/null',
+  '[ -n "$tsplay_me" ] || tsplay_me=$(id -u) || exit 1',
+];
+
+/** `tsplay_judge1 DIR UID GID MODEHEX` (stat's `%u %g %f`). */
+export const JUDGE_ONE = [
+  'tsplay_judge1() {',
+  '  tsplay_m=$((0x$4))',
+  '  [ $((tsplay_m & 0170000)) -eq $((0040000)) ] || { tsplay_refuse "$1"; return; }',
+  '  if [ "$2" -ne 0 ] && [ "$2" -ne "$tsplay_me" ]; then',
+  '    [ "$2" -eq "$tsplay_tu" ] && [ "$tsplay_me" -eq 0 ] || { tsplay_refuse "$1"; return; }',
+  '    tsplay_as=1',
+  '  fi',
+  '  if [ $((tsplay_m & 01000)) -eq 0 ]; then',
+  '    [ $((tsplay_m & 02)) -eq 0 ] || { tsplay_refuse "$1"; return; }',
+  '    [ $((tsplay_m & 020)) -eq 0 ] || [ "$3" -eq 0 ] || { tsplay_refuse "$1"; return; }',
+  '  fi',
+  '}',
+];
+
+export const CHECK_FUNCTIONS = [
+  ...JUDGE_ONE,
+  'tsplay_check1() {',
+  `  tsplay_s=$(stat -c '%u %g %f' -- "$1") || { tsplay_refuse "$1"; return; }`,
+  '  tsplay_judge1 "$1" $tsplay_s',
+  '}',
+  // $1: a physical directory. Refuses, or sets tsplay_as=1 when a directory is the target owner's.
+  'tsplay_check() {',
+  '  tsplay_c=$1',
+  '  while :; do',
+  '    tsplay_check1 "$tsplay_c"',
+  '    [ "$tsplay_c" = / ] && break',
+  '    tsplay_c=$(dirname -- "$tsplay_c")',
+  '  done',
+  '}', // $1: a directory as the path names it. Each prefix is resolved and checked too (a name is looked up in it):
+  // a symlink on the way, planted where another user can write, cannot lead the write to a safe-looking place.
+  'tsplay_check_given() {',
+  '  tsplay_g=$1',
+  '  while :; do',
+  '    case $tsplay_g in /|.|//) return;; esac',
+  '    tsplay_x=$(cd -P -- "$tsplay_g" 2>/dev/null && pwd -P) || { tsplay_refuse "$tsplay_g"; return; }',
+  '    tsplay_check1 "$tsplay_x"',
+  '    tsplay_g=$(dirname -- "$tsplay_g")',
+  '  done',
+  '}',
+];
