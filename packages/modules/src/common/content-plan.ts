@@ -77,7 +77,9 @@ export function planContent(facts: FactValues<DestFacts>, t: ContentTarget, p: P
 }
 
 function planContentChange(facts: FactValues<DestFacts>, t: ContentTarget, p: Payload): Plan<ContentPlanData> {
-  const d = facts.dest;
+  // destFacts probes dest's old text with its state (`dest.old`); a hand-made DestFacts may give it as `old`
+  const { old: probedOld, ...d } = facts.dest;
+  const old = facts.old ?? probedOld;
   if (d.exists && d.type === 'dir') {
     throw new TsplayError('WRITE_FAILED', `${t.dest} is a directory`, {
       field: 'dest',
@@ -103,14 +105,14 @@ function planContentChange(facts: FactValues<DestFacts>, t: ContentTarget, p: Pa
     // task may still change the mode: an unchanged secret is not re-chmodded).
     const mode = t.mode ?? (t.secret ? DEFAULT_SECRET_MODE : isFile ? d.mode : undefined) ?? DEFAULT_MODE;
     attrs = { mode, owner: t.owner ?? (isFile ? d.owner : undefined), group: t.group ?? (isFile ? d.group : undefined) };
-    const before = oldText(facts.old, d);
+    const before = oldText(old, d);
     const after = newText(p);
     diff.push(t.secret ? { path: t.dest, before: d.exists ? '<secret>' : '', after: '<secret>' } : { path: t.dest, before, after });
     if (!isFile) {
       const size = p.kind === 'bytes' ? `${p.bytes.length} bytes, ` : '';
       summary = `would ${d.exists ? 'replace' : 'create'} ${t.dest} from ${label} (${size}mode ${formatMode(mode)})`;
     } else {
-      const known = !t.secret && facts.old?.kind === 'text' && p.kind === 'bytes' && !after.startsWith('<');
+      const known = !t.secret && old?.kind === 'text' && p.kind === 'bytes' && !after.startsWith('<');
       const stat = known ? diffStat(before, after) : undefined;
       summary = `would update ${t.dest} from ${label}${stat ? ` (+${stat.added} -${stat.removed} lines)` : ' (content differs)'}`;
       const changes = attrChanges(d, attrs);

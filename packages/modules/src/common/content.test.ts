@@ -24,8 +24,13 @@ describe('old content probe', () => {
     const d = tempDir();
     writeFileSync(join(d, "it's"), 'x\ny\n');
     writeFileSync(join(d, 'big'), Buffer.alloc(DIFF_MAX_BYTES + 1, 97));
+    // longer than one line of base64 (76 columns): the host sends it wrapped, the parser joins it
+    const long = Array.from({ length: 200 }, (_, i) => `line ${i} é\n`).join('');
+    writeFileSync(join(d, 'long'), long);
     const read = async (p: string) => parseOldContent((await conn.exec(oldContentScript(p))).stdout);
     expect(await read(join(d, "it's"))).toEqual({ kind: 'text', text: 'x\ny\n' });
+    expect(await read(join(d, 'long'))).toEqual({ kind: 'text', text: long });
+    expect(oldContentScript('/x')).not.toMatch(/\btr\b/);
     expect(await read(join(d, 'big'))).toEqual({ kind: 'large', size: DIFF_MAX_BYTES + 1 });
     expect(await read(join(d, 'missing'))).toEqual({ kind: 'absent' });
     expect(await read(d)).toEqual({ kind: 'absent' });

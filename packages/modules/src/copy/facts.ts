@@ -5,6 +5,7 @@ import {
   readLocalFile,
   registerSecret,
   reveal,
+  sha256Hex,
   type DestFacts,
   type FactQuery,
   type LocalFile,
@@ -29,8 +30,10 @@ export function baseDirOf(ctx: PlanContext): string {
 export function copyFacts(args: CopyOptions, ctx: PlanContext): CopyFacts {
   const local = args.src === undefined ? undefined : readLocalFile(args.src, baseDirOf(ctx), { secret: args.secret, field: 'src' });
   if (local?.encrypted) args.secret = true;
-  const f: CopyFacts = destFacts(args.dest, { secret: args.secret, become: ctx.become });
   if (args.secret && args.content !== undefined) registerSecret(reveal(args.content));
+  // the wanted content's sha256 (not known for remoteSrc): dest's old text is only read when it differs
+  const want = args.secret ? undefined : args.content !== undefined ? sha256Hex(reveal(args.content)) : local?.sha256;
+  const f: CopyFacts = destFacts(args.dest, { secret: args.secret, become: ctx.become, sha256: want });
   if (local) f.local = localFileFact(local);
   if (args.remoteSrc !== undefined) f.remote = pathFact(args.remoteSrc, { hash: true });
   return f;

@@ -70,7 +70,8 @@ export function parseText(out: string): TextContent {
   const nl = out.indexOf('\n');
   const head = nl < 0 ? out.trim() : out.slice(0, nl).trim();
   if (head === 'T') {
-    const buf = Buffer.from(out.slice(nl + 1).trim(), 'base64');
+    // base64 as `base64` wraps it (76 columns): the line breaks are dropped here, not by a `tr` on the host
+    const buf = Buffer.from(out.slice(nl + 1).replace(/\s+/g, ''), 'base64');
     return buf.includes(0) ? { kind: 'binary', size: buf.length } : { kind: 'text', text: buf.toString('utf8') };
   }
   if (head.startsWith('L ')) return { kind: 'large', size: Number(head.slice(2)) };
@@ -80,7 +81,7 @@ export function parseText(out: string): TextContent {
 /** The text probe: `T` + base64 of a regular file up to `max` bytes, `L size` above, `A` when there is none. */
 export function textScript(path: string, max: number): string {
   const p = quote(path);
-  return `if [ -f ${p} ] && [ ! -L ${p} ]; then __s=$(stat -c %s -- ${p}); if [ "$__s" -le ${max} ]; then echo T; base64 < ${p} | tr -d '\\n'; echo; else echo "L $__s"; fi; else echo A; fi`;
+  return `if [ -f ${p} ] && [ ! -L ${p} ]; then __s=$(stat -c %s -- ${p}); if [ "$__s" -le ${max} ]; then echo T; base64 < ${p}; else echo "L $__s"; fi; else echo A; fi`;
 }
 
 /** The text at `path` in check mode's predicted state: known, absent, or unknown (with the reason). */
