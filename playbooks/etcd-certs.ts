@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { definePlaybook, task, type TaskContext } from '@tsplay/core';
 import { copy } from '@tsplay/modules';
-import { EtcdCertsVars, certRoll, etcdCertReport, hostCertPaths, ipOf } from '@tsplay/etcd';
+import { EtcdCertsVars, etcdCertReport, etcdPreflight, hostCertPaths, ipOf, memberName } from '@tsplay/etcd';
 import { pkiCert, pkiCertInfo } from '@tsplay/pki';
 
 /**
@@ -9,8 +9,10 @@ import { pkiCert, pkiCertInfo } from '@tsplay/pki';
  * what it holds (/etc/etcd/*.pem) and serves (2379, 2380) with days left (`-v` prints the table); a CA at or
  * below `etcdCertMinDays` is refused. With `-e etcdCertRenew=true`, or when a leaf is at or below
  * `etcdCertMinDays`, the workstation's leaf is issued anew by the same CA with the same subject, SANs and key
- * (pki_cert), copied to the members and rolled in one member at a time (the role's rolling restart, leader
- * last); the run ends when every member serves it on both ports.
+ * (pki_cert) and copied to the members. No restart: etcd reads its certificate and key again at every new TLS
+ * handshake (only a new CA file needs the rolling restart, etcd-rotate-ca.ts), so no member stops and no
+ * leadership moves. The run ends when every member serves the new leaf on both ports (a new handshake, by
+ * openssl on the host) and the cluster is healthy.
  */
 type Ctx = TaskContext<EtcdCertsVars>;
 const onWorkstation = { runOnce: true, delegateTo: 'localhost', become: false } as const;
@@ -59,12 +61,14 @@ const cert = task(copy, (c: Ctx) => ({ src: c.vars.etcdCertFile, dest: hostCertP
 const key = task(copy, (c: Ctx) => ({ src: c.vars.etcdKeyFile, dest: hostCertPaths(c.vars).keyFile, mode: '0600', secret: true }), {
   name: 'etcd key',
 });
-const roll = certRoll<EtcdCertsVars>('', (c) => issuing(c) || c.changed(cert, key));
-
 const served = task(etcdCertReport, (c: Ctx) => ({ ip: ipOf(c.host), ...thresholds(c), ...hostCertPaths(c.vars), verifyServed: true }), {
   name: 'every member serves its certificate',
   // check mode: only when nothing before would change (it would test the old state)
   when: (c: Ctx) => !c.check || !(issuing(c) || c.changed(cert, key)),
+});
+const members = (c: Ctx) => c.hosts(c.vars.etcdGroup).map((h) => ({ name: memberName(h), ip: ipOf(h) }));
+const healthy = task(etcdPreflight, (c: Ctx) => ({ op: 'healthy' as const, target: members(c), ...hostCertPaths(c.vars) }), {
+  name: 'etcd cluster healthy',
 });
 
 export default definePlaybook({
@@ -74,9 +78,7 @@ export default definePlaybook({
     { name: 'etcd certificates: report', hosts: 'controllers', become: true, maxFailPercentage: 0, tasks: [report] },
     { name: 'etcd certificates: renew on the workstation', hosts: 'controllers', tasks: [current, renew] },
     { name: 'etcd certificates: copy', hosts: 'controllers', become: true, maxFailPercentage: 0, tasks: [cert, key] },
-    // a play of its own: its probe runs after the copies (read from the hosts, as durable as a notification)
-    { name: 'etcd certificates: restart needed', hosts: 'controllers', become: true, maxFailPercentage: 0, tasks: [roll.state] },
-    ...roll.plays('etcd certificates'),
-    { name: 'etcd certificates: served', hosts: 'controllers', become: true, tasks: [served] },
+    // a play of its own: its probes run after every member's copy (new handshakes load the new files)
+    { name: 'etcd certificates: served', hosts: 'controllers', become: true, tasks: [served, healthy] },
   ],
 });

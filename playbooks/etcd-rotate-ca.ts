@@ -8,7 +8,9 @@ import { pkiCert, pkiCertInfo } from '@tsplay/pki';
  *   -e etcdCaPhase=trust   the members' CA file becomes old CA + new CA (the new leaf is issued on the workstation)
  *   -e etcdCaPhase=leaf    the leaf signed by the new CA (same subject, SANs and key)
  *   -e etcdCaPhase=finish  the CA file becomes the new CA alone
- * each rolled in one member at a time (the role's rolling restart, leader last). Between the phases, clients
+ * trust and finish rolled in one member at a time (the role's rolling restart, leader last: etcd loads its CA
+ * file only when it starts); leaf with no restart (etcd reads its certificate at every new TLS handshake), then
+ * every member is checked to serve it on both ports. Between the phases, clients
  * move too: trust both CAs before `leaf`, present a client certificate of the new CA before `finish`. A member
  * not ready for a phase refuses it with ETCD_CA_PHASE before any host changes; every phase may be re-run, and
  * a run that stopped half-way is completed by the next one. After `finish`, point etcdCaFile and etcdCertFile
@@ -71,10 +73,15 @@ const cert = task(copy, (c: Ctx) => ({ src: rotationFiles(c.vars).newCert, dest:
   name: 'etcd cert (the leaf of the new CA)',
   when: (c: Ctx) => phase(c) !== 'trust',
 });
-const roll = certRoll<EtcdRotateCaVars>('', (c) => c.changed(ca, cert));
+// only the CA file needs the rolling restart (trust, finish); the new leaf is read at the next handshake
+const roll = certRoll<EtcdRotateCaVars>('', (c) => c.changed(ca));
 const done = task(etcdCaState, (c: Ctx) => stateArgs(c, true), {
   name: 'phase complete',
   when: (c: Ctx) => !c.check || !c.changed(ca, cert),
+});
+
+const healthyAfter = task(etcdPreflight, (c: Ctx) => ({ op: 'healthy' as const, target: members(c), ...hostCertPaths(c.vars) }), {
+  name: 'etcd cluster healthy after the phase',
 });
 
 export default definePlaybook({
@@ -92,6 +99,6 @@ export default definePlaybook({
     { name: 'etcd CA rotation: the new leaf on the workstation', hosts: 'controllers', tasks: [newLeaf] },
     { name: 'etcd CA rotation: copy', hosts: 'controllers', become: true, maxFailPercentage: 0, tasks: [ca, cert, roll.state] },
     ...roll.plays('etcd CA rotation'),
-    { name: 'etcd CA rotation: complete on every member', hosts: 'controllers', become: true, tasks: [done] },
+    { name: 'etcd CA rotation: complete on every member', hosts: 'controllers', become: true, tasks: [done, healthyAfter] },
   ],
 });

@@ -3,7 +3,8 @@
  * refused (nothing to replace); then one member's etcd is stopped and its data dir removed on the host,
  * `--check` predicts the replacement, and `etcd-replace-member.ts` runs with both writers (gateway and
  * etcdctl with all 3 endpoints). Oracles on the hosts: `etcdctl member list -w json` (3 started voters, no
- * learner, a new member ID), `endpoint health --cluster`, the keys each writer put; then `etcd.ts --check`
+ * learner, a new member ID), `endpoint health --cluster`, the keys each writer put, no put refused by a
+ * learner (it serves clients on 127.0.0.1 only until it is promoted); then `etcd.ts --check`
  * predicts no change (the cluster is left as the converge makes it).
  */
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -71,6 +72,8 @@ describe('etcd day 2: replace a member whose data is gone', () => {
       expect(rep.writes, name).toBeGreaterThan(10);
       expect(rep.longestFailureRunS, `${name}: ${JSON.stringify(report.etcdctl.errors)}`).toBeLessThanOrEqual(WRITE_BOUND_S[name]);
     }
+    // the learner served clients on 127.0.0.1 only: no put met `rpc not supported for learner`
+    expect(report.etcdctl.errors.filter((e) => /learner/.test(e.error))).toEqual([]);
     // the replaced member has every key either writer put (it caught up before it was promoted)
     const count = async (prefix: string) =>
       Number((await etcdctlOn(VICTIM, `get ${prefix} --prefix --keys-only --consistency=s | grep -c '^${prefix}'`)).trim());

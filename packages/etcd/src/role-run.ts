@@ -2,6 +2,7 @@
 import type { Task } from '@tsplay/core';
 import { systemd, template, templateArgs, type SystemdResult, type UnarchiveResult } from '@tsplay/modules';
 import type { unarchive } from '@tsplay/modules';
+import { restartWatch } from './day2/certs-roll.js';
 import { etcdRestartState } from './day2/rolling.js';
 import { etcdBootstrapGuard } from './guard.js';
 import { ETCD_UNIT_PATH, hostCertPaths, t, type Ctx, type Namer } from './role-common.js';
@@ -87,7 +88,8 @@ export function verifyTasks(n: Namer, m: Membership, before: Task[]) {
   };
 }
 
-// beyond the seed: does a running member still run with older certificates? (read-only; the rolling plays act on it)
+// beyond the seed: does a running member still run with an older CA file? (read-only; the rolling plays act on it)
+// Only the CA file is watched (restartWatch): etcd reads its cert and key again at every new TLS handshake.
 export function restartStateTask(n: Namer, f: Pick<Files, 'ca' | 'cert' | 'key'>, start: Task<typeof systemd, SystemdResult>) {
   /** Check mode: `start etcd` would start or restart etcd (after the files), so no rolling restart is due. */
   const startActs = (c: Ctx): boolean => {
@@ -97,9 +99,9 @@ export function restartStateTask(n: Namer, f: Pick<Files, 'ca' | 'cert' | 'key'>
   return t(
     etcdRestartState,
     (c) => ({
-      watch: Object.values(hostCertPaths(c.vars)),
-      // check mode only: the copies have not happened, so their ctimes cannot tell yet
-      pending: c.check && c.changed(f.ca, f.cert, f.key),
+      watch: restartWatch(c.vars),
+      // check mode only: the copy has not happened, so its ctime cannot tell yet
+      pending: c.check && c.changed(f.ca),
       restartedAnyway: c.check && startActs(c),
       ...hostCertPaths(c.vars),
     }),

@@ -182,11 +182,16 @@ describe('etcd role', () => {
     );
   });
 
-  it('restart needed: watches the certs on the host; predicts from the copies only in check mode', () => {
+  it('restart needed: watches the CA file on the host (etcd reloads cert and key per handshake); predicts from its copy only in check mode', () => {
     const t = etcdTasks();
-    const copied = new Map<Task, TaskOutcome>([[t.cert, { status: 'changed', changed: true, data: undefined }]]);
+    const leaf = new Map<Task, TaskOutcome>([
+      [t.cert, { status: 'changed', changed: true, data: undefined }],
+      [t.key, { status: 'changed', changed: true, data: undefined }],
+    ]);
+    expect(argsOf(t.restartState, ctx(0, { results: leaf, check: true }))).toMatchObject({ watch: [certs.caFile], pending: false });
+    const copied = new Map<Task, TaskOutcome>([[t.ca, { status: 'changed', changed: true, data: undefined }]]);
     expect(argsOf(t.restartState, ctx(0, { results: copied }))).toMatchObject({
-      watch: [certs.caFile, certs.certFile, certs.keyFile],
+      watch: [certs.caFile],
       pending: false,
       restartedAnyway: false,
     });

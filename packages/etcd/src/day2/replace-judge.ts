@@ -16,6 +16,8 @@ export interface ReplaceLocal {
   hasData: boolean;
   /** `systemctl is-active etcd` there. */
   active: boolean;
+  /** Its unit file or running etcd still serves clients on 127.0.0.1 only (join-unit.ts): a join cut short after the promotion. */
+  learnerForm?: boolean | undefined;
 }
 
 export interface ReplacePlan {
@@ -133,7 +135,18 @@ export function judgeReplace(
       moveLeader: false,
       resume: true,
       archive: false,
-      steps: ['complete the half-done replacement (learner added): start, wait until caught up, promote'],
+      steps: [
+        "complete the half-done replacement (learner added): start on 127.0.0.1 only, wait until caught up, promote, the role's unit, one restart",
+      ],
+    };
+  }
+  if (me && local.learnerForm && !force) {
+    return {
+      removeId: '',
+      moveLeader: false,
+      resume: true,
+      archive: false,
+      steps: ["complete the half-done replacement (promoted, still serving clients on 127.0.0.1 only): the role's unit, one restart"],
     };
   }
   if (me && local.hasData && !force) return healthyVoterRefusal(me, self, healthy, local);
@@ -143,7 +156,8 @@ export function judgeReplace(
     ...(local.active ? ['stop etcd'] : []),
     ...(me ? [`member remove ${me.id}`] : []),
     ...(local.hasData ? ['archive the data dir'] : []),
-    'member add --learner on an empty data dir, start with --initial-cluster-state existing, wait until caught up, member promote',
+    'member add --learner on an empty data dir, start with --initial-cluster-state existing serving clients on 127.0.0.1 only, wait until caught up, member promote',
+    "the role's unit (clients on the internal IP), one gated restart",
   ];
   return { removeId: me?.id ?? '', moveLeader, resume: false, archive: local.hasData, steps };
 }

@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { parseEndpointHealth, parseMemberListJson, type MemberStatus } from '../members.js';
 import type { ClusterView } from './checks.js';
 import { clusterProbeScript } from './probe.js';
+import { learnerFormScript } from './join-unit.js';
 import { judgeReplace, type ReplaceLocal } from './replace-judge.js';
 import { parseReplaceState, replaceStateScript, replaceVerdict } from './replace.js';
 import { parseAlarms, parseEndpointStatus } from './status.js';
@@ -115,6 +116,9 @@ describe('judgeReplace', () => {
       removeId: '',
       archive: false,
     });
+    // promoted, but still serving clients on 127.0.0.1 only (cut short before the restart): finished, not refused
+    const finish = judgeReplace(view(), c2, three, { hasData: true, active: true, learnerForm: true }, false);
+    expect(finish).toMatchObject({ resume: true, removeId: '', archive: false, steps: [expect.stringContaining('127.0.0.1 only')] });
     const removed = { ...v, members: v.members.filter((m) => m.name !== 'controller-2') };
     expect(judgeReplace(removed, c2, three, dead, false)).toMatchObject({ removeId: '', resume: false, archive: false });
   });
@@ -156,7 +160,13 @@ describe('the state script and its parser', () => {
       '@@rc 0',
     ].join('\n');
     const st = parseReplaceState(out);
-    expect(st.local).toEqual({ active: false, hasData: false });
+    expect(st.local).toEqual({ active: false, hasData: false, learnerForm: false });
+    expect(s).toContain(learnerFormScript(args.unitPath));
+    const form = parseReplaceState(
+      `@@active active\n@@data yes\n@@learner-unit no\n@@learner-run yes\n${out.split('\n').slice(2).join('\n')}`,
+    );
+    expect(form.local).toEqual({ active: true, hasData: true, learnerForm: true });
+    expect(form.probe.absent ? 0 : form.probe.view.members.length).toBe(3);
     expect(st.probe.absent ? 0 : st.probe.view.members.length).toBe(3);
     expect(parseReplaceState('@@active inactive\n@@data no\nabsent').probe.absent).toBe(true);
     expect(replaceVerdict(parseReplaceState('@@active inactive\n@@data no\nabsent'), args)).toBeUndefined();

@@ -4,9 +4,10 @@
  * mode too), then: leadership moved away (only a forced replace of the leader), etcd stopped, `member
  * remove` of the old ID through the other members, the data dir archived (renamed, never deleted), and the
  * join of join.ts on an empty data dir: `member add --learner`, the unit with `--initial-cluster-state
- * existing`, start, wait until caught up, `member promote`, health. Last, the role's own unit is written
- * back (daemon-reload, no restart): a member with data ignores the --initial-cluster* flags, so the unit
- * is what playbooks/etcd.ts converges and a later converge changes nothing.
+ * existing` serving clients on 127.0.0.1 only (clients cannot reach the learner, which would refuse their
+ * puts), start, wait until caught up, `member promote`; then the role's own unit (given in `unit`) and one
+ * gated restart, which opens the client port on the internal IP. A member with data ignores the
+ * --initial-cluster* flags, so the unit is what playbooks/etcd.ts converges and a later converge changes nothing.
  */
 import { defineModule, sh, TsplayError, type ApplyContext } from '@tsplay/core';
 import { commandFact } from '@tsplay/core/module';
@@ -15,6 +16,7 @@ import { etcdctlArg, hostPath, memberArg, tlsArgs, word } from '../schemas.js';
 import { parseMemberListJson } from '../members.js';
 import { clientUrl } from '../unit.js';
 import { join } from './join.js';
+import { learnerFormScript, parseLearnerForm } from './join-unit.js';
 import { clusterProbeScript, parseClusterProbe, etcdctl, type ProbeResult } from './probe.js';
 import { isReplaceRefusal, judgeReplace, type ReplaceLocal, type ReplacePlan, type Refusal } from './replace-judge.js';
 import { parseEndpointStatus } from './status.js';
@@ -27,7 +29,7 @@ export const replaceArgs = z.object({
   token: word('token'),
   dataDir: hostPath('dataDir'),
   unitPath: hostPath('unitPath').default('/etc/systemd/system/etcd.service'),
-  /** The role's etcd.service for this member, written back once it is a voter again (no restart). */
+  /** The role's etcd.service for this member, written once it is a voter again (then one restart). */
   unit: z.string().min(1).optional(),
   force: z.boolean().default(false),
   ...etcdctlArg,
@@ -44,6 +46,7 @@ export function replaceStateScript(a: ReplaceArgs): string {
   return [
     sh`echo "@@active $(systemctl is-active etcd 2>/dev/null)"`,
     sh`if [ -d ${`${a.dataDir}/member`} ]; then echo '@@data yes'; else echo '@@data no'; fi`,
+    learnerFormScript(a.unitPath),
     clusterProbeScript({ ...a, endpoints: others(a).map((m) => clientUrl(m.ip)) }),
   ].join('\n');
 }
@@ -58,9 +61,13 @@ export function parseReplaceState(out: string): ReplaceState {
   const tag = (t: string) => new RegExp(`^@@${t} (.*)$`, 'm').exec(out)?.[1]?.trim() ?? '';
   const rest = out
     .split('\n')
-    .filter((l) => !/^@@(active|data) /.test(l))
+    .filter((l) => !/^@@(active|data|learner-unit|learner-run) /.test(l))
     .join('\n');
-  return { local: { active: tag('active') === 'active', hasData: tag('data') === 'yes' }, probe: parseClusterProbe(rest) };
+  const form = parseLearnerForm(out);
+  return {
+    local: { active: tag('active') === 'active', hasData: tag('data') === 'yes', learnerForm: form.unit || form.running },
+    probe: parseClusterProbe(rest),
+  };
 }
 
 /** Pure: the verdict on a state; undefined when the host has no etcdctl yet to ask the cluster with. */
@@ -167,14 +174,10 @@ async function replace(ctx: ApplyContext, a: ReplaceArgs) {
     caFile: a.caFile,
     certFile: a.certFile,
     keyFile: a.keyFile,
+    ...(a.unit === undefined ? {} : { unit: a.unit }),
     timeoutMs: remaining,
   });
   done.push(joined.stdout);
-  if (a.unit !== undefined) {
-    await ctx.conn.put(a.unitPath, a.unit, { mode: 0o644, become: true });
-    await runRoot(ctx, 'systemctl daemon-reload');
-    done.push("the role's etcd.service written back (no restart)");
-  }
   return { changed: true, data: { replaced: a.self.name, oldId: v.removeId }, stdout: done.join('; ') };
 }
 

@@ -1,12 +1,13 @@
 /**
  * The etcd playbook's plays: the converge play (the role: a fresh cluster's members start together), then
- * two `serial: 1` plays that restart, one member at a time, the running members whose certificates
- * changed: the followers first, then whoever is left (the leader, after `move-leader`). A member that
- * needs no restart is skipped without a probe, so an idempotent run costs no extra round trip there.
+ * two `serial: 1` plays that restart, one member at a time, the running members whose CA file changed
+ * (a new cert or key needs no restart: certs-roll.ts, `restartWatch`): the followers first, then whoever
+ * is left (the leader, after `move-leader`). A member that needs no restart is skipped without a probe, so an idempotent run costs no extra round trip there.
  */
 import { task, type Play, type TaskContext } from '@tsplay/core';
 import { etcdRoleParts, hostCertPaths, type EtcdPlayOptions } from '../role.js';
 import type { EtcdVars } from '../vars.js';
+import { restartWatch } from './certs-roll.js';
 import { etcdRollingRestart } from './rolling.js';
 
 type Ctx = TaskContext<EtcdVars>;
@@ -20,7 +21,7 @@ export function etcdPlays(opts: EtcdPlayOptions = {}): Play[] {
   const args = (c: Ctx, done: boolean) => ({
     self: self(c),
     members: members(c),
-    watch: Object.values(hostCertPaths(c.vars)),
+    watch: restartWatch(c.vars),
     // check mode: the restart state predicted it (the copies did not happen)
     pending: c.check && need(c)?.need === true,
     done,

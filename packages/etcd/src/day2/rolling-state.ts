@@ -3,9 +3,9 @@
  * the read-only state script (unit state, the main process's start time, the ctime of the watched files,
  * this member's status), its parser and the judge.
  *
- * The answer is read from the host, not remembered: a watched file (ca, cert, key) whose ctime is later
- * than the start of etcd's main process was changed while etcd ran. So a run that copied a new cert and
- * then died before the restart is still restarted by the next run (as durable as a stored notification,
+ * The answer is read from the host, not remembered: a watched file (the CA file, see certs-roll.ts) whose
+ * ctime is later than the start of etcd's main process was changed while etcd ran. So a run that copied a
+ * new CA file and then died before the restart is still restarted by the next run (as durable as a stored notification,
  * and right after any out-of-band restart too). Times are whole seconds and the comparison is strict: a
  * file written in the same second etcd started counts as loaded.
  */

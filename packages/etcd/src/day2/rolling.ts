@@ -16,7 +16,7 @@ import { rollMember } from './rolling-steps.js';
 export const ETCD_ROLLING_CODES = ['ETCD_UNHEALTHY', 'ETCD_ROLLING_FAILED'] as const;
 
 export const restartStateArgs = z.object({
-  /** Files etcd reads only when it starts (the ca, cert and key on the host). */
+  /** Files etcd reads only when it starts: the CA file on the host (certs-roll.ts, `restartWatch`). */
   watch: z.array(hostPath('watch')).min(1),
   /** Check mode: an earlier task of this run would change a watched file. */
   pending: z.boolean().default(false),
