@@ -19,7 +19,9 @@ describe('etcd day 2: join and remove', () => {
   });
 
   test('3 -> 5: both hosts join as learners one at a time, are promoted, and writes never stop', async () => {
-    const w = startBothWriters(endpoints(3), '/day2/join/');
+    // the writers are given all 5 client URLs, as a client of the grown cluster would be: a learner serves
+    // clients on 127.0.0.1 only, so no put reaches it before it is a voter
+    const w = startBothWriters(endpoints(5), '/day2/join/');
     const r = await tsplay('etcd-add-member.ts', inventoryOf(names));
     const both = await w.stop();
     const report = both.gateway;
@@ -33,6 +35,17 @@ describe('etcd day 2: join and remove', () => {
     ] as const) {
       expect(rep.writes, name).toBeGreaterThan(10);
       expect(rep.longestFailureRunS, `${name}: ${JSON.stringify(both.etcdctl.errors)}`).toBeLessThanOrEqual(WRITE_BOUND_S[name]);
+    }
+    expect(both.etcdctl.errors.filter((e) => /learner/.test(e.error))).toEqual([]);
+    // each joined member ends with its normal unit, and the running etcd serves clients on its internal IP
+    for (const i of [3, 4]) {
+      const url = `https://10.240.0.1${i}:2379`;
+      const out = await hostOutput(
+        `controller-${i}`,
+        `grep -cF -e '--advertise-client-urls ${url} ' /etc/systemd/system/etcd.service; tr '\\0' ' ' < /proc/$(systemctl show -p MainPID --value etcd)/cmdline | grep -cF -e '--listen-client-urls ${url},'`,
+        { become: true },
+      );
+      expect(out.trim().split('\n'), `controller-${i}`).toEqual(['1', '1']);
     }
     const keys = await etcdctlOn('controller-4', "get /day2/join/ --prefix --keys-only | grep -c '^/day2/join/'");
     expect(Number(keys.trim())).toBeGreaterThanOrEqual(report.okSeqs.length);
