@@ -194,6 +194,9 @@ describe('etcd certificates: report, renewal, CA rotation with dual trust', () =
         expect(restarts, phase).toEqual([]);
         expect(changedOf(r).filter((x) => x.endsWith('(the leaf of the new CA)'))).toHaveLength(3);
         expect(await mainPids(), phase).toEqual(pids);
+        const leafFp = fingerprint(join(next, 'kubernetes.pem'));
+        for (const [i, h] of names.entries())
+          for (const port of [2379, 2380]) expect((await served(h, ips[i] as string, port)).fingerprint, `${h}:${port}`).toBe(leafFp);
       } else {
         expect(restarts, phase).toHaveLength(3);
         await oneAtATime(t0, leader);
