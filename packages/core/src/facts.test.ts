@@ -112,4 +112,39 @@ describe('batchScript', () => {
     expect(statSync(tmp).mtimeMs).toBe(before);
     expect(batchScript(facts, 'N')).not.toMatch(/mktemp|\/tmp/);
   });
+
+  it.each(['/bin/sh', 'bash', 'dash'])(
+    'keeps every byte of stderr and the code under %s: no newline, several, `exit` in a function, a case pattern, a trap of its own',
+    (shell) => {
+      const facts = [
+        commandFact('a', 'printf "e1\\n\\n\\n" >&2; exit 0', (r) => r),
+        commandFact('b', 'printf noeol >&2; f() { exit 7; }; f; echo never', (r) => r),
+        commandFact('c', 'case x in x) echo in ;; esac; false', (r) => r),
+        commandFact('d', "trap 'echo bye >&2' EXIT; echo own >&2; exit 4", (r) => r),
+        commandFact('e', "exec 2>/dev/null; echo gone >&2; sh -c 'kill -TERM $$'", (r) => r),
+      ];
+      const r = spawnSync(shell, ['-c', batchScript(facts, 'NONCE')], { encoding: 'utf8' });
+      expect(splitBatch(r.stdout, facts.length, 'NONCE')).toEqual([
+        { stdout: '', stderr: 'e1\n\n\n', code: 0 },
+        { stdout: '', stderr: 'noeol', code: 7 },
+        { stdout: 'in\n', stderr: '', code: 1 },
+        // its own EXIT trap replaces the one that marks the end of stderr: only trailing newlines are lost
+        { stdout: '', stderr: 'own\nbye', code: 4 },
+        { stdout: '', stderr: '', code: 143 },
+      ]);
+    },
+  );
+
+  it('answers a fact whose script does nothing without the host (no exec)', async () => {
+    let execs = 0;
+    const conn = new LocalConnection('local');
+    const counting = Object.assign(Object.create(conn), {
+      exec: (c: string, o: object) => {
+        execs += 1;
+        return conn.exec(c, o);
+      },
+    }) as LocalConnection;
+    const v = await gatherFacts(counting, { local: commandFact('noop', ':', (r) => r) }, { become: false });
+    expect([execs, v.local]).toEqual([0, { stdout: '', stderr: '', code: 0 }]);
+  });
 });

@@ -210,16 +210,19 @@ export function execFact(
 }
 
 /**
- * Builds one script that runs many facts and prints their outputs between markers. A fact's stdout
- * goes straight out (fd 3); its stderr and exit code are captured in a variable, so the probe writes
- * nothing on the host (no temp file: even a directory's mtime stays as it was).
+ * Builds one script that runs many facts and prints their outputs between markers. A fact runs in one
+ * subshell (the command substitution that captures it: one fork per fact): its stdout goes straight out
+ * (fd 3), its stderr is captured in a variable and its exit code is the substitution's, so the probe
+ * writes nothing on the host (no temp file: even a directory's mtime stays as it was). The EXIT trap ends
+ * the captured stderr with the nonce, so trailing newlines survive the substitution (a fact that sets its
+ * own EXIT trap loses only those).
  */
 export function batchScript(facts: readonly FactQuery[], nonce: string): string {
-  const parts = [`exec 3>&1; __nl=$(printf '\\nx'); __nl=\${__nl%x}`];
+  const parts = ['exec 3>&1'];
   facts.forEach((f, i) => {
     parts.push(
       `printf '%s O ${i}\\n' ${nonce}`,
-      `__r=$( { ( ${f.script}\n) 2>&1 1>&3 3>&- </dev/null; printf '\\n%d' $?; } ); __c=\${__r##*$__nl}; __e=\${__r%$__nl*}`,
+      `__r=$(exec 2>&1 1>&3 3>&- </dev/null; trap 'printf %s ${nonce} >&2' EXIT\n${f.script}\n); __c=$?; __e=\${__r%${nonce}}`,
       `printf '\\n%s E ${i}\\n%s\\n%s C ${i} %d\\n' ${nonce} "$__e" ${nonce} "$__c"`,
     );
   });

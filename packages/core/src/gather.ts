@@ -89,6 +89,11 @@ export async function probe(conn: Connection, facts: readonly FactQuery[], becom
   const results: ExecResult[] = new Array(facts.length);
   const groups = new Map<string, number[]>();
   facts.forEach((f, i) => {
+    // a fact answered on the workstation (its script does nothing) costs the host nothing
+    if (f.script.trim() === ':') {
+      results[i] = { stdout: '', stderr: '', code: 0 };
+      return;
+    }
     const level = probeLevel(f, become);
     const b = level === false ? '' : String(level);
     const g = groups.get(b) ?? [];
