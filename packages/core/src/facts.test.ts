@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync, chmodSync, symlinkSync, mkdirSync, statSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { batchScript, commandFact, parseUnitShow, pathFact, splitBatch } from './facts.js';
+import { batchScript, splitBatch } from './batch.js';
+import { commandFact, parseUnitShow, pathFact } from './facts.js';
 import { gatherFacts } from './gather.js';
 import { LocalConnection } from './local.js';
 import { Overlay } from './overlay.js';

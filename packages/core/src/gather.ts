@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection, ExecResult } from './connection.js';
 import { TsplayError } from './errors.js';
-import { batchScript, splitBatch, type FactQuery, type OverlayView } from './facts.js';
+import { batchScript, splitBatch } from './batch.js';
+import type { FactQuery, OverlayView } from './facts.js';
 import type { SigCache } from './sigcache.js';
 
 /** Per-host cache of probed fact results, keyed by fact key; cleared when a task changes the host. */

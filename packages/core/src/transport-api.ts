@@ -3,6 +3,7 @@ export type { PutOptions, StatOptions } from './connection.js';
 export { LocalConnection, atomicWriteLocal } from './local.js';
 export { wrapCommand, checkBecome, becomeStdin, usesBecome } from './become.js';
 export type { BecomeSpec } from './become.js';
-export { pathScript, batchScript, splitBatch } from './facts.js';
+export { pathScript } from './facts.js';
+export { batchScript, splitBatch } from './batch.js';
 export { staleTempCleanup, UNSAFE_PATH_EXIT } from './safe-write.js';
 export { SigCache, SIG_FORMAT } from './sigcache.js';
