@@ -3,6 +3,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { batchScript, splitBatch } from './batch.js';
 import { isUnknownFact } from './facts.js';
 import { FactCache, gatherFacts } from './gather.js';
 import { LocalConnection } from './local.js';
@@ -61,6 +62,14 @@ describe('dirChainScript + parseDirChain', () => {
     const second = await gatherFacts(new LocalConnection('local'), { safe: dirChainFact(dirs, { root: false }) }, opts);
     expect(second.safe).toEqual({ '/': 'ok', [root]: 'ok', [join(root, 'later')]: 'refuse' });
     expect([...cache.values.values()]).toEqual([first.safe]);
+  });
+
+  it.each(['bash', 'dash'])('gives the same verdicts inside the batched probe under %s (a login shell may be bash)', (shell) => {
+    const dirs = ['/', root, join(root, 'plain'), join(root, 'none')];
+    const out = execFileSync(shell, ['-c', batchScript([dirChainFact(dirs, { root: false })], 'NONCE')], { encoding: 'utf8' });
+    const [r] = splitBatch(out, 1, 'NONCE');
+    expect([r?.code, r?.stderr]).toEqual([0, '']);
+    expect(parseDirChain(r?.stdout ?? '', dirs)).toEqual(probe(dirs));
   });
 
   it('judges a directory that vanishes between the checks like the write does (each on its own)', () => {

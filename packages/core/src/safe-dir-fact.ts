@@ -80,24 +80,25 @@ export function dirChainScript(dirs: readonly string[]): string {
     ...ME,
     'tsplay_refuse() { tsplay_no=1; }',
     ...JUDGE_ONE,
-    // $1 DIR, $2-$4 its stat: the verdict (a second pass with DIR's owner as the target owner tells `owner|NAME`)
+    // $1-$4: a directory's stat (uid, gid, mode in hex, owner name): the verdict (a second pass with that
+    // owner as the target owner tells `owner|NAME`)
     'tsplay_verdict() {',
-    '  tsplay_no=; tsplay_as=; tsplay_tu=-1; tsplay_judge1 "$@"',
+    '  tsplay_no=; tsplay_as=; tsplay_tu=-1; tsplay_judge1 - "$1" "$2" "$3"',
     '  [ -n "$tsplay_no" ] || { echo ok; return; }',
-    '  tsplay_no=; tsplay_tu=$2; tsplay_judge1 "$@"',
-    '  if [ -z "$tsplay_no" ] && [ -n "$tsplay_as" ]; then stat -c \'owner|%U\' -- "$1" || echo refuse; else echo refuse; fi',
+    '  tsplay_no=; tsplay_tu=$1; tsplay_judge1 - "$1" "$2" "$3"',
+    '  if [ -z "$tsplay_no" ] && [ -n "$tsplay_as" ]; then echo "owner|$4"; else echo refuse; fi',
     '}',
     'tsplay_next() { tsplay_ix=${tsplay_ix# }; tsplay_i=${tsplay_ix%% *}; tsplay_ix=${tsplay_ix#"$tsplay_i"}; printf \'D|%s|\' "$tsplay_i"; }',
     'set --; tsplay_ix=',
     ...each,
     '[ $# -gt 0 ] || exit 0',
-    'if tsplay_st=$(stat -c \'%u %g %f\' -- "$@" 2>/dev/null); then',
-    '  while read -r tsplay_u tsplay_g tsplay_f; do tsplay_next; tsplay_verdict "$1" "$tsplay_u" "$tsplay_g" "$tsplay_f"; shift; done <<tsplay_EOF',
-    '$tsplay_st',
-    'tsplay_EOF',
+    // no here-document: bash misparses one inside the probe's command substitution
+    'if tsplay_st=$(stat -c \'%u %g %f %U\' -- "$@" 2>/dev/null); then',
+    '  set -f; set -- $tsplay_st; set +f',
+    '  while [ $# -ge 4 ]; do tsplay_next; tsplay_verdict "$1" "$2" "$3" "$4"; shift 4; done',
     'else',
     // one of them went away meanwhile: each on its own (a directory that cannot be read is refused)
-    '  for tsplay_d do tsplay_next; if tsplay_s=$(stat -c \'%u %g %f\' -- "$tsplay_d"); then tsplay_verdict "$tsplay_d" $tsplay_s; else echo refuse; fi; done',
+    '  for tsplay_d do tsplay_next; if tsplay_s=$(stat -c \'%u %g %f %U\' -- "$tsplay_d"); then tsplay_verdict $tsplay_s; else echo refuse; fi; done',
     'fi',
   ].join('\n');
 }
