@@ -1,7 +1,9 @@
 /** One timed tool run: the wall time of the whole CLI process, its exit code and its recap. */
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { eventClock, type RunPhases } from './events.js';
 import { sampleTree } from './rss.js';
+import { machineCpu, persistDaemons, processFigures } from './workstation.js';
 
 export type Tool = 'tsplay' | 'ansible' | 'mitogen';
 export const TOOLS_ALL: readonly Tool[] = ['tsplay', 'ansible', 'mitogen'];
@@ -42,6 +44,17 @@ export interface RunResult {
   maxRssKb?: number;
   /** Peak of the RSS sum of the tool's process tree, sampled every 500 ms (Ansible's forks). */
   treeRssKb?: number;
+  /** Peak of the open fds summed over the tool's process tree (sockets included), and of its processes. */
+  treeFds?: number;
+  treeProcs?: number;
+  /** CPU seconds (user + system) of the tool's process and the children it waited for (GNU time's %U + %S). */
+  cpuS?: number;
+  /** The machine's busy core-seconds over the run and the busy fraction of all its cores (/proc/stat). */
+  machine?: { busyS: number; busyFraction: number };
+  /** tsplay: the persist daemon after the run: its CPU seconds during the run, peak RSS (VmHWM), open fds. */
+  daemon?: { cpuS: number; hwmKb: number; fds: number };
+  /** tsplay: the run's phases from its NDJSON events (ms since spawn). */
+  phases?: RunPhases;
 }
 
 export function commandFor(tool: Tool, job: Job, p: Paths): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
@@ -84,25 +97,37 @@ export function parseRecap(tool: Tool, out: string): { changed: number; failed: 
 export function timedRun(tool: Tool, job: Job, p: Paths): Promise<RunResult> {
   const { cmd, args, env } = commandFor(tool, job, p);
   const rssFile = `/tmp/tsplay-bench-ansible/maxrss-${process.pid}`;
+  // a daemon left by an earlier run (it is not this run's child): its CPU during the run counts too
+  const before = new Map(tool === 'tsplay' ? persistDaemons().map((pid) => [pid, processFigures(pid)?.cpuS ?? 0]) : []);
   return new Promise((resolve, reject) => {
+    const cpu = machineCpu();
     const t0 = process.hrtime.bigint();
+    const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
     // GNU time is the parent: its %M is the largest RSS of the tool's processes (getrusage of waited children)
-    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args], {
+    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, cmd, ...args], {
       cwd: p.root,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const sampler = sampleTree(child.pid ?? -1);
+    const events = eventClock();
     let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (tool === 'tsplay') events.push(d, ms());
+    });
     child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.once('error', reject);
     child.once('close', (code) => {
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      const treeRssKb = sampler.stop();
-      const maxRssKb = readMaxRss(rssFile);
+      const seconds = ms() / 1000;
+      const machine = cpu.stop();
+      const tree = sampler.stop();
+      const time = readTime(rssFile);
+      const maxRssKb = time?.maxRssKb;
       const r = parseRecap(tool, out);
-      const peak = Math.max(maxRssKb ?? 0, treeRssKb);
+      const peak = Math.max(maxRssKb ?? 0, tree.rssKb);
+      const phases = events.phases();
+      const daemon = tool === 'tsplay' ? daemonFigures(before) : undefined;
       resolve({
         tool,
         seconds,
@@ -112,17 +137,40 @@ export function timedRun(tool: Tool, job: Job, p: Paths): Promise<RunResult> {
         tail: failureTail(out),
         ...(peak ? { peakRssKb: peak } : {}),
         ...(maxRssKb ? { maxRssKb } : {}),
-        treeRssKb,
+        treeRssKb: tree.rssKb,
+        treeFds: tree.fds,
+        treeProcs: tree.procs,
+        ...(time ? { cpuS: time.cpuS } : {}),
+        machine,
+        ...(daemon ? { daemon } : {}),
+        ...(phases ? { phases } : {}),
       });
     });
   });
 }
 
-/** GNU time's -o file: "%M" alone on its last line (a "Command exited with non-zero status" line may come first). */
-function readMaxRss(file: string): number | undefined {
+/** The persist daemon after a run (the one it used, started by it or before it): CPU during the run, VmHWM, fds. */
+function daemonFigures(before: ReadonlyMap<number, number>): RunResult['daemon'] {
+  const figs = persistDaemons()
+    .map((pid) => ({ pid, f: processFigures(pid) }))
+    .filter((d): d is { pid: number; f: NonNullable<ReturnType<typeof processFigures>> } => d.f !== undefined)
+    .map((d) => ({ cpuS: d.f.cpuS - (before.get(d.pid) ?? 0), hwmKb: d.f.hwmKb, fds: d.f.fds }));
+  if (figs.length === 0) return undefined;
+  // the one that worked most during the run (another checkout's daemon may idle beside it)
+  return figs.sort((a, b) => b.cpuS - a.cpuS)[0];
+}
+
+/** GNU time's -o file: "%M %U %S" alone on its last line (a "Command exited with non-zero status" line may come first). Pure. */
+export function parseTime(text: string): { maxRssKb: number; cpuS: number } | undefined {
+  const [m, u, s] = (text.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+  if (!Number.isFinite(m) || !m || m <= 0) return undefined;
+  const n = (x: number | undefined): number => (Number.isFinite(x) ? (x as number) : 0);
+  return { maxRssKb: m, cpuS: n(u) + n(s) };
+}
+
+function readTime(file: string): { maxRssKb: number; cpuS: number } | undefined {
   try {
-    const n = Number(readFileSync(file, 'utf8').trim().split('\n').at(-1));
-    return Number.isFinite(n) && n > 0 ? n : undefined;
+    return parseTime(readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   } finally {

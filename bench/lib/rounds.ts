@@ -1,4 +1,5 @@
-/** Rounds of the scaling section per host count: fewer at large N (Ansible takes minutes there). Pure. */
+/** Rounds, tools and jobs of the scaling sections per host count: fewer at large N (Ansible takes minutes there). Pure. */
+import type { Tool } from './measure.js';
 
 /** Default: `rounds` below 50 hosts, 2 from 50, 1 from 100 (after the untimed warm-up run of every tool). */
 export function defaultScalingRounds(hosts: number, rounds: number): number {
@@ -27,4 +28,50 @@ export function describeRounds(byHosts: ReadonlyMap<number, number>): string {
   return [...groups]
     .map(([r, hs], i) => `${r}${i === 0 ? ` round${r === 1 ? '' : 's'}` : ''} at ${hs.join(', ')}${i === 0 ? ' hosts' : ''}`)
     .join('; ');
+}
+
+export type ScaleJob = 'noop' | 'files';
+export const SCALE_JOBS: readonly ScaleJob[] = ['noop', 'files'];
+
+/** The tools of a scaling section at `hosts`: Mitogen up to `mitogenUpTo`, Ansible up to `ansibleUpTo` (both when present). */
+export function toolsAt(tools: readonly Tool[], hosts: number, upTo: { mitogenUpTo: number; ansibleUpTo?: number | undefined }): Tool[] {
+  return tools.filter(
+    (t) =>
+      !(t === 'mitogen' && hosts > upTo.mitogenUpTo) && !(t !== 'tsplay' && upTo.ansibleUpTo !== undefined && hosts > upTo.ansibleUpTo),
+  );
+}
+
+export interface ScaleFlags {
+  ansibleUpTo?: number | undefined;
+  jobs: ScaleJob[];
+  profileAt?: number | undefined;
+  /** bench/results/<out>.{json,md,svg} */
+  out?: string | undefined;
+}
+
+const count = (v: string | undefined, flag: string): number | undefined | string => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 1 ? n : `${flag} must be a positive integer, not ${v}`;
+};
+
+/** `--ansible-up-to`, `--scaling-jobs` (a list of SCALE_JOBS with noop, the rows), `--profile-at`, `--scale-out`; or an error message. */
+export function parseScaleFlags(o: {
+  'ansible-up-to'?: string | undefined;
+  'scaling-jobs'?: string | undefined;
+  'profile-at'?: string | undefined;
+  'scale-out'?: string | undefined;
+}): ScaleFlags | string {
+  const ansibleUpTo = count(o['ansible-up-to'], '--ansible-up-to');
+  if (typeof ansibleUpTo === 'string') return ansibleUpTo;
+  const profileAt = count(o['profile-at'], '--profile-at');
+  if (typeof profileAt === 'string') return profileAt;
+  const jobs = (o['scaling-jobs'] ?? 'noop').split(',').filter(Boolean);
+  const bad = jobs.filter((j) => !(SCALE_JOBS as readonly string[]).includes(j));
+  if (bad.length) return `--scaling-jobs: unknown job(s) ${bad.join(', ')} (known: ${SCALE_JOBS.join(', ')})`;
+  if (!jobs.includes('noop')) return '--scaling-jobs must include noop (the scaling rows)';
+  const out = o['scale-out'];
+  if (out !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(out)) return `--scale-out is a file name stem (a-z, 0-9, -), not ${out}`;
+  if (out === 'latest') return '--scale-out latest would overwrite the full run';
+  return { ansibleUpTo, jobs: [...new Set(jobs)] as ScaleJob[], profileAt, out };
 }

@@ -9,6 +9,8 @@ import { labHostExec, type RunningLab } from '@tsplay/lab';
 import { writeAnsibleInventory } from './ansible-inventory.js';
 import { ensureLab, etcdStartTime, freshLab, resetEtcd, timedDown, type LabFigures, type Log } from './lab.js';
 import { timedRun, type Job, type Paths, type RunResult, type Tool } from './measure.js';
+import type { ScaleJob } from './rounds.js';
+import { filesJob, traceSummary, type ScaleRun, type TraceSummary } from './scale.js';
 
 export type SectionKind = 'prepare' | 'fresh' | 'idempotent' | 'cold' | 'check' | 'scaling' | 'restore';
 
@@ -19,6 +21,10 @@ export interface SectionSpec {
   /** Lab hosts for this section (scaling: 3, 10, 20...; the etcd sections: 3). */
   hosts: number;
   root: string;
+  /** scaling: the jobs (default noop alone; `files` adds the etcd-style job, tsplay only) */
+  jobs?: ScaleJob[];
+  /** scaling: a traced in-process tsplay no-op run at the end (bench/lib/scale.ts) */
+  profile?: boolean;
 }
 
 export interface Measured extends RunResult {
@@ -38,6 +44,10 @@ export interface SectionResult {
   lab?: LabFigures;
   /** The machine's 1-minute load average at the start and the end of the section (2 cores; others share it). */
   load?: [number, number];
+  /** scaling: the first no-op run of each tool on the fresh lab, and the files job's runs (bench/lib/scale.ts). */
+  scale?: ScaleRun[];
+  /** scaling with `profile`: the traced in-process no-op run. */
+  trace?: TraceSummary;
 }
 
 export const ETCD_JOB = { tsplay: 'playbooks/etcd.ts', ansible: 'bench/ansible/etcd.yml' } as const;
@@ -143,13 +153,31 @@ export async function runSection(spec: SectionSpec, log: Log): Promise<SectionRe
       break;
     case 'scaling': {
       const noop: Job = { ...NOOP_JOB, forks };
-      for (const tool of spec.tools) mustPass(await timedRun(tool, noop, p), 'no-op warm-up'); // creates the files, untimed
+      res.scale = [];
+      for (const tool of spec.tools) {
+        // creates the files and dials every host; not in the rows, kept as the scale table's "fresh" no-op
+        const r = await timedRun(tool, noop, p);
+        mustPass(r, 'no-op warm-up');
+        res.scale.push({ ...r, job: 'noop', phase: 'fresh', round: 0 });
+      }
       for (let round = 0; round < spec.rounds; round++) {
         for (const tool of rotate(spec.tools, round)) {
           const r = await timedRun(tool, noop, p);
           mustPass(r, 'no-op');
           record(round, r);
         }
+      }
+      if (spec.jobs?.includes('files')) {
+        const f = await filesJob(spec.hosts, spec.rounds, forks, p, log);
+        res.scale.push(...f.runs);
+        res.notes.push(...f.notes);
+      }
+      if (spec.profile) {
+        // in process, from source: a failure here is written down, the timed runs above stand
+        await traceSummary(NOOP_JOB.tsplay, lab.inventoryFile, spec.hosts, forks).then(
+          (t) => (res.trace = t),
+          (e: unknown) => res.notes.push(`traced run failed: ${String(e).slice(0, 300)}`),
+        );
       }
       if (res.lab) res.lab.downSeconds = await timedDown(); // the next section (or restore) boots its own lab
       break;

@@ -1,9 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { TsplayError } from '@tsplay/core';
 import type { Log } from './run.js';
 
 export const INOTIFY_INSTANCES = '/proc/sys/fs/inotify/max_user_instances';
 export const INOTIFY_WATCHES = '/proc/sys/fs/inotify/max_user_watches';
+export const PID_MAX = '/proc/sys/kernel/pid_max';
+const NEIGH = (v: 4 | 6, n: 1 | 2 | 3) => `/proc/sys/net/ipv${v}/neigh/default/gc_thresh${n}`;
 
 /**
  * inotify instances/watches the lab needs for `hosts` containers. Every container runs as the machine's root
@@ -12,6 +14,30 @@ export const INOTIFY_WATCHES = '/proc/sys/fs/inotify/max_user_watches';
  */
 export function inotifyNeeds(hosts: number): { instances: number; watches: number } {
   return { instances: 64 + hosts * 8, watches: 65_536 + hosts * 2_048 };
+}
+
+/**
+ * Every machine-wide kernel limit that grows with the lab's hosts, as [sysctl file, the least value it needs]. Pure.
+ * - inotify: see inotifyNeeds.
+ * - kernel.pid_max: every task (thread) of every host takes a pid of the machine's one pid space; an idle host
+ *   has ~10 (supervisor, nspawn, systemd, journald, sshd, ...), an etcd host ~30 more threads. The default
+ *   32,768 is reached near 800 busy hosts.
+ * - the neighbour (ARP/NDP) table: one table for all namespaces; the root namespace holds an entry per host it
+ *   talks to and every host one for 10.240.0.254 (and the bridge). The default gc_thresh3 of 1,024 entries
+ *   overflows ("neighbour table overflow") near 500 hosts, and above gc_thresh2 (512) entries older than 5 s
+ *   are dropped.
+ */
+export function kernelLimitNeeds(hosts: number): [string, number][] {
+  const i = inotifyNeeds(hosts);
+  return [
+    [INOTIFY_INSTANCES, i.instances],
+    [INOTIFY_WATCHES, i.watches],
+    [PID_MAX, Math.max(32_768, 16_384 + hosts * 64)],
+    ...([4, 6] as const).flatMap((v): [string, number][] => [
+      [NEIGH(v, 2), Math.max(512, 256 + hosts * 4)],
+      [NEIGH(v, 3), Math.max(1_024, 512 + hosts * 8)],
+    ]),
+  ];
 }
 
 function readInt(path: string): number | undefined {
@@ -23,16 +49,16 @@ function readInt(path: string): number | undefined {
   }
 }
 
+const sysctlName = (path: string): string => path.slice('/proc/sys/'.length).replace(/\//g, '.');
+
 /**
- * Raise root's inotify limits when they are below what `hosts` containers need (never lowers them; the
- * change lasts until reboot). Throws LAB_FAILED naming the sysctl when it cannot be raised.
+ * Raise every limit of kernelLimitNeeds that is below what `hosts` containers need (never lowers one; the change
+ * lasts until reboot; a limit this kernel does not have, e.g. no IPv6, is skipped). Throws LAB_FAILED naming the
+ * sysctl when one cannot be raised.
  */
-export function ensureInotifyLimits(hosts: number, log: Log): void {
-  const need = inotifyNeeds(hosts);
-  for (const [path, want] of [
-    [INOTIFY_INSTANCES, need.instances],
-    [INOTIFY_WATCHES, need.watches],
-  ] as const) {
+export function ensureKernelLimits(hosts: number, log: Log, needs: [string, number][] = kernelLimitNeeds(hosts)): void {
+  for (const [path, want] of needs) {
+    if (!existsSync(path)) continue;
     const have = readInt(path);
     if (have !== undefined && have >= want) continue;
     try {
@@ -40,10 +66,10 @@ export function ensureInotifyLimits(hosts: number, log: Log): void {
     } catch (e) {
       throw new TsplayError('LAB_FAILED', `cannot raise ${path} from ${have ?? '?'} to ${want} for ${hosts} hosts: ${String(e)}`, {
         file: path,
-        hint: `run \`sysctl -w ${path.slice('/proc/sys/'.length).replace(/\//g, '.')}=${want}\` as root, or use fewer hosts`,
+        hint: `run \`sysctl -w ${sysctlName(path)}=${want}\` as root, or use fewer hosts`,
         cause: e,
       });
     }
-    log(`raised ${path.slice('/proc/sys/'.length).replace(/\//g, '.')} from ${have ?? '?'} to ${want} (${hosts} hosts)`);
+    log(`raised ${sysctlName(path)} from ${have ?? '?'} to ${want} (${hosts} hosts)`);
   }
 }

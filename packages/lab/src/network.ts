@@ -1,11 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
-import type { LabHost } from './paths.js';
+import { LAB_PREFIX, type LabHost } from './paths.js';
 import { $, $ok, step } from './run.js';
 
 export const LAB_NETNS = 'tsplay-lab';
 /** Root-namespace end of the veth onto br0. */
 export const ROOT_VETH = 'tsplay0';
-export const ROOT_ADDRESS = '10.240.0.254/24';
+export const ROOT_ADDRESS = `10.240.0.254/${LAB_PREFIX}`;
+/** The bridge's address in tsplay-lab (the file server's). */
+export const BRIDGE_ADDRESS = `10.240.0.1/${LAB_PREFIX}`;
 export const GUARD = ['unreachable', '10.240.0.0/16', 'metric', '4000'] as const;
 
 /**
@@ -26,14 +28,14 @@ export function labLinkUp(): boolean {
   return existsSync(`/sys/class/net/${ROOT_VETH}`);
 }
 
-/** Namespace tsplay-lab with br0 (10.240.0.1, 169.254.169.254) and the root namespace's veth 10.240.0.254. */
+/** Namespace tsplay-lab with br0 (10.240.0.1/21, 169.254.169.254) and the root namespace's veth 10.240.0.254/21. */
 export async function createLabNetwork(): Promise<void> {
   await step('create the lab network', async () => {
     await $`ip netns add ${LAB_NETNS}`;
     const n = ['-n', LAB_NETNS];
     await $`ip ${n} link set lo up`;
     await $`ip ${n} link add br0 type bridge`;
-    await $`ip ${n} addr add 10.240.0.1/24 dev br0`;
+    await $`ip ${n} addr add ${BRIDGE_ADDRESS} dev br0`;
     await $`ip ${n} addr add 169.254.169.254/32 dev br0`;
     await $`ip ${n} link set br0 up`;
     await $`ip link add ${ROOT_VETH} type veth peer name ${`${ROOT_VETH}p`} netns ${LAB_NETNS}`;
@@ -47,7 +49,7 @@ export async function createLabNetwork(): Promise<void> {
 export const hostPort = (h: LabHost): string => `tl-h${h.index}`;
 
 /**
- * `ip -batch` scripts that give each host namespace tsplay-hN an eth0 10.240.0.(10+N)/24 on br0 and a route
+ * `ip -batch` scripts that give each host namespace tsplay-hN an eth0 (labAddress(N)/LAB_PREFIX) on br0 and a route
  * to the metadata server only: `root` runs in the root namespace (namespaces, veth pairs), `bridge` in
  * tsplay-lab (ports onto br0), `inside(h)` in h's namespace. Pure.
  */
@@ -62,7 +64,12 @@ export function hostNetworkBatches(hosts: readonly LabHost[]): { root: string; b
     ),
     bridge: lines(hosts.map((h) => `link set ${hostPort(h)} master br0 up`)),
     inside: (h) =>
-      lines(['link set lo up', `addr add ${h.address}/24 dev eth0`, 'link set eth0 up', 'route add 169.254.169.254 via 10.240.0.1']),
+      lines([
+        'link set lo up',
+        `addr add ${h.address}/${LAB_PREFIX} dev eth0`,
+        'link set eth0 up',
+        'route add 169.254.169.254 via 10.240.0.1',
+      ]),
   };
 }
 

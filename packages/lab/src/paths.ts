@@ -104,13 +104,27 @@ export interface LabHost {
   cgroup: string;
 }
 
-export const MAX_HOSTS = 200;
+/** Hosts per /24 block of the lab network: x.10-x.249 (block 0 keeps .1, the bridge, and .254, the root namespace's veth). */
+export const HOSTS_PER_BLOCK = 240;
+/** The lab network 10.240.0.0/21 (blocks 10.240.0-7, room for 1,920 hosts), inside the guard route's 10.240.0.0/16. */
+export const LAB_PREFIX = 21;
+/**
+ * The most hosts `lab up` takes. The bound is the bridge: br0 holds at most 1,023 ports (the kernel's
+ * BR_MAX_PORTS, 1024, less the unused port 0) and one is the root namespace's veth; 1,000 were measured
+ * (bench/README.md, "Scale"). The kernel limits that grow with the hosts are raised by ensureKernelLimits.
+ */
+export const MAX_HOSTS = 1000;
+
+/** Host i's address: 10.240.0.10.. for the first 240 (controller-0..2 at .10-.12, as in KTHW), then 10.240.1.10.., ... */
+export function labAddress(index: number): string {
+  return `10.240.${Math.floor(index / HOSTS_PER_BLOCK)}.${10 + (index % HOSTS_PER_BLOCK)}`;
+}
 
 export function labHost(index: number): LabHost {
   return {
     index,
     name: `controller-${index}`,
-    address: `10.240.0.${10 + index}`,
+    address: labAddress(index),
     netns: `tsplay-h${index}`,
     cgroup: `tsplay-lab/h${index}`,
   };

@@ -19,7 +19,7 @@ import { $, settleAll, step, type Log } from './run.js';
 import { readState, writeState } from './state.js';
 import { labIsRunning } from './status.js';
 import { ensureReleaseTarball, readTarballSha256 } from './tarball.js';
-import { ensureInotifyLimits } from './limits.js';
+import { ensureKernelLimits } from './limits.js';
 import { mapLimit, runWaves, waveSize } from './waves.js';
 import { labHostMemory, memAvailableKb, summarizeMemory, type LabMemorySummary } from './memory.js';
 
@@ -169,7 +169,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
     await writeAtomic(p.knownHosts, known.join(''));
     const supervisor = await writeSupervisor(p.stateDir);
     const roots = cgroupRoots();
-    ensureInotifyLimits(count, log);
+    ensureKernelLimits(count, log);
     log(`booting ${count} hosts${count > wave ? ` in waves of ${wave}` : ''}`);
     await runWaves(hosts, wave, {
       start: (h) => startHost(supervisor, h, hostDir(p, h), roots),

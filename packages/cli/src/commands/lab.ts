@@ -23,7 +23,7 @@ const progress = (line: string): void => {
 const up: CommandModule<object, { hosts: number }> = {
   command: 'up',
   describe: 'boot the lab hosts (controller-0.., 10.240.0.10..) and write the lab inventory',
-  builder: (y: Argv) => y.option('hosts', { type: 'number', default: 3, describe: 'how many hosts (1-200)' }),
+  builder: (y: Argv) => y.option('hosts', { type: 'number', default: 3, describe: 'how many hosts (1-1000)' }),
   handler: async (argv) => {
     const r = await (await lab()).labUp({ hosts: argv.hosts, log: progress });
     const other = r.alreadyUp && r.hosts.length !== argv.hosts ? ` (not ${argv.hosts}: run \`tsplay lab down\` first to change it)` : '';
