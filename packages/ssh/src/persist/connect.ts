@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import type { Connection } from '@tsplay/core';
 import { resolveTarget } from '../resolve.js';
@@ -6,6 +5,11 @@ import type { ConnectOptions, SshHostSpec } from '../spec.js';
 import { PersistClient } from './client.js';
 import { PersistedConnection } from './connection.js';
 import { checkParents, checkPeer, ensureDir, persistDir, readInfo } from './paths.js';
+import { leaseLocal, localPool } from './in-process.js';
+import { persistSeconds } from './safe.js';
+import { spawnDaemon } from './spawn-daemon.js';
+
+export { persistSeconds };
 
 export interface PersistOptions {
   /** Seconds a connection stays open after its last use; 0 connects directly (no daemon). */
@@ -23,16 +27,6 @@ export interface PersistOptions {
   onFallback?: ((why: string) => void) | undefined;
 }
 
-/** Default 60 s; `TSPLAY_PERSIST=0` (or `--persist 0`) turns persistence off. Non-numbers count as unset. */
-export function persistSeconds(flag: string | number | undefined, env: Record<string, string | undefined> = process.env): number {
-  for (const v of [flag, env['TSPLAY_PERSIST']]) {
-    if (v === undefined || v === '') continue;
-    const n = Number(v);
-    if (Number.isFinite(n) && n >= 0) return n;
-  }
-  return 60;
-}
-
 const clients = new Map<string, Promise<PersistClient | undefined>>();
 const START_WAIT_MS = 3000;
 
@@ -47,14 +41,6 @@ async function attach(dir: string): Promise<PersistClient | undefined> {
   return PersistClient.connect(info).catch(() => undefined);
 }
 
-function startDaemon(cmd: readonly string[], dir: string): void {
-  const [file, ...args] = cmd;
-  if (!file) return;
-  const env: Record<string, string> = { TSPLAY_PERSIST_DIR: dir };
-  for (const k of ['PATH', 'HOME', 'LANG']) if (process.env[k]) env[k] = process.env[k] as string;
-  spawn(file, args, { detached: true, stdio: 'ignore', cwd: '/', env }).unref();
-}
-
 /** This process's socket to the daemon: the running one, or one started now; undefined when neither works. */
 async function daemonClient(p: PersistOptions, dir: string): Promise<PersistClient | undefined> {
   checkParents(p.build ? dirname(dir) : dir);
@@ -62,7 +48,7 @@ async function daemonClient(p: PersistOptions, dir: string): Promise<PersistClie
   ensureDir(dir);
   const c = await attach(dir);
   if (c || !p.daemonCommand) return c;
-  startDaemon(p.daemonCommand, dir);
+  spawnDaemon(p.daemonCommand, dir);
   const deadline = Date.now() + START_WAIT_MS;
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 15));
@@ -99,6 +85,9 @@ export async function connectPersisted(spec: SshHostSpec, opts: ConnectOptions, 
   // A become password never goes to the daemon (it would outlive the run): this host connects directly.
   if (spec.becomePassword !== undefined) return direct();
   const target = resolveTarget(spec, opts);
+  // A run hosted by the resident runner is in the daemon's own process: it leases the pool directly.
+  const pool = localPool();
+  if (pool) return leaseLocal(pool, target, Math.round(p.seconds * 1000));
   const base = p.dir ?? persistDir();
   const dir = p.build ? join(base, p.build) : base;
   const client = await shared(p, dir);

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { setLocalPool } from './in-process.js';
 import { Pool } from './pool.js';
+import { ResidentHost, type ResidentOptions } from './resident-server.js';
 import { Session } from './session.js';
 import { PERSIST_PROTOCOL, checkOwned, ensureDir, infoPath, persistDir, readInfo, writeInfo } from './paths.js';
 
@@ -11,6 +13,8 @@ export interface DaemonOptions {
   dir?: string | undefined;
   /** Exit this long after the last connection closed and the last client left (default 2 s). */
   idleExitMs?: number | undefined;
+  /** Also host whole runs (the resident runner, resident-server.ts); without it a `run` request is refused. */
+  resident?: ResidentOptions | undefined;
 }
 
 export interface PersistDaemon {
@@ -35,9 +39,10 @@ function listen(server: Server, socket: string): Promise<void> {
 }
 
 /**
- * The per-user daemon that keeps SSH connections open between runs. It listens on one unix socket
- * (0600, in a 0700 directory owned by the user) and nothing else, publishes its socket and a random token
- * in daemon.json (0600), logs nothing, and exits once it holds no connection and no client is attached.
+ * The per-user daemon that keeps SSH connections open between runs (and, with `resident`, hosts whole runs).
+ * It listens on one unix socket (0600, in a 0700 directory owned by the user) and nothing else, publishes its
+ * socket and a random token in daemon.json (0600), logs nothing, and exits once it holds no connection, no
+ * client is attached and no hosted run keeps it (a run keeps it for the run's --persist seconds).
  */
 export async function startPersistDaemon(opts: DaemonOptions = {}): Promise<PersistDaemon> {
   const dir = opts.dir ?? persistDir();
@@ -50,22 +55,39 @@ export async function startPersistDaemon(opts: DaemonOptions = {}): Promise<Pers
   let markClosed: () => void = () => undefined;
   const closed = new Promise<void>((r) => (markClosed = r));
   const server = createServer({ allowHalfOpen: false });
-  const close = async (): Promise<void> => {
-    if (idle) clearTimeout(idle);
-    pool.closeAll();
-    await new Promise<void>((r) => server.close(() => r()));
-    rmSync(socket, { force: true });
+  const unpublish = () => {
     if (readInfo(dir)?.socket === socket) rmSync(infoPath(dir), { force: true });
-    markClosed();
   };
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      if (idle) clearTimeout(idle);
+      setLocalPool(undefined);
+      pool.closeAll();
+      await new Promise<void>((r) => server.close(() => r()));
+      rmSync(socket, { force: true });
+      unpublish();
+      markClosed();
+    })());
   const check = (): void => {
     if (idle) clearTimeout(idle);
     idle = undefined;
-    if (pool.size === 0 && sessions.size === 0) idle = setTimeout(() => void close(), idleExitMs);
+    if (pool.size > 0 || sessions.size > 0 || resident?.busy) return;
+    idle = setTimeout(() => void close(), Math.max(idleExitMs, (resident?.keepUntil ?? 0) - Date.now()));
   };
   const pool = new Pool(check);
+  // Retiring (a stale file, a crash, enough runs): no new client finds it; what is leased drains, then idle exit.
+  const retire = () => {
+    unpublish();
+    server.close();
+    pool.drain();
+    if (resident) resident.keepUntil = 0;
+    check();
+  };
+  const resident = opts.resident ? new ResidentHost(opts.resident, retire, check) : undefined;
+  if (resident) setLocalPool(pool);
   server.on('connection', (sock) => {
-    const s = new Session(sock, pool, token, () => {
+    const s = new Session(sock, pool, token, resident, () => {
       sessions.delete(s);
       check();
     });

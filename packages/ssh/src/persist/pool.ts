@@ -30,6 +30,8 @@ export class Pool {
   private nextId = 1;
   /** Dials made so far (tests and the daemon's own accounting). */
   dials = 0;
+  /** Retiring: a connection closes as soon as its last lease ends (resident.ts: a stale daemon drains). */
+  private draining = false;
 
   constructor(private readonly onChange: () => void = () => undefined) {}
 
@@ -95,6 +97,7 @@ export class Pool {
   release(p: Pooled): void {
     p.leases = Math.max(0, p.leases - 1);
     if (p.leases > 0 || p.dead) return;
+    if (this.draining) return this.drop(p);
     if (p.idle) clearTimeout(p.idle);
     p.idle = setTimeout(() => this.drop(p), p.persistMs);
   }
@@ -110,6 +113,12 @@ export class Pool {
     if (this.byKey.get(p.key) === p) this.byKey.delete(p.key);
     this.byId.delete(p.id);
     this.onChange();
+  }
+
+  /** Close what no one leases now, and every other connection when its last lease ends. */
+  drain(): void {
+    this.draining = true;
+    for (const p of [...this.byId.values()]) if (p.leases === 0) this.drop(p);
   }
 
   closeAll(): void {

@@ -11,6 +11,7 @@ import { PERSIST_PROTOCOL } from './paths.js';
 import type { Pool, Pooled } from './pool.js';
 import { toWire } from './wire-error.js';
 import { channelOwner, closeOwned } from './owners.js';
+import type { HostedRun, ResidentHost } from './resident-server.js';
 
 /** One client's use of a pooled connection: its holds end when the lease (or the client) does. */
 interface Lease {
@@ -34,11 +35,14 @@ export class Session {
   private readonly leases = new Map<number, Lease>();
   private nextLease = 1;
   private readonly reader = new FrameReader();
+  /** The run this client handed to the resident runner, while it runs. */
+  private hosted: HostedRun | undefined;
 
   constructor(
     private readonly sock: Socket,
     private readonly pool: Pool,
     private readonly token: string,
+    private readonly resident: ResidentHost | undefined,
     onClose: () => void,
   ) {
     sock.on('data', (b: Buffer) => {
@@ -52,6 +56,8 @@ export class Session {
     });
     sock.on('error', () => undefined);
     sock.on('close', () => {
+      this.hosted?.lost();
+      this.hosted = undefined;
       this.endAll();
       onClose();
     });
@@ -81,12 +87,26 @@ export class Session {
   private onFrame(f: Frame): void {
     const h = f.head;
     if (!this.authed) return h.t === 'hello' ? this.hello(h) : void this.sock.destroy();
+    if (h.t === 'run') return this.run(h);
+    if (h.t === 'signal') return this.hosted?.signal(str(h.sig));
     const l = this.leases.get(num(h.conn));
     const work = l ? channelOwner.run(l.channels, () => this.handle(h, f.body)) : this.handle(h, f.body);
     work.then(
       (r) => this.send({ t: 'res', id: h.id, ok: true, ...r.head }, r.body),
       (e: unknown) => this.send({ t: 'res', id: h.id, ok: false, error: toWire(e) }),
     );
+  }
+
+  /** A whole run for the resident runner (resident-wire.ts); refused with a reason when this daemon hosts none. */
+  private run(h: Head): void {
+    if (!this.resident)
+      return this.send({ t: 'res', id: h.id, ok: false, fallback: 'this daemon was started without the resident runner' });
+    if (this.hosted) return this.send({ t: 'res', id: h.id, ok: false, fallback: 'a run is already in progress on this connection' });
+    const run = this.resident.start(h, (head, body) => {
+      if (head.t === 'exit') this.hosted = undefined;
+      this.send(head, body);
+    });
+    this.hosted = run;
   }
 
   private lease(h: Head): Lease {

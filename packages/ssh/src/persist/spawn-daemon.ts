@@ -1,0 +1,32 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type Unsafe, ownedProblem, parentsProblem } from './safe.js';
+
+/**
+ * Start the daemon detached (its own session, no stdio, cwd /), for `dir`, with a bare env: PATH, HOME, LANG,
+ * and TSPLAY_RESIDENT (whether it also hosts runs; each hosted run brings its own env).
+ */
+export function spawnDaemon(cmd: readonly string[], dir: string): void {
+  const [file, ...args] = cmd;
+  if (!file) return;
+  const env: Record<string, string> = { TSPLAY_PERSIST_DIR: dir };
+  for (const k of ['PATH', 'HOME', 'LANG', 'TSPLAY_RESIDENT']) if (process.env[k]) env[k] = process.env[k] as string;
+  spawn(file, args, { detached: true, stdio: 'ignore', cwd: '/', env }).unref();
+}
+
+/** Make `dir` and its parent (0700) when missing, after checking what is above them; why not, when unsafe. */
+export function prepareDirs(dir: string): Unsafe | undefined {
+  const up = parentsProblem(dirname(dir));
+  if (up) return up;
+  for (const d of [dirname(dir), dir]) {
+    try {
+      mkdirSync(d, { mode: 0o700 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const bad = ownedProblem(d, 'dir');
+    if (bad) return bad;
+  }
+  return undefined;
+}
