@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { $, $ok, step, type Log } from './run.js';
+import { $, $ok, commandEnv, step, type Log } from './run.js';
 import { TsplayError } from '@tsplay/core';
 import { findMirror, type SourceFile } from './mirror.js';
 
@@ -35,7 +35,7 @@ export async function ensureHostPackages(log: Log): Promise<void> {
   log(`apt-get install ${need.join(' ')}`);
   await step(
     `apt-get install ${need.join(' ')}`,
-    () => $({ env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })`apt-get install -y -qq ${need}`,
+    () => $({ env: commandEnv({ ...process.env, DEBIAN_FRONTEND: 'noninteractive' }) })`apt-get install -y -qq ${need}`,
   );
 }
 

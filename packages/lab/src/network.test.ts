@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { BRIDGE_ADDRESS, hostNetworkBatches, hostPort, ROOT_ADDRESS } from './network.js';
+import { BRIDGE_ADDRESS, hostNetworkBatches, hostPort, insideScript, ROOT_ADDRESS } from './network.js';
 import { LAB_PREFIX, labHost, MAX_HOSTS, type LabHost } from './paths.js';
 
 describe('hostNetworkBatches', () => {
@@ -45,5 +45,18 @@ describe('hostNetworkBatches', () => {
     const b = hostNetworkBatches(hosts);
     expect(b.root.split('\n').filter(Boolean)).toHaveLength(2 * MAX_HOSTS);
     expect(b.inside(hosts[999] as LabHost)).toContain('addr add 10.240.4.49/21 dev eth0');
+  });
+
+  test('one script configures every host inside its namespace, one quoted here-document each', () => {
+    const hosts = [labHost(0), labHost(240)];
+    const b = hostNetworkBatches(hosts);
+    expect(insideScript(hosts, b.inside)).toBe(
+      "ip -n tsplay-h0 -batch - <<'TSPLAY_LAB_EOF'\n" +
+        'link set lo up\naddr add 10.240.0.10/21 dev eth0\nlink set eth0 up\nroute add 169.254.169.254 via 10.240.0.1\n' +
+        'TSPLAY_LAB_EOF\n' +
+        "ip -n tsplay-h240 -batch - <<'TSPLAY_LAB_EOF'\n" +
+        'link set lo up\naddr add 10.240.1.10/21 dev eth0\nlink set eth0 up\nroute add 169.254.169.254 via 10.240.0.1\n' +
+        'TSPLAY_LAB_EOF\n',
+    );
   });
 });

@@ -73,13 +73,28 @@ export function hostNetworkBatches(hosts: readonly LabHost[]): { root: string; b
   };
 }
 
-/** The networks of `hosts` (see hostNetworkBatches): 2 + one `ip` process per host, not 8 per host. */
+/**
+ * One bash script that runs `inside(h)` in each host's namespace (`ip -n NETNS -batch -` with a quoted
+ * here-document per host) and stops at the first failure. Names and addresses come from labHost. Pure.
+ */
+export function insideScript(hosts: readonly LabHost[], inside: (h: LabHost) => string): string {
+  return hosts.map((h) => `ip -n ${h.netns} -batch - <<'TSPLAY_LAB_EOF'\n${inside(h)}TSPLAY_LAB_EOF\n`).join('');
+}
+
+/**
+ * The networks of `hosts` (see hostNetworkBatches): 3 processes and one `ip` per host. The hosts' insides
+ * are configured by one bash (insideScript): a process started from node per host cost ~0.5 s on a loaded
+ * 2-core machine (4 minutes at 500 hosts), an `ip` started by bash ~20 ms.
+ */
 export async function createHostNetworks(hosts: readonly LabHost[]): Promise<void> {
   if (hosts.length === 0) return;
   const b = hostNetworkBatches(hosts);
   await step(`create the host namespaces and veths (${hosts.length} hosts)`, () => $({ input: b.root })`ip -batch -`);
   await step('attach the hosts to br0', () => $({ input: b.bridge })`ip -n ${LAB_NETNS} -batch -`);
-  for (const h of hosts) await step(`create the network of ${h.name}`, () => $({ input: b.inside(h) })`ip -n ${h.netns} -batch -`);
+  await step(
+    `configure the network inside each host (${hosts.length} hosts)`,
+    () => $({ input: insideScript(hosts, b.inside) })`bash -euo pipefail -s`,
+  );
 }
 
 /** The lab's namespaces that exist now (tsplay-lab, tsplay-hN). */

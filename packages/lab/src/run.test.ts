@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { alive, cmdline, settleAll, step } from './run.js';
+import { alive, cmdline, commandEnv, settleAll, step } from './run.js';
 import { $ } from './run.js';
 
 describe('settleAll', () => {
@@ -36,5 +39,30 @@ describe('alive / cmdline', () => {
     await exited;
     expect(alive(pid)).toBe(false);
     expect(alive(undefined)).toBe(false);
+  });
+});
+
+describe('commandEnv', () => {
+  test('SHLVL at least 1, the rest as given', () => {
+    expect(commandEnv({ A: 'x' })).toEqual({ A: 'x', SHLVL: '1' });
+    expect(commandEnv({ SHLVL: '0' })['SHLVL']).toBe('1');
+    expect(commandEnv({ SHLVL: '3' })['SHLVL']).toBe('3');
+  });
+
+  test('bash -c on a socket stdin skips ~/.bashrc with it, and reads it without (the slow path it avoids)', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'tsplay-bashrc-'));
+    writeFileSync(join(home, '.bashrc'), 'echo BASHRC-READ\n');
+    const run = (env: NodeJS.ProcessEnv) =>
+      new Promise<string>((resolve) => {
+        // stdio 'pipe': node's pipes are socket pairs, as zx's are
+        const c = spawn('bash', ['-c', 'echo done'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+        let out = '';
+        c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        c.on('close', () => resolve(out));
+        c.stdin.end();
+      });
+    const base = { PATH: process.env['PATH'], HOME: home };
+    expect(await run(commandEnv(base))).toBe('done\n');
+    expect(await run(base)).toBe('BASHRC-READ\ndone\n');
   });
 });

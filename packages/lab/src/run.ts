@@ -2,10 +2,21 @@ import { readFileSync } from 'node:fs';
 import { TsplayError } from '@tsplay/core';
 import { $ as zx, ProcessOutput } from 'zx';
 
+/**
+ * The environment of the lab's commands: this process's, with SHLVL at least 1. bash -c reads ~/.bashrc when it
+ * thinks rshd started it: not interactive, stdin a socket (node's pipes are socket pairs) and SHLVL unset or 0
+ * (node started by something other than a shell: CI, a service). A root ~/.bashrc that runs `pyenv init` then
+ * cost ~0.5 s per command, and 10-25 s with 16 at once (pyenv's rehash lock): 4 minutes for the networks of 500
+ * hosts. Pure.
+ */
+export function commandEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, SHLVL: String(Math.max(1, Number(env['SHLVL']) || 0)) };
+}
+
 /** zx, quiet: local orchestration commands of the lab (never remote ones). */
-export const $ = zx({ quiet: true, verbose: false });
+export const $ = zx({ quiet: true, verbose: false, env: commandEnv(process.env) });
 /** Same, but a non-zero exit is data, not an exception. */
-export const $ok = zx({ quiet: true, verbose: false, nothrow: true });
+export const $ok = zx({ quiet: true, verbose: false, nothrow: true, env: commandEnv(process.env) });
 
 export type Log = (line: string) => void;
 
