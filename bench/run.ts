@@ -23,7 +23,8 @@ import { writeScaleResults } from './lib/scaletable.js';
 import { writeResults } from './lib/render.js';
 import { forksFor, type SectionKind, type SectionResult, type SectionSpec } from './lib/sections.js';
 
-const LOCK = '/tmp/tsplay-lab.lock';
+/** The lab lock of each section; TSPLAY_BENCH_LOCK: a caller that holds the lab lock for the whole run gives an inner one (one hold, no queueing between sections). */
+const LOCK = process.env['TSPLAY_BENCH_LOCK'] || '/tmp/tsplay-lab.lock';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: o } = parseArgs({
   options: {
