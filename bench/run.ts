@@ -93,7 +93,8 @@ function section(kind: SectionKind, hosts: number, n: number): SectionResult | u
   );
   if (r.status !== 0) {
     failures.push(`${kind} (${hosts} hosts): exit ${r.status ?? r.signal}`);
-    return undefined;
+    // a scale run keeps what a failed section measured (its runs, the lab's figures, the error)
+    return scaleFlags.out !== undefined && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as SectionResult) : undefined;
   }
   return JSON.parse(readFileSync(out, 'utf8')) as SectionResult;
 }

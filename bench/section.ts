@@ -4,7 +4,7 @@
  * Progress goes to stderr, the section's figures to OUT.json.
  */
 import { writeFileSync } from 'node:fs';
-import { runSection, type SectionSpec } from './lib/sections.js';
+import { emptyResult, runSection, type SectionSpec } from './lib/sections.js';
 
 const [specJson, out] = process.argv.slice(2);
 if (!specJson || !out) {
@@ -12,10 +12,13 @@ if (!specJson || !out) {
   process.exit(1);
 }
 const spec = JSON.parse(specJson) as SectionSpec;
+const res = emptyResult(spec);
 try {
-  const res = await runSection(spec, (m) => process.stderr.write(`${m}\n`));
+  await runSection(spec, (m) => process.stderr.write(`${m}\n`), res);
   writeFileSync(out, JSON.stringify(res));
 } catch (e) {
   process.stderr.write(`bench section ${spec.kind} (hosts ${spec.hosts}) failed: ${(e as Error).stack ?? String(e)}\n`);
+  // what was measured before the failure, with the error (a scale run renders it; the full run drops the section)
+  writeFileSync(out, JSON.stringify({ ...res, error: String(e).slice(0, 2000) }));
   process.exit(1);
 }

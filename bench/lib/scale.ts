@@ -20,28 +20,30 @@ export interface ScaleRun extends RunResult {
   round: number;
 }
 
-/** The files job on a fresh lab: one fresh run (must change FILES_CHANGED_PER_HOST per host), then `rounds` re-runs. */
+/**
+ * The files job on a fresh lab: one fresh run (must change FILES_CHANGED_PER_HOST per host), then `rounds` re-runs.
+ * Runs and notes go into `out` as they come (a failure throws after its run was kept).
+ */
 export async function filesJob(
   hosts: number,
   rounds: number,
   forks: number,
   p: Paths,
   log: Log,
-): Promise<{ runs: ScaleRun[]; notes: string[] }> {
+  out: { runs: ScaleRun[]; notes: string[] },
+): Promise<void> {
   const job: Job = { ...FILES_JOB, forks };
-  const runs: ScaleRun[] = [];
-  const notes: string[] = [];
+  const { runs, notes } = out;
   const one = async (phase: ScaleRun['phase'], round: number) => {
     const r = await timedRun('tsplay', job, p);
+    runs.push({ ...r, job: 'files', phase, round });
     if (r.code !== 0) throw new Error(`tsplay files ${phase} failed (exit ${r.code}):\n${r.tail}`);
     const want = phase === 'fresh' ? FILES_CHANGED_PER_HOST * hosts : 0;
     if (r.changed !== want) notes.push(`files ${phase} round ${round}: changed=${r.changed ?? '?'}, expected ${want}`);
     log(`  files h=${hosts} ${phase} r${round} ${r.seconds.toFixed(3)} s changed=${r.changed ?? '?'} cpu ${r.cpuS?.toFixed(1) ?? '?'} s`);
-    runs.push({ ...r, job: 'files', phase, round });
   };
   await one('fresh', 0);
   for (let round = 0; round < rounds; round++) await one('rerun', round);
-  return { runs, notes };
 }
 
 export interface TraceSummary {

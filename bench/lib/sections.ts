@@ -48,6 +48,8 @@ export interface SectionResult {
   scale?: ScaleRun[];
   /** scaling with `profile`: the traced in-process no-op run. */
   trace?: TraceSummary;
+  /** Set when the section failed: what was measured before the failure is kept (scale runs render it). */
+  error?: string;
 }
 
 export const ETCD_JOB = { tsplay: 'playbooks/etcd.ts', ansible: 'bench/ansible/etcd.yml' } as const;
@@ -70,8 +72,17 @@ function mustPass(r: RunResult, what: string): void {
   if (r.code !== 0) throw new Error(`${r.tool} ${what} failed (exit ${r.code}):\n${r.tail}`);
 }
 
-export async function runSection(spec: SectionSpec, log: Log): Promise<SectionResult> {
-  const res: SectionResult = { kind: spec.kind, hosts: spec.hosts, runs: [], etcdStart: [], unavailable: {}, notes: [] };
+export const emptyResult = (spec: SectionSpec): SectionResult => ({
+  kind: spec.kind,
+  hosts: spec.hosts,
+  runs: [],
+  etcdStart: [],
+  unavailable: {},
+  notes: [],
+});
+
+/** Runs one section into `res` (the caller keeps what was measured when it throws: bench/section.ts writes it with the error). */
+export async function runSection(spec: SectionSpec, log: Log, res: SectionResult = emptyResult(spec)): Promise<SectionResult> {
   const load0 = loadavg()[0] ?? NaN;
   // scaling: a lab of exactly this size, booted now (its up time and memory are figures too)
   const fresh = spec.kind === 'scaling' ? await freshLab(spec.hosts, log) : undefined;
@@ -157,20 +168,18 @@ export async function runSection(spec: SectionSpec, log: Log): Promise<SectionRe
       for (const tool of spec.tools) {
         // creates the files and dials every host; not in the rows, kept as the scale table's "fresh" no-op
         const r = await timedRun(tool, noop, p);
-        mustPass(r, 'no-op warm-up');
         res.scale.push({ ...r, job: 'noop', phase: 'fresh', round: 0 });
+        mustPass(r, 'no-op warm-up');
       }
       for (let round = 0; round < spec.rounds; round++) {
         for (const tool of rotate(spec.tools, round)) {
           const r = await timedRun(tool, noop, p);
+          record(round, r); // before the check: a failed run at scale is a figure too (exit code, unreachable hosts)
           mustPass(r, 'no-op');
-          record(round, r);
         }
       }
       if (spec.jobs?.includes('files')) {
-        const f = await filesJob(spec.hosts, spec.rounds, forks, p, log);
-        res.scale.push(...f.runs);
-        res.notes.push(...f.notes);
+        await filesJob(spec.hosts, spec.rounds, forks, p, log, { runs: res.scale, notes: res.notes });
       }
       if (spec.profile) {
         // in process, from source: a failure here is written down, the timed runs above stand
