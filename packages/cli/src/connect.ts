@@ -1,6 +1,3 @@
-import { createHash } from 'node:crypto';
-import { realpathSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Connection, ResolvedHost } from '@tsplay/core';
 import { LocalConnection } from '@tsplay/core/transport';
 import type { SshHostSpec } from '@tsplay/ssh';
@@ -12,24 +9,8 @@ export interface ConnectHostOptions {
   persist?: number | string | undefined;
 }
 
-import { PERSIST_DAEMON_COMMAND } from './commands/run-args.js';
+import { buildId, daemonCommand } from './build-id.js';
 import { connectLimit, limiter } from './limit.js';
-
-/** The daemon is this CLI itself, started detached with a hidden command (`tsplay __persist-daemon`). */
-const daemonCommand = (): string[] => [
-  process.execPath,
-  fileURLToPath(new URL('../bin/tsplay.js', import.meta.url)),
-  PERSIST_DAEMON_COMMAND,
-];
-
-/** This build of the CLI (its file's path and mtime): a run only ever talks to a daemon of the same build. */
-function buildId(): string {
-  const self = fileURLToPath(import.meta.url);
-  return createHash('sha256')
-    .update(`${realpathSync(self)}:${statSync(self).mtimeMs}`)
-    .digest('hex')
-    .slice(0, 12);
-}
 
 function sshSpec(h: ResolvedHost): SshHostSpec {
   return {
@@ -60,7 +41,13 @@ export function sayPersistSkipped(why: string): void {
 }
 
 /** Bounded handshakes: every host's connection starts at once, but at most `connectLimit()` dial together (the run lock is taken outside the bound). */
-const handshake = limiter(connectLimit());
+let handshake = limiter(connectLimit());
+
+/** A new run in a resident process: its own notices and its own TSPLAY_CONNECT_LIMIT (read from its env). */
+export function resetRunState(): void {
+  told.clear();
+  handshake = limiter(connectLimit());
+}
 
 /**
  * The transport for a host: local, or SSH (loaded only when an SSH host is in the run), through the

@@ -20,9 +20,20 @@ interface Manifest {
   inputs: Record<string, [number, number]>;
 }
 
+let generation = 0;
+
+/**
+ * A resident process (the resident runner) calls this before each run: every playbook and inventory the run
+ * loads is then evaluated afresh, so module state of one run (a timestamp, a counter) never reaches the next.
+ */
+export function freshLoads(): void {
+  generation++;
+}
+
 export async function importTs(path: string): Promise<Record<string, unknown>> {
   const file = resolve(path);
-  if (!/\.[cm]?ts$/.test(file)) return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const run = generation ? `run=${generation}` : '';
+  if (!/\.[cm]?ts$/.test(file)) return (await import(`${pathToFileURL(file).href}${run ? `?${run}` : ''}`)) as Record<string, unknown>;
   const dir = bundleDir();
   const id = `${basename(file).replace(/\.[cm]?ts$/, '')}-${createHash('sha1').update(file).digest('hex').slice(0, 12)}`;
   const out = join(dir, `${id}.mjs`);
@@ -30,7 +41,7 @@ export async function importTs(path: string): Promise<Record<string, unknown>> {
   if (!fresh(manifestFile)) await bundle(file, out, manifestFile);
   chmodSync(out, 0o600); // a bundle made by an older tsplay was 0644
   // the mtime in the query makes a rebuilt bundle a new module for this process
-  return (await import(`${pathToFileURL(out).href}?v=${statSync(out).mtimeMs}`)) as Record<string, unknown>;
+  return (await import(`${pathToFileURL(out).href}?v=${statSync(out).mtimeMs}${run ? `&${run}` : ''}`)) as Record<string, unknown>;
 }
 
 function fresh(manifestFile: string): boolean {

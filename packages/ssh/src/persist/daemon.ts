@@ -52,6 +52,7 @@ export async function startPersistDaemon(opts: DaemonOptions = {}): Promise<Pers
   const socket = join(dir, `d-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
   const sessions = new Set<Session>();
   let idle: NodeJS.Timeout | undefined;
+  let retired = false;
   let markClosed: () => void = () => undefined;
   const closed = new Promise<void>((r) => (markClosed = r));
   const server = createServer({ allowHalfOpen: false });
@@ -73,15 +74,15 @@ export async function startPersistDaemon(opts: DaemonOptions = {}): Promise<Pers
     if (idle) clearTimeout(idle);
     idle = undefined;
     if (pool.size > 0 || sessions.size > 0 || resident?.busy) return;
-    idle = setTimeout(() => void close(), Math.max(idleExitMs, (resident?.keepUntil ?? 0) - Date.now()));
+    idle = setTimeout(() => void close(), retired ? 0 : Math.max(idleExitMs, (resident?.keepUntil ?? 0) - Date.now()));
   };
   const pool = new Pool(check);
   // Retiring (a stale file, a crash, enough runs): no new client finds it; what is leased drains, then idle exit.
   const retire = () => {
+    retired = true;
     unpublish();
     server.close();
     pool.drain();
-    if (resident) resident.keepUntil = 0;
     check();
   };
   const resident = opts.resident ? new ResidentHost(opts.resident, retire, check) : undefined;

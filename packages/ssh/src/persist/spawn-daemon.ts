@@ -5,13 +5,14 @@ import { type Unsafe, ownedProblem, parentsProblem } from './safe.js';
 
 /**
  * Start the daemon detached (its own session, no stdio, cwd /), for `dir`, with a bare env: PATH, HOME, LANG,
+ * TSPLAY_PERSIST (how long a resident daemon waits for its first run),
  * and TSPLAY_RESIDENT (whether it also hosts runs; each hosted run brings its own env).
  */
 export function spawnDaemon(cmd: readonly string[], dir: string): void {
   const [file, ...args] = cmd;
   if (!file) return;
   const env: Record<string, string> = { TSPLAY_PERSIST_DIR: dir };
-  for (const k of ['PATH', 'HOME', 'LANG', 'TSPLAY_RESIDENT']) if (process.env[k]) env[k] = process.env[k] as string;
+  for (const k of ['PATH', 'HOME', 'LANG', 'TSPLAY_RESIDENT', 'TSPLAY_PERSIST']) if (process.env[k]) env[k] = process.env[k] as string;
   spawn(file, args, { detached: true, stdio: 'ignore', cwd: '/', env }).unref();
 }
 

@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { buildId, daemonCommand } from '../build-id.js';
+import type { RunArgs } from '../commands/run-args.js';
+
+type Env = Record<string, string | undefined>;
+
+/** The resident runner is opt-in: `TSPLAY_RESIDENT=1` (docs/warm-start.md). */
+export const residentOn = (env: Env): boolean => env.TSPLAY_RESIDENT === '1';
+
+/**
+ * Why this run stays in its own process (undefined: the resident runner may host it). A run that may prompt
+ * or that reads keys (become or vault passwords, age identities, --step) never goes to the daemon: its stdin
+ * is not the terminal, and a key must not outlive the run in a long-lived process.
+ */
+export function residentRefusal(a: RunArgs, env: Env, persist: number): string | undefined {
+  if (!residentOn(env)) return 'TSPLAY_RESIDENT is not 1';
+  if (persist <= 0) return 'persistence is off (--persist 0 or TSPLAY_PERSIST=0)';
+  if (a.step) return '--step asks on the terminal';
+  if (a.askBecomePass || a.becomePasswordFile !== undefined) return 'a become password is given (-K or --become-password-file)';
+  if (a.askVaultPass || a.vaultIds?.length || a.vaultPasswordFiles?.length || a.ageIdentityFiles?.length || env.TSPLAY_AGE_IDENTITY)
+    return 'keys for encrypted vars are given (vault or age)';
+  return undefined;
+}
+
+const facts = (s: NodeJS.WriteStream) => ({
+  isTTY: s.isTTY === true,
+  columns: s.isTTY ? s.columns : undefined,
+  rows: s.isTTY ? s.rows : undefined,
+  colorDepth: s.isTTY ? s.getColorDepth() : undefined,
+});
+
+/** The result: the run's exit code, or why it was not hosted (and, when no daemon is up, how to start one for next time). */
+export type ResidentAttempt = { code: number } | { fallback: string; startForNext?: () => void };
+
+/**
+ * Hand `tsplay run|check` to the resident runner of this build (the per-user persist daemon): argv, env, cwd,
+ * umask and the streams' terminal facts go over its authenticated socket; stdout, stderr and the exit code
+ * come back. Loads node built-ins and @tsplay/ssh/resident only.
+ */
+export async function tryResident(argv: string[], a: RunArgs): Promise<ResidentAttempt> {
+  const env = process.env;
+  const r = await import('@tsplay/ssh/resident');
+  const persist = r.persistSeconds(a.persist, env);
+  const refused = residentRefusal(a, env, persist);
+  if (refused) return { fallback: refused };
+  const dir = join(r.persistDir(env), buildId());
+  const req = {
+    argv,
+    env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    cwd: process.cwd(),
+    umask: process.umask(),
+    stdout: facts(process.stdout),
+    stderr: facts(process.stderr),
+    persistMs: Math.round(persist * 1000),
+  };
+  const out = await r.residentRun(dir, req, { stdout: process.stdout, stderr: process.stderr });
+  if ('code' in out) return out;
+  if (!out.noDaemon) return { fallback: out.fallback };
+  return {
+    fallback: out.fallback,
+    // started after the run (which may itself start the daemon for its SSH hosts): the next run finds it up
+    startForNext: () => {
+      if (r.prepareDirs(dir) === undefined && !r.daemonPublished(dir)) r.spawnDaemon(daemonCommand(), dir);
+    },
+  };
+}
