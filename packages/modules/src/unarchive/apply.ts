@@ -49,7 +49,8 @@ function placeAll(args: UnarchiveOptions, install: Install[]): string[] {
     `  if [ -d "$p" ] && [ ! -L "$p" ]; then [ -d "$d" ] && continue; mkdir -p "$d" || exit ${E_RENAME}; printf '%s\n' "$r" >> "$made"; printf 'F|%s\n' "$r"; continue; fi`,
     `  if [ -f "$p" ] && [ ! -L "$p" ]; then ${mode}sync "$p" 2>/dev/null; fi`,
     own ? `  chown -h ${sh`${own}`} "$p" || exit ${E_ATTRS}` : '  :',
-    `  mkdir -p "$(dirname "$d")" && mv -fT "$p" "$d" || exit ${E_RENAME}`,
+    // its parent is made above (find lists it first); mkdir only as a fallback, without forking dirname for every entry
+    `  { [ -d "\${d%/*}" ] || mkdir -p "\${d%/*}"; } && mv -fT "$p" "$d" || exit ${E_RENAME}`,
     `  printf 'F|%s\n' "$r"`,
     'done || exit $?',
   ];
