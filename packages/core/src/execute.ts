@@ -5,6 +5,8 @@ import { isUnknownFact, type FactQuery, type FactValues } from './facts.js';
 import { gatherFacts, type FactCache } from './gather.js';
 import type { AnyModule, ApplyResult, Diff, Plan, PlanContext } from './module.js';
 import { changedPaths, type Overlay } from './overlay.js';
+import { afterApply } from './known.js';
+import { applyOutcome, applyWithTimeout } from './apply-call.js';
 import type { SigCache } from './sigcache.js';
 import type { TaskOutcome } from './playbook.js';
 
@@ -44,7 +46,7 @@ export interface ResolvedCall {
   factsError?: unknown;
 }
 
-interface Prepared {
+export interface Prepared {
   args: unknown;
   /** Every host path the module's facts read. */
   paths: string[];
@@ -103,6 +105,19 @@ export async function executeModule<R = unknown>(
   }
 }
 
+/** A task planned to apply (see `planResolved`): its facts, plan and diff, waiting for its apply's result. */
+export interface PendingApply {
+  p: Prepared;
+  plan: Plan;
+  diff: Diff[] | undefined;
+  secretDiff: boolean;
+  where: { host: string; task: string };
+  /** Check mode: the first predicted change before this read-only apply. */
+  pendingBefore?: string | undefined;
+}
+
+type ExecOpts = Omit<ExecuteOptions, 'check' | 'become' | 'baseDir' | 'timeoutMs'>;
+
 /**
  * One resolved task on one host: gather facts (overlay/cache first), plan, and apply unless in check
  * mode. `call.ctx` decides check and become; `opts` gives the per-host stores, the task's name and log.
@@ -111,8 +126,48 @@ export async function executeResolved<R = unknown>(
   conn: Connection,
   module: AnyModule,
   call: ResolvedCall,
-  opts: Omit<ExecuteOptions, 'check' | 'become' | 'baseDir' | 'timeoutMs'> = {},
+  opts: ExecOpts = {},
 ): Promise<Execution<R>> {
+  const planned = await planResolved<R>(conn, module, call, opts);
+  if ('done' in planned) return planned.done;
+  const a = planned.pending;
+  try {
+    const res = await applyWithTimeout(conn, module, a.p, a.plan, { ...opts, timeoutMs: call.ctx.timeoutMs }, a.where);
+    return applied<R>(module, a, res, opts);
+  } catch (e) {
+    return failed<R>(e, a.where, a.plan, opts);
+  }
+}
+
+/** A task that failed by throwing: its coded error, and the host's cached facts forgotten. */
+export function failed<R>(e: unknown, where: { host: string; task: string }, plan: Plan | undefined, opts: ExecOpts): Execution<R> {
+  opts.cache?.clear();
+  const error = toTsplayError(e, 'TASK_FAILED').withContext(where);
+  return { outcome: { status: 'failed', changed: false, data: undefined, msg: error.message }, plan, diff: undefined, error };
+}
+
+/** The execution of a task from its apply's result (the cache keeps what the apply cannot have changed). */
+export function applied<R>(module: AnyModule, a: PendingApply, res: ApplyResult, opts: ExecOpts): Execution<R> {
+  const { p, plan, diff, where } = a;
+  const check = p.pctx.check;
+  // Anything but a read-only apply may have changed what the cached facts read (even when it reports no
+  // change); a change its plan describes keeps what it cannot have touched.
+  if (!check) afterApply(opts.cache, plan, res, module.readOnly?.(p.args) ?? false);
+  // A read-only probe that fails after earlier predicted changes may only fail because they did not happen.
+  if (check && res.failed && a.pendingBefore !== undefined)
+    return { outcome: unknownOutcome<R>(`may depend on ${a.pendingBefore}`), plan, diff, error: undefined };
+  const outcome = applyOutcome<R>(res, plan);
+  const error = res.failed ? new TsplayError('TASK_FAILED', res.msg ?? 'task failed', where) : undefined;
+  return { outcome, plan, diff: a.secretDiff ? diff : (res.diff ?? diff), error };
+}
+
+/** Gather and plan: the task's execution when it needs no apply (or cannot be planned), else what its apply needs. */
+export async function planResolved<R = unknown>(
+  conn: Connection,
+  module: AnyModule,
+  call: ResolvedCall,
+  opts: ExecOpts = {},
+): Promise<{ done: Execution<R> } | { pending: PendingApply }> {
   const check = call.ctx.check;
   const where = { host: conn.host, task: opts.task ?? module.name };
   let plan: Plan | undefined;
@@ -122,7 +177,7 @@ export async function executeResolved<R = unknown>(
     if (why !== undefined) {
       // It may change what it would have planned for: later tasks must not trust the host there (a read-only task changes nothing).
       if (!module.readOnly?.(p.args)) opts.overlay?.record({ unknown: changedPaths(p.paths) }, where.task);
-      return { outcome: unknownOutcome<R>(why), plan: undefined, diff: undefined, error: undefined };
+      return { done: { outcome: unknownOutcome<R>(why), plan: undefined, diff: undefined, error: undefined } };
     }
     plan = module.plan(p.values as FactValues<never>, p.args, p.pctx);
     if (check && plan.unknown !== undefined) {
@@ -130,108 +185,31 @@ export async function executeResolved<R = unknown>(
         { unknown: [...p.paths, ...Object.keys(plan.predict?.paths ?? {}), ...(plan.predict?.unknown ?? [])] },
         where.task,
       );
-      return { outcome: unknownOutcome<R>(plan.unknown), plan, diff: undefined, error: undefined };
+      return { done: { outcome: unknownOutcome<R>(plan.unknown), plan, diff: undefined, error: undefined } };
     }
     const secretDiff = module.secret?.(p.args) ?? false;
     const diff = secretDiff ? plan.diff?.map((d) => ({ path: d.path, before: '<secret>', after: '<secret>' })) : plan.diff;
     if (plan.skipped) {
-      return {
-        outcome: { status: 'skipped', changed: false, data: undefined, msg: plan.skipped, summary: plan.skipped },
-        plan,
-        diff,
-        error: undefined,
-      };
+      const outcome: TaskOutcome<R> = { status: 'skipped', changed: false, data: undefined, msg: plan.skipped, summary: plan.skipped };
+      return { done: { outcome, plan, diff, error: undefined } };
     }
     const wantsApply = plan.changed || plan.run === true;
     const mayApply = !check || (module.readOnly?.(p.args) ?? false);
     const pendingBefore = check ? opts.overlay?.firstChange() : undefined;
     if (check && plan.changed) opts.overlay?.record(plan.predict ?? {}, where.task);
-    if (!wantsApply || !mayApply || !module.apply) {
-      const data = module.resultFromPlan?.(plan, p.args) as R | undefined;
-      const outcome: TaskOutcome<R> = {
-        status: plan.changed ? 'changed' : 'ok',
-        changed: plan.changed,
-        data,
-        summary: plan.summary,
-        stdout: plan.stdout,
-        stderr: plan.stderr,
-      };
-      return { outcome, plan, diff, error: undefined };
-    }
-    const res = await applyWithTimeout(conn, module, p, plan, { ...opts, timeoutMs: call.ctx.timeoutMs }, where);
-    // Anything but a read-only apply may have changed what the cached facts read (even when it reports no change).
-    if (!check && ((res.changed ?? plan.changed) || !(module.readOnly?.(p.args) ?? false))) opts.cache?.clear();
-    // A read-only probe that fails after earlier predicted changes may only fail because they did not happen.
-    if (check && res.failed && pendingBefore !== undefined)
-      return { outcome: unknownOutcome<R>(`may depend on ${pendingBefore}`), plan, diff, error: undefined };
-    const outcome = applyOutcome<R>(res, plan);
-    const error = res.failed ? new TsplayError('TASK_FAILED', res.msg ?? 'task failed', where) : undefined;
-    return { outcome, plan, diff: secretDiff ? diff : (res.diff ?? diff), error };
-  } catch (e) {
-    opts.cache?.clear();
-    const error = toTsplayError(e, 'TASK_FAILED').withContext(where);
-    return { outcome: { status: 'failed', changed: false, data: undefined, msg: error.message }, plan, diff: undefined, error };
-  }
-}
-
-function applyOutcome<R>(res: ApplyResult<unknown>, plan: Plan): TaskOutcome<R> {
-  const changed = res.changed ?? plan.changed;
-  return {
-    status: res.failed ? 'failed' : changed ? 'changed' : 'ok',
-    changed,
-    data: res.data as R | undefined,
-    stdout: res.stdout,
-    stderr: res.stderr,
-    msg: res.msg,
-    summary: plan.summary,
-  };
-}
-
-/** Calls the module's apply with the plan's facts; aborts it on interrupt or after `timeoutMs`. */
-async function applyWithTimeout(
-  conn: Connection,
-  module: AnyModule,
-  p: Prepared,
-  plan: Plan,
-  opts: ExecuteOptions,
-  where: { host: string; task: string },
-): Promise<ApplyResult<unknown>> {
-  const apply = module.apply as NonNullable<AnyModule['apply']>;
-  const ac = new AbortController();
-  const onAbort = () => ac.abort();
-  opts.signal?.addEventListener('abort', onAbort);
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const ctx = {
-      facts: p.values,
-      conn,
-      host: conn.host,
-      task: where.task,
-      become: p.pctx.become,
-      check: p.pctx.check,
-      log: opts.log ?? (() => undefined),
-      signal: ac.signal,
-      baseDir: p.pctx.baseDir,
+    if (wantsApply && mayApply && module.apply) return { pending: { p, plan, diff, secretDiff, where, pendingBefore } };
+    const data = module.resultFromPlan?.(plan, p.args) as R | undefined;
+    const status = plan.changed ? 'changed' : 'ok';
+    const outcome: TaskOutcome<R> = {
+      status,
+      changed: plan.changed,
+      data,
+      summary: plan.summary,
+      stdout: plan.stdout,
+      stderr: plan.stderr,
     };
-    const applying = apply(ctx as never, p.args, plan);
-    if (!opts.timeoutMs) return await applying;
-    const ms = opts.timeoutMs;
-    return await Promise.race([
-      applying,
-      new Promise<never>((_, rej) => {
-        timer = setTimeout(() => {
-          ac.abort();
-          rej(
-            new TsplayError('COMMAND_TIMEOUT', `task did not finish within ${ms} ms`, {
-              ...where,
-              hint: 'raise timeoutMs for this task, or look at the host',
-            }),
-          );
-        }, ms);
-      }),
-    ]);
-  } finally {
-    if (timer) clearTimeout(timer);
-    opts.signal?.removeEventListener('abort', onAbort);
+    return { done: { outcome, plan, diff, error: undefined } };
+  } catch (e) {
+    return { done: failed<R>(e, where, plan, opts) };
   }
 }

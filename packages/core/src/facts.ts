@@ -78,6 +78,12 @@ interface FactBase<T> {
    * later tasks (the task may change them), so nothing downstream plans against stale state.
    */
   paths?: readonly string[] | undefined;
+  /**
+   * Real runs: the fact reads nothing but these paths' own state (their stat, a file's content), not what
+   * is below them. Its answer holds until one of them, or a directory above one, changes (a file made in a
+   * directory it stats leaves it valid). Without it, `paths` decide (a change at, above or below one).
+   */
+  statOf?: readonly string[] | undefined;
 }
 
 export type FactQuery<T = unknown> = FactBase<T>;
@@ -136,6 +142,7 @@ export function pathFact(path: string, opts: { hash?: boolean; become?: boolean 
     key: `path:${hash ? 'h' : ''}:${path}`,
     become: opts.become,
     paths: [path],
+    statOf: [path],
     script: pathScript(path, hash),
     parse: (r) => parsePathProbe(r.stdout),
     cacheBy: hash ? [path] : undefined,

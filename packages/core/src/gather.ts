@@ -5,11 +5,62 @@ import { batchScript, splitBatch } from './batch.js';
 import type { FactQuery, OverlayView } from './facts.js';
 import type { SigCache } from './sigcache.js';
 
-/** Per-host cache of probed fact results, keyed by fact key; cleared when a task changes the host. */
+const norm = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
+/** `p` is `dir` or below it. */
+const within = (p: string, dir: string) => p === dir || p.startsWith(dir === '/' ? '/' : `${dir}/`);
+
+/** A fact's answer about `path` may have changed with `changed`: the path itself, a directory above it, or (deep facts) below it. */
+function stale(path: string, changed: readonly string[], shallow: boolean): boolean {
+  const p = norm(path);
+  return changed.some((c) => within(p, norm(c)) || (!shallow && within(norm(c), p)));
+}
+
+/**
+ * Per-host cache of probed fact results, keyed by fact key. A change the runner cannot describe clears
+ * it; a change it can (`forgetChanged`) drops only the answers that change may have made stale.
+ */
 export class FactCache {
   readonly values = new Map<string, unknown>();
+  /** The query behind each answer (an answer set without one counts as reading anything). */
+  private readonly queries = new Map<string, FactQuery>();
+
+  put(fact: FactQuery, value: unknown): void {
+    this.values.set(fact.key, value);
+    this.queries.set(fact.key, fact);
+  }
+
   clear(): void {
     this.values.clear();
+    this.queries.clear();
+  }
+
+  /** A copy, to work out what a run of changes would leave without touching this one. */
+  clone(): FactCache {
+    const c = new FactCache();
+    for (const [k, v] of this.values) {
+      const q = this.queries.get(k);
+      if (q) c.put(q, v);
+      else c.values.set(k, v);
+    }
+    return c;
+  }
+
+  /**
+   * After a real change of `changed` paths: keep an answer only while it holds. A fact that reads only
+   * paths' own state (`statOf`) is stale when one of them or a directory above it changed; one that reads
+   * `paths` also when something below one changed; a fact that does not say what it reads (a command, a
+   * unit's state) is dropped.
+   */
+  forgetChanged(changed: readonly string[]): void {
+    for (const key of [...this.values.keys()]) {
+      const q = this.queries.get(key);
+      const holds = q?.statOf
+        ? !q.statOf.some((p) => stale(p, changed, true))
+        : q?.paths !== undefined && !q.paths.some((p) => stale(p, changed, false));
+      if (holds) continue;
+      this.values.delete(key);
+      this.queries.delete(key);
+    }
   }
 }
 
@@ -63,7 +114,7 @@ export async function gatherFacts<F extends { [K in keyof F]: FactQuery<any> }>(
         });
       }
       out[t.name] = refined(t.fact, v, opts.overlay);
-      opts.cache?.values.set(t.fact.key, v);
+      opts.cache?.put(t.fact, v);
     });
   }
   return out as { [K in keyof F]: unknown };

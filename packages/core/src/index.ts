@@ -18,6 +18,8 @@ export type {
   Diff,
   ApplyContext,
   ApplyResult,
+  ApplyStep,
+  StepContext,
   PlanContext,
   TaskLog,
 } from './module.js';

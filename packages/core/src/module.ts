@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Connection, PathState } from './connection.js';
+import type { Connection, ExecResult, PathState } from './connection.js';
 import type { FactQuery, FactValues, UnitState } from './facts.js';
 
 /** A textual diff shown with --diff (secrets already replaced by the module). */
@@ -78,6 +78,30 @@ export interface ApplyResult<R = unknown> {
   diff?: Diff[] | undefined;
 }
 
+/**
+ * A module's apply as one script (`ModuleDef.step`): built purely from the plan, so the runner can send
+ * the steps of consecutive tasks of a host in one exec. The script exits non-zero only when it failed
+ * (a failed step ends the exec: the steps after it do not run); `done` reads its result, and throws the
+ * task's coded error for a failure it recognizes.
+ */
+export interface ApplyStep<R = unknown> {
+  script: string;
+  /** The script's stdin (content, never on argv); each step of an exec gets exactly its own bytes. */
+  stdin?: string | Buffer | undefined;
+  /** The time limit of the step's own exec when it runs alone (default: the connection's). */
+  timeoutMs?: number | undefined;
+  done(r: ExecResult): ApplyResult<R>;
+}
+
+/** What a step is built from: the facts the plan was made from and where it runs (no connection). */
+export interface StepContext<FV = unknown> {
+  facts: FV;
+  host: string;
+  task: string;
+  become: boolean | string;
+  baseDir: string;
+}
+
 export interface PlanContext {
   host: string;
   check: boolean;
@@ -97,6 +121,11 @@ export interface ModuleDef<S extends z.ZodType, F extends { [K in keyof F]: Fact
   plan: (facts: FactValues<F>, args: z.output<S>, ctx: PlanContext) => Plan<D>;
   /** Makes the change. Called when plan.changed or plan.run (in check mode only when `readOnly`). */
   apply?: (ctx: ApplyContext<FactValues<F>>, args: z.output<S>, plan: Plan<D>) => Promise<ApplyResult<R>>;
+  /**
+   * The apply as one script, built from the plan (see ApplyStep): the runner may send the steps of a host's
+   * consecutive tasks in one exec. A module with `step` and no `apply` applies by running its step.
+   */
+  step?: (ctx: StepContext<FactValues<F>>, args: z.output<S>, plan: Plan<D>) => ApplyStep<R>;
   /** True when apply only reads (safe to run in check mode, like a readOnly command). */
   readOnly?: (args: z.output<S>) => boolean;
   /** The data a task returns when apply is not called (unchanged or check mode). */
@@ -134,5 +163,12 @@ export type ModuleResult<M> = M extends Module<infer _S, infer _F, infer R, infe
 export function defineModule<S extends z.ZodType, F extends { [K in keyof F]: FactQuery<any> }, R = undefined, D = unknown>(
   def: ModuleDef<S, F, R, D>,
 ): Module<S, F, R, D> {
-  return { ...def, kind: 'tsplay-module' };
+  const step = def.step;
+  const apply = def.apply ?? (step ? (ctx, args, plan) => runStep(ctx, step(ctx, args, plan)) : undefined);
+  return { ...def, ...(apply ? { apply } : {}), kind: 'tsplay-module' };
+}
+
+/** A step run on its own: one exec. */
+async function runStep<R>(ctx: ApplyContext, s: ApplyStep<R>): Promise<ApplyResult<R>> {
+  return s.done(await ctx.conn.exec(s.script, { become: ctx.become, stdin: s.stdin, timeoutMs: s.timeoutMs }));
 }

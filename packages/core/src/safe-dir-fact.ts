@@ -20,6 +20,7 @@ export function dirChainFact(dirs: readonly string[], opts: { root: boolean }): 
   return {
     key: `dirsafe:${opts.root ? 'root' : 'user'}:${JSON.stringify(dirs)}`,
     become: opts.root,
+    statOf: dirs,
     script: dirChainScript(dirs),
     parse: (r) => parseDirChain(r.stdout, dirs),
     fromOverlay: (o) => unknownInChain(o, dirs),

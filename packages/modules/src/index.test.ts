@@ -71,6 +71,7 @@ describe('@tsplay/modules public surface', () => {
         'absPathSchema',
         'ancestors',
         'applyContent',
+        'contentStep',
         'applyTextFile',
         'argv',
         'attrChanges',

@@ -9,7 +9,8 @@ import { prefetchFacts } from './prefetch.js';
 import { NotificationStore } from './state.js';
 import { errorInfo } from './task-events.js';
 import { localhostTarget, targetHost } from './resolve.js';
-import { rescueUnknown, runTaskOnHost, shareRunOnce, type BatchInfo } from './task-run.js';
+import { rescueUnknown, runTaskOnHost, shareRunOnce } from './task-run.js';
+import type { BatchInfo } from './resolve-at-run.js';
 import { blockHosts, settleBlocks } from './block-run.js';
 import type { RunSummary } from './summary.js';
 import { summarize } from './summary.js';
@@ -90,6 +91,7 @@ async function runBatch(env: RunEnv, play: PlannedPlay, batch: BatchInfo): Promi
     hosts: runs.map((r) => r.name),
     ...(batch.count > 1 ? { batch: batch.number, batches: batch.count } : {}),
   });
+  for (const r of runs) r.ahead.clear();
   await prefetchFacts(env, play, runs, batch);
   let asking = env.opts.step !== undefined;
   for (const pt of play.tasks) {

@@ -8,6 +8,7 @@ import { HOST_INDEX_DIR } from '../host-index.js';
 import { SigCache } from '../sigcache.js';
 import type { HostRecap } from './events.js';
 import type { ResolvedTask } from './plan-types.js';
+import type { Done } from './done.js';
 
 /** Where a task runs: a connection and the per-host state facts are answered from. */
 export class Target {
@@ -38,6 +39,8 @@ export class HostRun extends Target {
   readonly byTask = new Map<Task, TaskOutcome>();
   /** Dynamic tasks as the batch's prefetch resolved them, by task id (their run reuses equal args). */
   readonly guesses = new Map<string, ResolvedTask>();
+  /** Results of tasks already applied ahead in one exec with an earlier task (see run-ahead.ts), by task id. */
+  readonly ahead = new Map<string, Done>();
   unreachable = false;
   failed = false;
 

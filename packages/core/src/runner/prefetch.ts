@@ -5,7 +5,7 @@ import type { HostRun } from './host-run.js';
 import type { PlannedPlay, PlannedTask, ResolvedTask } from './plan-types.js';
 import { withBecomeMethod } from '../become.js';
 import { becomeLevel } from './resolve.js';
-import { resolveAtRun, type BatchInfo } from './task-run.js';
+import { resolveAtRun, type BatchInfo } from './resolve-at-run.js';
 
 /**
  * A task as the prefetch sees it: the plan's resolution, or a dynamic task resolved now as it would be
@@ -34,10 +34,11 @@ export function prefetchQueries(
   run: HostRun,
   become: boolean | string,
   batch: BatchInfo,
+  from = 0,
 ): Record<string, FactQuery> {
   const facts: Record<string, FactQuery> = {};
   const seen = new Set<string>();
-  for (const pt of play.tasks) {
+  for (const pt of play.tasks.slice(from)) {
     const rt = pt.selected ? guess(env, play, pt, run, batch) : undefined;
     if (!rt || rt.delegateTo !== undefined || rt.become !== become || rt.becomeMethod !== play.becomeMethod) continue;
     rt.invocations.forEach((inv, i) => {
@@ -73,4 +74,33 @@ export async function prefetchFacts(env: RunEnv, play: PlannedPlay, runs: readon
       }
     }),
   );
+}
+
+/**
+ * Real runs: a task whose facts are not in the host's cache (a change dropped them) probes them together with those of the play's later tasks on this host, in one exec,
+ * instead of one probe per task after every change.
+ */
+export async function probeAhead(
+  env: RunEnv,
+  play: PlannedPlay,
+  pt: PlannedTask,
+  run: HostRun,
+  rt: ResolvedTask,
+  batch: BatchInfo,
+): Promise<void> {
+  if (env.plan.check || rt.delegateTo !== undefined) return;
+  const known = (f: FactQuery) => run.cache.values.has(f.key);
+  const own = rt.invocations.filter((i) => i.when).flatMap((i) => Object.values(i.facts));
+  if (own.every(known)) return;
+  const conn = await run.conn;
+  if (!conn) return;
+  const become = becomeLevel(play.become, run.host, run.host, play.becomeUser);
+  const ahead = prefetchQueries(env, play, run, become, batch, play.tasks.indexOf(pt));
+  const todo = Object.fromEntries(Object.entries(ahead).filter(([, f]) => !known(f)));
+  if (Object.keys(todo).length === 0) return;
+  try {
+    await gatherFacts(withBecomeMethod(conn, play.becomeMethod), todo, { become, cache: run.cache, sigCache: run.sigCache });
+  } catch {
+    /* the task probes its own facts and reports their error */
+  }
 }

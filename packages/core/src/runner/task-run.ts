@@ -10,24 +10,14 @@ import type { RunEnv } from './env.js';
 import type { ContextTrace } from './context.js';
 import type { HostRun, Target } from './host-run.js';
 import type { Invocation, PlannedPlay, PlannedTask, ResolvedTask } from './plan-types.js';
-import { resolveTask } from './resolve.js';
+import { resolveAtRun, type BatchInfo } from './resolve-at-run.js';
 import { resultEvent, type ResultExtra } from './task-events.js';
 import { withRetries } from './retry.js';
 import { noteBlockOutcome } from './block-run.js';
-
-export interface BatchInfo {
-  /** 1-based batch number, and how many batches the play has. */
-  number: number;
-  count: number;
-  hosts: readonly string[];
-}
-
-interface Done {
-  outcome: TaskOutcome;
-  extra: ResultExtra;
-  /** Already reported item by item (a loop). */
-  reported?: boolean;
-}
+import { doneOf, failure, type Done } from './done.js';
+import { aggregate } from './loop-outcome.js';
+import { probeAhead } from './prefetch.js';
+import { runAhead } from './run-ahead.js';
 
 /** Run one task on one host (its items, over its delegate), register and report the result. */
 export async function runTaskOnHost(
@@ -65,6 +55,12 @@ export async function runTaskOnHost(
       ),
     );
   }
+  const ready = takeAhead(run, pt);
+  if (ready) return report(ready);
+  await probeAhead(env, play, pt, run, rt, batch);
+  if (target === run) await runAhead(env, play, pt, run, rt, conn);
+  const first = takeAhead(run, pt);
+  if (first) return report(first);
   const delegatedTo = target === run ? undefined : target.host.name;
   const outcomes: Done[] = [];
   for (const inv of rt.invocations) {
@@ -81,51 +77,16 @@ export async function runTaskOnHost(
   return report({ outcome: aggregate(outcomes.map((d) => d.outcome)), extra: { delegatedTo }, reported: outcomes.length > 0 });
 }
 
+function takeAhead(run: HostRun, pt: PlannedTask): Done | undefined {
+  const d = run.ahead.get(pt.id);
+  run.ahead.delete(pt.id);
+  return d;
+}
+
 const isNotified = (env: RunEnv, pt: PlannedTask, run: HostRun): boolean =>
   pt.task.notifiedBy.some((n) => run.byTask.get(n)?.changed === true) || env.store.has(run.name, pt.id);
 const batchNo = (b: BatchInfo) => (b.count > 1 ? b.number : undefined);
 const skippedItem = (): TaskOutcome => ({ status: 'skipped', changed: false, data: undefined, summary: 'condition false' });
-
-/**
- * The one rule for `unreachable`: an UNREACHABLE error on the host's own connection makes the host
- * unreachable; on a delegate's it fails this task (the host itself answers).
- */
-function failure(error: TsplayError, ownConnection: boolean): Done {
-  return { outcome: { status: statusOf(error, ownConnection), changed: false, data: undefined, msg: error.message }, extra: { error } };
-}
-const statusOf = (error: TsplayError | undefined, ownConnection: boolean): 'unreachable' | 'failed' =>
-  error?.code === 'UNREACHABLE' && ownConnection ? 'unreachable' : 'failed';
-
-/**
- * The one run-time resolution of a task on a host (the prefetch's guess and the task itself): the
- * plan's when it was static, else its functions now, with the results registered so far. Raw args
- * equal to the prefetch's guess are not parsed again.
- */
-export function resolveAtRun(
-  env: RunEnv,
-  play: PlannedPlay,
-  pt: PlannedTask,
-  run: HostRun,
-  batch: BatchInfo,
-  notified: boolean,
-  trace?: ContextTrace,
-): ResolvedTask {
-  const planned = env.plan.perHost[run.name]?.[pt.id];
-  if (planned && !planned.dynamic) return planned;
-  const { trace: _trace, ...rt } = resolveTask(pt, {
-    inventory: env.plan.inventory,
-    host: run.host,
-    vars: run.vars,
-    check: env.plan.check,
-    notified,
-    play: { name: play.name, batch: batch.number, hosts: batch.hosts },
-    baseDir: env.plan.baseDir,
-    lookup: (h, t) => env.runs.get(h)?.byTask.get(t),
-    reuse: run.guesses.get(pt.id),
-    trace,
-  });
-  return rt as ResolvedTask; // with a lookup, a task is never left dynamic
-}
 
 /**
  * Check mode: the task's functions read a result check mode could not predict. What it would touch is
@@ -181,24 +142,7 @@ async function invokeOnce(
       ...(env.opts.signal ? { signal: env.opts.signal } : {}),
     },
   );
-  const outcome =
-    ex.error && ex.outcome.status === 'failed' ? { ...ex.outcome, status: statusOf(ex.error, delegatedTo === undefined) } : ex.outcome;
-  return { outcome, extra: { diff: ex.diff as Diff[] | undefined, error: ex.error, item: inv.label, delegatedTo } };
-}
-
-/** A loop's registered result: the items' outcomes and data, the worst status. */
-function aggregate(items: TaskOutcome[]): TaskOutcome {
-  const order = ['unreachable', 'failed', 'unknown', 'changed', 'ok', 'skipped'] as const;
-  const status = order.find((s) => items.some((o) => o.status === s)) ?? 'skipped';
-  const changed = items.some((o) => o.changed);
-  return {
-    status,
-    changed,
-    data: items.map((o) => o.data),
-    results: items,
-    unknown: items.some((o) => o.unknown) || undefined,
-    summary: `${items.length} item(s)`,
-  };
+  return doneOf(ex, inv.label, delegatedTo);
 }
 
 /** Check mode: a rescue task where the block's outcome is unknown is unknown too (never guessed). */

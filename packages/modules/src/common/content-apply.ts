@@ -1,4 +1,4 @@
-import { argv, redact, TsplayError, type ApplyContext, type ExecResult, type Plan } from '@tsplay/core';
+import { argv, redact, TsplayError, type ApplyContext, type ApplyStep, type ExecResult, type Plan, type StepContext } from '@tsplay/core';
 import { safeAttrScript, safeWriteRefusal, safeWriteScript, type SafeWriteTarget } from '@tsplay/core/module';
 import type { ContentPlanData, ContentTarget } from './content-plan.js';
 import { hostBasename } from './paths.js';
@@ -55,7 +55,7 @@ export function contentFill(opts: { remoteSrc?: string | undefined; validate?: s
 }
 
 /** A failed validation reported by `contentFill`, as VALIDATE_FAILED naming dest (never the staged path). */
-function validateFailure(ctx: ApplyContext, t: ContentTarget, r: ExecResult): TsplayError | undefined {
+function validateFailure(ctx: Pick<ApplyContext, 'host' | 'task'>, t: ContentTarget, r: ExecResult): TsplayError | undefined {
   if (r.code !== VALIDATE_EXIT) return undefined;
   const at = r.stderr.indexOf(VALIDATE_MARK);
   if (at < 0) return undefined;
@@ -72,7 +72,11 @@ function validateFailure(ctx: ApplyContext, t: ContentTarget, r: ExecResult): Ts
 
 /** Run one safe-write script; a refused directory is UNSAFE_PATH, any other failure WRITE_FAILED. */
 async function runSafe(ctx: ApplyContext, t: ContentTarget, script: string, what: string, stdin?: Buffer): Promise<ExecResult> {
-  const r = await ctx.conn.exec(script, { become: ctx.become, timeoutMs: 300_000, stdin });
+  return safeResult(ctx, t, await ctx.conn.exec(script, { become: ctx.become, timeoutMs: 300_000, stdin }), what);
+}
+
+/** A safe-write script's result: itself when it succeeded, else its failure as a coded error. */
+function safeResult(ctx: Pick<ApplyContext, 'host' | 'task'>, t: ContentTarget, r: ExecResult, what: string): ExecResult {
   if (r.code === 0) return r;
   const refused = safeWriteRefusal(r, t.dest);
   if (refused)
@@ -118,4 +122,40 @@ export async function applyContent(ctx: ApplyContext, t: ContentTarget, plan: Pl
   const what = data.remoteSrc !== undefined ? `copy ${data.remoteSrc} to ${t.dest} on the host` : `write ${t.dest}`;
   await runSafe(ctx, t, safeWriteScript(target, fill), what, data.bytes?.reveal());
   return { dest: t.dest, backup };
+}
+
+/**
+ * The same change as `applyContent` as one step (for a host's consecutive tasks in one exec): the new bytes
+ * come on the step's own stdin and their size is checked before the rename, as an upload's is.
+ */
+export function contentStep(ctx: StepContext, t: ContentTarget, plan: Plan<ContentPlanData>): ApplyStep<ContentResult> {
+  const data = plan.data;
+  const none: ApplyStep<ContentResult> = { script: ':', done: () => ({ data: { dest: t.dest } }) };
+  if (!data) return none;
+  const target: SafeWriteTarget = {
+    path: t.dest,
+    owner: data.attrs.owner,
+    group: data.attrs.group,
+    mode: data.attrs.mode,
+    secret: t.secret,
+  };
+  if (!data.write) {
+    if (!data.attrScript) return none;
+    const what = `set attributes of ${t.dest}`;
+    return { script: safeAttrScript(target), done: (r) => (safeResult(ctx, t, r, what), { data: { dest: t.dest } }) };
+  }
+  const backup = data.backup ? backupName(t.dest) : undefined;
+  const bytes = data.bytes?.reveal();
+  const size =
+    bytes === undefined
+      ? ''
+      : `\nn=$(wc -c < "$TSPLAY_TMP") && [ "$n" -eq ${bytes.length} ] || { echo "tsplay: incomplete content ($n of ${bytes.length} bytes)" >&2; exit 1; }`;
+  const fill = contentFill({ remoteSrc: data.remoteSrc, validate: t.validate, backup }) + size;
+  const what = data.remoteSrc !== undefined ? `copy ${data.remoteSrc} to ${t.dest} on the host` : `write ${t.dest}`;
+  return {
+    script: safeWriteScript(target, fill),
+    stdin: bytes,
+    timeoutMs: 300_000,
+    done: (r) => (safeResult(ctx, t, r, what), { data: { dest: t.dest, backup } }),
+  };
 }

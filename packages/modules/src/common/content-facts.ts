@@ -91,6 +91,7 @@ export function destContentFact(path: string, opts: { sha256?: string | undefine
   return {
     key: `kit.destContent(${JSON.stringify([path, sha256 ?? null, text])})`,
     paths: [path],
+    statOf: [path],
     cacheBy: [path],
     script: destContentScript(path, { sha256, text }),
     parse: (r) => parseDestContent(r.stdout, text),

@@ -1,4 +1,12 @@
-import { safeWriteRefusal, TsplayError, type ApplyContext, type ApplyResult, type Plan } from '../kit/index.js';
+import {
+  safeWriteRefusal,
+  TsplayError,
+  type ApplyResult,
+  type ApplyStep,
+  type ExecResult,
+  type Plan,
+  type StepContext,
+} from '../kit/index.js';
 import type { FileOptions } from './args.js';
 import type { FilePlanData } from './plan.js';
 
@@ -7,11 +15,15 @@ export interface FileResult {
   state: FileOptions['state'];
 }
 
-/** Runs the script the plan built, as the task's become user. */
-export async function applyFile(ctx: ApplyContext, args: FileOptions, plan: Plan<FilePlanData>): Promise<ApplyResult<FileResult>> {
+/** The script the plan built, run as the task's become user (one step: see ApplyStep). */
+export function fileStep(ctx: StepContext, args: FileOptions, plan: Plan<FilePlanData>): ApplyStep<FileResult> {
+  const data = { path: args.path, state: args.state };
   const script = plan.data?.script;
-  if (!script) return { changed: false, data: { path: args.path, state: args.state } };
-  const r = await ctx.conn.exec(script, { become: ctx.become });
+  if (!script) return { script: ':', done: () => ({ changed: false, data }) };
+  return { script, done: (r) => (fileFailure(ctx, args, plan, r), { data }) };
+}
+
+function fileFailure(ctx: StepContext, args: FileOptions, plan: Plan<FilePlanData>, r: ExecResult): void {
   const refused = safeWriteRefusal(r, args.path);
   if (refused)
     throw new TsplayError(refused.code, refused.message, { host: ctx.host, task: ctx.task, field: refused.field, hint: refused.hint });
@@ -26,5 +38,4 @@ export async function applyFile(ctx: ApplyContext, args: FileOptions, plan: Plan
       },
     );
   }
-  return { data: { path: args.path, state: args.state } };
 }

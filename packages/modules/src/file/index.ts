@@ -1,6 +1,6 @@
 import { defineModule } from '../kit/index.js';
 import { fileArgsSchema } from './args.js';
-import { applyFile, type FileResult } from './apply.js';
+import { fileStep, type FileResult } from './apply.js';
 import { fileFacts } from './facts.js';
 import { planFile, type FilePlanData } from './plan.js';
 
@@ -14,6 +14,6 @@ export const file = defineModule({
   args: fileArgsSchema.describe('A path on the host: file, touch, directory, link or absent, with mode/owner/group'),
   facts: (args, ctx) => fileFacts(args, ctx.become),
   plan: (facts, args) => planFile(facts, args),
-  apply: (ctx, args, plan) => applyFile(ctx, args, plan),
+  step: (ctx, args, plan) => fileStep(ctx, args, plan),
   resultFromPlan: (_plan, args): FileResult => ({ path: args.path, state: args.state }),
 });

@@ -5,7 +5,20 @@
 
 // Defining a module and its tasks
 export { defineModule, task } from '@tsplay/core';
-export type { Module, Plan, Prediction, Diff, ApplyContext, ApplyResult, PlanContext, Task, TaskContext, TaskOptions } from '@tsplay/core';
+export type {
+  Module,
+  Plan,
+  Prediction,
+  Diff,
+  ApplyContext,
+  ApplyResult,
+  ApplyStep,
+  StepContext,
+  PlanContext,
+  Task,
+  TaskContext,
+  TaskOptions,
+} from '@tsplay/core';
 
 // Facts: a command plus a pure parser, keyed after themselves
 export { pathFact, unitFact, execFact, unknownFact, isUnknownFact, parsePathProbe } from '@tsplay/core/module';
@@ -33,7 +46,7 @@ export { destFacts, oldContentFact } from '../common/content-facts.js';
 export type { DestFacts, OldContent } from '../common/content-facts.js';
 export { planContent } from '../common/content-plan.js';
 export type { ContentTarget, ContentPlanData, Payload } from '../common/content-plan.js';
-export { applyContent } from '../common/content-apply.js';
+export { applyContent, contentStep } from '../common/content-apply.js';
 export type { ContentResult } from '../common/content-apply.js';
 export { contentTargetShape } from '../common/content-args.js';
 export { readLocalFile, localFileFact } from '../common/local-file.js';

@@ -1,0 +1,184 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import type { Connection } from '../connection.js';
+import { commandFact, pathFact } from '../facts.js';
+import { FactCache } from '../gather.js';
+import { resolveInventory } from '../inventory/resolve.js';
+import { LocalConnection } from '../local.js';
+import { defineModule } from '../module.js';
+import { definePlaybook, task, type Task } from '../playbook.js';
+import type { RunEvent } from './events.js';
+import { quote } from '../sh.js';
+import { runPlaybook } from './run.js';
+
+/** Makes a file exist; its plan predicts it (a described change). */
+const touch = defineModule({
+  name: 'touch',
+  args: z.strictObject({ path: z.string() }),
+  facts: (a) => ({ st: pathFact(a.path) }),
+  plan: (f, a) => ({
+    changed: !f.st.exists,
+    summary: `would create ${a.path}`,
+    predict: { paths: { [a.path]: { exists: true, type: 'file' as const } } },
+  }),
+  apply: async (ctx, a) => ((await ctx.conn.exec(`: > ${quote(a.path)}`)).code === 0 ? {} : { failed: true, msg: 'touch failed' }),
+});
+
+/** `touch` as one step: consecutive ones apply in one exec. */
+const stepTouch = defineModule({
+  name: 'stepTouch',
+  args: touch.args,
+  facts: touch.facts,
+  plan: touch.plan,
+  step: (_ctx, a) => ({
+    script: `cat > ${quote(a.path)}`,
+    stdin: `content of ${a.path}`,
+    done: (r) => (r.code === 0 ? {} : { failed: true, msg: `touch failed: ${r.stderr.trim()}` }),
+  }),
+});
+
+/** Fails unless a path exists: proves a later task sees what an earlier one changed. */
+const need = defineModule({
+  name: 'need',
+  args: z.strictObject({ path: z.string() }),
+  facts: (a) => ({ st: pathFact(a.path) }),
+  plan: (f, a) => {
+    if (!f.st.exists) throw new Error(`${a.path} is missing`);
+    return { changed: false };
+  },
+});
+
+/** Always runs and says nothing of what it changed (a command). */
+const shell = defineModule({
+  name: 'shell',
+  args: z.strictObject({ cmd: z.string() }),
+  facts: () => ({}),
+  plan: () => ({ changed: false, run: true }),
+  apply: async (ctx, a) => ({ changed: (await ctx.conn.exec(a.cmd)).code === 0 }),
+});
+
+/** A fact that names no path (a command's answer): any change may make it stale. */
+const echo = defineModule({
+  name: 'echo',
+  args: z.strictObject({ word: z.string() }),
+  facts: (a) => ({ out: commandFact(`echo:${a.word}`, `echo ${quote(a.word)}`, (r) => r.stdout) }),
+  plan: () => ({ changed: false }),
+});
+
+function recording(execs: string[]): (name: string) => Connection {
+  return (name) =>
+    new Proxy(new LocalConnection(name), {
+      get(t, p, r) {
+        if (p === 'exec') return (cmd: string, o?: Parameters<Connection['exec']>[1]) => (execs.push(cmd), t.exec(cmd, o));
+        const v = Reflect.get(t, p, r) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+      },
+    });
+}
+
+async function run(tasks: Task[]) {
+  const execs: string[] = [];
+  const pb = definePlaybook({ name: 'known', plays: [{ name: 'p', hosts: 'all', tasks }] });
+  const inventory = resolveInventory({ defaults: { connection: 'local' }, hosts: { h0: {} } }, '/x/hosts.yaml');
+  const connect = recording(execs);
+  const events: RunEvent[] = [];
+  const s = await runPlaybook({ playbook: pb, inventory, connect: async (h) => connect(h.name), emit: (e) => events.push(e) });
+  const results = events.flatMap((e) => (e.type === 'task.result' ? [`${e.task}:${e.status}`] : []));
+  return { s, execs, results, probes: execs.filter((e) => e.includes('__tsplay_') && !e.includes('head -c')).length };
+}
+
+describe('FactCache.forgetChanged', () => {
+  const cache = () => {
+    const c = new FactCache();
+    for (const f of [pathFact('/a/b'), pathFact('/a'), pathFact('/z')]) c.put(f, { exists: false });
+    c.put({ ...pathFact('/a'), key: 'deep:/a', statOf: undefined }, 1);
+    c.put(
+      commandFact('x', 'true', () => 1),
+      1,
+    );
+    return c;
+  };
+  const left = (changed: string[]) => {
+    const c = cache();
+    c.forgetChanged(changed);
+    return [...c.values.keys()].sort();
+  };
+
+  it('keeps answers about other paths, drops the changed path, what is below a changed directory, and facts that name no path', () => {
+    expect(left(['/z'])).toEqual(['deep:/a', 'path::/a', 'path::/a/b']);
+    expect(left(['/a/b'])).toEqual(['path::/a', 'path::/z']); // /a is stat-only (shallow): a file made in it leaves it
+    expect(left(['/a'])).toEqual(['path::/z']); // /a/b is below the changed directory
+    expect(left(['/a/'])).toEqual(['path::/z']);
+  });
+});
+
+describe('a real run re-probes only what a change touched', () => {
+  it('described changes: one probe for the whole run, and a later task sees the changed path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-known-'));
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => join(dir, n)) as [string, string, string];
+    const r = await run([
+      task(touch, { path: a }, { name: 'a' }),
+      task(touch, { path: b }, { name: 'b' }),
+      task(touch, { path: c }, { name: 'c' }),
+      task(need, { path: a }, { name: 'need a' }),
+    ]);
+    expect(r.s.recap.h0).toMatchObject({ changed: 3, ok: 1, failed: 0 });
+    expect([a, b, c].every((p) => existsSync(p))).toBe(true);
+    // the batch's probe, 3 applies, and a's fact again (a changed it) with nothing else
+    expect(r.probes).toBe(2);
+    expect(r.execs).toHaveLength(5);
+  });
+
+  it("a change no plan describes drops every answer: the next task probes, with the later tasks' facts in the same exec", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-known-'));
+    const a = join(dir, 'a');
+    const r = await run([
+      task(shell, { cmd: `: > ${quote(a)}` }, { name: 'make a' }),
+      task(need, { path: a }, { name: 'need a' }),
+      task(echo, { word: 'hi' }, { name: 'echo' }),
+      task(touch, { path: join(dir, 'b') }, { name: 'b' }),
+      task(echo, { word: 'again' }, { name: 'echo again' }),
+    ]);
+    expect(r.s.recap.h0).toMatchObject({ changed: 2, ok: 3, failed: 0 });
+    // prefetch, the command, one probe ahead (a, both echoes, b), b's apply, then the second echo once more (b's change may have changed what it reads)
+    expect(r.execs).toHaveLength(5);
+    expect(r.probes).toBe(3);
+  });
+});
+
+describe('consecutive steps run ahead in one exec', () => {
+  it('three steps and a task between them that needs no apply: one exec, each file its own content, results in task order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-ahead-'));
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => join(dir, n)) as [string, string, string];
+    const r = await run([
+      task(stepTouch, { path: a }, { name: 'a' }),
+      task(stepTouch, { path: b }, { name: 'b' }),
+      task(need, { path: dir }, { name: 'need dir' }),
+      task(stepTouch, { path: c }, { name: 'c' }),
+      task(need, { path: b }, { name: 'need b' }),
+    ]);
+    expect(r.results).toEqual(['a:changed', 'b:changed', 'need dir:ok', 'c:changed', 'need b:ok']);
+    expect([a, b, c].map((p) => readFileSync(p, 'utf8'))).toEqual([a, b, c].map((p) => `content of ${p}`));
+    // the probe, the three steps in one exec (the directory's stat holds: files made in it leave it), then b's fact again
+    expect(r.execs).toHaveLength(3);
+    expect(r.execs.filter((e) => e.includes('head -c'))).toHaveLength(1);
+  });
+
+  it('a step that fails ends the exec: the tasks after it never run, the host fails at that task', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-ahead-'));
+    const [a, c] = [join(dir, 'a'), join(dir, 'c')];
+    const r = await run([
+      task(stepTouch, { path: a }, { name: 'a' }),
+      task(stepTouch, { path: join(dir, 'missing', 'b') }, { name: 'b' }),
+      task(stepTouch, { path: c }, { name: 'c' }),
+    ]);
+    expect(r.results).toEqual(['a:changed', 'b:failed']);
+    expect(existsSync(a)).toBe(true);
+    expect(existsSync(c)).toBe(false);
+    expect(r.s.recap.h0).toMatchObject({ changed: 1, failed: 1 });
+    expect(r.execs).toHaveLength(2);
+  });
+});
