@@ -20,12 +20,12 @@ export function inotifyNeeds(hosts: number): { instances: number; watches: numbe
  * Every machine-wide kernel limit that grows with the lab's hosts, as [sysctl file, the least value it needs]. Pure.
  * - inotify: see inotifyNeeds.
  * - kernel.pid_max: every task (thread) of every host takes a pid of the machine's one pid space; an idle host
- *   has ~10 (supervisor, nspawn, systemd, journald, sshd, ...), an etcd host ~30 more threads. The default
- *   32,768 is reached near 800 busy hosts.
+ *   has ~7.5 (measured at 500: supervisor, nspawn, systemd, journald, dbus, sshd), a host running a
+ *   multi-threaded service tens more. The default 32,768 leaves no room for that at 1,000 hosts.
  * - the neighbour (ARP/NDP) table: one table for all namespaces; the root namespace holds an entry per host it
- *   talks to and every host one for 10.240.0.254 (and the bridge). The default gc_thresh3 of 1,024 entries
- *   overflows ("neighbour table overflow") near 500 hosts, and above gc_thresh2 (512) entries older than 5 s
- *   are dropped.
+ *   talks to and every host one for 10.240.0.254 (and the bridge): ~2 per host. The default gc_thresh3 of
+ *   1,024 entries would overflow ("neighbour table overflow") near 500 hosts (not tried), and above gc_thresh2 (512) entries
+ *   older than 5 s are dropped.
  */
 export function kernelLimitNeeds(hosts: number): [string, number][] {
   const i = inotifyNeeds(hosts);
