@@ -182,3 +182,25 @@ describe('consecutive steps run ahead in one exec', () => {
     expect(r.execs).toHaveLength(2);
   });
 });
+
+describe('a task whose args read results runs ahead only when they are final', () => {
+  it("args from a result before the lead: in the exec; args from the lead's result: after it, on its own", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-ahead-'));
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => join(dir, n)) as [string, string, string];
+    const probe = task(echo, { word: 'hi' }, { name: 'echo' });
+    const lead = task(stepTouch, { path: a }, { name: 'a' });
+    const r = await run([
+      probe,
+      lead,
+      task(stepTouch, (ctx) => ({ path: ctx.result(probe)?.status === 'ok' ? b : join(dir, 'wrong') }), { name: 'b' }),
+      task(stepTouch, (ctx) => ({ path: ctx.changed(lead) ? c : join(dir, 'wrong') }), { name: 'c' }),
+    ]);
+    expect(r.results).toEqual(['echo:ok', 'a:changed', 'b:changed', 'c:changed']);
+    expect([a, b, c].every((p) => existsSync(p))).toBe(true);
+    expect(existsSync(join(dir, 'wrong'))).toBe(false);
+    // the probe, a and b in one exec, then c at its turn (its args read a's result): its own probe (the batch's
+    // guess named another path) and its apply
+    expect(r.execs.filter((e) => e.includes('head -c')).map((e) => e.split('head -c').length - 1)).toEqual([2]);
+    expect(r.execs).toHaveLength(4);
+  });
+});

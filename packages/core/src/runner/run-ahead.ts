@@ -9,7 +9,10 @@ import { splitSteps, stepsScript, stepsStdin } from '../step.js';
 import { doneOf } from './done.js';
 import type { RunEnv } from './env.js';
 import type { HostRun } from './host-run.js';
+import type { Task } from '../playbook.js';
 import type { Invocation, PlannedPlay, PlannedTask, ResolvedTask } from './plan-types.js';
+import { resolveTask } from './resolve.js';
+import type { BatchInfo } from './resolve-at-run.js';
 
 /** A task of the group: planned from the cache, with its step when it applies. */
 interface Member {
@@ -18,21 +21,59 @@ interface Member {
   planned: { done: Execution } | { pending: PendingApply; step: ApplyStep };
 }
 
+/** What the group is built in: the play's batch, the host, and the task that leads it (its become). */
+interface GroupCtx {
+  env: RunEnv;
+  play: PlannedPlay;
+  run: HostRun;
+  batch: BatchInfo;
+  lead: ResolvedTask;
+  /** Tasks whose results are not final yet when the lead runs (the lead and every task after it). */
+  open: ReadonlySet<Task>;
+}
+
 /**
- * The one invocation of a task that may run ahead with others: static on this host (its args and `when`
- * read no result), not delegated, looped, run once, in a block, notified, retried, timed or throttled,
- * at `rt`'s become; 'skipped' when its `when` is false; undefined otherwise.
+ * A dynamic task resolved ahead of its turn: only when its functions read no result that is not final
+ * yet (any host's result of the lead or a later task), so its turn would resolve it the same.
  */
-function aheadable(env: RunEnv, run: HostRun, pt: PlannedTask, become: ResolvedTask): Invocation | 'skipped' | undefined {
+function resolveEarly(g: GroupCtx, pt: PlannedTask): ResolvedTask | undefined {
+  try {
+    const { trace: _t, ...rt } = resolveTask(pt, {
+      inventory: g.env.plan.inventory,
+      host: g.run.host,
+      vars: g.run.vars,
+      check: false,
+      notified: false,
+      play: { name: g.play.name, batch: g.batch.number, hosts: g.batch.hosts },
+      baseDir: g.env.plan.baseDir,
+      lookup: (h, t) => {
+        if (g.open.has(t)) throw new Error('not final yet');
+        return g.env.runs.get(h)?.byTask.get(t);
+      },
+    });
+    return rt as ResolvedTask;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The one invocation of a task that may run ahead with the lead: resolvable now (static, or see
+ * `resolveEarly`), not delegated, looped, run once, in a block, notified, retried, timed or throttled, at
+ * the lead's become; 'skipped' when its `when` is false; undefined otherwise.
+ */
+function aheadable(g: GroupCtx, pt: PlannedTask): { rt: ResolvedTask; inv: Invocation } | 'skipped' | undefined {
   const t = pt.task;
-  const rt = env.plan.perHost[run.name]?.[pt.id];
-  if (!pt.selected || !rt || rt.dynamic || rt.delegateTo !== undefined || rt.invocations.length !== 1) return undefined;
-  if (t.loop !== undefined || t.runOnce || t.block || t.notifiedBy.length > 0 || t.timeoutMs !== undefined) return undefined;
+  if (!pt.selected || t.loop !== undefined || t.runOnce || t.block || t.notifiedBy.length > 0 || t.timeoutMs !== undefined)
+    return undefined;
   if (t.retries !== undefined || t.until !== undefined || t.throttle !== undefined) return undefined;
-  if (rt.become !== become.become || rt.becomeMethod !== become.becomeMethod) return undefined;
+  const planned = g.env.plan.perHost[g.run.name]?.[pt.id];
+  const rt = planned?.dynamic ? resolveEarly(g, pt) : planned;
+  if (!rt || rt.delegateTo !== undefined || rt.invocations.length !== 1) return undefined;
+  if (rt.become !== g.lead.become || rt.becomeMethod !== g.lead.becomeMethod) return undefined;
   const inv = rt.invocations[0];
   if (inv && !inv.when) return 'skipped';
-  return inv?.factsError === undefined ? inv : undefined;
+  return inv && inv.factsError === undefined ? { rt, inv } : undefined;
 }
 
 const cachedAll = (inv: Invocation, known: FactCache) => Object.values(inv.facts).every((f) => known.values.has(f.key));
@@ -41,13 +82,15 @@ const cachedAll = (inv: Invocation, known: FactCache) => Object.values(inv.facts
  * Plan `pt` and the tasks after it from the host's cache alone, while each can be (its facts still hold
  * after the changes planned before it): the group ends before the first that cannot, and after its last step.
  */
-async function planGroup(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, rt: ResolvedTask, conn: Connection) {
+async function planGroup(g: GroupCtx, pt: PlannedTask, conn: Connection) {
+  const { play, run } = g;
   const group: Member[] = [];
   const known = run.cache.clone();
   for (const next of play.tasks.slice(play.tasks.indexOf(pt))) {
-    const inv = aheadable(env, run, next, rt);
-    if (inv === 'skipped' && group.length > 0) continue; // reported skipped when the play reaches it
-    if (!inv || inv === 'skipped' || !cachedAll(inv, known)) break;
+    const a = aheadable(g, next);
+    if (a === 'skipped' && group.length > 0) continue; // reported skipped when the play reaches it
+    if (!a || a === 'skipped' || !cachedAll(a.inv, known)) break;
+    const { rt, inv } = a;
     const planned = await planResolved(conn, next.task.module, { ...inv, ctx: rt.ctx }, { cache: run.cache, task: inv.task });
     if ('done' in planned) {
       if (planned.done.error || group.length === 0) break;
@@ -89,9 +132,13 @@ export async function runAhead(
   run: HostRun,
   rt: ResolvedTask,
   conn: Connection,
+  batch: BatchInfo,
 ): Promise<void> {
-  if (env.plan.check || env.opts.step !== undefined || !pt.task.module.step || typeof aheadable(env, run, pt, rt) !== 'object') return;
-  const group = await planGroup(env, play, pt, run, rt, conn);
+  if (env.plan.check || env.opts.step !== undefined || !pt.task.module.step) return;
+  const open = new Set(play.tasks.slice(play.tasks.indexOf(pt)).flatMap((p) => (p.task.origin ? [p.task, p.task.origin] : [p.task])));
+  const g: GroupCtx = { env, play, run, batch, lead: rt, open };
+  if (typeof aheadable(g, pt) !== 'object') return;
+  const group = await planGroup(g, pt, conn);
   const steps = group.flatMap((m) => ('step' in m.planned ? [m.planned.step] : []));
   if (steps.length < 2 || env.opts.signal?.aborted) return;
   const nonce = `__tsplay_${randomBytes(6).toString('hex')}`;

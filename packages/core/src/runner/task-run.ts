@@ -58,7 +58,7 @@ export async function runTaskOnHost(
   const ready = takeAhead(run, pt);
   if (ready) return report(ready);
   await probeAhead(env, play, pt, run, rt, batch);
-  if (target === run) await runAhead(env, play, pt, run, rt, conn);
+  if (target === run) await runAhead(env, play, pt, run, rt, conn, batch);
   const first = takeAhead(run, pt);
   if (first) return report(first);
   const delegatedTo = target === run ? undefined : target.host.name;
