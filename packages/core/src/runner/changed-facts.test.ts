@@ -3,16 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import type { Connection } from '../connection.js';
 import { commandFact, pathFact } from '../facts.js';
 import { FactCache } from '../gather.js';
 import { resolveInventory } from '../inventory/resolve.js';
-import { LocalConnection } from '../local.js';
 import { defineModule } from '../module.js';
 import { definePlaybook, task, type Task } from '../playbook.js';
 import type { RunEvent } from './events.js';
 import { quote } from '../sh.js';
 import { runPlaybook } from './run.js';
+import { recording } from '../testing/recording.js';
 
 /** Makes a file exist; its plan predicts it (a described change). */
 const touch = defineModule({
@@ -67,17 +66,6 @@ const echo = defineModule({
   facts: (a) => ({ out: commandFact(`echo:${a.word}`, `echo ${quote(a.word)}`, (r) => r.stdout) }),
   plan: () => ({ changed: false }),
 });
-
-function recording(execs: string[]): (name: string) => Connection {
-  return (name) =>
-    new Proxy(new LocalConnection(name), {
-      get(t, p, r) {
-        if (p === 'exec') return (cmd: string, o?: Parameters<Connection['exec']>[1]) => (execs.push(cmd), t.exec(cmd, o));
-        const v = Reflect.get(t, p, r) as unknown;
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
-      },
-    });
-}
 
 async function run(tasks: Task[]) {
   const execs: string[] = [];

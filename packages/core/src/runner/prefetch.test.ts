@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import type { Connection } from '../connection.js';
 import { commandFact } from '../facts.js';
 import { resolveInventory } from '../inventory/resolve.js';
-import { LocalConnection } from '../local.js';
 import { defineModule } from '../module.js';
 import { definePlaybook, task } from '../playbook.js';
 import { quote } from '../sh.js';
 import { runPlaybook } from './run.js';
+import { recording } from '../testing/recording.js';
 
 /** Makes sure a file has a text: one fact (its content), one apply (write it). */
 const line = defineModule({
@@ -23,18 +22,6 @@ const line = defineModule({
     return r.code === 0 ? { changed: true } : { failed: true, msg: `exit ${r.code}` };
   },
 });
-
-/** A local connection that records its execs (each is one round trip on a real host). */
-function recording(execs: string[]): (name: string) => Connection {
-  return (name) =>
-    new Proxy(new LocalConnection(name), {
-      get(t, p, r) {
-        if (p === 'exec') return (cmd: string, o?: Parameters<Connection['exec']>[1]) => (execs.push(cmd), t.exec(cmd, o));
-        const v = Reflect.get(t, p, r) as unknown;
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
-      },
-    });
-}
 
 async function runOnce(dir: string, execs: string[]) {
   const a = task(line, { path: join(dir, 'a'), text: 'A' }, { name: 'a' });

@@ -70,11 +70,6 @@ function validateFailure(ctx: Pick<ApplyContext, 'host' | 'task'>, t: ContentTar
   });
 }
 
-/** Run one safe-write script; a refused directory is UNSAFE_PATH, any other failure WRITE_FAILED. */
-async function runSafe(ctx: ApplyContext, t: ContentTarget, script: string, what: string, stdin?: Buffer): Promise<ExecResult> {
-  return safeResult(ctx, t, await ctx.conn.exec(script, { become: ctx.become, timeoutMs: 300_000, stdin }), what);
-}
-
 /** A safe-write script's result: itself when it succeeded, else its failure as a coded error. */
 function safeResult(ctx: Pick<ApplyContext, 'host' | 'task'>, t: ContentTarget, r: ExecResult, what: string): ExecResult {
   if (r.code === 0) return r;
@@ -96,51 +91,39 @@ function safeResult(ctx: Pick<ApplyContext, 'host' | 'task'>, t: ContentTarget, 
  */
 export async function applyContent(ctx: ApplyContext, t: ContentTarget, plan: Plan<ContentPlanData>): Promise<ContentResult> {
   const data = plan.data;
-  if (!data) return { dest: t.dest };
-  const target: SafeWriteTarget = {
-    path: t.dest,
-    owner: data.attrs.owner,
-    group: data.attrs.group,
-    mode: data.attrs.mode,
-    secret: t.secret,
-  };
-  if (!data.write) {
-    if (data.attrScript) await runSafe(ctx, t, safeAttrScript(target), `set attributes of ${t.dest}`);
+  if (data?.write && data.bytes && !t.validate && !data.backup) {
+    const { owner, group, mode } = data.attrs;
+    await ctx.conn.put(t.dest, data.bytes.reveal(), { mode, owner, group, become: ctx.become });
     return { dest: t.dest };
   }
-  const backup = data.backup ? backupName(t.dest) : undefined;
-  if (data.bytes && !t.validate && !backup) {
-    await ctx.conn.put(t.dest, data.bytes.reveal(), {
-      mode: data.attrs.mode,
-      owner: data.attrs.owner,
-      group: data.attrs.group,
-      become: ctx.become,
-    });
-    return { dest: t.dest };
-  }
-  const fill = contentFill({ remoteSrc: data.remoteSrc, validate: t.validate, backup });
-  const what = data.remoteSrc !== undefined ? `copy ${data.remoteSrc} to ${t.dest} on the host` : `write ${t.dest}`;
-  await runSafe(ctx, t, safeWriteScript(target, fill), what, data.bytes?.reveal());
-  return { dest: t.dest, backup };
+  const s = contentChange(ctx, t, plan);
+  if (!s) return { dest: t.dest };
+  const r = await ctx.conn.exec(s.script, { become: ctx.become, timeoutMs: s.timeoutMs, stdin: s.stdin });
+  return s.done(r).data as ContentResult;
 }
 
 /**
  * The same change as `applyContent` as one step (for a host's consecutive tasks in one exec): the new bytes
- * come on the step's own stdin and their size is checked before the rename, as an upload's is.
+ * come on the step's own stdin and their size is checked before the rename, as an upload's is. With the
+ * sha256 the plan wrote (copy's and template's result).
  */
-export function contentStep(ctx: StepContext, t: ContentTarget, plan: Plan<ContentPlanData>): ApplyStep<ContentResult> {
+export function contentStep(
+  ctx: StepContext,
+  t: ContentTarget,
+  plan: Plan<ContentPlanData>,
+): ApplyStep<ContentResult & { sha256: string | undefined }> {
+  const s = contentChange(ctx, t, plan) ?? { script: ':', done: () => ({ data: { dest: t.dest } }) };
+  return { ...s, done: (r) => ({ data: { ...(s.done(r).data as ContentResult), sha256: plan.data?.sha256 } }) };
+}
+
+/** The script of a content change: a write through the safe write, or attributes only; undefined when nothing is to do. */
+function contentChange(ctx: StepContext, t: ContentTarget, plan: Plan<ContentPlanData>): ApplyStep<ContentResult> | undefined {
   const data = plan.data;
-  const none: ApplyStep<ContentResult> = { script: ':', done: () => ({ data: { dest: t.dest } }) };
-  if (!data) return none;
-  const target: SafeWriteTarget = {
-    path: t.dest,
-    owner: data.attrs.owner,
-    group: data.attrs.group,
-    mode: data.attrs.mode,
-    secret: t.secret,
-  };
+  if (!data) return undefined;
+  const { owner, group, mode } = data.attrs;
+  const target: SafeWriteTarget = { path: t.dest, owner, group, mode, secret: t.secret };
   if (!data.write) {
-    if (!data.attrScript) return none;
+    if (!data.attrScript) return undefined;
     const what = `set attributes of ${t.dest}`;
     return { script: safeAttrScript(target), done: (r) => (safeResult(ctx, t, r, what), { data: { dest: t.dest } }) };
   }

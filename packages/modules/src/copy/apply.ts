@@ -1,14 +1,4 @@
-import {
-  applyContent,
-  contentStep,
-  type ApplyContext,
-  type ApplyStep,
-  type StepContext,
-  type ApplyResult,
-  type ContentPlanData,
-  type ContentResult,
-  type Plan,
-} from '../kit/index.js';
+import { applyContent, type ApplyContext, type ApplyResult, type ContentPlanData, type ContentResult, type Plan } from '../kit/index.js';
 import type { CopyOptions } from './args.js';
 
 export interface CopyResult extends ContentResult {
@@ -19,10 +9,4 @@ export interface CopyResult extends ContentResult {
 export async function applyCopy(ctx: ApplyContext, args: CopyOptions, plan: Plan<ContentPlanData>): Promise<ApplyResult<CopyResult>> {
   const r = await applyContent(ctx, args, plan);
   return { data: { ...r, sha256: plan.data?.sha256 } };
-}
-
-/** The same change as one step (see ApplyStep). */
-export function copyStep(ctx: StepContext, args: CopyOptions, plan: Plan<ContentPlanData>): ApplyStep<CopyResult> {
-  const s = contentStep(ctx, args, plan);
-  return { ...s, done: (r) => ({ data: { ...(s.done(r).data as ContentResult), sha256: plan.data?.sha256 } }) };
 }

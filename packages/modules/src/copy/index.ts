@@ -1,6 +1,6 @@
-import { defineModule } from '../kit/index.js';
+import { contentStep, defineModule } from '../kit/index.js';
 import { copyArgsSchema } from './args.js';
-import { applyCopy, copyStep, type CopyResult } from './apply.js';
+import { applyCopy, type CopyResult } from './apply.js';
 import { copyFacts } from './facts.js';
 import { planCopy } from './plan.js';
 
@@ -15,7 +15,7 @@ export const copy = defineModule({
   facts: (args, ctx) => copyFacts(args, ctx),
   plan: (facts, args) => planCopy(facts, args),
   apply: (ctx, args, plan) => applyCopy(ctx, args, plan),
-  step: (ctx, args, plan) => copyStep(ctx, args, plan),
+  step: (ctx, args, plan) => contentStep(ctx, args, plan),
   resultFromPlan: (plan, args): CopyResult => ({ dest: args.dest, sha256: plan.data?.sha256 }),
   secret: (args) => args.secret,
 });

@@ -1,14 +1,4 @@
-import {
-  applyContent,
-  contentStep,
-  type ApplyContext,
-  type ApplyStep,
-  type StepContext,
-  type ApplyResult,
-  type ContentPlanData,
-  type ContentResult,
-  type Plan,
-} from '../kit/index.js';
+import { applyContent, type ApplyContext, type ApplyResult, type ContentPlanData, type ContentResult, type Plan } from '../kit/index.js';
 import type { TemplateOptions } from './args.js';
 
 export interface TemplateResult extends ContentResult {
@@ -23,10 +13,4 @@ export async function applyTemplate(
 ): Promise<ApplyResult<TemplateResult>> {
   const r = await applyContent(ctx, args, plan);
   return { data: { ...r, sha256: plan.data?.sha256 } };
-}
-
-/** The same change as one step (see ApplyStep). */
-export function templateStep(ctx: StepContext, args: TemplateOptions, plan: Plan<ContentPlanData>): ApplyStep<TemplateResult> {
-  const s = contentStep(ctx, args, plan);
-  return { ...s, done: (r) => ({ data: { ...(s.done(r).data as ContentResult), sha256: plan.data?.sha256 } }) };
 }

@@ -1,6 +1,6 @@
-import { defineModule } from '../kit/index.js';
+import { contentStep, defineModule } from '../kit/index.js';
 import { templateArgsSchema } from './args.js';
-import { applyTemplate, templateStep, type TemplateResult } from './apply.js';
+import { applyTemplate, type TemplateResult } from './apply.js';
 import { templateFacts } from './facts.js';
 import { planTemplate } from './plan.js';
 
@@ -15,7 +15,7 @@ export const template = defineModule({
   facts: (args, ctx) => templateFacts(args, ctx),
   plan: (facts, args) => planTemplate(facts, args),
   apply: (ctx, args, plan) => applyTemplate(ctx, args, plan),
-  step: (ctx, args, plan) => templateStep(ctx, args, plan),
+  step: (ctx, args, plan) => contentStep(ctx, args, plan),
   resultFromPlan: (plan, args): TemplateResult => ({ dest: args.dest, sha256: plan.data?.sha256 }),
   secret: (args) => args.secret,
 });
