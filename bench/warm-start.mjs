@@ -4,11 +4,11 @@
 // A variant is `tsplay run` of a one-task no-op playbook on a local-connection inventory (no lab),
 // timed to its `run.start` line on stdout and to its exit, with its CPU time. Variants: `normal` (the bin
 // as shipped); with --options the options measured and not kept (bench/warm-start-options.mjs); with
-// --resident the resident-runner prototype (bench/warm-start-resident.mjs); and any `name=path/to/bin.js`
-// given (or `name=--node-args`, `name=--node-flags::bin.js`). Nothing here needs the lab.
+// --resident the shipped resident runner (the same bin with TSPLAY_RESIDENT=1: a thin client, the run hosted
+// by the per-user daemon, docs/warm-start.md); and any `name=path/to/bin.js` given (or `name=--node-args`,
+// `name=--node-flags::bin.js`). Nothing here needs the lab.
 import { execFileSync, spawn } from 'node:child_process';
-import { once as onceEvent } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { optionVariants, optionsDir } from './warm-start-options.mjs';
@@ -31,13 +31,24 @@ export default definePlaybook({
 writeFileSync(join(dir, 'hosts.yaml'), 'defaults: { connection: local }\nhosts:\n  one: {}\n');
 const run = ['run', playbook, '-i', join(dir, 'hosts.yaml'), '--json'];
 const env = (extra) => ({ ...process.env, TSPLAY_STATE_DIR: join(dir, 'state'), TSPLAY_CACHE_DIR: join(dir, 'cache'), ...extra });
-// --resident: also the resident-runner prototype (bench/warm-start-resident.mjs), its server started here
-const resident = args.includes('--resident') ? join(dir, 'resident.sock') : undefined;
+// --resident: also the shipped resident runner; its daemon (one per CLI build, under this persist dir) is
+// started by the warm-up run and stopped at the end
+const resident = args.includes('--resident') ? join(dir, 'persist') : undefined;
+const residentEnv = { TSPLAY_RESIDENT: '1', TSPLAY_PERSIST_DIR: resident ?? '' };
+/** The daemons published under the persist dir (pid). */
+const daemons = () =>
+  resident && existsSync(resident)
+    ? readdirSync(resident)
+        .map((b) => join(resident, b, 'daemon.json'))
+        .filter((f) => existsSync(f))
+        .map((f) => JSON.parse(readFileSync(f, 'utf8')).pid)
+    : [];
 const variants = [
   { name: 'floor', argv: ['-e', '0'], env: env({}) },
   { name: 'normal', argv: [bin, ...run], env: env({}) },
   ...(args.includes('--options') ? (await optionVariants(run)).map((v) => ({ ...v, env: env({}) })) : []),
-  ...(resident ? [{ name: 'resident', argv: [resolve('bench/warm-start-resident.mjs'), 'client', resident, ...run], env: env({}) }] : []),
+  // -v: a run that was not hosted says why on stderr, and the bench fails rather than time the fall-back
+  ...(resident ? [{ name: 'resident', argv: [bin, ...run, '-v'], env: env(residentEnv) }] : []),
   ...args
     .filter((a) => a.includes('='))
     .map((a) => {
@@ -67,6 +78,8 @@ function once(v) {
       const exit = Number(process.hrtime.bigint() - t0) / 1e6;
       if (code !== 0) rej(new Error(`${v.name} exited ${code}: ${err}`));
       else if (v.name !== 'floor' && !out.includes('"type":"recap"')) rej(new Error(`${v.name}: no recap`));
+      else if (v.name === 'resident' && err.includes('resident runner not used') && !v.warming)
+        rej(new Error(`resident: not hosted: ${err}`));
       else {
         const [, u, sy] = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(err) ?? [];
         res({ start, exit, cpu: (Number(u) + Number(sy)) * 1000 });
@@ -82,16 +95,13 @@ const med = (xs) => {
 };
 const fmt = (xs, d = 0) => `${med(xs).toFixed(d)} [${Math.min(...xs).toFixed(d)}-${Math.max(...xs).toFixed(d)}]`;
 
-let server;
 try {
+  for (const v of variants) await once({ ...v, warming: true }); // warm-up: the playbook's bundle cache, the page cache
   if (resident) {
-    server = spawn(process.execPath, ['bench/warm-start-resident.mjs', 'serve', resident], {
-      env: env({}),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await onceEvent(server.stdout, 'data'); // "ready"
+    // the warm-up's resident run found no daemon, ran itself and started one: wait until it is published and warm
+    while (daemons().length === 0) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 3; i++) await once(variants.find((v) => v.name === 'resident'));
   }
-  for (const v of variants) await once(v); // warm-up: the playbook's bundle cache, the page cache
   const rows = variants.map(() => []);
   for (let i = 0; i < pairs; i++) {
     const round = [];
@@ -136,10 +146,10 @@ try {
       );
     process.stdout.write(`\n${v.name} / normal, paired: to exit ${pr((x) => x.exit)}, CPU ${pr((x) => x.cpu)}`);
   }
-  if (resident) process.stdout.write("\n(resident: the client's CPU only; the run's own CPU is spent in the resident process)");
+  if (resident) process.stdout.write("\n(resident: the client's CPU only; the run's own CPU is spent in the resident daemon)");
   process.stdout.write('\n');
 } finally {
-  server?.kill();
+  for (const pid of daemons()) process.kill(pid, 'SIGTERM');
   rmSync(dir, { recursive: true, force: true });
   rmSync(optionsDir, { recursive: true, force: true });
 }
