@@ -77,8 +77,9 @@ export async function prefetchFacts(env: RunEnv, play: PlannedPlay, runs: readon
 }
 
 /**
- * Real runs: a task whose facts are not in the host's cache (a change dropped them) probes them together with those of the play's later tasks on this host, in one exec,
- * instead of one probe per task after every change.
+ * Real runs: a task whose facts are not in the host's cache (a change dropped them) probes them together
+ * with the path facts of the play's later tasks on this host, in one exec, instead of one probe per task
+ * after every change.
  */
 export async function probeAhead(
   env: RunEnv,
@@ -96,7 +97,10 @@ export async function probeAhead(
   if (!conn) return;
   const become = becomeLevel(play.become, run.host, run.host, play.becomeUser);
   const ahead = prefetchQueries(env, play, run, become, batch, play.tasks.indexOf(pt));
-  const todo = Object.fromEntries(Object.entries(ahead).filter(([, f]) => !known(f)));
+  // later tasks' facts only when they say what they read: a fact that names no path (a command's probe, an
+  // etcdctl check) is dropped by any change before its task, and may be slow before the tasks ahead of it ran
+  const mine = new Set(own.map((f) => f.key));
+  const todo = Object.fromEntries(Object.entries(ahead).filter(([, f]) => !known(f) && (mine.has(f.key) || f.paths || f.statOf)));
   if (Object.keys(todo).length === 0) return;
   try {
     await gatherFacts(withBecomeMethod(conn, play.becomeMethod), todo, { become, cache: run.cache, sigCache: run.sigCache });
