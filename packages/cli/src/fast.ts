@@ -1,6 +1,6 @@
 import { PERSIST_DAEMON_COMMAND, type RunArgs } from './commands/run-args.js';
 import { INTERRUPT_NOTICE, parseRunFast, runArgv, version } from './argv.js';
-import { residentOn, tryResident } from './resident/client.js';
+import { type ResidentAttempt, residentOn, tryResident } from './resident/client.js';
 
 export { parseRunFast } from './argv.js';
 
@@ -10,10 +10,22 @@ async function viaResident(
   fast: RunArgs | undefined,
 ): Promise<{ code?: number | undefined; after?: (() => void) | undefined }> {
   if (!fast || !residentOn(process.env)) return {};
-  const r = await tryResident(argv, fast);
+  // anything unexpected before the daemon took the run (an unreadable directory...) is a fall-back too
+  const r: ResidentAttempt = await tryResident(argv, fast).catch((e: Error) => ({ fallback: e.message }));
   if ('code' in r) return { code: r.code };
   if (fast.verbose) process.stderr.write(`tsplay: resident runner not used: ${r.fallback}\n`);
-  return { after: r.startForNext };
+  const start = r.startForNext;
+  return {
+    after: start
+      ? () => {
+          try {
+            start();
+          } catch {
+            /* the next run starts one, or runs without */
+          }
+        }
+      : undefined,
+  };
 }
 
 /**

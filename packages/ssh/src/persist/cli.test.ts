@@ -34,11 +34,11 @@ beforeAll(async () => {
 afterAll(async () => {
   // Stop the daemon these runs started (its pid is in daemon.json), then the sshd.
   // One daemon per CLI build, in <dir>/<build>/daemon.json.
-  const base = join(dir, 'persist');
-  for (const b of existsSync(base) ? readdirSync(base) : []) {
-    const info = join(base, b, 'daemon.json');
-    if (existsSync(info)) process.kill((JSON.parse(readFileSync(info, 'utf8')) as { pid: number }).pid, 'SIGTERM');
-  }
+  for (const base of [join(dir, 'persist'), join(dir, 'persist-resident')])
+    for (const b of existsSync(base) ? readdirSync(base) : []) {
+      const info = join(base, b, 'daemon.json');
+      if (existsSync(info)) process.kill((JSON.parse(readFileSync(info, 'utf8')) as { pid: number }).pid, 'SIGTERM');
+    }
   await sshd?.stop();
   await rm(dir, { recursive: true, force: true });
 });
@@ -93,5 +93,22 @@ describe('tsplay run --persist: the daemon as the CLI starts it (built bin, the 
     expect((await run([], { TSPLAY_PERSIST: '0' })).code).toBe(0);
     await settle();
     expect(accepted()).toBe(afterFirst + 2);
+  });
+
+  it('TSPLAY_RESIDENT=1: the daemon the first run started hosts the second, whose host leases its pooled connection in process (no new login)', async () => {
+    const env = { TSPLAY_RESIDENT: '1', TSPLAY_PERSIST_DIR: join(dir, 'persist-resident') };
+    const first = await run(['-v'], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain('resident runner not used: no resident runner is up');
+    await settle();
+    const before = accepted();
+    const second = await run(['-v'], env);
+    expect([second.code, second.stderr]).toEqual([0, '']);
+    expect(second.stdout).toContain('"type":"recap"');
+    await settle();
+    expect(accepted()).toBe(before);
+    // the hosted run's lock went with its lease: a third run takes it again at once (--wait-lock 0)
+    const third = await run(['-v'], env);
+    expect([third.code, third.stderr]).toEqual([0, '']);
   });
 });
