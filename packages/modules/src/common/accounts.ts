@@ -88,6 +88,7 @@ export const groupFact = defineFact({
   script: (name: string) => sh`getent group ${name} || true`,
   parse: (r) => parseGroup(r.stdout),
   fromOverlay: (o, name) => fromOverlay<GroupEntry>(o, groupKey(name)),
+  statOf: (name) => [groupKey(name)],
 });
 
 export const userFact = defineFact({
@@ -97,4 +98,5 @@ export const userFact = defineFact({
     sh`if getent passwd ${name}; then printf 'G %s\\n' "$(id -gn ${name})"; printf 'S %s\\n' "$(id -Gn ${name})"; fi`,
   parse: (r) => parseUser(r.stdout),
   fromOverlay: (o, name) => fromOverlay<UserEntry>(o, userKey(name)),
+  statOf: (name) => [userKey(name)],
 });

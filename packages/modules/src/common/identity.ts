@@ -23,6 +23,8 @@ export const identityFact: (become: boolean | string) => FactQuery<Identity> = d
   name: 'identity',
   script: (_become: boolean | string) => 'id -un; id -gn',
   parse: (r) => parseIdentity(r.stdout),
+  // the become user's entry, when its name is known here (root, or a named user)
+  statOf: (become) => (become === false ? undefined : [`tsplay:user/${become === true ? 'root' : become}`]),
 });
 
 /** Owner and group a new file or directory gets inside `parent` (setgid directories pass on their group). */

@@ -23,6 +23,11 @@ export interface FactSpec<P extends readonly unknown[], T> {
   /** Host paths the fact reads: when check mode cannot predict a task, later tasks see them as unknown. */
   paths?: (...params: P) => readonly string[] | undefined;
   /**
+   * Real runs: the fact reads only these paths' own state (or an account's entry, `tsplay:user/NAME`): its
+   * answer holds across changes to anything else (see `FactQuery.statOf`).
+   */
+  statOf?: (...params: P) => readonly string[] | undefined;
+  /**
    * Paths the probe reads. In check mode, when an earlier task would change one of them, the fact
    * answers `unknown` (unless `fromOverlay` answers from the predicted state first).
    */
@@ -41,6 +46,7 @@ export function defineFact<P extends readonly unknown[], T>(spec: FactSpec<P, T>
     become: typeof spec.become === 'function' ? spec.become(...params) : spec.become,
     cacheBy: spec.cacheBy?.(...params),
     paths: spec.paths?.(...params),
+    statOf: spec.statOf?.(...params),
     script: spec.script(...params),
     parse: (r) => spec.parse(r, ...params),
     fromOverlay: (o) => {
