@@ -11,36 +11,47 @@ import type { FactQuery } from './facts.js';
  * own EXIT trap loses only those).
  */
 export function batchScript(facts: readonly FactQuery[], nonce: string): string {
-  const parts = ['exec 3>&1'];
-  facts.forEach((f, i) => {
-    parts.push(
-      `printf '%s O ${i}\\n' ${nonce}`,
-      `__r=$(exec 2>&1 1>&3 3>&- </dev/null; trap 'printf %s ${nonce} >&2' EXIT\n${f.script}\n); __c=$?; __e=\${__r%${nonce}}`,
-      `printf '\\n%s E ${i}\\n%s\\n%s C ${i} %d\\n' ${nonce} "$__e" ${nonce} "$__c"`,
-    );
-  });
-  return parts.join('\n');
+  return ['exec 3>&1', ...facts.flatMap((f, i) => framed(i, `${f.script}\n`, ' </dev/null', nonce))].join('\n');
+}
+
+/**
+ * The lines that run script `i` of a framed batch (the probe's facts, the steps of an apply) in the command
+ * substitution that captures its stderr, and print its stdout, stderr and exit code between markers.
+ */
+export function framed(i: number, body: string, redirect: string, nonce: string): string[] {
+  return [
+    `printf '%s O ${i}\\n' ${nonce}`,
+    `__r=$(exec 2>&1 1>&3 3>&-${redirect}; trap 'printf %s ${nonce} >&2' EXIT\n${body}); __c=$?; __e=\${__r%${nonce}}`,
+    `printf '\\n%s E ${i}\\n%s\\n%s C ${i} %d\\n' ${nonce} "$__e" ${nonce} "$__c"`,
+  ];
 }
 
 /** Splits the output of `batchScript` back into one ExecResult per fact. */
 export function splitBatch(stdout: string, count: number, nonce: string): ExecResult[] {
-  const results: ExecResult[] = [];
-  for (let i = 0; i < count; i++) {
-    const o = stdout.indexOf(`${nonce} O ${i}\n`);
-    const e = stdout.indexOf(`\n${nonce} E ${i}\n`, o);
-    const c = stdout.indexOf(`\n${nonce} C ${i} `, e);
-    if (o < 0 || e < 0 || c < 0) {
-      throw new TsplayError('FACT_FAILED', `fact probe output is incomplete (fact ${i} of ${count})`, {
-        hint: 'the remote shell stopped early; run with -v to see its stderr',
-      });
-    }
-    const codeEnd = stdout.indexOf('\n', c + 1 + nonce.length + 3);
-    const code = Number(stdout.slice(c + `\n${nonce} C ${i} `.length, codeEnd < 0 ? undefined : codeEnd));
-    results.push({
-      stdout: stdout.slice(o + `${nonce} O ${i}\n`.length, e),
-      stderr: stdout.slice(e + `\n${nonce} E ${i}\n`.length, c),
-      code,
+  const results = splitFramed(stdout, count, nonce);
+  if (results.length < count) {
+    throw new TsplayError('FACT_FAILED', `fact probe output is incomplete (fact ${results.length} of ${count})`, {
+      hint: 'the remote shell stopped early; run with -v to see its stderr',
     });
   }
   return results;
+}
+
+/** The results of a framed batch's scripts, in order, up to the first whose frame is not complete. */
+export function splitFramed(stdout: string, count: number, nonce: string): ExecResult[] {
+  const out: ExecResult[] = [];
+  for (let i = 0; i < count; i++) {
+    const o = stdout.indexOf(`${nonce} O ${i}\n`);
+    const e = o < 0 ? -1 : stdout.indexOf(`\n${nonce} E ${i}\n`, o);
+    const c = e < 0 ? -1 : stdout.indexOf(`\n${nonce} C ${i} `, e);
+    if (c < 0) break;
+    const from = c + `\n${nonce} C ${i} `.length;
+    const end = stdout.indexOf('\n', from);
+    out.push({
+      stdout: stdout.slice(o + `${nonce} O ${i}\n`.length, e),
+      stderr: stdout.slice(e + `\n${nonce} E ${i}\n`.length, c),
+      code: Number(stdout.slice(from, end < 0 ? undefined : end)),
+    });
+  }
+  return out;
 }
