@@ -1,5 +1,5 @@
 /**
- * An in-process tsplay run whose connections record every exec (duration, script): how many round
+ * An in-process tsplay run whose connections record every exec and put (duration, script; a put as `put <path>`): how many round
  * trips a run makes per host, and how long the batched fact probe (the first exec) takes.
  */
 import { loadInventory, runPlaybook, type Connection, type ResolvedHost } from '@tsplay/core';
@@ -26,6 +26,13 @@ export interface Trace {
 function traced(conn: Connection, t0: number, out: ExecRecord[]): Connection {
   return new Proxy(conn, {
     get(target, prop, recv) {
+      if (prop === 'put') {
+        return async (path: string, data: string | Buffer, opts?: Parameters<Connection['put']>[2]) => {
+          const s = performance.now();
+          await target.put(path, data, opts);
+          out.push({ host: target.host, startMs: s - t0, ms: performance.now() - s, become: Boolean(opts?.become), script: `put ${path}` });
+        };
+      }
       if (prop === 'exec') {
         return async (command: string, opts?: Parameters<Connection['exec']>[1]) => {
           const s = performance.now();

@@ -124,8 +124,9 @@ export interface ModuleDef<S extends z.ZodType, F extends { [K in keyof F]: Fact
   /**
    * The apply as one script, built from the plan (see ApplyStep): the runner may send the steps of a host's
    * consecutive tasks in one exec. A module with `step` and no `apply` applies by running its step.
+   * `undefined`: this plan applies only through `apply` (e.g. it uploads a file first).
    */
-  step?: (ctx: StepContext<FactValues<F>>, args: z.output<S>, plan: Plan<D>) => ApplyStep<R>;
+  step?: (ctx: StepContext<FactValues<F>>, args: z.output<S>, plan: Plan<D>) => ApplyStep<R> | undefined;
   /** True when apply only reads (safe to run in check mode, like a readOnly command). */
   readOnly?: (args: z.output<S>) => boolean;
   /** The data a task returns when apply is not called (unchanged or check mode). */
@@ -169,6 +170,7 @@ export function defineModule<S extends z.ZodType, F extends { [K in keyof F]: Fa
 }
 
 /** A step run on its own: one exec. */
-async function runStep<R>(ctx: ApplyContext, s: ApplyStep<R>): Promise<ApplyResult<R>> {
+async function runStep<R>(ctx: ApplyContext, s: ApplyStep<R> | undefined): Promise<ApplyResult<R>> {
+  if (!s) throw new Error('this module has no apply, and its step gave none for this plan');
   return s.done(await ctx.conn.exec(s.script, { become: ctx.become, stdin: s.stdin, timeoutMs: s.timeoutMs }));
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { definePlaybook, runPlaybook, task, type RunEvent } from '@tsplay/core';
@@ -7,9 +7,13 @@ import { LocalConnection } from '@tsplay/core/transport';
 import { describe, expect, it } from 'vitest';
 import { copy, file, template } from './index.js';
 
-/** A real run of file, copy and template tasks on a local host, its execs counted (each is a round trip on a real host). */
+/** A real run of file, copy and template tasks on a local host, its execs and puts counted (each is a round trip on a real host). */
 async function run(dir: string) {
   const execs: string[] = [];
+  const src = join(dir, 'ca.src');
+  const keySrc = join(dir, 'key.src');
+  writeFileSync(src, 'ca\n');
+  writeFileSync(keySrc, 'key\n');
   const pb = definePlaybook({
     name: 'steps',
     plays: [
@@ -20,8 +24,8 @@ async function run(dir: string) {
         tasks: [
           task(file, { path: join(dir, 'conf'), state: 'directory', mode: '0750' }, { name: 'conf dir' }),
           task(file, { path: join(dir, 'data'), state: 'directory', mode: '0700' }, { name: 'data dir' }),
-          task(copy, { content: 'ca\n', dest: join(dir, 'conf', 'ca.pem'), mode: '0644' }, { name: 'ca' }),
-          task(copy, { content: 'key\n', dest: join(dir, 'conf', 'key.pem'), mode: '0600' }, { name: 'key' }),
+          task(copy, { src, dest: join(dir, 'conf', 'ca.pem'), mode: '0644' }, { name: 'ca' }),
+          task(copy, { src: keySrc, dest: join(dir, 'conf', 'key.pem'), mode: '0600', secret: true }, { name: 'key' }),
           task(template, { dest: join(dir, 'unit'), template: (v: { n: string }) => `name=${v.n}\n`, vars: { n: 'x' } }, { name: 'unit' }),
         ],
       },
@@ -32,7 +36,9 @@ async function run(dir: string) {
   const connect = async () => {
     const c = new LocalConnection('h');
     const exec = c.exec.bind(c);
+    const put = c.put.bind(c);
     c.exec = (cmd, o) => (execs.push(cmd), exec(cmd, o));
+    c.put = (path, data, o) => (execs.push(`put ${path}`), put(path, data, o));
     return c;
   };
   const emit = (e: RunEvent) => (e.type === 'task.result' ? results.push(`${e.task}:${e.status}`) : undefined);
@@ -41,12 +47,12 @@ async function run(dir: string) {
 }
 
 describe('file, copy and template in a real run: consecutive changes in one exec', () => {
-  it('a fresh run makes every file in 4 execs, the host agrees, and a re-run is one exec with no change', async () => {
+  it('a fresh run makes every file in 4 round trips, the host agrees, and a re-run is one exec with no change', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-steps-'));
     const first = await run(dir);
     expect(first.results).toEqual(['conf dir:changed', 'data dir:changed', 'ca:changed', 'key:changed', 'unit:changed']);
     // the probe; conf and data in one exec; the probe of what conf's change made stale (the certificates'
-    // directory); ca, key and unit in one exec
+    // directory); ca and key (from workstation files) and unit in one exec
     expect(first.execs).toHaveLength(4);
     const mode = (p: string) => (statSync(join(dir, p)).mode & 0o7777).toString(8);
     expect(['conf', 'data', 'conf/ca.pem', 'conf/key.pem'].map(mode)).toEqual(['750', '700', '644', '600']);

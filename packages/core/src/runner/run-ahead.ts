@@ -100,7 +100,7 @@ async function planGroup(g: GroupCtx, pt: PlannedTask, conn: Connection) {
     const stepOf = next.task.module.step;
     if (!stepOf) break;
     const p = planned.pending;
-    let step: ApplyStep;
+    let step: ApplyStep | undefined;
     try {
       step = stepOf(
         { facts: p.p.values, host: run.name, task: p.where.task, become: rt.become, baseDir: p.p.pctx.baseDir },
@@ -110,6 +110,7 @@ async function planGroup(g: GroupCtx, pt: PlannedTask, conn: Connection) {
     } catch {
       break; // its own run reports the error
     }
+    if (!step) break; // this plan applies only through the module's apply
     group.push({ pt: next, inv, planned: { pending: p, step } });
     const changed = describedChange(p.plan);
     if (changed) known.forgetChanged(changed);

@@ -71,5 +71,7 @@ export const localFileFact: (file: LocalFile) => FactQuery<LocalFile> = defineFa
   name: 'localFile',
   script: (_file: LocalFile) => ':',
   id: (file) => [file.path, file.sha256],
+  // reads no host path: no change on the host makes the answer stale
+  statOf: () => [],
   parse: (_r, file) => file,
 });
