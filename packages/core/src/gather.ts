@@ -34,14 +34,19 @@ export class FactCache {
     this.queries.clear();
   }
 
+  /** Takes every answer of `other` (answers read later than this cache's). */
+  absorb(other: FactCache): void {
+    for (const [k, v] of other.values) {
+      const q = other.queries.get(k);
+      if (q) this.put(q, v);
+      else this.values.set(k, v);
+    }
+  }
+
   /** A copy, to work out what a run of changes would leave without touching this one. */
   clone(): FactCache {
     const c = new FactCache();
-    for (const [k, v] of this.values) {
-      const q = this.queries.get(k);
-      if (q) c.put(q, v);
-      else c.values.set(k, v);
-    }
+    c.absorb(this);
     return c;
   }
 

@@ -151,9 +151,11 @@ describe('consecutive steps run ahead in one exec', () => {
     ]);
     expect(r.results).toEqual(['a:changed', 'b:changed', 'need dir:ok', 'c:changed', 'need b:ok']);
     expect([a, b, c].map((p) => readFileSync(p, 'utf8'))).toEqual([a, b, c].map((p) => `content of ${p}`));
-    // the probe, the three steps in one exec (the directory's stat holds: files made in it leave it), then b's fact again
-    expect(r.execs).toHaveLength(3);
-    expect(r.execs.filter((e) => e.includes('head -c'))).toHaveLength(1);
+    // the probe, then the three steps in one exec (the directory's stat holds: files made in it leave it) that
+    // goes on to probe b again for 'need b', after the steps
+    expect(r.execs).toHaveLength(2);
+    expect(r.execs[1]?.split('head -c')).toHaveLength(4);
+    expect(r.execs[1]?.indexOf(`-- ${b}`)).toBeGreaterThan(r.execs[1]?.lastIndexOf('head -c') ?? 0);
   });
 
   it('a step that fails ends the exec: the tasks after it never run, the host fails at that task', async () => {
@@ -187,9 +189,14 @@ describe('a task whose args read results runs ahead only when they are final', (
     expect(r.results).toEqual(['echo:ok', 'a:changed', 'b:changed', 'c:changed']);
     expect([a, b, c].every((p) => existsSync(p))).toBe(true);
     expect(existsSync(join(dir, 'wrong'))).toBe(false);
-    // the probe, a and b in one exec, then c at its turn (its args read a's result): its own probe (the batch's
-    // guess named another path) and its apply
-    expect(r.execs.filter((e) => e.includes('head -c')).map((e) => e.split('head -c').length - 1)).toEqual([2]);
-    expect(r.execs).toHaveLength(4);
+    // the probe (its guess of b and c named another path); a, with b's probe after it (b's args read only the
+    // echo's final result); b, with c's probe (c's args read a's result: final once a's exec returned); c
+    const shape = r.execs.map((e) => [e.split('head -c').length - 1, [b, c].filter((p) => e.includes(`-- ${p}`)).length]);
+    expect(shape).toEqual([
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ]);
   });
 });

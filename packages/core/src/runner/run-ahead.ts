@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { withBecomeMethod } from '../become.js';
-import type { Connection } from '../connection.js';
+import type { Connection, ExecResult } from '../connection.js';
 import { applied, failed, planResolved, type Execution, type PendingApply } from '../execute.js';
 import type { FactCache } from '../gather.js';
 import { describedChange } from '../known.js';
 import type { ApplyStep } from '../module.js';
-import { splitSteps, stepsScript, stepsStdin } from '../step.js';
 import { doneOf } from './done.js';
+import { execSteps, factsAfter } from './probe-after.js';
 import type { RunEnv } from './env.js';
 import type { HostRun } from './host-run.js';
 import type { Task } from '../playbook.js';
@@ -117,7 +117,7 @@ async function planGroup(g: GroupCtx, pt: PlannedTask, conn: Connection) {
     else known.clear();
   }
   const last = group.findLastIndex((m) => 'step' in m.planned);
-  return group.slice(0, last + 1);
+  return { group: group.slice(0, last + 1), known };
 }
 
 /**
@@ -139,21 +139,14 @@ export async function runAhead(
   const open = new Set(play.tasks.slice(play.tasks.indexOf(pt)).flatMap((p) => (p.task.origin ? [p.task, p.task.origin] : [p.task])));
   const g: GroupCtx = { env, play, run, batch, lead: rt, open };
   if (typeof aheadable(g, pt) !== 'object') return;
-  const group = await planGroup(g, pt, conn);
+  const { group, known } = await planGroup(g, pt, conn);
   const steps = group.flatMap((m) => ('step' in m.planned ? [m.planned.step] : []));
-  if (steps.length < 2 || env.opts.signal?.aborted) return;
+  const last = group.at(-1);
+  const after = last ? factsAfter(env, play, run, batch, play.tasks.indexOf(last.pt) + 1, known, lead(rt)) : {};
+  if (steps.length === 0 || (steps.length < 2 && Object.keys(after).length === 0) || env.opts.signal?.aborted) return;
   const nonce = `__tsplay_${randomBytes(6).toString('hex')}`;
-  let results: ReturnType<typeof splitSteps> = [];
-  let lost: unknown;
-  try {
-    const r = await withBecomeMethod(conn, rt.becomeMethod).exec(stepsScript(steps, nonce), {
-      become: rt.become,
-      stdin: stepsStdin(steps),
-    });
-    results = splitSteps(r.stdout, steps.length, nonce);
-  } catch (e) {
-    lost = e;
-  }
+  const sent = await execSteps(withBecomeMethod(conn, rt.becomeMethod), steps, nonce, rt.become, after, run.sigCache);
+  const { results, lost } = sent;
   let j = 0;
   for (const m of group) {
     const ex = 'step' in m.planned ? settle(m, results[j++], lost, run) : m.planned.done;
@@ -163,10 +156,14 @@ export async function runAhead(
     if (d.outcome.status === 'failed' || d.outcome.status === 'unreachable') return;
     if (d.outcome.changed) for (const id of m.pt.notifies) env.store.add(run.name, id);
   }
+  // read after every step ran: newer than what the steps' own changes left in the cache
+  if (sent.after) run.cache.absorb(sent.after);
 }
 
+const lead = (rt: ResolvedTask) => ({ become: rt.become, method: rt.becomeMethod });
+
 /** A step's execution from its result; undefined when it did not run (an earlier step failed). */
-function settle(m: Member, r: ReturnType<typeof splitSteps>[number] | undefined, lost: unknown, run: HostRun): Execution | undefined {
+function settle(m: Member, r: ExecResult | undefined, lost: unknown, run: HostRun): Execution | undefined {
   if (!('step' in m.planned)) return m.planned.done;
   const { pending, step } = m.planned;
   const opts = { cache: run.cache, task: pending.where.task };

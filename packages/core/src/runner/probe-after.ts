@@ -1,0 +1,111 @@
+import type { Connection, ExecResult } from '../connection.js';
+import type { FactQuery } from '../facts.js';
+import { FactCache, gatherFacts } from '../gather.js';
+import type { ApplyStep } from '../module.js';
+import { splitSteps, stepsScript, stepsStdin } from '../step.js';
+import type { RunEnv } from './env.js';
+import type { HostRun } from './host-run.js';
+import type { PlannedPlay } from './plan-types.js';
+import { prefetchQueries } from './prefetch.js';
+import { becomeLevel } from './resolve.js';
+import type { BatchInfo } from './resolve-at-run.js';
+
+/**
+ * The facts of the play's tasks from `from` on that a group of steps leaves unknown (`known`: the cache as
+ * the group's changes leave it) and that the group's exec can probe after its steps: those that name what
+ * they read (as `probeAhead` takes), at the exec's become level. Empty when the group runs at another level
+ * than the play's probes.
+ */
+export function factsAfter(
+  env: RunEnv,
+  play: PlannedPlay,
+  run: HostRun,
+  batch: BatchInfo,
+  from: number,
+  known: FactCache,
+  become: { become: boolean | string; method: string | undefined },
+): Record<string, FactQuery> {
+  const level = becomeLevel(play.become, run.host, run.host, play.becomeUser);
+  if (level !== become.become || play.becomeMethod !== become.method) return {};
+  const later = prefetchQueries(env, play, run, level, batch, from);
+  // a fact that needs root while the exec does not would run in an exec of its own
+  const rides = (f: FactQuery) =>
+    !known.values.has(f.key) && (f.paths !== undefined || f.statOf !== undefined) && (level !== false || !f.become);
+  return Object.fromEntries(Object.entries(later).filter(([, f]) => rides(f)));
+}
+
+/** What one exec of steps (and the probe after them) gave back. */
+export interface StepsOutcome {
+  /** The results of the steps that ran (a prefix: none after the first that failed). */
+  results: ExecResult[];
+  /** The exec itself failed (the connection): no step has a result. */
+  lost?: unknown;
+  /** The facts probed after the steps: only when every step ran and the probe was complete. */
+  after?: FactCache | undefined;
+}
+
+/**
+ * Sends the steps in one exec; with `facts`, the exec goes on to probe them once every step has run (the
+ * probe's own script, framed with its own nonce after the steps'), so the tasks after the group plan from
+ * the cache without a probe of their own. The probe's answers are returned, not stored: the caller stores
+ * them once the steps' own changes are accounted for.
+ */
+export async function execSteps(
+  conn: Connection,
+  steps: readonly ApplyStep[],
+  nonce: string,
+  become: boolean | string,
+  facts: Record<string, FactQuery>,
+  sigCache: HostRun['sigCache'],
+): Promise<StepsOutcome> {
+  const script = stepsScript(steps, nonce);
+  const stdin = stepsStdin(steps);
+  let results: ExecResult[] | undefined;
+  let lost: unknown;
+  // the probe's first exec at the steps' level carries the steps before it
+  const carrier = carrying(conn, async (command, opts) => {
+    if (results !== undefined || lost !== undefined || opts.become !== become) return conn.exec(command, opts);
+    try {
+      const r = await conn.exec(`${script}\n${command}`, { ...opts, stdin });
+      results = splitSteps(r.stdout, steps.length, nonce);
+      return r;
+    } catch (e) {
+      lost = e;
+      throw e;
+    }
+  });
+  const after = new FactCache();
+  let complete = false;
+  if (Object.keys(facts).length > 0) {
+    try {
+      await gatherFacts(carrier, facts, { become, cache: after, sigCache });
+      complete = true;
+    } catch {
+      /* a step failed (the probe did not run) or the probe failed: the next task probes for itself */
+    }
+  }
+  if (results === undefined && lost === undefined) {
+    try {
+      const r = await conn.exec(script, { become, stdin });
+      results = splitSteps(r.stdout, steps.length, nonce);
+    } catch (e) {
+      lost = e;
+    }
+  }
+  const ran = results ?? [];
+  return { results: ran, lost, after: complete && ran.length === steps.length ? after : undefined };
+}
+
+type Exec = (command: string, opts: NonNullable<Parameters<Connection['exec']>[1]>) => Promise<ExecResult>;
+
+/** `conn` with its exec replaced (the probe only execs). */
+function carrying(conn: Connection, exec: Exec): Connection {
+  return {
+    host: conn.host,
+    exec: (command, opts = {}) => exec(command, opts),
+    put: (p, d, o) => conn.put(p, d, o),
+    read: (p, o) => conn.read(p, o),
+    stat: (p, o) => conn.stat(p, o),
+    close: () => conn.close(),
+  };
+}
