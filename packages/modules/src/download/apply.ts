@@ -9,8 +9,10 @@ import {
   safeWriteScript,
   type ApplyContext,
   type ApplyResult,
+  type ApplyStep,
   type ExecResult,
   type Plan,
+  type StepContext,
 } from '../kit/index.js';
 import type { DownloadOptions } from './args.js';
 import { curlOptions, HTTPS_ONLY_CHECK, wgetOptions } from './facts.js';
@@ -132,29 +134,46 @@ export function downloadError(r: ExecResult, args: DownloadOptions, d: DownloadP
   }
 }
 
+/**
+ * The change the plan asked for as one script and the reading of its result, apply's and the step's alike:
+ * the attributes only, or the download (the URL and headers on stdin, never on argv); undefined: none.
+ */
+function downloadChange(host: string, args: DownloadOptions, d: DownloadPlanData | undefined): ApplyStep<DownloadResult> | undefined {
+  if (!d || d.action === 'none') return undefined;
+  if (d.action === 'attrs') {
+    return {
+      script: safeAttrScript({ path: args.dest, owner: d.owner, group: d.group, mode: d.mode }),
+      done: (r) => {
+        const refused = safeWriteRefusal(r, args.dest);
+        if (refused) throw refused.withContext({ host });
+        if (r.code !== 0) throw new TsplayError('WRITE_FAILED', `cannot set mode/owner on ${args.dest}: ${r.stderr.trim()}`, { host });
+        return { changed: true, data: { dest: args.dest, sha256: d.expected, downloaded: false } };
+      },
+    };
+  }
+  return {
+    script: downloadScript(args, d),
+    stdin: downloadStdin(args, d.tool ?? 'curl'),
+    timeoutMs: args.timeoutMs ? args.timeoutMs + 15_000 : undefined,
+    done: (r) => {
+      const error = downloadError(r, args, d, host);
+      if (error) throw error;
+      return { changed: true, data: { dest: args.dest, sha256: field(r.stdout, 'actual'), downloaded: true } };
+    },
+  };
+}
+
 export async function applyDownload(
   ctx: ApplyContext,
   args: DownloadOptions,
   plan: Plan<DownloadPlanData>,
 ): Promise<ApplyResult<DownloadResult>> {
-  const d = plan.data;
-  if (!d || d.action === 'none') return { changed: false, data: { dest: args.dest, sha256: d?.expected, downloaded: false } };
-  if (d.action === 'attrs') {
-    const r = await ctx.conn.exec(safeAttrScript({ path: args.dest, owner: d.owner, group: d.group, mode: d.mode }), {
-      become: ctx.become,
-    });
-    const refused = safeWriteRefusal(r, args.dest);
-    if (refused) throw refused.withContext({ host: ctx.host });
-    if (r.code !== 0)
-      throw new TsplayError('WRITE_FAILED', `cannot set mode/owner on ${args.dest}: ${r.stderr.trim()}`, { host: ctx.host });
-    return { changed: true, data: { dest: args.dest, sha256: d.expected, downloaded: false } };
-  }
-  const r = await ctx.conn.exec(downloadScript(args, d), {
-    become: ctx.become,
-    stdin: downloadStdin(args, d.tool ?? 'curl'),
-    timeoutMs: args.timeoutMs ? args.timeoutMs + 15_000 : undefined,
-  });
-  const error = downloadError(r, args, d, ctx.host);
-  if (error) throw error;
-  return { changed: true, data: { dest: args.dest, sha256: field(r.stdout, 'actual'), downloaded: true } };
+  const s = downloadChange(ctx.host, args, plan.data);
+  if (!s) return { changed: false, data: { dest: args.dest, sha256: plan.data?.expected, downloaded: false } };
+  return s.done(await ctx.conn.exec(s.script, { become: ctx.become, stdin: s.stdin, timeoutMs: s.timeoutMs }));
+}
+
+/** The same change as `applyDownload` as one step (for a host's consecutive tasks in one exec); undefined: nothing to do. */
+export function downloadStep(ctx: StepContext, args: DownloadOptions, plan: Plan<DownloadPlanData>): ApplyStep<DownloadResult> | undefined {
+  return downloadChange(ctx.host, args, plan.data);
 }

@@ -1,6 +1,6 @@
 import { defineModule } from '../kit/index.js';
 import { downloadArgsSchema } from './args.js';
-import { applyDownload, type DownloadResult } from './apply.js';
+import { applyDownload, downloadStep, type DownloadResult } from './apply.js';
 import { downloadFacts } from './facts.js';
 import { planDownload, type DownloadPlanData } from './plan.js';
 
@@ -17,6 +17,7 @@ export const download = defineModule({
   facts: (args, ctx) => downloadFacts(args, ctx.become),
   plan: (facts, args) => planDownload(facts, args),
   apply: (ctx, args, plan) => applyDownload(ctx, args, plan),
+  step: (ctx, args, plan) => downloadStep(ctx, args, plan),
   resultFromPlan: (plan, args): DownloadResult => ({
     dest: args.dest,
     sha256: (plan.data as DownloadPlanData | undefined)?.expected,

@@ -3,17 +3,19 @@ import { readFile } from 'node:fs/promises';
 import {
   chownSpec,
   safeAttrScript,
-  safeWriteRefusal,
   SCRIPT_EXIT,
   sh,
   TsplayError,
   type ApplyContext,
   type ApplyResult,
+  type ApplyStep,
   type Plan,
+  type StepContext,
 } from '../kit/index.js';
 import type { UnarchiveOptions } from './args.js';
 import { tarSelect } from './probe.js';
-import { lateModeLines, subdirCheckLines, unsafeSubdirError } from './safe.js';
+import { E_CHANGED, E_TAR, E_UNNAMED, extractionError, placedFiles } from './result.js';
+import { lateModeLines, subdirCheckLines } from './safe.js';
 import type { Install, UnarchivePlanData } from './plan.js';
 import type { LocalArchive } from './probe.js';
 
@@ -24,9 +26,6 @@ export interface UnarchiveResult {
 }
 
 const { temp: E_TEMP, attrs: E_ATTRS, rename: E_RENAME } = SCRIPT_EXIT;
-const E_TAR = 12;
-const E_CHANGED = 13;
-const E_UNNAMED = 16;
 
 /**
  * Extract into a temp dir inside dest (same filesystem), check each member is what the plan saw,
@@ -127,6 +126,37 @@ async function upload(ctx: ApplyContext, args: UnarchiveOptions, local: LocalArc
   return staged;
 }
 
+/**
+ * The extraction of `install` as one script and the reading of its result, apply's and the step's alike.
+ * `fresh`: the plan did not read the archive (see placeAll); `staged`: the uploaded copy of a workstation
+ * archive, which the script removes.
+ */
+function extraction(host: string, args: UnarchiveOptions, install: Install[], o: { fresh: boolean; staged?: string | undefined }) {
+  const all = o.fresh && o.staged === undefined;
+  const script = o.staged
+    ? unarchiveScript({ ...args, src: o.staged }, install, { removeSrc: true })
+    : unarchiveScript(args, install, { all });
+  const step: ApplyStep<UnarchiveResult> = {
+    script,
+    done: (r) => {
+      const error = extractionError(r, args, host);
+      if (error) throw error;
+      return {
+        changed: true,
+        data: {
+          dest: args.dest,
+          files: placedFiles(
+            r,
+            all,
+            install.map((m) => m.path),
+          ),
+        },
+      };
+    },
+  };
+  return step;
+}
+
 export async function applyUnarchive(
   ctx: ApplyContext,
   args: UnarchiveOptions,
@@ -135,65 +165,20 @@ export async function applyUnarchive(
   const install = plan.data?.install ?? [];
   if (install.length === 0) return { changed: false, data: { dest: args.dest, files: [] } };
   const staged = plan.data?.local ? await upload(ctx, args, plan.data.local) : undefined;
-  const all = plan.data?.fresh === true;
-  const script = staged ? unarchiveScript({ ...args, src: staged }, install, { removeSrc: true }) : unarchiveScript(args, install, { all });
-  const r = await ctx.conn.exec(script, { become: ctx.become });
-  const err = r.stderr.trim().slice(-600);
-  const where = { host: ctx.host };
-  const refused = safeWriteRefusal(r, args.dest);
-  if (refused) {
-    const e = unsafeSubdirError(args.src, args.dest, refused.field ?? args.dest);
-    throw new TsplayError(e.code, e.message, { ...where, field: e.field, hint: e.hint });
-  }
-  if (r.code === 0) {
-    const placed = all ? r.stdout.split('\n').flatMap((l) => (l.startsWith('F|') ? [l.slice(2)] : [])) : install.map((m) => m.path);
-    return { changed: true, data: { dest: args.dest, files: placed } };
-  }
-  if (/No space left/i.test(err)) {
-    throw new TsplayError('DISK_FULL', `no space left extracting ${args.src} into ${args.dest}`, {
-      ...where,
-      hint: `free space in ${args.dest}`,
-    });
-  }
-  switch (r.code) {
-    case E_TEMP:
-      throw new TsplayError('WRITE_FAILED', `cannot create a temp dir in ${args.dest}: ${err}`, { ...where, field: 'dest' });
-    case E_TAR: {
-      // A fresh run does not read the archive in plan, so a pattern that matches nothing is found here.
-      const unmatched = /Not found in archive/.test(err);
-      throw new TsplayError('ARCHIVE_FAILED', `tar failed on ${args.src}: ${err}`, {
-        ...where,
-        field: unmatched ? 'include' : 'src',
-        ...(unmatched ? { hint: 'an include pattern matched no member; list them with tar -tf' } : {}),
-      });
-    }
-    case E_CHANGED:
-      throw new TsplayError(
-        'ARCHIVE_FAILED',
-        `${args.src} changed since it was planned, or member ${err} is not a regular file in it; nothing was replaced`,
-        {
-          ...where,
-          hint: 'run again; an include pattern without wildcards must name a regular file',
-        },
-      );
-    case E_UNNAMED:
-      throw new TsplayError(
-        'ARCHIVE_FAILED',
-        `no member of ${args.src} extracts to ${err} (an include pattern matched only deeper paths); nothing was replaced`,
-        {
-          ...where,
-          field: 'include',
-          hint: 'name the member at its depth (e.g. top/bin/tool, or */bin/tool with stripComponents: 1); list them with tar -tf',
-        },
-      );
-    case E_ATTRS:
-      throw new TsplayError('WRITE_FAILED', `cannot set mode/owner on extracted files: ${err}`, {
-        ...where,
-        hint: 'does the owner/group exist?',
-      });
-    case E_RENAME:
-      throw new TsplayError('WRITE_FAILED', `cannot move extracted files into ${args.dest}: ${err}`, where);
-    default:
-      throw new TsplayError('COMMAND_FAILED', `unarchive script failed (exit ${r.code}): ${err}`, where);
-  }
+  const s = extraction(ctx.host, args, install, { fresh: plan.data?.fresh === true, staged });
+  return s.done(await ctx.conn.exec(s.script, { become: ctx.become }));
+}
+
+/**
+ * The same extraction as `applyUnarchive` as one step (for a host's consecutive tasks in one exec); undefined
+ * when the apply is not one exec: nothing to extract (no exec), or a workstation archive to upload first.
+ */
+export function unarchiveStep(
+  ctx: StepContext,
+  args: UnarchiveOptions,
+  plan: Plan<UnarchivePlanData>,
+): ApplyStep<UnarchiveResult> | undefined {
+  const install = plan.data?.install ?? [];
+  if (install.length === 0 || plan.data?.local) return undefined;
+  return extraction(ctx.host, args, install, { fresh: plan.data?.fresh === true });
 }

@@ -1,6 +1,6 @@
 import { defineModule } from '../kit/index.js';
 import { unarchiveArgsSchema } from './args.js';
-import { applyUnarchive, type UnarchiveResult } from './apply.js';
+import { applyUnarchive, unarchiveStep, type UnarchiveResult } from './apply.js';
 import { unarchiveFacts } from './facts.js';
 import { inferTargets, planUnarchive, type UnarchivePlanData } from './plan.js';
 
@@ -17,6 +17,7 @@ export const unarchive = defineModule({
   facts: (args, ctx) => unarchiveFacts(args, ctx),
   plan: (facts, args) => planUnarchive(facts, args),
   apply: (ctx, args, plan) => applyUnarchive(ctx, args, plan),
+  step: (ctx, args, plan) => unarchiveStep(ctx, args, plan),
   resultFromPlan: (plan, args): UnarchiveResult => {
     const install = (plan.data as UnarchivePlanData | undefined)?.install ?? [];
     const pending = plan.changed && install.length === 0;

@@ -1,0 +1,69 @@
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { definePlaybook, runPlaybook, task, type RunEvent } from '@tsplay/core';
+import { resolveInventory } from '@tsplay/core/engine';
+import { LocalConnection } from '@tsplay/core/transport';
+import { describe, expect, it } from 'vitest';
+import { file } from '../file/index.js';
+import { useTarballDir } from '../testing/fixture.js';
+import { unarchive } from './index.js';
+
+const t = useTarballDir('tsplay-unarchive-pb-');
+
+/** A real run on a local host (the etcd role's steps 2-3): unarchive, then two directories; its execs and puts counted. */
+async function run(dir: string) {
+  const execs: string[] = [];
+  const pb = definePlaybook({
+    name: 'unarchive steps',
+    plays: [
+      {
+        name: 'p',
+        hosts: 'all',
+        become: true,
+        tasks: [
+          task(
+            unarchive,
+            { src: t.tb.path, dest: join(dir, 'bin'), include: ['*/etcd', '*/etcdctl'], stripComponents: 1, mode: '0755' },
+            { name: 'binaries' },
+          ),
+          task(file, { path: join(dir, 'conf'), state: 'directory' }, { name: 'conf dir' }),
+          task(file, { path: join(dir, 'data'), state: 'directory', mode: '0700' }, { name: 'data dir' }),
+        ],
+      },
+    ],
+  });
+  const inventory = resolveInventory({ defaults: { connection: 'local' }, hosts: { h: {} } }, '/x/hosts.yaml');
+  const results: string[] = [];
+  const connect = async () => {
+    const c = new LocalConnection('h');
+    const exec = c.exec.bind(c);
+    const put = c.put.bind(c);
+    c.exec = (cmd, o) => (execs.push(cmd), exec(cmd, o));
+    c.put = (path, data, o) => (execs.push(`put ${path}`), put(path, data, o));
+    return c;
+  };
+  const emit = (e: RunEvent) => (e.type === 'task.result' ? results.push(`${e.task}:${e.status}`) : undefined);
+  const summary = await runPlaybook({ playbook: pb, inventory, connect, emit });
+  return { summary, execs, results };
+}
+
+describe('unarchive in a real run: the extraction and the tasks after it in one exec', () => {
+  it('a fresh run is the probe and one exec (was 3: the extraction had its own), the host agrees; a re-run is one exec', async () => {
+    const dir = join(t.root, 'host');
+    mkdirSync(join(dir, 'bin'), { recursive: true });
+    const first = await run(dir);
+    expect(first.results).toEqual(['binaries:changed', 'conf dir:changed', 'data dir:changed']);
+    // the probe; then the extraction and both directories in one script
+    expect(first.execs).toHaveLength(2);
+    expect(first.execs[1]).toContain('tar -x');
+    expect(first.execs[1]).toContain(join(dir, 'data'));
+    const mode = (p: string) => (statSync(join(dir, p)).mode & 0o7777).toString(8);
+    expect(['bin/etcd', 'bin/etcdctl', 'conf', 'data'].map(mode)).toEqual(['755', '755', '755', '700']);
+    expect(statSync(join(dir, 'conf')).isDirectory()).toBe(true);
+    expect(readFileSync(join(dir, 'bin', 'etcd'), 'utf8')).toBe(t.tb.members.etcd);
+    expect(readFileSync(join(dir, 'bin', 'etcdctl'), 'utf8')).toBe(t.tb.members.etcdctl);
+    const again = await run(dir);
+    expect(again.results).toEqual(['binaries:ok', 'conf dir:ok', 'data dir:ok']);
+    expect(again.execs).toHaveLength(1);
+  });
+});
