@@ -67,6 +67,16 @@ const echo = defineModule({
   plan: () => ({ changed: false }),
 });
 
+/** `echo` that says it only reads (its apply runs in check mode too). */
+const readEcho = defineModule({
+  name: 'readEcho',
+  args: echo.args,
+  facts: echo.facts,
+  plan: () => ({ changed: false, run: true }),
+  readOnly: () => true,
+  apply: async () => ({ changed: false }),
+});
+
 async function run(tasks: Task[]) {
   const execs: string[] = [];
   const pb = definePlaybook({ name: 'known', plays: [{ name: 'p', hosts: 'all', tasks }] });
@@ -131,10 +141,32 @@ describe('a real run re-probes only what a change touched', () => {
       task(echo, { word: 'again' }, { name: 'echo again' }),
     ]);
     expect(r.s.recap.h0).toMatchObject({ changed: 2, ok: 3, failed: 0 });
-    // prefetch, the command, one probe ahead (a's and b's path facts; an echo names no path: probed at its turn,
-    // as any change before it would drop it), the echo's, b's apply, then the second echo's
-    expect(r.execs).toHaveLength(6);
-    expect(r.probes).toBe(4);
+    // prefetch, the command, one probe ahead (a's and b's path facts, and the echo's: it names no path, but
+    // neither 'need a' nor the echo can change the host), b's apply, then the second echo's (after b's change)
+    expect(r.execs).toHaveLength(5);
+    expect(r.probes).toBe(3);
+    expect(r.execs[2]).toContain('echo hi\n');
+    expect(r.execs[2]).not.toContain('echo again\n');
+  });
+});
+
+describe('the read-only tasks after a change probe together', () => {
+  it('their facts that name no path in one exec, up to the first task that may change the host', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-quiet-'));
+    const r = await run([
+      task(touch, { path: join(dir, 'a') }, { name: 'a' }),
+      task(readEcho, { word: 'x' }, { name: 'x' }),
+      task(echo, { word: 'y' }, { name: 'y' }),
+      task(readEcho, { word: 'z' }, { name: 'z' }),
+      task(shell, { cmd: 'true' }, { name: 'shell' }),
+      task(readEcho, { word: 'w' }, { name: 'w' }),
+    ]);
+    expect(r.results).toEqual(['a:changed', 'x:ok', 'y:ok', 'z:ok', 'shell:changed', 'w:ok']);
+    const has = (e: string, word: string) => e.includes(`echo ${word}\n`);
+    // the batch probe; a; x's probe with y's and z's (y has no apply, x and z are read-only: nothing runs on
+    // the host between); the shell; w's own probe (the shell may have changed anything)
+    const words = r.execs.map((e) => ['x', 'y', 'z', 'w'].filter((w) => has(e, w)).join(''));
+    expect(words).toEqual(['xyzw', '', 'xyz', '', 'w']);
   });
 });
 

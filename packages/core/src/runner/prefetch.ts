@@ -35,10 +35,11 @@ export function prefetchQueries(
   become: boolean | string,
   batch: BatchInfo,
   from = 0,
+  to?: number,
 ): Record<string, FactQuery> {
   const facts: Record<string, FactQuery> = {};
   const seen = new Set<string>();
-  for (const pt of play.tasks.slice(from)) {
+  for (const pt of play.tasks.slice(from, to)) {
     const rt = pt.selected ? guess(env, play, pt, run, batch) : undefined;
     if (!rt || rt.delegateTo !== undefined || rt.become !== become || rt.becomeMethod !== play.becomeMethod) continue;
     rt.invocations.forEach((inv, i) => {
@@ -96,15 +97,42 @@ export async function probeAhead(
   const conn = await run.conn;
   if (!conn) return;
   const become = becomeLevel(play.become, run.host, run.host, play.becomeUser);
-  const ahead = prefetchQueries(env, play, run, become, batch, play.tasks.indexOf(pt));
+  const from = play.tasks.indexOf(pt);
+  const ahead = prefetchQueries(env, play, run, become, batch, from);
   // later tasks' facts only when they say what they read: a fact that names no path (a command's probe, an
-  // etcdctl check) is dropped by any change before its task, and may be slow before the tasks ahead of it ran
+  // etcdctl check) is dropped by any change before its task, and may be slow before the tasks ahead of it ran;
+  // except those of the read-only tasks right after this one, when it is read-only too (nothing runs on the
+  // host between this probe and theirs)
+  const quiet = new Set(
+    Object.values(prefetchQueries(env, play, run, become, batch, from, quietEnd(env, play, run, batch, from))).map((f) => f.key),
+  );
   const mine = new Set(own.map((f) => f.key));
-  const todo = Object.fromEntries(Object.entries(ahead).filter(([, f]) => !known(f) && (mine.has(f.key) || f.paths || f.statOf)));
+  const todo = Object.fromEntries(
+    Object.entries(ahead).filter(([, f]) => !known(f) && (mine.has(f.key) || quiet.has(f.key) || f.paths || f.statOf)),
+  );
   if (Object.keys(todo).length === 0) return;
   try {
     await gatherFacts(withBecomeMethod(conn, play.becomeMethod), todo, { become, cache: run.cache, sigCache: run.sigCache });
   } catch {
     /* the task probes its own facts and reports their error */
   }
+}
+
+/**
+ * The index of the first task from `from` on that may change the host, or whose facts are probed again by
+ * the runner (retried, run once, delegated): `from` itself when that task may change it. A task counts as
+ * read-only when its module has no apply, or says so for the args of every invocation that runs.
+ */
+function quietEnd(env: RunEnv, play: PlannedPlay, run: HostRun, batch: BatchInfo, from: number): number {
+  for (let i = from; i < play.tasks.length; i++) {
+    const pt = play.tasks[i] as PlannedTask;
+    if (!pt.selected) continue;
+    const t = pt.task;
+    if (t.runOnce || t.block || t.retries !== undefined || t.until !== undefined || t.notifiedBy.length > 0) return i;
+    const rt = guess(env, play, pt, run, batch);
+    if (!rt || rt.delegateTo !== undefined) return i;
+    const reads = (args: unknown) => !t.module.apply || t.module.readOnly?.(args) === true;
+    if (!rt.invocations.every((inv) => !inv.when || reads(inv.args))) return i;
+  }
+  return play.tasks.length;
 }
