@@ -1,10 +1,8 @@
-import { sh, TsplayError, type ApplyContext, type ApplyResult, type Plan } from '../kit/index.js';
+import { randomBytes } from 'node:crypto';
+import { sh, TsplayError, type ApplyContext, type ApplyResult, type ExecResult, type Plan } from '../kit/index.js';
 import type { SystemdArgs } from './args.js';
 import type { SystemdAction, SystemdPlanData, SystemdResult } from './plan.js';
-import { judge, parseWaitState, pollScript, type Verdict } from './wait.js';
-
-/** Longest single poll exec; between chunks the run can be interrupted. */
-const CHUNK_MS = 2_000;
+import { afterMark, chunkPolls, judge, parseWaitState, pollScript, startAndPollScript, type Verdict } from './wait.js';
 
 function command(unit: string, a: SystemdAction, noBlock: boolean): string {
   if (a === 'daemon-reload') return 'systemctl daemon-reload';
@@ -32,33 +30,33 @@ export async function applySystemd(ctx: ApplyContext, args: SystemdArgs, plan: P
   if (!data) throw new TsplayError('INTERNAL', 'systemd plan without data', { host: ctx.host, task: ctx.task });
   const { unit, actions } = data;
   const where = { host: ctx.host, task: ctx.task };
-  const script = actionScript(unit, actions, args.noBlock);
+  const waits = args.noBlock && (actions.includes('start') || actions.includes('restart'));
+  // the wait's first chunk runs in the same exec, after the actions: a unit that settles in it costs no more execs
+  const t0 = Date.now();
+  const mark = `__tsplay_wait_${randomBytes(6).toString('hex')}`;
+  const first = pollScript(unit, chunkPolls(policy(args), 0).polls, args.pollIntervalMs);
+  const actionsScript = actionScript(unit, actions, args.noBlock);
+  const script = waits ? startAndPollScript(actionsScript, first, mark) : actionsScript;
   const r = await ctx.conn.exec(script, { become: ctx.become, timeoutMs: args.waitTimeoutMs + 30_000 });
   if (r.timedOut) {
     throw new TsplayError(
       'SERVICE_TIMEOUT',
       `${actions.join(', ')} ${unit} did not finish within ${args.waitTimeoutMs} ms${await journalTail(ctx, unit)}`,
-      {
-        ...where,
-        hint: hint(unit),
-      },
+      { ...where, hint: hint(unit) },
     );
   }
-  if (r.code !== 0) {
+  const polled = waits ? afterMark(r.stdout, mark) : undefined;
+  if (polled === undefined && r.code !== 0) {
     throw new TsplayError(
       'SERVICE_FAILED',
       `${actions.join(', ')} ${unit} failed: ${r.stderr.trim() || `exit ${r.code}`}${await journalTail(ctx, unit)}`,
-      {
-        ...where,
-        hint: hint(unit),
-      },
+      { ...where, hint: hint(unit) },
     );
   }
   let note: string | undefined;
   let active = data.after.active;
-  const starts = actions.includes('start') || actions.includes('restart');
-  if (starts && args.noBlock) {
-    const v = await waitForUnit(ctx, unit, args);
+  if (waits) {
+    const v = await waitForUnit(ctx, unit, args, t0, { ...r, stdout: polled ?? '' });
     if (v.kind === 'failed' || v.kind === 'timeout') {
       const code = v.kind === 'failed' ? 'SERVICE_FAILED' : 'SERVICE_TIMEOUT';
       throw new TsplayError(code, `${unit} did not become active: ${v.why}${await journalTail(ctx, unit)}`, { ...where, hint: hint(unit) });
@@ -72,25 +70,39 @@ export async function applySystemd(ctx: ApplyContext, args: SystemdArgs, plan: P
   return { changed: true, data: { unit, actions, active, enabled: data.after.enabled, note } };
 }
 
-/** Polls until the unit is active, failed, or the policy says stop; never blocks on other hosts. */
-export async function waitForUnit(ctx: ApplyContext, unit: string, args: SystemdArgs): Promise<Verdict> {
-  const t0 = Date.now();
+const policy = (args: SystemdArgs) => ({
+  timeoutMs: args.waitTimeoutMs,
+  notifyGraceMs: args.notifyGraceMs,
+  intervalMs: args.pollIntervalMs,
+});
+
+/**
+ * Polls until the unit is active, failed, or the policy says stop; never blocks on other hosts. `t0`: when the
+ * wait began; `first`: a poll chunk already run (in the start's own exec), judged before any exec of its own.
+ */
+export async function waitForUnit(
+  ctx: ApplyContext,
+  unit: string,
+  args: SystemdArgs,
+  t0 = Date.now(),
+  first?: ExecResult,
+): Promise<Verdict> {
+  let r = first;
   for (;;) {
+    if (r) {
+      if (r.code !== 0 && !r.stdout.includes('ActiveState=')) {
+        throw new TsplayError('SERVICE_FAILED', `could not read the state of ${unit}: ${r.stderr.trim() || `exit ${r.code}`}`, {
+          host: ctx.host,
+          task: ctx.task,
+        });
+      }
+      const v = judge(parseWaitState(r.stdout), Date.now() - t0, policy(args));
+      if (v.kind !== 'wait') return v;
+    }
     if (ctx.signal.aborted)
       throw new TsplayError('INTERRUPTED', `interrupted while waiting for ${unit}`, { host: ctx.host, task: ctx.task });
-    const elapsed = Date.now() - t0;
-    let budget = Math.min(CHUNK_MS, Math.max(0, args.waitTimeoutMs - elapsed));
-    if (args.notifyGraceMs > 0 && elapsed < args.notifyGraceMs) budget = Math.min(budget, args.notifyGraceMs - elapsed);
-    const polls = Math.max(1, Math.ceil(budget / args.pollIntervalMs));
-    const r = await ctx.conn.exec(pollScript(unit, polls, args.pollIntervalMs), { become: ctx.become, timeoutMs: budget + 30_000 });
-    if (r.code !== 0 && !r.stdout.includes('ActiveState=')) {
-      throw new TsplayError('SERVICE_FAILED', `could not read the state of ${unit}: ${r.stderr.trim() || `exit ${r.code}`}`, {
-        host: ctx.host,
-        task: ctx.task,
-      });
-    }
-    const v = judge(parseWaitState(r.stdout), Date.now() - t0, { timeoutMs: args.waitTimeoutMs, notifyGraceMs: args.notifyGraceMs });
-    if (v.kind !== 'wait') return v;
+    const { polls, budgetMs } = chunkPolls(policy(args), Date.now() - t0);
+    r = await ctx.conn.exec(pollScript(unit, polls, args.pollIntervalMs), { become: ctx.become, timeoutMs: budgetMs + 30_000 });
   }
 }
 

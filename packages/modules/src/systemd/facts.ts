@@ -1,4 +1,13 @@
-import { defineFact, parsePathProbe, pathScript, unitFact, type FactValues, type PathState, type UnitState } from '../kit/index.js';
+import {
+  defineFact,
+  parsePathProbe,
+  pathScript,
+  unitFact,
+  type FactQuery,
+  type FactValues,
+  type PathState,
+  type UnitState,
+} from '../kit/index.js';
 
 /** Unit types systemctl knows; a bare name such as `etcd` means `etcd.service`. */
 const UNIT_SUFFIX = /\.(service|socket|timer|target|mount|automount|path|slice|scope|swap|device)$/;
@@ -25,6 +34,9 @@ export const unitFileFact = defineFact({
   name: 'unitFile',
   script: (unit: string) => pathScript(unitFilePath(unit), false),
   parse: (r): UnitFileFact => ({ state: parsePathProbe(r.stdout), predicted: false }),
+  // a stat of this one path: it holds until the path, or a directory above it, changes
+  paths: (unit) => [unitFilePath(unit)],
+  statOf: (unit) => [unitFilePath(unit)],
   fromOverlay: (o, unit) => {
     const s = o.path(unitFilePath(unit));
     return s ? { state: s, predicted: true } : undefined;
@@ -40,12 +52,48 @@ export const predictedUnitFact = defineFact({
   name: 'predicted',
   script: (_unit: string) => ':',
   parse: (): Partial<UnitState> | null => null,
+  // reads nothing on the host (only the check overlay answers): no change on the host makes it stale
+  statOf: () => [],
   fromOverlay: (o, unit) => o.unit(unit),
 });
 
+/**
+ * Where systemd reads what `systemctl show` reports of a unit (LoadState, UnitFileState, FragmentPath,
+ * NeedDaemonReload): the unit file and its drop-ins (`NAME.d/`) in every unit directory of the system
+ * manager (/etc, /run, /lib, /usr/lib, /usr/local/lib `systemd/system`, with `system.control`, `transient` and
+ * the generators' output beside them), the enablement links (`/etc/systemd/system/*.wants`, `*.requires`),
+ * presets, and the files systemd's own generators turn into units (fstab and crypttab: `.mount`, `.swap`,
+ * cryptsetup units; /etc/init.d and /etc/rc.local: SysV and rc-local services). Whole `systemd` trees, not
+ * just `system/`: conservative, and a write there is rare outside unit management. A write of any other path
+ * (an EnvironmentFile, a config the unit's process reads, a certificate) changes none of these: systemd
+ * reads those only when it starts the process, which is a change no plan describes (it clears every fact).
+ * Not covered: a unit file linked in from elsewhere (`systemctl link /opt/x.service`) or a third-party
+ * generator's input; their rewrite is seen at the next probe after an undescribed change.
+ */
+export const UNIT_STATE_PATHS: readonly string[] = [
+  '/etc/systemd',
+  '/run/systemd',
+  '/lib/systemd',
+  '/usr/lib/systemd',
+  '/usr/local/lib/systemd',
+  '/etc/fstab',
+  '/etc/crypttab',
+  '/etc/init.d',
+  '/etc/rc.local',
+];
+
+/**
+ * The unit's state as `systemctl show` reports it, saying what it reads (`UNIT_STATE_PATHS`, and below): the
+ * runner keeps it across a described change elsewhere (a file write under /etc/etcd), drops it after a write
+ * under a unit directory, and probes it ahead with the facts of earlier tasks.
+ */
+export function unitStateFact(unit: string): FactQuery<UnitState> {
+  return { ...unitFact(unit), paths: UNIT_STATE_PATHS };
+}
+
 export function systemdFacts(unit: string) {
   return {
-    unit: unitFact(unit),
+    unit: unitStateFact(unit),
     unitFile: unitFileFact(unit),
     predicted: predictedUnitFact(unit),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judge, parseWaitState, pollScript, type WaitState } from './wait.js';
+import { afterMark, chunkPolls, CHUNK_MS, judge, parseWaitState, pollScript, startAndPollScript, type WaitState } from './wait.js';
 
 const policy = { timeoutMs: 90_000, notifyGraceMs: 5_000 };
 const st = (s: Partial<WaitState>): WaitState => ({ active: 'activating', sub: 'start', result: 'success', type: 'notify', jobs: 1, ...s });
@@ -40,5 +40,31 @@ describe('waiting for a started unit', () => {
     expect(s).toContain("-p Type 'my unit.service'");
     expect(s).toContain('-ge 7 ]');
     expect(s).toContain('sleep 0.200');
+  });
+
+  it.each([
+    // [elapsed, timeout, grace, interval] -> polls, budget
+    [0, 90_000, 5_000, 100, 20, CHUNK_MS],
+    [4_500, 90_000, 5_000, 100, 5, 500],
+    [6_000, 90_000, 5_000, 100, 20, CHUNK_MS],
+    [89_900, 90_000, 0, 100, 1, 100],
+    [95_000, 90_000, 0, 100, 1, 0],
+    [0, 90_000, 150, 50, 3, 150],
+  ])(
+    'the chunk %i ms into the wait (timeout %i, grace %i, every %i ms): %i polls',
+    (elapsed, timeoutMs, notifyGraceMs, intervalMs, polls, budgetMs) => {
+      expect(chunkPolls({ timeoutMs, notifyGraceMs, intervalMs }, elapsed)).toEqual({ polls, budgetMs });
+    },
+  );
+
+  it('the actions and the first poll in one script: the mark only once every action ran', () => {
+    const s = startAndPollScript('systemctl start --no-block u && systemctl daemon-reload', 'POLL', '__tsplay_wait_ab');
+    expect(s.split('\n')).toEqual([
+      'systemctl start --no-block u && systemctl daemon-reload || exit $?',
+      "printf '%s\\n' __tsplay_wait_ab",
+      'POLL',
+    ]);
+    expect(afterMark('Created symlink x\n__tsplay_wait_ab\nActiveState=active\n', '__tsplay_wait_ab')).toBe('ActiveState=active\n');
+    expect(afterMark('Created symlink x\n', '__tsplay_wait_ab')).toBeUndefined();
   });
 });

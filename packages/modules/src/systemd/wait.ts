@@ -26,6 +26,19 @@ export interface WaitPolicy {
   notifyGraceMs: number;
 }
 
+/** Longest single poll exec; between chunks the run can be interrupted. */
+export const CHUNK_MS = 2_000;
+
+/**
+ * Pure: the polls of the chunk of the wait that begins `elapsedMs` into it: at most CHUNK_MS, and never past
+ * the notify grace (so `judge` weighs a waiting Type=notify unit on time) or the timeout; at least one poll.
+ */
+export function chunkPolls(p: WaitPolicy & { intervalMs: number }, elapsedMs: number): { polls: number; budgetMs: number } {
+  let budgetMs = Math.min(CHUNK_MS, Math.max(0, p.timeoutMs - elapsedMs));
+  if (p.notifyGraceMs > 0 && elapsedMs < p.notifyGraceMs) budgetMs = Math.min(budgetMs, p.notifyGraceMs - elapsedMs);
+  return { polls: Math.max(1, Math.ceil(budgetMs / p.intervalMs)), budgetMs };
+}
+
 /** Pure: what a polled state means `elapsedMs` after the start job was queued. */
 export function judge(s: WaitState, elapsedMs: number, p: WaitPolicy): Verdict {
   // While our start/restart job is still queued, the state is the old one (active before a restart,
@@ -87,4 +100,19 @@ export function pollScript(unit: string, polls: number, intervalMs: number): str
     sh`systemctl show -p ActiveState -p SubState -p Result -p Type ${unit}`,
     `printf 'Jobs=%s\\n' "$j"`,
   ].join('\n');
+}
+
+/**
+ * The actions and, once every one of them ran, the first chunk of the wait in the same script: a unit that
+ * settles within the chunk costs one exec. `mark` (a nonce) ends the actions' output; a failed action exits
+ * with its code before it, so no mark means the actions failed.
+ */
+export function startAndPollScript(actions: string, poll: string, mark: string): string {
+  return [`${actions} || exit $?`, sh`printf '%s\\n' ${mark}`, poll].join('\n');
+}
+
+/** The poll's output after the mark, or undefined when the actions failed before it (see startAndPollScript). */
+export function afterMark(stdout: string, mark: string): string | undefined {
+  const i = stdout.indexOf(`${mark}\n`);
+  return i < 0 ? undefined : stdout.slice(i + mark.length + 1);
 }
