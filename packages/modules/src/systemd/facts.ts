@@ -67,8 +67,9 @@ export const predictedUnitFact = defineFact({
  * just `system/`: conservative, and a write there is rare outside unit management. A write of any other path
  * (an EnvironmentFile, a config the unit's process reads, a certificate) changes none of these: systemd
  * reads those only when it starts the process, which is a change no plan describes (it clears every fact).
- * Not covered: a unit file linked in from elsewhere (`systemctl link /opt/x.service`) or a third-party
- * generator's input; their rewrite is seen at the next probe after an undescribed change.
+ * Not covered: a unit file linked in from elsewhere (`systemctl link /opt/x.service`), a third-party
+ * generator's input, or a `.path` unit that starts this one when a watched file is written; these are seen
+ * at the next probe after a change no plan describes.
  */
 export const UNIT_STATE_PATHS: readonly string[] = [
   '/etc/systemd',
