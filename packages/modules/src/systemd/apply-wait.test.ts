@@ -6,6 +6,7 @@ import { isTsplayError, type Connection } from '@tsplay/core';
 import type { ApplyContext, ExecResult, Plan } from '../kit/index.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applySystemd } from './apply.js';
+import { systemdStep } from './step.js';
 import { systemdArgs, type SystemdArgsInput } from './args.js';
 import type { SystemdAction, SystemdPlanData } from './plan.js';
 
@@ -19,10 +20,10 @@ writeFileSync(
   join(dir, 'systemctl'),
   `#!/bin/sh
 d=$(dirname "$0"); echo "$*" >> "$d/calls"
+[ -e "$d/fail-$1" ] && { echo "Job for $2 failed: no such thing" >&2; exit 5; }
 case "$1" in
   list-jobs) n=$(cat "$d/jobs"); if [ "$n" -gt 0 ]; then echo "$((n-1))" > "$d/jobs"; echo "7 etcd.service start running"; fi ;;
   show) cat "$d/state" ;;
-  start) [ -e "$d/fail-start" ] && { echo "Job failed: no such thing" >&2; exit 5; } ;;
 esac
 exit 0
 `,
@@ -31,12 +32,12 @@ writeFileSync(join(dir, 'journalctl'), '#!/bin/sh\necho "etcd[1]: the last words
 chmodSync(join(dir, 'systemctl'), 0o755);
 chmodSync(join(dir, 'journalctl'), 0o755);
 
-function host(opts: { jobs: number; state: string; failStart?: boolean }) {
+function host(opts: { jobs: number; state: string; fail?: string }) {
   writeFileSync(join(dir, 'calls'), '');
   writeFileSync(join(dir, 'jobs'), String(opts.jobs));
   writeFileSync(join(dir, 'state'), opts.state);
-  rmSync(join(dir, 'fail-start'), { force: true });
-  if (opts.failStart) writeFileSync(join(dir, 'fail-start'), '');
+  for (const a of ['start', 'stop']) rmSync(join(dir, `fail-${a}`), { force: true });
+  if (opts.fail) writeFileSync(join(dir, `fail-${opts.fail}`), '');
   const execs: string[] = [];
   const exec = (script: string): Promise<ExecResult> =>
     new Promise((resolve) => {
@@ -111,10 +112,10 @@ describe('the start and the first chunk of its wait in one exec', () => {
   });
 
   it('a failed start: no poll, SERVICE_FAILED with its stderr and the journal tail', async () => {
-    const h = host({ jobs: 0, state: ACTIVE, failStart: true });
+    const h = host({ jobs: 0, state: ACTIVE, fail: 'start' });
     const e = await applySystemd(h.ctx, args(), plan(['enable', 'start'])).catch((x: unknown) => x);
     expect(isTsplayError(e) && e.code).toBe('SERVICE_FAILED');
-    expect((e as Error).message).toContain('Job failed: no such thing');
+    expect((e as Error).message).toContain('Job for --no-block failed: no such thing');
     expect((e as Error).message).toContain('the last words');
     expect(h.calls()).toEqual(['enable --no-reload etcd.service', 'start --no-block etcd.service']);
   });
@@ -135,5 +136,32 @@ describe('the start and the first chunk of its wait in one exec', () => {
     await applySystemd(h2.ctx, args(), plan(['stop']));
     expect(h2.calls()).toEqual(['stop etcd.service']);
     expect(h2.execs).toHaveLength(1);
+  });
+});
+
+describe('a plan that does not wait: the step, alone or in a group', () => {
+  it('is the apply: one exec, the actions in order', async () => {
+    const h = host({ jobs: 3, state: ACTIVE });
+    const r = await applySystemd(h.ctx, args(), plan(['disable', 'stop']));
+    expect(r).toMatchObject({ changed: true, data: { actions: ['disable', 'stop'] } });
+    expect(h.execs).toHaveLength(1);
+    expect(h.calls()).toEqual(['disable --no-reload etcd.service', 'stop etcd.service', 'daemon-reload']);
+  });
+
+  it('a failed action: SERVICE_FAILED with its stderr and the journal tail, from the same exec', async () => {
+    const h = host({ jobs: 0, state: ACTIVE, fail: 'stop' });
+    const e = await applySystemd(h.ctx, args(), plan(['disable', 'stop'])).catch((x: unknown) => x);
+    expect(isTsplayError(e) && e.code).toBe('SERVICE_FAILED');
+    expect((e as Error).message).toMatch(/disable, stop etcd.service failed: Job for etcd.service failed[\s\S]*the last words/);
+    expect(h.execs).toHaveLength(1);
+    expect(h.calls()).toEqual(['disable --no-reload etcd.service', 'stop etcd.service']);
+  });
+
+  it('none for a start that waits (its wait needs execs of its own); one for a blocking start', () => {
+    const where = { host: 'h', task: 't' };
+    expect(systemdStep(where, args(), plan(['enable', 'start']))).toBeUndefined();
+    expect(systemdStep(where, args(), plan(['restart']))).toBeUndefined();
+    expect(systemdStep(where, args({ noBlock: false }), plan(['start']))?.script).toContain('systemctl start etcd.service ||');
+    expect(systemdStep(where, args(), plan(['reload']))?.script).toMatch(/^systemctl reload etcd.service \|\| /);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionScript } from './apply.js';
+import { actionScript } from './step.js';
 import type { SystemdAction } from './plan.js';
 
 const U = 'etcd.service';

@@ -1,6 +1,7 @@
 import { defineModule, task, type Task, type TaskContext, type TaskOptions } from '../kit/index.js';
 import { systemdArgs, type SystemdArgsInput } from './args.js';
 import { applySystemd } from './apply.js';
+import { systemdStep } from './step.js';
 import { systemdFacts, unitName } from './facts.js';
 import { planSystemd, type SystemdResult } from './plan.js';
 
@@ -15,6 +16,8 @@ export const systemd = defineModule({
   facts: (args) => systemdFacts(unitName(args.name)),
   plan: (facts, args, ctx) => planSystemd(facts, args, ctx),
   apply: applySystemd,
+  // a plan that does not wait for a start (enable, stop, reload...) may run in one exec with its neighbours' steps
+  step: (ctx, args, plan) => systemdStep(ctx, args, plan),
   resultFromPlan: (plan): SystemdResult | undefined =>
     plan.data
       ? { unit: plan.data.unit, actions: plan.data.actions, active: plan.data.after.active, enabled: plan.data.after.enabled }
