@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { commandFact, pathFact } from '../facts.js';
 import { FactCache } from '../gather.js';
 import { resolveInventory } from '../inventory/resolve.js';
-import { defineModule } from '../module.js';
+import { defineModule, type ApplyStep } from '../module.js';
+import type { Connection } from '../connection.js';
 import { definePlaybook, task, type Task } from '../playbook.js';
 import type { RunEvent } from './events.js';
 import { quote } from '../sh.js';
@@ -77,15 +78,25 @@ const readEcho = defineModule({
   apply: async () => ({ changed: false }),
 });
 
+/** `stepTouch` with a time limit of its own. */
+const timedTouch = defineModule({
+  name: 'timedTouch',
+  args: touch.args,
+  facts: touch.facts,
+  plan: touch.plan,
+  step: (ctx, a, plan) => ({ ...(stepTouch.step?.(ctx, a, plan) as ApplyStep), timeoutMs: 7_000 }),
+});
+
 async function run(tasks: Task[]) {
   const execs: string[] = [];
+  const options: Parameters<Connection['exec']>[1][] = [];
   const pb = definePlaybook({ name: 'known', plays: [{ name: 'p', hosts: 'all', tasks }] });
   const inventory = resolveInventory({ defaults: { connection: 'local' }, hosts: { h0: {} } }, '/x/hosts.yaml');
-  const connect = recording(execs);
+  const connect = recording(execs, options);
   const events: RunEvent[] = [];
   const s = await runPlaybook({ playbook: pb, inventory, connect: async (h) => connect(h.name), emit: (e) => events.push(e) });
   const results = events.flatMap((e) => (e.type === 'task.result' ? [`${e.task}:${e.status}`] : []));
-  return { s, execs, results, probes: execs.filter((e) => e.includes('__tsplay_') && !e.includes('head -c')).length };
+  return { s, execs, options, results, probes: execs.filter((e) => e.includes('__tsplay_') && !e.includes('head -c')).length };
 }
 
 describe('FactCache.forgetChanged', () => {
@@ -188,6 +199,25 @@ describe('consecutive steps run ahead in one exec', () => {
     expect(r.execs).toHaveLength(2);
     expect(r.execs[1]?.split('head -c')).toHaveLength(4);
     expect(r.execs[1]?.indexOf(`-- ${b}`)).toBeGreaterThan(r.execs[1]?.lastIndexOf('head -c') ?? 0);
+  });
+
+  it("steps with time limits: the exec's limit is the sum of theirs", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-ahead-'));
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((n) => join(dir, n)) as [string, string, string, string];
+    const r = await run([
+      task(stepTouch, { path: a }, { name: 'a' }),
+      task(timedTouch, { path: b }, { name: 'b' }),
+      task(stepTouch, { path: c }, { name: 'c' }),
+      task(timedTouch, { path: d }, { name: 'd' }),
+    ]);
+    expect(r.results).toEqual(['a:changed', 'b:changed', 'c:changed', 'd:changed']);
+    expect([a, b, c, d].every((p) => existsSync(p))).toBe(true);
+    // the probe; then the four steps in one exec, whose limit is b's and d's
+    const shape = r.execs.map((e, i) => [[a, b, c, d].filter((p) => e.includes(`cat > ${p}`)).length, r.options[i]?.timeoutMs]);
+    expect(shape).toEqual([
+      [0, undefined],
+      [4, 14_000],
+    ]);
   });
 
   it('a step that fails ends the exec: the tasks after it never run, the host fails at that task', async () => {

@@ -45,7 +45,8 @@ export interface StepsOutcome {
 }
 
 /**
- * Sends the steps in one exec; with `facts`, the exec goes on to probe them once every step has run (the
+ * Sends the steps in one exec (after the host index's new answers, see sigcache.ts); with `facts`, the exec
+ * goes on to probe them once every step has run (the
  * probe's own script, framed with its own nonce after the steps'), so the tasks after the group plan from
  * the cache without a probe of their own. The probe's answers are returned, not stored: the caller stores
  * them once the steps' own changes are accounted for.
@@ -58,15 +59,21 @@ export async function execSteps(
   facts: Record<string, FactQuery>,
   sigCache: HostRun['sigCache'],
 ): Promise<StepsOutcome> {
-  const script = stepsScript(steps, nonce);
+  // the answers this run added to the host's own index ride along (root's directory: only as root)
+  const index = become === true || become === 'root' ? sigCache.takeHostWrites() : undefined;
+  const script = `${index === undefined ? '' : `(\n${index}\n) </dev/null >/dev/null 2>&1\n`}${stepsScript(steps, nonce)}`;
   const stdin = stepsStdin(steps);
+  // the steps run one after another: the exec's limit is the sum of theirs (none when none has one; a step
+  // without one then has the others' time, as it has the connection's alone)
+  const limits = steps.flatMap((s) => (s.timeoutMs === undefined ? [] : [s.timeoutMs]));
+  const timeoutMs = limits.length > 0 ? limits.reduce((a, b) => a + b, 0) : undefined;
   let results: ExecResult[] | undefined;
   let lost: unknown;
   // the probe's first exec at the steps' level carries the steps before it
   const carrier = carrying(conn, async (command, opts) => {
     if (results !== undefined || lost !== undefined || opts.become !== become) return conn.exec(command, opts);
     try {
-      const r = await conn.exec(`${script}\n${command}`, { ...opts, stdin });
+      const r = await conn.exec(`${script}\n${command}`, { ...opts, stdin, timeoutMs });
       results = splitSteps(r.stdout, steps.length, nonce);
       return r;
     } catch (e) {
@@ -86,7 +93,7 @@ export async function execSteps(
   }
   if (results === undefined && lost === undefined) {
     try {
-      const r = await conn.exec(script, { become, stdin });
+      const r = await conn.exec(script, { become, stdin, timeoutMs });
       results = splitSteps(r.stdout, steps.length, nonce);
     } catch (e) {
       lost = e;

@@ -31,6 +31,8 @@ const hostArchiveFact = defineFact({
   id: (args: UnarchiveOptions, fresh: boolean) => [fresh, args.src, args.dest, args.stripComponents, args.include ?? null],
   script: (args, fresh) => archiveScript(args, { fresh, hashAll: !fresh }),
   parse: (r) => parseArchive(r.stdout, r.stderr),
+  // reads the archive and what is below dest: a change elsewhere (a download before it is one at src) keeps it
+  paths: (args) => [args.src, args.dest],
   // When every include pattern names its target exactly, the result depends only on the archive and those
   // targets: the runner may answer it from the workstation's signature cache instead of unpacking again.
   cacheBy: (args) => {
