@@ -1,49 +1,24 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { definePlaybook, runPlaybook, task, type RunEvent } from '@tsplay/core';
-import { resolveInventory } from '@tsplay/core/engine';
-import { LocalConnection } from '@tsplay/core/transport';
+import { task } from '@tsplay/core';
 import { describe, expect, it } from 'vitest';
+import { countedRun } from './testing/counted-run.js';
 import { copy, file, template } from './index.js';
 
 /** A real run of file, copy and template tasks on a local host, its execs and puts counted (each is a round trip on a real host). */
 async function run(dir: string) {
-  const execs: string[] = [];
   const src = join(dir, 'ca.src');
   const keySrc = join(dir, 'key.src');
   writeFileSync(src, 'ca\n');
   writeFileSync(keySrc, 'key\n');
-  const pb = definePlaybook({
-    name: 'steps',
-    plays: [
-      {
-        name: 'p',
-        hosts: 'all',
-        become: true,
-        tasks: [
-          task(file, { path: join(dir, 'conf'), state: 'directory', mode: '0750' }, { name: 'conf dir' }),
-          task(file, { path: join(dir, 'data'), state: 'directory', mode: '0700' }, { name: 'data dir' }),
-          task(copy, { src, dest: join(dir, 'conf', 'ca.pem'), mode: '0644' }, { name: 'ca' }),
-          task(copy, { src: keySrc, dest: join(dir, 'conf', 'key.pem'), mode: '0600', secret: true }, { name: 'key' }),
-          task(template, { dest: join(dir, 'unit'), template: (v: { n: string }) => `name=${v.n}\n`, vars: { n: 'x' } }, { name: 'unit' }),
-        ],
-      },
-    ],
-  });
-  const inventory = resolveInventory({ defaults: { connection: 'local' }, hosts: { h: {} } }, '/x/hosts.yaml');
-  const results: string[] = [];
-  const connect = async () => {
-    const c = new LocalConnection('h');
-    const exec = c.exec.bind(c);
-    const put = c.put.bind(c);
-    c.exec = (cmd, o) => (execs.push(cmd), exec(cmd, o));
-    c.put = (path, data, o) => (execs.push(`put ${path}`), put(path, data, o));
-    return c;
-  };
-  const emit = (e: RunEvent) => (e.type === 'task.result' ? results.push(`${e.task}:${e.status}`) : undefined);
-  const summary = await runPlaybook({ playbook: pb, inventory, connect, emit });
-  return { summary, execs, results };
+  return countedRun([
+    task(file, { path: join(dir, 'conf'), state: 'directory', mode: '0750' }, { name: 'conf dir' }),
+    task(file, { path: join(dir, 'data'), state: 'directory', mode: '0700' }, { name: 'data dir' }),
+    task(copy, { src, dest: join(dir, 'conf', 'ca.pem'), mode: '0644' }, { name: 'ca' }),
+    task(copy, { src: keySrc, dest: join(dir, 'conf', 'key.pem'), mode: '0600', secret: true }, { name: 'key' }),
+    task(template, { dest: join(dir, 'unit'), template: (v: { n: string }) => `name=${v.n}\n`, vars: { n: 'x' } }, { name: 'unit' }),
+  ]);
 }
 
 describe('file, copy and template in a real run: consecutive changes in one exec', () => {

@@ -1,9 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { definePlaybook, runPlaybook, task, type RunEvent } from '@tsplay/core';
-import { resolveInventory } from '@tsplay/core/engine';
-import { LocalConnection } from '@tsplay/core/transport';
+import { task } from '@tsplay/core';
 import { describe, expect, it } from 'vitest';
+import { countedRun } from '../testing/counted-run.js';
 import { file } from '../file/index.js';
 import { useFixture } from '../testing/fixture.js';
 import { startReleaseFixture } from '../testing/release-server.js';
@@ -14,36 +13,12 @@ const fx = useFixture(startReleaseFixture, (f) => f.close());
 
 /** A real run on a local host: a download, then two directories; its execs and puts counted. */
 async function run(dir: string) {
-  const execs: string[] = [];
   const dl = { url: fx.tarballUrl, dest: join(dir, 'etcd.tar.gz'), checksum: `sha256:${fx.tarball.sha256}`, caFile: fx.pki.caFile };
-  const pb = definePlaybook({
-    name: 'download steps',
-    plays: [
-      {
-        name: 'p',
-        hosts: 'all',
-        become: true,
-        tasks: [
-          task(download, { ...dl, mode: '0640' }, { name: 'fetch' }),
-          task(file, { path: join(dir, 'conf'), state: 'directory', mode: '0750' }, { name: 'conf dir' }),
-          task(file, { path: join(dir, 'data'), state: 'directory', mode: '0700' }, { name: 'data dir' }),
-        ],
-      },
-    ],
-  });
-  const inventory = resolveInventory({ defaults: { connection: 'local' }, hosts: { h: {} } }, '/x/hosts.yaml');
-  const results: string[] = [];
-  const connect = async () => {
-    const c = new LocalConnection('h');
-    const exec = c.exec.bind(c);
-    const put = c.put.bind(c);
-    c.exec = (cmd, o) => (execs.push(cmd), exec(cmd, o));
-    c.put = (path, data, o) => (execs.push(`put ${path}`), put(path, data, o));
-    return c;
-  };
-  const emit = (e: RunEvent) => (e.type === 'task.result' ? results.push(`${e.task}:${e.status}`) : undefined);
-  await runPlaybook({ playbook: pb, inventory, connect, emit });
-  return { execs, results };
+  return countedRun([
+    task(download, { ...dl, mode: '0640' }, { name: 'fetch' }),
+    task(file, { path: join(dir, 'conf'), state: 'directory', mode: '0750' }, { name: 'conf dir' }),
+    task(file, { path: join(dir, 'data'), state: 'directory', mode: '0700' }, { name: 'data dir' }),
+  ]);
 }
 
 describe('download in a real run: the download and the tasks after it in one exec', () => {

@@ -1,9 +1,8 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { definePlaybook, runPlaybook, task, type RunEvent } from '@tsplay/core';
-import { resolveInventory } from '@tsplay/core/engine';
-import { LocalConnection } from '@tsplay/core/transport';
+import { task } from '@tsplay/core';
 import { describe, expect, it } from 'vitest';
+import { countedRun } from '../testing/counted-run.js';
 import { file } from '../file/index.js';
 import { useTarballDir } from '../testing/fixture.js';
 import { unarchive } from './index.js';
@@ -12,39 +11,15 @@ const t = useTarballDir('tsplay-unarchive-pb-');
 
 /** A real run on a local host (the etcd role's steps 2-3): unarchive, then two directories; its execs and puts counted. */
 async function run(dir: string) {
-  const execs: string[] = [];
-  const pb = definePlaybook({
-    name: 'unarchive steps',
-    plays: [
-      {
-        name: 'p',
-        hosts: 'all',
-        become: true,
-        tasks: [
-          task(
-            unarchive,
-            { src: t.tb.path, dest: join(dir, 'bin'), include: ['*/etcd', '*/etcdctl'], stripComponents: 1, mode: '0755' },
-            { name: 'binaries' },
-          ),
-          task(file, { path: join(dir, 'conf'), state: 'directory' }, { name: 'conf dir' }),
-          task(file, { path: join(dir, 'data'), state: 'directory', mode: '0700' }, { name: 'data dir' }),
-        ],
-      },
-    ],
-  });
-  const inventory = resolveInventory({ defaults: { connection: 'local' }, hosts: { h: {} } }, '/x/hosts.yaml');
-  const results: string[] = [];
-  const connect = async () => {
-    const c = new LocalConnection('h');
-    const exec = c.exec.bind(c);
-    const put = c.put.bind(c);
-    c.exec = (cmd, o) => (execs.push(cmd), exec(cmd, o));
-    c.put = (path, data, o) => (execs.push(`put ${path}`), put(path, data, o));
-    return c;
-  };
-  const emit = (e: RunEvent) => (e.type === 'task.result' ? results.push(`${e.task}:${e.status}`) : undefined);
-  const summary = await runPlaybook({ playbook: pb, inventory, connect, emit });
-  return { summary, execs, results };
+  return countedRun([
+    task(
+      unarchive,
+      { src: t.tb.path, dest: join(dir, 'bin'), include: ['*/etcd', '*/etcdctl'], stripComponents: 1, mode: '0755' },
+      { name: 'binaries' },
+    ),
+    task(file, { path: join(dir, 'conf'), state: 'directory' }, { name: 'conf dir' }),
+    task(file, { path: join(dir, 'data'), state: 'directory', mode: '0700' }, { name: 'data dir' }),
+  ]);
 }
 
 describe('unarchive in a real run: the extraction and the tasks after it in one exec', () => {
