@@ -22,6 +22,7 @@ function sshSpec(h: ResolvedHost): SshHostSpec {
     ...(h.knownHosts ? { knownHosts: h.knownHosts } : {}),
     hostKeyChecking: h.hostKeyChecking,
     ...(h.connectTimeoutMs ? { connectTimeoutMs: h.connectTimeoutMs } : {}),
+    ...(h.connectionAttempts ? { connectionAttempts: h.connectionAttempts } : {}),
     ...(h.serverAliveInterval !== undefined ? { serverAliveInterval: h.serverAliveInterval } : {}),
     ...(h.serverAliveCountMax !== undefined ? { serverAliveCountMax: h.serverAliveCountMax } : {}),
     ...(h.sshConfigFile ? { sshConfigPath: h.sshConfigFile } : {}),

@@ -30,21 +30,36 @@ const NET_REASONS: Record<string, string> = {
   EPIPE: 'connection closed by peer',
 };
 
-function unreachable(t: SshTarget, reason: string, cause?: unknown): TsplayError {
+function unreachable(t: SshTarget, reason: string, cause?: unknown, hint?: string): TsplayError {
   return new TsplayError('UNREACHABLE', `cannot connect to ${t.user}@${t.host}:${t.port}: ${reason}`, {
     host: t.name,
-    hint: 'check that the host is up, the address and port are right, and nothing blocks TCP port ' + t.port,
+    hint: hint ?? 'check that the host is up, the address and port are right, and nothing blocks TCP port ' + t.port,
     cause,
   });
 }
 
+const SLOW_HINT =
+  'a busy host may answer late: raise connectTimeoutMs, or connectionAttempts to try again (ssh config ConnectTimeout, ConnectionAttempts)';
+
+/**
+ * Failures worth another try (`connectionAttempts`): the host may be slow or restarting. Never an
+ * authentication failure, a host-key refusal or a name that does not resolve.
+ */
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);
+/** ProxyJump channel open failures: CONNECT_FAILED (2), RESOURCE_SHORTAGE (4). */
+const TRANSIENT_OPEN_REASONS = new Set<unknown>([2, 4]);
+const transientErrors = new WeakSet<TsplayError>();
+const transient = (e: TsplayError): TsplayError => (transientErrors.add(e), e);
+
 /** Map what ssh2 reported before `ready` to one coded error. */
 function mapConnectError(t: SshTarget, plan: AuthPlan, err: Error & { level?: string; code?: string }): TsplayError {
   if (err.level === 'client-authentication') return authError(t, plan, err);
-  if (err.level === 'client-timeout') return unreachable(t, `timed out after ${t.connectTimeoutMs} ms waiting for the SSH handshake`, err);
+  if (err.level === 'client-timeout')
+    return transient(unreachable(t, `timed out after ${t.connectTimeoutMs} ms waiting for the SSH handshake`, err, SLOW_HINT));
   const reason = err.code ? NET_REASONS[err.code] : undefined;
-  if (reason) return unreachable(t, `${err.code}: ${reason}`, err);
-  return unreachable(t, err.message, err);
+  if (!reason) return unreachable(t, err.message, err);
+  const e = unreachable(t, `${err.code}: ${reason}`, err);
+  return TRANSIENT_CODES.has(err.code ?? '') ? transient(e) : e;
 }
 
 /** Connect and authenticate one client (through `sock` when it is a ProxyJump hop). */
@@ -84,7 +99,7 @@ export async function dial(t: SshTarget, sock?: Duplex): Promise<Client> {
       resolve(client);
     });
     client.on('error', (err: Error & { level?: string; code?: string }) => fail(check.refusal() ?? mapConnectError(t, plan, err)));
-    client.once('close', () => fail(check.refusal() ?? unreachable(t, 'connection closed during the SSH handshake')));
+    client.once('close', () => fail(check.refusal() ?? transient(unreachable(t, 'connection closed during the SSH handshake'))));
     try {
       client.connect(config);
     } catch (e) {
@@ -97,19 +112,20 @@ export async function dial(t: SshTarget, sock?: Duplex): Promise<Client> {
 export function forward(via: Client, next: SshTarget): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(unreachable(next, `timed out after ${next.connectTimeoutMs} ms opening the jump channel`)),
+      () => reject(transient(unreachable(next, `timed out after ${next.connectTimeoutMs} ms opening the jump channel`))),
       next.connectTimeoutMs,
     );
     via.forwardOut('127.0.0.1', 0, next.host, next.port, (err, stream) => {
       clearTimeout(timer);
-      if (err) reject(unreachable(next, `via jump host: ${err.message}`, err));
-      else resolve(stream);
+      if (!err) return resolve(stream);
+      const e = unreachable(next, `via jump host: ${err.message}`, err);
+      reject(TRANSIENT_OPEN_REASONS.has((err as Error & { reason?: unknown }).reason) ? transient(e) : e);
     });
   });
 }
 
 /** Dial the jump hops in order, then the target through the last one. Returns [target, ...hops]. */
-export async function dialChain(t: SshTarget): Promise<Client[]> {
+async function dialChainOnce(t: SshTarget): Promise<Client[]> {
   const chain = [...t.jumps, t];
   const clients: Client[] = [];
   try {
@@ -126,4 +142,36 @@ export async function dialChain(t: SshTarget): Promise<Client[]> {
   }
   const target = clients.pop() as Client;
   return [target, ...clients];
+}
+
+/** The wait before try `attempt + 1`: attempt × 1 s plus up to 500 ms of jitter (hosts retried together spread out). */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  return attempt * 1000 + Math.floor(random() * 500);
+}
+
+/** The last transient failure, saying how many tries were made. */
+function afterAttempts(e: TsplayError, attempts: number): TsplayError {
+  return new TsplayError(e.code, `${e.message} (${attempts} attempts)`, {
+    host: e.host,
+    hint: e.hint,
+    cause: e,
+  });
+}
+
+/**
+ * `dialChainOnce`, tried again (the whole chain) up to `t.connectionAttempts` times in all when it fails
+ * transiently (a handshake timeout, refused, reset, closed during the handshake): each try gets the full
+ * connectTimeoutMs, and waits `retryDelayMs` before it. Any other failure is thrown at once.
+ */
+export async function dialChain(t: SshTarget): Promise<Client[]> {
+  const attempts = Math.max(1, Math.floor(t.connectionAttempts || 1));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await dialChainOnce(t);
+    } catch (e) {
+      if (!(e instanceof TsplayError) || !transientErrors.has(e)) throw e;
+      if (attempt >= attempts) throw attempts > 1 ? afterAttempts(e, attempts) : e;
+    }
+    await new Promise((r) => setTimeout(r, retryDelayMs(attempt)));
+  }
 }

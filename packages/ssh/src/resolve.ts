@@ -4,6 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { TsplayError } from '@tsplay/core';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_CONNECTION_ATTEMPTS,
   DEFAULT_SERVER_ALIVE_COUNT_MAX,
   DEFAULT_SERVER_ALIVE_INTERVAL,
   type ConnectOptions,
@@ -60,6 +61,7 @@ export function resolveTarget(spec: SshHostSpec, opts: ConnectOptions = {}, isHo
   const userKnown = cfg.userKnownHostsFiles?.map(expand) ?? [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2')];
   const hostKeyChecking = spec.hostKeyChecking ?? (cfg.strictHostKeyChecking === 'accept-new' ? 'accept-new' : 'strict');
   const connectTimeoutMs = spec.connectTimeoutMs ?? cfg.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const connectionAttempts = spec.connectionAttempts ?? cfg.connectionAttempts ?? DEFAULT_CONNECTION_ATTEMPTS;
   const agentSocket = env['SSH_AUTH_SOCK'] || undefined;
   const aliveS = spec.serverAliveInterval ?? cfg.serverAliveInterval ?? DEFAULT_SERVER_ALIVE_INTERVAL;
   const aliveMax = spec.serverAliveCountMax ?? cfg.serverAliveCountMax ?? DEFAULT_SERVER_ALIVE_COUNT_MAX;
@@ -97,6 +99,7 @@ export function resolveTarget(spec: SshHostSpec, opts: ConnectOptions = {}, isHo
     knownHostsFiles: [...specKnown, ...userKnown],
     hostKeyChecking,
     connectTimeoutMs,
+    connectionAttempts,
     commandTimeoutMs: spec.commandTimeoutMs,
     keepaliveIntervalMs: Math.round(aliveS * 1000),
     keepaliveCountMax: aliveMax,

@@ -12,6 +12,8 @@ export interface SshHostSpec {
   knownHosts?: string | string[] | undefined;
   hostKeyChecking?: 'strict' | 'accept-new' | undefined;
   connectTimeoutMs?: number | undefined;
+  /** Tries of the whole dial (ProxyJump chain included) when it fails transiently (else ssh config `ConnectionAttempts`, else 1). */
+  connectionAttempts?: number | undefined;
   /** Default `timeoutMs` for every exec. */
   commandTimeoutMs?: number | undefined;
   /** Defaults to `~/.ssh/config` when it exists. */
@@ -52,6 +54,8 @@ export interface SshTarget {
   knownHostsFiles: string[];
   hostKeyChecking: 'strict' | 'accept-new';
   connectTimeoutMs: number;
+  /** Tries of the whole dial when it fails transiently (a handshake timeout, refused/reset): each gets the full connectTimeoutMs. */
+  connectionAttempts: number;
   commandTimeoutMs?: number | undefined;
   /** A lost link is noticed within keepaliveIntervalMs × keepaliveCountMax of the last packet. */
   keepaliveIntervalMs: number;
@@ -66,6 +70,8 @@ export interface SshTarget {
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** OpenSSH's `ConnectionAttempts` default: one try, no retry. */
+export const DEFAULT_CONNECTION_ATTEMPTS = 1;
 /** OpenSSH's defaults are 0 (off) and 3; tsplay keeps keepalives on so a cut link is noticed in 15 s. */
 export const DEFAULT_SERVER_ALIVE_INTERVAL = 5;
 export const DEFAULT_SERVER_ALIVE_COUNT_MAX = 3;

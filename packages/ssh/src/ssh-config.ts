@@ -10,6 +10,8 @@ export interface SshConfigEntry {
   /** `none` is returned as undefined. */
   proxyJump?: string | undefined;
   connectTimeoutMs?: number | undefined;
+  /** `ConnectionAttempts`: tries of the dial (a positive integer). */
+  connectionAttempts?: number | undefined;
   userKnownHostsFiles?: string[] | undefined;
   strictHostKeyChecking?: string | undefined;
   /** Seconds; 0 turns keepalives off. */
@@ -99,6 +101,11 @@ export function lookupSshConfig(text: string, host: string): SshConfigEntry {
         case 'connecttimeout': {
           const s = Number(value);
           if (s > 0) entry.connectTimeoutMs = s * 1000;
+          break;
+        }
+        case 'connectionattempts': {
+          const n = Number(value);
+          if (Number.isInteger(n) && n >= 1) entry.connectionAttempts = n;
           break;
         }
         case 'userknownhostsfile':

@@ -23,6 +23,7 @@ export const CONNECTION_VARS = [
   'ansible_become_pass',
   'ansible_become_exe',
   'ansible_connection',
+  'ansible_ssh_retries',
 ] as const;
 
 const TRUE = new Set(['y', 'yes', 'on', '1', 'true', 't']);
@@ -53,7 +54,7 @@ export function connectionFields(vars: Record<string, unknown>, host: string, fi
     const becomeUser = vars.ansible_become_user;
     out.become = ansibleBool(vars.ansible_become) ? (typeof becomeUser === 'string' ? becomeUser : true) : false;
   }
-  Object.assign(out, becomeFields(vars, host, file));
+  Object.assign(out, becomeFields(vars, host, file), retriesField(vars, host, file));
   const conn = vars.ansible_connection;
   if (conn !== undefined && conn !== null) {
     const c = String(conn).replace(/^ansible\.builtin\./, '');
@@ -87,6 +88,20 @@ function becomeFields(vars: Record<string, unknown>, host: string, file: string)
   if (pw !== undefined) out.becomePassword = isSecret(pw) ? pw : String(pw);
   if (vars.ansible_become_exe !== undefined && vars.ansible_become_exe !== null) out.becomeExe = String(vars.ansible_become_exe);
   return out;
+}
+
+/** `ansible_ssh_retries` (the ssh plugin's reconnection retries; default 0) -> connectionAttempts = retries + 1. */
+function retriesField(vars: Record<string, unknown>, host: string, file: string): Record<string, unknown> {
+  const r = vars.ansible_ssh_retries;
+  if (r === undefined || r === null) return {};
+  const n = typeof r === 'string' && /^\s*\d+\s*$/.test(r) ? Number(r) : r;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 99)
+    throw new TsplayError('INVENTORY_INVALID', `host ${host}: ansible_ssh_retries=${String(r)} is not a whole number from 0 to 99`, {
+      file,
+      field: `${host}.ansible_ssh_retries`,
+      hint: 'ansible_ssh_retries counts the retries after the first attempt, e.g. 2 for 3 attempts',
+    });
+  return { connectionAttempts: n + 1 };
 }
 
 /** A host's vars without the connection vars (those became fields). */

@@ -94,6 +94,7 @@ export function resolveInventory(raw: unknown, source: string, extraVars: Record
       becomePassword: asSecret(entry.becomePassword ?? d.becomePassword),
       becomeExe: entry.becomeExe ?? d.becomeExe,
       connectTimeoutMs: entry.connectTimeoutMs ?? d.connectTimeoutMs,
+      connectionAttempts: entry.connectionAttempts ?? d.connectionAttempts,
       serverAliveInterval: entry.serverAliveInterval ?? d.serverAliveInterval,
       serverAliveCountMax: entry.serverAliveCountMax ?? d.serverAliveCountMax,
       sshConfigFile:

@@ -36,6 +36,8 @@ export const connectionFields = {
   /** The become program's path (Ansible's `ansible_become_exe`). */
   becomeExe: z.string().min(1).optional(),
   connectTimeoutMs: z.number().int().positive().optional(),
+  /** Tries of the SSH dial when it fails transiently (handshake timeout, refused, reset); ssh config `ConnectionAttempts`; default 1. */
+  connectionAttempts: z.number().int().positive().max(100).optional(),
   /** Seconds between SSH keepalives (ssh config `ServerAliveInterval`; default 5). */
   serverAliveInterval: z.number().positive().max(3600).optional(),
   /** Keepalives without an answer before the host counts as gone (`ServerAliveCountMax`; default 3). */
@@ -84,6 +86,7 @@ export type ConnectionSettings = {
   becomePassword?: Secret | undefined;
   becomeExe?: string | undefined;
   connectTimeoutMs?: number | undefined;
+  connectionAttempts?: number | undefined;
   serverAliveInterval?: number | undefined;
   serverAliveCountMax?: number | undefined;
   /** Absolute path (relative ones resolve against the inventory's directory). */
