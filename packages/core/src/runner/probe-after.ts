@@ -46,10 +46,9 @@ export interface StepsOutcome {
 
 /**
  * Sends the steps in one exec (after the host index's new answers, see sigcache.ts); with `facts`, the exec
- * goes on to probe them once every step has run (the
- * probe's own script, framed with its own nonce after the steps'), so the tasks after the group plan from
- * the cache without a probe of their own. The probe's answers are returned, not stored: the caller stores
- * them once the steps' own changes are accounted for.
+ * goes on to probe them once every step has run (the probe's own script, framed with its own nonce after the
+ * steps'), so the tasks after the group plan from the cache without a probe of their own. The probe's answers
+ * are returned, not stored: the caller stores them once the steps' own changes are accounted for.
  */
 export async function execSteps(
   conn: Connection,
