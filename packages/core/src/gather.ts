@@ -23,6 +23,8 @@ export class FactCache {
   readonly values = new Map<string, unknown>();
   /** The query behind each answer (an answer set without one counts as reading anything). */
   private readonly queries = new Map<string, FactQuery>();
+  /** Answers read ahead of read-only tasks (`markEarly`): they hold only while no apply runs before theirs. */
+  private readonly early = new Set<string>();
 
   put(fact: FactQuery, value: unknown): void {
     this.values.set(fact.key, value);
@@ -32,6 +34,21 @@ export class FactCache {
   clear(): void {
     this.values.clear();
     this.queries.clear();
+    this.early.clear();
+  }
+
+  /** This answer was read before the read-only tasks ahead of its own ran: an apply of any of them drops it. */
+  markEarly(key: string): void {
+    if (this.values.has(key)) this.early.add(key);
+  }
+
+  /** An apply runs (time passes, e.g. a wait): the answers read ahead of it no longer stand for later. */
+  dropEarly(): void {
+    for (const key of this.early) {
+      this.values.delete(key);
+      this.queries.delete(key);
+    }
+    this.early.clear();
   }
 
   /** Takes every answer of `other` (answers read later than this cache's). */

@@ -17,10 +17,11 @@ export function describedChange(plan: Plan): string[] | undefined {
 
 /**
  * What a real apply leaves of the host's cached facts: a read-only apply that changed nothing keeps them
- * all; a described change drops only the answers about what it changed (so later tasks re-probe just
+ * all but those read ahead of it (`FactCache.markEarly`); a described change drops only the answers about what it changed (so later tasks re-probe just
  * those); anything else drops them all.
  */
 export function afterApply(cache: FactCache | undefined, plan: Plan, res: ApplyResult, readOnly: boolean): void {
+  cache?.dropEarly();
   if (readOnly && !(res.changed ?? plan.changed)) return;
   const changed = res.failed || res.changed === false ? undefined : describedChange(plan);
   if (changed) cache?.forgetChanged(changed);

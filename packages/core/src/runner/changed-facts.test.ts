@@ -68,12 +68,12 @@ const echo = defineModule({
   plan: () => ({ changed: false }),
 });
 
-/** `echo` that says it only reads (its apply runs in check mode too). */
+/** `echo` that says it only reads; it applies (as a wait would: time passes) when its word is `wait`. */
 const readEcho = defineModule({
   name: 'readEcho',
   args: echo.args,
   facts: echo.facts,
-  plan: () => ({ changed: false, run: true }),
+  plan: (_f, a) => ({ changed: false, run: a.word === 'wait' }),
   readOnly: () => true,
   apply: async () => ({ changed: false }),
 });
@@ -178,6 +178,20 @@ describe('the read-only tasks after a change probe together', () => {
     // the host between); the shell; w's own probe (the shell may have changed anything)
     const words = r.execs.map((e) => ['x', 'y', 'z', 'w'].filter((w) => has(e, w)).join(''));
     expect(words).toEqual(['xyzw', '', 'xyz', '', 'w']);
+  });
+
+  it('a read-only task that applies (a wait) drops what was read ahead of it: the tasks after it probe again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-quiet-'));
+    const r = await run([
+      task(touch, { path: join(dir, 'a') }, { name: 'a' }),
+      task(readEcho, { word: 'x' }, { name: 'x' }),
+      task(readEcho, { word: 'wait' }, { name: 'wait' }),
+      task(readEcho, { word: 'y' }, { name: 'y' }),
+    ]);
+    expect(r.results).toEqual(['a:changed', 'x:ok', 'wait:ok', 'y:ok']);
+    const words = r.execs.map((e) => ['x', 'wait', 'y'].filter((w) => e.includes(`echo ${w}\n`)).join(' '));
+    // the batch probe; a; x's probe with the wait's and y's; y again after the wait applied
+    expect(words).toEqual(['x wait y', '', 'x wait y', 'y']);
   });
 });
 

@@ -116,6 +116,8 @@ export async function probeAhead(
   } catch {
     /* the task probes its own facts and reports their error */
   }
+  // read before the read-only tasks ahead of theirs: if one of those applies (a wait, a retry), they are stale
+  for (const f of Object.values(todo)) if (quiet.has(f.key) && !mine.has(f.key) && !f.paths && !f.statOf) run.cache.markEarly(f.key);
 }
 
 /**
