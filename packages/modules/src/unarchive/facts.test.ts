@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { unarchiveArgsSchema } from './args.js';
 import { modeOfPerms, parseArchive } from './parse.js';
 import { inferTargets } from './plan.js';
+import { archiveFact } from './facts.js';
 
 const H = 'a'.repeat(64);
 
@@ -90,5 +91,22 @@ describe('inferTargets', () => {
     [['*/etcd'], 2, []],
   ])('%j strip %i -> %j', (include, strip, want) => {
     expect(t(include, strip)).toEqual(want);
+  });
+});
+
+describe('the archive fact in the signature cache', () => {
+  const args = unarchiveArgsSchema.parse({
+    src: '/s/etcd.tgz',
+    dest: '/usr/local/bin/',
+    include: ['*/etcd', '*/etcdctl'],
+    stripComponents: 1,
+  });
+  it('is keyed by the archive and the named targets only (not dest: a directory would keep it off the workstation)', () => {
+    for (const check of [true, false]) {
+      expect(archiveFact(args, { check }).cacheBy).toEqual(['/s/etcd.tgz', '/usr/local/bin/etcd', '/usr/local/bin/etcdctl']);
+    }
+  });
+  it('reads the archive and what is below dest (paths)', () => {
+    expect(archiveFact(args).paths).toEqual(['/s/etcd.tgz', '/usr/local/bin']);
   });
 });

@@ -34,11 +34,13 @@ const hostArchiveFact = defineFact({
   // reads the archive and what is below dest: a change elsewhere (a download before it is one at src) keeps it
   paths: (args) => [args.src, args.dest],
   // When every include pattern names its target exactly, the result depends only on the archive and those
-  // targets: the runner may answer it from the workstation's signature cache instead of unpacking again.
+  // targets: the runner may answer it from the workstation's signature cache instead of unpacking again. Not
+  // dest itself: the answer reads nothing of it, and the workstation keeps no answer whose signature has a
+  // small entry (a directory is one), so --check, which writes no host index, would unpack on every run.
   cacheBy: (args) => {
     const targets = inferTargets(args);
     const exact = args.include !== undefined && targets.length === args.include.length;
-    return exact ? [args.src, args.dest, ...targets.map((t) => `${args.dest.replace(/\/$/, '')}/${t}`)] : undefined;
+    return exact ? [args.src, ...targets.map((t) => `${args.dest.replace(/\/$/, '')}/${t}`)] : undefined;
   },
   fromOverlay: (o, args): ArchiveState | undefined => {
     const s = o.path(args.src);
