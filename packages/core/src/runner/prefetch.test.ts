@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { commandFact } from '../facts.js';
 import { resolveInventory } from '../inventory/resolve.js';
 import { defineModule } from '../module.js';
-import { definePlaybook, task } from '../playbook.js';
+import { definePlaybook, task, type TaskContext } from '../playbook.js';
 import { quote } from '../sh.js';
 import { runPlaybook } from './run.js';
 import { recording } from '../testing/recording.js';
@@ -59,5 +59,62 @@ describe('prefetch of dynamic tasks', () => {
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(join(dir, 'b'), 'utf8')).toBe('B after a change');
     expect(readFileSync(join(dir, 'c'), 'utf8')).toBe('C?');
+  });
+});
+
+/** Reads a command's answer and changes nothing (no apply): a read-only task. */
+const echo = defineModule({
+  name: 'echo',
+  args: z.strictObject({ word: z.string() }),
+  facts: (a) => ({ out: commandFact(`echo:${a.word}`, `echo ${quote(a.word)}`, (r) => r.stdout) }),
+  plan: () => ({ changed: false }),
+});
+
+describe('probe ahead of the tasks after a change', () => {
+  it('resolves each later dynamic task once per probe (its args function runs once), the read-only ones probed together', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-spec-'));
+    const inProbe: Record<string, number> = {};
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = Number.POSITIVE_INFINITY;
+    try {
+      // writes a file that is not there: a change no plan describes, so every answer is dropped after it
+      const a = task(line, { path: join(dir, 'a'), text: 'A' }, { name: 'a' });
+      const counted =
+        <T>(name: string, args: (changed: boolean) => T) =>
+        (c: TaskContext) => {
+          if (new Error().stack?.includes('probeAhead')) inProbe[name] = (inProbe[name] ?? 0) + 1;
+          return args(c.result(a)?.changed === true);
+        };
+      const read = (w: string) =>
+        task(
+          echo,
+          counted(w, (ch) => ({ word: ch ? w : `${w}?` })),
+          { name: w },
+        );
+      // may change the host: the quiet prefix ends before it
+      const write = task(
+        line,
+        counted('w', (ch) => ({ path: join(dir, 'w'), text: ch ? 'W' : 'W?' })),
+        { name: 'w' },
+      );
+      const pb = definePlaybook({ name: 'spec', plays: [{ name: 'p', hosts: 'all', tasks: [a, read('x'), read('y'), read('z'), write] }] });
+      const inventory = resolveInventory({ defaults: { connection: 'local' }, hosts: { h0: {} } }, '/x/hosts.yaml');
+      const execs: string[] = [];
+      const connect = recording(execs);
+      const s = await runPlaybook({ playbook: pb, inventory, connect: async (h) => connect(h.name), emit: () => {} });
+      expect(s.recap.h0).toMatchObject({ changed: 2, ok: 3, failed: 0 });
+      // the batch probe (w's file: only its text is guessed); a; x probes after a's change, for itself and the
+      // read-only y and z after it (nothing runs between), not w's file (a fact that names no path, after the
+      // quiet prefix): w probes it itself, then writes it
+      const words = execs.map((e) => {
+        const echoed = ['x', 'y', 'z'].filter((w) => e.includes(`echo ${w}\n`));
+        return [...echoed, ...(e.includes(`cat ${join(dir, 'w')} `) ? ['w'] : [])].join('');
+      });
+      expect(words).toEqual(['w', '', 'xyz', 'w', '']);
+      // two probes ahead (x's and w's): x, y and z are resolved in the first, w in both
+      expect(inProbe).toEqual({ x: 1, y: 1, z: 1, w: 2 });
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   });
 });

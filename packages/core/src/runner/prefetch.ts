@@ -27,7 +27,7 @@ function guess(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, ba
   }
 }
 
-/** The facts of a host's planned tasks at one become level, by fact key, for the batched prefetch. */
+/** The facts of a host's planned tasks from `from` on at one become level, by fact key, for the batched prefetch. */
 export function prefetchQueries(
   env: RunEnv,
   play: PlannedPlay,
@@ -35,23 +35,42 @@ export function prefetchQueries(
   become: boolean | string,
   batch: BatchInfo,
   from = 0,
-  to?: number,
 ): Record<string, FactQuery> {
+  return tasksAhead(env, play, run, become, batch, from).facts;
+}
+
+/** What the tasks from `from` on read: their facts by fact key, and the keys of those read by the quiet prefix. */
+interface Ahead {
+  facts: Record<string, FactQuery>;
+  /**
+   * The fact keys of the quiet prefix: the tasks from `from` on before the first that may change the host, or
+   * whose facts are probed again by the runner (see `quietTask`); none when the task at `from` may change it.
+   */
+  quiet: Set<string>;
+}
+
+/** One walk over the host's tasks from `from` on: each selected one is resolved once (`guess`). */
+function tasksAhead(env: RunEnv, play: PlannedPlay, run: HostRun, become: boolean | string, batch: BatchInfo, from: number): Ahead {
   const facts: Record<string, FactQuery> = {};
   const seen = new Set<string>();
-  for (const pt of play.tasks.slice(from, to)) {
-    const rt = pt.selected ? guess(env, play, pt, run, batch) : undefined;
+  const quiet = new Set<string>();
+  let quietSoFar = true;
+  for (const pt of play.tasks.slice(from)) {
+    if (!pt.selected) continue;
+    const rt = guess(env, play, pt, run, batch);
+    quietSoFar = quietSoFar && quietTask(pt, rt);
     if (!rt || rt.delegateTo !== undefined || rt.become !== become || rt.becomeMethod !== play.becomeMethod) continue;
     rt.invocations.forEach((inv, i) => {
       if (!inv.when) return;
       for (const [k, f] of Object.entries(inv.facts)) {
+        if (quietSoFar) quiet.add(f.key);
         if (seen.has(f.key)) continue;
         seen.add(f.key);
         facts[`${pt.id}/${i}/${k}`] = f;
       }
     });
   }
-  return facts;
+  return { facts, quiet };
 }
 
 /**
@@ -98,14 +117,11 @@ export async function probeAhead(
   if (!conn) return;
   const become = becomeLevel(play.become, run.host, run.host, play.becomeUser);
   const from = play.tasks.indexOf(pt);
-  const ahead = prefetchQueries(env, play, run, become, batch, from);
+  const { facts: ahead, quiet } = tasksAhead(env, play, run, become, batch, from);
   // later tasks' facts only when they say what they read: a fact that names no path (a command's probe, an
   // etcdctl check) is dropped by any change before its task, and may be slow before the tasks ahead of it ran;
   // except those of the read-only tasks right after this one, when it is read-only too (nothing runs on the
   // host between this probe and theirs)
-  const quiet = new Set(
-    Object.values(prefetchQueries(env, play, run, become, batch, from, quietEnd(env, play, run, batch, from))).map((f) => f.key),
-  );
   const mine = new Set(own.map((f) => f.key));
   const todo = Object.fromEntries(
     Object.entries(ahead).filter(([, f]) => !known(f) && (mine.has(f.key) || quiet.has(f.key) || f.paths || f.statOf)),
@@ -121,20 +137,14 @@ export async function probeAhead(
 }
 
 /**
- * The index of the first task from `from` on that may change the host, or whose facts are probed again by
- * the runner (retried, run once, delegated): `from` itself when that task may change it. A task counts as
- * read-only when its module has no apply, or says so for the args of every invocation that runs.
+ * Whether the quiet prefix goes on through this task: it is read-only and its facts are not probed again by
+ * the runner (retried, run once, delegated). A task counts as read-only when its module has no apply, or says
+ * so for the args of every invocation that runs.
  */
-function quietEnd(env: RunEnv, play: PlannedPlay, run: HostRun, batch: BatchInfo, from: number): number {
-  for (let i = from; i < play.tasks.length; i++) {
-    const pt = play.tasks[i] as PlannedTask;
-    if (!pt.selected) continue;
-    const t = pt.task;
-    if (t.runOnce || t.block || t.retries !== undefined || t.until !== undefined || t.notifiedBy.length > 0) return i;
-    const rt = guess(env, play, pt, run, batch);
-    if (!rt || rt.delegateTo !== undefined) return i;
-    const reads = (args: unknown) => !t.module.apply || t.module.readOnly?.(args) === true;
-    if (!rt.invocations.every((inv) => !inv.when || reads(inv.args))) return i;
-  }
-  return play.tasks.length;
+function quietTask(pt: PlannedTask, rt: ResolvedTask | undefined): boolean {
+  const t = pt.task;
+  if (t.runOnce || t.block || t.retries !== undefined || t.until !== undefined || t.notifiedBy.length > 0) return false;
+  if (!rt || rt.delegateTo !== undefined) return false;
+  const reads = (args: unknown) => !t.module.apply || t.module.readOnly?.(args) === true;
+  return rt.invocations.every((inv) => !inv.when || reads(inv.args));
 }
