@@ -79,6 +79,18 @@ async function trusted(port: number): Promise<string> {
   return file;
 }
 
+/** A trusted port whose first handshake stalls and whose second reaches the test sshd: 1500 ms, 2 attempts. */
+async function flakySpec(): Promise<{ flaky: Counter; spec: SshHostSpec }> {
+  const flaky = await open((n) => (n === 1 ? 'silent' : 'pipe'));
+  const spec = sshd.spec('root', {
+    port: flaky.port,
+    knownHosts: await trusted(flaky.port),
+    connectTimeoutMs: 1500,
+    connectionAttempts: 2,
+  });
+  return { flaky, spec };
+}
+
 async function failure(spec: SshHostSpec): Promise<TsplayError> {
   const r = await connectSsh(spec, opts).catch((e: unknown) => e);
   if (!(r instanceof TsplayError)) throw new Error(`expected a TsplayError, got ${String(r)}`);
@@ -105,13 +117,7 @@ describe('connectionAttempts', () => {
   });
 
   it('connects on the second attempt when the first handshake stalls', async () => {
-    const flaky = await open((n) => (n === 1 ? 'silent' : 'pipe'));
-    const spec = sshd.spec('root', {
-      port: flaky.port,
-      knownHosts: await trusted(flaky.port),
-      connectTimeoutMs: 1500,
-      connectionAttempts: 2,
-    });
+    const { flaky, spec } = await flakySpec();
     const conn = await connectSsh(spec, opts);
     try {
       expect((await conn.exec('id -un')).stdout).toBe('root\n');
@@ -185,13 +191,7 @@ describe('connectionAttempts', () => {
   });
 
   it('applies through the persist daemon (its pool dials): a stalled first handshake, then a connection', async () => {
-    const flaky = await open((n) => (n === 1 ? 'silent' : 'pipe'));
-    const spec = sshd.spec('root', {
-      port: flaky.port,
-      knownHosts: await trusted(flaky.port),
-      connectTimeoutMs: 1500,
-      connectionAttempts: 2,
-    });
+    const { flaky, spec } = await flakySpec();
     const conn = await connectPersisted(spec, opts, { seconds: 1, dir: daemon.dir });
     try {
       expect(conn).toBeInstanceOf(PersistedConnection);
