@@ -209,6 +209,13 @@ export interface Play {
   serial?: SerialSpec;
   /** Stop the later batches when more than this percentage of a batch's hosts failed (0: any failure). */
   maxFailPercentage?: number;
+  /**
+   * `free` (the default): each host runs on through the tasks without waiting for the others, up to the
+   * next task that is run once or delegated (all hosts meet there); a task that reads another host's
+   * result of an earlier task waits for that host. `linear`: every host finishes a task before any starts
+   * the next (Ansible's default).
+   */
+  strategy?: 'free' | 'linear';
 }
 
 /**

@@ -7,6 +7,12 @@ export function plainReporter(opts: { verbose: boolean; colors?: boolean; write?
   const write = opts.write ?? ((s: string) => process.stdout.write(s));
   const out = (lines: string[]) => write(`${lines.join('\n')}\n`);
   let check = false;
+  /** The task whose header was printed last: under the free strategy results of several tasks interleave. */
+  let shown: string | undefined;
+  const header = (task: string, id: string) => {
+    shown = id;
+    out(['', c.bold(`TASK [${task}] ${'*'.repeat(Math.max(3, 50 - task.length))}`)]);
+  };
   return (e) => {
     switch (e.type) {
       case 'run.start':
@@ -29,9 +35,10 @@ export function plainReporter(opts: { verbose: boolean; colors?: boolean; write?
         out(['', c.bold(`PLAY [${e.play}] ${'*'.repeat(Math.max(3, 50 - e.play.length))}`)]);
         break;
       case 'task.start':
-        out(['', c.bold(`TASK [${e.task}] ${'*'.repeat(Math.max(3, 50 - e.task.length))}`)]);
+        header(e.task, e.id);
         break;
       case 'task.result':
+        if (e.id !== shown) header(e.task, e.id);
         out(resultLine(e, c, opts.verbose, check));
         break;
       case 'log':

@@ -29,29 +29,31 @@ export function ttyReporter(opts: { verbose: boolean; colors?: boolean; stream?:
       if (status) stream.write(status);
     },
   });
-  let pending = new Set<string>();
-  let task = '';
-  let started = 0;
+  /** The tasks under way (several at once under the free strategy), oldest first: their hosts still busy. */
+  const open = new Map<string, { task: string; hosts: Set<string>; started: number }>();
   let timer: NodeJS.Timeout | undefined;
   const draw = () => {
     clear();
-    const text = pending.size
-      ? fitWidth(`… ${task}: waiting for ${[...pending].join(', ')} (${((Date.now() - started) / 1000).toFixed(1)}s)`, stream.columns)
+    const busy = [...open.values()].find((t) => t.hosts.size > 0);
+    const text = busy
+      ? fitWidth(
+          `… ${busy.task}: waiting for ${[...busy.hosts].join(', ')} (${((Date.now() - busy.started) / 1000).toFixed(1)}s)`,
+          stream.columns,
+        )
       : '';
     status = text && colors ? `\u001b[2m${text}\u001b[0m` : text;
     if (status) stream.write(status);
   };
   return (e) => {
     if (e.type === 'task.start') {
-      pending = new Set(e.hosts);
-      task = e.task;
-      started = Date.now();
+      open.set(e.id, { task: e.task, hosts: new Set(e.hosts), started: Date.now() });
       timer ??= setInterval(draw, 200);
       timer.unref();
     }
-    if (e.type === 'task.result') pending.delete(e.host);
+    if (e.type === 'task.result') open.get(e.id)?.hosts.delete(e.host);
     if (e.type === 'task.end' || e.type === 'recap') {
-      pending.clear();
+      if (e.type === 'task.end') open.delete(e.id);
+      else open.clear();
       clear();
       status = '';
     }

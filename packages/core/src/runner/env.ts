@@ -2,6 +2,7 @@ import type { Connection } from '../connection.js';
 import type { ResolvedHost } from '../inventory/schema.js';
 import type { EventSink } from './events.js';
 import type { HostRun, Target } from './host-run.js';
+import type { Lanes } from './lanes.js';
 import type { RunPlan } from './plan-types.js';
 import type { NotificationStore } from './state.js';
 
@@ -33,4 +34,6 @@ export interface RunEnv {
   target(name: string): Target;
   /** Delegates that are not hosts of the run, by name (dialled on first use). */
   others: Map<string, Target>;
+  /** While a stretch of a play runs free: where each host is (free.ts). */
+  lanes?: Lanes | undefined;
 }

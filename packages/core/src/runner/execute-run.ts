@@ -12,6 +12,7 @@ import { localhostTarget, targetHost } from './resolve.js';
 import { rescueUnknown, runTaskOnHost, shareRunOnce } from './task-run.js';
 import type { BatchInfo } from './resolve-at-run.js';
 import { blockHosts, settleBlocks } from './block-run.js';
+import { isBarrier, playIsFree, runFree } from './free.js';
 import type { RunSummary } from './summary.js';
 import { summarize } from './summary.js';
 
@@ -93,28 +94,60 @@ async function runBatch(env: RunEnv, play: PlannedPlay, batch: BatchInfo): Promi
   });
   for (const r of runs) r.ahead.clear();
   await prefetchFacts(env, play, runs, batch);
-  let asking = env.opts.step !== undefined;
-  for (const pt of play.tasks) {
-    if (!pt.selected || env.opts.signal?.aborted) {
-      settleBlocks(play, play.tasks.indexOf(pt), runs);
+  const linear = { asking: env.opts.step !== undefined };
+  const free = playIsFree(env, play);
+  for (let i = 0; i < play.tasks.length; ) {
+    const stretch = free ? freeStretch(play.tasks, i) : 0;
+    const live = runs.filter((r) => r.live);
+    if (stretch > 0 && live.length > 1 && !env.opts.signal?.aborted) {
+      await runFree(env, play, play.tasks.slice(i, i + stretch), live, batch);
+      i += stretch;
       continue;
     }
-    const live = runs.filter((r) => r.live);
-    if (live.length === 0) break;
-    if (asking && env.opts.step) {
-      const answer = await env.opts.step({ play: play.name, task: pt.name, id: pt.id });
-      if (answer === 'no') {
-        settleBlocks(play, play.tasks.indexOf(pt), runs);
-        continue;
-      }
-      if (answer === 'continue') asking = false;
+    const next = await linearTask(env, play, play.tasks[i] as PlannedTask, runs, batch, linear);
+    if (next !== 'go') {
+      if (next === 'stop') return 'stop';
+      break;
     }
-    await runTask(env, play, pt, live, batch);
-    settleBlocks(play, play.tasks.indexOf(pt), runs);
-    if (env.opts.anyErrorsFatal && live.some((r) => !r.live)) return 'stop';
+    i += 1;
   }
   const failed = runs.filter((r) => !r.live).length;
   return overFailLimit(failed, runs.length, play.maxFailPercentage) ? 'stop' : 'go';
+}
+
+/** How many tasks from `from` on run free together: none before a barrier, or when fewer than two would run. */
+function freeStretch(tasks: readonly PlannedTask[], from: number): number {
+  let n = 0;
+  while (from + n < tasks.length && !isBarrier(tasks[from + n] as PlannedTask)) n += 1;
+  return tasks.slice(from, from + n).filter((pt) => pt.selected).length > 1 ? n : 0;
+}
+
+/** One task on every host of the batch at once (the linear strategy): 'end' when no host is left. */
+async function linearTask(
+  env: RunEnv,
+  play: PlannedPlay,
+  pt: PlannedTask,
+  runs: HostRun[],
+  batch: BatchInfo,
+  step: { asking: boolean },
+): Promise<'go' | 'end' | 'stop'> {
+  if (!pt.selected || env.opts.signal?.aborted) {
+    settleBlocks(play, pt.index, runs);
+    return 'go';
+  }
+  const live = runs.filter((r) => r.live);
+  if (live.length === 0) return 'end';
+  if (step.asking && env.opts.step) {
+    const answer = await env.opts.step({ play: play.name, task: pt.name, id: pt.id });
+    if (answer === 'no') {
+      settleBlocks(play, pt.index, runs);
+      return 'go';
+    }
+    if (answer === 'continue') step.asking = false;
+  }
+  await runTask(env, play, pt, live, batch);
+  settleBlocks(play, pt.index, runs);
+  return env.opts.anyErrorsFatal && live.some((r) => !r.live) ? 'stop' : 'go';
 }
 
 async function runTask(env: RunEnv, play: PlannedPlay, pt: PlannedTask, all: HostRun[], batch: BatchInfo): Promise<void> {
@@ -132,7 +165,7 @@ async function runTask(env: RunEnv, play: PlannedPlay, pt: PlannedTask, all: Hos
   });
   if (pt.task.runOnce) await runOnce(env, play, pt, live, batch);
   else await mapLimit(live, Math.min(env.opts.forks ?? 10, pt.task.throttle ?? Infinity), (r) => runTaskOnHost(env, play, pt, r, batch));
-  for (const r of unknown) rescueUnknown(env, play, pt, r, batch);
+  for (const r of unknown) await rescueUnknown(env, play, pt, r, batch);
   env.opts.emit({ type: 'task.end', play: play.name, task: pt.name, id: pt.id, index: pt.index, durationMs: Date.now() - t0 });
 }
 

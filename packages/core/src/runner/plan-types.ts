@@ -32,6 +32,8 @@ export interface PlannedPlay {
   /** Rolling batches (`serial`): each runs the whole play before the next. */
   batches: string[][];
   maxFailPercentage?: number | undefined;
+  /** The play's strategy (`Play.strategy`): 'free' unless it opts out. */
+  strategy: 'free' | 'linear';
   become: boolean | string | undefined;
   /** The play's `becomeUser` and `becomeMethod` (the batched prefetch runs with them). */
   becomeUser?: string | undefined;

@@ -143,12 +143,19 @@ function planPlay(
       field: `plays.${index}.maxFailPercentage`,
       ...(file ? { file } : {}),
     });
+  if (play.strategy !== undefined && play.strategy !== 'free' && play.strategy !== 'linear')
+    throw new TsplayError('PLAY_INVALID', `strategy must be 'free' or 'linear', got ${JSON.stringify(play.strategy)}`, {
+      field: `plays.${index}.strategy`,
+      ...(file ? { file } : {}),
+      hint: "leave it out for 'free' (hosts run on without waiting for each other), or 'linear' to keep them in step",
+    });
   return {
     name: label,
     index,
     hosts: hosts.map((h) => h.name),
     batches,
     maxFailPercentage: play.maxFailPercentage,
+    strategy: play.strategy ?? 'free',
     become: play.become,
     becomeUser: play.becomeUser,
     becomeMethod: play.becomeMethod,

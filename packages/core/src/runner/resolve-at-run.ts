@@ -1,6 +1,7 @@
 import type { RunEnv } from './env.js';
 import type { ContextTrace } from './context.js';
 import type { HostRun } from './host-run.js';
+import type { NotYet } from './lanes.js';
 import type { PlannedPlay, PlannedTask, ResolvedTask } from './plan-types.js';
 import { resolveTask } from './resolve.js';
 
@@ -24,6 +25,7 @@ export function resolveAtRun(
   batch: BatchInfo,
   notified: boolean,
   trace?: ContextTrace,
+  wait?: { on?: NotYet },
 ): ResolvedTask {
   const planned = env.plan.perHost[run.name]?.[pt.id];
   if (planned && !planned.dynamic) return planned;
@@ -35,9 +37,47 @@ export function resolveAtRun(
     notified,
     play: { name: play.name, batch: batch.number, hosts: batch.hosts },
     baseDir: env.plan.baseDir,
-    lookup: (h, t) => env.runs.get(h)?.byTask.get(t),
+    lookup: (h, t) => {
+      const lanes = h === run.name ? undefined : env.lanes;
+      const f = lanes?.final(h, t, pt.index) ?? 'final';
+      if (f === 'not yet run') return undefined;
+      if (f !== 'final') {
+        if (wait) wait.on ??= f;
+        throw new Error(`${h} has not run ${t.name} yet`);
+      }
+      return env.runs.get(h)?.byTask.get(t);
+    },
     reuse: run.guesses.get(pt.id),
     trace,
   });
   return rt as ResolvedTask; // with a lookup, a task is never left dynamic
+}
+
+/**
+ * `resolveAtRun` for the task's own turn: under the free strategy, a function that reads another host's
+ * result of an earlier task waits until that host is past that task, then the task is resolved again
+ * (its functions are pure). The trace is the last resolution's.
+ */
+export async function resolveInTurn(
+  env: RunEnv,
+  play: PlannedPlay,
+  pt: PlannedTask,
+  run: HostRun,
+  batch: BatchInfo,
+  notified: boolean,
+  trace: ContextTrace,
+): Promise<ResolvedTask> {
+  for (;;) {
+    const wait: { on?: NotYet } = {};
+    let rt: ResolvedTask | undefined;
+    try {
+      rt = resolveAtRun(env, play, pt, run, batch, notified, trace, wait);
+    } catch (e) {
+      if (!wait.on || !env.lanes) throw e;
+    }
+    if (!wait.on || !env.lanes) return rt as ResolvedTask;
+    await env.lanes.wait(wait.on);
+    trace.dynamic = false;
+    trace.unknownFrom = undefined;
+  }
 }

@@ -34,7 +34,8 @@ interface GroupCtx {
 
 /**
  * A dynamic task resolved ahead of its turn: only when its functions read no result that is not final
- * yet (any host's result of the lead or a later task), so its turn would resolve it the same.
+ * yet (any host's result of the lead or a later task, or of an earlier task another host running free
+ * is not past yet), so its turn would resolve it the same.
  */
 function resolveEarly(g: GroupCtx, pt: PlannedTask): ResolvedTask | undefined {
   try {
@@ -47,7 +48,9 @@ function resolveEarly(g: GroupCtx, pt: PlannedTask): ResolvedTask | undefined {
       play: { name: g.play.name, batch: g.batch.number, hosts: g.batch.hosts },
       baseDir: g.env.plan.baseDir,
       lookup: (h, t) => {
-        if (g.open.has(t)) throw new Error('not final yet');
+        // under the free strategy another host may not be past an earlier task yet either
+        const behind = h !== g.run.name && (g.env.lanes?.final(h, t, Number.POSITIVE_INFINITY) ?? 'final') !== 'final';
+        if (g.open.has(t) || behind) throw new Error('not final yet');
         return g.env.runs.get(h)?.byTask.get(t);
       },
     });

@@ -49,13 +49,14 @@ async function run(pb: ReturnType<typeof definePlaybook>, extra: Partial<RunOpti
 describe('runner', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tsplay-run-'));
 
-  it('runs a task on all hosts in parallel, then the next task', async () => {
+  it('linear: runs a task on all hosts in parallel, then the next task', async () => {
     const pb = definePlaybook({
       name: 'par',
       plays: [
         {
           name: 'p',
           hosts: 'all',
+          strategy: 'linear',
           tasks: [
             task(line, (c) => ({ path: join(dir, `par-${c.host.name}`), text: 'x', sleepMs: 1500 })),
             task(line, (c) => ({ path: join(dir, `par2-${c.host.name}`), text: 'y' }), { name: 'second' }),

@@ -10,7 +10,7 @@ import type { RunEnv } from './env.js';
 import type { ContextTrace } from './context.js';
 import type { HostRun, Target } from './host-run.js';
 import type { Invocation, PlannedPlay, PlannedTask, ResolvedTask } from './plan-types.js';
-import { resolveAtRun, type BatchInfo } from './resolve-at-run.js';
+import { resolveInTurn, type BatchInfo } from './resolve-at-run.js';
 import { resultEvent, type ResultExtra } from './task-events.js';
 import { withRetries } from './retry.js';
 import { noteBlockOutcome } from './block-run.js';
@@ -33,7 +33,7 @@ export async function runTaskOnHost(
   const trace: ContextTrace = { dynamic: false };
   let rt: ResolvedTask | undefined;
   try {
-    rt = resolveAtRun(env, play, pt, run, batch, notified, trace);
+    rt = await resolveInTurn(env, play, pt, run, batch, notified, trace);
   } catch (e) {
     if (!(env.plan.check && trace.unknownFrom !== undefined))
       return report(failure(toTsplayError(e, 'TASK_FAILED').withContext({ host: run.name, task: pt.id }), true));
@@ -146,10 +146,10 @@ async function invokeOnce(
 }
 
 /** Check mode: a rescue task where the block's outcome is unknown is unknown too (never guessed). */
-export function rescueUnknown(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, batch: BatchInfo): void {
+export async function rescueUnknown(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, batch: BatchInfo): Promise<void> {
   let rt: ResolvedTask | undefined;
   try {
-    rt = resolveAtRun(env, play, pt, run, batch, isNotified(env, pt, run));
+    rt = await resolveInTurn(env, play, pt, run, batch, isNotified(env, pt, run), { dynamic: false });
   } catch {
     rt = undefined; // its args cannot be resolved: the whole host is unknown after it
   }
