@@ -14,7 +14,7 @@ const args = guardArgs.parse({
 });
 
 /** `/v3/cluster/member/list` of the gRPC gateway (recorded from etcd 3.4.23: IDs are strings), for a KTHW cluster. */
-const list = (c2: 'started' | 'unstarted' | 'absent') =>
+const list = (c2: 'started' | 'unstarted' | 'static' | 'absent') =>
   JSON.stringify({
     header: { cluster_id: '15875391935852295136', member_id: '17982242243123226016', raft_term: '2' },
     members: [
@@ -41,7 +41,9 @@ const list = (c2: 'started' | 'unstarted' | 'absent') =>
           ]
         : c2 === 'unstarted'
           ? [{ ID: '4203990652121993521', peerURLs: ['https://10.240.0.12:2380'] }]
-          : []),
+          : c2 === 'static'
+            ? [{ ID: '4203990652121993521', name: 'controller-2', peerURLs: ['https://10.240.0.12:2380'] }]
+            : []),
     ],
   });
 const HEALTHY = '{"health":"true"}';
@@ -63,6 +65,15 @@ describe('bootstrap guard', () => {
 
   it('an initial member that never started may join late with state new', () => {
     const v = judgeBootstrap(args, absent, probe([`peer\t10.240.0.10\t${HEALTHY}\t${list('unstarted')}`, 'peer\t10.240.0.11\t\t']));
+    expect(v).toMatchObject({ safe: true, reason: expect.stringMatching(/first time/) });
+  });
+
+  it('a static --initial-cluster member that never started (named, no client URLs: its peers started first) may join late', () => {
+    const v = judgeBootstrap(
+      args,
+      absent,
+      probe([`peer\t10.240.0.10\t${HEALTHY}\t${list('static')}`, `peer\t10.240.0.11\t${HEALTHY}\t${list('static')}`]),
+    );
     expect(v).toMatchObject({ safe: true, reason: expect.stringMatching(/first time/) });
   });
 

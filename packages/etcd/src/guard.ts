@@ -84,7 +84,9 @@ export function judgeBootstrap(
   const url = peerUrl(a.self.ip);
   const me = healthy.flatMap((p) => p.members ?? []).find((m) => m.peerUrls.includes(url));
   const where = healthy.map((p) => p.ip).join(', ');
-  if (me?.status === 'unstarted')
+  // never started: added without a name, or (a static --initial-cluster member) named but without the client
+  // URLs a member publishes when it first starts; a member that lost its data has published them
+  if (me && (me.status === 'unstarted' || me.clientUrls.length === 0))
     return { safe: true, reason: `the running cluster (${where}) waits for this member to start for the first time` };
   return {
     safe: false,

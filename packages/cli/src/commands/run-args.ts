@@ -14,6 +14,8 @@ export interface RunArgs {
   step?: boolean | undefined;
   list?: 'hosts' | 'tasks' | 'tags' | undefined;
   forks: number;
+  /** --strategy: the plays' strategy where a play sets none (core's `PlanOptions.strategy`). */
+  strategy?: string | undefined;
   extraVars?: string[] | undefined;
   /** --vault-id / --vault-password-file / --ask-vault-pass / --age-identity: the keys of encrypted vars (@tsplay/secrets). */
   vaultIds?: string[] | undefined;
@@ -55,6 +57,7 @@ export function runArgsFrom(v: Record<string, unknown>, playbook: string, checkC
     step: v.step === true,
     list: listWhat,
     forks: v.forks === undefined ? 10 : Number(v.forks),
+    strategy: str(v.strategy),
     extraVars: list(v['extra-vars']),
     vaultIds: list(v['vault-id']),
     vaultPasswordFiles: list(v['vault-password-file']),

@@ -33,6 +33,11 @@ export const RUN_OPTIONS: readonly RunOptionSpec[] = [
   { name: 'list-tags', type: 'boolean', default: false, describe: 'print the tags of the selected tasks and exit (contacts no host)' },
   { name: 'forks', alias: 'f', type: 'number', default: 10, describe: 'hosts worked on at once' },
   {
+    name: 'strategy',
+    type: 'string',
+    describe: 'free (hosts run on without waiting for each other; the default) or linear, for plays that set none',
+  },
+  {
     name: 'extra-vars',
     alias: 'e',
     type: 'string',

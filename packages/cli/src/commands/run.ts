@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { RunEvent, RunOptions } from '@tsplay/core';
 import type { Argv, CommandModule } from 'yargs';
 import { connectHost } from '../connect.js';
-import { engineFor } from '../engine.js';
+import { engineFor, type Core } from '../engine.js';
 import { summaryExitCode, withExitCode } from '../exit-code.js';
 import { importTs } from '../loader.js';
 import { loadPlaybook } from '../playbook-load.js';
@@ -40,13 +40,23 @@ function reporter(a: RunArgs): (e: RunEvent) => void {
   return process.stdout.isTTY ? ttyReporter({ verbose: a.verbose, colors }) : plainReporter({ verbose: a.verbose, colors });
 }
 
+/** --strategy and --forks, before anything is loaded. */
+function checkFlags(a: RunArgs, TsplayError: Core['TsplayError']): void {
+  if (a.strategy !== undefined && a.strategy !== 'free' && a.strategy !== 'linear')
+    throw new TsplayError('USAGE', `--strategy must be free or linear, got ${a.strategy}`, {
+      field: '--strategy',
+      hint: "--strategy linear keeps every host on the same task (a play's own strategy still wins)",
+    });
+  if (!Number.isInteger(a.forks) || a.forks < 1)
+    throw new TsplayError('USAGE', `--forks must be a positive integer, got ${a.forks}`, { field: '--forks', hint: 'e.g. --forks 10' });
+}
+
 /** Run a playbook; resolves to the exit code. The engine is the project's own @tsplay/core when it has one. */
 export async function runCommand(a: RunArgs, signal?: AbortSignal): Promise<number> {
   const playbookFile = resolve(a.playbook);
   const core = await engineFor(playbookFile);
   const { TsplayError } = core;
-  if (!Number.isInteger(a.forks) || a.forks < 1)
-    throw new TsplayError('USAGE', `--forks must be a positive integer, got ${a.forks}`, { field: '--forks', hint: 'e.g. --forks 10' });
+  checkFlags(a, TsplayError);
   const waitMs = parseDuration(a.waitLock ?? '0', core);
   if (a.persist !== undefined && !/^\d+(\.\d+)?$/.test(a.persist))
     throw new TsplayError('USAGE', `--persist must be a number of seconds, got ${a.persist}`, {
@@ -74,6 +84,7 @@ export async function runCommand(a: RunArgs, signal?: AbortSignal): Promise<numb
     skipTags: a.skipTags,
     startAtTask: a.startAtTask,
     forks: a.forks,
+    strategy: a.strategy as 'free' | 'linear' | undefined,
     anyErrorsFatal: a.anyErrorsFatal,
     stateDir: stateDir(),
     baseDir: dirname(playbookFile),

@@ -18,6 +18,8 @@ export interface PlanOptions {
   playbookFile?: string | undefined;
   /** Local directory that relative workstation paths resolve against (default: the working directory). */
   baseDir?: string | undefined;
+  /** The strategy of plays that set none (`Play.strategy`; default 'free'). */
+  strategy?: 'free' | 'linear' | undefined;
 }
 
 /**
@@ -155,7 +157,7 @@ function planPlay(
     hosts: hosts.map((h) => h.name),
     batches,
     maxFailPercentage: play.maxFailPercentage,
-    strategy: play.strategy ?? 'free',
+    strategy: play.strategy ?? opts.strategy ?? 'free',
     become: play.become,
     becomeUser: play.becomeUser,
     becomeMethod: play.becomeMethod,

@@ -1,6 +1,11 @@
-/** Sleep `ms`, waking early (without error) when `signal` aborts. */
+/** Sleep `ms`, waking early (without error) when `signal` aborts; leaves no listener on `signal` (retry loops sleep often). */
 export const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
