@@ -110,11 +110,11 @@ async function runOne(
   const { run: go, unknown } = blockHosts(pt, [run]);
   if (go.length === 0 && unknown.length === 0) return;
   s.events.start(pt);
-  if (go.length === 0) return rescueUnknown(env, play, pt, run, batch);
   await s.throttle?.take();
-  await s.lanes.forks.take();
+  await s.lanes.forks.take(); // held while it runs; a wait for another host gives it back meanwhile
   try {
-    await runTaskOnHost(env, play, pt, run, batch);
+    if (go.length > 0) await runTaskOnHost(env, play, pt, run, batch);
+    else await rescueUnknown(env, play, pt, run, batch);
   } finally {
     s.lanes.forks.give();
     s.throttle?.give();
