@@ -74,6 +74,9 @@ export default definePlaybook({
       hosts: 'controllers',
       become: true,
       maxFailPercentage: 0,
+      // every member must be stopped and restored before any starts the new cluster (a member of the old
+      // one still running would talk to it): the hosts keep in step
+      strategy: 'linear',
       tasks: [
         task(file, (c: Ctx) => ({ path: c.vars.etcdRestoreStageDir, state: 'directory' as const, mode: '0700' }), {
           name: 'restore stage dir',

@@ -98,21 +98,24 @@ describe('retries and throttle on lab hosts', () => {
     expect(hits[0]).toMatch(/" 200 /);
   });
 
-  it("throttle: 1 runs the task on one host at a time; without it all 3 overlap (hosts' clocks)", async () => {
+  it("throttle: 1 runs the task on one host at a time, free or linear; without it, linear, all 3 overlap (hosts' clocks)", async () => {
     const stamp = (name: string, throttle?: number) =>
       task(
         command,
         { cmd: sh`mkdir -p ${ROOT}; date +%s.%N > ${ROOT}/${name}.start; sleep 1; date +%s.%N > ${ROOT}/${name}.end` },
         { name, ...(throttle ? { throttle } : {}) },
       );
-    const { summary } = await run([{ name: 'thr', hosts: 'all', become: true, tasks: [stamp('one', 1), stamp('all')] }]);
-    expect(summary.outcome).toBe('changed');
     const windows = async (name: string) =>
       (await onAllHosts(`cat ${ROOT}/${name}.start ${ROOT}/${name}.end`, { become: true })).map((r) => {
         const [from, to] = r.stdout.trim().split('\n').map(Number);
         return { from: from as number, to: to as number };
       });
-    expect(overlapOf(await windows('one'))).toBe(1);
+    for (const strategy of ['free', 'linear'] as const) {
+      const { summary } = await run([{ name: 'thr', hosts: 'all', become: true, strategy, tasks: [stamp('one', 1), stamp('all')] }]);
+      expect(summary.outcome).toBe('changed');
+      expect([strategy, overlapOf(await windows('one'))]).toEqual([strategy, 1]);
+    }
+    // linear: every host finishes the throttled task before any starts the next, so all 3 run it together
     expect(overlapOf(await windows('all'))).toBe(3);
   });
 });
