@@ -34,4 +34,27 @@ describe('ttyReporter', () => {
     expect(t.text()).not.toContain('\u001b[2m');
     emit({ type: 'recap', hosts: {}, durationMs: 1, exitCode: 0, check: false, interrupted: false } as never);
   });
+
+  it('free strategy: with two tasks under way the live line names the oldest one still waiting, then the next', () => {
+    const t = fakeTerminal(80);
+    const emit = ttyReporter({ verbose: false, colors: false, stream: t.stream });
+    const ev = (type: string, task: string, extra: object = {}) =>
+      ({ type, play: 'p', task, id: `p › ${task}`, index: 0, ...extra }) as never;
+    const result = (task: string, host: string) => ev('task.result', task, { host, status: 'ok', changed: false, durationMs: 1 });
+    const live = () =>
+      t
+        .text()
+        .split(/\n|\r\u001b\[2K/)
+        .at(-1) ?? '';
+    emit(ev('task.start', 'one', { hosts: ['x', 'y'] }));
+    emit(result('one', 'x'));
+    emit(ev('task.start', 'two', { hosts: ['x', 'y'] }));
+    emit(result('two', 'x'));
+    expect(live()).toMatch(/^… one: waiting for y \(/);
+    emit(result('one', 'y'));
+    emit(ev('task.end', 'one', { durationMs: 2 }));
+    emit(result('two', 'x'));
+    expect(live()).toMatch(/^… two: waiting for y \(/);
+    emit({ type: 'recap', hosts: {}, durationMs: 1, exitCode: 0, check: false, interrupted: false } as never);
+  });
 });
