@@ -1,21 +1,39 @@
 /**
- * The free strategy against the linear one, paired: the fresh etcd converge (etcd reset before each run)
- * and the idempotent re-run after it, with this checkout's CLI, `--strategy linear` and `--strategy free`
- * in turn (order alternating per pair), on the 3-host lab. Prints each pair and the medians as JSON.
- * Run under the lab lock: `flock /tmp/tsplay-lab.lock node --conditions=@tsplay/source --import tsx bench/strategy.ts [PAIRS]`.
+ * The free strategy against the linear one, paired: a first run on fresh hosts and the re-run after it,
+ * with this checkout's CLI, `--strategy linear` and `--strategy free` in turn (order alternating per pair).
+ * The etcd job on the 3-host lab (etcd reset before each first run), or the bench's no-op playbook on N
+ * hosts with fewer forks than hosts (its files removed before each first run). Prints each pair and the
+ * medians as JSON. Run under the lab lock:
+ *   flock /tmp/tsplay-lab.lock node --conditions=@tsplay/source --import tsx bench/strategy.ts [PAIRS] [etcd | noop HOSTS FORKS]
  */
 import { spawnSync } from 'node:child_process';
+import { labHostExec } from '@tsplay/lab';
 import { ensureLab, resetEtcd } from './lib/lab.js';
 
 const pairs = Number(process.argv[2] ?? 4);
-const lab = await ensureLab(3, (m) => console.error(m));
+const job = process.argv[3] === 'noop' ? 'noop' : 'etcd';
+const hosts = job === 'noop' ? Number(process.argv[4] ?? 12) : 3;
+const forks = job === 'noop' ? Number(process.argv[5] ?? 4) : 10;
+const lab = await ensureLab(hosts, (m) => console.error(m));
+const playbook = job === 'noop' ? 'bench/playbooks/noop.ts' : 'playbooks/etcd.ts';
+
+/** Back to fresh hosts for the job. */
+async function reset(): Promise<void> {
+  if (job === 'etcd') return resetEtcd(lab);
+  const rs = await Promise.all(
+    lab.hosts.map((h) =>
+      labHostExec(h.index, 'rm -rf /etc/tsplay-bench/tsplay /var/lib/tsplay-bench-tsplay', { become: true, timeoutMs: 60_000 }),
+    ),
+  );
+  if (rs.some((r) => r.code !== 0)) throw new Error('noop reset failed');
+}
 
 /** One CLI run; wall seconds and the tasks it changed (from the recap). */
 function timed(strategy: string): { s: number; changed: number } {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(
     process.execPath,
-    ['packages/cli/bin/tsplay.js', 'run', 'playbooks/etcd.ts', '-i', lab.inventoryFile, '--json', '--strategy', strategy],
+    ['packages/cli/bin/tsplay.js', 'run', playbook, '-i', lab.inventoryFile, '--json', '--forks', String(forks), '--strategy', strategy],
     { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, TSPLAY_PERSIST: '0' } },
   );
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -32,7 +50,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const rows: { pair: number; strategy: string; fresh: number; rerun: number }[] = [];
 for (let i = 0; i < pairs; i++) {
   for (const strategy of i % 2 === 0 ? ['linear', 'free'] : ['free', 'linear']) {
-    await resetEtcd(lab);
+    await reset();
     const fresh = timed(strategy);
     const rerun = timed(strategy);
     if (fresh.changed === 0 || rerun.changed !== 0)
@@ -46,6 +64,9 @@ const ratios = (k: 'fresh' | 'rerun') => of('free', k).map((f, i) => f / (of('li
 console.log(
   JSON.stringify(
     {
+      job,
+      hosts,
+      forks,
       pairs,
       medians: {
         fresh: { free: median(of('free', 'fresh')), linear: median(of('linear', 'fresh')) },
