@@ -62,6 +62,7 @@ describe('@tsplay/core public surface', () => {
       'safeWriteRefusal',
       'safeWriteScript',
       'setLocalFileOpener',
+      'sleep',
       'unitFact',
       'unknownFact',
       'unknownOutcome',

@@ -24,4 +24,5 @@ export { formatZodIssues } from './validate.js';
 export { parseArgs, executeModule, unknownOutcome } from './execute.js';
 export type { ExecuteOptions, Execution } from './execute.js';
 export { FactCache, gatherFacts, probe } from './gather.js';
+export { sleep } from './sleep.js';
 export type { GatherOptions } from './gather.js';

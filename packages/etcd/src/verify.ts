@@ -4,7 +4,7 @@
  * was just started has time to form.
  */
 import { defineModule, sh, TsplayError, type ApplyContext, type ExecResult, type Plan } from '@tsplay/core';
-import { execFact } from '@tsplay/core/module';
+import { execFact, sleep } from '@tsplay/core/module';
 import { z } from 'zod';
 import { endpointArg, etcdctlArg, memberArg, tlsArgs } from './schemas.js';
 import { memberProblems, parseEndpointHealth, parseMemberListJson, type EndpointHealth, type MemberStatus } from './members.js';
@@ -72,17 +72,6 @@ export function judgeVerify(
     return { problems: [r.code !== 0 ? `etcdctl failed: ${why()}` : (e as Error).message], result: {} };
   }
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 const passed = (a: VerifyArgs, data: Omit<VerifyResult, 'attempts'>): string =>
   a.check === 'members' ? `${data.members?.length ?? 0} members started` : `${a.endpoint} healthy`;

@@ -1,6 +1,7 @@
 import { unknownOutcome } from '../execute.js';
 import { TsplayError } from '../errors.js';
 import type { Task, TaskOutcome } from '../playbook.js';
+import { sleep } from '../sleep.js';
 
 /** What one try gives: an outcome and, when it failed, its error. */
 export interface Try<X> {
@@ -51,7 +52,7 @@ export async function withRetries<X>(
     io.log(
       `try ${attempt} of ${more + 1} did not settle (${d.outcome.status}${d.outcome.msg ? `: ${d.outcome.msg}` : ''}); trying again in ${delay} ms`,
     );
-    await pause(delay, io.signal);
+    await sleep(delay, io.signal);
     io.forget();
     d = await once();
     attempt += 1;
@@ -64,16 +65,4 @@ export async function withRetries<X>(
     hint: 'raise retries or delayMs, or check the condition',
   });
   return { outcome: { ...d.outcome, status: 'failed', msg: error.message }, extra: { ...extra, error } };
-}
-
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
