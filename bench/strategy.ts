@@ -7,8 +7,9 @@
  *   flock /tmp/tsplay-lab.lock node --conditions=@tsplay/source --import tsx bench/strategy.ts [PAIRS] [etcd | noop HOSTS FORKS]
  */
 import { spawnSync } from 'node:child_process';
-import { labHostExec } from '@tsplay/lab';
-import { ensureLab, resetEtcd } from './lib/lab.js';
+import { ensureLab, resetEtcd, resetNoop } from './lib/lab.js';
+import { parseRecap } from './lib/measure.js';
+import { stat } from './lib/stats.js';
 
 const pairs = Number(process.argv[2] ?? 4);
 const job = process.argv[3] === 'noop' ? 'noop' : 'etcd';
@@ -18,15 +19,7 @@ const lab = await ensureLab(hosts, (m) => console.error(m));
 const playbook = job === 'noop' ? 'bench/playbooks/noop.ts' : 'playbooks/etcd.ts';
 
 /** Back to fresh hosts for the job. */
-async function reset(): Promise<void> {
-  if (job === 'etcd') return resetEtcd(lab);
-  const rs = await Promise.all(
-    lab.hosts.map((h) =>
-      labHostExec(h.index, 'rm -rf /etc/tsplay-bench/tsplay /var/lib/tsplay-bench-tsplay', { become: true, timeoutMs: 60_000 }),
-    ),
-  );
-  if (rs.some((r) => r.code !== 0)) throw new Error('noop reset failed');
-}
+const reset = (): Promise<void> => (job === 'etcd' ? resetEtcd(lab) : resetNoop(lab));
 
 /** One CLI run; wall seconds and the tasks it changed (from the recap). */
 function timed(strategy: string): { s: number; changed: number } {
@@ -38,15 +31,10 @@ function timed(strategy: string): { s: number; changed: number } {
   );
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`--strategy ${strategy}: exit ${r.status}: ${r.stderr.slice(-2000)}`);
-  const recap = r.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { type: string; hosts?: Record<string, { changed: number }> })
-    .find((e) => e.type === 'recap');
-  return { s, changed: Object.values(recap?.hosts ?? {}).reduce((n, h) => n + h.changed, 0) };
+  return { s, changed: parseRecap('tsplay', r.stdout)?.changed ?? 0 };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const median = (xs: number[]) => stat(xs).median;
 const rows: { pair: number; strategy: string; fresh: number; rerun: number }[] = [];
 for (let i = 0; i < pairs; i++) {
   for (const strategy of i % 2 === 0 ? ['linear', 'free'] : ['free', 'linear']) {

@@ -72,6 +72,7 @@ systemctl reset-failed etcd 2>/dev/null
 test ! -e /usr/local/bin/etcd && test ! -e /etc/systemd/system/etcd.service
 `;
 
+/** `script` as root on every lab host at once; throws naming the host when one fails. */
 async function onAll(lab: RunningLab, script: string, what: string): Promise<string[]> {
   const rs = await Promise.all(lab.hosts.map((h) => labHostExec(h.index, script, { become: true, timeoutMs: 60_000 })));
   rs.forEach((r, i) => {
@@ -82,6 +83,11 @@ async function onAll(lab: RunningLab, script: string, what: string): Promise<str
 
 export async function resetEtcd(lab: RunningLab): Promise<void> {
   await onAll(lab, RESET_SCRIPT, 'etcd reset');
+}
+
+/** What tsplay's run of the no-op playbook (bench/playbooks/noop.ts) made, removed: the next run is a first run. */
+export async function resetNoop(lab: RunningLab): Promise<void> {
+  await onAll(lab, 'rm -rf /etc/tsplay-bench/tsplay /var/lib/tsplay-bench-tsplay', 'no-op reset');
 }
 
 /**
