@@ -1,5 +1,5 @@
 import type { Connection, ResolvedHost } from '@tsplay/core';
-import { LocalConnection } from '@tsplay/core/transport';
+import { LocalConnection, Slots } from '@tsplay/core/transport';
 import type { SshHostSpec } from '@tsplay/ssh';
 
 export interface ConnectHostOptions {
@@ -10,7 +10,7 @@ export interface ConnectHostOptions {
 }
 
 import { buildId, daemonCommand } from './build-id.js';
-import { connectLimit, limiter } from './limit.js';
+import { connectLimit } from './limit.js';
 
 function sshSpec(h: ResolvedHost): SshHostSpec {
   return {
@@ -42,12 +42,12 @@ export function sayPersistSkipped(why: string): void {
 }
 
 /** Bounded handshakes: every host's connection starts at once, but at most `connectLimit()` dial together (the run lock is taken outside the bound). */
-let handshake = limiter(connectLimit());
+let handshake = new Slots(connectLimit());
 
 /** A new run in a resident process: its own notices and its own TSPLAY_CONNECT_LIMIT (read from its env). */
 export function resetRunState(): void {
   told.clear();
-  handshake = limiter(connectLimit());
+  handshake = new Slots(connectLimit());
 }
 
 /**
@@ -59,7 +59,7 @@ export function resetRunState(): void {
 export async function connectHost(h: ResolvedHost, opts: ConnectHostOptions = {}): Promise<Connection> {
   if (h.connection === 'local') return new LocalConnection(h.name);
   const { acquireRunLock, connectPersisted, persistSeconds } = await import('@tsplay/ssh/persist');
-  const conn = await handshake(() =>
+  const conn = await handshake.use(() =>
     connectPersisted(
       sshSpec(h),
       {},

@@ -75,6 +75,7 @@ describe('@tsplay/core public surface', () => {
       'LocalConnection',
       'SIG_FORMAT',
       'SigCache',
+      'Slots',
       'UNSAFE_PATH_EXIT',
       'atomicWriteLocal',
       'batchScript',

@@ -7,3 +7,4 @@ export { pathScript } from './facts.js';
 export { batchScript, splitBatch } from './batch.js';
 export { staleTempCleanup, UNSAFE_PATH_EXIT } from './safe-write.js';
 export { SigCache, SIG_FORMAT } from './sigcache.js';
+export { Slots } from './slots.js';

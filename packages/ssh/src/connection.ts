@@ -6,13 +6,13 @@ import {
   checkBecome,
   usesBecome,
   pathScript,
+  Slots,
   wrapCommand,
   type BecomeSpec,
   type PutOptions,
   type StatOptions,
 } from '@tsplay/core/transport';
 import { ChannelLost, ChannelRefused, runChannel, type RawResult } from './channel.js';
-import { Semaphore } from './semaphore.js';
 import { withRemoteTimeout } from './remote-timeout.js';
 import { hostRunStart, putError, putScript } from './put-script.js';
 import { holdChannel, type Held, type HoldOptions } from './hold.js';
@@ -34,7 +34,7 @@ function keepaliveLost(t: SshTarget): Error {
 /** One SSH connection per host for the whole run; up to MAX_CHANNELS commands at once. */
 export class SshConnection implements Connection {
   readonly host: string;
-  private readonly channels = new Semaphore(MAX_CHANNELS);
+  private readonly channels = new Slots(MAX_CHANNELS);
   private lost: Error | undefined;
   private closing = false;
   private readonly closed: Promise<void>;

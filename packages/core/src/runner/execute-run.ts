@@ -96,13 +96,18 @@ async function runBatch(env: RunEnv, play: PlannedPlay, batch: BatchInfo): Promi
   await prefetchFacts(env, play, runs, batch);
   const linear = { asking: env.opts.step !== undefined };
   const free = playIsFree(env, play);
+  // tasks before `linearUntil` run linear: a stretch too small to run free is looked at once, not again per task
+  let linearUntil = free ? 0 : play.tasks.length;
   for (let i = 0; i < play.tasks.length; ) {
-    const stretch = free ? freeStretch(play.tasks, i) : 0;
-    const live = runs.filter((r) => r.live);
-    if (stretch > 0 && live.length > 1 && !env.opts.signal?.aborted) {
-      await runFree(env, play, play.tasks.slice(i, i + stretch), live, batch);
-      i += stretch;
-      continue;
+    if (i >= linearUntil) {
+      const stretch = freeStretch(play.tasks, i);
+      const live = runs.filter((r) => r.live);
+      if (stretch.free && live.length > 1 && !env.opts.signal?.aborted) {
+        await runFree(env, play, play.tasks.slice(i, i + stretch.length), live, batch);
+        i += stretch.length;
+        continue;
+      }
+      linearUntil = i + Math.max(1, stretch.length);
     }
     const next = await linearTask(env, play, play.tasks[i] as PlannedTask, runs, batch, linear);
     if (next !== 'go') {
@@ -115,11 +120,11 @@ async function runBatch(env: RunEnv, play: PlannedPlay, batch: BatchInfo): Promi
   return overFailLimit(failed, runs.length, play.maxFailPercentage) ? 'stop' : 'go';
 }
 
-/** How many tasks from `from` on run free together: none before a barrier, or when fewer than two would run. */
-function freeStretch(tasks: readonly PlannedTask[], from: number): number {
+/** The tasks from `from` up to the next barrier; they run free when at least two of them are selected. */
+function freeStretch(tasks: readonly PlannedTask[], from: number): { length: number; free: boolean } {
   let n = 0;
   while (from + n < tasks.length && !isBarrier(tasks[from + n] as PlannedTask)) n += 1;
-  return tasks.slice(from, from + n).filter((pt) => pt.selected).length > 1 ? n : 0;
+  return { length: n, free: tasks.slice(from, from + n).filter((pt) => pt.selected).length > 1 };
 }
 
 /** One task on every host of the batch at once (the linear strategy): 'end' when no host is left. */

@@ -1,6 +1,7 @@
 import type { RunEnv } from './env.js';
 import type { HostRun } from './host-run.js';
-import { Lanes, Slots } from './lanes.js';
+import { Slots } from '../slots.js';
+import { Lanes } from './lanes.js';
 import type { PlannedPlay, PlannedTask } from './plan-types.js';
 import type { BatchInfo } from './resolve-at-run.js';
 import { blockHosts, settleBlocks } from './block-run.js';

@@ -2,32 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineModule } from '../module.js';
 import { task } from '../playbook.js';
-import { Lanes, Slots } from './lanes.js';
+import { Slots } from '../slots.js';
+import { Lanes } from './lanes.js';
 import type { PlannedPlay } from './plan-types.js';
 
 const noop = defineModule({ name: 'noop', args: z.strictObject({}), facts: () => ({}), plan: () => ({ changed: false, summary: '' }) });
 const [a, b, c] = ['a', 'b', 'c'].map((name) => task(noop, {}, { name }));
 const play = { tasks: [a, b, c].map((t, index) => ({ task: t, index })) } as unknown as PlannedPlay;
 const elsewhere = task(noop, {}, { name: 'other play' });
-
-describe('Slots', () => {
-  it('lets `size` in at once, the next in the order they asked', async () => {
-    const s = new Slots(2);
-    await s.take();
-    await s.take();
-    const order: number[] = [];
-    const third = s.take().then(() => order.push(3));
-    const fourth = s.take().then(() => order.push(4));
-    await Promise.resolve();
-    expect(order).toEqual([]);
-    s.give();
-    await third;
-    expect(order).toEqual([3]);
-    s.give();
-    await fourth;
-    expect(order).toEqual([3, 4]);
-  });
-});
 
 describe('Lanes', () => {
   it("another host's result is final once that host is past the task; the same or a later task reads as not run", () => {

@@ -1,29 +1,6 @@
 import type { Task } from '../playbook.js';
+import type { Slots } from '../slots.js';
 import type { PlannedPlay } from './plan-types.js';
-
-/** A counting semaphore, first come first served. */
-export class Slots {
-  private free: number;
-  private readonly queue: (() => void)[] = [];
-
-  constructor(size: number) {
-    this.free = Math.max(1, size);
-  }
-
-  async take(): Promise<void> {
-    if (this.free > 0) {
-      this.free -= 1;
-      return;
-    }
-    await new Promise<void>((resolve) => this.queue.push(resolve));
-  }
-
-  give(): void {
-    const next = this.queue.shift();
-    if (next) next();
-    else this.free += 1;
-  }
-}
 
 /** What a lookup must wait for: `host` to be past the task at `index`. */
 export interface NotYet {
