@@ -78,7 +78,11 @@ describe('the free strategy (local connections)', () => {
     // the second task, whose args read h0's result of the first
     const first = task(
       put,
-      (c) => ({ path: join(dir, `read-a-${c.host.name}`), text: c.host.name, ...(c.host.name === 'h0' ? { gate } : {}) }),
+      (c) => ({
+        path: join(dir, `read-a-${c.host.name}`),
+        text: c.host.name,
+        ...(c.host.name === 'h0' ? { gate, started: join(dir, 'read-a.started') } : {}),
+      }),
       {
         name: 'a',
       },
@@ -97,7 +101,9 @@ describe('the free strategy (local connections)', () => {
         ),
       ],
     };
+    const seen = new Map<string, number>();
     const emit = (e: RunEvent) => {
+      if (e.type === 'task.result') seen.set(`${e.task}:${e.host}`, Date.now());
       if (e.type === 'task.result' && e.task === 'a' && e.host === 'h1') writeFileSync(gate, '');
     };
     const { summary, events } = await run([play], {}, emit);
@@ -107,6 +113,10 @@ describe('the free strategy (local connections)', () => {
     for (const h of ['h0', 'h1', 'h2']) expect(readFileSync(join(dir, `read-b-${h}`), 'utf8')).toBe('saw h0');
     const at = (task: string, host: string) => events.findIndex((e) => e.type === 'task.result' && e.task === task && e.host === host);
     expect(at('b', 'h1')).toBeGreaterThan(at('a', 'h0'));
+    // h1's b waited for h0's a (which sleeps 0.2 s first): that wait is not b's own time, which lies between
+    // h0's result of a and h1's result of b (one clock: both read in this process as the events came)
+    const waited = (seen.get('b:h1') as number) - (seen.get('a:h0') as number);
+    expect(b.find((e) => e.host === 'h1')?.durationMs).toBeLessThanOrEqual(waited);
   });
 
   it('a run-once task is a barrier: every host finishes the tasks before it first', async () => {

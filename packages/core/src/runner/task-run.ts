@@ -27,13 +27,14 @@ export async function runTaskOnHost(
   run: HostRun,
   batch: BatchInfo,
 ): Promise<TaskOutcome | undefined> {
-  const t0 = Date.now();
+  let t0 = Date.now();
   const notified = isNotified(env, pt, run);
   const report = (d: Done) => finish(env, play, pt, run, batch, d, notified, Date.now() - t0);
   const trace: ContextTrace = { dynamic: false };
   let rt: ResolvedTask | undefined;
   try {
-    rt = await resolveInTurn(env, play, pt, run, batch, notified, trace);
+    // the task's time starts once it is resolved: a wait for another host's result (free strategy) is not its own
+    rt = await resolveInTurn(env, play, pt, run, batch, notified, trace).finally(() => (t0 = Date.now()));
   } catch (e) {
     if (!(env.plan.check && trace.unknownFrom !== undefined))
       return report(failure(toTsplayError(e, 'TASK_FAILED').withContext({ host: run.name, task: pt.id }), true));
