@@ -1,15 +1,15 @@
 import { PERSIST_DAEMON_COMMAND, type RunArgs } from './commands/run-args.js';
 import { INTERRUPT_NOTICE, parseRunFast, runArgv, version } from './argv.js';
-import { type ResidentAttempt, residentOn, tryResident } from './resident/client.js';
+import { type ResidentAttempt, tryResident } from './resident/client.js';
 
 export { parseRunFast } from './argv.js';
 
-/** `run`/`check` through the resident runner when it is on and may host this run; undefined: run it here (said under -v). */
+/** `run`/`check` through the resident runner when it is on and may host this run; undefined: run it here (why, said under -v). */
 async function viaResident(
   argv: string[],
   fast: RunArgs | undefined,
 ): Promise<{ code?: number | undefined; after?: (() => void) | undefined }> {
-  if (!fast || !residentOn(process.env)) return {};
+  if (!fast) return {};
   // anything unexpected before the daemon took the run (an unreadable directory...) is a fall-back too
   const r: ResidentAttempt = await tryResident(argv, fast).catch((e: Error) => ({ fallback: e.message }));
   if ('code' in r) return { code: r.code };

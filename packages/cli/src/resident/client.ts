@@ -4,17 +4,21 @@ import type { RunArgs } from '../commands/run-args.js';
 
 type Env = Record<string, string | undefined>;
 
-/** The resident runner is opt-in: `TSPLAY_RESIDENT=1` (docs/warm-start.md). */
-export const residentOn = (env: Env): boolean => env.TSPLAY_RESIDENT === '1';
+/** The resident runner is on unless `TSPLAY_RESIDENT` is `0`, `false`, `no` or `off` (docs/warm-start.md). */
+export const residentOn = (env: Env): boolean => !/^(0|false|no|off)$/i.test(env.TSPLAY_RESIDENT?.trim() ?? '');
+
+/** An argument naming the client's own stdin or descriptors (`-e @/dev/stdin`, `-i <(cmd)`): the daemon has other ones. */
+const OWN_DESCRIPTOR = /(^|[@=])(\/dev\/(stdin|fd\/)|\/proc\/self\/fd\/)/;
 
 /**
- * Why this run stays in its own process (undefined: the resident runner may host it). A run that may prompt
- * or that reads keys (become or vault passwords, age identities, --step) never goes to the daemon: its stdin
- * is not the terminal, and a key must not outlive the run in a long-lived process.
+ * Why this run stays in its own process (undefined: the resident runner may host it). A run that may prompt,
+ * that reads its own stdin, or that reads keys (become or vault passwords, age identities, --step) never goes to
+ * the daemon: its stdin is not the terminal, and a key must not outlive the run in a long-lived process.
  */
-export function residentRefusal(a: RunArgs, env: Env, persist: number): string | undefined {
-  if (!residentOn(env)) return 'TSPLAY_RESIDENT is not 1';
+export function residentRefusal(argv: readonly string[], a: RunArgs, env: Env, persist: number): string | undefined {
+  if (!residentOn(env)) return `TSPLAY_RESIDENT is ${env.TSPLAY_RESIDENT}`;
   if (persist <= 0) return 'persistence is off (--persist 0 or TSPLAY_PERSIST=0)';
+  if (argv.some((x) => OWN_DESCRIPTOR.test(x))) return "an argument reads this process's stdin or descriptors (/dev/stdin, /dev/fd/N)";
   if (a.step) return '--step asks on the terminal';
   if (a.askBecomePass || a.becomePasswordFile !== undefined) return 'a become password is given (-K or --become-password-file)';
   if (a.askVaultPass || a.vaultIds?.length || a.vaultPasswordFiles?.length || a.ageIdentityFiles?.length || env.TSPLAY_AGE_IDENTITY)
@@ -41,7 +45,7 @@ export async function tryResident(argv: string[], a: RunArgs): Promise<ResidentA
   const env = process.env;
   const r = await import('@tsplay/ssh/resident');
   const persist = r.persistSeconds(a.persist, env);
-  const refused = residentRefusal(a, env, persist);
+  const refused = residentRefusal(argv, a, env, persist);
   if (refused) return { fallback: refused };
   const dir = join(r.persistDir(env), buildId());
   const req = {

@@ -16,7 +16,7 @@ async function warm(): Promise<void> {
 }
 
 /**
- * `tsplay __persist-daemon`: the per-user daemon. With TSPLAY_RESIDENT=1 in the env it was started with, it
+ * `tsplay __persist-daemon`: the per-user daemon. Unless TSPLAY_RESIDENT=0 in the env it was started with, it
  * also hosts whole runs (the resident runner): every file it loads is recorded first (its own chunks, then
  * through a resolve hook), and a run is hosted only while none changed.
  */

@@ -14,7 +14,7 @@ import { residentRefusal } from './client.js';
 export function residentProgram(): ResidentProgram {
   return async (argv, io) => {
     const a = parseRunFast(argv);
-    const refused = a ? residentRefusal(a, process.env, persistSeconds(a.persist)) : 'not a plain run or check';
+    const refused = a ? residentRefusal(argv, a, process.env, persistSeconds(a.persist)) : 'not a plain run or check';
     if (refused) {
       process.stderr.write(`tsplay: the resident runner cannot host this run: ${refused}\n`);
       return 1;

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// The resident runner end to end with the built bin (TSPLAY_RESIDENT=1) on a `connection: local` host: no lab.
+// The resident runner end to end with the built bin (on by default) on a `connection: local` host: no lab.
 // Which process ran a run is read from the kernel: the task prints its first node ancestor (/proc), which is
 // the daemon (daemon.json's pid, `__persist-daemon` on its command line) when hosted, the client otherwise.
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'tsplay.js');
@@ -61,19 +61,19 @@ interface Run {
   stderr: string;
   child: ChildProcess;
 }
+/** A small env of its own (not vitest's): the state, cache and persist directories of this test. */
+const baseEnv = () => ({
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: process.env.HOME ?? '/root',
+  TSPLAY_STATE_DIR: join(root, 'state'),
+  TSPLAY_CACHE_DIR: join(root, 'cache'),
+  TSPLAY_PERSIST_DIR: persist,
+});
 function tsplay(args: string[], env: Record<string, string> = {}, cwd = root, onOut?: (s: string, c: ChildProcess) => void): Promise<Run> {
   const child = spawn(process.execPath, [bin, ...args], {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/root',
-      TSPLAY_STATE_DIR: join(root, 'state'),
-      TSPLAY_CACHE_DIR: join(root, 'cache'),
-      TSPLAY_PERSIST_DIR: persist,
-      TSPLAY_RESIDENT: '1',
-      ...env,
-    },
+    env: { ...baseEnv(), ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -109,7 +109,7 @@ async function published(): Promise<number> {
 }
 
 let daemon = 0;
-describe('resident runner (built bin, TSPLAY_RESIDENT=1)', () => {
+describe('resident runner (built bin, on by default)', () => {
   it('with no daemon up the run is its own (said under -v) and starts one; the next runs are hosted, each with its own env', async () => {
     const first = await run('probe.ts', [], { FOO: 'first' });
     expect(first.stderr).toContain('tsplay: resident runner not used: no resident runner is up');
@@ -143,7 +143,10 @@ describe('resident runner (built bin, TSPLAY_RESIDENT=1)', () => {
         .split('\n')
         .filter(Boolean)
         .map((l) => (JSON.parse(l) as { type: string; status?: string }).type);
-    expect([hosted.code, hosted.stderr, shape(hosted)]).toEqual([own.code, own.stderr, shape(own)]);
+    // under -v the run in its own process says why it is (TSPLAY_RESIDENT=0); the rest of stderr is the same
+    const ownStderr = own.stderr.replace('tsplay: resident runner not used: TSPLAY_RESIDENT is 0\n', '');
+    expect(ownStderr).not.toBe(own.stderr);
+    expect([hosted.code, hosted.stderr, shape(hosted)]).toEqual([own.code, ownStderr, shape(own)]);
     expect(hosted.code).not.toBe(0);
     const nope = ['run', join(root, 'nope.ts'), '-i', join(root, 'hosts.yaml')];
     const missing = await tsplay(nope);
@@ -177,9 +180,21 @@ describe('resident runner (built bin, TSPLAY_RESIDENT=1)', () => {
   it('runs that may prompt or that persistence is off for stay in their own process, and say why under -v', async () => {
     const step = await run('probe.ts', ['--become-password-file', '/dev/null']);
     const off = await run('probe.ts', [], { TSPLAY_PERSIST: '0' });
+    const optedOut = await run('probe.ts', [], { TSPLAY_RESIDENT: 'off' });
     expect([step.code, probed(step).node, off.code, probed(off).node]).toEqual([0, step.child.pid, 0, off.child.pid]);
+    expect([optedOut.code, probed(optedOut).node]).toEqual([0, optedOut.child.pid]);
     expect(step.stderr).toContain('resident runner not used: a become password is given');
     expect(off.stderr).toContain('resident runner not used: persistence is off');
+    expect(optedOut.stderr).toContain('resident runner not used: TSPLAY_RESIDENT is off');
+    // `-e @/dev/stdin` (a shell's pipe): the client's stdin, which the daemon does not have
+    const args = ['run', join(root, 'probe.ts'), '-i', join(root, 'hosts.yaml'), '--json', '-v', '-e', '@/dev/stdin'];
+    const piped = spawnSync('sh', ['-c', `printf 'x: 1\\n' | "$0" "$@"`, process.execPath, bin, ...args], {
+      encoding: 'utf8',
+      env: baseEnv(),
+    });
+    const node = Number(/node=(\d+)/.exec(piped.stdout)?.[1]);
+    expect([piped.status, node > 0, node === daemon], piped.stderr).toEqual([0, true, false]);
+    expect(piped.stderr).toContain("resident runner not used: an argument reads this process's stdin");
   });
 
   it('a changed package file it loaded: the run is its own (fresh code), and the daemon retires and exits', async () => {

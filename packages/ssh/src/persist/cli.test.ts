@@ -95,8 +95,8 @@ describe('tsplay run --persist: the daemon as the CLI starts it (built bin, the 
     expect(accepted()).toBe(afterFirst + 2);
   });
 
-  it('TSPLAY_RESIDENT=1: the daemon the first run started hosts the second, whose host leases its pooled connection in process (no new login)', async () => {
-    const env = { TSPLAY_RESIDENT: '1', TSPLAY_PERSIST_DIR: join(dir, 'persist-resident') };
+  it('the resident runner (on by default): the daemon the first run started hosts the second, whose host leases its pooled connection in process (no new login)', async () => {
+    const env = { TSPLAY_PERSIST_DIR: join(dir, 'persist-resident') };
     const first = await run(['-v'], env);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain('resident runner not used: no resident runner is up');
