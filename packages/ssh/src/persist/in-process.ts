@@ -2,8 +2,8 @@ import type { ClientChannel } from 'ssh2';
 import type { Connection, ExecOptions, ExecResult, PathState } from '@tsplay/core';
 import type { PutOptions, StatOptions } from '@tsplay/core/transport';
 import type { Held, HoldOptions } from '../hold.js';
-import { hostRunStart, putError, putScript } from '../put-script.js';
 import type { SshTarget } from '../spec.js';
+import { leasePut, type PutLease } from './lease-put.js';
 import { channelOwner, closeOwned } from './owners.js';
 import type { Pool, Pooled } from './pool.js';
 
@@ -37,8 +37,7 @@ export async function leaseLocal(pool: Pool, target: SshTarget, persistMs: numbe
 
 export class LeasedConnection implements Connection {
   readonly host: string;
-  private readonly since = Date.now();
-  private hostSince: Promise<number | undefined> | undefined;
+  private readonly lease: PutLease;
   private readonly channels = new Set<ClientChannel>();
   private readonly holds = new Set<Held>();
   private closing: Promise<void> | undefined;
@@ -50,6 +49,7 @@ export class LeasedConnection implements Connection {
     readonly reused: boolean,
   ) {
     this.host = p.conn.host;
+    this.lease = { p, since: Date.now() };
     open.add(this);
   }
 
@@ -63,17 +63,7 @@ export class LeasedConnection implements Connection {
 
   put(path: string, data: string | Buffer, opts: PutOptions = {}): Promise<void> {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    return this.owned(async () => {
-      this.hostSince ??= hostRunStart((c) => this.p.conn.execRaw(c), this.since);
-      const staleBefore = await this.hostSince;
-      const r = await this.p.conn.execRaw(putScript(path, bytes.length, opts, staleBefore), {
-        become: opts.become,
-        becomeMethod: opts.becomeMethod,
-        stdin: bytes,
-        timeoutMs: 0,
-      });
-      if (r.code !== 0) throw putError(r, path, this.host);
-    });
+    return this.owned(() => leasePut(this.lease, path, bytes, opts));
   }
 
   read(path: string, opts: Pick<ExecOptions, 'become' | 'becomeMethod'> = {}): Promise<Buffer> {

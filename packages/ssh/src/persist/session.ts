@@ -3,23 +3,18 @@ import type { ClientChannel } from 'ssh2';
 import { timingSafeEqual } from 'node:crypto';
 import { TsplayError, type ExecOptions } from '@tsplay/core';
 import { wrapCommand, type PutOptions } from '@tsplay/core/transport';
-import { hostRunStart, putError, putScript } from '../put-script.js';
 import type { SshTarget } from '../spec.js';
 import { FrameReader, encodeFrame, type Frame } from './frame.js';
 import { streamHold, type HoldStream } from './hold-stream.js';
+import { leasePut, type PutLease } from './lease-put.js';
 import { PERSIST_PROTOCOL } from './paths.js';
-import type { Pool, Pooled } from './pool.js';
+import type { Pool } from './pool.js';
 import { toWire } from './wire-error.js';
 import { channelOwner, closeOwned } from './owners.js';
 import type { HostedRun, ResidentHost } from './resident-server.js';
 
 /** One client's use of a pooled connection: its holds end when the lease (or the client) does. */
-interface Lease {
-  p: Pooled;
-  /** When the client opened it: its writes clear temp files older than its own run, as a direct connection does. */
-  since: number;
-  /** `since` on the host's clock, asked at its first put. */
-  hostSince?: Promise<number | undefined>;
+interface Lease extends PutLease {
   holds: Map<number, HoldStream>;
   /** Its exec channels in flight: closed if the client dies mid-command. */
   channels: Set<ClientChannel>;
@@ -172,18 +167,7 @@ export class Session {
 
   /** SshConnection.put, with the lease's own start (on the host's clock) as the run's. */
   private async put(h: Head, body: Buffer): Promise<{ head: Head }> {
-    const l = this.lease(h);
-    const path = str(h.path);
-    const opts = (h.opts ?? {}) as PutOptions;
-    l.hostSince ??= hostRunStart((c) => l.p.conn.execRaw(c), l.since);
-    const staleBefore = await l.hostSince;
-    const r = await l.p.conn.execRaw(putScript(path, body.length, opts, staleBefore), {
-      become: opts.become,
-      becomeMethod: opts.becomeMethod,
-      stdin: body,
-      timeoutMs: 0,
-    });
-    if (r.code !== 0) throw putError(r, path, l.p.conn.host);
+    await leasePut(this.lease(h), str(h.path), body, (h.opts ?? {}) as PutOptions);
     return { head: {} };
   }
 
