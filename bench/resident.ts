@@ -6,9 +6,8 @@
  * Prints each pair and the medians as JSON. Run under the lab lock:
  *   flock /tmp/tsplay-lab.lock node --conditions=@tsplay/source --import tsx bench/resident.ts [PAIRS]
  */
-import { spawnSync } from 'node:child_process';
 import { ensureLab } from './lib/lab.js';
-import { parseRecap } from './lib/measure.js';
+import { parseRecap, wallSync as wall } from './lib/measure.js';
 import { stat } from './lib/stats.js';
 
 const pairs = Number(process.argv[2] ?? 8);
@@ -17,13 +16,6 @@ const modes = { own: '0', resident: '1' } as const;
 type Mode = keyof typeof modes;
 const jobs = { rerun: [], check: ['--check', '--diff'] } as const;
 type Job = keyof typeof jobs;
-
-/** Seconds from spawn to exit. */
-function wall(args: readonly string[], env: NodeJS.ProcessEnv): { s: number; stdout: string; stderr: string; status: number | null } {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 << 20, env });
-  return { s: Number(process.hrtime.bigint() - t0) / 1e9, stdout: r.stdout, stderr: r.stderr, status: r.status };
-}
 
 /** One run of the job; it must change nothing, and a resident one must have been hosted. */
 function timed(job: Job, mode: Mode): number {

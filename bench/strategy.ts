@@ -6,9 +6,8 @@
  * medians as JSON. Run under the lab lock:
  *   flock /tmp/tsplay-lab.lock node --conditions=@tsplay/source --import tsx bench/strategy.ts [PAIRS] [etcd | noop HOSTS FORKS]
  */
-import { spawnSync } from 'node:child_process';
 import { ensureLab, resetEtcd, resetNoop } from './lib/lab.js';
-import { parseRecap } from './lib/measure.js';
+import { parseRecap, wallSync } from './lib/measure.js';
 import { stat } from './lib/stats.js';
 
 const pairs = Number(process.argv[2] ?? 4);
@@ -23,13 +22,20 @@ const reset = (): Promise<void> => (job === 'etcd' ? resetEtcd(lab) : resetNoop(
 
 /** One CLI run; wall seconds and the tasks it changed (from the recap). */
 function timed(strategy: string): { s: number; changed: number } {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(
-    process.execPath,
-    ['packages/cli/bin/tsplay.js', 'run', playbook, '-i', lab.inventoryFile, '--json', '--forks', String(forks), '--strategy', strategy],
-    { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, TSPLAY_PERSIST: '0' } },
-  );
-  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  const args = [
+    'packages/cli/bin/tsplay.js',
+    'run',
+    playbook,
+    '-i',
+    lab.inventoryFile,
+    '--json',
+    '--forks',
+    String(forks),
+    '--strategy',
+    strategy,
+  ];
+  const r = wallSync(args, { ...process.env, TSPLAY_PERSIST: '0' });
+  const { s } = r;
   if (r.status !== 0) throw new Error(`--strategy ${strategy}: exit ${r.status}: ${r.stderr.slice(-2000)}`);
   return { s, changed: parseRecap('tsplay', r.stdout)?.changed ?? 0 };
 }

@@ -1,5 +1,5 @@
 /** One timed tool run: the wall time of the whole CLI process, its exit code and its recap. */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { eventClock, type RunPhases } from './events.js';
 import { sampleTree } from './rss.js';
@@ -74,6 +74,16 @@ export function commandFor(tool: Tool, job: Job, p: Paths): { cmd: string; args:
 }
 
 /** Sum a recap: tsplay's NDJSON `recap` event, or Ansible's `PLAY RECAP` lines. */
+/** One process (`node ARGS`) to its exit: wall seconds from spawn, its output and exit status (the paired benches). */
+export function wallSync(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { s: number; stdout: string; stderr: string; status: number | null } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 << 20, env });
+  return { s: Number(process.hrtime.bigint() - t0) / 1e9, stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
 export function parseRecap(tool: Tool, out: string): { changed: number; failed: number } | undefined {
   if (tool === 'tsplay') {
     const line = out
