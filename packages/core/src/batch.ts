@@ -1,6 +1,7 @@
 import type { ExecResult } from './connection.js';
 import { TsplayError } from './errors.js';
 import type { FactQuery } from './facts.js';
+import { readStatBlock, sharedStatPaths, statBlockScript } from './stat-batch.js';
 
 /**
  * Builds one script that runs many facts and prints their outputs between markers. A fact runs in one
@@ -8,10 +9,15 @@ import type { FactQuery } from './facts.js';
  * (fd 3), its stderr is captured in a variable and its exit code is the substitution's, so the probe
  * writes nothing on the host (no temp file: even a directory's mtime stays as it was). The EXIT trap ends
  * the captured stderr with the nonce, so trailing newlines survive the substitution (a fact that sets its
- * own EXIT trap loses only those).
+ * own EXIT trap loses only those). Plain path facts share one `stat` instead (stat-batch.ts).
  */
 export function batchScript(facts: readonly FactQuery[], nonce: string): string {
-  return ['exec 3>&1', ...facts.flatMap((f, i) => framed(i, `${f.script}\n`, ' </dev/null', nonce))].join('\n');
+  const shared = sharedStatPaths(facts);
+  return [
+    'exec 3>&1',
+    ...statBlockScript(shared, nonce),
+    ...facts.flatMap((f, i) => (shared[i] === undefined ? framed(i, `${f.script}\n`, ' </dev/null', nonce) : [])),
+  ].join('\n');
 }
 
 /**
@@ -26,32 +32,42 @@ export function framed(i: number, body: string, redirect: string, nonce: string)
   ];
 }
 
-/** Splits the output of `batchScript` back into one ExecResult per fact. */
-export function splitBatch(stdout: string, count: number, nonce: string): ExecResult[] {
-  const results = splitFramed(stdout, count, nonce);
-  if (results.length < count) {
-    throw new TsplayError('FACT_FAILED', `fact probe output is incomplete (fact ${results.length} of ${count})`, {
+/** Splits the output of `batchScript(facts, nonce)` back into one ExecResult per fact. */
+export function splitBatch(stdout: string, facts: readonly FactQuery[], nonce: string): ExecResult[] {
+  const shared = sharedStatPaths(facts);
+  const stats = readStatBlock(stdout, shared, nonce);
+  return facts.map((_, i) => {
+    const path = shared[i];
+    const r = path === undefined ? readFrame(stdout, i, nonce) : stats && { stdout: stats.get(path) ?? '', stderr: '', code: 0 };
+    if (r) return r;
+    throw new TsplayError('FACT_FAILED', `fact probe output is incomplete (fact ${i} of ${facts.length})`, {
       hint: 'the remote shell stopped early; run with -v to see its stderr',
     });
-  }
-  return results;
+  });
+}
+
+/** Frame `i` of a framed batch's output, or undefined when it is not complete. */
+function readFrame(stdout: string, i: number, nonce: string): ExecResult | undefined {
+  const o = stdout.indexOf(`${nonce} O ${i}\n`);
+  const e = o < 0 ? -1 : stdout.indexOf(`\n${nonce} E ${i}\n`, o);
+  const c = e < 0 ? -1 : stdout.indexOf(`\n${nonce} C ${i} `, e);
+  if (c < 0) return undefined;
+  const from = c + `\n${nonce} C ${i} `.length;
+  const end = stdout.indexOf('\n', from);
+  return {
+    stdout: stdout.slice(o + `${nonce} O ${i}\n`.length, e),
+    stderr: stdout.slice(e + `\n${nonce} E ${i}\n`.length, c),
+    code: Number(stdout.slice(from, end < 0 ? undefined : end)),
+  };
 }
 
 /** The results of a framed batch's scripts, in order, up to the first whose frame is not complete. */
 export function splitFramed(stdout: string, count: number, nonce: string): ExecResult[] {
   const out: ExecResult[] = [];
   for (let i = 0; i < count; i++) {
-    const o = stdout.indexOf(`${nonce} O ${i}\n`);
-    const e = o < 0 ? -1 : stdout.indexOf(`\n${nonce} E ${i}\n`, o);
-    const c = e < 0 ? -1 : stdout.indexOf(`\n${nonce} C ${i} `, e);
-    if (c < 0) break;
-    const from = c + `\n${nonce} C ${i} `.length;
-    const end = stdout.indexOf('\n', from);
-    out.push({
-      stdout: stdout.slice(o + `${nonce} O ${i}\n`.length, e),
-      stderr: stdout.slice(e + `\n${nonce} E ${i}\n`.length, c),
-      code: Number(stdout.slice(from, end < 0 ? undefined : end)),
-    });
+    const r = readFrame(stdout, i, nonce);
+    if (!r) break;
+    out.push(r);
   }
   return out;
 }

@@ -63,18 +63,19 @@ describe('facts', () => {
 
   it('splits batch output even when a fact prints no trailing newline', () => {
     const nonce = '__n';
+    const two = [commandFact('x', 'printf abc', () => 1), commandFact('y', 'echo e >&2; exit 7', () => 1)];
     const out = `__n O 0\nabc\n__n E 0\n\n__n C 0 0\n__n O 1\nxyz\n__n E 1\nwarn\n__n C 1 2\n`;
-    expect(splitBatch(out, 2, nonce)).toEqual([
+    expect(splitBatch(out, two, nonce)).toEqual([
       { stdout: 'abc', stderr: '', code: 0 },
       { stdout: 'xyz', stderr: 'warn', code: 2 },
     ]);
-    const script = batchScript([commandFact('x', 'printf abc', () => 1), commandFact('y', 'echo e >&2; exit 7', () => 1)], nonce);
+    const script = batchScript(two, nonce);
     const r = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
-    expect(splitBatch(r.stdout, 2, nonce)).toEqual([
+    expect(splitBatch(r.stdout, two, nonce)).toEqual([
       { stdout: 'abc', stderr: '', code: 0 },
       { stdout: '', stderr: 'e\n', code: 7 },
     ]);
-    expect(() => splitBatch('__n O 0\n', 1, nonce)).toThrow(/incomplete/);
+    expect(() => splitBatch('__n O 0\n', two.slice(0, 1), nonce)).toThrow(/incomplete/);
   });
 
   it('parses systemctl show', () => {
@@ -105,7 +106,7 @@ describe('batchScript', () => {
       commandFact('c', 'echo x; echo y >&2; echo z >&2', (r) => r),
     ];
     const r = spawnSync('/bin/sh', ['-c', batchScript(facts, 'NONCE')], { encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
-    expect(splitBatch(r.stdout, 3, 'NONCE')).toEqual([
+    expect(splitBatch(r.stdout, facts, 'NONCE')).toEqual([
       { stdout: 'out\n', stderr: 'err\n', code: 3 },
       { stdout: 'noeol', stderr: '', code: 0 },
       { stdout: 'x\n', stderr: 'y\nz\n', code: 0 },
@@ -125,7 +126,7 @@ describe('batchScript', () => {
         commandFact('e', "exec 2>/dev/null; echo gone >&2; sh -c 'kill -TERM $$'", (r) => r),
       ];
       const r = spawnSync(shell, ['-c', batchScript(facts, 'NONCE')], { encoding: 'utf8' });
-      expect(splitBatch(r.stdout, facts.length, 'NONCE')).toEqual([
+      expect(splitBatch(r.stdout, facts, 'NONCE')).toEqual([
         { stdout: '', stderr: 'e1\n\n\n', code: 0 },
         { stdout: '', stderr: 'noeol', code: 7 },
         { stdout: 'in\n', stderr: '', code: 1 },

@@ -74,6 +74,11 @@ interface FactBase<T> {
    */
   cacheBy?: readonly string[] | undefined;
   /**
+   * The script is `pathScript(statPath, false)`: a batched probe may answer this fact, with the others that
+   * say so, from one shared `stat` (see stat-batch.ts) instead of a subshell and a `stat` of its own.
+   */
+  statPath?: string | undefined;
+  /**
    * The host paths this fact reads. When check mode cannot predict a task, these become unknown to
    * later tasks (the task may change them), so nothing downstream plans against stale state.
    */
@@ -146,6 +151,7 @@ export function pathFact(path: string, opts: { hash?: boolean; become?: boolean 
     script: pathScript(path, hash),
     parse: (r) => parsePathProbe(r.stdout),
     cacheBy: hash ? [path] : undefined,
+    statPath: hash ? undefined : path,
     fromOverlay: (o) => {
       const why = o.unknown(path);
       if (why !== undefined) return unknownFact(why);

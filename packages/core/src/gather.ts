@@ -179,7 +179,7 @@ export async function probe(conn: Connection, facts: readonly FactQuery[], becom
       const nonce = `__tsplay_${randomBytes(6).toString('hex')}`;
       const list = idx.map((i) => facts[i] as FactQuery);
       const r = await conn.exec(batchScript(list, nonce), { become: b === '' ? false : b === 'true' ? true : b });
-      const split = splitBatch(r.stdout, list.length, nonce);
+      const split = splitBatch(r.stdout, list, nonce);
       idx.forEach((i, j) => {
         results[i] = split[j] as ExecResult;
       });

@@ -66,8 +66,9 @@ describe('dirChainScript + parseDirChain', () => {
 
   it.each(['bash', 'dash'])('gives the same verdicts inside the batched probe under %s (a login shell may be bash)', (shell) => {
     const dirs = ['/', root, join(root, 'plain'), join(root, 'none')];
-    const out = execFileSync(shell, ['-c', batchScript([dirChainFact(dirs, { root: false })], 'NONCE')], { encoding: 'utf8' });
-    const [r] = splitBatch(out, 1, 'NONCE');
+    const facts = [dirChainFact(dirs, { root: false })];
+    const out = execFileSync(shell, ['-c', batchScript(facts, 'NONCE')], { encoding: 'utf8' });
+    const [r] = splitBatch(out, facts, 'NONCE');
     expect([r?.code, r?.stderr]).toEqual([0, '']);
     expect(parseDirChain(r?.stdout ?? '', dirs)).toEqual(probe(dirs));
   });
