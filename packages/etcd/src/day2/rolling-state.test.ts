@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judgeRestart, parseRestartState, restartStateScript } from './rolling-state.js';
 
@@ -82,5 +86,41 @@ describe('rolling restart state', () => {
     );
     expect(judgeRestart(s)).toMatchObject({ need: false, leader: false });
     expect(judgeRestart(s, { pending: true })).toMatchObject({ need: true, leader: false });
+  });
+
+  it('asks the member who leads only when a watched file changed after etcd started, or a change is pending', () => {
+    // a host in a directory: systemctl says etcd runs since a given time, etcdctl counts its calls
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-rolling-state-'));
+    const ca = join(dir, 'ca.pem');
+    writeFileSync(ca, 'ca');
+    const calls = join(dir, 'calls');
+    const stub = (name: string, body: string) => {
+      writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
+      chmodSync(join(dir, name), 0o755);
+    };
+    stub('systemctl', 'case "$*" in *is-active*) echo active;; *ExecMainStartTimestamp*) cat "$(dirname "$0")/started";; esac');
+    stub('etcdctl', `echo call >> ${calls}; echo '${STATUS}'`);
+    const ctime = Math.floor(Date.now() / 1000);
+    utimesSync(ca, ctime, ctime);
+    const state = (startedAt: number, pending: boolean) => {
+      writeFileSync(join(dir, 'started'), `@${startedAt}\n`);
+      writeFileSync(calls, '');
+      const script = restartStateScript({ ...tls, watch: [ca], etcdctl: join(dir, 'etcdctl'), pending });
+      const r = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
+      const asked = spawnSync('cat', [calls], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).length;
+      return { judged: judgeRestart(parseRestartState(r.stdout), { pending }), asked };
+    };
+    // started after the file's ctime: nothing to restart, and etcdctl never runs
+    expect(state(ctime + 100, false)).toEqual({
+      judged: { need: false, leader: false, reason: 'etcd runs with the current certificates' },
+      asked: 0,
+    });
+    // the file changed after the start: restart, and who leads is known (the recorded status is the leader's)
+    expect(state(ctime - 100, false)).toEqual({
+      judged: { need: true, leader: true, reason: `${ca} changed after etcd started` },
+      asked: 1,
+    });
+    // check mode with a change pending: asked although the file on the host is older
+    expect(state(ctime + 100, true)).toMatchObject({ judged: { need: true, leader: true }, asked: 1 });
   });
 });

@@ -30,14 +30,22 @@ export interface StateArgs extends Tls {
   etcdctl?: string;
 }
 
-/** Read-only; one line per item, `@@tag value`. */
-export function restartStateScript(a: StateArgs): string {
+/**
+ * Read-only; one line per item, `@@tag value`. The member's status (who leads, one etcdctl start and TLS
+ * handshake) is read only where it can matter: when a watched file changed after etcd started, or (`pending`,
+ * check mode) when an earlier task would change one. A member that needs no restart is never asked.
+ */
+export function restartStateScript(a: StateArgs & { pending?: boolean | undefined }): string {
   const local = etcdctl({ ...a, endpoints: ['https://127.0.0.1:2379'] }, ['endpoint', 'status', '-w', 'json']);
   return [
     `a=$(systemctl is-active etcd 2>/dev/null); echo "@@active $a"`,
-    `t=$(systemctl show -p ExecMainStartTimestamp --value etcd 2>/dev/null); if [ -n "$t" ]; then echo "@@started $(date -d "$t" +%s 2>/dev/null)"; fi`,
-    ...a.watch.map((p) => sh`echo "@@file $(stat -c %Z ${p} 2>/dev/null || echo -) "${p}`),
-    sh`if [ "$a" = active ]; then echo "@@status $(${raw(local)} 2>/dev/null | grep '^\\[')"; fi`,
+    `s=; t=$(systemctl show -p ExecMainStartTimestamp --value etcd 2>/dev/null); if [ -n "$t" ]; then s=$(date -d "$t" +%s 2>/dev/null); echo "@@started $s"; fi`,
+    `n=${a.pending ? 1 : ''}`,
+    ...a.watch.map(
+      (p) =>
+        sh`c=$(stat -c %Z ${p} 2>/dev/null || echo -); echo "@@file $c "${p}; case "$c$s" in *[!0-9]*) ;; *) [ -n "$s" ] && [ "$c" -gt "$s" ] && n=1;; esac`,
+    ),
+    sh`if [ "$a" = active ] && [ -n "$n" ]; then echo "@@status $(${raw(local)} 2>/dev/null | grep '^\\[')"; fi`,
   ].join('\n');
 }
 

@@ -26,8 +26,16 @@ export const restartStateArgs = z.object({
   ...etcdctlArg,
 });
 
+// the key says whether the status is read whatever the files say (check mode, a change pending)
 const stateFact = (a: z.output<typeof restartStateArgs>) =>
-  commandFact(`etcd-restart-state:${a.watch.join(',')}`, restartStateScript(a), (r) => parseRestartState(r.stdout), { become: true });
+  commandFact(
+    `etcd-restart-state:${a.pending ? 'pending:' : ''}${a.watch.join(',')}`,
+    restartStateScript(a),
+    (r) => parseRestartState(r.stdout),
+    {
+      become: true,
+    },
+  );
 
 export const etcdRestartState = defineModule({
   name: 'etcd-restart-state',
