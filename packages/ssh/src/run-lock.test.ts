@@ -152,6 +152,22 @@ describe('run lock over SSH', () => {
     await rm(mine, { recursive: true, force: true });
   });
 
+  it('with the lock file already there (one stat for both), a writable directory or a lock file of another user is refused', async () => {
+    const d = await lockDir();
+    const f = join(d, 'run.lock');
+    spawnSync('sh', ['-c', `umask 077; : > ${f}`]);
+    const first = await acquireRunLock(await ssh(), { waitMs: 0, playbook: 'p', dir: d });
+    await first.release();
+    await until(() => lockIsFree(d));
+    spawnSync('chmod', ['0777', d]);
+    const open = await lockedError(acquireRunLock(await ssh(), { waitMs: 0, playbook: 'p', dir: d }));
+    expect([open.code, open.message]).toEqual(['RUN_LOCK_FAILED', expect.stringContaining('writable by no one else')]);
+    spawnSync('chmod', ['0700', d]);
+    spawnSync('chown', [OTHER, f]);
+    const theirs = await lockedError(acquireRunLock(await ssh(), { waitMs: 0, playbook: 'p', dir: d }));
+    expect([theirs.code, theirs.message]).toEqual(['RUN_LOCK_FAILED', expect.stringContaining('not a regular file owned by uid 0')]);
+  });
+
   it('the holder file goes through an unpredictable temp name (mktemp), never a pid-based one', () => {
     const s = runLockScript(undefined, { user: 'u', workstation: 'w', pid: 1, started: 's', playbook: 'p' }, 0);
     expect(s).toContain('mktemp "$d/.holder.XXXXXXXXXX"');

@@ -52,14 +52,17 @@ export function runLockScript(dir: string | undefined, holder: LockHolder, waitM
   const refuse = (what: string) => `{ echo "${what}" >&2; exit ${NO_LOCK_EXIT}; }`;
   return [
     `command -v flock >/dev/null 2>&1 || { echo 'flock(1) is not installed on the host (util-linux)' >&2; exit ${NO_LOCK_EXIT}; }`,
-    `u=$(id -u); d=${quote(dir ?? '')}`,
+    // the effective uid from /proc (builtins: no process), `id -u` where there is none
+    `u=; { while read -r __k __r __e __x; do [ "$__k" = Uid: ] && { u=$__e; break; }; done < /proc/self/status; } 2>/dev/null; [ -n "$u" ] || u=$(id -u); d=${quote(dir ?? '')}`,
     `if [ -z "$d" ]; then if [ "$u" -eq 0 ]; then d=${RUN_LOCK_DIR}; elif [ -d "/run/user/$u" ]; then d="/run/user/$u/tsplay"; else d="$HOME/.tsplay-lock"; fi; fi`,
     '[ -e "$d" ] || [ -L "$d" ] || mkdir -m 0700 -- "$d" 2>/dev/null',
     `[ -d "$d" ] && [ ! -L "$d" ] || ${refuse('tsplay: the lock directory $d is not a directory')}`,
-    `set -- $(stat -c '%u %a' -- "$d") && [ "$1" = "$u" ] && [ $((0$2 & 022)) -eq 0 ] || ${refuse('tsplay: the lock directory $d must be owned by uid $u and writable by no one else')}`,
     'f="$d/run.lock"',
+    // one stat for the directory and, when it is already there (every run but the first), the lock file
+    `if [ -f "$f" ] && [ ! -L "$f" ]; then set -- $(stat -c '%u %a' -- "$d" "$f" 2>/dev/null); else set -- $(stat -c '%u %a' -- "$d"); fi`,
+    `[ "$1" = "$u" ] && [ $((0$2 & 022)) -eq 0 ] || ${refuse('tsplay: the lock directory $d must be owned by uid $u and writable by no one else')}`,
     '[ -e "$f" ] || [ -L "$f" ] || ( umask 077; set -C; : > "$f" ) 2>/dev/null',
-    `[ -f "$f" ] && [ ! -L "$f" ] && [ "$(stat -c %u -- "$f")" = "$u" ] || ${refuse('tsplay: the lock file $f is not a regular file owned by uid $u')}`,
+    `[ -f "$f" ] && [ ! -L "$f" ] && [ "\${3:-$(stat -c %u -- "$f")}" = "$u" ] || ${refuse('tsplay: the lock file $f is not a regular file owned by uid $u')}`,
     `timeout ${OPEN_LIMIT_S} sh -c ': < "$1"' sh "$f" || ${refuse(`tsplay: could not open the lock file $f within ${OPEN_LIMIT_S} s`)}`,
     `exec 9< "$f" || exit ${NO_LOCK_EXIT}`,
     'if ! flock -n 9; then',
