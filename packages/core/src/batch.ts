@@ -1,6 +1,7 @@
 import type { ExecResult } from './connection.js';
 import { TsplayError } from './errors.js';
 import type { FactQuery } from './facts.js';
+import { sigPrelude } from './sig-batch.js';
 import { readStatBlock, sharedStatPaths, statBlockScript } from './stat-batch.js';
 
 /**
@@ -9,12 +10,14 @@ import { readStatBlock, sharedStatPaths, statBlockScript } from './stat-batch.js
  * (fd 3), its stderr is captured in a variable and its exit code is the substitution's, so the probe
  * writes nothing on the host (no temp file: even a directory's mtime stays as it was). The EXIT trap ends
  * the captured stderr with the nonce, so trailing newlines survive the substitution (a fact that sets its
- * own EXIT trap loses only those). Plain path facts share one `stat` instead (stat-batch.ts).
+ * own EXIT trap loses only those). Plain path facts share one `stat` instead (stat-batch.ts), and so do the
+ * stat signatures of content facts (sig-batch.ts).
  */
 export function batchScript(facts: readonly FactQuery[], nonce: string): string {
   const shared = sharedStatPaths(facts);
   return [
     'exec 3>&1',
+    ...sigPrelude(facts),
     ...statBlockScript(shared, nonce),
     ...facts.flatMap((f, i) => (shared[i] === undefined ? framed(i, `${f.script}\n`, ' </dev/null', nonce) : [])),
   ].join('\n');

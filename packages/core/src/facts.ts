@@ -78,6 +78,8 @@ interface FactBase<T> {
    * say so, from one shared `stat` (see stat-batch.ts) instead of a subshell and a `stat` of its own.
    */
   statPath?: string | undefined;
+  /** Set by SigCache.wrap: the paths whose stat signature the wrapped script reads (a batch reads them all at once, sig-batch.ts). */
+  sigPaths?: readonly string[] | undefined;
   /**
    * The host paths this fact reads. When check mode cannot predict a task, these become unknown to
    * later tasks (the task may change them), so nothing downstream plans against stale state.

@@ -116,7 +116,9 @@ export async function gatherFacts<F extends { [K in keyof F]: FactQuery<any> }>(
       sc && t.fact.cacheBy?.length ? sc.hostEntry(t.fact.key, t.fact.script, runsAsRoot(t.fact, opts.become)) : undefined,
     );
     const facts = todo.map((t, i) =>
-      sc && t.fact.cacheBy?.length ? { ...t.fact, script: sc.wrap(t.fact.key, t.fact.cacheBy, t.fact.script, hostIds[i]) } : t.fact,
+      sc && t.fact.cacheBy?.length
+        ? { ...t.fact, script: sc.wrap(t.fact.key, t.fact.cacheBy, t.fact.script, hostIds[i]), sigPaths: t.fact.cacheBy }
+        : t.fact,
     );
     const raw = await probe(conn, facts, opts.become);
     const results = raw.map((r, i) => {

@@ -3,6 +3,9 @@ import { dirname } from 'node:path';
 import type { ExecResult } from './connection.js';
 import { decodeResult, encodeResult, HOSTED, indexId, indexMatch, indexWriteScript } from './host-index.js';
 import { quote } from './sh.js';
+import { sigLine } from './sig-batch.js';
+
+export { SIG_FORMAT } from './sig-batch.js';
 
 /**
  * Fact results that depend only on the content of some files (a sha256, the member list of an
@@ -16,7 +19,6 @@ import { quote } from './sh.js';
  * a small file costs nothing, and the sha256 of a small file may be the hash of a low-entropy secret
  * (a password file), which must not sit in a cache. The workstation's file is 0600 in a 0700 directory.
  */
-export const SIG_FORMAT = '%s.%.9Y.%.9Z.%i';
 const CACHED = '__tsplay_cached__';
 /** After CACHED: the host's index has no entry for it yet. */
 const MISSING = '+';
@@ -69,8 +71,9 @@ export class SigCache {
    */
   wrap(key: string, paths: readonly string[], script: string, hostId?: string): string {
     const known = this.#entries[key]?.sig;
-    // one line of signatures, joined by the shell's own word splitting (no pipe, no tr: one process less per fact)
-    const sig = `__s=$(stat -L -c '${SIG_FORMAT}' -- ${paths.map((p) => quote(p)).join(' ')} 2>/dev/null); set -- $__s; __s="$*"; printf '%s\\n' "$__s"`;
+    // one line of signatures, joined by the shell's own word splitting (no pipe, no tr), from the batch's shared
+    // stat when it has one (sig-batch.ts: no process of its own)
+    const sig = `${sigLine(paths)}; printf '%s\\n' "$__s"`;
     const branches: string[] = [];
     // known here but missing from the host's index (a workstation older than it): say so, so the run records it
     const missing =

@@ -1,0 +1,86 @@
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Connection } from './connection.js';
+import { pathFact } from './facts.js';
+import { gatherFacts } from './gather.js';
+import { LocalConnection } from './local.js';
+import { MIN_CACHED_BYTES, SigCache } from './sigcache.js';
+
+// a `stat` that logs each call with -L (a signature read) before running the real one
+const dir = mkdtempSync(join(tmpdir(), 'tsplay-sig-batch-'));
+const log = join(dir, 'stat.log');
+writeFileSync(join(dir, 'stat'), `#!/bin/sh\ncase " $* " in *" -L "*) echo call >> ${log};; esac\nexec /usr/bin/stat "$@"\n`);
+chmodSync(join(dir, 'stat'), 0o755);
+const local = new LocalConnection('local');
+const conn: Connection = {
+  host: 'local',
+  exec: (command, opts) => local.exec(`PATH=${dir}:$PATH; export PATH\n${command}`, opts),
+  put: (p, d, o) => local.put(p, d, o),
+  read: (p, o) => local.read(p, o),
+  stat: (p, o) => local.stat(p, o),
+  close: () => local.close(),
+};
+const calls = () => {
+  try {
+    return readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
+  } catch {
+    return 0;
+  }
+};
+const big = (name: string, s: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, Buffer.concat([Buffer.alloc(MIN_CACHED_BYTES), Buffer.from(s)]));
+  return p;
+};
+const a = big('a', 'one');
+const b = big('b', 'two');
+const facts = (...ps: string[]) => Object.fromEntries(ps.map((p, i) => [`f${i}`, pathFact(p, { hash: true })]));
+
+describe('the content facts of a batch read their stat signatures with one stat', () => {
+  it('one signature read for the batch; the answers, and what the cache remembers, as with one stat per fact', async () => {
+    writeFileSync(log, '');
+    const shared = new SigCache(join(dir, 'shared.json'));
+    const together = await gatherFacts(conn, facts(a, b), { become: false, sigCache: shared });
+    expect(calls()).toBe(1);
+    writeFileSync(log, '');
+    const own = new SigCache(join(dir, 'own.json'));
+    const alone = [
+      await gatherFacts(conn, facts(a), { become: false, sigCache: own }),
+      await gatherFacts(conn, facts(b), { become: false, sigCache: own }),
+    ];
+    expect(calls()).toBe(2);
+    expect(together).toEqual({ f0: alone[0]?.f0, f1: alone[1]?.f0 });
+    shared.save();
+    own.save();
+    // the same signatures: the shared read finds what the per-fact reads remembered, and the other way round
+    expect(JSON.parse(readFileSync(join(dir, 'shared.json'), 'utf8'))).toEqual(JSON.parse(readFileSync(join(dir, 'own.json'), 'utf8')));
+  });
+
+  it('answers from the cache while the signatures hold, hashes again after a change', async () => {
+    const cache = join(dir, 'forged.json');
+    const first = new SigCache(cache);
+    await gatherFacts(conn, facts(a, b), { become: false, sigCache: first });
+    first.save();
+    // forge what was remembered: a host that re-hashed could not give the forged hash back
+    const stored = readFileSync(cache, 'utf8');
+    const real = (await gatherFacts(conn, facts(a), { become: false })).f0 as { sha256: string };
+    writeFileSync(cache, stored.split(real.sha256).join('f'.repeat(64)));
+    const hit = await gatherFacts(conn, facts(a, b), { become: false, sigCache: new SigCache(cache) });
+    expect((hit.f0 as { sha256: string }).sha256).toBe('f'.repeat(64));
+    big('a', 'changed');
+    const miss = await gatherFacts(conn, facts(a, b), { become: false, sigCache: new SigCache(cache) });
+    expect((miss.f0 as { sha256: string }).sha256).not.toBe('f'.repeat(64));
+    expect((miss.f1 as { sha256: string }).sha256).toBe((hit.f1 as { sha256: string }).sha256);
+  });
+
+  it('with a path missing, each fact reads its own signature and the answers are the same', async () => {
+    writeFileSync(log, '');
+    const gone = join(dir, 'gone');
+    const v = await gatherFacts(conn, facts(a, gone, b), { become: false, sigCache: new SigCache() });
+    expect(calls()).toBe(4);
+    expect(v.f1).toEqual({ exists: false });
+    expect(v.f0).toEqual((await gatherFacts(conn, facts(a), { become: false })).f0);
+  });
+});

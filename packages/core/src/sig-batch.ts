@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import type { FactQuery } from './facts.js';
+import { quote } from './sh.js';
+
+/**
+ * The stat signatures of the content facts of a batch (SigCache.wrap), read by one `stat` at the start of the
+ * probe instead of one in each fact's subshell. Each path's signature lands in a shell variable named after the
+ * path; a fact joins its paths' variables exactly as its own `stat` line would. Only when every path is there
+ * (the idempotent case): with one missing, `__sg_ok` stays empty and each fact reads its own signature, as before.
+ */
+export const SIG_FORMAT = '%s.%.9Y.%.9Z.%i';
+/** Paths in the shared `stat` at most (far below ARG_MAX); a batch with more reads them per fact. */
+const MAX_SHARED = 256;
+
+/** The shell variable that holds `path`'s signature in a batch with the shared stat. */
+export const sigVar = (path: string): string => `__sg_${createHash('sha256').update(path).digest('hex').slice(0, 16)}`;
+
+/** The fact's signature line into `$__s` (one word per file, joined by one space), from the shared stat when there is one. */
+export function sigLine(paths: readonly string[]): string {
+  const own = `__s=$(stat -L -c '${SIG_FORMAT}' -- ${paths.map((p) => quote(p)).join(' ')} 2>/dev/null); set -- $__s`;
+  return `if [ -n "\${__sg_ok:-}" ]; then set -- ${paths.map((p) => `"$${sigVar(p)}"`).join(' ')}; else ${own}; fi; __s="$*"`;
+}
+
+/** The lines that read every content fact's paths with one `stat` (none for fewer than two facts). */
+export function sigPrelude(facts: readonly FactQuery[]): string[] {
+  const withSig = facts.filter((f) => f.sigPaths !== undefined && f.sigPaths.length > 0);
+  const paths = [...new Set(withSig.flatMap((f) => f.sigPaths ?? []))];
+  if (withSig.length < 2 || paths.length > MAX_SHARED) return ['__sg_ok='];
+  const assign = paths.map((p, i) => `${sigVar(p)}=\${${i + 1}}`).join('; ');
+  return [
+    `__sg_ok=; __sa=$(stat -L -c '${SIG_FORMAT}' -- ${paths.map((p) => quote(p)).join(' ')} 2>/dev/null) && set -- $__sa && [ $# -eq ${paths.length} ] && { ${assign}; __sg_ok=1; }`,
+  ];
+}
