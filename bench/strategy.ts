@@ -35,9 +35,8 @@ function timed(strategy: string): { s: number; changed: number } {
     strategy,
   ];
   const r = wallSync(args, { ...process.env, TSPLAY_PERSIST: '0' });
-  const { s } = r;
   if (r.status !== 0) throw new Error(`--strategy ${strategy}: exit ${r.status}: ${r.stderr.slice(-2000)}`);
-  return { s, changed: parseRecap('tsplay', r.stdout)?.changed ?? 0 };
+  return { s: r.s, changed: parseRecap('tsplay', r.stdout)?.changed ?? 0 };
 }
 
 const median = (xs: number[]) => stat(xs).median;

@@ -73,7 +73,6 @@ export function commandFor(tool: Tool, job: Job, p: Paths): { cmd: string; args:
   return { cmd: 'ansible-playbook', args: ['-i', p.ansibleInventory, job.ansible, '--forks', String(job.forks), ...check], env };
 }
 
-/** Sum a recap: tsplay's NDJSON `recap` event, or Ansible's `PLAY RECAP` lines. */
 /** One process (`node ARGS`) to its exit: wall seconds from spawn, its output and exit status (the paired benches). */
 export function wallSync(
   args: readonly string[],
@@ -84,6 +83,7 @@ export function wallSync(
   return { s: Number(process.hrtime.bigint() - t0) / 1e9, stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
+/** Sum a recap: tsplay's NDJSON `recap` event, or Ansible's `PLAY RECAP` lines. */
 export function parseRecap(tool: Tool, out: string): { changed: number; failed: number } | undefined {
   if (tool === 'tsplay') {
     const line = out
