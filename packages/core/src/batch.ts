@@ -1,6 +1,7 @@
 import type { ExecResult } from './connection.js';
 import { TsplayError } from './errors.js';
 import type { FactQuery } from './facts.js';
+import { dirPrelude } from './dir-batch.js';
 import { sigPrelude } from './sig-batch.js';
 import { readStatBlock, sharedStatPaths, statBlockScript } from './stat-batch.js';
 
@@ -18,6 +19,7 @@ export function batchScript(facts: readonly FactQuery[], nonce: string): string 
   return [
     'exec 3>&1',
     ...sigPrelude(facts),
+    ...dirPrelude(facts),
     ...statBlockScript(shared, nonce),
     ...facts.flatMap((f, i) => (shared[i] === undefined ? framed(i, `${f.script}\n`, ' </dev/null', nonce) : [])),
   ].join('\n');

@@ -78,6 +78,8 @@ interface FactBase<T> {
    * say so, from one shared `stat` (see stat-batch.ts) instead of a subshell and a `stat` of its own.
    */
   statPath?: string | undefined;
+  /** The script is `dirChainScript(dirChain)`: a batch reads the directories of all such facts with one `stat` (dir-batch.ts). */
+  dirChain?: readonly string[] | undefined;
   /** Set by SigCache.wrap: the paths whose stat signature the wrapped script reads (a batch reads them all at once, sig-batch.ts). */
   sigPaths?: readonly string[] | undefined;
   /**

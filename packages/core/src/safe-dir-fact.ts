@@ -1,6 +1,7 @@
 import type { PathState } from './connection.js';
 import { TsplayError } from './errors.js';
 import { isUnknownFact, unknownFact, type FactQuery, type OverlayView, type UnknownFact } from './facts.js';
+import { DIR_STAT_FORMAT, sharedChainWords } from './dir-batch.js';
 import { JUDGE_ONE, ME } from './safe-check.js';
 import { quote } from './sh.js';
 
@@ -21,6 +22,7 @@ export function dirChainFact(dirs: readonly string[], opts: { root: boolean }): 
     key: `dirsafe:${opts.root ? 'root' : 'user'}:${JSON.stringify(dirs)}`,
     become: opts.root,
     statOf: dirs,
+    dirChain: dirs,
     script: dirChainScript(dirs),
     parse: (r) => parseDirChain(r.stdout, dirs),
     fromOverlay: (o) => unknownInChain(o, dirs),
@@ -70,7 +72,8 @@ export function judgePredictedDir(s: PathState, dir: string, opts: { root: boole
  * The probe of a chain of directories with the scripts' own check, as the user that writes (so the answer
  * holds for any target owner), one line `D|I|VERDICT` per directory I of `dirs`: `ok`, `missing` (nothing
  * there), `refuse`, or `owner|NAME` (refused only because it is NAME's: safe when root writes a file owned
- * by NAME). A symlink is judged at its target. The existing directories are read with one `stat`.
+ * by NAME). A symlink is judged at its target. The existing directories are read with one `stat`, or taken from the
+ * batch's shared one (dir-batch.ts).
  */
 export function dirChainScript(dirs: readonly string[]): string {
   const each = dirs.map((dir, i) => {
@@ -90,16 +93,22 @@ export function dirChainScript(dirs: readonly string[]): string {
     '  if [ -z "$tsplay_no" ] && [ -n "$tsplay_as" ]; then echo "owner|$4"; else echo refuse; fi',
     '}',
     'tsplay_next() { tsplay_ix=${tsplay_ix# }; tsplay_i=${tsplay_ix%% *}; tsplay_ix=${tsplay_ix#"$tsplay_i"}; printf \'D|%s|\' "$tsplay_i"; }',
+    // a batch's shared stat read every directory of the chain, all there and none a link (dir-batch.ts)
+    'if [ -n "${__sd_ok:-}" ]; then',
+    `  tsplay_ix='${dirs.map((_, i) => ` ${i}`).join('')}'; set -f; set -- ${sharedChainWords(dirs)}; set +f`,
+    '  while [ $# -ge 4 ]; do tsplay_next; tsplay_verdict "$1" "$2" "$3" "$4"; shift 4; done',
+    '  exit 0',
+    'fi',
     'set --; tsplay_ix=',
     ...each,
     '[ $# -gt 0 ] || exit 0',
     // no here-document: bash misparses one inside the probe's command substitution
-    'if tsplay_st=$(stat -c \'%u %g %f %U\' -- "$@" 2>/dev/null); then',
+    `if tsplay_st=$(stat -c '${DIR_STAT_FORMAT}' -- "$@" 2>/dev/null); then`,
     '  set -f; set -- $tsplay_st; set +f',
     '  while [ $# -ge 4 ]; do tsplay_next; tsplay_verdict "$1" "$2" "$3" "$4"; shift 4; done',
     'else',
     // one of them went away meanwhile: each on its own (a directory that cannot be read is refused)
-    '  for tsplay_d do tsplay_next; if tsplay_s=$(stat -c \'%u %g %f %U\' -- "$tsplay_d"); then tsplay_verdict $tsplay_s; else echo refuse; fi; done',
+    `  for tsplay_d do tsplay_next; if tsplay_s=$(stat -c '${DIR_STAT_FORMAT}' -- "$tsplay_d"); then tsplay_verdict $tsplay_s; else echo refuse; fi; done`,
     'fi',
   ].join('\n');
 }

@@ -20,7 +20,7 @@ const out = (o: { active?: string; started?: string; files?: [string, string][];
 describe('rolling restart state', () => {
   it('the script is read-only and asks only the local member', () => {
     const s = restartStateScript({ ...tls, watch: [tls.caFile, tls.certFile] });
-    expect(s).toContain('systemctl is-active etcd');
+    expect(s).toContain('systemctl show -p ActiveState -p ExecMainStartTimestamp etcd');
     expect(s).toContain('ExecMainStartTimestamp');
     expect(s).toContain('stat -c %Z /etc/etcd/ca.pem');
     expect(s).toContain('--endpoints=https://127.0.0.1:2379');
@@ -98,17 +98,22 @@ describe('rolling restart state', () => {
       writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
       chmodSync(join(dir, name), 0o755);
     };
-    stub('systemctl', 'case "$*" in *is-active*) echo active;; *ExecMainStartTimestamp*) cat "$(dirname "$0")/started";; esac');
+    // systemd prints the properties in its own order, not in the order asked for
+    const units = join(dir, 'units');
+    stub('systemctl', `echo call >> ${units}; case "$*" in *ExecMainStartTimestamp*) cat "$(dirname "$0")/show";; esac`);
     stub('etcdctl', `echo call >> ${calls}; echo '${STATUS}'`);
     const ctime = Math.floor(Date.now() / 1000);
     utimesSync(ca, ctime, ctime);
-    const state = (startedAt: number, pending: boolean) => {
-      writeFileSync(join(dir, 'started'), `@${startedAt}\n`);
+    const state = (startedAt: number, pending: boolean, active = 'active') => {
+      writeFileSync(join(dir, 'show'), `ExecMainStartTimestamp=@${startedAt}\nActiveState=${active}\n`);
       writeFileSync(calls, '');
+      writeFileSync(units, '');
       const script = restartStateScript({ ...tls, watch: [ca], etcdctl: join(dir, 'etcdctl'), pending });
       const r = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
-      const asked = spawnSync('cat', [calls], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).length;
-      return { judged: judgeRestart(parseRestartState(r.stdout), { pending }), asked };
+      const count = (f: string) => spawnSync('cat', [f], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).length;
+      // one systemctl process for the unit's state and its start
+      expect(count(units)).toBe(1);
+      return { judged: judgeRestart(parseRestartState(r.stdout), { pending }), asked: count(calls) };
     };
     // started after the file's ctime: nothing to restart, and etcdctl never runs
     expect(state(ctime + 100, false)).toEqual({
@@ -122,5 +127,10 @@ describe('rolling restart state', () => {
     });
     // check mode with a change pending: asked although the file on the host is older
     expect(state(ctime + 100, true)).toMatchObject({ judged: { need: true, leader: true }, asked: 1 });
+    // a member that does not run: its state read from the same show, never asked
+    expect(state(ctime - 100, false, 'failed')).toEqual({
+      judged: { need: false, leader: false, reason: 'etcd is failed: it loads the files when it starts' },
+      asked: 0,
+    });
   });
 });

@@ -14,7 +14,7 @@ import { etcdctl, type Tls } from './probe.js';
 import { parseEndpointStatus } from './status.js';
 
 export interface RestartState {
-  /** `systemctl is-active etcd`. */
+  /** etcd's ActiveState (what `systemctl is-active etcd` prints). */
   active: string;
   /** Epoch seconds of ExecMainStartTimestamp; undefined when etcd has no main process. */
   startedAt: number | undefined;
@@ -38,8 +38,10 @@ export interface StateArgs extends Tls {
 export function restartStateScript(a: StateArgs & { pending?: boolean | undefined }): string {
   const local = etcdctl({ ...a, endpoints: ['https://127.0.0.1:2379'] }, ['endpoint', 'status', '-w', 'json']);
   return [
-    `a=$(systemctl is-active etcd 2>/dev/null); echo "@@active $a"`,
-    `s=; t=$(systemctl show -p ExecMainStartTimestamp --value etcd 2>/dev/null); if [ -n "$t" ]; then s=$(date -d "$t" +%s 2>/dev/null); echo "@@started $s"; fi`,
+    // the unit's state and its main process's start from one `systemctl show` (ActiveState is what is-active prints)
+    `a=; t=; v=$(systemctl show -p ActiveState -p ExecMainStartTimestamp etcd 2>/dev/null); set -f; IFS='\n'; set -- $v; unset IFS; set +f`,
+    `for l do case "$l" in ActiveState=*) a=\${l#ActiveState=};; ExecMainStartTimestamp=*) t=\${l#ExecMainStartTimestamp=};; esac; done; echo "@@active $a"`,
+    `s=; if [ -n "$t" ]; then s=$(date -d "$t" +%s 2>/dev/null); echo "@@started $s"; fi`,
     `n=${a.pending ? 1 : ''}`,
     ...a.watch.map(
       (p) =>

@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+import type { FactQuery } from './facts.js';
+import { quote } from './sh.js';
+
+/**
+ * The directory checks of a batch's safe-write facts (`dirChainFact`: one per file a play writes, each the
+ * chain from `/` down), read by one `stat` at the start of the probe instead of one in each fact's subshell.
+ * Each directory's `uid gid mode owner` lands in a shell variable named after it; a fact takes its chain's
+ * variables in place of its own `stat` and judges them as before. Only when every directory is there and none
+ * is a symlink (the idempotent case): otherwise `__sd_ok` stays empty and each fact reads its own, as before.
+ */
+export const DIR_STAT_FORMAT = '%u %g %f %U';
+/** Directories in the shared `stat` at most (far below ARG_MAX); a batch with more reads them per fact. */
+const MAX_SHARED = 256;
+
+/** The shell variable that holds `dir`'s four stat words in a batch with the shared stat. */
+export const dirVar = (dir: string): string => `__sd_${createHash('sha256').update(dir).digest('hex').slice(0, 16)}`;
+
+/** The lines that read every chain's directories with one `stat` (none for fewer than two chains). */
+export function dirPrelude(facts: readonly FactQuery[]): string[] {
+  const chains = facts.filter((f) => f.dirChain !== undefined && f.dirChain.length > 0);
+  const dirs = [...new Set(chains.flatMap((f) => f.dirChain ?? []))];
+  if (chains.length < 2 || dirs.length > MAX_SHARED) return ['__sd_ok='];
+  const noLink = dirs.map((d) => `[ ! -L ${quote(d)} ]`).join(' && ');
+  const word = (i: number) => `\${${i}}`;
+  const assign = dirs.map((d, i) => `${dirVar(d)}="${word(4 * i + 1)} ${word(4 * i + 2)} ${word(4 * i + 3)} ${word(4 * i + 4)}"`);
+  return [
+    `__sd_ok=; if ${noLink} && __sdo=$(stat -c '${DIR_STAT_FORMAT}' -- ${dirs.map((d) => quote(d)).join(' ')} 2>/dev/null); then`,
+    `  set -f; set -- $__sdo; set +f; [ $# -eq ${4 * dirs.length} ] && { ${assign.join('; ')}; __sd_ok=1; }`,
+    'fi',
+  ];
+}
+
+/** The chain's stat words in order, from the shared stat: for `dirChainScript`, when `__sd_ok` is set. */
+export function sharedChainWords(dirs: readonly string[]): string {
+  return dirs.map((d) => `$${dirVar(d)}`).join(' ');
+}
