@@ -8,10 +8,10 @@
 
 /**
  * `tsplay_me`: the effective uid, read by the shell itself from /proc/self/status (no process),
- * `id -u` where /proc is not there.
+ * `id -u` where /proc is not there; `tsplay_mg` the effective gid from the same lines (empty without /proc).
  */
 export const ME = [
-  'tsplay_me=; while read -r tsplay_k tsplay_r tsplay_e tsplay_x; do [ "$tsplay_k" = Uid: ] && { tsplay_me=$tsplay_e; break; }; done </proc/self/status 2>/dev/null',
+  'tsplay_me=; tsplay_mg=; while read -r tsplay_k tsplay_r tsplay_e tsplay_x; do case $tsplay_k in Uid:) tsplay_me=$tsplay_e;; Gid:) tsplay_mg=$tsplay_e; break;; esac; done </proc/self/status 2>/dev/null',
   '[ -n "$tsplay_me" ] || tsplay_me=$(id -u) || exit 1',
 ];
 
@@ -37,13 +37,21 @@ export const CHECK_FUNCTIONS = [
   `  tsplay_s=$(stat -c '%u %g %f' -- "$1") || { tsplay_refuse "$1"; return; }`,
   '  tsplay_judge1 "$1" $tsplay_s',
   '}',
-  // $1: a physical directory. Refuses, or sets tsplay_as=1 when a directory is the target owner's.
+  // $1: a physical directory (no '.', '..', '//' or trailing '/': its parents are cut off by the shell). Refuses,
+  // or sets tsplay_as=1 when a directory is the target owner's. One stat reads the chain, judged from $1 up;
+  // with one of them gone meanwhile, each is read on its own (the missing one is refused).
   'tsplay_check() {',
-  '  tsplay_c=$1',
+  '  tsplay_c=$1; set --',
   '  while :; do',
-  '    tsplay_check1 "$tsplay_c"',
+  '    set -- "$@" "$tsplay_c"',
   '    [ "$tsplay_c" = / ] && break',
-  '    tsplay_c=$(dirname -- "$tsplay_c")',
+  '    tsplay_c=${tsplay_c%/*}; [ -n "$tsplay_c" ] || tsplay_c=/',
+  '  done',
+  `  tsplay_st=$(stat -c '%u %g %f' -- "$@" 2>/dev/null) || { for tsplay_d do tsplay_check1 "$tsplay_d"; done; return; }`,
+  "  tsplay_nl='\n'",
+  '  for tsplay_d do',
+  '    tsplay_l=${tsplay_st%%"$tsplay_nl"*}; tsplay_st=${tsplay_st#*"$tsplay_nl"}',
+  '    tsplay_judge1 "$tsplay_d" $tsplay_l',
   '  done',
   '}', // $1: a directory as the path names it. Each prefix is resolved and checked too (a name is looked up in it):
   // a symlink on the way, planted where another user can write, cannot lead the write to a safe-looking place.

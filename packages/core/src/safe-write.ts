@@ -48,7 +48,7 @@ function whoLines(owner: string | undefined): string[] {
     ? [
         `tsplay_tu=$(id -u -- ${quote(owner)}) && tsplay_tg=$(id -g -- ${quote(owner)}) || { echo ${quote(`tsplay: no such user: ${owner}`)} >&2; exit 1; }`,
       ]
-    : ['tsplay_tu=$tsplay_me; tsplay_tg=$(id -g)'];
+    : ['tsplay_tu=$tsplay_me; tsplay_tg=${tsplay_mg:-$(id -g)}'];
 }
 
 /** Shell functions and variables every script starts with: who we are, who the target owner is, the directory check. */
@@ -80,10 +80,11 @@ const octal = (m: number): string => (m & 0o7777).toString(8).padStart(4, '0');
 /** TSPLAY_NAME and the physical TSPLAY_DIR of "$tsplay_p", then the check of that directory and every one above it. */
 export function parentLines(): string[] {
   return [
-    'TSPLAY_NAME=$(basename -- "$tsplay_p")',
-    'TSPLAY_DIR=$(cd -P -- "$(dirname -- "$tsplay_p")" 2>/dev/null && pwd -P) || { echo "tsplay: no such directory: $(dirname -- "$tsplay_p")" >&2; exit 1; }',
+    // basename's answer: the path never ends in '/' (pathLines)
+    'TSPLAY_NAME=${tsplay_p##*/}; tsplay_pd=$(dirname -- "$tsplay_p")',
+    'TSPLAY_DIR=$(cd -P -- "$tsplay_pd" 2>/dev/null && pwd -P) || { echo "tsplay: no such directory: $tsplay_pd" >&2; exit 1; }',
     'tsplay_check "$TSPLAY_DIR"',
-    '[ "$(dirname -- "$tsplay_p")" = "$TSPLAY_DIR" ] || tsplay_check_given "$(dirname -- "$tsplay_p")"',
+    '[ "$tsplay_pd" = "$TSPLAY_DIR" ] || tsplay_check_given "$tsplay_pd"',
   ];
 }
 
