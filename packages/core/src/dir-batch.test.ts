@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,18 +7,14 @@ import { batchScript, splitBatch } from './batch.js';
 import { DIR_STAT_FORMAT } from './dir-batch.js';
 import { commandFact } from './facts.js';
 import { dirChainFact, dirChainScript, parseDirChain } from './safe-dir-fact.js';
+import { countingStat } from './testing/counting-stat.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tsplay-dir-batch-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const at = (...p: string[]) => join(root, ...p);
 
-// a `stat` that logs each directory-check call before running the real one
-const bin = at('bin');
-const log = at('stat.log');
-mkdirSync(bin);
-writeFileSync(join(bin, 'stat'), `#!/bin/sh\ncase "$*" in *'${DIR_STAT_FORMAT}'*) echo call >> ${log};; esac\nexec /usr/bin/stat "$@"\n`);
-chmodSync(join(bin, 'stat'), 0o755);
-const calls = () => readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
+// a `stat` that counts the directory checks' calls
+const stat = countingStat(`*'${DIR_STAT_FORMAT}'*`);
 
 for (const [name, mode] of [
   ['open', 0o777],
@@ -42,11 +38,11 @@ const own = (dirs: string[], shell: string) =>
 
 function batched(chains: string[][], shell: string) {
   const facts = [...chains.map((c) => dirChainFact(c, { root: true })), commandFact('x', 'echo between; exit 3', (r) => r)];
-  writeFileSync(log, '');
-  const script = `PATH=${bin}:$PATH; export PATH\n${batchScript(facts, 'NONCE')}`;
+  stat.reset();
+  const script = `PATH=${stat.bin}:$PATH; export PATH\n${batchScript(facts, 'NONCE')}`;
   const results = splitBatch(spawnSync(shell, ['-c', script], { encoding: 'utf8' }).stdout, facts, 'NONCE');
   expect(results.at(-1)).toEqual({ stdout: 'between\n', stderr: '', code: 3 });
-  return { verdicts: chains.map((c, i) => parseDirChain(results[i]?.stdout ?? '', c)), stats: calls() };
+  return { verdicts: chains.map((c, i) => parseDirChain(results[i]?.stdout ?? '', c)), stats: stat.calls() };
 }
 
 describe('the directory checks of a batch share one stat', () => {

@@ -1,20 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { safeCheckFunctions } from './safe-run.js';
+import { countingStat } from './testing/counting-stat.js';
 
 // tsplay_check reads a chain with one stat; the oracle is the check it replaced: each directory read and judged on
 // its own, walking up with dirname.
 const root = mkdtempSync(join(tmpdir(), 'tsplay-safe-check-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const at = (...p: string[]) => join(root, ...p);
-const bin = at('bin');
-const log = at('stat.log');
-mkdirSync(bin);
-writeFileSync(join(bin, 'stat'), `#!/bin/sh\necho call >> ${log}\nexec /usr/bin/stat "$@"\n`);
-chmodSync(join(bin, 'stat'), 0o755);
+const stat = countingStat();
 
 mkdirSync(at('a b', 'c|d', 'e'), { recursive: true });
 mkdirSync(at('open', 'in'), { recursive: true });
@@ -29,9 +26,9 @@ const PER_DIR =
   'tsplay_check() { tsplay_c=$1; while :; do tsplay_check1 "$tsplay_c"; [ "$tsplay_c" = / ] && break; tsplay_c=$(dirname -- "$tsplay_c"); done; }';
 
 function check(dir: string, opts: { owner?: string | undefined; oracle?: boolean; shell?: string } = {}) {
-  writeFileSync(log, '');
+  stat.reset();
   const script = [
-    `PATH=${bin}:$PATH`,
+    `PATH=${stat.bin}:$PATH`,
     safeCheckFunctions(opts.owner),
     ...(opts.oracle ? [PER_DIR] : []),
     'set -- outer',
@@ -41,7 +38,7 @@ function check(dir: string, opts: { owner?: string | undefined; oracle?: boolean
   const r = spawnSync(opts.shell ?? '/bin/sh', ['-c', script], { encoding: 'utf8' });
   return {
     out: { code: r.status, stdout: r.stdout, stderr: r.stderr },
-    stats: readFileSync(log, 'utf8').split('\n').filter(Boolean).length,
+    stats: stat.calls(),
   };
 }
 

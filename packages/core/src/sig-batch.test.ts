@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,28 +7,21 @@ import { pathFact } from './facts.js';
 import { gatherFacts } from './gather.js';
 import { LocalConnection } from './local.js';
 import { MIN_CACHED_BYTES, SigCache } from './sigcache.js';
+import { countingStat } from './testing/counting-stat.js';
 
-// a `stat` that logs each call with -L (a signature read) before running the real one
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-sig-batch-'));
-const log = join(dir, 'stat.log');
-writeFileSync(join(dir, 'stat'), `#!/bin/sh\ncase " $* " in *" -L "*) echo call >> ${log};; esac\nexec /usr/bin/stat "$@"\n`);
-chmodSync(join(dir, 'stat'), 0o755);
+// a `stat` that counts each call with -L (a signature read)
+const stat = countingStat('*" -L "*');
 const local = new LocalConnection('local');
 const conn: Connection = {
   host: 'local',
-  exec: (command, opts) => local.exec(`PATH=${dir}:$PATH; export PATH\n${command}`, opts),
+  exec: (command, opts) => local.exec(`PATH=${stat.bin}:$PATH; export PATH\n${command}`, opts),
   put: (p, d, o) => local.put(p, d, o),
   read: (p, o) => local.read(p, o),
   stat: (p, o) => local.stat(p, o),
   close: () => local.close(),
 };
-const calls = () => {
-  try {
-    return readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
-  } catch {
-    return 0;
-  }
-};
+const calls = stat.calls;
 const big = (name: string, s: string) => {
   const p = join(dir, name);
   writeFileSync(p, Buffer.concat([Buffer.alloc(MIN_CACHED_BYTES), Buffer.from(s)]));
@@ -40,11 +33,11 @@ const facts = (...ps: string[]) => Object.fromEntries(ps.map((p, i) => [`f${i}`,
 
 describe('the content facts of a batch read their stat signatures with one stat', () => {
   it('one signature read for the batch; the answers, and what the cache remembers, as with one stat per fact', async () => {
-    writeFileSync(log, '');
+    stat.reset();
     const shared = new SigCache(join(dir, 'shared.json'));
     const together = await gatherFacts(conn, facts(a, b), { become: false, sigCache: shared });
     expect(calls()).toBe(1);
-    writeFileSync(log, '');
+    stat.reset();
     const own = new SigCache(join(dir, 'own.json'));
     const alone = [
       await gatherFacts(conn, facts(a), { become: false, sigCache: own }),
@@ -76,7 +69,7 @@ describe('the content facts of a batch read their stat signatures with one stat'
   });
 
   it('with a path missing, each fact reads its own signature and the answers are the same', async () => {
-    writeFileSync(log, '');
+    stat.reset();
     const gone = join(dir, 'gone');
     const v = await gatherFacts(conn, facts(a, gone, b), { become: false, sigCache: new SigCache() });
     expect(calls()).toBe(4);
