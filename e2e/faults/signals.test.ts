@@ -42,7 +42,8 @@ describe('signals to tsplay during a lab run', () => {
     expect(FILES_TASKS.slice(0, startedTasks.length)).toEqual(startedTasks);
     for (const h of hostNames()) expect(r.recap?.hosts[h]?.failed).toBe(0);
     for (const h of lab().hosts) expect(await partialFiles(h.index)).toEqual([]);
-    await expectConverges(...hostNames());
+    // the hosts not throttled may have finished every task before the interrupt (as in 5b): the re-run converges the others
+    await expectConverges(...hostNames().filter((h) => !r.results.some((x) => x.host === h && x.task === 'etcd.service')));
   });
 
   it('5b. SIGKILL mid-download: no partial file at any target; the next run converges and no temp file is left on any host', async () => {

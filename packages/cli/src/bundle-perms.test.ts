@@ -34,6 +34,21 @@ describe('workstation files', () => {
     expect(files.map((f) => [f, statSync(join(dir, f)).mode & 0o777])).toEqual(files.map((f) => [f, 0o600]));
   });
 
+  it('loads of one playbook at once in one process (the resident runner) each bundle through a temp file of their own', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tsplay-bundle-race-'));
+    process.env.TSPLAY_CACHE_DIR = join(root, 'cache');
+    const src = join(root, 'pb.ts');
+    writeFileSync(src, 'export const n: number = 42;\n');
+    const loads = await Promise.all(Array.from({ length: 6 }, () => importTs(src)));
+    expect(loads.map((m) => m.n)).toEqual(Array(6).fill(42));
+    // nothing half-written is left behind: the bundle and its manifest, no temp file
+    expect(
+      readdirSync(join(root, 'cache', 'bundles'))
+        .map((f) => f.replace(/^pb-[0-9a-f]+/, 'pb'))
+        .sort(),
+    ).toEqual(['pb.json', 'pb.mjs']);
+  });
+
   it('the state directory is 0700', () => {
     const root = mkdtempSync(join(tmpdir(), 'tsplay-state-perms-'));
     process.env.TSPLAY_STATE_DIR = join(root, 'state');

@@ -1,5 +1,5 @@
 import { chmodSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
@@ -79,9 +79,12 @@ function absolutePackages(externals: Set<string>): Plugin {
   };
 }
 
+/** A temp name of its own: two loads of one playbook at once in one process (the resident runner, the bad-input runner) never share it. */
+const tmpName = (file: string): string => `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+
 async function bundle(file: string, out: string, manifestFile: string): Promise<void> {
   const esbuild = await import('esbuild');
-  const tmp = `${out}.${process.pid}.tmp`;
+  const tmp = tmpName(out);
   const externals = new Set<string>();
   const r = await esbuild.build({
     entryPoints: [file],
@@ -103,6 +106,7 @@ async function bundle(file: string, out: string, manifestFile: string): Promise<
     const st = statSync(f);
     inputs[f] = [st.size, st.mtimeMs];
   }
-  writeFileSync(`${manifestFile}.${process.pid}.tmp`, JSON.stringify({ v: 2, inputs } satisfies Manifest), { mode: 0o600 });
-  renameSync(`${manifestFile}.${process.pid}.tmp`, manifestFile);
+  const manifestTmp = tmpName(manifestFile);
+  writeFileSync(manifestTmp, JSON.stringify({ v: 2, inputs } satisfies Manifest), { mode: 0o600 });
+  renameSync(manifestTmp, manifestFile);
 }
