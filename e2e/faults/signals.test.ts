@@ -43,7 +43,14 @@ describe('signals to tsplay during a lab run', () => {
     for (const h of hostNames()) expect(r.recap?.hosts[h]?.failed).toBe(0);
     for (const h of lab().hosts) expect(await partialFiles(h.index)).toEqual([]);
     // the hosts not throttled may have finished every task before the interrupt (as in 5b): the re-run converges the others
-    await expectConverges(...hostNames().filter((h) => !r.results.some((x) => x.host === h && x.task === 'etcd.service')));
+    const again = await expectConverges(...hostNames().filter((h) => !r.results.some((x) => x.host === h && x.task === 'etcd.service')));
+    // every task changes a fresh host once: what the interrupted run reported and what the re-run changed add up to
+    // every task on every host, none twice (a task applied ahead in one exec before the interrupt is reported)
+    for (const h of hostNames()) {
+      const before = r.results.filter((x) => x.host === h && x.status === 'changed').map((x) => x.task);
+      const after = again.changed.filter((c) => c.startsWith(`${h} › `)).map((c) => c.slice(`${h} › `.length));
+      expect([...before, ...after].sort(), h).toEqual([...FILES_TASKS].sort());
+    }
   });
 
   it('5b. SIGKILL mid-download: no partial file at any target; the next run converges and no temp file is left on any host', async () => {

@@ -87,14 +87,18 @@ const timedTouch = defineModule({
   step: (ctx, a, plan) => ({ ...(stepTouch.step?.(ctx, a, plan) as ApplyStep), timeoutMs: 7_000 }),
 });
 
-async function run(tasks: Task[]) {
+async function run(tasks: Task[], stop?: AbortController) {
   const execs: string[] = [];
   const options: Parameters<Connection['exec']>[1][] = [];
   const pb = definePlaybook({ name: 'known', plays: [{ name: 'p', hosts: 'all', tasks }] });
   const inventory = resolveInventory({ defaults: { connection: 'local' }, hosts: { h0: {} } }, '/x/hosts.yaml');
   const connect = recording(execs, options);
   const events: RunEvent[] = [];
-  const s = await runPlaybook({ playbook: pb, inventory, connect: async (h) => connect(h.name), emit: (e) => events.push(e) });
+  const emit = (e: RunEvent) => {
+    events.push(e);
+    if (e.type === 'task.result') stop?.abort(); // an interrupt as the first result comes
+  };
+  const s = await runPlaybook({ playbook: pb, inventory, connect: async (h) => connect(h.name), emit, signal: stop?.signal });
   const results = events.flatMap((e) => (e.type === 'task.result' ? [`${e.task}:${e.status}`] : []));
   return { s, execs, options, results, probes: execs.filter((e) => e.includes('__tsplay_') && !e.includes('head -c')).length };
 }
@@ -246,6 +250,25 @@ describe('consecutive steps run ahead in one exec', () => {
     expect(existsSync(a)).toBe(true);
     expect(existsSync(c)).toBe(false);
     expect(r.s.recap.h0).toMatchObject({ changed: 1, failed: 1 });
+    expect(r.execs).toHaveLength(2);
+  });
+
+  it('an interrupt after the exec: the steps it applied are reported, in order, and nothing else runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-ahead-'));
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((n) => join(dir, n)) as [string, string, string, string];
+    const r = await run(
+      [
+        task(stepTouch, { path: a }, { name: 'a' }),
+        task(stepTouch, { path: b }, { name: 'b' }),
+        task(stepTouch, { path: c }, { name: 'c' }),
+        task(shell, { cmd: `: > ${quote(d)}` }, { name: 'd' }),
+      ],
+      new AbortController(),
+    );
+    expect([a, b, c, d].map((p) => existsSync(p))).toEqual([true, true, true, false]);
+    expect(r.results).toEqual(['a:changed', 'b:changed', 'c:changed']);
+    expect(r.s.interrupted).toBe(true);
+    expect(r.s.recap.h0).toMatchObject({ changed: 3, failed: 0 });
     expect(r.execs).toHaveLength(2);
   });
 });

@@ -136,7 +136,15 @@ async function linearTask(
   batch: BatchInfo,
   step: { asking: boolean },
 ): Promise<'go' | 'end' | 'stop'> {
-  if (!pt.selected || env.opts.signal?.aborted) {
+  if (!pt.selected) {
+    settleBlocks(play, pt.index, runs);
+    return 'go';
+  }
+  if (env.opts.signal?.aborted) {
+    // after an interrupt no task starts, but one a host already applied ahead (in one exec with an earlier
+    // task) ran before it: its result is reported, so the recap says what changed on the host
+    const applied = runs.filter((r) => r.live && r.ahead.has(pt.id));
+    if (applied.length > 0) await runTask(env, play, pt, applied, batch);
     settleBlocks(play, pt.index, runs);
     return 'go';
   }

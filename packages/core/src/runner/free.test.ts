@@ -26,6 +26,19 @@ const put = defineModule({
   },
 });
 
+/** `put` as a step: consecutive ones apply in one exec (run ahead). */
+const stepPut = defineModule({
+  name: 'stepPut',
+  args: put.args,
+  facts: put.facts,
+  plan: put.plan,
+  step: (_ctx, a) => ({
+    script: `cat > ${quote(a.path)}`,
+    stdin: a.text,
+    done: (r) => (r.code === 0 ? {} : { failed: true, msg: 'put failed' }),
+  }),
+});
+
 const inv = resolveInventory({ defaults: { connection: 'local' }, hosts: { h0: {}, h1: {}, h2: {} } }, '/x/hosts.yaml');
 
 /** Runs the plays on h0-h2; `onEvent` sees each event as it comes (to open a gate). */
@@ -160,6 +173,23 @@ describe('the free strategy (local connections)', () => {
       for (const h of ['h0', 'h1', 'h2']) expect([t, h, existsSync(at(t, h, 'done'))]).toEqual([t, h, existsSync(at(t, h, 'started'))]);
     expect(results.filter((r) => r.startsWith('a:'))).toHaveLength(3);
     expect(results.filter((r) => !r.startsWith('a:'))).toEqual([]);
+  });
+
+  it('an interrupt after a host applied tasks ahead in one exec: those are reported, and only those', async () => {
+    const at = (t: string, h: string) => join(dir, `ahead-int-${t}-${h}`);
+    const stop = new AbortController();
+    let first = '';
+    const tasks = ['a', 'b', 'c'].map((t) => task(stepPut, (c) => ({ path: at(t, c.host.name) }), { name: t }));
+    const { summary, results } = await run([{ name: 'p', hosts: 'all', tasks }], { signal: stop.signal }, (e) => {
+      if (e.type !== 'task.result') return;
+      first ||= e.host;
+      stop.abort();
+    });
+    expect(summary.interrupted).toBe(true);
+    // the first host to report had applied b and c in the exec of a
+    expect(results).toContain(`c:${first}:changed`);
+    for (const t of ['a', 'b', 'c'])
+      for (const h of ['h0', 'h1', 'h2']) expect([t, h, existsSync(at(t, h))]).toEqual([t, h, results.includes(`${t}:${h}:changed`)]);
   });
 
   const inStep = async (own: Play['strategy'], opt: RunOptions['strategy'], tag: string) => {

@@ -84,7 +84,8 @@ export async function runFree(
           for (const pt of tasks) {
             if (!run.live) break;
             lanes.reach(run.name, pt.index);
-            if (pt.selected && !env.opts.signal?.aborted)
+            // after an interrupt only a task this host already applied ahead is reported (see linearTask)
+            if (pt.selected && (!env.opts.signal?.aborted || run.ahead.has(pt.id)))
               await runOne(env, play, pt, run, batch, { lanes, events, throttle: throttles.get(pt.id) });
             settleBlocks(play, pt.index, [run]);
             events.pass(pt, run);
