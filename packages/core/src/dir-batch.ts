@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { FactQuery } from './facts.js';
 import { quote } from './sh.js';
+import { sharedPaths, statVar } from './shared-stat.js';
 
 /**
  * The directory checks of a batch's safe-write facts (`dirChainFact`: one per file a play writes, each the
@@ -10,17 +10,14 @@ import { quote } from './sh.js';
  * is a symlink (the idempotent case): otherwise `__sd_ok` stays empty and each fact reads its own, as before.
  */
 export const DIR_STAT_FORMAT = '%u %g %f %U';
-/** Directories in the shared `stat` at most (far below ARG_MAX); a batch with more reads them per fact. */
-const MAX_SHARED = 256;
 
 /** The shell variable that holds `dir`'s four stat words in a batch with the shared stat. */
-export const dirVar = (dir: string): string => `__sd_${createHash('sha256').update(dir).digest('hex').slice(0, 16)}`;
+export const dirVar = (dir: string): string => statVar('__sd_', dir);
 
 /** The lines that read every chain's directories with one `stat` (none for fewer than two chains). */
 export function dirPrelude(facts: readonly FactQuery[]): string[] {
-  const chains = facts.filter((f) => f.dirChain !== undefined && f.dirChain.length > 0);
-  const dirs = [...new Set(chains.flatMap((f) => f.dirChain ?? []))];
-  if (chains.length < 2 || dirs.length > MAX_SHARED) return ['__sd_ok='];
+  const dirs = sharedPaths(facts, (f) => f.dirChain);
+  if (dirs === undefined) return ['__sd_ok='];
   const noLink = dirs.map((d) => `[ ! -L ${quote(d)} ]`).join(' && ');
   const word = (i: number) => `\${${i}}`;
   const assign = dirs.map((d, i) => `${dirVar(d)}="${word(4 * i + 1)} ${word(4 * i + 2)} ${word(4 * i + 3)} ${word(4 * i + 4)}"`);

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { FactQuery } from './facts.js';
 import { quote } from './sh.js';
+import { sharedPaths, statVar } from './shared-stat.js';
 
 /**
  * The stat signatures of the content facts of a batch (SigCache.wrap), read by one `stat` at the start of the
@@ -9,11 +9,9 @@ import { quote } from './sh.js';
  * (the idempotent case): with one missing, `__sg_ok` stays empty and each fact reads its own signature, as before.
  */
 export const SIG_FORMAT = '%s.%.9Y.%.9Z.%i';
-/** Paths in the shared `stat` at most (far below ARG_MAX); a batch with more reads them per fact. */
-const MAX_SHARED = 256;
 
 /** The shell variable that holds `path`'s signature in a batch with the shared stat. */
-export const sigVar = (path: string): string => `__sg_${createHash('sha256').update(path).digest('hex').slice(0, 16)}`;
+export const sigVar = (path: string): string => statVar('__sg_', path);
 
 /** The fact's signature line into `$__s` (one word per file, joined by one space), from the shared stat when there is one. */
 export function sigLine(paths: readonly string[]): string {
@@ -23,9 +21,8 @@ export function sigLine(paths: readonly string[]): string {
 
 /** The lines that read every content fact's paths with one `stat` (none for fewer than two facts). */
 export function sigPrelude(facts: readonly FactQuery[]): string[] {
-  const withSig = facts.filter((f) => f.sigPaths !== undefined && f.sigPaths.length > 0);
-  const paths = [...new Set(withSig.flatMap((f) => f.sigPaths ?? []))];
-  if (withSig.length < 2 || paths.length > MAX_SHARED) return ['__sg_ok='];
+  const paths = sharedPaths(facts, (f) => f.sigPaths);
+  if (paths === undefined) return ['__sg_ok='];
   const assign = paths.map((p, i) => `${sigVar(p)}=\${${i + 1}}`).join('; ');
   return [
     `__sg_ok=; __sa=$(stat -L -c '${SIG_FORMAT}' -- ${paths.map((p) => quote(p)).join(' ')} 2>/dev/null) && set -- $__sa && [ $# -eq ${paths.length} ] && { ${assign}; __sg_ok=1; }`,
