@@ -5,27 +5,13 @@ import { type ResidentAttempt, tryResident } from './resident/client.js';
 export { parseRunFast } from './argv.js';
 
 /** `run`/`check` through the resident runner when it is on and may host this run; undefined: run it here (why, said under -v). */
-async function viaResident(
-  argv: string[],
-  fast: RunArgs | undefined,
-): Promise<{ code?: number | undefined; after?: (() => void) | undefined }> {
-  if (!fast) return {};
+async function viaResident(argv: string[], fast: RunArgs | undefined): Promise<number | undefined> {
+  if (!fast) return undefined;
   // anything unexpected before the daemon took the run (an unreadable directory...) is a fall-back too
   const r: ResidentAttempt = await tryResident(argv, fast).catch((e: Error) => ({ fallback: e.message }));
-  if ('code' in r) return { code: r.code };
+  if ('code' in r) return r.code;
   if (fast.verbose) process.stderr.write(`tsplay: resident runner not used: ${r.fallback}\n`);
-  const start = r.startForNext;
-  return {
-    after: start
-      ? () => {
-          try {
-            start();
-          } catch {
-            /* the next run starts one, or runs without */
-          }
-        }
-      : undefined,
-  };
+  return undefined;
 }
 
 /**
@@ -45,8 +31,8 @@ export async function main(argv: string[]): Promise<void> {
     });
   }
   const fast = parseRunFast(argv);
-  const resident = await viaResident(argv, fast);
-  if (resident.code !== undefined) return void (process.exitCode = resident.code);
+  const hosted = await viaResident(argv, fast);
+  if (hosted !== undefined) return void (process.exitCode = hosted);
   const ac = new AbortController();
   const onSigint = () => {
     if (ac.signal.aborted) process.exit(130);
@@ -60,6 +46,5 @@ export async function main(argv: string[]): Promise<void> {
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-    resident.after?.();
   }
 }

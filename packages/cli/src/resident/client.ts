@@ -33,13 +33,17 @@ const facts = (s: NodeJS.WriteStream) => ({
   colorDepth: s.isTTY ? s.getColorDepth() : undefined,
 });
 
-/** The result: the run's exit code, or why it was not hosted (and, when no daemon is up, how to start one for next time). */
-export type ResidentAttempt = { code: number } | { fallback: string; startForNext?: () => void };
+/** The result: the run's exit code, or why it was not hosted. */
+export type ResidentAttempt = { code: number } | { fallback: string };
+
+/** How long a run waits for the daemon it started to come up before it runs in its own process. */
+const START_WAIT_MS = 3000;
 
 /**
  * Hand `tsplay run|check` to the resident runner of this build (the per-user persist daemon): argv, env, cwd,
  * umask and the streams' terminal facts go over its authenticated socket; stdout, stderr and the exit code
- * come back. Loads node built-ins and @tsplay/ssh/resident only.
+ * come back. With no daemon up, one is started and given this run: it dials the hosts itself, where a run in
+ * this process would relay each of its execs to a connection daemon. Loads node built-ins and @tsplay/ssh/resident only.
  */
 export async function tryResident(argv: string[], a: RunArgs): Promise<ResidentAttempt> {
   const env = process.env;
@@ -57,14 +61,13 @@ export async function tryResident(argv: string[], a: RunArgs): Promise<ResidentA
     stderr: facts(process.stderr),
     persistMs: Math.round(persist * 1000),
   };
-  const out = await r.residentRun(dir, req, { stdout: process.stdout, stderr: process.stderr });
-  if ('code' in out) return out;
-  if (!out.noDaemon) return { fallback: out.fallback };
-  return {
-    fallback: out.fallback,
-    // started after the run (which may itself start the daemon for its SSH hosts): the next run finds it up
-    startForNext: () => {
-      if (r.prepareDirs(dir) === undefined && !r.daemonPublished(dir)) r.spawnDaemon(daemonCommand(), dir);
-    },
-  };
+  const streams = { stdout: process.stdout, stderr: process.stderr };
+  const out = await r.residentRun(dir, req, streams);
+  if ('code' in out || !out.noDaemon) return out;
+  const unsafe = r.prepareDirs(dir);
+  if (unsafe) return { fallback: `${unsafe.path} ${unsafe.why}` };
+  if (!(await r.startDaemon(daemonCommand(), dir, START_WAIT_MS)))
+    return { fallback: `no resident runner is up, and the one started did not come up within ${START_WAIT_MS / 1000} s` };
+  const hosted = await r.residentRun(dir, req, streams);
+  return 'code' in hosted ? hosted : { fallback: hosted.fallback };
 }

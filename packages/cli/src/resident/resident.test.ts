@@ -99,24 +99,15 @@ function probed(r: Run): { node: number; line: string } {
 }
 const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
 
-/** Until the daemon started after a run has published itself (the event the next run needs). */
-async function published(): Promise<number> {
-  for (;;) {
-    const [pid] = daemons();
-    if (pid) return pid;
-    await new Promise((r) => setImmediate(r));
-  }
-}
-
 let daemon = 0;
 describe('resident runner (built bin, on by default)', () => {
-  it('with no daemon up the run is its own (said under -v) and starts one; the next runs are hosted, each with its own env', async () => {
+  it('with no daemon up the run starts one and is hosted by it (not its own process); the next runs too, each with its own env', async () => {
+    expect(daemons()).toEqual([]);
     const first = await run('probe.ts', [], { FOO: 'first' });
-    expect(first.stderr).toContain('tsplay: resident runner not used: no resident runner is up');
-    expect(first.code).toBe(0);
-    expect(probed(first).node).toBe(first.child.pid);
-    daemon = await published();
+    [daemon] = daemons() as [number];
     expect(cmdline(daemon)).toContain('__persist-daemon');
+    expect([first.code, first.stderr, probed(first)]).toEqual([0, '', { node: daemon, line: `foo=first cwd=${root} dep=one` }]);
+    expect(daemon).not.toBe(first.child.pid);
     const a = await run('probe.ts', [], { FOO: 'second' });
     const b = await run('probe.ts');
     expect([a.code, probed(a), b.code, probed(b)]).toEqual([

@@ -7,5 +7,5 @@ export type { ResidentOutcome, ResidentStreams } from './resident-client.js';
 export type { RunRequest, RunIO, ResidentProgram, StreamFacts } from './resident-wire.js';
 export { LoadedFiles, watchLoaded } from './stamps.js';
 export { persistDir } from './safe.js';
-export { daemonPublished, persistSeconds } from './safe.js';
-export { prepareDirs, spawnDaemon } from './spawn-daemon.js';
+export { persistSeconds } from './safe.js';
+export { prepareDirs, startDaemon } from './spawn-daemon.js';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type Unsafe, ownedProblem, parentsProblem } from './safe.js';
+import { type Unsafe, daemonPublished, ownedProblem, parentsProblem } from './safe.js';
 
 /**
  * Start the daemon detached (its own session, no stdio, cwd /), for `dir`, with a bare env: PATH, HOME, LANG,
@@ -30,4 +30,15 @@ export function prepareDirs(dir: string): Unsafe | undefined {
     if (bad) return bad;
   }
   return undefined;
+}
+
+/** Start a daemon for `dir` unless one is published there, then wait at most `ms` for one to be: whether one is. */
+export async function startDaemon(cmd: readonly string[], dir: string, ms: number): Promise<boolean> {
+  if (!daemonPublished(dir)) spawnDaemon(cmd, dir);
+  const deadline = Date.now() + ms;
+  while (!daemonPublished(dir)) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return true;
 }
