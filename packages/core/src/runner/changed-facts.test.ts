@@ -13,6 +13,7 @@ import type { RunEvent } from './events.js';
 import { quote } from '../sh.js';
 import { runPlaybook } from './run.js';
 import { recording } from '../testing/recording.js';
+import { catStep } from '../testing/cat-step.js';
 
 /** Makes a file exist; its plan predicts it (a described change). */
 const touch = defineModule({
@@ -33,11 +34,7 @@ const stepTouch = defineModule({
   args: touch.args,
   facts: touch.facts,
   plan: touch.plan,
-  step: (_ctx, a) => ({
-    script: `cat > ${quote(a.path)}`,
-    stdin: `content of ${a.path}`,
-    done: (r) => (r.code === 0 ? {} : { failed: true, msg: `touch failed: ${r.stderr.trim()}` }),
-  }),
+  step: (_ctx, a) => catStep(a.path, `content of ${a.path}`, 'touch'),
 });
 
 /** Fails unless a path exists: proves a later task sees what an earlier one changed. */

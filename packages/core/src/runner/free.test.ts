@@ -9,6 +9,7 @@ import { LocalConnection } from '../local.js';
 import { defineModule } from '../module.js';
 import { definePlaybook, task, type Play } from '../playbook.js';
 import { quote } from '../sh.js';
+import { catStep } from '../testing/cat-step.js';
 import type { RunEvent } from './events.js';
 import { runPlaybook, type RunOptions } from './run.js';
 
@@ -32,11 +33,7 @@ const stepPut = defineModule({
   args: put.args,
   facts: put.facts,
   plan: put.plan,
-  step: (_ctx, a) => ({
-    script: `cat > ${quote(a.path)}`,
-    stdin: a.text,
-    done: (r) => (r.code === 0 ? {} : { failed: true, msg: 'put failed' }),
-  }),
+  step: (_ctx, a) => catStep(a.path, a.text, 'put'),
 });
 
 const inv = resolveInventory({ defaults: { connection: 'local' }, hosts: { h0: {}, h1: {}, h2: {} } }, '/x/hosts.yaml');
