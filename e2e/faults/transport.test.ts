@@ -58,7 +58,7 @@ describe('transport faults mid-download on the lab', () => {
     await unthrottle(1);
     await scriptGone(1);
     expect(await partialFiles(1)).toEqual([]);
-    await expectConverges(h1);
+    await expectConverges([h1]);
   });
 
   it('3. link cut (eth0 down) on one host mid-download: UNREACHABLE within the keepalive timeout, the others finish, exit 4; link up, re-run converges', async () => {
@@ -90,6 +90,6 @@ describe('transport faults mid-download on the lab', () => {
     await scriptGone(2);
     figures.linkCutScriptGoneAfterLinkUpMs = Date.now() - t0;
     expect(await partialFiles(2)).toEqual([]);
-    await expectConverges(h2);
+    await expectConverges([h2]);
   });
 });
