@@ -36,9 +36,6 @@ const facts = (s: NodeJS.WriteStream) => ({
 /** The result: the run's exit code, or why it was not hosted. */
 export type ResidentAttempt = { code: number } | { fallback: string };
 
-/** How long a run waits for the daemon it started to come up before it runs in its own process. */
-const START_WAIT_MS = 3000;
-
 /**
  * Hand `tsplay run|check` to the resident runner of this build (the per-user persist daemon): argv, env, cwd,
  * umask and the streams' terminal facts go over its authenticated socket; stdout, stderr and the exit code
@@ -66,8 +63,8 @@ export async function tryResident(argv: string[], a: RunArgs): Promise<ResidentA
   if ('code' in out || !out.noDaemon) return out;
   const unsafe = r.prepareDirs(dir);
   if (unsafe) return { fallback: `${unsafe.path} ${unsafe.why}` };
-  if (!(await r.startDaemon(daemonCommand(), dir, START_WAIT_MS)))
-    return { fallback: `no resident runner is up, and the one started did not come up within ${START_WAIT_MS / 1000} s` };
+  if (!(await r.startDaemon(daemonCommand(), dir)))
+    return { fallback: `no resident runner is up, and the one started did not come up within ${r.DAEMON_START_WAIT_MS / 1000} s` };
   const hosted = await r.residentRun(dir, req, streams);
   return 'code' in hosted ? hosted : { fallback: hosted.fallback };
 }

@@ -7,7 +7,7 @@ import { PersistedConnection } from './connection.js';
 import { checkParents, checkPeer, ensureDir, persistDir, readInfo } from './paths.js';
 import { leaseLocal, localPool } from './in-process.js';
 import { persistSeconds } from './safe.js';
-import { spawnDaemon } from './spawn-daemon.js';
+import { spawnDaemon, waitStarted } from './spawn-daemon.js';
 
 export { persistSeconds };
 
@@ -28,7 +28,6 @@ export interface PersistOptions {
 }
 
 const clients = new Map<string, Promise<PersistClient | undefined>>();
-const START_WAIT_MS = 3000;
 
 async function attach(dir: string): Promise<PersistClient | undefined> {
   const info = readInfo(dir);
@@ -49,13 +48,7 @@ async function daemonClient(p: PersistOptions, dir: string): Promise<PersistClie
   const c = await attach(dir);
   if (c || !p.daemonCommand) return c;
   spawnDaemon(p.daemonCommand, dir);
-  const deadline = Date.now() + START_WAIT_MS;
-  while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 15));
-    const n = await attach(dir);
-    if (n) return n;
-  }
-  return undefined;
+  return waitStarted(() => attach(dir));
 }
 
 function shared(p: PersistOptions, dir: string): Promise<PersistClient | undefined> {

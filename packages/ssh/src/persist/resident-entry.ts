@@ -8,4 +8,4 @@ export type { RunRequest, RunIO, ResidentProgram, StreamFacts } from './resident
 export { LoadedFiles, watchLoaded } from './stamps.js';
 export { persistDir } from './safe.js';
 export { persistSeconds } from './safe.js';
-export { prepareDirs, startDaemon } from './spawn-daemon.js';
+export { DAEMON_START_WAIT_MS, prepareDirs, startDaemon } from './spawn-daemon.js';

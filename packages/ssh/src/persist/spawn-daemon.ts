@@ -32,13 +32,26 @@ export function prepareDirs(dir: string): Unsafe | undefined {
   return undefined;
 }
 
-/** Start a daemon for `dir` unless one is published there, then wait at most `ms` for one to be: whether one is. */
-export async function startDaemon(cmd: readonly string[], dir: string, ms: number): Promise<boolean> {
-  if (!daemonPublished(dir)) spawnDaemon(cmd, dir);
+/** How long a client waits for a daemon it started to publish itself before it goes on without one. */
+export const DAEMON_START_WAIT_MS = 3000;
+
+/** `ready()` every 15 ms (the first after 15 ms) until it gives a value or `ms` pass: that value, or undefined. */
+export async function waitStarted<T>(
+  ready: () => T | undefined | Promise<T | undefined>,
+  ms = DAEMON_START_WAIT_MS,
+): Promise<T | undefined> {
   const deadline = Date.now() + ms;
-  while (!daemonPublished(dir)) {
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, 10));
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 15));
+    const v = await ready();
+    if (v !== undefined) return v;
   }
-  return true;
+  return undefined;
+}
+
+/** Start a daemon for `dir` unless one is published there, then wait at most `ms` for one to be: whether one is. */
+export async function startDaemon(cmd: readonly string[], dir: string, ms = DAEMON_START_WAIT_MS): Promise<boolean> {
+  if (daemonPublished(dir)) return true;
+  spawnDaemon(cmd, dir);
+  return (await waitStarted(() => (daemonPublished(dir) ? true : undefined), ms)) === true;
 }
