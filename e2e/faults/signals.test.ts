@@ -5,12 +5,14 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, hostNames, lab, newStateDir, partialFiles, resetAll } from './helpers.js';
+import { type CliRun, explain, hostNames, lab, newStateDir, partialFiles, resetAll } from './helpers.js';
 import { faultRun, FILES_TASKS, scriptGone } from './fault-run.js';
 import { ensureLab, throttle, unthrottle } from './host-control.js';
 
 let stateDir: string;
 const { runWithFault, expectConverges } = faultRun(() => stateDir);
+/** The hosts whose unit (the last task) the run did not report. */
+const unfinished = (r: CliRun): string[] => hostNames().filter((h) => !r.results.some((x) => x.host === h && x.task === 'etcd.service'));
 
 beforeAll(async () => {
   await ensureLab(3); // a benchmark may have left a bigger lab up
@@ -43,7 +45,7 @@ describe('signals to tsplay during a lab run', () => {
     for (const h of hostNames()) expect(r.recap?.hosts[h]?.failed).toBe(0);
     for (const h of lab().hosts) expect(await partialFiles(h.index)).toEqual([]);
     // the hosts not throttled may have finished every task before the interrupt (as in 5b): the re-run converges the others
-    const again = await expectConverges(hostNames().filter((h) => !r.results.some((x) => x.host === h && x.task === 'etcd.service')));
+    const again = await expectConverges(unfinished(r));
     // every task changes a fresh host once: what the interrupted run reported and what the re-run changed add up to
     // every task on every host, none twice (a task applied ahead in one exec before the interrupt is reported)
     for (const h of hostNames()) {
@@ -66,7 +68,9 @@ describe('signals to tsplay during a lab run', () => {
     for (const h of lab().hosts) expect(await partialFiles(h.index)).toEqual([]);
     // controller-0 was killed in its download: it converges now. The others may have applied any of their tasks
     // (ahead, in one exec with an earlier one) without a word before the kill: the re-run changes at most them
-    const others = hostNames().filter((h) => h !== h0 && !r.results.some((x) => x.host === h && x.task === 'etcd.service'));
-    await expectConverges([h0], others);
+    await expectConverges(
+      [h0],
+      unfinished(r).filter((h) => h !== h0),
+    );
   });
 });
