@@ -73,6 +73,13 @@ export interface TaskOptions<V = any, R = any> {
   timeoutMs?: number;
   /** Run on the first live host of the batch only; every host of the batch registers its result. */
   runOnce?: boolean;
+  /**
+   * Every host of the batch finishes the tasks before this one before any host starts it (the free
+   * strategy meets here, as at a `runOnce` task; no host applies it ahead in an earlier task's exec):
+   * for a step whose hosts act on each other, e.g. starting the members of a cluster that each check
+   * their peers first.
+   */
+  barrier?: boolean;
   /** Run over this host's connection (an inventory host, or 'localhost' for the workstation), with the current host's vars. */
   delegateTo?: string | ((ctx: TaskContext<V>) => string);
   /** One invocation per item (`ctx.item` in args and `when`); registered as a list. */
@@ -112,6 +119,7 @@ export interface Task<M extends AnyModule = AnyModule, R = unknown> {
   readonly notifiedBy: readonly Task[];
   readonly timeoutMs?: number | undefined;
   readonly runOnce: boolean;
+  readonly barrier: boolean;
   readonly delegateTo?: string | ((ctx: TaskContext<any>) => string) | undefined;
   readonly loop?: readonly unknown[] | ((ctx: TaskContext<any>) => readonly unknown[]) | undefined;
   readonly label?: ((item: any) => string) | undefined;
@@ -182,6 +190,7 @@ export function task(module: AnyModule, args: unknown, opts: TaskOptions = {}): 
     notifiedBy: opts.notifiedBy ?? [],
     timeoutMs: opts.timeoutMs,
     runOnce: opts.runOnce ?? false,
+    barrier: opts.barrier ?? false,
     delegateTo: opts.delegateTo as Task['delegateTo'],
     loop: opts.loop as Task['loop'],
     label: opts.label,
@@ -211,7 +220,7 @@ export interface Play {
   maxFailPercentage?: number;
   /**
    * `free` (the default): each host runs on through the tasks without waiting for the others, up to the
-   * next task that is run once or delegated (all hosts meet there); a task that reads another host's
+   * next task that is run once, delegated or a `barrier` (all hosts meet there); a task that reads another host's
    * result of an earlier task waits for that host. `linear`: every host finishes a task before any starts
    * the next (Ansible's default).
    */

@@ -56,6 +56,8 @@ export function guardTask(n: Namer, m: Membership) {
 // changed (durable: `notifiedBy`), or when this run replaced the etcd binary itself (a repaired etcdctl alone
 // does not restart the member). Changed certificates do not restart here: the rolling plays restart running
 // members one at a time (etcdPlays, day2/rolling.ts), while a fresh cluster starts here all together.
+// A barrier: no member starts before every host has run the bootstrap safety probe (which asks the peers),
+// and the members of a new cluster start at once (one that starts alone waits for its quorum).
 export function startTask(n: Namer, install: Task<typeof unarchive, UnarchiveResult>, unit: Task) {
   const replacedEtcd = (c: Ctx): boolean => {
     const r = c.result(install);
@@ -67,6 +69,7 @@ export function startTask(n: Namer, install: Task<typeof unarchive, UnarchiveRes
     {
       name: n('start etcd'),
       notifiedBy: [unit],
+      barrier: true,
     },
   );
 }

@@ -125,6 +125,12 @@ describe('etcd role', () => {
     expect(argsOf(t.start, ctx(0, { results: installed(['etcdctl']) }))).toMatchObject({ restart: false });
   });
 
+  it('start etcd is a barrier: every member runs the safety probe, which asks its peers, before any member starts', () => {
+    const t = etcdTasks();
+    expect(t.start.barrier).toBe(true);
+    expect(Object.values(t).filter((x) => x.barrier)).toEqual([t.start]);
+  });
+
   it('the safety probe asks the other members', () => {
     expect(argsOf(etcdTasks().guard, ctx(2))).toMatchObject({
       self: { name: 'controller-2', ip: '10.240.0.12' },

@@ -153,6 +153,34 @@ describe('the free strategy (local connections)', () => {
     expect(results.filter((r) => r.startsWith('c:')).every((r) => results.indexOf(r) > onceAt)).toBe(true);
   });
 
+  it('a barrier task: no host starts it (nor applies it ahead in an earlier exec) before every host is past the tasks before it', async () => {
+    const gate = join(dir, 'meet.gate');
+    const path = (c: { host: { name: string } }, n: string) => join(dir, `meet-${n}-${c.host.name}`);
+    const play: Play = {
+      name: 'p',
+      hosts: 'all',
+      tasks: [
+        // h2 waits here until the other two have reported a; they would run on through b and c meanwhile
+        task(stepPut, (c) => ({ path: path(c, 'a'), ...(c.host.name === 'h2' ? { gate } : {}) }), { name: 'a' }),
+        task(stepPut, (c) => ({ path: path(c, 'b') }), { name: 'b', barrier: true }),
+        task(stepPut, (c) => ({ path: path(c, 'c') }), { name: 'c' }),
+      ],
+    };
+    let done = 0;
+    let early = '';
+    const emit = (e: RunEvent) => {
+      if (e.type !== 'task.result' || e.task !== 'a' || e.host === 'h2') return;
+      // what h0 and h1 had written when they reported a: no b of theirs yet (not run, not applied ahead)
+      early += ['h0', 'h1'].filter((h) => existsSync(join(dir, `meet-b-${h}`))).join(',');
+      if (++done === 2) writeFileSync(gate, '');
+    };
+    const { summary, results } = await run([play], {}, emit);
+    expect(summary.recap.h2).toMatchObject({ changed: 3, failed: 0 });
+    expect(early).toBe('');
+    const firstB = Math.min(...['h0', 'h1', 'h2'].map((h) => results.indexOf(`b:${h}:changed`)));
+    expect(firstB).toBeGreaterThan(results.indexOf('a:h2:changed'));
+  });
+
   it('an interrupt: the tasks in flight finish, no host starts another', async () => {
     const at = (t: string, h: string, what: string) => join(dir, `int-${t}-${h}.${what}`);
     const step = (t: string) =>

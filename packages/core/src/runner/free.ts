@@ -15,8 +15,8 @@ export function playIsFree(env: RunEnv, play: PlannedPlay): boolean {
   return play.strategy !== 'linear' && env.opts.step === undefined && !env.opts.anyErrorsFatal;
 }
 
-/** A task every host of the batch must reach together: run once, or delegated (it acts on another target). */
-export const isBarrier = (pt: PlannedTask): boolean => pt.task.runOnce || pt.task.delegateTo !== undefined;
+/** A task every host of the batch must reach together: run once, delegated (it acts on another target), or a `barrier`. */
+export const isBarrier = (pt: PlannedTask): boolean => pt.task.runOnce || pt.task.barrier || pt.task.delegateTo !== undefined;
 
 /** task.start when the first host comes to a task, task.end when every host of the stretch is past it. */
 class FreeEvents {

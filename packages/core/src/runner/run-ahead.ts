@@ -62,12 +62,12 @@ function resolveEarly(g: GroupCtx, pt: PlannedTask): ResolvedTask | undefined {
 
 /**
  * The one invocation of a task that may run ahead with the lead: resolvable now (static, or see
- * `resolveEarly`), not delegated, looped, run once, in a block, notified, retried, timed or throttled, at
+ * `resolveEarly`), not delegated, looped, run once, a barrier, in a block, notified, retried, timed or throttled, at
  * the lead's become; 'skipped' when its `when` is false; undefined otherwise.
  */
 function aheadable(g: GroupCtx, pt: PlannedTask): { rt: ResolvedTask; inv: Invocation } | 'skipped' | undefined {
   const t = pt.task;
-  if (!pt.selected || t.loop !== undefined || t.runOnce || t.block || t.notifiedBy.length > 0 || t.timeoutMs !== undefined)
+  if (!pt.selected || t.loop !== undefined || t.runOnce || t.barrier || t.block || t.notifiedBy.length > 0 || t.timeoutMs !== undefined)
     return undefined;
   if (t.retries !== undefined || t.until !== undefined || t.throttle !== undefined) return undefined;
   const planned = g.env.plan.perHost[g.run.name]?.[pt.id];
