@@ -173,6 +173,25 @@ async function expectHealthyCluster(): Promise<void> {
   }
   expect(names).toHaveLength(3);
 }
+/** The realtime clock's microseconds of a journal entry read as JSON on stdin (`pick`: `head` or `tail`). */
+const usecOf = (pick: string) => `${pick} -n 1 | sed -n 's/.*"__REALTIME_TIMESTAMP":"\\([0-9]*\\)".*/\\1/p'`;
+/**
+ * When each member last began its bootstrap safety probe since `since` (unix seconds: sudo's journal entry
+ * of the exec that asks the peers for their member list) and when its etcd start job began (systemd's entry
+ * for the unit), in microseconds: the hosts share the machine's clock.
+ */
+async function guardAndStartTimes(since: number): Promise<{ host: string; guard: number; start: number }[]> {
+  // the pattern split in two: this command's own entry in sudo's journal must not match it
+  const guard = `journalctl -t sudo -o json --since @${since} | grep -F 'cluster/member/lis''t' | ${usecOf('tail')}`;
+  const start = `journalctl -u etcd.service -o json --since @${since} | ${usecOf('head')}`;
+  return Promise.all(
+    lab().hosts.map(async (h) => ({
+      host: h.name,
+      guard: Number(await hostOutput(h.index, guard, { become: true })),
+      start: Number(await hostOutput(h.index, start, { become: true })),
+    })),
+  );
+}
 /** The verification tasks passed on every host. */
 function expectVerified(r: CliRun): void {
   for (const task of ['etcd member list', 'etcd endpoint health']) {
@@ -224,12 +243,17 @@ describe('playbooks/etcd.ts on the lab', () => {
 
   it('2. the real run converges; verification: 3 members started and healthy; changed == predicted', async () => {
     const before = await fingerprints();
+    const since = Math.floor(Date.now() / 1000);
     const r = await run();
     record('fresh run', r);
     expect(r.code, explain(r)).toBe(0);
     expect(r.changed).toEqual(predicted);
     expectVerified(r);
     await expectHealthyCluster();
+    // start etcd is a barrier: every member asked its peers (bootstrap safety) before any member's etcd started
+    const times = await guardAndStartTimes(since);
+    for (const t of times) expect([t.host, t.guard > 0, t.start > 0]).toEqual([t.host, true, true]);
+    expect(Math.max(...times.map((t) => t.guard))).toBeLessThan(Math.min(...times.map((t) => t.start)));
     expect(
       await hostOutput(0, 'stat -c %a /var/lib/etcd /etc/etcd/kubernetes-key.pem /etc/etcd/ca.pem /usr/local/bin/etcd', { become: true }),
     ).toBe('700\n600\n644\n755\n');
