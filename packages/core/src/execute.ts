@@ -14,6 +14,11 @@ export interface ExecuteOptions {
   check?: boolean;
   become?: boolean | string;
   overlay?: Overlay | undefined;
+  /**
+   * A real run planning ahead (runner/group-facts.ts): the facts about what these planned changes make are
+   * answered from them, as check mode answers them from `overlay`.
+   */
+  predicted?: Overlay | undefined;
   cache?: FactCache | undefined;
   sigCache?: SigCache | undefined;
   task?: string;
@@ -61,7 +66,7 @@ async function prepare(conn: Connection, call: ResolvedCall, opts: ExecuteOption
   const paths = Object.values(facts).flatMap((q) => [...(q.paths ?? [])]);
   const values = await gatherFacts(conn, facts as never, {
     become: ctx.become,
-    overlay: ctx.check ? opts.overlay : undefined,
+    overlay: ctx.check ? opts.overlay : opts.predicted,
     cache: opts.cache,
     sigCache: opts.sigCache,
     signal: opts.signal,

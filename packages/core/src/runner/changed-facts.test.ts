@@ -37,6 +37,22 @@ const stepTouch = defineModule({
   step: (_ctx, a) => catStep(a.path, `content of ${a.path}`, 'touch'),
 });
 
+/** Makes a directory as one step; its plan predicts it. */
+const stepDir = defineModule({
+  name: 'stepDir',
+  args: touch.args,
+  facts: touch.facts,
+  plan: (f, a) => ({
+    changed: !f.st.exists,
+    summary: `would create ${a.path}/`,
+    predict: { paths: { [a.path]: { exists: true, type: 'dir' as const } } },
+  }),
+  step: (_ctx, a) => ({
+    script: `mkdir ${quote(a.path)}`,
+    done: (r) => (r.code === 0 ? {} : { failed: true, msg: `mkdir failed: ${r.stderr.trim()}` }),
+  }),
+});
+
 /** Fails unless a path exists: proves a later task sees what an earlier one changed. */
 const need = defineModule({
   name: 'need',
@@ -214,6 +230,23 @@ describe('consecutive steps run ahead in one exec', () => {
     expect(r.execs).toHaveLength(2);
     expect(r.execs[1]?.split('head -c')).toHaveLength(4);
     expect(r.execs[1]?.indexOf(`-- ${b}`)).toBeGreaterThan(r.execs[1]?.lastIndexOf('head -c') ?? 0);
+  });
+
+  it('files in a directory an earlier step of the exec makes: planned from its prediction (the host said they were absent), in the same exec', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'tsplay-ahead-')), 'd');
+    const [a, b] = ['a', 'b'].map((n) => join(dir, n)) as [string, string];
+    const r = await run([
+      task(stepDir, { path: dir }, { name: 'dir' }),
+      task(stepTouch, { path: a }, { name: 'a' }),
+      task(stepTouch, { path: b }, { name: 'b' }),
+      task(need, { path: b }, { name: 'need b' }),
+    ]);
+    expect(r.results).toEqual(['dir:changed', 'a:changed', 'b:changed', 'need b:ok']);
+    expect([a, b].map((p) => readFileSync(p, 'utf8'))).toEqual([a, b].map((p) => `content of ${p}`));
+    // the probe, then mkdir and both files in one exec (which probes b again after them, for 'need b')
+    expect(r.execs).toHaveLength(2);
+    expect(r.execs[1]?.split('head -c')).toHaveLength(3);
+    expect(r.execs[1]).toContain(`mkdir ${quote(dir)}`);
   });
 
   it("steps with time limits: the exec's limit is the sum of theirs", async () => {

@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { withBecomeMethod } from '../become.js';
 import type { Connection, ExecResult } from '../connection.js';
 import { applied, failed, planResolved, type Execution, type PendingApply } from '../execute.js';
-import type { FactCache } from '../gather.js';
-import { describedChange } from '../known.js';
 import type { ApplyStep } from '../module.js';
 import { doneOf } from './done.js';
+import { GroupFacts } from './group-facts.js';
 import { execSteps, factsAfter } from './probe-after.js';
 import type { RunEnv } from './env.js';
 import type { HostRun } from './host-run.js';
@@ -79,22 +78,26 @@ function aheadable(g: GroupCtx, pt: PlannedTask): { rt: ResolvedTask; inv: Invoc
   return inv && inv.factsError === undefined ? { rt, inv } : undefined;
 }
 
-const cachedAll = (inv: Invocation, known: FactCache) => Object.values(inv.facts).every((f) => known.values.has(f.key));
-
 /**
- * Plan `pt` and the tasks after it from the host's cache alone, while each can be (its facts still hold
- * after the changes planned before it): the group ends before the first that cannot, and after its last step.
+ * Plan `pt` and the tasks after it without a probe, while each can be (its facts still hold after the
+ * changes planned before it, or the plans of those changes predict them: see GroupFacts): the group ends
+ * before the first that cannot, and after its last step.
  */
 async function planGroup(g: GroupCtx, pt: PlannedTask, conn: Connection) {
   const { play, run } = g;
   const group: Member[] = [];
-  const known = run.cache.clone();
+  const facts = new GroupFacts(run.cache);
   for (const next of play.tasks.slice(play.tasks.indexOf(pt))) {
     const a = aheadable(g, next);
     if (a === 'skipped' && group.length > 0) continue; // reported skipped when the play reaches it
-    if (!a || a === 'skipped' || !cachedAll(a.inv, known)) break;
+    const answer = a && a !== 'skipped' ? facts.answer(a.inv.facts) : undefined;
+    if (!a || a === 'skipped' || !answer) break;
     const { rt, inv } = a;
-    const planned = await planResolved(conn, next.task.module, { ...inv, ctx: rt.ctx }, { cache: run.cache, task: inv.task });
+    // a read-only task reads the host as it is after the changes before it: check mode would not predict it
+    if (answer.predicted && next.task.module.readOnly?.(inv.args)) break;
+    const opts = { cache: run.cache, task: inv.task, predicted: answer.predicted };
+    const planned = await planResolved(conn, next.task.module, { ...inv, ctx: rt.ctx }, opts);
+    if (answer.predicted && 'pending' in planned && planned.pending.plan.unknown !== undefined) break;
     if ('done' in planned) {
       if (planned.done.error || group.length === 0) break;
       group.push({ pt: next, inv, planned });
@@ -115,12 +118,10 @@ async function planGroup(g: GroupCtx, pt: PlannedTask, conn: Connection) {
     }
     if (!step) break; // this plan applies only through the module's apply
     group.push({ pt: next, inv, planned: { pending: p, step } });
-    const changed = describedChange(p.plan);
-    if (changed) known.forgetChanged(changed);
-    else known.clear();
+    facts.applies(p.plan, next.id);
   }
   const last = group.findLastIndex((m) => 'step' in m.planned);
-  return { group: group.slice(0, last + 1), known };
+  return { group: group.slice(0, last + 1), known: facts.known };
 }
 
 /**
