@@ -97,7 +97,7 @@ async function planGroup(g: GroupCtx, pt: PlannedTask, conn: Connection) {
     if (answer.predicted && next.task.module.readOnly?.(inv.args)) break;
     const opts = { cache: run.cache, task: inv.task, predicted: answer.predicted };
     const planned = await planResolved(conn, next.task.module, { ...inv, ctx: rt.ctx }, opts);
-    if (answer.predicted && 'pending' in planned && planned.pending.plan.unknown !== undefined) break;
+    if (answer.predicted && ('pending' in planned ? planned.pending.plan : planned.done.plan)?.unknown !== undefined) break;
     if ('done' in planned) {
       if (planned.done.error || group.length === 0) break;
       group.push({ pt: next, inv, planned });
