@@ -104,9 +104,8 @@ export async function gatherFacts<F extends { [K in keyof F]: FactQuery<any> }>(
   const out: Record<string, unknown> = {};
   const todo: { name: string; fact: FactQuery }[] = [];
   for (const [name, fact] of Object.entries(facts) as [string, FactQuery][]) {
-    const fromOverlay = opts.overlay && fact.fromOverlay ? fact.fromOverlay(opts.overlay) : undefined;
-    if (fromOverlay !== undefined) out[name] = fromOverlay;
-    else if (opts.cache?.values.has(fact.key)) out[name] = refined(fact, opts.cache.values.get(fact.key), opts.overlay);
+    const known = answerWithoutProbe(fact, opts.overlay, opts.cache);
+    if (known) out[name] = known.value;
     else todo.push({ name, fact });
   }
   if (todo.length > 0) {
@@ -142,6 +141,20 @@ export async function gatherFacts<F extends { [K in keyof F]: FactQuery<any> }>(
     });
   }
   return out as { [K in keyof F]: unknown };
+}
+
+/**
+ * A fact's answer without a probe: the overlay's own (`fromOverlay`), else the cached host answer corrected by
+ * the overlay; undefined when only the host can tell.
+ */
+export function answerWithoutProbe(
+  fact: FactQuery,
+  overlay: OverlayView | undefined,
+  cache: FactCache | undefined,
+): { value: unknown } | undefined {
+  const own = overlay && fact.fromOverlay ? fact.fromOverlay(overlay) : undefined;
+  if (own !== undefined) return { value: own };
+  return cache?.values.has(fact.key) ? { value: refined(fact, cache.values.get(fact.key), overlay) } : undefined;
 }
 
 /** The host's answer corrected by the check overlay (`FactQuery.refine`); as it is outside check mode. */

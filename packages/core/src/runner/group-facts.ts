@@ -1,5 +1,5 @@
 import { isUnknownFact, type FactQuery } from '../facts.js';
-import type { FactCache } from '../gather.js';
+import { answerWithoutProbe, type FactCache } from '../gather.js';
 import { describedChange } from '../known.js';
 import type { Plan } from '../module.js';
 import { Overlay } from '../overlay.js';
@@ -50,9 +50,7 @@ export class GroupFacts {
    */
   private predictable(f: FactQuery, o: Overlay): boolean {
     if (f.paths === undefined && f.statOf === undefined) return false;
-    const own = f.fromOverlay?.(o);
-    if (own !== undefined) return !isUnknownFact(own);
-    if (!this.host.values.has(f.key)) return false;
-    return !(f.refine && isUnknownFact(f.refine(o, this.host.values.get(f.key))));
+    const a = answerWithoutProbe(f, o, this.host);
+    return a !== undefined && !isUnknownFact(a.value);
   }
 }

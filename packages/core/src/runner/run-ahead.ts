@@ -90,9 +90,10 @@ async function planGroup(g: GroupCtx, pt: PlannedTask, conn: Connection) {
   for (const next of play.tasks.slice(play.tasks.indexOf(pt))) {
     const a = aheadable(g, next);
     if (a === 'skipped' && group.length > 0) continue; // reported skipped when the play reaches it
-    const answer = a && a !== 'skipped' ? facts.answer(a.inv.facts) : undefined;
-    if (!a || a === 'skipped' || !answer) break;
+    if (!a || a === 'skipped') break;
     const { rt, inv } = a;
+    const answer = facts.answer(inv.facts);
+    if (!answer) break;
     // a read-only task reads the host as it is after the changes before it: check mode would not predict it
     if (answer.predicted && next.task.module.readOnly?.(inv.args)) break;
     const opts = { cache: run.cache, task: inv.task, predicted: answer.predicted };
