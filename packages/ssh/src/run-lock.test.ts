@@ -131,7 +131,7 @@ describe('run lock over SSH', () => {
     await spoof.release();
   });
 
-  it('only a regular lock file is accepted and its open is time-limited: a FIFO is RUN_LOCK_FAILED, not a hang', async () => {
+  it('only a regular lock file is accepted: a FIFO is RUN_LOCK_FAILED, not a hang', async () => {
     const d = await lockDir();
     spawnSync('mkfifo', [join(d, 'run.lock')]);
     const err = await lockedError(acquireRunLock(await ssh(), { waitMs: 0, playbook: 'p', dir: d }));
@@ -168,10 +168,28 @@ describe('run lock over SSH', () => {
     expect([theirs.code, theirs.message]).toEqual(['RUN_LOCK_FAILED', expect.stringContaining('not a regular file owned by uid 0')]);
   });
 
-  it('the holder file goes through an unpredictable temp name (mktemp), never a pid-based one', () => {
+  it('the holder file goes through an unpredictable temp name (the kernel uuid, else mktemp), never a pid-based one', () => {
     const s = runLockScript(undefined, { user: 'u', workstation: 'w', pid: 1, started: 's', playbook: 'p' }, 0);
+    expect(s).toContain('read -r t < /proc/sys/kernel/random/uuid');
     expect(s).toContain('mktemp "$d/.holder.XXXXXXXXXX"');
+    expect(s).toContain('set -C;');
     expect(s).not.toContain('$$');
+  });
+
+  it('a taken lock leaves the holder (0600, one JSON line) and no temp file; the lock file is 0600 and opened read-write', async () => {
+    const d = await lockDir();
+    const lock = await acquireRunLock(await ssh(), { waitMs: 0, playbook: 'p', dir: d, holder: { user: 'dora' } });
+    expect(spawnSync('ls', ['-A', d], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).sort()).toEqual(['holder', 'run.lock']);
+    for (const f of ['holder', 'run.lock']) expect(statSync(join(d, f)).mode & 0o777).toBe(0o600);
+    const holder = JSON.parse(spawnSync('cat', [join(d, 'holder')], { encoding: 'utf8' }).stdout) as { user: string; playbook: string };
+    expect([holder.user, holder.playbook]).toEqual(['dora', 'p']);
+    // the lock script's own fd 9 on run.lock, as /proc shows it: read-write (O_RDWR = 02 in the flags' low bits)
+    const pid = spawnSync('fuser', [join(d, 'run.lock')], { encoding: 'utf8' })
+      .stdout.trim()
+      .split(/\s+/)[0];
+    const flags = spawnSync('cat', [`/proc/${pid}/fdinfo/9`], { encoding: 'utf8' }).stdout.match(/^flags:\s+(\d+)/m)?.[1];
+    expect(parseInt(flags ?? '0', 8) & 3).toBe(2);
+    await lock.release();
   });
 
   it('the local transport holds the same lock (a LocalConnection and an SSH run exclude each other)', async () => {

@@ -36,16 +36,16 @@ export const RUN_LOCK_DIR = '/run/tsplay';
 /** The script's exit code when the lock stays taken. */
 const BUSY_EXIT = 75;
 const NO_LOCK_EXIT = 3;
-/** How long opening the lock file may take (a FIFO put there would block the open forever). */
-const OPEN_LIMIT_S = 10;
 
 /**
  * The host side: `flock` on `run.lock` in the login's own lock directory (root's `/run/tsplay` for a root
  * login), so that no other user of the host can hold it, swap it or write its holder file. The directory
  * must be a real directory owned by the login and writable by no one else; the lock file a regular file
- * owned by the login, opened under a time limit. The holder file is written through an unpredictable
- * temp name (mktemp) and renamed. Prints `BUSY <holder json>` when taken, `LOCKED` once held, then keeps
- * the lock until its stdin closes (release, connection closed, workstation gone).
+ * owned by the login, opened read-write (an open that cannot block: a FIFO swapped in after the check would
+ * hang a read-only open). The holder file is written through an unpredictable temp name (the kernel's random
+ * uuid; mktemp where /proc has none) with noclobber, and renamed. Prints `BUSY <holder json>` when taken,
+ * `LOCKED` once held, then keeps the lock until its stdin closes (release, connection closed, workstation gone).
+ * Three processes on a run that finds the lock free (stat, flock, mv): everything else is a builtin.
  */
 export function runLockScript(dir: string | undefined, holder: LockHolder, waitMs: number): string {
   const wait = waitMs > 0 ? `flock -w ${(waitMs / 1000).toFixed(3)} 9 || exit ${BUSY_EXIT}` : `exit ${BUSY_EXIT}`;
@@ -63,13 +63,14 @@ export function runLockScript(dir: string | undefined, holder: LockHolder, waitM
     `[ "$1" = "$u" ] && [ $((0$2 & 022)) -eq 0 ] || ${refuse('tsplay: the lock directory $d must be owned by uid $u and writable by no one else')}`,
     '[ -e "$f" ] || [ -L "$f" ] || ( umask 077; set -C; : > "$f" ) 2>/dev/null',
     `[ -f "$f" ] && [ ! -L "$f" ] && [ "\${3:-$(stat -c %u -- "$f")}" = "$u" ] || ${refuse('tsplay: the lock file $f is not a regular file owned by uid $u')}`,
-    `timeout ${OPEN_LIMIT_S} sh -c ': < "$1"' sh "$f" || ${refuse(`tsplay: could not open the lock file $f within ${OPEN_LIMIT_S} s`)}`,
-    `exec 9< "$f" || exit ${NO_LOCK_EXIT}`,
+    `{ umask 077; exec 9<> "$f"; } || ${refuse('tsplay: could not open the lock file $f')}`,
     'if ! flock -n 9; then',
     '  echo "BUSY $( [ -f "$d/holder" ] && head -c 4096 "$d/holder" | head -n 1)"',
     `  ${wait}`,
     'fi',
-    `t=$(mktemp "$d/.holder.XXXXXXXXXX") && printf '%s\\n' ${quote(JSON.stringify(holder))} > "$t" && mv -f -- "$t" "$d/holder" || rm -f -- "$t"`,
+    // the temp name from the kernel's random uuid (a builtin read: no mktemp process), written with noclobber
+    `t=; { read -r t < /proc/sys/kernel/random/uuid; } 2>/dev/null; if [ -n "$t" ]; then t="$d/.holder.$t"; else t=$(mktemp "$d/.holder.XXXXXXXXXX") || t=; fi`,
+    `[ -n "$t" ] && { set -C; printf '%s\\n' ${quote(JSON.stringify(holder))} > "$t"; __w=$?; set +C; [ $__w -eq 0 ]; } && mv -f -- "$t" "$d/holder" || rm -f -- "$t"`,
     'echo LOCKED',
     'exec cat > /dev/null',
   ].join('\n');

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -100,19 +100,29 @@ describe('rolling restart state', () => {
     };
     // systemd prints the properties in its own order, not in the order asked for
     const units = join(dir, 'units');
-    stub('systemctl', `echo call >> ${units}; case "$*" in *ExecMainStartTimestamp*) cat "$(dirname "$0")/show";; esac`);
+    // an older systemd (before 248) knows no --timestamp=unix and prints the start as local text
+    const old = join(dir, 'old');
+    stub(
+      'systemctl',
+      `echo call >> ${units}; d="$(dirname "$0")"; case "$*" in *--timestamp=unix*) [ -f ${old} ] && { echo 'Unknown option' >&2; exit 1; }; cat "$d/show";; *ExecMainStartTimestamp*) cat "$d/show-text";; esac`,
+    );
     stub('etcdctl', `echo call >> ${calls}; echo '${STATUS}'`);
+    const dates = join(dir, 'dates');
+    stub('date', `echo call >> ${dates}; PATH=${process.env.PATH}; exec date "$@"`);
     const ctime = Math.floor(Date.now() / 1000);
     utimesSync(ca, ctime, ctime);
-    const state = (startedAt: number, pending: boolean, active = 'active') => {
+    const state = (startedAt: number, pending: boolean, active = 'active', systemd = 252) => {
+      const text = spawnSync('date', ['-d', `@${startedAt}`, '+%a %Y-%m-%d %H:%M:%S %Z'], { encoding: 'utf8' }).stdout.trim();
       writeFileSync(join(dir, 'show'), `ExecMainStartTimestamp=@${startedAt}\nActiveState=${active}\n`);
-      writeFileSync(calls, '');
-      writeFileSync(units, '');
+      writeFileSync(join(dir, 'show-text'), `ExecMainStartTimestamp=${text}\nActiveState=${active}\n`);
+      if (systemd < 248) writeFileSync(old, '');
+      else rmSync(old, { force: true });
+      for (const f of [calls, units, dates]) writeFileSync(f, '');
       const script = restartStateScript({ ...tls, watch: [ca], etcdctl: join(dir, 'etcdctl'), pending });
       const r = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
       const count = (f: string) => spawnSync('cat', [f], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).length;
-      // one systemctl process for the unit's state and its start
-      expect(count(units)).toBe(1);
+      // one systemctl process for the unit's state and its start, and no `date` (two and one on an older systemd)
+      expect([count(units), count(dates)]).toEqual(systemd < 248 ? [2, 1] : [1, 0]);
       return { judged: judgeRestart(parseRestartState(r.stdout), { pending }), asked: count(calls) };
     };
     // started after the file's ctime: nothing to restart, and etcdctl never runs
@@ -127,6 +137,9 @@ describe('rolling restart state', () => {
     });
     // check mode with a change pending: asked although the file on the host is older
     expect(state(ctime + 100, true)).toMatchObject({ judged: { need: true, leader: true }, asked: 1 });
+    // the same two answers from an older systemd's text time
+    expect(state(ctime + 100, false, 'active', 247)).toMatchObject({ judged: { need: false }, asked: 0 });
+    expect(state(ctime - 100, false, 'active', 247)).toMatchObject({ judged: { need: true, leader: true }, asked: 1 });
     // a member that does not run: its state read from the same show, never asked
     expect(state(ctime - 100, false, 'failed')).toEqual({
       judged: { need: false, leader: false, reason: 'etcd is failed: it loads the files when it starts' },

@@ -30,6 +30,9 @@ export interface StateArgs extends Tls {
   etcdctl?: string;
 }
 
+/** The unit's state and its main process's start. */
+const SHOW = 'systemctl show -p ActiveState -p ExecMainStartTimestamp etcd';
+
 /**
  * Read-only; one line per item, `@@tag value`. The member's status (who leads, one etcdctl start and TLS
  * handshake) is read only where it can matter: when a watched file changed after etcd started, or (`pending`,
@@ -38,14 +41,15 @@ export interface StateArgs extends Tls {
 export function restartStateScript(a: StateArgs & { pending?: boolean | undefined }): string {
   const local = etcdctl({ ...a, endpoints: ['https://127.0.0.1:2379'] }, ['endpoint', 'status', '-w', 'json']);
   return [
-    // the unit's state and its main process's start from one `systemctl show` (ActiveState is what is-active prints)
-    `a=; t=; v=$(systemctl show -p ActiveState -p ExecMainStartTimestamp etcd 2>/dev/null); set -f; IFS='\n'; set -- $v; unset IFS; set +f`,
+    // the unit's state and its main process's start from one `systemctl show` (ActiveState is what is-active prints),
+    // the start as epoch seconds where systemd can say so (--timestamp=unix, systemd 248+: no `date` process)
+    `a=; t=; v=$(${SHOW} --timestamp=unix 2>/dev/null) || v=$(${SHOW} 2>/dev/null); set -f; IFS='\n'; set -- $v; unset IFS; set +f`,
     `for l do case "$l" in ActiveState=*) a=\${l#ActiveState=};; ExecMainStartTimestamp=*) t=\${l#ExecMainStartTimestamp=};; esac; done; echo "@@active $a"`,
-    `s=; if [ -n "$t" ]; then s=$(date -d "$t" +%s 2>/dev/null); echo "@@started $s"; fi`,
+    `s=; case $t in '') ;; @*) s=\${t#@}; echo "@@started $s";; *) s=$(date -d "$t" +%s 2>/dev/null); echo "@@started $s";; esac`,
     `n=${a.pending ? 1 : ''}`,
     ...a.watch.map(
       (p) =>
-        sh`c=$(stat -c %Z ${p} 2>/dev/null || echo -); echo "@@file $c "${p}; case "$c$s" in *[!0-9]*) ;; *) [ -n "$s" ] && [ "$c" -gt "$s" ] && n=1;; esac`,
+        sh`c=$(stat -c %Z ${p} 2>/dev/null) || c=-; echo "@@file $c "${p}; case "$c$s" in *[!0-9]*) ;; *) [ -n "$s" ] && [ "$c" -gt "$s" ] && n=1;; esac`,
     ),
     sh`if [ "$a" = active ] && [ -n "$n" ]; then echo "@@status $(${raw(local)} 2>/dev/null | grep '^\\[')"; fi`,
   ].join('\n');
