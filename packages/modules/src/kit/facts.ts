@@ -1,4 +1,5 @@
 import { quote, type ExecResult } from '@tsplay/core';
+import { pathScript } from '@tsplay/core/transport';
 import { unknownFact, type FactQuery, type OverlayView, type UnknownFact } from '@tsplay/core/module';
 import { knownContent } from '../common/known-content.js';
 
@@ -34,6 +35,11 @@ export interface FactSpec<P extends readonly unknown[], T> {
   reads?: (...params: P) => readonly string[];
   /** Answer from the check overlay (predicted state), or undefined to fall back to `reads`/the host. */
   fromOverlay?: (o: OverlayView, ...params: P) => T | UnknownFact | undefined;
+  /**
+   * The script is `pathScript(path, false)` of this path (checked when the fact is made): a probe answers it,
+   * with the other plain path facts, from one shared `stat` instead of a subshell and a `stat` of its own.
+   */
+  statPath?: (...params: P) => string;
 }
 
 /**
@@ -47,7 +53,7 @@ export function defineFact<P extends readonly unknown[], T>(spec: FactSpec<P, T>
     cacheBy: spec.cacheBy?.(...params),
     paths: spec.paths?.(...params),
     statOf: spec.statOf?.(...params),
-    script: spec.script(...params),
+    ...plainPath(spec, params),
     parse: (r) => spec.parse(r, ...params),
     fromOverlay: (o) => {
       const answer = spec.fromOverlay?.(o, ...params);
@@ -59,6 +65,16 @@ export function defineFact<P extends readonly unknown[], T>(spec: FactSpec<P, T>
       return undefined;
     },
   });
+}
+
+/** The fact's script, and its `statPath` when it declares one (which must be what that script reads). */
+function plainPath<P extends readonly unknown[], T>(spec: FactSpec<P, T>, params: P): { script: string; statPath?: string } {
+  const script = spec.script(...params);
+  const statPath = spec.statPath?.(...params);
+  if (statPath === undefined) return { script };
+  if (script !== pathScript(statPath, false))
+    throw new Error(`fact ${spec.module}.${spec.name}: a statPath fact's script must be pathScript(statPath, false)`);
+  return { script, statPath };
 }
 
 /** The content of a file as a fact. */

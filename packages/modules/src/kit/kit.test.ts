@@ -1,4 +1,5 @@
 import { Overlay, isUnknownFact } from '@tsplay/core/module';
+import { pathScript } from '@tsplay/core/transport';
 import { describe, expect, it } from 'vitest';
 import { defineFact, textFact } from './facts.js';
 import { errorCodes } from './errors.js';
@@ -21,6 +22,21 @@ describe('module kit', () => {
     o.record({ paths: { '/etc/y': { exists: true, type: 'file', sha256: 'f'.repeat(64) } } }, 'write y');
     expect(isUnknownFact(textFact('/etc/y').fromOverlay?.(o))).toBe(true);
     expect(textFact('/etc/z').fromOverlay?.(o)).toBeUndefined();
+  });
+  it("defineFact's statPath: set on the fact when its script is that path's plain probe, refused otherwise", () => {
+    const plain = defineFact({
+      module: 'mine',
+      name: 'p',
+      script: (p: string) => pathScript(p, false),
+      parse: (r) => r.stdout,
+      statPath: (p) => p,
+    });
+    expect(plain('/etc/a').statPath).toBe('/etc/a');
+    const other = defineFact({ module: 'mine', name: 'q', script: (p: string) => `cat ${p}`, parse: (r) => r.stdout, statPath: (p) => p });
+    expect(() => other('/etc/a')).toThrow(/mine\.q: a statPath fact's script must be pathScript/);
+    expect(
+      defineFact({ module: 'mine', name: 'r', script: (p: string) => pathScript(p, false), parse: (r) => r.stdout })('/etc/a').statPath,
+    ).toBeUndefined();
   });
   it('defineFact namespaces keys by module and answers unknown for paths an earlier task changes', () => {
     const f = defineFact({ module: 'mine', name: 'conf', script: (p: string) => `cat ${p}`, parse: (r) => r.stdout, reads: (p) => [p] });

@@ -74,3 +74,30 @@ describe('what the systemd facts read, as the runner keeps them across a describ
     expect(kept(c)).toEqual({ unit: false, unitFile: false, predicted: false });
   });
 });
+
+describe("the unit file fact joins the probe's shared stat", () => {
+  it('says the one path it stats, and answers through a batched probe as its own script does', async () => {
+    const { probe } = await import('@tsplay/core/module');
+    const { LocalConnection } = await import('@tsplay/core/transport');
+    const { pathFact } = await import('../kit/index.js');
+    const { spawnSync } = await import('node:child_process');
+    const { unitFileFact } = await import('./facts.js');
+    expect(facts.unitFile.statPath).toBe('/etc/systemd/system/etcd.service');
+    // a directory there on any systemd host, and a unit file no host has
+    const there = unitFileFact('multi-user.target.wants');
+    const none = unitFileFact('tsplay-no-such-unit.service');
+    const scripts: string[] = [];
+    const conn = new LocalConnection('ws');
+    const exec = conn.exec.bind(conn);
+    conn.exec = (cmd, opts) => (scripts.push(cmd), exec(cmd, opts));
+    const [a, b] = await probe(conn, [there, none, pathFact('/etc')], false);
+    await conn.close();
+    const own = (f: typeof there) => spawnSync('/bin/sh', ['-c', f.script], { encoding: 'utf8' }).stdout;
+    expect([a?.stdout, b?.stdout]).toEqual([own(there), own(none)]);
+    expect(there.parse(a as never).state).toMatchObject({ exists: true, type: 'dir' });
+    // one stat for the three paths; neither unit fact has a frame (a subshell) of its own
+    expect(scripts).toHaveLength(1);
+    expect(scripts[0]).not.toContain(there.script);
+    expect(scripts[0]).toContain("stat -c '%F|%a|%U|%G|%s|%n' -- /etc/systemd/system/multi-user.target.wants");
+  });
+});

@@ -33,6 +33,8 @@ export const unitFileFact = defineFact({
   module: 'systemd',
   name: 'unitFile',
   script: (unit: string) => pathScript(unitFilePath(unit), false),
+  // answered from the probe's shared stat with the other plain paths (no subshell and stat of its own)
+  statPath: (unit) => unitFilePath(unit),
   parse: (r): UnitFileFact => ({ state: parsePathProbe(r.stdout), predicted: false }),
   // a stat of this one path: it holds until the path, or a directory above it, changes
   paths: (unit) => [unitFilePath(unit)],
