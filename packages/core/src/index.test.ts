@@ -72,6 +72,7 @@ describe('@tsplay/core public surface', () => {
 
   it('@tsplay/core/transport exports what a connection implements and uses', () => {
     expect(Object.keys(transport).sort()).toEqual([
+      'EFFECTIVE_IDS',
       'LocalConnection',
       'SIG_FORMAT',
       'SigCache',

@@ -7,13 +7,14 @@
  */
 
 /**
- * `tsplay_me`: the effective uid, read by the shell itself from /proc/self/status (no process),
- * `id -u` where /proc is not there; `tsplay_mg` the effective gid from the same lines (empty without /proc).
+ * One shell line: `tsplay_me` and `tsplay_mg`, the effective uid and gid, read by the shell itself from
+ * /proc/self/status (builtins: no process); both empty where /proc is not there.
  */
-export const ME = [
-  'tsplay_me=; tsplay_mg=; while read -r tsplay_k tsplay_r tsplay_e tsplay_x; do case $tsplay_k in Uid:) tsplay_me=$tsplay_e;; Gid:) tsplay_mg=$tsplay_e; break;; esac; done </proc/self/status 2>/dev/null',
-  '[ -n "$tsplay_me" ] || tsplay_me=$(id -u) || exit 1',
-];
+export const EFFECTIVE_IDS =
+  'tsplay_me=; tsplay_mg=; while read -r tsplay_k tsplay_r tsplay_e tsplay_x; do case $tsplay_k in Uid:) tsplay_me=$tsplay_e;; Gid:) tsplay_mg=$tsplay_e; break;; esac; done </proc/self/status 2>/dev/null';
+
+/** `tsplay_me` and `tsplay_mg` (EFFECTIVE_IDS), the uid from `id -u` where /proc is not there. */
+export const ME = [EFFECTIVE_IDS, '[ -n "$tsplay_me" ] || tsplay_me=$(id -u) || exit 1'];
 
 /** `tsplay_judge1 DIR UID GID MODEHEX` (stat's `%u %g %f`). */
 export const JUDGE_ONE = [

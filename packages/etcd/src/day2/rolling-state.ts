@@ -45,7 +45,7 @@ export function restartStateScript(a: StateArgs & { pending?: boolean | undefine
     // the start as epoch seconds where systemd can say so (--timestamp=unix, systemd 248+: no `date` process)
     `a=; t=; v=$(${SHOW} --timestamp=unix 2>/dev/null) || v=$(${SHOW} 2>/dev/null); set -f; IFS='\n'; set -- $v; unset IFS; set +f`,
     `for l do case "$l" in ActiveState=*) a=\${l#ActiveState=};; ExecMainStartTimestamp=*) t=\${l#ExecMainStartTimestamp=};; esac; done; echo "@@active $a"`,
-    `s=; case $t in '') ;; @*) s=\${t#@}; echo "@@started $s";; *) s=$(date -d "$t" +%s 2>/dev/null); echo "@@started $s";; esac`,
+    `s=; case $t in '') ;; @*) s=\${t#@};; *) s=$(date -d "$t" +%s 2>/dev/null);; esac; [ -z "$t" ] || echo "@@started $s"`,
     `n=${a.pending ? 1 : ''}`,
     ...a.watch.map(
       (p) =>

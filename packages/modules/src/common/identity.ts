@@ -1,5 +1,6 @@
 import { quote, TsplayError, type PathState } from '@tsplay/core';
 import type { FactQuery } from '@tsplay/core/module';
+import { EFFECTIVE_IDS } from '@tsplay/core/transport';
 import { defineFact } from '../kit/facts.js';
 
 /** Who creates new files: the user (and primary group) tasks run as, after become. */
@@ -31,9 +32,9 @@ const scanEntry = (name: string, id: string, file: string): string =>
  */
 export function identityScript(files: { passwd: string; group: string } = { passwd: '/etc/passwd', group: '/etc/group' }): string {
   return [
-    '__u=; __g=; { while read -r __k __r __e __x; do case $__k in Uid:) __u=$__e;; Gid:) __g=$__e; break;; esac; done < /proc/self/status; } 2>/dev/null',
-    scanEntry('__n', '__u', quote(files.passwd)),
-    scanEntry('__m', '__g', quote(files.group)),
+    EFFECTIVE_IDS,
+    scanEntry('__n', 'tsplay_me', quote(files.passwd)),
+    scanEntry('__m', 'tsplay_mg', quote(files.group)),
     "case $__n in '' | [+-]*) __n=$(id -un) || exit 1;; esac",
     "case $__m in '' | [+-]*) __m=$(id -gn) || exit 1;; esac",
     'printf \'%s\\n%s\\n\' "$__n" "$__m"',
