@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { guardArgs, judgeBootstrap, parsePeerProbe, peerProbeScript, recoverySteps } from './guard.js';
 
 const args = guardArgs.parse({
@@ -115,5 +119,35 @@ describe('bootstrap guard', () => {
     expect(s).toContain("--cacert '/etc/etcd/my ca.pem' --cert /etc/etcd/kubernetes.pem --key /etc/etcd/kubernetes-key.pem");
     expect(s).toContain('https://10.240.0.11:2379/v3/cluster/member/list');
     expect(s).toContain("-X POST -d '{}'");
+  });
+
+  it('a host without its client certificate files asks no peer (no curl starts) and says why', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-guard-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    const calls = join(dir, 'calls');
+    writeFileSync(join(bin, 'curl'), `#!/bin/sh\necho called >> '${calls}'\nprintf '{"health":"true"}'\n`);
+    chmodSync(join(bin, 'curl'), 0o755);
+    const tls = { caFile: join(dir, 'ca.pem'), certFile: join(dir, 'c.pem'), keyFile: join(dir, 'k.pem') };
+    const script = peerProbeScript({ ...args, dataDir: join(dir, 'data'), ...tls });
+    const run = () => execFileSync('sh', ['-c', script], { env: { PATH: `${bin}:/usr/bin:/bin` }, encoding: 'utf8' });
+    const calledTimes = () => readFileSync(calls, 'utf8').split('\n').filter(Boolean).length;
+
+    writeFileSync(tls.caFile, 'ca');
+    writeFileSync(tls.certFile, 'cert');
+    const without = parsePeerProbe(run());
+    expect(without).toMatchObject({ dataPresent: false, curl: true, certs: false, peers: [] });
+    expect(() => readFileSync(calls)).toThrow();
+    expect(judgeBootstrap(args, absent, without).reason).toContain('no client certificate files yet');
+
+    writeFileSync(tls.keyFile, 'key');
+    const withCerts = parsePeerProbe(run());
+    expect(withCerts.certs).toBe(true);
+    expect(withCerts.peers.map((p) => [p.ip, p.healthy])).toEqual([
+      ['10.240.0.10', true],
+      ['10.240.0.11', true],
+    ]);
+    expect(calledTimes()).toBe(4);
   });
 });
