@@ -14,6 +14,7 @@ import { ensureLab } from './lib/lab.js';
 import { stat } from './lib/stats.js';
 import { medianPhases, timeline, type Phases } from './lib/timeline.js';
 import { traceRun, type ExecRecord } from './lib/trace.js';
+import { cpuShare } from './lib/cpu.js';
 import { coldPhases, connectionFloors, freshTrace } from './lib/floors.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,7 +85,7 @@ const host = {
 };
 
 // Round trips: an in-process run with traced connections; then the probe (first exec) timed on the host alone.
-const tr = await traceRun('playbooks/etcd.ts', lab.inventoryFile);
+const { value: tr, cpu: idempotentCpu } = await cpuShare(() => traceRun('playbooks/etcd.ts', lab.inventoryFile));
 const perHost = new Map<string, ExecRecord[]>();
 for (const e of tr.execs) perHost.set(e.host, [...(perHost.get(e.host) ?? []), e]);
 const first = perHost.get(lab.hosts[0]?.name ?? '') ?? [];
@@ -100,6 +101,7 @@ const probeHostMs = await Promise.all(
 );
 const roundTrips = {
   wallInProcessMs: tr.wallMs,
+  cpu: idempotentCpu,
   connectMs: tr.connectMs,
   execsPerHost: Object.fromEntries([...perHost].map(([h, es]) => [h, es.length])),
   execsOfFirstHost: first.map((e) => ({

@@ -13,6 +13,7 @@ import type { RunningLab } from '@tsplay/lab';
 import { resetEtcd } from './lab.js';
 import { stat } from './stats.js';
 import { medianPhases, timeline, type Phases } from './timeline.js';
+import { cpuShare } from './cpu.js';
 import { traceRun } from './trace.js';
 
 const ms = (t0: number) => performance.now() - t0;
@@ -67,13 +68,14 @@ export async function coldPhases(root: string, inventoryFile: string, n: number)
 /** A fresh converge (etcd reset on every host), in process with traced connections: its round trips. */
 export async function freshTrace(lab: RunningLab): Promise<Record<string, unknown>> {
   await resetEtcd(lab);
-  const tr = await traceRun('playbooks/etcd.ts', lab.inventoryFile);
+  const { value: tr, cpu } = await cpuShare(() => traceRun('playbooks/etcd.ts', lab.inventoryFile));
   const host = lab.hosts[0]?.name ?? '';
   const mine = tr.execs.filter((e) => e.host === host);
   const busy = mine.reduce((a, e) => a + e.ms, 0);
   return {
     wallInProcessMs: Math.round(tr.wallMs),
     exitCode: tr.exitCode,
+    cpu,
     execsOfFirstHost: mine.length,
     execMsSumOfFirstHost: Math.round(busy),
     slowestExecsOfFirstHost: [...mine]
