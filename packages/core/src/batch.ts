@@ -21,15 +21,29 @@ export function batchScript(facts: readonly FactQuery[], nonce: string): string 
     ...sigPrelude(facts),
     ...dirPrelude(facts),
     ...statBlockScript(shared, nonce),
-    ...facts.flatMap((f, i) => (shared[i] === undefined ? framed(i, `${f.script}\n`, ' </dev/null', nonce) : [])),
+    ...facts.flatMap((f, i) => (shared[i] === undefined ? factFrame(i, f, nonce) : [])),
   ].join('\n');
+}
+
+/** Fact `i`'s frame: its fast path first where it has one (no subshell when that answers), else its subshell. */
+function factFrame(i: number, f: FactQuery, nonce: string): string[] {
+  const [open, run, close] = framed(i, `${f.script}\n`, ' </dev/null', nonce);
+  if (f.fastPath === undefined) return [open, run, close];
+  return [
+    open,
+    `__q=\n${f.fastPath}`,
+    `if [ -n "$__q" ]; then printf '\\n%s E ${i}\\n\\n%s C ${i} 0\\n' ${nonce} ${nonce}; else`,
+    run,
+    close,
+    'fi',
+  ];
 }
 
 /**
  * The lines that run script `i` of a framed batch (the probe's facts, the steps of an apply) in the command
  * substitution that captures its stderr, and print its stdout, stderr and exit code between markers.
  */
-export function framed(i: number, body: string, redirect: string, nonce: string): string[] {
+export function framed(i: number, body: string, redirect: string, nonce: string): [open: string, run: string, close: string] {
   return [
     `printf '%s O ${i}\\n' ${nonce}`,
     `__r=$(exec 2>&1 1>&3 3>&-${redirect}; trap 'printf %s ${nonce} >&2' EXIT\n${body}); __c=$?; __e=\${__r%${nonce}}`,

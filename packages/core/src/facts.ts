@@ -83,6 +83,12 @@ interface FactBase<T> {
   /** Set by SigCache.wrap: the paths whose stat signature the wrapped script reads (a batch reads them all at once, sig-batch.ts). */
   sigPaths?: readonly string[] | undefined;
   /**
+   * Set with SigCache.wrap: shell code of builtins only that, where it can, prints exactly the stdout the script
+   * would print (its stderr empty, its exit code 0) and sets `__q`; else it prints nothing. A batch runs it in its
+   * own shell before the script's subshell, which then runs only where `__q` stays empty (batch.ts).
+   */
+  fastPath?: string | undefined;
+  /**
    * The host paths this fact reads. When check mode cannot predict a task, these become unknown to
    * later tasks (the task may change them), so nothing downstream plans against stale state.
    */

@@ -116,7 +116,12 @@ export async function gatherFacts<F extends { [K in keyof F]: FactQuery<any> }>(
     );
     const facts = todo.map((t, i) =>
       sc && t.fact.cacheBy?.length
-        ? { ...t.fact, script: sc.wrap(t.fact.key, t.fact.cacheBy, t.fact.script, hostIds[i]), sigPaths: t.fact.cacheBy }
+        ? {
+            ...t.fact,
+            script: sc.wrap(t.fact.key, t.fact.cacheBy, t.fact.script, hostIds[i]),
+            sigPaths: t.fact.cacheBy,
+            fastPath: sc.fastPath(t.fact.key, t.fact.cacheBy, hostIds[i]),
+          }
         : t.fact,
     );
     const raw = await probe(conn, facts, opts.become);

@@ -13,10 +13,13 @@ export const SIG_FORMAT = '%s.%.9Y.%.9Z.%i';
 /** The shell variable that holds `path`'s signature in a batch with the shared stat. */
 export const sigVar = (path: string): string => statVar('__sg_', path);
 
+/** The paths' signatures from the batch's shared stat, as `$@` (valid only while `__sg_ok` is set). */
+export const sharedSigArgs = (paths: readonly string[]): string => `set -- ${paths.map((p) => `"$${sigVar(p)}"`).join(' ')}`;
+
 /** The fact's signature line into `$__s` (one word per file, joined by one space), from the shared stat when there is one. */
 export function sigLine(paths: readonly string[]): string {
   const own = `__s=$(stat -L -c '${SIG_FORMAT}' -- ${paths.map((p) => quote(p)).join(' ')} 2>/dev/null); set -- $__s`;
-  return `if [ -n "\${__sg_ok:-}" ]; then set -- ${paths.map((p) => `"$${sigVar(p)}"`).join(' ')}; else ${own}; fi; __s="$*"`;
+  return `if [ -n "\${__sg_ok:-}" ]; then ${sharedSigArgs(paths)}; else ${own}; fi; __s="$*"`;
 }
 
 /** The lines that read every content fact's paths with one `stat` (none for fewer than two facts). */

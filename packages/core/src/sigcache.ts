@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { ExecResult } from './connection.js';
 import { decodeResult, encodeResult, HOSTED, indexId, indexMatch, indexWriteScript } from './host-index.js';
 import { quote } from './sh.js';
-import { sigLine } from './sig-batch.js';
+import { sharedSigArgs, sigLine } from './sig-batch.js';
 
 export { SIG_FORMAT } from './sig-batch.js';
 
@@ -70,18 +70,36 @@ export class SigCache {
    * signature), the host's own answer (`hostId`: its index has it), or the real output.
    */
   wrap(key: string, paths: readonly string[], script: string, hostId?: string): string {
-    const known = this.#entries[key]?.sig;
     // one line of signatures, joined by the shell's own word splitting (no pipe, no tr), from the batch's shared
     // stat when it has one (sig-batch.ts: no process of its own)
     const sig = `${sigLine(paths)}; printf '%s\\n' "$__s"`;
-    const branches: string[] = [];
-    // known here but missing from the host's index (a workstation older than it): say so, so the run records it
-    const missing =
-      hostId !== undefined && this.#hostDir ? `; [ -r ${quote(`${this.#hostDir}/${hostId}`)} ] || printf '%s' ${MISSING}` : '';
-    if (known !== undefined) branches.push(`[ "$__s" = ${quote(known)} ]; then printf '%s' ${CACHED}${missing}`);
-    if (hostId !== undefined && this.#hostDir) branches.push(`${indexMatch(this.#hostDir, hostId)}; then printf '%s%s' ${HOSTED} "$__hp"`);
+    const branches = this.#branches(key, hostId).map((b) => `${b.test}; then ${b.print}`);
     if (branches.length === 0) return `${sig}\n${script}`;
     return `${sig}\nif ${branches.join('\nelif ')}; else\n${script}\nfi`;
+  }
+
+  /**
+   * The wrapped script's answer without a subshell, for a batch (FactQuery.fastPath): with the batch's shared
+   * signatures, the cached and the host-index branches of `wrap` run only builtins, so the probe's own shell
+   * prints what the wrapped script would (the signature line, then the marker or the host's answer) and sets
+   * `__q`. Undefined when `wrap` has no such branch.
+   */
+  fastPath(key: string, paths: readonly string[], hostId?: string): string | undefined {
+    const branches = this.#branches(key, hostId).map((b) => `${b.test}; then printf '%s\\n' "$__s"; ${b.print}; __q=1`);
+    if (branches.length === 0) return undefined;
+    return `if [ -n "\${__sg_ok:-}" ]; then ${sharedSigArgs(paths)}; __s="$*"\n  if ${branches.join('\n  elif ')}\n  fi\nfi`;
+  }
+
+  /** The answers `wrap` gives without running the script: the workstation's (CACHED), the host index's (HOSTED). */
+  #branches(key: string, hostId: string | undefined): { test: string; print: string }[] {
+    const known = this.#entries[key]?.sig;
+    const hosted = hostId !== undefined && this.#hostDir !== undefined;
+    const out: { test: string; print: string }[] = [];
+    // known here but missing from the host's index (a workstation older than it): say so, so the run records it
+    const missing = hosted ? `; [ -r ${quote(`${this.#hostDir}/${hostId}`)} ] || printf '%s' ${MISSING}` : '';
+    if (known !== undefined) out.push({ test: `[ "$__s" = ${quote(known)} ]`, print: `printf '%s' ${CACHED}${missing}` });
+    if (hosted) out.push({ test: indexMatch(this.#hostDir as string, hostId as string), print: `printf '%s%s' ${HOSTED} "$__hp"` });
+    return out;
   }
 
   /** Undo `wrap`: the real result (cached, from the host's index, or fresh), remembering new ones. */

@@ -1,0 +1,83 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { batchScript, splitBatch } from './batch.js';
+import type { ExecResult } from './connection.js';
+import type { FactQuery } from './facts.js';
+import { MIN_CACHED_BYTES, SigCache } from './sigcache.js';
+
+const sh = (script: string): ExecResult => ({ code: 0, stdout: execFileSync('sh', ['-c', script], { encoding: 'utf8' }), stderr: '' });
+/** Runs `script` as PID 1 of a new PID namespace, then one more process: its PID says how many processes the script forked. */
+const forks = (script: string): { stdout: string; pids: number } => {
+  const out = execFileSync('unshare', ['--pid', '--fork', 'sh', '-c', `${script}\nsh -c 'echo "@pid $$"'`], { encoding: 'utf8' });
+  const m = /@pid (\d+)\n$/.exec(out);
+  if (!m) throw new Error(`no pid line in ${out}`);
+  return { stdout: out.slice(0, m.index), pids: Number(m[1]) };
+};
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'tsplay-fast-'));
+  const runs = join(dir, 'runs');
+  writeFileSync(runs, '');
+  // one file the workstation remembers (large), one only the host's index keeps (small)
+  const files = [join(dir, 'big'), join(dir, 'small')];
+  writeFileSync(files[0] as string, Buffer.alloc(MIN_CACHED_BYTES, 'b'));
+  writeFileSync(files[1] as string, 'small\n');
+  const script = (f: string) => `echo . >> ${runs}; sha256sum < ${f} | cut -d' ' -f1`;
+  const hostDir = join(dir, 'host', 'sig');
+  const sc = new SigCache(undefined, { hostDir });
+  const facts = (fast: boolean): FactQuery[] =>
+    files.map((f, i) => {
+      const id = sc.hostEntry(`k${i}`, script(f), true);
+      return {
+        key: `k${i}`,
+        script: sc.wrap(`k${i}`, [f], script(f), id),
+        sigPaths: [f],
+        fastPath: fast ? sc.fastPath(`k${i}`, [f], id) : undefined,
+        parse: (r) => r,
+      };
+    });
+  const unwrap = (rs: ExecResult[]) =>
+    rs.map((r, i) => sc.unwrap(`k${i}`, r, sc.hostEntry(`k${i}`, script(files[i] as string), true), 'h'));
+  return { sc, facts, unwrap, runs: () => readFileSync(runs, 'utf8').length / 2 };
+}
+
+describe("a batch answers a content fact's known signature in its own shell", () => {
+  it('the same answers as the subshell, from the workstation and from the host index, one process fewer each', () => {
+    const t = setup();
+    const nonce = '__tsplay_fast_test';
+    // the first probe hashes both files; the run leaves its answers in the host's index
+    const first = t.unwrap(splitBatch(sh(batchScript(t.facts(true), nonce)).stdout, t.facts(true), nonce));
+    expect(t.runs()).toBe(2);
+    sh(t.sc.takeHostWrites() as string);
+
+    const fast = forks(batchScript(t.facts(true), nonce));
+    const slow = forks(batchScript(t.facts(false), nonce));
+    expect(t.runs()).toBe(2); // neither hashed again
+    const answers = (out: string) => t.unwrap(splitBatch(out, t.facts(true), nonce));
+    expect(answers(fast.stdout)).toEqual(first);
+    // frame by frame the same bytes: the workstation's marker for the large file, the host's answer for the small one
+    expect(splitBatch(fast.stdout, t.facts(true), nonce)).toEqual(splitBatch(slow.stdout, t.facts(false), nonce));
+    expect(splitBatch(fast.stdout, t.facts(true), nonce).map((r) => r.stdout.split('\n')[1]?.slice(0, 17))).toEqual([
+      '__tsplay_cached__',
+      '__tsplay_hosted__',
+    ]);
+    expect(slow.pids - fast.pids).toBe(2);
+  });
+
+  it('a changed file falls through to the subshell, which hashes it again', () => {
+    const t = setup();
+    const nonce = '__tsplay_fast_test';
+    t.unwrap(splitBatch(sh(batchScript(t.facts(true), nonce)).stdout, t.facts(true), nonce));
+    sh(t.sc.takeHostWrites() as string);
+    const facts = t.facts(true);
+    writeFileSync((facts[1]?.sigPaths ?? [])[0] as string, 'changed\n');
+    const r = t.unwrap(splitBatch(sh(batchScript(facts, nonce)).stdout, facts, nonce));
+    expect(t.runs()).toBe(3);
+    expect(r[1]?.stdout.trim()).toBe(
+      execFileSync('sh', ['-c', `printf 'changed\\n' | sha256sum | cut -d' ' -f1`], { encoding: 'utf8' }).trim(),
+    );
+  });
+});
