@@ -83,9 +83,10 @@ interface FactBase<T> {
   /** Set by SigCache.wrap: the paths whose stat signature the wrapped script reads (a batch reads them all at once, sig-batch.ts). */
   sigPaths?: readonly string[] | undefined;
   /**
-   * Set with SigCache.wrap: shell code of builtins only that, where it can, prints exactly the stdout the script
-   * would print (its stderr empty, its exit code 0) and sets `__q`; else it prints nothing. A batch runs it in its
-   * own shell before the script's subshell, which then runs only where `__q` stays empty (batch.ts).
+   * Shell code of builtins only that, where it can, prints exactly the stdout the script would print (its stderr
+   * empty, its exit code 0) and sets `__q`; else it prints nothing and sets no `__q`. A batch runs it in its own
+   * shell before the script's subshell, which then runs only where `__q` stays empty (batch.ts). Set by
+   * SigCache.wrap's caller (a known signature) and by `dirChainFact` (the batch's shared directory stat).
    */
   fastPath?: string | undefined;
   /**

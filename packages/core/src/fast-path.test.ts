@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { batchScript, splitBatch } from './batch.js';
 import type { ExecResult } from './connection.js';
 import type { FactQuery } from './facts.js';
+import { dirChainFact } from './safe-dir-fact.js';
 import { MIN_CACHED_BYTES, SigCache } from './sigcache.js';
 
 const sh = (script: string): ExecResult => ({ code: 0, stdout: execFileSync('sh', ['-c', script], { encoding: 'utf8' }), stderr: '' });
@@ -79,5 +80,42 @@ describe("a batch answers a content fact's known signature in its own shell", ()
     expect(r[1]?.stdout.trim()).toBe(
       execFileSync('sh', ['-c', `printf 'changed\\n' | sha256sum | cut -d' ' -f1`], { encoding: 'utf8' }).trim(),
     );
+  });
+});
+
+describe("a batch judges the safe writes' directory chains in its own shell", () => {
+  const chain = (p: string) => p.split('/').map((_, i, a) => a.slice(0, i + 1).join('/') || '/');
+  const nonce = '__tsplay_fast_dirs';
+  const strip = (fs: FactQuery[]) => fs.map((f) => ({ ...f, fastPath: undefined }));
+
+  it('the same verdicts as the subshell (ok, refuse, owner), one process fewer per chain', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-fast-dirs-'));
+    mkdirSync(join(dir, 'a', 'b'), { recursive: true });
+    mkdirSync(join(dir, 'open'));
+    execFileSync('chmod', ['0777', join(dir, 'open')]);
+    mkdirSync(join(dir, 'theirs'));
+    execFileSync('chown', ['nobody', join(dir, 'theirs')]);
+    const facts = [join(dir, 'a', 'b'), join(dir, 'open'), join(dir, 'theirs')].map((d) => dirChainFact(chain(d), { root: true }));
+    const fast = forks(batchScript(facts, nonce));
+    const slow = forks(batchScript(strip(facts), nonce));
+    const frames = splitBatch(fast.stdout, facts, nonce);
+    expect(frames).toEqual(splitBatch(slow.stdout, facts, nonce));
+    const verdicts = facts.map((f, i) => f.parse(frames[i] as ExecResult));
+    expect(verdicts[0]?.[join(dir, 'a', 'b')]).toBe('ok');
+    expect(verdicts[1]?.[join(dir, 'open')]).toBe('refuse');
+    expect(verdicts[2]?.[join(dir, 'theirs')]).toBe('owner:nobody');
+    expect(slow.pids - fast.pids).toBe(3);
+  });
+
+  it('a chain with a symlink or a missing directory is judged by the subshell, as before', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-fast-dirs-'));
+    mkdirSync(join(dir, 'real'));
+    symlinkSync(join(dir, 'real'), join(dir, 'link'));
+    const facts = [join(dir, 'link'), join(dir, 'gone')].map((d) => dirChainFact(chain(d), { root: true }));
+    const fast = forks(batchScript(facts, nonce));
+    const slow = forks(batchScript(strip(facts), nonce));
+    expect(splitBatch(fast.stdout, facts, nonce)).toEqual(splitBatch(slow.stdout, facts, nonce));
+    expect(facts[1]?.parse(splitBatch(fast.stdout, facts, nonce)[1] as ExecResult)[join(dir, 'gone')]).toBe('missing');
+    expect(slow.pids).toBe(fast.pids);
   });
 });

@@ -2,7 +2,7 @@ import type { PathState } from './connection.js';
 import { TsplayError } from './errors.js';
 import { isUnknownFact, unknownFact, type FactQuery, type OverlayView, type UnknownFact } from './facts.js';
 import { DIR_STAT_FORMAT, sharedChainWords } from './dir-batch.js';
-import { JUDGE_ONE, ME } from './safe-check.js';
+import { EFFECTIVE_IDS, JUDGE_ONE, ME } from './safe-check.js';
 import { quote } from './sh.js';
 
 /** A directory's verdict: `owner:NAME` when only a write owned by NAME (as root) may go there. */
@@ -24,6 +24,7 @@ export function dirChainFact(dirs: readonly string[], opts: { root: boolean }): 
     statOf: dirs,
     dirChain: dirs,
     script: dirChainScript(dirs),
+    fastPath: dirChainFastPath(dirs),
     parse: (r) => parseDirChain(r.stdout, dirs),
     fromOverlay: (o) => unknownInChain(o, dirs),
     refine: (o, host) => refineChain(o, dirs, host, opts),
@@ -68,6 +69,26 @@ export function judgePredictedDir(s: PathState, dir: string, opts: { root: boole
   return `owner:${s.owner}`;
 }
 
+// $1-$4: a directory's stat (uid, gid, mode in hex, owner name): the verdict (a second pass with that owner as the
+// target owner tells `owner|NAME`); `tsplay_next` prints the next directory's `D|I|` from `$tsplay_ix`
+const VERDICT = [
+  'tsplay_refuse() { tsplay_no=1; }',
+  ...JUDGE_ONE,
+  'tsplay_verdict() {',
+  '  tsplay_no=; tsplay_as=; tsplay_tu=-1; tsplay_judge1 - "$1" "$2" "$3"',
+  '  [ -n "$tsplay_no" ] || { echo ok; return; }',
+  '  tsplay_no=; tsplay_tu=$1; tsplay_judge1 - "$1" "$2" "$3"',
+  '  if [ -z "$tsplay_no" ] && [ -n "$tsplay_as" ]; then echo "owner|$4"; else echo refuse; fi',
+  '}',
+  'tsplay_next() { tsplay_ix=${tsplay_ix# }; tsplay_i=${tsplay_ix%% *}; tsplay_ix=${tsplay_ix#"$tsplay_i"}; printf \'D|%s|\' "$tsplay_i"; }',
+];
+
+/** The verdicts of the whole chain from the batch's shared stat (`__sd_ok` set). */
+const sharedVerdicts = (dirs: readonly string[]): string[] => [
+  `  tsplay_ix='${dirs.map((_, i) => ` ${i}`).join('')}'; set -f; set -- ${sharedChainWords(dirs)}; set +f`,
+  '  while [ $# -ge 4 ]; do tsplay_next; tsplay_verdict "$1" "$2" "$3" "$4"; shift 4; done',
+];
+
 /**
  * The probe of a chain of directories with the scripts' own check, as the user that writes (so the answer
  * holds for any target owner), one line `D|I|VERDICT` per directory I of `dirs`: `ok`, `missing` (nothing
@@ -82,21 +103,10 @@ export function dirChainScript(dirs: readonly string[]): string {
   });
   return [
     ...ME,
-    'tsplay_refuse() { tsplay_no=1; }',
-    ...JUDGE_ONE,
-    // $1-$4: a directory's stat (uid, gid, mode in hex, owner name): the verdict (a second pass with that
-    // owner as the target owner tells `owner|NAME`)
-    'tsplay_verdict() {',
-    '  tsplay_no=; tsplay_as=; tsplay_tu=-1; tsplay_judge1 - "$1" "$2" "$3"',
-    '  [ -n "$tsplay_no" ] || { echo ok; return; }',
-    '  tsplay_no=; tsplay_tu=$1; tsplay_judge1 - "$1" "$2" "$3"',
-    '  if [ -z "$tsplay_no" ] && [ -n "$tsplay_as" ]; then echo "owner|$4"; else echo refuse; fi',
-    '}',
-    'tsplay_next() { tsplay_ix=${tsplay_ix# }; tsplay_i=${tsplay_ix%% *}; tsplay_ix=${tsplay_ix#"$tsplay_i"}; printf \'D|%s|\' "$tsplay_i"; }',
+    ...VERDICT,
     // a batch's shared stat read every directory of the chain, all there and none a link (dir-batch.ts)
     'if [ -n "${__sd_ok:-}" ]; then',
-    `  tsplay_ix='${dirs.map((_, i) => ` ${i}`).join('')}'; set -f; set -- ${sharedChainWords(dirs)}; set +f`,
-    '  while [ $# -ge 4 ]; do tsplay_next; tsplay_verdict "$1" "$2" "$3" "$4"; shift 4; done',
+    ...sharedVerdicts(dirs),
     '  exit 0',
     'fi',
     'set --; tsplay_ix=',
@@ -109,6 +119,23 @@ export function dirChainScript(dirs: readonly string[]): string {
     'else',
     // one of them went away meanwhile: each on its own (a directory that cannot be read is refused)
     `  for tsplay_d do tsplay_next; if tsplay_s=$(stat -c '${DIR_STAT_FORMAT}' -- "$tsplay_d"); then tsplay_verdict $tsplay_s; else echo refuse; fi; done`,
+    'fi',
+  ].join('\n');
+}
+
+/**
+ * The same verdicts from the batch's shared stat in the probe's own shell (FactQuery.fastPath: builtins only, no
+ * subshell), where the batch read the whole chain and /proc gave the effective uid; else nothing, and the fact's
+ * frame runs `dirChainScript`.
+ */
+export function dirChainFastPath(dirs: readonly string[]): string {
+  return [
+    EFFECTIVE_IDS,
+    'if [ -n "${__sd_ok:-}" ] && [ -n "$tsplay_me" ]; then',
+    ...VERDICT,
+    ...sharedVerdicts(dirs),
+    // the probe's shell goes on to other facts and steps: leave them no function of this one
+    '  unset -f tsplay_refuse tsplay_judge1 tsplay_verdict tsplay_next; __q=1',
     'fi',
   ].join('\n');
 }
