@@ -8,10 +8,11 @@
 
 /**
  * One shell line: `tsplay_me` and `tsplay_mg`, the effective uid and gid, read by the shell itself from
- * /proc/self/status (builtins: no process); both empty where /proc is not there.
+ * /proc/self/status (builtins: no process); both empty where /proc is not there (stderr goes first, so the failed
+ * open says nothing: a batch runs this in its own shell too, safe-dir-fact.ts).
  */
 export const EFFECTIVE_IDS =
-  'tsplay_me=; tsplay_mg=; while read -r tsplay_k tsplay_r tsplay_e tsplay_x; do case $tsplay_k in Uid:) tsplay_me=$tsplay_e;; Gid:) tsplay_mg=$tsplay_e; break;; esac; done </proc/self/status 2>/dev/null';
+  'tsplay_me=; tsplay_mg=; while read -r tsplay_k tsplay_r tsplay_e tsplay_x; do case $tsplay_k in Uid:) tsplay_me=$tsplay_e;; Gid:) tsplay_mg=$tsplay_e; break;; esac; done 2>/dev/null </proc/self/status';
 
 /** `tsplay_me` and `tsplay_mg` (EFFECTIVE_IDS), the uid from `id -u` where /proc is not there. */
 export const ME = [EFFECTIVE_IDS, '[ -n "$tsplay_me" ] || tsplay_me=$(id -u) || exit 1'];
