@@ -93,12 +93,12 @@ export class SigCache {
   /** The answers `wrap` gives without running the script: the workstation's (CACHED), the host index's (HOSTED). */
   #branches(key: string, hostId: string | undefined): { test: string; print: string }[] {
     const known = this.#entries[key]?.sig;
-    const hosted = hostId !== undefined && this.#hostDir !== undefined;
+    const dir = hostId !== undefined && this.#hostDir ? this.#hostDir : undefined;
     const out: { test: string; print: string }[] = [];
     // known here but missing from the host's index (a workstation older than it): say so, so the run records it
-    const missing = hosted ? `; [ -r ${quote(`${this.#hostDir}/${hostId}`)} ] || printf '%s' ${MISSING}` : '';
+    const missing = dir ? `; [ -r ${quote(`${dir}/${hostId}`)} ] || printf '%s' ${MISSING}` : '';
     if (known !== undefined) out.push({ test: `[ "$__s" = ${quote(known)} ]`, print: `printf '%s' ${CACHED}${missing}` });
-    if (hosted) out.push({ test: indexMatch(this.#hostDir as string, hostId as string), print: `printf '%s%s' ${HOSTED} "$__hp"` });
+    if (dir && hostId !== undefined) out.push({ test: indexMatch(dir, hostId), print: `printf '%s%s' ${HOSTED} "$__hp"` });
     return out;
   }
 
