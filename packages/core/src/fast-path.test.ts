@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { batchScript, splitBatch } from './batch.js';
 import type { ExecResult } from './connection.js';
 import type { FactQuery } from './facts.js';
@@ -10,6 +10,9 @@ import { dirChainFact } from './safe-dir-fact.js';
 import { MIN_CACHED_BYTES, SigCache } from './sigcache.js';
 
 const sh = (script: string): ExecResult => ({ code: 0, stdout: execFileSync('sh', ['-c', script], { encoding: 'utf8' }), stderr: '' });
+// counting processes takes a PID namespace of our own (unshare), and an owned-by-nobody directory a chown: root
+beforeAll(() => expect(process.getuid?.(), 'these tests run as root (a PID namespace, chown)').toBe(0));
+
 /** Runs `script` as PID 1 of a new PID namespace, then one more process: its PID says how many processes the script forked. */
 const forks = (script: string): { stdout: string; pids: number } => {
   const out = execFileSync('unshare', ['--pid', '--fork', 'sh', '-c', `${script}\nsh -c 'echo "@pid $$"'`], { encoding: 'utf8' });
