@@ -1,4 +1,5 @@
 import type { FactQuery } from './facts.js';
+import { DIR_VERDICT, EFFECTIVE_IDS } from './safe-check.js';
 import { quote } from './sh.js';
 import { sharedPaths, statVar } from './shared-stat.js';
 
@@ -8,22 +9,30 @@ import { sharedPaths, statVar } from './shared-stat.js';
  * Each directory's `uid gid mode owner` lands in a shell variable named after it; a fact takes its chain's
  * variables in place of its own `stat` and judges them as before. Only when every directory is there and none
  * is a symlink (the idempotent case): otherwise `__sd_ok` stays empty and each fact reads its own, as before.
+ * Where the shell also reads its effective ids from /proc, it defines the judge once for the whole probe and sets
+ * `__sd_fast`: each fact's fast path (safe-dir-fact.ts) then judges its chain in the probe's own shell.
  */
 export const DIR_STAT_FORMAT = '%u %g %f %U';
 
 /** The shell variable that holds `dir`'s four stat words in a batch with the shared stat. */
 export const dirVar = (dir: string): string => statVar('__sd_', dir);
 
-/** The lines that read every chain's directories with one `stat` (none for fewer than two chains). */
+/** The lines that read every chain's directories with one `stat` and define the judge (none for fewer than two chains). */
 export function dirPrelude(facts: readonly FactQuery[]): string[] {
   const dirs = sharedPaths(facts, (f) => f.dirChain);
-  if (dirs === undefined) return ['__sd_ok='];
+  if (dirs === undefined) return ['__sd_ok=; __sd_fast='];
   const noLink = dirs.map((d) => `[ ! -L ${quote(d)} ]`).join(' && ');
   const word = (i: number) => `\${${i}}`;
   const assign = dirs.map((d, i) => `${dirVar(d)}="${word(4 * i + 1)} ${word(4 * i + 2)} ${word(4 * i + 3)} ${word(4 * i + 4)}"`);
   return [
     `__sd_ok=; if ${noLink} && __sdo=$(stat -c '${DIR_STAT_FORMAT}' -- ${dirs.map((d) => quote(d)).join(' ')} 2>/dev/null); then`,
     `  set -f; set -- $__sdo; set +f; [ $# -eq ${4 * dirs.length} ] && { ${assign.join('; ')}; __sd_ok=1; }`,
+    'fi',
+    `__sd_fast=; if [ -n "$__sd_ok" ]; then ${EFFECTIVE_IDS}`,
+    '  if [ -n "$tsplay_me" ]; then',
+    ...DIR_VERDICT.map((l) => `    ${l}`),
+    '    __sd_fast=1',
+    '  fi',
     'fi',
   ];
 }

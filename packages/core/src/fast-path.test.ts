@@ -108,6 +108,10 @@ describe("a batch judges the safe writes' directory chains in its own shell", ()
     expect(verdicts[1]?.[join(dir, 'open')]).toBe('refuse');
     expect(verdicts[2]?.[join(dir, 'theirs')]).toBe('owner:nobody');
     expect(slow.pids - fast.pids).toBe(3);
+    // the judge is defined once for the batch, not once per fast path (each fact's own script still has its copy)
+    const defs = (script: string) => script.split('tsplay_verdict() {').length - 1;
+    expect(defs(batchScript(facts, nonce)) - defs(batchScript(strip(facts), nonce))).toBe(0);
+    expect(facts.map((f) => defs(f.fastPath ?? ''))).toEqual([0, 0, 0]);
   });
 
   it('a chain with a symlink or a missing directory is judged by the subshell, as before', () => {

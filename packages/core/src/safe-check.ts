@@ -33,6 +33,23 @@ export const JUDGE_ONE = [
   '}',
 ];
 
+/**
+ * A directory check's verdict, as the probe prints it (safe-dir-fact.ts): `tsplay_verdict UID GID MODEHEX OWNER`
+ * prints `ok`, `owner|OWNER` (refused only because it is OWNER's: a second pass with that owner as the target owner
+ * passes) or `refuse`; `tsplay_next` prints the next directory's `D|I|` from `$tsplay_ix`.
+ */
+export const DIR_VERDICT = [
+  'tsplay_refuse() { tsplay_no=1; }',
+  ...JUDGE_ONE,
+  'tsplay_verdict() {',
+  '  tsplay_no=; tsplay_as=; tsplay_tu=-1; tsplay_judge1 - "$1" "$2" "$3"',
+  '  [ -n "$tsplay_no" ] || { echo ok; return; }',
+  '  tsplay_no=; tsplay_tu=$1; tsplay_judge1 - "$1" "$2" "$3"',
+  '  if [ -z "$tsplay_no" ] && [ -n "$tsplay_as" ]; then echo "owner|$4"; else echo refuse; fi',
+  '}',
+  'tsplay_next() { tsplay_ix=${tsplay_ix# }; tsplay_i=${tsplay_ix%% *}; tsplay_ix=${tsplay_ix#"$tsplay_i"}; printf \'D|%s|\' "$tsplay_i"; }',
+];
+
 export const CHECK_FUNCTIONS = [
   ...JUDGE_ONE,
   'tsplay_check1() {',

@@ -2,7 +2,7 @@ import type { PathState } from './connection.js';
 import { TsplayError } from './errors.js';
 import { isUnknownFact, unknownFact, type FactQuery, type OverlayView, type UnknownFact } from './facts.js';
 import { DIR_STAT_FORMAT, sharedChainWords } from './dir-batch.js';
-import { EFFECTIVE_IDS, JUDGE_ONE, ME } from './safe-check.js';
+import { DIR_VERDICT, ME } from './safe-check.js';
 import { quote } from './sh.js';
 
 /** A directory's verdict: `owner:NAME` when only a write owned by NAME (as root) may go there. */
@@ -69,20 +69,6 @@ export function judgePredictedDir(s: PathState, dir: string, opts: { root: boole
   return `owner:${s.owner}`;
 }
 
-// $1-$4: a directory's stat (uid, gid, mode in hex, owner name): the verdict (a second pass with that owner as the
-// target owner tells `owner|NAME`); `tsplay_next` prints the next directory's `D|I|` from `$tsplay_ix`
-const VERDICT = [
-  'tsplay_refuse() { tsplay_no=1; }',
-  ...JUDGE_ONE,
-  'tsplay_verdict() {',
-  '  tsplay_no=; tsplay_as=; tsplay_tu=-1; tsplay_judge1 - "$1" "$2" "$3"',
-  '  [ -n "$tsplay_no" ] || { echo ok; return; }',
-  '  tsplay_no=; tsplay_tu=$1; tsplay_judge1 - "$1" "$2" "$3"',
-  '  if [ -z "$tsplay_no" ] && [ -n "$tsplay_as" ]; then echo "owner|$4"; else echo refuse; fi',
-  '}',
-  'tsplay_next() { tsplay_ix=${tsplay_ix# }; tsplay_i=${tsplay_ix%% *}; tsplay_ix=${tsplay_ix#"$tsplay_i"}; printf \'D|%s|\' "$tsplay_i"; }',
-];
-
 /** The verdicts of the whole chain from the batch's shared stat (`__sd_ok` set). */
 const sharedVerdicts = (dirs: readonly string[]): string[] => [
   `  tsplay_ix='${dirs.map((_, i) => ` ${i}`).join('')}'; set -f; set -- ${sharedChainWords(dirs)}; set +f`,
@@ -103,7 +89,7 @@ export function dirChainScript(dirs: readonly string[]): string {
   });
   return [
     ...ME,
-    ...VERDICT,
+    ...DIR_VERDICT,
     // a batch's shared stat read every directory of the chain, all there and none a link (dir-batch.ts)
     'if [ -n "${__sd_ok:-}" ]; then',
     ...sharedVerdicts(dirs),
@@ -125,19 +111,11 @@ export function dirChainScript(dirs: readonly string[]): string {
 
 /**
  * The same verdicts from the batch's shared stat in the probe's own shell (FactQuery.fastPath: builtins only, no
- * subshell), where the batch read the whole chain and /proc gave the effective uid; else nothing, and the fact's
- * frame runs `dirChainScript`.
+ * subshell), where the batch read the whole chain and defined the judge (`__sd_fast`, dir-batch.ts); else nothing,
+ * and the fact's frame runs `dirChainScript`.
  */
 export function dirChainFastPath(dirs: readonly string[]): string {
-  return [
-    EFFECTIVE_IDS,
-    'if [ -n "${__sd_ok:-}" ] && [ -n "$tsplay_me" ]; then',
-    ...VERDICT,
-    ...sharedVerdicts(dirs),
-    // the probe's shell goes on to other facts and steps: leave them no function of this one
-    '  unset -f tsplay_refuse tsplay_judge1 tsplay_verdict tsplay_next; __q=1',
-    'fi',
-  ].join('\n');
+  return ['if [ -n "${__sd_fast:-}" ]; then', ...sharedVerdicts(dirs), '  __q=1', 'fi'].join('\n');
 }
 
 /** Parse the output of `dirChainScript`: a verdict for every directory of `dirs`. */
