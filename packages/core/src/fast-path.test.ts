@@ -45,7 +45,7 @@ function setup() {
     });
   const unwrap = (rs: ExecResult[]) =>
     rs.map((r, i) => sc.unwrap(`k${i}`, r, sc.hostEntry(`k${i}`, script(files[i] as string), true), 'h'));
-  return { sc, facts, unwrap, runs: () => readFileSync(runs, 'utf8').length / 2 };
+  return { sc, files, facts, unwrap, runs: () => readFileSync(runs, 'utf8').length / 2 };
 }
 
 describe("a batch answers a content fact's known signature in its own shell", () => {
@@ -77,7 +77,7 @@ describe("a batch answers a content fact's known signature in its own shell", ()
     t.unwrap(splitBatch(sh(batchScript(t.facts(true), nonce)).stdout, t.facts(true), nonce));
     sh(t.sc.takeHostWrites() as string);
     const facts = t.facts(true);
-    writeFileSync((facts[1]?.sigPaths ?? [])[0] as string, 'changed\n');
+    writeFileSync(t.files[1] as string, 'changed\n');
     const r = t.unwrap(splitBatch(sh(batchScript(facts, nonce)).stdout, facts, nonce));
     expect(t.runs()).toBe(3);
     expect(r[1]?.stdout.trim()).toBe(

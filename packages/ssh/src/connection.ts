@@ -14,6 +14,7 @@ import {
 } from '@tsplay/core/transport';
 import { ChannelLost, ChannelRefused, runChannel, type RawResult } from './channel.js';
 import { withRemoteTimeout } from './remote-timeout.js';
+import { scriptOnStdin } from './script-stdin.js';
 import { hostRunStart, putError, putScript } from './put-script.js';
 import { holdChannel, type Held, type HoldOptions } from './hold.js';
 import type { SshTarget } from './spec.js';
@@ -86,11 +87,12 @@ export class SshConnection implements Connection {
   async execRaw(command: string, opts: ExecOptions = {}, onData?: (chunk: Buffer) => void): Promise<RawResult> {
     if (this.lost || this.closing) throw this.gone();
     const timeoutMs = opts.timeoutMs ?? this.target.commandTimeoutMs;
-    const inner = timeoutMs !== undefined && timeoutMs > 0 ? withRemoteTimeout(command, timeoutMs) : command;
+    const sent = scriptOnStdin(command, opts.stdin);
+    const inner = timeoutMs !== undefined && timeoutMs > 0 ? withRemoteTimeout(sent.command, timeoutMs) : sent.command;
     const spec = this.becomeSpec(opts.becomeMethod);
     const asRoot = this.target.user === 'root';
     const full = wrapCommand(inner, opts, asRoot, spec);
-    const stdin = becomeStdin(opts.stdin, spec, usesBecome(opts, asRoot));
+    const stdin = becomeStdin(sent.stdin, spec, usesBecome(opts, asRoot));
     const r = await this.channels.use(() => this.openWithRetry(full, stdin, timeoutMs, onData));
     if (!opts.become) return r;
     const stderr = r.stderr.toString('utf8');

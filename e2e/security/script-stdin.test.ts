@@ -1,0 +1,113 @@
+/**
+ * A long script goes to a lab host on the channel's stdin, not on the command line (ssh's script-stdin.ts): the
+ * host's own records say so. sudo's log in the host's journal holds no command line longer than a short one,
+ * `ps -eo args` polled on the host while a long script runs never shows it, and the script behaves as it did on
+ * the command line (its output, its exit code, its stdin at the end, a timeout, become with a password).
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadInventory, secret, type Connection, type ResolvedHost } from '@tsplay/core';
+import { connectSsh, type SshHostSpec } from '@tsplay/ssh';
+import { hostOutput, lab, labHostExec, waitFor } from '../helpers/lab.js';
+
+const HOST = 'controller-1';
+let host: ResolvedHost;
+let conn: Connection;
+
+const connect = (h: ResolvedHost, extra: Partial<SshHostSpec> = {}): Promise<Connection> =>
+  connectSsh({
+    name: h.name,
+    address: h.address,
+    port: h.port,
+    user: h.user,
+    privateKeyPath: h.privateKeyPath,
+    knownHosts: h.knownHosts,
+    hostKeyChecking: h.hostKeyChecking,
+    ...extra,
+  });
+
+/** A script of `kb` KB: a marker, a comment line of padding, then what `tail` says; its text is unique to the call. */
+function longScript(kb: number, tail: string): { script: string; marker: string } {
+  const marker = `tsplay_e2e_stdin_${randomBytes(6).toString('hex')}`;
+  const pad = `# ${'x'.repeat(1000)}\n`.repeat(kb);
+  return { script: `${marker}=1\n${pad}${tail}`, marker };
+}
+
+/** sudo's log lines on the host since `since` (journalctl's own clock). */
+const sudoLog = async (since: string) =>
+  (await hostOutput(HOST, `journalctl -q -t sudo -o cat --since '${since}'`, { become: true })).split('\n');
+const hostNow = async () => (await hostOutput(HOST, "date '+%Y-%m-%d %H:%M:%S'")).trim();
+
+beforeAll(async () => {
+  const inv = await loadInventory(lab().inventoryFile);
+  const h = inv.hosts.find((x) => x.name === HOST);
+  if (!h) throw new Error(`${HOST} is not in the lab inventory`);
+  host = h;
+  conn = await connect(h);
+});
+
+afterAll(async () => {
+  await conn?.close();
+});
+
+describe('a long script on stdin (lab host)', () => {
+  it('runs as root with the same output and exit code; sudo logs only the short command; ps never shows the script', async () => {
+    const since = await hostNow();
+    const { script, marker } = longScript(40, 'id -u; printf "%s\\n" "$1-none"; [ -z "$(cat)" ] && echo stdin-empty; sleep 2; exit 7');
+    const polled: string[] = [];
+    let done = false;
+    const run = conn.exec(script, { become: true }).finally(() => (done = true));
+    while (!done) polled.push(...(await labHostExec(HOST, 'ps -eo args', { become: true })).stdout.split('\n'));
+    const r = await run;
+    expect(r.code, r.stderr).toBe(7);
+    expect(r.stdout).toBe('0\n-none\nstdin-empty\n');
+    expect(
+      polled.some((l) => l.includes('eval "$(cat)"')),
+      'the poll saw the short command running',
+    ).toBe(true);
+    expect(polled.filter((l) => l.includes(marker))).toEqual([]);
+    const log = await sudoLog(since);
+    expect(log.some((l) => l.includes(`COMMAND=/bin/sh -c 'eval "$(cat)"'`))).toBe(true);
+    expect(log.filter((l) => l.includes(marker) || l.includes('command continued'))).toEqual([]);
+  });
+
+  it('a short command stays on the command line, as sudo logs it', async () => {
+    const since = await hostNow();
+    const tag = `tsplay-e2e-short-${randomBytes(4).toString('hex')}`;
+    const r = await conn.exec(`echo ${tag}`, { become: true });
+    expect(r.stdout).toBe(`${tag}\n`);
+    expect((await sudoLog(since)).some((l) => l.includes(`COMMAND=/bin/sh -c 'echo ${tag}'`))).toBe(true);
+  });
+
+  it("a long script's timeout still ends it on the host", async () => {
+    const sleeper = `sleep 36.${randomInt(1000, 9999)}`;
+    const { script } = longScript(8, `${sleeper}; echo late`);
+    const r = await conn.exec(script, { become: true, timeoutMs: 1500 });
+    expect(r.timedOut).toBe(true);
+    expect(r.stdout).not.toContain('late');
+    // the host-side backstop (timeout -k 1, 0.5 s after the client's) ends the sleep too, long before its 36 s
+    const count = async () => Number((await hostOutput(HOST, `ps -eo args | grep -cx '${sleeper}' || true`)).trim());
+    await waitFor('the sleep to end on the host', async () => ((await count()) === 0 ? true : undefined), { timeoutMs: 15_000 });
+  });
+
+  it('become with a password: the password line first, then the script, both on stdin', async () => {
+    const user = 'tsplaystdin';
+    const password = `sp-${randomBytes(10).toString('hex')}`;
+    await hostOutput(
+      HOST,
+      `id ${user} >/dev/null 2>&1 || useradd -m -s /bin/bash ${user}; printf '%s:%s\\n' ${user} '${password}' | chpasswd; ` +
+        `install -d -m 0700 -o ${user} -g ${user} /home/${user}/.ssh; install -m 0600 -o ${user} -g ${user} /home/admin/.ssh/authorized_keys /home/${user}/.ssh/authorized_keys; ` +
+        `echo '${user} ALL=(ALL) ALL' > /etc/sudoers.d/${user}; chmod 0440 /etc/sudoers.d/${user}`,
+      { become: true },
+    );
+    const c = await connect({ ...host, user }, { becomePassword: secret(password) });
+    try {
+      const { script } = longScript(20, 'id -u; [ -z "$(cat)" ] && echo stdin-empty');
+      const r = await c.exec(script, { become: true });
+      expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: '0\nstdin-empty\n' });
+    } finally {
+      await c.close();
+      await labHostExec(HOST, `rm -f /etc/sudoers.d/${user}; userdel -r ${user} 2>/dev/null; true`, { become: true });
+    }
+  });
+});
