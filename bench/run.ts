@@ -157,9 +157,21 @@ if (scaleFlags.out !== undefined) {
   process.exit(failures.length ? 1 : 0);
 }
 let mergedWith: string | undefined;
+let roundsLine = { rounds, scalingRounds: `${scalingRounds}; Mitogen up to ${mitogenUpTo} hosts` };
 if (o.merge && existsSync(join(dir, 'latest.json'))) {
-  const old = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as { sections: SectionResult[]; date: string };
+  const old = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as {
+    sections: SectionResult[];
+    date: string;
+    rounds: number;
+    scalingRounds: string;
+  };
   mergedWith = old.date;
+  // the header's rounds are those of the sections in the table: the old run's where this one measured none of them
+  const measured = (scaling: boolean) => sections.some((s) => (s.kind === 'scaling') === scaling && s.kind !== 'prepare');
+  roundsLine = {
+    rounds: measured(false) ? rounds : old.rounds,
+    scalingRounds: measured(true) ? roundsLine.scalingRounds : old.scalingRounds,
+  };
   const fresh = new Set(sections.map((s) => `${s.kind}/${s.hosts}`));
   const kept = old.sections.filter((s) => !fresh.has(`${s.kind}/${s.hosts}`));
   const order = ['prepare', 'fresh', 'idempotent', 'cold', 'check', 'scaling'];
@@ -175,8 +187,7 @@ const text = writeResults(dir, {
   ...(mergedWith ? { mergedWith } : {}),
   finished: new Date().toISOString(),
   machine,
-  rounds,
-  scalingRounds: `${scalingRounds}; Mitogen up to ${mitogenUpTo} hosts`,
+  ...roundsLine,
   tools,
   sections,
   failures,
