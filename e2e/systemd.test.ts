@@ -16,24 +16,12 @@ import {
 } from '@tsplay/core';
 import { executeModule, Overlay } from '@tsplay/core/module';
 import { systemd, systemdService, type SystemdResult } from '@tsplay/modules';
-import { connectSsh } from '@tsplay/ssh';
 import { hostOutput, lab, onAllHosts, waitFor } from './helpers/lab.js';
+import { connectHost } from './helpers/connect.js';
 
 const UNIT = 'tsplay-e2e-sleep';
 const QUORUM = 'tsplay-e2e-quorum';
 const FAILING = 'tsplay-e2e-false';
-
-function connect(h: ResolvedHost): Promise<Connection> {
-  return connectSsh({
-    name: h.name,
-    address: h.address,
-    port: h.port,
-    user: h.user,
-    privateKeyPath: h.privateKeyPath,
-    knownHosts: h.knownHosts,
-    hostKeyChecking: h.hostKeyChecking,
-  });
-}
 
 const unitFile = (name: string, body: string) => `cat > /etc/systemd/system/${name}.service <<'EOF'\n${body}\nEOF\n`;
 const removeUnits = (...names: string[]) =>
@@ -76,7 +64,7 @@ let conn: Connection;
 beforeAll(async () => {
   const l = lab();
   inv = await loadInventory(l.inventoryFile);
-  conn = await connect(inv.hosts[0] as ResolvedHost);
+  conn = await connectHost(inv.hosts[0] as ResolvedHost);
   await onAllHosts(removeUnits(UNIT, QUORUM, FAILING), { become: true });
 });
 
@@ -221,7 +209,13 @@ describe('a Type=notify service that is ready only with all 3 members', () => {
     const runOnce = async () => {
       const events: RunEvent[] = [];
       const t0 = Date.now();
-      const summary = await runPlaybook({ playbook, inventory: inv, connect, emit: (e) => events.push(e), forks: 1 });
+      const summary = await runPlaybook({
+        playbook,
+        inventory: inv,
+        connect: (h) => connectHost(h),
+        emit: (e) => events.push(e),
+        forks: 1,
+      });
       return { summary, events, ms: Date.now() - t0 };
     };
 

@@ -1,21 +1,12 @@
 /** Running generated plays on the lab: starting states, fingerprints, and in-process tsplay runs. */
 import { readFileSync } from 'node:fs';
-import {
-  loadInventory,
-  quote,
-  runPlaybook,
-  type Inventory,
-  type Playbook,
-  type ResolvedHost,
-  type RunEvent,
-  type RunOutcome,
-} from '@tsplay/core';
+import { loadInventory, quote, runPlaybook, type Inventory, type Playbook, type RunEvent, type RunOutcome } from '@tsplay/core';
 import { ETCD_TARBALL, ETCD_URL_BASE, ETCD_VERSION, labHostExec, requireLab } from '@tsplay/lab';
-import { connectSsh } from '@tsplay/ssh';
 import { fingerprintHost, type Fingerprint } from '../helpers/fingerprint.js';
 import { batchFingerprintHost } from './fingerprint-batch.js';
 import { BASE, CACHE, UNIT_DIR, WANTS_DIR, type FuzzCase, type FuzzPlay, type Tarball } from './model.js';
 import type { Outcomes } from './verdict.js';
+import { connectHost } from '../helpers/connect.js';
 
 export function labTarball(): Tarball {
   const sums = readFileSync(requireLab().paths.sha256, 'utf8');
@@ -88,17 +79,6 @@ export function fingerprintAll(plays: readonly FuzzPlay[], hostCount: number, pe
 }
 
 let inventory: Inventory | undefined;
-function connect(h: ResolvedHost) {
-  return connectSsh({
-    name: h.name,
-    address: h.address,
-    port: h.port,
-    user: h.user,
-    privateKeyPath: h.privateKeyPath,
-    knownHosts: h.knownHosts,
-    hostKeyChecking: h.hostKeyChecking,
-  });
-}
 
 /** A tsplay run in-process (same engine as the CLI), its task results keyed `host \t play \t task`. */
 export async function tsplayRun(
@@ -116,6 +96,6 @@ export async function tsplayRun(
     const error = e.error ? `${e.error.code}: ${e.error.message}` : undefined;
     outcomes.set(`${e.host}\t${e.play}\t${e.task}`, { status: e.status, changed: e.changed, summary: e.summary ?? e.msg, error });
   };
-  const r = await runPlaybook({ playbook, inventory, connect, emit, check, stateDir, forks: 10 });
+  const r = await runPlaybook({ playbook, inventory, connect: (h) => connectHost(h), emit, check, stateDir, forks: 10 });
   return { outcome: r.outcome, outcomes, ms: Date.now() - t0, taskMs };
 }

@@ -2,30 +2,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  definePlaybook,
-  loadInventory,
-  runPlaybook,
-  type Connection,
-  type Inventory,
-  type ResolvedHost,
-  type RunEvent,
-  type RunSummary,
-  type Task,
-} from '@tsplay/core';
-import { connectSsh } from '@tsplay/ssh';
+import { definePlaybook, loadInventory, runPlaybook, type Inventory, type RunEvent, type RunSummary, type Task } from '@tsplay/core';
 import { lab, onAllHosts } from '../helpers/lab.js';
-
-const connect = (h: ResolvedHost): Promise<Connection> =>
-  connectSsh({
-    name: h.name,
-    address: h.address,
-    port: h.port,
-    user: h.user,
-    privateKeyPath: h.privateKeyPath,
-    knownHosts: h.knownHosts,
-    hostKeyChecking: h.hostKeyChecking,
-  });
+import { connectHost } from '../helpers/connect.js';
 
 let inv: Inventory | undefined;
 export async function inventory(): Promise<Inventory> {
@@ -49,7 +28,7 @@ export async function playRun(name: string, tasks: readonly Task[], opts: { chec
   const summary = await runPlaybook({
     playbook,
     inventory: await inventory(),
-    connect,
+    connect: (h) => connectHost(h),
     emit: (e) => events.push(e),
     forks: 10,
     check: opts.check,

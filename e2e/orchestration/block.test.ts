@@ -11,30 +11,17 @@ import {
   runPlaybook,
   sh,
   task,
-  type Connection,
   type Inventory,
   type Play,
-  type ResolvedHost,
   type RunEvent,
   type RunOptions,
 } from '@tsplay/core';
 import { command, copy, file } from '@tsplay/modules';
-import { connectSsh } from '@tsplay/ssh';
 import { lab, onAllHosts } from '../helpers/lab.js';
+import { connectHost } from '../helpers/connect.js';
 
 const ROOT = '/var/tmp/tsplay-block';
 let inv: Inventory;
-
-const connect = (h: ResolvedHost): Promise<Connection> =>
-  connectSsh({
-    name: h.name,
-    address: h.address,
-    port: h.port,
-    user: h.user,
-    privateKeyPath: h.privateKeyPath,
-    knownHosts: h.knownHosts,
-    hostKeyChecking: h.hostKeyChecking,
-  });
 
 async function run(plays: Play[], extra: Partial<RunOptions> = {}) {
   inv ??= await loadInventory(lab().inventoryFile);
@@ -42,7 +29,7 @@ async function run(plays: Play[], extra: Partial<RunOptions> = {}) {
   const summary = await runPlaybook({
     playbook: definePlaybook({ name: 'block-e2e', plays }),
     inventory: inv,
-    connect,
+    connect: (h) => connectHost(h),
     emit: (e) => events.push(e),
     forks: 10,
     ...extra,

@@ -10,41 +10,28 @@ import {
   runPlaybook,
   sh,
   task,
-  type Connection,
   type Inventory,
   type Play,
-  type ResolvedHost,
   type RunEvent,
   type RunOptions,
 } from '@tsplay/core';
 import { command, copy, file, systemd } from '@tsplay/modules';
 import { labUp } from '@tsplay/lab';
-import { connectSsh } from '@tsplay/ssh';
 import { hostOutput, lab, onAllHosts } from '../helpers/lab.js';
 import { overlapOf, restartWindows } from './journal.js';
+import { connectHost } from '../helpers/connect.js';
 
 const UNIT = 'tsplay-e2e-serial';
 const ROOT = '/var/tmp/tsplay-orch';
 let inv: Inventory;
 let names: string[];
 
-const connect = (h: ResolvedHost): Promise<Connection> =>
-  connectSsh({
-    name: h.name,
-    address: h.address,
-    port: h.port,
-    user: h.user,
-    privateKeyPath: h.privateKeyPath,
-    knownHosts: h.knownHosts,
-    hostKeyChecking: h.hostKeyChecking,
-  });
-
 async function run(plays: Play[], extra: Partial<RunOptions> = {}) {
   const events: RunEvent[] = [];
   const summary = await runPlaybook({
     playbook: definePlaybook({ name: 'orch-e2e', plays }),
     inventory: inv,
-    connect,
+    connect: (h) => connectHost(h),
     emit: (e) => events.push(e),
     forks: 10,
     ...extra,

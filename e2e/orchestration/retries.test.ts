@@ -11,33 +11,20 @@ import {
   runPlaybook,
   sh,
   task,
-  type Connection,
   type Inventory,
   type Play,
-  type ResolvedHost,
   type RunEvent,
   type RunOptions,
 } from '@tsplay/core';
 import { command, uri } from '@tsplay/modules';
-import { connectSsh } from '@tsplay/ssh';
 import { hostOutput, lab, onAllHosts } from '../helpers/lab.js';
 import { overlapOf } from './journal.js';
+import { connectHost } from '../helpers/connect.js';
 
 const ROOT = '/var/tmp/tsplay-retry';
 const UNIT = 'tsplay-e2e-late';
 const PORT = 18777;
 let inv: Inventory;
-
-const connect = (h: ResolvedHost): Promise<Connection> =>
-  connectSsh({
-    name: h.name,
-    address: h.address,
-    port: h.port,
-    user: h.user,
-    privateKeyPath: h.privateKeyPath,
-    knownHosts: h.knownHosts,
-    hostKeyChecking: h.hostKeyChecking,
-  });
 
 async function run(plays: Play[], extra: Partial<RunOptions> = {}) {
   inv ??= await loadInventory(lab().inventoryFile);
@@ -45,7 +32,7 @@ async function run(plays: Play[], extra: Partial<RunOptions> = {}) {
   const summary = await runPlaybook({
     playbook: definePlaybook({ name: 'retry-e2e', plays }),
     inventory: inv,
-    connect,
+    connect: (h) => connectHost(h),
     emit: (e) => events.push(e),
     forks: 10,
     ...extra,

@@ -7,24 +7,12 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory, secret, type Connection, type ResolvedHost } from '@tsplay/core';
-import { connectSsh, type SshHostSpec } from '@tsplay/ssh';
 import { hostOutput, lab, labHostExec, waitFor } from '../helpers/lab.js';
+import { connectHost } from '../helpers/connect.js';
 
 const HOST = 'controller-1';
 let host: ResolvedHost;
 let conn: Connection;
-
-const connect = (h: ResolvedHost, extra: Partial<SshHostSpec> = {}): Promise<Connection> =>
-  connectSsh({
-    name: h.name,
-    address: h.address,
-    port: h.port,
-    user: h.user,
-    privateKeyPath: h.privateKeyPath,
-    knownHosts: h.knownHosts,
-    hostKeyChecking: h.hostKeyChecking,
-    ...extra,
-  });
 
 /** A script of `kb` KB: a marker, a comment line of padding, then what `tail` says; its text is unique to the call. */
 function longScript(kb: number, tail: string): { script: string; marker: string } {
@@ -43,7 +31,7 @@ beforeAll(async () => {
   const h = inv.hosts.find((x) => x.name === HOST);
   if (!h) throw new Error(`${HOST} is not in the lab inventory`);
   host = h;
-  conn = await connect(h);
+  conn = await connectHost(h);
 });
 
 afterAll(async () => {
@@ -100,7 +88,7 @@ describe('a long script on stdin (lab host)', () => {
         `echo '${user} ALL=(ALL) ALL' > /etc/sudoers.d/${user}; chmod 0440 /etc/sudoers.d/${user}`,
       { become: true },
     );
-    const c = await connect({ ...host, user }, { becomePassword: secret(password) });
+    const c = await connectHost({ ...host, user }, { becomePassword: secret(password) });
     try {
       const { script } = longScript(20, 'id -u; [ -z "$(cat)" ] && echo stdin-empty');
       const r = await c.exec(script, { become: true });
