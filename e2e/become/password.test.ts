@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostOutput, lab, labHostExec } from '../helpers/lab.js';
+import { addPasswordSudoUser, removeSudoUser } from '../helpers/sudo-user.js';
 import { BECOME_DIR } from './become-play.js';
 
 const REPO = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
@@ -66,20 +67,13 @@ beforeAll(async () => {
   mkdirSync(stateDir, { recursive: true });
   copyFileSync(lab().inventoryFile, inventory);
   writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
-  // a user with the lab key whose sudo asks for its password (no NOPASSWD)
-  await hostOutput(
-    HOST,
-    `id ${USER} >/dev/null 2>&1 || useradd -m -s /bin/bash ${USER}; printf '%s:%s\\n' ${USER} '${password}' | chpasswd; ` +
-      `install -d -m 0700 -o ${USER} -g ${USER} /home/${USER}/.ssh; install -m 0600 -o ${USER} -g ${USER} /home/admin/.ssh/authorized_keys /home/${USER}/.ssh/authorized_keys; ` +
-      `echo '${USER} ALL=(ALL) ALL' > /etc/sudoers.d/${USER}; chmod 0440 /etc/sudoers.d/${USER}; rm -rf ${BECOME_DIR}`,
-    { become: true },
-  );
+  await addPasswordSudoUser(HOST, USER, password);
+  await reset();
 });
 
 afterAll(async () => {
-  await labHostExec(HOST, `rm -rf ${BECOME_DIR} /etc/sudoers.d/${USER}; userdel -r ${USER} 2>/dev/null; true`, { become: true }).catch(
-    () => undefined,
-  );
+  await reset().catch(() => undefined);
+  await removeSudoUser(HOST, USER).catch(() => undefined);
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory, secret, type Connection, type ResolvedHost } from '@tsplay/core';
 import { hostOutput, lab, labHostExec, waitFor } from '../helpers/lab.js';
 import { connectHost } from '../helpers/connect.js';
+import { addPasswordSudoUser, removeSudoUser } from '../helpers/sudo-user.js';
 
 const HOST = 'controller-1';
 let host: ResolvedHost;
@@ -81,13 +82,7 @@ describe('a long script on stdin (lab host)', () => {
   it('become with a password: the password line first, then the script, both on stdin', async () => {
     const user = 'tsplaystdin';
     const password = `sp-${randomBytes(10).toString('hex')}`;
-    await hostOutput(
-      HOST,
-      `id ${user} >/dev/null 2>&1 || useradd -m -s /bin/bash ${user}; printf '%s:%s\\n' ${user} '${password}' | chpasswd; ` +
-        `install -d -m 0700 -o ${user} -g ${user} /home/${user}/.ssh; install -m 0600 -o ${user} -g ${user} /home/admin/.ssh/authorized_keys /home/${user}/.ssh/authorized_keys; ` +
-        `echo '${user} ALL=(ALL) ALL' > /etc/sudoers.d/${user}; chmod 0440 /etc/sudoers.d/${user}`,
-      { become: true },
-    );
+    await addPasswordSudoUser(HOST, user, password);
     const c = await connectHost({ ...host, user }, { becomePassword: secret(password) });
     try {
       const { script } = longScript(20, 'id -u; [ -z "$(cat)" ] && echo stdin-empty');
@@ -95,7 +90,7 @@ describe('a long script on stdin (lab host)', () => {
       expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: '0\nstdin-empty\n' });
     } finally {
       await c.close();
-      await labHostExec(HOST, `rm -f /etc/sudoers.d/${user}; userdel -r ${user} 2>/dev/null; true`, { become: true });
+      await removeSudoUser(HOST, user);
     }
   });
 });
