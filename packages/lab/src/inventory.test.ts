@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { renderInventory } from './inventory.js';
+import { renderInventory, SCALE_CONNECTION_ATTEMPTS, SCALE_RETRY_ABOVE } from './inventory.js';
 import { labHost } from './paths.js';
 
 describe('renderInventory', () => {
@@ -36,6 +36,20 @@ describe('renderInventory', () => {
     });
     expect(t).toContain(`  etcdChecksums:\n    "3.4.23": "sha256:${'ab'.repeat(32)}"\n    "3.5.16": "sha256:${'cd'.repeat(32)}"\n`);
     expect(text).not.toContain('etcdChecksums');
+  });
+
+  test('a lab above SCALE_RETRY_ABOVE hosts retries a failed dial; a small one does not', () => {
+    const big = renderInventory({
+      hosts: Array.from({ length: SCALE_RETRY_ABOVE + 1 }, (_, n) => labHost(n)),
+      privateKey: '/k',
+      knownHosts: '/k',
+      tarballSha256: '00',
+      caCert: '/c',
+      cert: '/c',
+      key: '/k',
+    });
+    expect(big).toContain(`  connection: ssh\n  connectionAttempts: ${SCALE_CONNECTION_ATTEMPTS}\nvars:`);
+    expect(text).not.toContain('connectionAttempts');
   });
 
   test('quotes paths as YAML double-quoted strings', () => {

@@ -15,6 +15,14 @@ export interface InventoryInput {
 /** A YAML scalar: JSON strings are valid double-quoted YAML. */
 const q = (s: string): string => JSON.stringify(s);
 
+/**
+ * Above this many hosts the lab's hosts share the machine's cores with hundreds of others and a login can miss the
+ * 10 s handshake bound: the inventory gives such a lab `connectionAttempts: 3` (OpenSSH's ConnectionAttempts), the
+ * retry of the dial a large estate wants (bench/README.md, "Scale").
+ */
+export const SCALE_RETRY_ABOVE = 200;
+export const SCALE_CONNECTION_ATTEMPTS = 3;
+
 /** The lab inventory (tsplay's hosts.yaml format): group `controllers`, strict host keys, the etcd vars. */
 export function renderInventory(i: InventoryInput): string {
   const lines = [
@@ -26,6 +34,7 @@ export function renderInventory(i: InventoryInput): string {
     `  knownHosts: ${q(i.knownHosts)}`,
     '  hostKeyChecking: strict',
     '  connection: ssh',
+    ...(i.hosts.length > SCALE_RETRY_ABOVE ? [`  connectionAttempts: ${SCALE_CONNECTION_ATTEMPTS}`] : []),
     'vars:',
     `  etcdVersion: ${q(ETCD_VERSION)}`,
     `  etcdReleaseUrlBase: ${q(ETCD_URL_BASE)}`,
