@@ -8,7 +8,6 @@ import {
   definePlaybook,
   loadInventory,
   runPlaybook,
-  task,
   type Connection,
   type Inventory,
   type ResolvedHost,
