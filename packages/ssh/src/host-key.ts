@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { TsplayError, quote } from '@tsplay/core';
 import type { SshTarget } from './spec.js';
@@ -8,6 +8,7 @@ import {
   keyType,
   knownHostName,
   knownHostsLine,
+  KnownHostsIndex,
   knownTypes,
   parseKnownHosts,
   type KnownHostEntry,
@@ -46,6 +47,34 @@ async function loadEntries(files: readonly string[]): Promise<KnownHostEntry[]> 
   return texts.flat();
 }
 
+/** Parsed known_hosts file sets of this process, each with the stat stamps of its files when it was read. */
+const loaded = new Map<string, { stamp: string; index: Promise<KnownHostsIndex> }>();
+const LOADED_MAX = 16;
+
+/** A file's identity and version: a replaced, edited or appended file has another stamp. */
+const stampOf = (f: string): Promise<string> =>
+  stat(f, { bigint: true }).then(
+    (s) => `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`,
+    () => '-',
+  );
+
+/**
+ * The index of `files`, read and parsed once while none of them changes (a run's every dial, and the daemon's
+ * runs, share it): each call costs a stat per file. The stamp is taken before the read, so a file that changes
+ * in between is read again on the next call.
+ */
+export async function knownHostsIndex(files: readonly string[]): Promise<KnownHostsIndex> {
+  const key = files.join('\0');
+  const stamp = (await Promise.all(files.map(stampOf))).join('|');
+  const hit = loaded.get(key);
+  if (hit?.stamp === stamp) return hit.index;
+  const index = loadEntries(files).then((e) => new KnownHostsIndex(e));
+  loaded.delete(key);
+  if (loaded.size >= LOADED_MAX) loaded.delete(loaded.keys().next().value as string);
+  loaded.set(key, { stamp, index });
+  return index;
+}
+
 async function record(file: string, line: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const old = await readFile(file, 'utf8').catch(() => '');
@@ -54,9 +83,9 @@ async function record(file: string, line: string): Promise<void> {
 
 /** Strict known_hosts checking (never accepts a changed key; `accept-new` records unknown ones). */
 export async function hostKeyCheck(t: SshTarget): Promise<HostKeyCheck> {
-  const entries = await loadEntries(t.knownHostsFiles);
   // HostKeyAlias: the key is looked up and recorded under the alias only (gcloud's compute.ID, CheckHostIP=no).
   const name = t.hostKeyAlias ?? knownHostName(t.host, t.port);
+  const entries = (await knownHostsIndex(t.knownHostsFiles)).forName(name);
   const known = knownTypes(entries, name).flatMap(algosFor);
   const serverHostKey = [...new Set([...known.filter((a) => ALGOS.includes(a)), ...ALGOS])];
   const where = `${t.name} (${t.host}:${t.port}${t.hostKeyAlias ? `, known_hosts name ${t.hostKeyAlias}` : ''})`;

@@ -1,6 +1,15 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkHostKey, fingerprint, hostFieldMatches, keyType, knownHostName, knownHostsLine, parseKnownHosts } from './known-hosts.js';
+import {
+  checkHostKey,
+  fingerprint,
+  hostFieldMatches,
+  KnownHostsIndex,
+  keyType,
+  knownHostName,
+  knownHostsLine,
+  parseKnownHosts,
+} from './known-hosts.js';
 
 /** A syntactically real ssh-ed25519 blob with a chosen 32-byte key. */
 function blob(fill: number, type = 'ssh-ed25519'): Buffer {
@@ -33,6 +42,32 @@ describe('known_hosts', () => {
     'garbage line',
   ].join('\n');
   const entries = parseKnownHosts(text, '/kh');
+
+  it('the index finds exactly the entries hostFieldMatches accepts, in file order', () => {
+    const more = parseKnownHosts(
+      [text, `10.0.0.1 ssh-rsa ${R.toString('base64')}`, `${hashed('web1', Buffer.alloc(20, 4))} ssh-ed25519 ${B.toString('base64')}`].join(
+        '\n',
+      ),
+      '/kh',
+    );
+    const index = new KnownHostsIndex(more);
+    const names = [
+      'web1',
+      'WEB1',
+      '10.0.0.1',
+      '[10.0.0.2]:2222',
+      '10.0.0.2',
+      '[127.0.0.1]:2022',
+      'x.lab',
+      'evil.lab',
+      'y.ca',
+      'nothing',
+      '',
+    ];
+    for (const n of names) expect(index.forName(n), n).toEqual(more.filter((e) => hostFieldMatches(e.hosts, n)));
+    expect(index.forName('web1').map((e) => e.line)).toEqual([2, 6, 10]); // literal, revoked '*', hashed: file order
+    expect(index.forName('10.0.0.1').map((e) => e.line)).toEqual([2, 6, 9]);
+  });
 
   it('parses key lines with markers and skips comments and garbage', () => {
     expect(entries.map((e) => [e.marker, e.type, e.line])).toEqual([

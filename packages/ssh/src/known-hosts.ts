@@ -35,6 +35,40 @@ export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
   return out;
 }
 
+/**
+ * Entries of known_hosts files, indexed by their literal host names: a lookup scans only the entries that may
+ * name any host (hashed `|1|` names, `*`/`?`/`!` patterns) and finds literal names in a map, so a run that dials
+ * every host of a 1,000-line file does not scan the file once per host. `forName` gives exactly the entries
+ * `hostFieldMatches` accepts, in file order.
+ */
+export class KnownHostsIndex {
+  readonly #literal = new Map<string, number[]>();
+  readonly #scan: number[] = [];
+
+  constructor(readonly entries: readonly KnownHostEntry[]) {
+    entries.forEach((e, i) => {
+      if (e.hosts.startsWith('|1|') || /[*?!]/.test(e.hosts)) return void this.#scan.push(i);
+      for (const n of new Set(
+        e.hosts
+          .split(',')
+          .filter((x) => x !== '')
+          .map((x) => x.toLowerCase()),
+      )) {
+        const at = this.#literal.get(n);
+        if (at) at.push(i);
+        else this.#literal.set(n, [i]);
+      }
+    });
+  }
+
+  /** The entries whose host field names `name`, in file order. */
+  forName(name: string): KnownHostEntry[] {
+    const hits = [...(this.#literal.get(name.toLowerCase()) ?? [])];
+    for (const i of this.#scan) if (hostFieldMatches(this.entries[i]?.hosts ?? '', name)) hits.push(i);
+    return hits.sort((x, y) => x - y).map((i) => this.entries[i] as KnownHostEntry);
+  }
+}
+
 /** The name OpenSSH looks up: `host` on port 22, `[host]:port` otherwise. */
 export function knownHostName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
