@@ -1,10 +1,11 @@
 /** From the raw sections to results/{latest.json, scaling.svg, README.md} and the stdout table. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Tool } from './measure.js';
 import { labTable } from './labtable.js';
 import { resultsReadme } from './readme.js';
 import { summarize, table, type Summary } from './report.js';
+import { runFloor } from './runfloor.js';
 import type { SectionResult } from './sections.js';
 import { stat } from './stats.js';
 import { scalingSvg, type Series } from './svg.js';
@@ -44,7 +45,9 @@ export function scalingSeries(sections: SectionResult[], tools: Tool[]): Series[
 
 /** Writes the three result files; returns the table. */
 export function writeResults(dir: string, r: BenchResult): string {
-  const summary = summarize(r.sections, r.tools);
+  const profile = join(dir, 'profile.json');
+  const floor = existsSync(profile) ? runFloor(JSON.parse(readFileSync(profile, 'utf8')), r) : undefined;
+  const summary = summarize(r.sections, r.tools, floor);
   const result: BenchResult = { ...r, summary };
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(result, (k, v) => (k === 'tail' ? undefined : v), 2)}\n`);

@@ -1,6 +1,7 @@
 /** Summaries, the stdout table and the results README, from the sections' raw figures. */
 import type { Tool } from './measure.js';
 import type { SectionResult } from './sections.js';
+import { FLOOR_FACTOR, type RunFloor } from './runfloor.js';
 import { fmt, stat, type Stat } from './stats.js';
 
 export interface Row {
@@ -22,6 +23,8 @@ export interface Summary {
   rows: Row[];
   etcdStart?: Stat;
   freshOverhead?: { seconds: number; target: string; met: boolean };
+  /** The idempotent run's floor from the same run's profile, and each run's multiple of it. */
+  floor?: RunFloor & { of: { idempotent?: number; check?: number }; met: boolean };
 }
 
 const LABEL: Record<string, string> = {
@@ -32,7 +35,7 @@ const LABEL: Record<string, string> = {
   scaling: 'no-op, 10 tasks',
 };
 
-export function summarize(sections: SectionResult[], tools: Tool[]): Summary {
+export function summarize(sections: SectionResult[], tools: Tool[], floor?: RunFloor): Summary {
   const rows: Row[] = [];
   let etcdStart: Stat | undefined;
   for (const s of sections) {
@@ -61,7 +64,18 @@ export function summarize(sections: SectionResult[], tools: Tool[]): Summary {
     const seconds = fresh.median - etcdStart.median;
     sum.freshOverhead = { seconds, target: '<= 1.0 s above etcd start', met: seconds <= 1.0 };
   }
+  if (floor) sum.floor = floorMultiples(rows, floor);
   return sum;
+}
+
+function floorMultiples(rows: Row[], floor: RunFloor): NonNullable<Summary['floor']> {
+  const of = (kind: 'idempotent' | 'check') => {
+    const s = rows.find((r) => r.what === LABEL[kind])?.tools.tsplay?.median;
+    return s === undefined ? undefined : (s * 1000) / floor.ms;
+  };
+  const m = { idempotent: of('idempotent'), check: of('check') };
+  const given = Object.values(m).filter((x): x is number => x !== undefined);
+  return { ...floor, of: m, met: given.length === 2 && given.every((x) => x <= FLOOR_FACTOR) };
 }
 
 const cell = (s: Stat | undefined) => (s ? `${fmt(s.median)} [${fmt(s.min)}-${fmt(s.max)}]` : '-');
@@ -117,5 +131,15 @@ export function table(sum: Summary, tools: Tool[]): string {
     const o = sum.freshOverhead;
     out.push(`tsplay fresh converge overhead above etcd's start: ${fmt(o.seconds)} s (target ${o.target}: ${o.met ? 'met' : 'NOT met'})`);
   }
+  if (sum.floor) out.push(floorLine(sum.floor));
   return out.join('\n');
+}
+
+function floorLine(f: NonNullable<Summary['floor']>): string {
+  const x = (v: number | undefined) => (v === undefined ? '-' : `${fmt(v, 2)}x`);
+  return (
+    `the idempotent run's floor (node start ${fmt(f.nodeStartMs, 0)} ms + one exec round trip with sudo ${fmt(f.execBecomeMs, 0)} ms + ` +
+    `the probe script on the hosts ${fmt(f.probeHostMs, 0)} ms; profile of ${f.profileDate}): ${fmt(f.ms / 1000)} s; ` +
+    `idempotent re-run ${x(f.of.idempotent)}, --check --diff ${x(f.of.check)} (target <= ${FLOOR_FACTOR}x the floor: ${f.met ? 'met' : 'NOT met'})`
+  );
 }

@@ -67,6 +67,9 @@ describe('known_hosts', () => {
     for (const n of names) expect(index.forName(n), n).toEqual(more.filter((e) => hostFieldMatches(e.hosts, n)));
     expect(index.forName('web1').map((e) => e.line)).toEqual([2, 6, 10]); // literal, revoked '*', hashed: file order
     expect(index.forName('10.0.0.1').map((e) => e.line)).toEqual([2, 6, 9]);
+    // a name looked up again gets the same answer from the index's memory, and a caller's edit does not reach it
+    index.forName('web1').length = 0;
+    for (const n of names) expect(index.forName(n), `${n} again`).toEqual(more.filter((e) => hostFieldMatches(e.hosts, n)));
   });
 
   it('parses key lines with markers and skips comments and garbage', () => {

@@ -35,15 +35,20 @@ export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
   return out;
 }
 
+/** Names whose lookups an index keeps (far above any inventory it serves: a bound, not a working size). */
+const MAX_REMEMBERED = 100_000;
+
 /**
  * Entries of known_hosts files, indexed by their literal host names: a lookup scans only the entries that may
  * name any host (hashed `|1|` names, `*`/`?`/`!` patterns) and finds literal names in a map, so a run that dials
  * every host of a 1,000-line file does not scan the file once per host. `forName` gives exactly the entries
- * `hostFieldMatches` accepts, in file order.
+ * `hostFieldMatches` accepts, in file order. A hashed line costs an HMAC per lookup, so each name's answer is kept
+ * for the index's life (the file set unchanged: host-key.ts), and a daemon's next run dialling it again pays none.
  */
 export class KnownHostsIndex {
   readonly #literal = new Map<string, number[]>();
   readonly #scan: number[] = [];
+  readonly #seen = new Map<string, readonly number[]>();
 
   constructor(readonly entries: readonly KnownHostEntry[]) {
     entries.forEach((e, i) => {
@@ -63,9 +68,15 @@ export class KnownHostsIndex {
 
   /** The entries whose host field names `name`, in file order. */
   forName(name: string): KnownHostEntry[] {
-    const hits = [...(this.#literal.get(name.toLowerCase()) ?? [])];
-    for (const i of this.#scan) if (hostFieldMatches(this.entries[i]?.hosts ?? '', name)) hits.push(i);
-    return hits.sort((x, y) => x - y).map((i) => this.entries[i] as KnownHostEntry);
+    let hits = this.#seen.get(name);
+    if (!hits) {
+      const found = [...(this.#literal.get(name.toLowerCase()) ?? [])];
+      for (const i of this.#scan) if (hostFieldMatches(this.entries[i]?.hosts ?? '', name)) found.push(i);
+      hits = found.sort((x, y) => x - y);
+      if (this.#seen.size >= MAX_REMEMBERED) this.#seen.clear();
+      this.#seen.set(name, hits);
+    }
+    return hits.map((i) => this.entries[i] as KnownHostEntry);
   }
 }
 
