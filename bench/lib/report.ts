@@ -24,7 +24,7 @@ export interface Summary {
   etcdStart?: Stat;
   freshOverhead?: { seconds: number; target: string; met: boolean };
   /** The idempotent run's floor from the same run's profile, and each run's multiple of it. */
-  floor?: RunFloor & { of: { idempotent?: number; check?: number }; met: boolean };
+  floor?: RunFloor & { of: { idempotent?: number | undefined; check?: number | undefined }; met: boolean };
 }
 
 const LABEL: Record<string, string> = {

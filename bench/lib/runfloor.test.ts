@@ -33,7 +33,7 @@ describe('the floor in the summary and its table', () => {
   const section = (kind: 'idempotent' | 'check', tsplay: number[]): SectionResult => ({
     kind,
     hosts: 3,
-    runs: tsplay.map((seconds) => ({ tool: 'tsplay', seconds, code: 0, changed: 0, failed: 0, tail: '' })),
+    runs: tsplay.map((seconds, round) => ({ tool: 'tsplay', round, seconds, code: 0, changed: 0, failed: 0, tail: '' })),
     etcdStart: [],
     unavailable: {},
     notes: [],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { etcdctlCommand, etcdVerify, judgeVerify, verifyArgs } from './verify.js';
+import { clusterProbeCommand } from './verify-probe.js';
 
 const members = [
   { name: 'controller-0', ip: '10.240.0.10' },
@@ -58,21 +59,47 @@ describe('verification', () => {
 
 describe('verification as a fact of the batched probe', () => {
   const ctx = { host: 'controller-0', check: false, become: true };
-  it('its first try is an etcdctl fact (ETCDCTL_API=3, as root); a passing answer needs no apply', () => {
+  const answer = (health: string, list: string, status = 200) =>
+    `${health}\n__tsplay_curl ${status} 0.013988\n${list.trim()}\n__tsplay_curl 200 0.001724\n`;
+  const GATEWAY = LIST.replace(/(":)(\d{6,})/g, '$1"$2"');
+
+  it('its first try is one curl fact (as root) that both checks share; a passing answer needs no apply', () => {
     const f = etcdVerify.facts(m, ctx).first;
-    expect(f.script).toContain('export ETCDCTL_API=');
-    expect(f.script).toContain(etcdctlCommand(m));
-    const plan = etcdVerify.plan({ first: { code: 0, stdout: LIST, stderr: '' } }, m, ctx);
+    expect(f.script).toContain(clusterProbeCommand(m));
+    expect(f.script).not.toContain('etcdctl');
+    expect(etcdVerify.facts(h, ctx).first.key).toBe(f.key);
+    const first = { code: 0, stdout: answer('{"health":"true"}', GATEWAY), stderr: '' };
+    const plan = etcdVerify.plan({ first }, m, ctx);
     expect(plan).toMatchObject({ changed: false, stdout: '3 members started', data: { attempts: 1 } });
     expect(plan.run).toBeUndefined();
     expect(etcdVerify.resultFromPlan?.(plan, m)).toMatchObject({
       members: [{ name: 'controller-2' }, { name: 'controller-0' }, { name: 'controller-1' }],
     });
+    expect(etcdVerify.plan({ first }, h, ctx)).toMatchObject({ stdout: 'https://127.0.0.1:2379 healthy', data: { attempts: 1 } });
   });
 
-  it('a problem on the first try (a cluster still forming) goes to apply, which retries', () => {
-    const plan = etcdVerify.plan({ first: { code: 1, stdout: '', stderr: 'Error: context deadline exceeded\n' } }, m, ctx);
-    expect(plan).toMatchObject({ changed: false, run: true });
-    expect(plan.data).toBeUndefined();
+  it('a problem on the first try (a cluster still forming, no curl) goes to apply, which asks etcdctl with retries', () => {
+    const forming = {
+      code: 7,
+      stdout: '\n__tsplay_curl 000 0.000211\n\n__tsplay_curl 000 0.000102\n',
+      stderr: 'curl: (7) Failed to connect\n',
+    };
+    for (const first of [
+      forming,
+      { code: 127, stdout: '', stderr: 'sh: 1: curl: not found\n' },
+      { code: 0, stdout: answer('{"health":"false","reason":"ALARM NOSPACE"}', GATEWAY, 503), stderr: '' },
+    ])
+      for (const a of [m, h]) {
+        const plan = etcdVerify.plan({ first }, a, ctx);
+        if (a === m && first.code === 0) continue; // the member list itself is fine while /health is not
+        expect(plan, `${a.check} ${first.stderr}${first.stdout}`).toMatchObject({ changed: false, run: true });
+        expect(plan.data).toBeUndefined();
+      }
+    const missing = {
+      code: 0,
+      stdout: answer('{"health":"true"}', GATEWAY.replace(/,\{"ID":"18441420760320887477"[^}]*\}/, '')),
+      stderr: '',
+    };
+    expect(etcdVerify.plan({ first: missing }, m, ctx)).toMatchObject({ run: true });
   });
 });

@@ -1,13 +1,14 @@
 /**
  * The seed's verification as a task: `etcdctl member list` (and `endpoint health`), parsed and
  * compared with the inventory. Read-only, so it runs in check mode too; retried so a cluster that
- * was just started has time to form.
+ * was just started has time to form. The first try is one fact for both checks (verify-probe.ts).
  */
 import { defineModule, sh, TsplayError, type ApplyContext, type ExecResult, type Plan } from '@tsplay/core';
 import { execFact, sleep } from '@tsplay/core/module';
 import { z } from 'zod';
 import { endpointArg, etcdctlArg, memberArg, tlsArgs } from './schemas.js';
 import { memberProblems, parseEndpointHealth, parseMemberListJson, type EndpointHealth, type MemberStatus } from './members.js';
+import { clusterProbeCommand, judgeClusterProbe } from './verify-probe.js';
 
 export const verifyArgs = z.object({
   check: z.enum(['members', 'health']),
@@ -100,11 +101,12 @@ async function verify(ctx: ApplyContext, a: VerifyArgs) {
 
 /**
  * The first try is a fact, so it runs in the host's batched probe: a converged cluster is verified
- * with no round trip of its own. When it finds a problem (a cluster still forming), apply retries.
+ * with no round trip of its own, and both checks share it (one curl, verify-probe.ts). When it finds a
+ * problem (a cluster still forming, no curl on the host), apply asks etcdctl, with retries.
  */
 function planVerify(first: ExecResult, a: VerifyArgs): Plan<VerifyResult> {
-  const summary = `etcdctl ${a.check === 'members' ? 'member list' : 'endpoint health'} (${a.endpoint})`;
-  const j = judgeVerify(a, first);
+  const summary = `etcd ${a.check === 'members' ? 'member list' : 'endpoint health'} (${a.endpoint})`;
+  const j = judgeClusterProbe(a, first);
   if (j.problems.length > 0) return { changed: false, run: true, summary };
   return { changed: false, summary, data: { ...j.result, attempts: 1 }, stdout: passed(a, j.result) };
 }
@@ -112,7 +114,7 @@ function planVerify(first: ExecResult, a: VerifyArgs): Plan<VerifyResult> {
 export const etcdVerify = defineModule({
   name: 'etcd-verify',
   args: verifyArgs,
-  facts: (a, ctx) => ({ first: execFact(etcdctlCommand(a), { become: ctx.become, env: ETCDCTL_ENV }) }),
+  facts: (a, ctx) => ({ first: execFact(clusterProbeCommand(a), { become: ctx.become }) }),
   plan: (f, a) => planVerify(f.first, a),
   readOnly: () => true,
   resultFromPlan: (plan) => plan.data,
