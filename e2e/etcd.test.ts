@@ -181,8 +181,9 @@ const usecOf = (pick: string) => `${pick} -n 1 | sed -n 's/.*"__REALTIME_TIMESTA
  * for the unit), in microseconds: the hosts share the machine's clock.
  */
 async function guardAndStartTimes(since: number): Promise<{ host: string; guard: number; start: number }[]> {
-  // the pattern split in two: this command's own entry in sudo's journal must not match it
-  const guard = `journalctl -t sudo -o json --since @${since} | grep -F 'cluster/member/lis''t' | ${usecOf('tail')}`;
+  // the patterns split in two: this command's own entry in sudo's journal must not match them. The guard asks its
+  // peers' member lists with a connect timeout; the verification asks its own member's without one.
+  const guard = `journalctl -t sudo -o json --since @${since} | grep -F 'cluster/member/lis''t' | grep -F -e '--connect-timeou''t' | ${usecOf('tail')}`;
   const start = `journalctl -u etcd.service -o json --since @${since} | ${usecOf('head')}`;
   return Promise.all(
     lab().hosts.map(async (h) => ({
