@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { verifyArgs } from './verify.js';
+import { checksFor } from './testing/verify-args.js';
 import { clusterProbeCommand, judgeClusterProbe, parseClusterProbe } from './verify-probe.js';
 
-const members = [
-  { name: 'controller-0', ip: '10.240.0.10' },
-  { name: 'controller-1', ip: '10.240.0.11' },
-];
-const certs = { caFile: '/etc/etcd/ca.pem', certFile: '/etc/etcd/kubernetes.pem', keyFile: '/etc/etcd/kubernetes-key.pem' };
-const m = verifyArgs.parse({ check: 'members', members, ...certs });
-const h = verifyArgs.parse({ check: 'health', members, ...certs });
+const { m, h } = checksFor(2);
 // the gateway's member list as the lab's etcd 3.4 answers it (IDs quoted)
 const LIST =
   '{"header":{"cluster_id":"4502693191618639397","member_id":"17982242243123226016","raft_term":"2"},"members":[' +

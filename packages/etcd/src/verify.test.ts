@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { etcdctlCommand, etcdVerify, judgeVerify, verifyArgs } from './verify.js';
+import { checksFor } from './testing/verify-args.js';
+import { etcdctlCommand, etcdVerify, judgeVerify } from './verify.js';
 import { clusterProbeCommand } from './verify-probe.js';
 
-const members = [
-  { name: 'controller-0', ip: '10.240.0.10' },
-  { name: 'controller-1', ip: '10.240.0.11' },
-  { name: 'controller-2', ip: '10.240.0.12' },
-];
-const certs = { caFile: '/etc/etcd/ca.pem', certFile: '/etc/etcd/kubernetes.pem', keyFile: '/etc/etcd/kubernetes-key.pem' };
-const m = verifyArgs.parse({ check: 'members', members, ...certs });
-const h = verifyArgs.parse({ check: 'health', members, ...certs });
+const { m, h } = checksFor(3);
 const LIST =
   '{"header":{"cluster_id":14371804100607780834,"member_id":17982242243123226016,"raft_term":2},"members":[' +
   '{"ID":4203990652121993521,"name":"controller-2","peerURLs":["https://10.240.0.12:2380"],"clientURLs":["https://10.240.0.12:2379"]},' +
