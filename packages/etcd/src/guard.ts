@@ -6,7 +6,7 @@
 import { defineModule, sh, shf, TsplayError, type PathState } from '@tsplay/core';
 import { commandFact, pathFact } from '@tsplay/core/module';
 import { z } from 'zod';
-import { memberArg, tlsArgs } from './schemas.js';
+import { curlTls, memberArg, tlsArgs } from './schemas.js';
 import { parseMemberListJson, type MemberStatus } from './members.js';
 import { peerUrl } from './unit.js';
 
@@ -37,11 +37,10 @@ export interface GuardVerdict {
  * the certificates are written, and four curl starts there cost ~0.1 s of the host's time for nothing).
  */
 export function peerProbeScript(a: GuardArgs): string {
-  const tls = shf`--cacert ${a.caFile} --cert ${a.certFile} --key ${a.keyFile}`;
   const lines = a.peers.map((p) => {
     const url = `https://${p.ip}:2379`;
     const get = (path: string, post: boolean) =>
-      shf`"$(curl -s --connect-timeout 2 --max-time 4 ${tls} ${post ? ['-X', 'POST', '-d', '{}'] : []} ${`${url}${path}`} 2>/dev/null | tr -d '\\n\\t')"`;
+      shf`"$(curl -s --connect-timeout 2 --max-time 4 ${curlTls(a)} ${post ? ['-X', 'POST', '-d', '{}'] : []} ${`${url}${path}`} 2>/dev/null | tr -d '\\n\\t')"`;
     return sh`  printf 'peer\\t%s\\t%s\\t%s\\n' ${p.ip} ${get('/health', false)} ${get('/v3/cluster/member/list', true)}`;
   });
   return [

@@ -81,6 +81,9 @@ const tlsObject = z.object(tlsArgs);
 export type Tls = z.output<typeof tlsObject>;
 /** Just the three paths of a value that has them. */
 export const tlsOf = (a: Tls): Tls => ({ caFile: a.caFile, certFile: a.certFile, keyFile: a.keyFile });
+
+/** curl's words for the client certificate (each quoted where it goes through `sh`). */
+export const curlTls = (t: Tls): string[] => ['--cacert', t.caFile, '--cert', t.certFile, '--key', t.keyFile];
 /** etcdctl on the host. */
 export const etcdctlArg = { etcdctl: hostPath('etcdctl').default('/usr/local/bin/etcdctl') };
 /** The endpoint a probe asks (the member itself). */

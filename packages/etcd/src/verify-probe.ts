@@ -8,6 +8,7 @@
  * itself, with retries: the fast path can only confirm what etcdctl would.
  */
 import { sh, type ExecResult } from '@tsplay/core';
+import { curlTls } from './schemas.js';
 import { memberProblems, parseMemberListJson, type EndpointHealth, type MemberStatus } from './members.js';
 import type { VerifyArgs } from './verify.js';
 
@@ -19,12 +20,7 @@ export function clusterProbeCommand(a: VerifyArgs): string {
     '-sS',
     '--max-time',
     String(Math.ceil(a.commandTimeoutMs / 1000)),
-    '--cacert',
-    a.caFile,
-    '--cert',
-    a.certFile,
-    '--key',
-    a.keyFile,
+    ...curlTls(a),
     '-w',
     `\\n${MARK} %{http_code} %{time_total}\\n`,
   ];

@@ -5,6 +5,7 @@
  */
 import { sh } from '@tsplay/core';
 import { parseEndpointHealth } from '../members.js';
+import { curlTls } from '../schemas.js';
 import { clientUrl, type EtcdMember } from '../unit.js';
 import { etcdctl, type Tls } from './probe.js';
 import { parseEndpointStatus, parseVersionJson } from './status.js';
@@ -18,7 +19,7 @@ export interface MemberTarget extends Tls {
 
 /** `curl GET https://<ip>:2379/version` with the client certificate: `{"etcdserver":..,"etcdcluster":..}`. */
 export function versionCurl(t: Tls, ip: string): string {
-  return sh`curl -s --max-time 2 --cacert ${t.caFile} --cert ${t.certFile} --key ${t.keyFile} ${`${clientUrl(ip)}/version`}`;
+  return sh`curl -s --max-time 2 ${curlTls(t)} ${`${clientUrl(ip)}/version`}`;
 }
 
 export function memberProbeScript(t: MemberTarget): string {
