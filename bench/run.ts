@@ -18,6 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TOOLS_ALL, type Tool } from './lib/measure.js';
+import { releasePersisted } from './lib/persisted.js';
 import { describeRounds, parseScaleFlags, scalingRounds as roundsPerHosts, toolsAt, type ScaleFlags } from './lib/rounds.js';
 import { writeScaleResults } from './lib/scaletable.js';
 import { writeResults } from './lib/render.js';
@@ -140,6 +141,7 @@ try {
 } finally {
   // Leave the lab as we found it: 3 hosts (etcd converged, or a fresh lab after a resize).
   section('restore', 3, 1);
+  releasePersisted(); // and no connection of either tool behind (they are kept 30 minutes in the bench)
 }
 
 const dir = join(root, 'bench/results');

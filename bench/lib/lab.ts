@@ -1,5 +1,4 @@
 /** Lab chores of the bench: host count, etcd reset, etcd's own start time. All callers hold the lab lock. */
-import { rmSync } from 'node:fs';
 import {
   labDown,
   labHostExec,
@@ -11,6 +10,7 @@ import {
   type LabMemorySummary,
   type RunningLab,
 } from '@tsplay/lab';
+import { releasePersisted } from './persisted.js';
 
 export type Log = (msg: string) => void;
 
@@ -19,6 +19,7 @@ export async function ensureLab(hosts: number, log: Log): Promise<RunningLab> {
   const s = await labStatus();
   if (s.state === 'up' && s.hosts.length === hosts) return requireLab();
   log(`lab: ${s.state} with ${s.hosts.length} hosts; bringing up ${hosts} hosts`);
+  releasePersisted(); // no connection of either tool outlives its host
   if (s.state !== 'down') await labDown();
   await labUp({ hosts });
   return requireLab();
@@ -36,10 +37,10 @@ export interface LabFigures {
   waves: string[];
 }
 
-/** Down (untimed), then a timed `lab up` of `hosts`; Ansible's control sockets of the old hosts are dropped. */
+/** Down (untimed), then a timed `lab up` of `hosts`; both tools' connections to the old hosts are closed first. */
 export async function freshLab(hosts: number, log: Log): Promise<{ lab: RunningLab; figures: LabFigures }> {
+  releasePersisted();
   await labDown();
-  rmSync('/tmp/tsplay-bench-ansible/cp', { recursive: true, force: true });
   const waves: string[] = [];
   const t0 = process.hrtime.bigint();
   const r = await labUp({

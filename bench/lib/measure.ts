@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { eventClock, type RunPhases } from './events.js';
+import { BENCH_PERSIST_S } from './persisted.js';
 import { sampleTree } from './rss.js';
 import { machineCpu, persistDaemons, processFigures } from './workstation.js';
 
@@ -60,7 +61,10 @@ export interface RunResult {
 export function commandFor(tool: Tool, job: Job, p: Paths): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
   const check = job.check ? ['--check', '--diff'] : [];
   if (tool === 'tsplay') {
-    const env = job.cold ? { ...process.env, TSPLAY_STATE_DIR: job.cold.stateDir, TSPLAY_PERSIST: '0' } : process.env;
+    // warm: connections kept as long as Ansible's ControlPersist (bench/lib/persisted.ts); cold: none
+    const env = job.cold
+      ? { ...process.env, TSPLAY_STATE_DIR: job.cold.stateDir, TSPLAY_PERSIST: '0' }
+      : { ...process.env, TSPLAY_PERSIST: String(BENCH_PERSIST_S) };
     return {
       cmd: process.execPath,
       args: ['packages/cli/bin/tsplay.js', 'run', job.tsplay, '-i', p.inventory, '--forks', String(job.forks), '--json', ...check],
