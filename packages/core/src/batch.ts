@@ -4,6 +4,7 @@ import type { FactQuery } from './facts.js';
 import { dirPrelude } from './dir-batch.js';
 import { sigPrelude } from './sig-batch.js';
 import { readStatBlock, sharedStatPaths, statBlockScript } from './stat-batch.js';
+import { unitPrelude } from './unit-batch.js';
 
 /**
  * Builds one script that runs many facts and prints their outputs between markers. A fact runs in one
@@ -12,7 +13,7 @@ import { readStatBlock, sharedStatPaths, statBlockScript } from './stat-batch.js
  * writes nothing on the host (no temp file: even a directory's mtime stays as it was). The EXIT trap ends
  * the captured stderr with the nonce, so trailing newlines survive the substitution (a fact that sets its
  * own EXIT trap loses only those). Plain path facts share one `stat` instead (stat-batch.ts), and so do the
- * stat signatures of content facts (sig-batch.ts).
+ * stat signatures of content facts (sig-batch.ts), and facts that read one unit's `systemctl show` (unit-batch.ts).
  */
 export function batchScript(facts: readonly FactQuery[], nonce: string): string {
   const shared = sharedStatPaths(facts);
@@ -20,6 +21,7 @@ export function batchScript(facts: readonly FactQuery[], nonce: string): string 
     'exec 3>&1',
     ...sigPrelude(facts),
     ...dirPrelude(facts),
+    ...unitPrelude(facts),
     ...statBlockScript(shared, nonce),
     ...facts.flatMap((f, i) => (shared[i] === undefined ? factFrame(i, f, nonce) : [])),
   ].join('\n');

@@ -1,6 +1,7 @@
 import type { ExecResult, PathState, PathType } from './connection.js';
 import { wrapCommand } from './become.js';
 import { quote, sh } from './sh.js';
+import { unitShowRead, type UnitShow } from './unit-batch.js';
 
 /**
  * A fact is a read-only probe: a shell snippet and a pure parser (pyinfra's fact).
@@ -78,6 +79,11 @@ interface FactBase<T> {
    * say so, from one shared `stat` (see stat-batch.ts) instead of a subshell and a `stat` of its own.
    */
   statPath?: string | undefined;
+  /**
+   * The script reads this unit's `systemctl show` through `unitShowRead`: a batch with two or more such facts
+   * of one unit runs the show once for all of them (unit-batch.ts).
+   */
+  unitShow?: UnitShow | undefined;
   /** The script is `dirChainScript(dirChain)`: a batch reads the directories of all such facts with one `stat` (dir-batch.ts). */
   dirChain?: readonly string[] | undefined;
   /** Set by SigCache.wrap: the paths whose stat signature the wrapped script reads (a batch reads them all at once, sig-batch.ts). */
@@ -189,11 +195,14 @@ export function parseUnitShow(out: string): UnitState {
   };
 }
 
-/** The systemd state of a unit. */
+const UNIT_PROPS = ['LoadState', 'ActiveState', 'SubState', 'UnitFileState', 'FragmentPath', 'NeedDaemonReload'] as const;
+
+/** The systemd state of a unit (its `systemctl show`, shared with the batch's other readers of the unit). */
 export function unitFact(name: string): FactQuery<UnitState> {
   return {
     key: `unit:${name}`,
-    script: sh`systemctl show ${name} -p LoadState,ActiveState,SubState,UnitFileState,FragmentPath,NeedDaemonReload 2>/dev/null || true`,
+    script: `${unitShowRead(name, UNIT_PROPS, '__u')}\nprintf '%s\\n' "$__u"`,
+    unitShow: { unit: name, props: UNIT_PROPS },
     parse: (r) => parseUnitShow(r.stdout),
   };
 }
@@ -203,9 +212,28 @@ export function commandFact<T>(
   key: string,
   script: string,
   parse: (r: ExecResult) => T,
-  opts: { become?: boolean; fromOverlay?: (o: OverlayView) => T | UnknownFact | undefined; cacheBy?: readonly string[] } = {},
+  opts: {
+    become?: boolean;
+    fromOverlay?: (o: OverlayView) => T | UnknownFact | undefined;
+    cacheBy?: readonly string[];
+    /** Builtins that answer the common case in the probe's own shell (FactQuery.fastPath); not with `cacheBy`. */
+    fastPath?: string;
+    /** The unit whose `systemctl show` the script reads through `unitShowRead` (FactQuery.unitShow). */
+    unitShow?: UnitShow;
+  } = {},
 ): FactQuery<T> {
-  return { key: `cmd:${key}`, script, parse, become: opts.become, fromOverlay: opts.fromOverlay, cacheBy: opts.cacheBy };
+  if (opts.fastPath !== undefined && opts.cacheBy !== undefined)
+    throw new Error(`fact cmd:${key}: a fact answered from the signature cache has that cache's fast path, not its own`);
+  return {
+    key: `cmd:${key}`,
+    script,
+    parse,
+    become: opts.become,
+    fromOverlay: opts.fromOverlay,
+    cacheBy: opts.cacheBy,
+    ...(opts.fastPath === undefined ? {} : { fastPath: opts.fastPath }),
+    ...(opts.unitShow === undefined ? {} : { unitShow: opts.unitShow }),
+  };
 }
 
 /**

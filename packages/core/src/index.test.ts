@@ -64,6 +64,7 @@ describe('@tsplay/core public surface', () => {
       'setLocalFileOpener',
       'sleep',
       'unitFact',
+      'unitShowRead',
       'unknownFact',
       'unknownOutcome',
       'unsafePathError',
@@ -72,7 +73,6 @@ describe('@tsplay/core public surface', () => {
 
   it('@tsplay/core/transport exports what a connection implements and uses', () => {
     expect(Object.keys(transport).sort()).toEqual([
-      'EFFECTIVE_IDS',
       'LocalConnection',
       'SIG_FORMAT',
       'SigCache',
@@ -82,6 +82,7 @@ describe('@tsplay/core public surface', () => {
       'batchScript',
       'becomeStdin',
       'checkBecome',
+      'effectiveIds',
       'pathScript',
       'splitBatch',
       'staleTempCleanup',

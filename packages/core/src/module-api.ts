@@ -11,6 +11,8 @@ export {
   isUnknownFact,
 } from './facts.js';
 export type { FactQuery, FactValue, FactValues, UnitState, OverlayView } from './facts.js';
+export { unitShowRead } from './unit-batch.js';
+export type { UnitShow } from './unit-batch.js';
 export { Overlay } from './overlay.js';
 export type { AnyModule } from './module.js';
 export { safeWriteScript, safeMkdirScript, safeAttrScript, safeWriteRefusal, unsafePathError } from './safe-write.js';

@@ -7,12 +7,18 @@
  */
 
 /**
- * One shell line: `tsplay_me` and `tsplay_mg`, the effective uid and gid, read by the shell itself from
+ * One shell line: `${prefix}me` and `${prefix}mg`, the effective uid and gid, read by the shell itself from
  * /proc/self/status (builtins: no process); both empty where /proc is not there (stderr goes first, so the failed
- * open says nothing: a batch runs this in its own shell too, safe-dir-fact.ts).
+ * open says nothing: a batch runs this in its own shell too, safe-dir-fact.ts). Its other variables carry the
+ * prefix too, so code in a batch's own shell (a fact's fast path) can read the ids without touching the batch's.
  */
-export const EFFECTIVE_IDS =
-  'tsplay_me=; tsplay_mg=; while read -r tsplay_k tsplay_r tsplay_e tsplay_x; do case $tsplay_k in Uid:) tsplay_me=$tsplay_e;; Gid:) tsplay_mg=$tsplay_e; break;; esac; done 2>/dev/null </proc/self/status';
+export function effectiveIds(prefix = 'tsplay_'): string {
+  const v = (n: string) => `${prefix}${n}`;
+  return `${v('me')}=; ${v('mg')}=; while read -r ${v('k')} ${v('r')} ${v('e')} ${v('x')}; do case $${v('k')} in Uid:) ${v('me')}=$${v('e')};; Gid:) ${v('mg')}=$${v('e')}; break;; esac; done 2>/dev/null </proc/self/status`;
+}
+
+/** `effectiveIds()`: `tsplay_me` and `tsplay_mg`. */
+export const EFFECTIVE_IDS = effectiveIds();
 
 /** `tsplay_me` and `tsplay_mg` (EFFECTIVE_IDS), the uid from `id -u` where /proc is not there. */
 export const ME = [EFFECTIVE_IDS, '[ -n "$tsplay_me" ] || tsplay_me=$(id -u) || exit 1'];

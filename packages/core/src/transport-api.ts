@@ -6,6 +6,6 @@ export type { BecomeSpec } from './become.js';
 export { pathScript } from './facts.js';
 export { batchScript, splitBatch } from './batch.js';
 export { staleTempCleanup, UNSAFE_PATH_EXIT } from './safe-write.js';
-export { EFFECTIVE_IDS } from './safe-check.js';
+export { effectiveIds } from './safe-check.js';
 export { SigCache, SIG_FORMAT } from './sigcache.js';
 export { Slots } from './slots.js';

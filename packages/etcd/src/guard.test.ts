@@ -3,7 +3,10 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { guardArgs, judgeBootstrap, parsePeerProbe, peerProbeScript, recoverySteps } from './guard.js';
+import { fastPathCase } from '@tsplay/modules/kit';
+import { etcdBootstrapGuard, guardArgs, judgeBootstrap, parsePeerProbe, peerProbeScript, recoverySteps } from './guard.js';
+
+const command = (name: string) => execFileSync('sh', ['-c', `command -v ${name} || true`], { encoding: 'utf8' }).trim() !== '';
 
 const args = guardArgs.parse({
   dataDir: '/var/lib/etcd',
@@ -149,5 +152,24 @@ describe('bootstrap guard', () => {
       ['10.240.0.11', true],
     ]);
     expect(calledTimes()).toBe(4);
+  });
+
+  it("a member with its data is answered in the probe's own shell (no subshell); an empty data dir runs the script", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-guard-fast-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    // certificate files that are not there: the script that runs for an empty data dir asks no peer
+    const tls = { caFile: join(dir, 'ca.pem'), certFile: join(dir, 'c.pem'), keyFile: join(dir, 'k.pem') };
+    const peersFact = () =>
+      (etcdBootstrapGuard.facts({ ...args, ...tls, dataDir: dir }, {} as never) as { peers: Parameters<typeof fastPathCase>[0] }).peers;
+    const empty = fastPathCase(peersFact());
+    expect(empty.answered).toBe(false);
+    expect(empty.fast).toEqual({ stdout: '', stderr: '' });
+    expect(empty.script.stdout).toBe(command('curl') ? 'nocert\n' : 'nocurl\n');
+    mkdirSync(join(dir, 'member'));
+    const data = fastPathCase(peersFact());
+    expect(data.answered).toBe(true);
+    expect(data.fast).toEqual({ stdout: 'data\n', stderr: '' });
+    expect(data.script).toEqual({ code: 0, stdout: 'data\n', stderr: '' });
+    expect(parsePeerProbe(data.fast.stdout).dataPresent).toBe(true);
   });
 });

@@ -88,6 +88,7 @@ describe('@tsplay/modules public surface', () => {
         'errorCodes',
         'execFact',
         'factTable',
+        'fastPathCase',
         'formatMode',
         'hostBasename',
         'hostDirname',

@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import { TsplayError, quote, type Connection, type ExecResult } from '@tsplay/core';
-import { EFFECTIVE_IDS } from '@tsplay/core/transport';
+import { effectiveIds } from '@tsplay/core/transport';
 
 /** Who holds a host's run lock: written on the host by the holder, shown to a run that finds it taken. */
 export interface LockHolder {
@@ -54,7 +54,7 @@ export function runLockScript(dir: string | undefined, holder: LockHolder, waitM
   return [
     `command -v flock >/dev/null 2>&1 || { echo 'flock(1) is not installed on the host (util-linux)' >&2; exit ${NO_LOCK_EXIT}; }`,
     // the effective uid from /proc (builtins: no process), `id -u` where there is none
-    `${EFFECTIVE_IDS}; u=$tsplay_me; [ -n "$u" ] || u=$(id -u); d=${quote(dir ?? '')}`,
+    `${effectiveIds()}; u=$tsplay_me; [ -n "$u" ] || u=$(id -u); d=${quote(dir ?? '')}`,
     `if [ -z "$d" ]; then if [ "$u" -eq 0 ]; then d=${RUN_LOCK_DIR}; elif [ -d "/run/user/$u" ]; then d="/run/user/$u/tsplay"; else d="$HOME/.tsplay-lock"; fi; fi`,
     '[ -e "$d" ] || [ -L "$d" ] || mkdir -m 0700 -- "$d" 2>/dev/null',
     `[ -d "$d" ] && [ ! -L "$d" ] || ${refuse('tsplay: the lock directory $d is not a directory')}`,

@@ -20,7 +20,7 @@ const out = (o: { active?: string; started?: string; files?: [string, string][];
 describe('rolling restart state', () => {
   it('the script is read-only and asks only the local member', () => {
     const s = restartStateScript({ ...tls, watch: [tls.caFile, tls.certFile] });
-    expect(s).toContain('systemctl show -p ActiveState -p ExecMainStartTimestamp etcd');
+    expect(s).toContain('systemctl show etcd.service -p ActiveState,ExecMainStartTimestamp');
     expect(s).toContain('ExecMainStartTimestamp');
     expect(s).toContain('stat -c %Z /etc/etcd/ca.pem');
     expect(s).toContain('--endpoints=https://127.0.0.1:2379');

@@ -10,6 +10,7 @@
  * file written in the same second etcd started counts as loaded.
  */
 import { raw, sh } from '@tsplay/core';
+import { unitShowRead, type UnitShow } from '@tsplay/core/module';
 import { etcdctl, type Tls } from './probe.js';
 import { parseEndpointStatus } from './status.js';
 
@@ -30,8 +31,8 @@ export interface StateArgs extends Tls {
   etcdctl?: string;
 }
 
-/** The unit's state and its main process's start. */
-const SHOW = 'systemctl show -p ActiveState -p ExecMainStartTimestamp etcd';
+/** The unit's state and its main process's start, from the `systemctl show` a probe shares with the systemd module's unit fact. */
+export const RESTART_SHOW: UnitShow = { unit: 'etcd.service', props: ['ActiveState', 'ExecMainStartTimestamp'] };
 
 /**
  * Read-only; one line per item, `@@tag value`. The member's status (who leads, one etcdctl start and TLS
@@ -41,9 +42,10 @@ const SHOW = 'systemctl show -p ActiveState -p ExecMainStartTimestamp etcd';
 export function restartStateScript(a: StateArgs & { pending?: boolean | undefined }): string {
   const local = etcdctl({ ...a, endpoints: ['https://127.0.0.1:2379'] }, ['endpoint', 'status', '-w', 'json']);
   return [
-    // the unit's state and its main process's start from one `systemctl show` (ActiveState is what is-active prints),
-    // the start as epoch seconds where systemd can say so (--timestamp=unix, systemd 248+: no `date` process)
-    `a=; t=; v=$(${SHOW} --timestamp=unix 2>/dev/null) || v=$(${SHOW} 2>/dev/null); set -f; IFS='\n'; set -- $v; unset IFS; set +f`,
+    // the unit's state and its main process's start from one `systemctl show` (ActiveState is what is-active prints;
+    // the batch's, shared with the unit fact), the start as epoch seconds where systemd can say so (--timestamp=unix,
+    // systemd 248+: no `date` process)
+    `a=; t=; ${unitShowRead(RESTART_SHOW.unit, RESTART_SHOW.props, 'v')}; set -f; IFS='\n'; set -- $v; unset IFS; set +f`,
     `for l do case "$l" in ActiveState=*) a=\${l#ActiveState=};; ExecMainStartTimestamp=*) t=\${l#ExecMainStartTimestamp=};; esac; done; echo "@@active $a"`,
     `s=; case $t in '') ;; @*) s=\${t#@};; *) s=$(date -d "$t" +%s 2>/dev/null);; esac; [ -z "$t" ] || echo "@@started $s"`,
     `n=${a.pending ? 1 : ''}`,

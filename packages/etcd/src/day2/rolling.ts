@@ -9,7 +9,7 @@ import { defineModule } from '@tsplay/core';
 import { commandFact } from '@tsplay/core/module';
 import { z } from 'zod';
 import { etcdctlArg, hostPath, memberArg, tlsArgs } from '../schemas.js';
-import { judgeRestart, parseRestartState, restartStateScript, type RestartNeed } from './rolling-state.js';
+import { judgeRestart, parseRestartState, RESTART_SHOW, restartStateScript, type RestartNeed } from './rolling-state.js';
 import { rollMember } from './rolling-steps.js';
 
 /** Codes of the rolling restart beside the day-2 ones (ETCD_UNHEALTHY for the gate). */
@@ -32,9 +32,7 @@ const stateFact = (a: z.output<typeof restartStateArgs>) =>
     `etcd-restart-state:${a.pending ? 'pending:' : ''}${a.watch.join(',')}`,
     restartStateScript(a),
     (r) => parseRestartState(r.stdout),
-    {
-      become: true,
-    },
+    { become: true, unitShow: RESTART_SHOW },
   );
 
 export const etcdRestartState = defineModule({

@@ -18,10 +18,14 @@ export function parseDownloaders(out: string): Downloaders {
 }
 
 /** One name per `command -v`: dash (Debian's /bin/sh) looks up only the first of several names. */
+const DOWNLOADERS = 'command -v curl; command -v wget';
+
+/** Builtins only: the probe answers it in its own shell (the fast path), the subshell never runs. */
 export const downloadersFact = defineFact({
   module: 'download',
   name: 'downloaders',
-  script: () => 'command -v curl; command -v wget; true',
+  script: () => `${DOWNLOADERS}; true`,
+  fastPath: () => `${DOWNLOADERS}; __q=1`,
   parse: (r) => parseDownloaders(r.stdout),
 });
 

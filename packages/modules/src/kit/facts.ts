@@ -40,6 +40,13 @@ export interface FactSpec<P extends readonly unknown[], T> {
    * with the other plain path facts, from one shared `stat` instead of a subshell and a `stat` of its own.
    */
   statPath?: (...params: P) => string;
+  /**
+   * Shell builtins that print exactly what the script prints (no stderr, exit 0) and set `__q`, or print nothing
+   * and leave `__q` unset: a probe runs them in its own shell and starts the script's subshell only when they do
+   * not answer (`FactQuery.fastPath`). They must not read stdin, exit, or set variables a batch uses (`__q`,
+   * `__r`, `__e`, `__s`, `__sg_*`, `__sd_*`): name yours `__f_*`. Not with `cacheBy`, whose cache has its own.
+   */
+  fastPath?: (...params: P) => string | undefined;
 }
 
 /**
@@ -54,6 +61,7 @@ export function defineFact<P extends readonly unknown[], T>(spec: FactSpec<P, T>
     paths: spec.paths?.(...params),
     statOf: spec.statOf?.(...params),
     ...plainPath(spec, params),
+    ...ownFastPath(spec, params),
     parse: (r) => spec.parse(r, ...params),
     fromOverlay: (o) => {
       const answer = spec.fromOverlay?.(o, ...params);
@@ -65,6 +73,15 @@ export function defineFact<P extends readonly unknown[], T>(spec: FactSpec<P, T>
       return undefined;
     },
   });
+}
+
+/** The fact's own fast path, when it declares one (never beside `cacheBy`, whose cache brings its own). */
+function ownFastPath<P extends readonly unknown[], T>(spec: FactSpec<P, T>, params: P): { fastPath?: string } {
+  const fastPath = spec.fastPath?.(...params);
+  if (fastPath === undefined) return {};
+  if (spec.cacheBy?.(...params) !== undefined)
+    throw new Error(`fact ${spec.module}.${spec.name}: a fact answered from the signature cache has that cache's fast path, not its own`);
+  return { fastPath };
 }
 
 /** The fact's script, and its `statPath` when it declares one (which must be what that script reads). */

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { isTsplayError, type ExecResult, type Plan, type PlanContext } from '@tsplay/core';
 import { parseArgs, type AnyModule, type FactQuery } from '@tsplay/core/module';
 
@@ -80,4 +81,34 @@ export function factTable<T>(fact: FactQuery<T>, cases: readonly FactCase<T>[], 
   for (const c of cases) {
     t.it(c.name, () => t.expect(fact.parse({ code: 0, stdout: '', stderr: '', ...c.result })).toEqual(c.value));
   }
+}
+
+/** What a fact's fast path and its script print on this machine (see `fastPathCase`). */
+export interface FastPathOutcome {
+  /** The fast path set `__q`: a probe would take its output and start no subshell. */
+  answered: boolean;
+  /** The fast path's stdout and stderr. */
+  fast: { stdout: string; stderr: string };
+  /** The script's, as the probe's subshell would run it. */
+  script: ExecResult;
+}
+
+const ANSWERED = '__tsplay_fast_path_answered';
+
+/**
+ * Run a fact's fast path and its script here (`sh`, stdin closed: this machine as the host). Assert that where
+ * the fast path answers, it printed exactly the script's stdout, nothing on stderr, and the script exits 0; and
+ * that it does not answer where it cannot (FactSpec.fastPath).
+ */
+export function fastPathCase(fact: FactQuery<unknown>): FastPathOutcome {
+  if (fact.fastPath === undefined) throw new Error(`fact ${fact.key} has no fast path`);
+  const sh = (script: string) => spawnSync('sh', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const f = sh(`__q=\n${fact.fastPath}\n[ -z "$__q" ] || printf '%s' ${ANSWERED}`);
+  const s = sh(fact.script);
+  const answered = f.stdout.endsWith(ANSWERED);
+  return {
+    answered,
+    fast: { stdout: answered ? f.stdout.slice(0, -ANSWERED.length) : f.stdout, stderr: f.stderr },
+    script: { code: s.status ?? -1, stdout: s.stdout, stderr: s.stderr },
+  };
 }

@@ -74,7 +74,7 @@ export { modeSchema, formatMode } from '../common/mode.js';
 export { absPathSchema, normalizeHostPath, hostDirname, hostBasename, ancestors } from '../common/paths.js';
 
 // Testing: plan and fact tables
-export { planCase, planTable, factTable } from './harness.js';
-export type { PlanCase, PlanOutcome, FactCase, TestApi } from './harness.js';
+export { planCase, planTable, factTable, fastPathCase } from './harness.js';
+export type { PlanCase, PlanOutcome, FactCase, FastPathOutcome, TestApi } from './harness.js';
 export { writeSafetyFacts, unsafeWrite, runsSafeWrite } from './write-safety.js';
 export type { WriteSafetyFacts } from './write-safety.js';

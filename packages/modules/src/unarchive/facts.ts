@@ -58,11 +58,17 @@ export function existingTargetsFact(args: UnarchiveOptions): FactQuery<string[]>
   return existingFact(inferTargets(args).map((t) => `${args.dest.replace(/\/$/, '')}/${t}`));
 }
 
+/** Builtins only, so the probe runs it in its own shell (the fast path) and the subshell never runs. */
+const existingScript = (paths: readonly string[]): string =>
+  paths.length
+    ? `for __f_p in ${paths.map(quote).join(' ')}; do if [ -e "$__f_p" ] || [ -L "$__f_p" ]; then printf '%s\\n' "$__f_p"; fi; done`
+    : ':';
+
 const existingFact = defineFact({
   module: 'unarchive',
   name: 'existing',
-  script: (paths: readonly string[]) =>
-    paths.length ? `for p in ${paths.map(quote).join(' ')}; do if [ -e "$p" ] || [ -L "$p" ]; then printf '%s\\n' "$p"; fi; done` : ':',
+  script: existingScript,
+  fastPath: (paths) => `${existingScript(paths)}; __q=1`,
   parse: (r) => r.stdout.split('\n').filter(Boolean),
   paths: (paths) => paths,
   fromOverlay: (o, paths) => {
