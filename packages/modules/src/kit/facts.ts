@@ -43,8 +43,9 @@ export interface FactSpec<P extends readonly unknown[], T> {
   /**
    * Shell builtins that print exactly what the script prints (no stderr, exit 0) and set `__q`, or print nothing
    * and leave `__q` unset: a probe runs them in its own shell and starts the script's subshell only when they do
-   * not answer (`FactQuery.fastPath`). They must not read stdin, exit, or set variables a batch uses (`__q`,
-   * `__r`, `__e`, `__s`, `__sg_*`, `__sd_*`): name yours `__f_*`. Not with `cacheBy`, whose cache has its own.
+   * not answer (`FactQuery.fastPath`). They set `__q` only to answer, never read stdin or exit, and set no other
+   * variable of the batch's (`__r`, `__c`, `__e`, `__s`, `__sg_*`, `__sd_*`, `__su_*`, `tsplay_*`): name yours
+   * `__f_*`. Not with `cacheBy`, whose cache has its own.
    */
   fastPath?: (...params: P) => string | undefined;
 }
