@@ -8,7 +8,7 @@
  * bench closes them itself when the lab changes size and when it ends.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { persistDaemons } from './workstation.js';
@@ -37,8 +37,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Stop the persist daemons of this checkout's CLI (`<root>/packages/cli/bin/tsplay.js __persist-daemon`). */
 export function stopTsplayDaemons(root = ROOT): number {
-  const cli = join(root, 'packages/cli/bin/tsplay.js');
-  const ours = persistDaemons().filter((pid) => daemonCli(pid) === cli);
+  const ours = persistDaemons(join(root, 'packages/cli/bin/tsplay.js'));
   for (const pid of ours) {
     try {
       process.kill(pid, 'SIGTERM');
@@ -53,12 +52,4 @@ export function stopTsplayDaemons(root = ROOT): number {
 export function releasePersisted(): void {
   closeAnsibleMasters();
   stopTsplayDaemons();
-}
-
-function daemonCli(pid: number): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[1];
-  } catch {
-    return undefined;
-  }
 }

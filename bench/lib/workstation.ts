@@ -8,13 +8,17 @@ import { parseStat } from './rss.js';
 
 const TICK_S = 0.01; // USER_HZ: 100 on Linux
 
-/** Pids of running `tsplay __persist-daemon` processes (one scan of /proc: call it outside timed spans). */
-export function persistDaemons(): number[] {
+/**
+ * Pids of running `tsplay __persist-daemon` processes; with `cli`, only those of that CLI file (one checkout's).
+ * One scan of /proc: call it outside timed spans.
+ */
+export function persistDaemons(cli?: string): number[] {
   const out: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (name.charCodeAt(0) > 57) continue; // not a digit
     try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('__persist-daemon')) out.push(Number(name));
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (argv.includes('__persist-daemon') && (cli === undefined || argv.split('\0')[1] === cli)) out.push(Number(name));
     } catch {
       /* exited */
     }

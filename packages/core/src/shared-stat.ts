@@ -9,7 +9,7 @@ import type { FactQuery } from './facts.js';
 /** Paths in one shared `stat` at most (far below ARG_MAX); a batch with more reads them per fact. */
 const MAX_SHARED = 256;
 
-/** The shell variable (`prefix` and a hash of the path) that holds what the shared stat said of `path`. */
+/** The shell variable (`prefix` and a hash of the path) that holds what the shared stat said of `path` (unit-batch.ts names a unit's show the same way). */
 export const statVar = (prefix: string, path: string): string => `${prefix}${createHash('sha256').update(path).digest('hex').slice(0, 16)}`;
 
 /** The distinct paths `pick` names across the facts; undefined when fewer than two facts name any, or too many. */

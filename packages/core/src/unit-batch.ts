@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { FactQuery } from './facts.js';
+import { statVar } from './shared-stat.js';
 import { quote } from './sh.js';
 
 /**
@@ -20,7 +20,7 @@ export interface UnitShow {
 const MIN_SHARED = 2;
 const PROP = /^[A-Za-z]+$/;
 
-const varOf = (unit: string): string => `__su_${createHash('sha1').update(unit).digest('hex').slice(0, 16)}`;
+const varOf = (unit: string): string => statVar('__su_', unit);
 
 /** `V=$(systemctl show UNIT -p PROPS)`: timestamps as `@epoch` where systemd can print them so (248+), else its own format. */
 function showInto(v: string, unit: string, props: readonly string[]): string {
