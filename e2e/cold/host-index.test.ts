@@ -1,7 +1,7 @@
 /**
  * The host's own signature index (issue 18's cold cache): a real run leaves its content-only answers
- * (sha256s, an archive's member hashes) in /var/cache/tsplay/sig on each host (what a converge writes is
- * recorded by the next real run), so a run from a new
+ * (sha256s, an archive's member hashes) in /var/cache/tsplay/sig on each host (the small files a converge
+ * writes are recorded by its own exec: written.test.ts; large ones by the next real run), so a run from a new
  * workstation (empty state dir, no persisted connections) does not hash again. Oracles on the hosts:
  * `stat` of the index (root-only), its fingerprint around a --check (unchanged), and a host whose
  * `sha256sum` is broken on purpose: a cold run can only succeed there if it hashes nothing.
@@ -41,7 +41,7 @@ describe("the host's signature index", () => {
     const ws = fresh('idx-converge');
     const converge = await tsplay(etcdArgs(), { stateDir: ws });
     expect(converge.code, explain(converge)).toBe(0);
-    // a converge hashes files before it writes them; the next real run records what they are now
+    // a converge records the small files it writes; the next real run records the large ones
     const rerun = await tsplay(etcdArgs(), { stateDir: ws });
     expect(rerun.code, explain(rerun)).toBe(0);
     expect(rerun.changed).toEqual([]);

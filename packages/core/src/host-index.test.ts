@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,12 +8,8 @@ import type { ExecResult } from './connection.js';
 import { MIN_CACHED_BYTES, SigCache } from './sigcache.js';
 
 const sh = (script: string): ExecResult => {
-  try {
-    return { code: 0, stdout: execFileSync('sh', ['-c', script], { encoding: 'utf8' }), stderr: '' };
-  } catch (e) {
-    const x = e as { status: number; stdout: string; stderr: string };
-    return { code: x.status, stdout: x.stdout, stderr: x.stderr };
-  }
+  const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 };
 
 function setup() {
@@ -118,5 +115,90 @@ describe("the host's signature index and a warm workstation", () => {
     expect(warm.takeHostWrites()).toBeUndefined(); // now the host has it
     t.probe(new SigCache(undefined, { hostDir: t.hostDir }));
     expect(t.runs()).toBe(1);
+  });
+});
+
+describe("a real run's probe records its fresh answers in the host's index itself", () => {
+  const probeWith = (sc: SigCache, file: string, script: string) => {
+    const id = sc.hostEntry('k', script, true);
+    return sc.unwrap('k', sh(sc.wrap('k', [file], script, id)), id, 'h');
+  };
+
+  it("no write is left for the run's end; a new workstation answers from the entry without running the script", () => {
+    const t = setup();
+    const first = new SigCache(undefined, { hostDir: t.hostDir, record: true });
+    const r1 = t.probe(first);
+    expect(t.runs()).toBe(1);
+    expect(first.takeHostWrites()).toBeUndefined();
+    expect(statSync(t.hostDir).mode & 0o777).toBe(0o700);
+    const files = readdirSync(t.hostDir);
+    expect(files).toHaveLength(1); // no temp file left
+    expect(statSync(join(t.hostDir, files[0] as string)).mode & 0o777).toBe(0o600);
+    expect(t.probe(new SigCache(undefined, { hostDir: t.hostDir, record: true }))).toEqual(r1);
+    expect(t.probe(new SigCache(undefined, { hostDir: t.hostDir }))).toEqual(r1);
+    expect(t.runs()).toBe(1);
+  });
+
+  it('answers of many lines, trailing newlines and no newline come back byte for byte, as without recording', () => {
+    for (const out of ['a\nb\n', 'one line\n', 'two\n\n\n', 'no newline', '', "quote ' and \\ back\n", 'x__tsplay_o__\n']) {
+      const t = setup();
+      writeFileSync(join(t.dir, 'out'), out);
+      const script = `echo . >> ${t.dir}/runs; cat ${t.dir}/out`;
+      const plain = probeWith(new SigCache(undefined, { hostDir: join(t.dir, 'other') }), t.file, script);
+      const first = probeWith(new SigCache(undefined, { hostDir: t.hostDir, record: true }), t.file, script);
+      const again = probeWith(new SigCache(undefined, { hostDir: t.hostDir, record: true }), t.file, script);
+      expect([plain.stdout, first.stdout, again.stdout]).toEqual([out, out, out]);
+      expect([first.code, again.code]).toEqual([0, 0]);
+      expect(t.runs()).toBe(2); // the plain probe and the first recording one: the third answered from the entry
+    }
+  });
+
+  it('not recorded: a nonzero exit (its code kept), a missing file, a probe under --check (no record)', () => {
+    const t = setup();
+    const failing = `echo . >> ${t.dir}/runs; echo out; exit 3`;
+    const r = probeWith(new SigCache(undefined, { hostDir: t.hostDir, record: true }), t.file, failing);
+    expect([r.code, r.stdout]).toEqual([3, 'out\n']);
+    const missing = probeWith(new SigCache(undefined, { hostDir: t.hostDir, record: true }), join(t.dir, 'none'), t.script);
+    expect(missing.code).toBe(0);
+    const check = new SigCache(undefined, { hostDir: t.hostDir });
+    t.probe(check);
+    expect(readdirSync(t.hostDir)).toEqual([]); // no entry, no temp file
+  });
+
+  it('an answer with something on stderr is printed as it is, not recorded by the probe: the run writes it at its end', () => {
+    const t = setup();
+    const warns = `echo . >> ${t.dir}/runs; echo warning >&2; echo answer`;
+    const sc = new SigCache(undefined, { hostDir: t.hostDir, record: true });
+    const r = probeWith(sc, t.file, warns);
+    expect(r).toEqual({ code: 0, stdout: 'answer\n', stderr: 'warning\n' });
+    expect(readdirSync(t.hostDir)).toEqual([]);
+    sh(sc.takeHostWrites() as string);
+    expect(probeWith(new SigCache(undefined, { hostDir: t.hostDir, record: true }), t.file, warns)).toEqual(r);
+    expect(t.runs()).toBe(1);
+  });
+});
+
+describe('recording what an exec wrote (SigCache.recordAfterWrite)', () => {
+  it('records a small file as it is now, so a new workstation answers without the script; nothing for a large or missing one', () => {
+    const t = setup();
+    const small = join(t.dir, 'small.conf');
+    writeFileSync(small, 'written\n');
+    const script = `echo . >> ${t.dir}/runs; sha256sum < ${small} | cut -d' ' -f1`;
+    const sc = new SigCache(undefined, { hostDir: t.hostDir, record: true });
+    const id = sc.hostEntry('w', script, true);
+    const rec = sc.recordAfterWrite('w', [small], script, id) as string;
+    expect(sh(rec).stdout).toBe(''); // prints nothing into the steps' output
+    expect(t.runs()).toBe(1);
+    const answer = sc.unwrap('w', sh(sc.wrap('w', [small], script, id)), id, 'h');
+    expect(answer.stdout).toBe(`${createHash('sha256').update('written\n').digest('hex')}\n`);
+    expect(t.runs()).toBe(1); // from the entry: the script did not run again
+
+    for (const path of [t.file, join(t.dir, 'none')]) {
+      const bigId = sc.hostEntry(path, script, true);
+      sh(sc.recordAfterWrite(path, [path], script, bigId) as string);
+      expect(readdirSync(t.hostDir)).not.toContain(bigId);
+    }
+    expect(t.runs()).toBe(1);
+    expect(new SigCache(undefined, { hostDir: t.hostDir }).recordAfterWrite('w', [small], script, id)).toBeUndefined(); // --check
   });
 });

@@ -1,9 +1,9 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ExecResult } from './connection.js';
-import { decodeResult, encodeResult, HOSTED, indexId, indexMatch, indexWriteScript } from './host-index.js';
+import { decodeResult, encodeResult, HOSTED, indexId, indexMatch, indexRecord, indexWriteScript } from './host-index.js';
 import { quote } from './sh.js';
-import { sharedSigArgs, sigLine } from './sig-batch.js';
+import { SIG_FORMAT, sharedSigArgs, sigLine } from './sig-batch.js';
 
 export { SIG_FORMAT } from './sig-batch.js';
 
@@ -41,12 +41,18 @@ export class SigCache {
   #entries: Record<string, Entry>;
   #dirty = false;
   readonly #hostDir: string | undefined;
+  readonly #record: boolean;
   readonly #pending = new Map<string, { sig: string; payload: string }>();
 
-  /** `hostDir`: the host's own index (HOST_INDEX_DIR for SSH hosts; none for the workstation itself). */
-  constructor(file?: string, opts: { hostDir?: string | undefined } = {}) {
+  /**
+   * `hostDir`: the host's own index (HOST_INDEX_DIR for SSH hosts; none for the workstation itself). `record`: a
+   * real run, whose probe records its fresh answers in that index itself (host-index.ts `indexRecord`); without
+   * it (--check) the probe only reads the index.
+   */
+  constructor(file?: string, opts: { hostDir?: string | undefined; record?: boolean } = {}) {
     this.#file = file;
     this.#hostDir = opts.hostDir;
+    this.#record = opts.record ?? false;
     this.#entries = {};
     if (file) {
       try {
@@ -74,8 +80,10 @@ export class SigCache {
     // stat when it has one (sig-batch.ts: no process of its own)
     const sig = `${sigLine(paths)}; printf '%s\\n' "$__s"`;
     const branches = this.#branches(key, hostId).map((b) => `${b.test}; then ${b.print}`);
-    if (branches.length === 0) return `${sig}\n${script}`;
-    return `${sig}\nif ${branches.join('\nelif ')}; else\n${script}\nfi`;
+    const dir = this.#recordDir(hostId);
+    const fresh = dir !== undefined && hostId !== undefined ? indexRecord(dir, hostId, script) : script;
+    if (branches.length === 0) return `${sig}\n${fresh}`;
+    return `${sig}\nif ${branches.join('\nelif ')}; else\n${fresh}\nfi`;
   }
 
   /**
@@ -88,6 +96,27 @@ export class SigCache {
     const branches = this.#branches(key, hostId).map((b) => `${b.test}; then printf '%s\\n' "$__s"; ${b.print}; __q=1`);
     if (branches.length === 0) return undefined;
     return `if [ -n "\${__sg_ok:-}" ]; then ${sharedSigArgs(paths)}; __s="$*"\n  if ${branches.join('\n  elif ')}\n  fi\nfi`;
+  }
+
+  /**
+   * Real runs, after an exec's steps wrote `paths`: a subshell that records the fact's answer for the files as
+   * they are now in the host's index, so the next run does not hash what this one wrote. Only for files smaller
+   * than MIN_CACHED_BYTES (their hash costs next to nothing here; a large one is hashed once by the next run's
+   * probe, which records it then). Undefined where the probe would not record (--check, not as root, no index).
+   */
+  recordAfterWrite(key: string, paths: readonly string[], script: string, hostId: string | undefined): string | undefined {
+    const dir = this.#recordDir(hostId);
+    if (dir === undefined || hostId === undefined || paths.length === 0) return undefined;
+    const sig = `__s=$(stat -L -c '${SIG_FORMAT}' -- ${paths.map((p) => quote(p)).join(' ')} 2>/dev/null); set -- $__s`;
+    const small = `[ $# -eq ${paths.length} ] || exit 0; for __w; do [ "\${__w%%.*}" -lt ${MIN_CACHED_BYTES} ] || exit 0; done`;
+    return `(${sig}; ${small}; __s="$*"
+${indexRecord(dir, hostId, script)}
+) </dev/null >/dev/null 2>&1`;
+  }
+
+  /** The host's index directory when the probe records its fresh answers there itself. */
+  #recordDir(hostId: string | undefined): string | undefined {
+    return this.#record && hostId !== undefined ? this.#hostDir : undefined;
   }
 
   /** The answers `wrap` gives without running the script: the workstation's (CACHED), the host index's (HOSTED). */
@@ -123,7 +152,10 @@ export class SigCache {
         this.#entries[key] = { sig, result };
         this.#dirty = true;
       }
-      if (!hosted && hostId !== undefined && this.#hostDir) this.#pending.set(hostId, { sig, payload: encodeResult(result) });
+      // a real run's probe recorded it itself, unless the fact said something on stderr; otherwise it waits for the
+      // next exec of steps or the run's end (which writes nothing under --check)
+      const recorded = this.#record && result.stderr === '';
+      if (!hosted && hostId !== undefined && this.#hostDir && !recorded) this.#pending.set(hostId, { sig, payload: encodeResult(result) });
     }
     return result;
   }

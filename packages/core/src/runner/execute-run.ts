@@ -35,7 +35,7 @@ function dial(env: Pick<RunEnv, 'opts'>, t: Target, onFail: () => void): void {
 }
 
 function makeEnv(plan: RunPlan, opts: ExecuteRunOptions): RunEnv {
-  const runs = new Map(plan.hosts.map((h) => [h.name, new HostRun(h, plan.vars[h.name], opts.stateDir)]));
+  const runs = new Map(plan.hosts.map((h) => [h.name, new HostRun(h, plan.vars[h.name], opts.stateDir, !plan.check)]));
   const others = new Map<string, Target>();
   const env: RunEnv = {
     plan,
@@ -47,7 +47,7 @@ function makeEnv(plan: RunPlan, opts: ExecuteRunOptions): RunEnv {
       const mine = runs.get(name) ?? others.get(name);
       if (mine) return mine;
       const host: ResolvedHost | undefined = targetHost(plan.inventory, name);
-      const t = new Target(host ?? localhostTarget(), opts.stateDir);
+      const t = new Target(host ?? localhostTarget(), opts.stateDir, !plan.check);
       if (host) dial(env, t, () => undefined);
       others.set(name, t);
       return t;

@@ -17,14 +17,17 @@ export class Target {
   readonly sigCache: SigCache;
   conn: Promise<Connection | undefined> = Promise.resolve(undefined);
 
+  /** `record`: a real run (its probes record fresh answers in the host's own index: see SigCache). */
   constructor(
     readonly host: ResolvedHost,
     stateDir: string | undefined,
+    record = false,
   ) {
     const file = `${host.name}@${host.address}_${host.port ?? 22}.json`.replace(/[^A-Za-z0-9_.@-]/g, '_');
     // the host's own index only on real hosts: the workstation's cache already serves `connection: local`
     this.sigCache = new SigCache(stateDir ? join(stateDir, 'sig', file) : undefined, {
       hostDir: host.connection === 'local' ? undefined : HOST_INDEX_DIR,
+      record,
     });
   }
 }
@@ -48,8 +51,9 @@ export class HostRun extends Target {
     host: ResolvedHost,
     readonly vars: unknown,
     stateDir: string | undefined,
+    record = false,
   ) {
-    super(host, stateDir);
+    super(host, stateDir, record);
   }
 
   get name(): string {

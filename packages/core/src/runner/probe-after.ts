@@ -44,23 +44,28 @@ export interface StepsOutcome {
   after?: FactCache | undefined;
 }
 
+/** An exec of steps: the steps, its nonce and become level, the facts to probe after them, what to record after them. */
+export interface StepsExec {
+  steps: readonly ApplyStep[];
+  nonce: string;
+  become: boolean | string;
+  facts: Record<string, FactQuery>;
+  /** Lines that run after the steps (each step ran), before the probe: SigCache.recordAfterWrite's. */
+  record?: string | undefined;
+}
+
 /**
  * Sends the steps in one exec (after the host index's new answers, see sigcache.ts); with `facts`, the exec
  * goes on to probe them once every step has run (the probe's own script, framed with its own nonce after the
  * steps'), so the tasks after the group plan from the cache without a probe of their own. The probe's answers
  * are returned, not stored: the caller stores them once the steps' own changes are accounted for.
  */
-export async function execSteps(
-  conn: Connection,
-  steps: readonly ApplyStep[],
-  nonce: string,
-  become: boolean | string,
-  facts: Record<string, FactQuery>,
-  sigCache: HostRun['sigCache'],
-): Promise<StepsOutcome> {
+export async function execSteps(conn: Connection, x: StepsExec, sigCache: HostRun['sigCache']): Promise<StepsOutcome> {
+  const { steps, nonce, become, facts } = x;
   // the answers this run added to the host's own index ride along (root's directory: only as root)
   const index = become === true || become === 'root' ? sigCache.takeHostWrites() : undefined;
-  const script = `${index === undefined ? '' : `(\n${index}\n) </dev/null >/dev/null 2>&1\n`}${stepsScript(steps, nonce)}`;
+  const before = index === undefined ? '' : `(\n${index}\n) </dev/null >/dev/null 2>&1\n`;
+  const script = `${before}${stepsScript(steps, nonce)}${x.record === undefined ? '' : `\n${x.record}`}`;
   const stdin = stepsStdin(steps);
   // the steps run one after another: the exec's limit is the sum of theirs (none when none has one; a step
   // without one then has the others' time, as it has the connection's alone)

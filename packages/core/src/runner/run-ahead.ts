@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { withBecomeMethod } from '../become.js';
 import type { Connection, ExecResult } from '../connection.js';
 import { applied, failed, planResolved, type Execution, type PendingApply } from '../execute.js';
+import type { FactCache } from '../gather.js';
 import type { ApplyStep } from '../module.js';
 import { doneOf } from './done.js';
 import { GroupFacts } from './group-facts.js';
@@ -129,7 +130,9 @@ async function planGroup(g: GroupCtx, pt: PlannedTask, conn: Connection) {
  * Real runs: when `pt` applies through a step, the tasks after it that can be planned from what is already
  * known apply in the same exec (one script, each step in order, the first failure ends it). Their results
  * wait on the host (`run.ahead`) until the play reaches them, so events, the recap and registrations come
- * in task order as always; their durable notifications are stored as soon as the exec returns.
+ * in task order as always; their durable notifications are stored as soon as the exec returns. After its steps the
+ * same exec records the content facts' answers of what it wrote (a lone step with such facts goes this way too)
+ * and probes the facts the tasks after the group read.
  */
 export async function runAhead(
   env: RunEnv,
@@ -148,9 +151,15 @@ export async function runAhead(
   const steps = group.flatMap((m) => ('step' in m.planned ? [m.planned.step] : []));
   const last = group.at(-1);
   const after = last ? factsAfter(env, play, run, batch, play.tasks.indexOf(last.pt) + 1, known, lead(rt)) : {};
-  if (steps.length === 0 || (steps.length < 2 && Object.keys(after).length === 0) || env.opts.signal?.aborted) return;
+  const record = writtenRecords(group, known, run, rt.become);
+  if (steps.length === 0 || (steps.length < 2 && Object.keys(after).length === 0 && record === undefined) || env.opts.signal?.aborted)
+    return;
   const nonce = `__tsplay_${randomBytes(6).toString('hex')}`;
-  const sent = await execSteps(withBecomeMethod(conn, rt.becomeMethod), steps, nonce, rt.become, after, run.sigCache);
+  const sent = await execSteps(
+    withBecomeMethod(conn, rt.becomeMethod),
+    { steps, nonce, become: rt.become, facts: after, record },
+    run.sigCache,
+  );
   const { results, lost } = sent;
   let j = 0;
   for (const m of group) {
@@ -163,6 +172,27 @@ export async function runAhead(
   }
   // read after every step ran: newer than what the steps' own changes left in the cache
   if (sent.after) run.cache.absorb(sent.after);
+}
+
+/**
+ * The lines that record, in the host's index, the answers of the content facts (`cacheBy`) of what the group
+ * writes, after its steps (SigCache.recordAfterWrite): the facts its changes leave unknown. Undefined when there
+ * are none, or the exec would not record (not as root).
+ */
+function writtenRecords(group: readonly Member[], known: FactCache, run: HostRun, become: boolean | string): string | undefined {
+  const asRoot = become === true || become === 'root';
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const m of group) {
+    if (!('step' in m.planned)) continue;
+    for (const f of Object.values(m.inv.facts)) {
+      if (!f.cacheBy?.length || known.values.has(f.key) || seen.has(f.key)) continue;
+      seen.add(f.key);
+      const line = run.sigCache.recordAfterWrite(f.key, f.cacheBy, f.script, run.sigCache.hostEntry(f.key, f.script, asRoot));
+      if (line !== undefined) out.push(line);
+    }
+  }
+  return out.length > 0 ? out.join('\n') : undefined;
 }
 
 const lead = (rt: ResolvedTask) => ({ become: rt.become, method: rt.becomeMethod });
