@@ -109,9 +109,7 @@ export class SigCache {
     if (dir === undefined || hostId === undefined || paths.length === 0) return undefined;
     const sig = `__s=$(stat -L -c '${SIG_FORMAT}' -- ${paths.map((p) => quote(p)).join(' ')} 2>/dev/null); set -- $__s`;
     const small = `[ $# -eq ${paths.length} ] || exit 0; for __w; do [ "\${__w%%.*}" -lt ${MIN_CACHED_BYTES} ] || exit 0; done`;
-    return `(${sig}; ${small}; __s="$*"
-${indexRecord(dir, hostId, script)}
-) </dev/null >/dev/null 2>&1`;
+    return `(${sig}; ${small}; __s="$*"\n${indexRecord(dir, hostId, script)}\n) </dev/null >/dev/null 2>&1`;
   }
 
   /** The host's index directory when the probe records its fresh answers there itself. */
