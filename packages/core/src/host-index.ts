@@ -8,7 +8,8 @@ import { quote } from './sh.js';
  * archive's member hashes: never file contents) with the stat signature they were computed for, so a
  * run from a new workstation (a fresh CI runner, an empty state dir) does not re-hash what an earlier
  * run already hashed. Root-only (0700 directory, 0600 files), one small file per fact; written by real
- * runs at their end, only read by --check. Removing the directory only costs one re-hash.
+ * runs (the probe that hashes, the exec that writes: indexRecord; the rest at the next exec of steps or the
+ * run's end: indexWriteScript), only read by --check. Removing the directory only costs one re-hash.
  */
 export const HOST_INDEX_DIR = '/var/cache/tsplay/sig';
 /** Marks a result answered from the host's index in the probe's output. */

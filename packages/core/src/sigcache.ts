@@ -158,7 +158,7 @@ export class SigCache {
     return result;
   }
 
-  /** The script that records this run's new answers in the host's index (real runs, at their end), or undefined. */
+  /** The script that records the answers the probe could not record itself (real runs: the next exec of steps or the run's end), or undefined. */
   takeHostWrites(): string | undefined {
     if (!this.#hostDir || this.#pending.size === 0) return undefined;
     const script = indexWriteScript(this.#hostDir, this.#pending);

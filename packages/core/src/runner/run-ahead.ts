@@ -131,8 +131,7 @@ async function planGroup(g: GroupCtx, pt: PlannedTask, conn: Connection) {
  * known apply in the same exec (one script, each step in order, the first failure ends it). Their results
  * wait on the host (`run.ahead`) until the play reaches them, so events, the recap and registrations come
  * in task order as always; their durable notifications are stored as soon as the exec returns. After its steps the
- * same exec records the content facts' answers of what it wrote (a lone step with such facts goes this way too)
- * and probes the facts the tasks after the group read.
+ * same exec records the content facts' answers of what it wrote and probes the facts the tasks after the group read.
  */
 export async function runAhead(
   env: RunEnv,
@@ -151,9 +150,10 @@ export async function runAhead(
   const steps = group.flatMap((m) => ('step' in m.planned ? [m.planned.step] : []));
   const last = group.at(-1);
   const after = last ? factsAfter(env, play, run, batch, play.tasks.indexOf(last.pt) + 1, known, lead(rt)) : {};
+  // a lone step without facts to probe after it applies on its own (its transport's put also clears stale temp
+  // files); the next probe records what it wrote
+  if (steps.length === 0 || (steps.length < 2 && Object.keys(after).length === 0) || env.opts.signal?.aborted) return;
   const record = writtenRecords(group, known, run, rt.become);
-  if (steps.length === 0 || (steps.length < 2 && Object.keys(after).length === 0 && record === undefined) || env.opts.signal?.aborted)
-    return;
   const nonce = `__tsplay_${randomBytes(6).toString('hex')}`;
   const sent = await execSteps(
     withBecomeMethod(conn, rt.becomeMethod),
