@@ -65,7 +65,7 @@ describe('a converge records the answers of what it wrote', () => {
     expect(await rerunBlind()).toEqual(everyHost(['ok', 'ok', 'ok']));
   });
 
-  it('a probe that hashes records the answer in its own exec: the index removed, one run rebuilds it', async () => {
+  it('a run whose probe hashes leaves the answers in the index: removed, one run rebuilds it', async () => {
     await onAllHosts(`rm -rf ${INDEX}`, { become: true });
     const rerun = await playRun('written', TASKS, { stateDir: emptyWorkstation() });
     expect(rerun.statuses).toEqual(everyHost(['ok', 'ok', 'ok']));
