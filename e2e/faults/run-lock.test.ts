@@ -54,7 +54,7 @@ describe('run lock on a lab host', () => {
   it('a second run is RUN_LOCKED naming user, workstation, pid, start and playbook; a check connection takes none; close frees it', async () => {
     const a = await open(lock('etcd.ts'));
     expect(await lockFree()).toBe(false);
-    const holder = JSON.parse(await hostOutput(0, `${LOCK_DIR}; cat "$d/holder"`)) as Record<string, unknown>;
+    const holder = JSON.parse(await hostOutput(0, `${LOCK_DIR}; head -n 1 "$d/run.lock"`)) as Record<string, unknown>;
     expect(holder).toMatchObject({ user: userInfo().username, workstation: hostname(), pid: process.pid, playbook: 'etcd.ts' });
     const err = await refusal(connectHost(h0, lock('other.ts')));
     expect(err.code).toBe('RUN_LOCKED');
@@ -83,7 +83,7 @@ describe('run lock on a lab host', () => {
     expect(second).toBeUndefined();
     await a.close();
     const b = await waiting;
-    expect(JSON.parse(await hostOutput(0, `${LOCK_DIR}; cat "$d/holder"`))).toMatchObject({ playbook: 'second' });
+    expect(JSON.parse(await hostOutput(0, `${LOCK_DIR}; head -n 1 "$d/run.lock"`))).toMatchObject({ playbook: 'second' });
     expect(await lockFree()).toBe(false);
     await b.close();
     await waitFor('the lock to be free', async () => ((await lockFree()) ? true : undefined), { timeoutMs: 30_000, intervalMs: 100 });

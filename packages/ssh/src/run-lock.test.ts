@@ -152,7 +152,7 @@ describe('run lock over SSH', () => {
     await rm(mine, { recursive: true, force: true });
   });
 
-  it('with the lock file already there (one stat for both), a writable directory or a lock file of another user is refused', async () => {
+  it('with the lock file already there, a named directory others can write or a lock file of another user is refused', async () => {
     const d = await lockDir();
     const f = join(d, 'run.lock');
     spawnSync('sh', ['-c', `umask 077; : > ${f}`]);
@@ -168,21 +168,28 @@ describe('run lock over SSH', () => {
     expect([theirs.code, theirs.message]).toEqual(['RUN_LOCK_FAILED', expect.stringContaining('not a regular file owned by uid 0')]);
   });
 
-  it('the holder file goes through an unpredictable temp name (the kernel uuid, else mktemp), never a pid-based one', () => {
+  it("the holder goes through the lock's own descriptor: no temp file, no rename, no name opened again, no pid-based name", () => {
     const s = runLockScript(undefined, { user: 'u', workstation: 'w', pid: 1, started: 's', playbook: 'p' }, 0);
-    expect(s).toContain('read -r t < /proc/sys/kernel/random/uuid');
-    expect(s).toContain('mktemp "$d/.holder.XXXXXXXXXX"');
-    expect(s).toContain('set -C;');
-    expect(s).not.toContain('$$');
+    expect(s).toContain(`printf '%s\\n' '{"user":"u","workstation":"w","pid":1,"started":"s","playbook":"p"}' >&9`);
+    expect(s).not.toMatch(/\bmv\b|mktemp|\$\$|\bcat\b/);
+    // a default directory needs no stat: ownership is a builtin test; a named one is stat'ed for its mode
+    expect(s).not.toContain('stat -c');
+    expect(runLockScript('/srv/locks', { user: 'u', workstation: 'w', pid: 1, started: 's', playbook: 'p' }, 0)).toContain('stat -c %a');
   });
 
-  it('a taken lock leaves the holder (0600, one JSON line) and no temp file; the lock file is 0600 and opened read-write', async () => {
+  it('a taken lock holds its holder as the first line of run.lock (0600) and leaves nothing else; the file is opened read-write', async () => {
     const d = await lockDir();
+    const f = join(d, 'run.lock');
+    // a longer holder from an earlier run: the new one is the first line
+    spawnSync('sh', ['-c', `umask 077; printf '%s\\n' '{"user":"someone-with-a-much-longer-name","playbook":"earlier.ts"}' > ${f}`]);
     const lock = await acquireRunLock(await ssh(), { waitMs: 0, playbook: 'p', dir: d, holder: { user: 'dora' } });
-    expect(spawnSync('ls', ['-A', d], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).sort()).toEqual(['holder', 'run.lock']);
-    for (const f of ['holder', 'run.lock']) expect(statSync(join(d, f)).mode & 0o777).toBe(0o600);
-    const holder = JSON.parse(spawnSync('cat', [join(d, 'holder')], { encoding: 'utf8' }).stdout) as { user: string; playbook: string };
+    expect(spawnSync('ls', ['-A', d], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean)).toEqual(['run.lock']);
+    expect(statSync(f).mode & 0o777).toBe(0o600);
+    const first = spawnSync('head', ['-n', '1', f], { encoding: 'utf8' }).stdout;
+    const holder = JSON.parse(first) as { user: string; playbook: string };
     expect([holder.user, holder.playbook]).toEqual(['dora', 'p']);
+    const err = await lockedError(acquireRunLock(await ssh(), { waitMs: 0, playbook: 'second', dir: d }));
+    expect(err.message).toContain('dora@');
     // the lock script's own fd 9 on run.lock, as /proc shows it: read-write (O_RDWR = 02 in the flags' low bits)
     const pid = spawnSync('fuser', [join(d, 'run.lock')], { encoding: 'utf8' })
       .stdout.trim()
@@ -190,6 +197,18 @@ describe('run lock over SSH', () => {
     const flags = spawnSync('cat', [`/proc/${pid}/fdinfo/9`], { encoding: 'utf8' }).stdout.match(/^flags:\s+(\d+)/m)?.[1];
     expect(parseInt(flags ?? '0', 8) & 3).toBe(2);
     await lock.release();
+  });
+
+  it('a lock taken by tsplay before 2026-12-07 (its holder in DIR/holder) is still named', async () => {
+    const d = await lockDir();
+    const old = await (await ssh()).hold(
+      `cd ${d}; umask 077; : > run.lock; exec 9<> run.lock; flock -n 9; printf '%s\\n' '{"user":"olde"}' > holder; echo HELD; exec cat >/dev/null`,
+      { ready: (o) => o.includes('HELD') },
+    );
+    expect(old.exit).toBeUndefined();
+    const err = await lockedError(acquireRunLock(await ssh(), { waitMs: 0, playbook: 'p', dir: d }));
+    expect([err.code, err.message]).toEqual(['RUN_LOCKED', expect.stringContaining('olde@')]);
+    await old.release();
   });
 
   it('the local transport holds the same lock (a LocalConnection and an SSH run exclude each other)', async () => {

@@ -40,40 +40,46 @@ const NO_LOCK_EXIT = 3;
 
 /**
  * The host side: `flock` on `run.lock` in the login's own lock directory (root's `/run/tsplay` for a root
- * login), so that no other user of the host can hold it, swap it or write its holder file. The directory
- * must be a real directory owned by the login and writable by no one else; the lock file a regular file
- * owned by the login, opened read-write (an open that cannot block: a FIFO swapped in after the check would
- * hang a read-only open). The holder file is written through an unpredictable temp name (the kernel's random
- * uuid; mktemp where /proc has none) with noclobber, and renamed. Prints `BUSY <holder json>` when taken,
- * `LOCKED` once held, then keeps the lock until its stdin closes (release, connection closed, workstation gone).
- * Three processes on a run that finds the lock free (stat, flock, mv): everything else is a builtin.
+ * login), so that no other user of the host can hold it, swap it or spoof its holder. The directory must be
+ * a real directory owned by the login (`test -O`, a builtin): only the login and root can change the mode of
+ * a directory the login owns, and a default directory is made 0700 here. A directory named by `dir` (one the
+ * login may have made loose) must also be writable by no one else (one `stat`). The lock file is a regular
+ * file owned by the login, opened read-write (an open that cannot block: a FIFO swapped in would hang a
+ * read-only open). The holder is written through the lock's own descriptor as its first line (no name is
+ * opened again, so nothing can be redirected; a longer holder's tail may follow on later lines). Prints
+ * `BUSY <holder json>` when taken, `LOCKED` once held, then keeps the lock until its stdin closes (release,
+ * connection closed, workstation gone), waiting in the shell's own `read`.
+ * One process on a run that finds the lock free in a default directory (flock): the rest are builtins.
  */
 export function runLockScript(dir: string | undefined, holder: LockHolder, waitMs: number): string {
   const wait = waitMs > 0 ? `flock -w ${(waitMs / 1000).toFixed(3)} 9 || exit ${BUSY_EXIT}` : `exit ${BUSY_EXIT}`;
   const refuse = (what: string) => `{ echo "${what}" >&2; exit ${NO_LOCK_EXIT}; }`;
+  const named = dir !== undefined && dir !== '';
   return [
     `command -v flock >/dev/null 2>&1 || { echo 'flock(1) is not installed on the host (util-linux)' >&2; exit ${NO_LOCK_EXIT}; }`,
     // the effective uid from /proc (builtins: no process), `id -u` where there is none
     `${effectiveIds()}; u=$tsplay_me; [ -n "$u" ] || u=$(id -u); d=${quote(dir ?? '')}`,
-    `if [ -z "$d" ]; then if [ "$u" -eq 0 ]; then d=${RUN_LOCK_DIR}; elif [ -d "/run/user/$u" ]; then d="/run/user/$u/tsplay"; else d="$HOME/.tsplay-lock"; fi; fi`,
+    `if [ -z "$d" ]; then if [ "$u" -eq 0 ]; then d=${RUN_LOCK_DIR}; elif [ -d "/run/user/$u" ] && [ -O "/run/user/$u" ]; then d="/run/user/$u/tsplay"; else d="$HOME/.tsplay-lock"; fi; fi`,
     '[ -e "$d" ] || [ -L "$d" ] || mkdir -m 0700 -- "$d" 2>/dev/null',
-    `[ -d "$d" ] && [ ! -L "$d" ] || ${refuse('tsplay: the lock directory $d is not a directory')}`,
+    `[ -d "$d" ] && [ ! -L "$d" ] && [ -O "$d" ] || ${refuse('tsplay: the lock directory $d must be a directory owned by uid $u')}`,
+    ...(named
+      ? [
+          `set -- $(stat -c %a -- "$d"); [ $((0$1 & 022)) -eq 0 ] || ${refuse('tsplay: the lock directory $d must be owned by uid $u and writable by no one else')}`,
+        ]
+      : []),
     'f="$d/run.lock"',
-    // one stat for the directory and, when it is already there (every run but the first), the lock file
-    `if [ -f "$f" ] && [ ! -L "$f" ]; then set -- $(stat -c '%u %a' -- "$d" "$f" 2>/dev/null); else set -- $(stat -c '%u %a' -- "$d"); fi`,
-    `[ "$1" = "$u" ] && [ $((0$2 & 022)) -eq 0 ] || ${refuse('tsplay: the lock directory $d must be owned by uid $u and writable by no one else')}`,
     '[ -e "$f" ] || [ -L "$f" ] || ( umask 077; set -C; : > "$f" ) 2>/dev/null',
-    `[ -f "$f" ] && [ ! -L "$f" ] && [ "\${3:-$(stat -c %u -- "$f")}" = "$u" ] || ${refuse('tsplay: the lock file $f is not a regular file owned by uid $u')}`,
+    `[ -f "$f" ] && [ ! -L "$f" ] && [ -O "$f" ] || ${refuse('tsplay: the lock file $f is not a regular file owned by uid $u')}`,
     `{ umask 077; exec 9<> "$f"; } || ${refuse('tsplay: could not open the lock file $f')}`,
     'if ! flock -n 9; then',
-    '  echo "BUSY $( [ -f "$d/holder" ] && head -c 4096 "$d/holder" | head -n 1)"',
+    // the holder's line, read through a read-write open of its own (fd 9's offset stays at 0); `holder` is where tsplay before 2026-12-07 wrote it
+    '  h=; read -r h 0<> "$f"; case $h in "{"*) ;; *) h=; [ -f "$d/holder" ] && [ ! -L "$d/holder" ] && read -r h 0<> "$d/holder";; esac',
+    '  echo "BUSY $h"',
     `  ${wait}`,
     'fi',
-    // the temp name from the kernel's random uuid (a builtin read: no mktemp process), written with noclobber
-    `t=; { read -r t < /proc/sys/kernel/random/uuid; } 2>/dev/null; if [ -n "$t" ]; then t="$d/.holder.$t"; else t=$(mktemp "$d/.holder.XXXXXXXXXX") || t=; fi`,
-    `[ -n "$t" ] && { set -C; printf '%s\\n' ${quote(JSON.stringify(holder))} > "$t"; __w=$?; set +C; [ $__w -eq 0 ]; } && mv -f -- "$t" "$d/holder" || rm -f -- "$t"`,
+    `printf '%s\\n' ${quote(JSON.stringify(holder))} >&9`,
     'echo LOCKED',
-    'exec cat > /dev/null',
+    'while read -r _; do :; done',
   ].join('\n');
 }
 
