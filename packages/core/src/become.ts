@@ -26,10 +26,15 @@ function envAndCwd(cmd: string, opts: ExecOptions): string {
   return inner;
 }
 
+/** True when `become` asks for root (`true` or `'root'`): what such an exec may read and write is root's. */
+export function becomesRoot(become: boolean | string | undefined): boolean {
+  return become === true || become === 'root';
+}
+
 /** True when this exec runs through a become method (not when the target is already the SSH user root). */
 export function usesBecome(opts: Pick<ExecOptions, 'become'>, asRoot: boolean): boolean {
   const b = opts.become;
-  return !(!b || ((b === true || b === 'root') && asRoot));
+  return !(!b || (becomesRoot(b) && asRoot));
 }
 
 /** Wraps a command for cwd, env and become (`sudo -n` unless a password or another method is given). Shared by every transport. */

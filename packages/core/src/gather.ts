@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection, ExecResult } from './connection.js';
+import { becomesRoot } from './become.js';
 import { TsplayError } from './errors.js';
 import { batchScript, splitBatch } from './batch.js';
 import type { FactQuery, OverlayView } from './facts.js';
@@ -174,8 +175,7 @@ function probeLevel(f: FactQuery, become: boolean | string): boolean | string {
 
 /** Whether a fact runs as root in `probe` (an SSH user's own identity is not known here). */
 function runsAsRoot(f: FactQuery, become: boolean | string): boolean {
-  const b = probeLevel(f, become);
-  return b === true || b === 'root';
+  return becomesRoot(probeLevel(f, become));
 }
 
 /** Runs fact scripts batched: facts that need root in one `sudo` exec, the rest in a plain one. */

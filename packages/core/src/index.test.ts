@@ -39,6 +39,7 @@ describe('@tsplay/core public surface', () => {
       'FactCache',
       'Overlay',
       'UnknownFact',
+      'becomesRoot',
       'commandFact',
       'dirChainFact',
       'encryptedAs',

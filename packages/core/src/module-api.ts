@@ -20,6 +20,7 @@ export type { SafeWriteTarget, SafeWriteOptions } from './safe-write.js';
 export type { DirSafety, DirChain } from './safe-dir-fact.js';
 export { safeRunScript, safeCheckFunctions } from './safe-run.js';
 export { dirChainFact } from './safe-dir-fact.js';
+export { becomesRoot } from './become.js';
 export { encryptedAs, localFileOpener, setLocalFileOpener, registerSecret, redactValue } from './secret.js';
 export type { LocalFileOpener } from './secret.js';
 export { formatZodIssues } from './validate.js';

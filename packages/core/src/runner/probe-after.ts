@@ -1,4 +1,5 @@
 import type { Connection, ExecResult } from '../connection.js';
+import { becomesRoot } from '../become.js';
 import type { FactQuery } from '../facts.js';
 import { FactCache, gatherFacts } from '../gather.js';
 import type { ApplyStep } from '../module.js';
@@ -63,7 +64,7 @@ export interface StepsExec {
 export async function execSteps(conn: Connection, x: StepsExec, sigCache: HostRun['sigCache']): Promise<StepsOutcome> {
   const { steps, nonce, become, facts } = x;
   // the answers this run added to the host's own index ride along (root's directory: only as root)
-  const index = become === true || become === 'root' ? sigCache.takeHostWrites() : undefined;
+  const index = becomesRoot(become) ? sigCache.takeHostWrites() : undefined;
   const before = index === undefined ? '' : `(\n${index}\n) </dev/null >/dev/null 2>&1\n`;
   const script = `${before}${stepsScript(steps, nonce)}${x.record === undefined ? '' : `\n${x.record}`}`;
   const stdin = stepsStdin(steps);

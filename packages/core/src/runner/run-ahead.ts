@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { withBecomeMethod } from '../become.js';
+import { becomesRoot, withBecomeMethod } from '../become.js';
 import type { Connection, ExecResult } from '../connection.js';
 import { applied, failed, planResolved, type Execution, type PendingApply } from '../execute.js';
 import type { FactCache } from '../gather.js';
@@ -180,7 +180,7 @@ export async function runAhead(
  * are none, or the exec would not record (not as root).
  */
 function writtenRecords(group: readonly Member[], known: FactCache, run: HostRun, become: boolean | string): string | undefined {
-  const asRoot = become === true || become === 'root';
+  const asRoot = becomesRoot(become);
   const seen = new Set<string>();
   const out: string[] = [];
   for (const m of group) {

@@ -1,5 +1,5 @@
 import type { TsplayError } from '@tsplay/core';
-import { dirChainFact, unsafePathError, type DirChain, type FactQuery } from '@tsplay/core/module';
+import { becomesRoot, dirChainFact, unsafePathError, type DirChain, type FactQuery } from '@tsplay/core/module';
 import { ancestors } from '../common/paths.js';
 
 /** The facts `unsafeWrite` reads: the safe write's check of every directory above `path` (`safe`, by directory). */
@@ -10,7 +10,7 @@ export type WriteSafetyFacts = { safe?: FactQuery<DirChain> };
  * writes, as one fact: a verdict for each directory from `/` down to the parent of `path` (one `stat` on the host).
  */
 export function writeSafetyFacts(path: string, opts: { become: boolean | string }): WriteSafetyFacts {
-  const root = opts.become === true || opts.become === 'root';
+  const root = becomesRoot(opts.become);
   // Become another user: the probe batches run as root or the login user, not as that user: no prediction.
   if (typeof opts.become === 'string' && !root) return {};
   return { safe: dirChainFact(ancestors(path), { root }) };
