@@ -51,12 +51,12 @@ describe('a long script on stdin (lab host)', () => {
     expect(r.code, r.stderr).toBe(7);
     expect(r.stdout).toBe('0\n-none\nstdin-empty\n');
     expect(
-      polled.some((l) => l.includes('eval "$(cat)"')),
+      polled.some((l) => l.trim() === '/bin/sh -s'),
       'the poll saw the short command running',
     ).toBe(true);
     expect(polled.filter((l) => l.includes(marker))).toEqual([]);
     const log = await sudoLog(since);
-    expect(log.some((l) => l.includes(`COMMAND=/bin/sh -c 'eval "$(cat)"'`))).toBe(true);
+    expect(log.some((l) => l.includes(`COMMAND=/bin/sh -c 'exec /bin/sh -s'`))).toBe(true);
     expect(log.filter((l) => l.includes(marker) || l.includes('command continued'))).toEqual([]);
   });
 
