@@ -80,3 +80,40 @@ describe('tsplay_check: a directory and every one above it', () => {
     expect(mg).toBe(id);
   });
 });
+
+describe('tsplay_dn and tsplay_bn (dirname and basename without a process)', () => {
+  const paths = [
+    '/etc/etcd/ca.pem',
+    '/x',
+    'x',
+    '',
+    '/',
+    '//',
+    '///',
+    '//x',
+    '/a//b',
+    '/a/b/',
+    '/a/b//',
+    'a/b',
+    './a',
+    '../a/b',
+    '/usr/local/bin/.',
+    '/a b/c|d',
+    '/-n/-e',
+    'a//',
+  ];
+  it.each(['sh', 'bash'])('answer as coreutils does for every path (%s)', (shell) => {
+    const script = [
+      safeCheckFunctions(),
+      'for p do tsplay_dn "$p"; d=$tsplay_dnr; tsplay_bn "$p"; printf "%s|%s|%s\\n" "$p" "$d" "$tsplay_dnr"; done',
+    ].join('\n');
+    const ours = spawnSync(shell, ['-c', script, 'sh', ...paths], { encoding: 'utf8' });
+    expect(ours.status, ours.stderr).toBe(0);
+    const oracle = paths.map((p) => {
+      const d = spawnSync('dirname', ['--', p], { encoding: 'utf8' }).stdout.replace(/\n$/, '');
+      const b = spawnSync('basename', ['--', p], { encoding: 'utf8' }).stdout.replace(/\n$/, '');
+      return `${p}|${d}|${b}`;
+    });
+    expect(ours.stdout.split('\n').slice(0, -1)).toEqual(oracle);
+  });
+});

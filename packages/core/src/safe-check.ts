@@ -56,7 +56,27 @@ export const DIR_VERDICT = [
   'tsplay_next() { tsplay_ix=${tsplay_ix# }; tsplay_i=${tsplay_ix%% *}; tsplay_ix=${tsplay_ix#"$tsplay_i"}; printf \'D|%s|\' "$tsplay_i"; }',
 ];
 
+/**
+ * POSIX `dirname` and `basename` of $1 as shell functions, the answer in `tsplay_dnr`: parameter expansion
+ * only, where `$(dirname -- ...)` cost a fork and an exec (~4 ms on a lab host) for every safe write.
+ */
+export const PATH_PARTS = [
+  'tsplay_dn() {',
+  "  tsplay_dnr=$1; case $tsplay_dnr in '') tsplay_dnr=.; return;; *[!/]*) ;; *) tsplay_dnr=/; return;; esac",
+  '  while [ "${tsplay_dnr%/}" != "$tsplay_dnr" ]; do tsplay_dnr=${tsplay_dnr%/}; done',
+  '  case $tsplay_dnr in */*) tsplay_dnr=${tsplay_dnr%/*};; *) tsplay_dnr=.; return;; esac',
+  '  while [ "${tsplay_dnr%/}" != "$tsplay_dnr" ]; do tsplay_dnr=${tsplay_dnr%/}; done',
+  '  [ -n "$tsplay_dnr" ] || tsplay_dnr=/',
+  '}',
+  'tsplay_bn() {',
+  "  tsplay_dnr=$1; case $tsplay_dnr in '') return;; *[!/]*) ;; *) tsplay_dnr=/; return;; esac",
+  '  while [ "${tsplay_dnr%/}" != "$tsplay_dnr" ]; do tsplay_dnr=${tsplay_dnr%/}; done',
+  '  tsplay_dnr=${tsplay_dnr##*/}',
+  '}',
+];
+
 export const CHECK_FUNCTIONS = [
+  ...PATH_PARTS,
   ...JUDGE_ONE,
   'tsplay_check1() {',
   `  tsplay_s=$(stat -c '%u %g %f' -- "$1") || { tsplay_refuse "$1"; return; }`,
@@ -86,7 +106,7 @@ export const CHECK_FUNCTIONS = [
   '    case $tsplay_g in /|.|//) return;; esac',
   '    tsplay_x=$(cd -P -- "$tsplay_g" 2>/dev/null && pwd -P) || { tsplay_refuse "$tsplay_g"; return; }',
   '    tsplay_check1 "$tsplay_x"',
-  '    tsplay_g=$(dirname -- "$tsplay_g")',
+  '    tsplay_dn "$tsplay_g"; tsplay_g=$tsplay_dnr',
   '  done',
   '}',
 ];

@@ -81,7 +81,7 @@ const octal = (m: number): string => (m & 0o7777).toString(8).padStart(4, '0');
 export function parentLines(): string[] {
   return [
     // basename's answer: the path never ends in '/' (pathLines)
-    'TSPLAY_NAME=${tsplay_p##*/}; tsplay_pd=$(dirname -- "$tsplay_p")',
+    'TSPLAY_NAME=${tsplay_p##*/}; tsplay_dn "$tsplay_p"; tsplay_pd=$tsplay_dnr',
     'TSPLAY_DIR=$(cd -P -- "$tsplay_pd" 2>/dev/null && pwd -P) || { echo "tsplay: no such directory: $tsplay_pd" >&2; exit 1; }',
     'tsplay_check "$TSPLAY_DIR"',
     '[ "$tsplay_pd" = "$TSPLAY_DIR" ] || tsplay_check_given "$tsplay_pd"',
@@ -159,14 +159,14 @@ export function safeMkdirScript(target: SafeWriteTarget): string {
     // The deepest existing ancestor (the path itself when it exists), and the names still to make under it.
     'tsplay_a=$tsplay_p; TSPLAY_NAME=',
     'while [ ! -e "$tsplay_a" ] && [ ! -L "$tsplay_a" ]; do',
-    '  tsplay_b=$(basename -- "$tsplay_a")',
+    '  tsplay_bn "$tsplay_a"; tsplay_b=$tsplay_dnr',
     '  case $tsplay_b in *[!A-Za-z0-9._@+=,:-]*|.|..) echo "tsplay: unusual directory name: $tsplay_b" >&2; exit 1;; esac',
-    '  TSPLAY_NAME="$tsplay_b${TSPLAY_NAME:+ $TSPLAY_NAME}"; tsplay_a=$(dirname -- "$tsplay_a")',
+    '  TSPLAY_NAME="$tsplay_b${TSPLAY_NAME:+ $TSPLAY_NAME}"; tsplay_dn "$tsplay_a"; tsplay_a=$tsplay_dnr',
     'done',
     'TSPLAY_DIR=$(cd -P -- "$tsplay_a" 2>/dev/null && pwd -P) || { echo "tsplay: not a directory: $tsplay_a" >&2; exit 1; }',
     // An existing last directory is changed by name: its parent must be safe. A new one is made inside the existing one.
-    'if [ -n "$TSPLAY_NAME" ]; then tsplay_check "$TSPLAY_DIR"; else tsplay_check "$(dirname -- "$TSPLAY_DIR")"; fi',
-    'if [ -n "$TSPLAY_NAME" ]; then tsplay_g=$tsplay_a; else tsplay_g=$(dirname -- "$tsplay_a"); fi',
+    'if [ -n "$TSPLAY_NAME" ]; then tsplay_check "$TSPLAY_DIR"; else tsplay_dn "$TSPLAY_DIR"; tsplay_check "$tsplay_dnr"; fi',
+    'if [ -n "$TSPLAY_NAME" ]; then tsplay_g=$tsplay_a; else tsplay_dn "$tsplay_a"; tsplay_g=$tsplay_dnr; fi',
     '[ "$tsplay_g" = "$(cd -P -- "$tsplay_g" 2>/dev/null && pwd -P)" ] || tsplay_check_given "$tsplay_g"',
     ...runBody(body),
   ].join('\n');
