@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -163,6 +163,15 @@ describe("a real run's probe records its fresh answers in the host's index itsel
     const check = new SigCache(undefined, { hostDir: t.hostDir });
     t.probe(check);
     expect(readdirSync(t.hostDir)).toEqual([]); // no entry, no temp file
+  });
+
+  it('a missing file (no signature to record for): no temp file is made, not even the directory; output and stderr as they are', () => {
+    const t = setup();
+    const script = `echo . >> ${t.dir}/runs; echo absent; echo note >&2; exit 0`;
+    const r = probeWith(new SigCache(undefined, { hostDir: t.hostDir, record: true }), join(t.dir, 'none'), script);
+    expect(r).toEqual({ code: 0, stdout: 'absent\n', stderr: 'note\n' });
+    expect(existsSync(t.hostDir)).toBe(false);
+    expect(t.runs()).toBe(1);
   });
 
   it('an answer with something on stderr is printed as it is, not recorded by the probe: the run writes it at its end', () => {

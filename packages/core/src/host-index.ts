@@ -49,14 +49,16 @@ export function indexRecord(dir: string, id: string, script: string): string {
   const d = quote(dir);
   const line = `printf '%s\\n${LINE}%s\\nend\\n' "$__s" "$__wl" > "$__te"`;
   const raw = `{ printf '%s\\n${RAW}' "$__s"; printf '%s' "$__wo" | base64 -w0 && printf '\\nend\\n'; } > "$__te"`;
+  // only a complete signature is recorded: without one there is no temp file to make (nor to remove after)
+  const complete = `[ -n "$__s" ] && [ "\${__s#*  }" = "$__s" ]`;
   return [
-    `__te=${d}/.${id}.$$; __wr=; umask 077; { { [ -d ${d} ] || mkdir -p ${d}; } && true > "$__te"; } 2>/dev/null && __wr=1`,
+    `__te=${d}/.${id}.$$; __wr=; umask 077; if ${complete}; then { { [ -d ${d} ] || mkdir -p ${d}; } && true > "$__te"; } 2>/dev/null && __wr=1; fi`,
     `__wo=$(trap 'printf %s ${OUT_END}' EXIT; if [ -n "$__wr" ]; then exec 2>"$__te"; fi`,
     script,
     `); __wc=$?`,
     `case $__wo in *${OUT_END}) __wo=\${__wo%${OUT_END}}; __wk=$__wr;; *) __wk=;; esac; printf '%s' "$__wo"`,
     `if [ -s "$__te" ]; then cat -- "$__te" >&2; __wk=; fi`,
-    `if [ -n "$__wk" ] && [ "$__wc" -eq 0 ] && [ -n "$__s" ] && [ "\${__s#*  }" = "$__s" ]; then`,
+    `if [ -n "$__wk" ] && [ "$__wc" -eq 0 ]; then`,
     `  __nl='\n'; __wl=\${__wo%"$__nl"}`,
     `  if [ -n "$__wl" ] && [ "$__wl$__nl" = "$__wo" ] && case $__wl in *"$__nl"*) false;; esac`,
     `  then ${line}; else ${raw}; fi && mv -f "$__te" ${quote(`${dir}/${id}`)}`,
