@@ -167,9 +167,11 @@ describe("a real run's probe records its fresh answers in the host's index itsel
 
   it('a missing file (no signature to record for): no temp file is made, not even the directory; output and stderr as they are', () => {
     const t = setup();
-    const script = `echo . >> ${t.dir}/runs; echo absent; echo note >&2; exit 0`;
+    const script = `echo . >> ${t.dir}/runs; echo absent; umask; echo note >&2; exit 0`;
     const r = probeWith(new SigCache(undefined, { hostDir: t.hostDir, record: true }), join(t.dir, 'none'), script);
-    expect(r).toEqual({ code: 0, stdout: 'absent\n', stderr: 'note\n' });
+    const own = spawnSync('sh', ['-c', 'umask'], { encoding: 'utf8' }).stdout; // the script sees the exec's umask, not the index's 077
+    expect(own).not.toBe('0077\n');
+    expect(r).toEqual({ code: 0, stdout: `absent\n${own}`, stderr: 'note\n' });
     expect(existsSync(t.hostDir)).toBe(false);
     expect(t.runs()).toBe(1);
   });

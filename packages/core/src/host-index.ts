@@ -37,9 +37,9 @@ const RAW = 'r';
 const OUT_END = '__tsplay_o__';
 
 /**
- * The else branch of a wrapped fact (SigCache.wrap) in a real run: runs `script` with its stdout captured and its
- * stderr in a temp file of the index, prints both, and records the answer in the host's own index when it exited 0
- * with nothing on stderr for a complete signature (`$__s`, every file there), so the run needs no exec of its own
+ * The else branch of a wrapped fact (SigCache.wrap) in a real run: for a complete signature (`$__s`, every file
+ * there) runs `script` with its stdout captured and its stderr in a temp file of the index, prints both, and records
+ * the answer in the host's own index when it exited 0 with nothing on stderr, so the run needs no exec of its own
  * at its end to write it. A one-line answer is kept as it is (`l`), any other in base64 (`r`, one line:
  * `base64 -w0`); the temp file becomes the entry by rename, as in indexWriteScript. Ends the subshell it runs in
  * (the fact's) with the script's exit code. A script that sets its own EXIT trap is printed without its trailing
@@ -49,10 +49,12 @@ export function indexRecord(dir: string, id: string, script: string): string {
   const d = quote(dir);
   const line = `printf '%s\\n${LINE}%s\\nend\\n' "$__s" "$__wl" > "$__te"`;
   const raw = `{ printf '%s\\n${RAW}' "$__s"; printf '%s' "$__wo" | base64 -w0 && printf '\\nend\\n'; } > "$__te"`;
-  // only a complete signature is recorded: without one there is no temp file to make (nor to remove after)
+  // Only a complete signature is recorded: without one there is no temp file to make (nor to remove after), and
+  // the script sees the exec's own umask (an archive's answer predicts the mode of the directories it would make
+  // from it: those are missing only where a named target is, and so is the signature).
   const complete = `[ -n "$__s" ] && [ "\${__s#*  }" = "$__s" ]`;
   return [
-    `__te=${d}/.${id}.$$; __wr=; umask 077; if ${complete}; then { { [ -d ${d} ] || mkdir -p ${d}; } && true > "$__te"; } 2>/dev/null && __wr=1; fi`,
+    `__te=${d}/.${id}.$$; __wr=; if ${complete}; then umask 077; { { [ -d ${d} ] || mkdir -p ${d}; } && true > "$__te"; } 2>/dev/null && __wr=1; fi`,
     `__wo=$(trap 'printf %s ${OUT_END}' EXIT; if [ -n "$__wr" ]; then exec 2>"$__te"; fi`,
     script,
     `); __wc=$?`,
