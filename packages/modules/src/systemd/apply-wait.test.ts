@@ -12,7 +12,7 @@ import type { SystemdAction, SystemdPlanData } from './plan.js';
 
 /**
  * applySystemd against /bin/sh with a stub `systemctl` (and `journalctl`) on PATH: it logs every call and
- * answers `list-jobs` with a job for the unit while `jobs` (a counter file) is above 0, `show` with `state`.
+ * answers `show` with a job for the unit (`Job=7`) while `jobs` (a counter file) is above 0, and with `state`.
  */
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-systemd-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,8 +22,7 @@ writeFileSync(
 d=$(dirname "$0"); echo "$*" >> "$d/calls"
 [ -e "$d/fail-$1" ] && { echo "Job for $2 failed: no such thing" >&2; exit 5; }
 case "$1" in
-  list-jobs) n=$(cat "$d/jobs"); if [ "$n" -gt 0 ]; then echo "$((n-1))" > "$d/jobs"; echo "7 etcd.service start running"; fi ;;
-  show) cat "$d/state" ;;
+  show) n=$(cat "$d/jobs"); if [ "$n" -gt 0 ]; then echo "$((n-1))" > "$d/jobs"; echo Job=7; else echo Job=; fi; cat "$d/state" ;;
 esac
 exit 0
 `,
@@ -86,10 +85,9 @@ describe('the start and the first chunk of its wait in one exec', () => {
       'enable --no-reload etcd.service',
       'start --no-block etcd.service',
       'daemon-reload',
-      'list-jobs --no-legend --no-pager',
-      'list-jobs --no-legend --no-pager',
-      'list-jobs --no-legend --no-pager',
-      'show -p ActiveState -p SubState -p Result -p Type etcd.service',
+      'show -p Job -p ActiveState -p SubState -p Result -p Type etcd.service',
+      'show -p Job -p ActiveState -p SubState -p Result -p Type etcd.service',
+      'show -p Job -p ActiveState -p SubState -p Result -p Type etcd.service',
     ]);
   });
 
@@ -100,7 +98,7 @@ describe('the start and the first chunk of its wait in one exec', () => {
     expect(r.data?.active).toBe('active');
     expect(h.execs).toHaveLength(2);
     expect(h.execs[1]).not.toContain('start --no-block');
-    expect(h.calls().filter((c) => c.startsWith('list-jobs'))).toHaveLength(6);
+    expect(h.calls().filter((c) => c.startsWith('show -p Job'))).toHaveLength(6);
   });
 
   it('is interruptible between chunks', async () => {

@@ -36,7 +36,6 @@ describe('waiting for a started unit', () => {
 
   it('the poll script quotes the unit and bounds its loop', () => {
     const s = pollScript('my unit.service', 7, 200);
-    expect(s).toContain("-v u='my unit.service'");
     expect(s).toContain("-p Type 'my unit.service'");
     expect(s).toContain('-ge 7 ]');
     expect(s).toContain('sleep 0.200');

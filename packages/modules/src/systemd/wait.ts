@@ -83,22 +83,21 @@ export function parseWaitState(out: string): WaitState {
 /**
  * Polls the unit on the host up to `polls` times, `intervalMs` apart, stopping early once no job is
  * queued for it (the start/restart ran: active, failed, auto-restart or inactive; or a Type=notify
- * unit activating, which `judge` then weighs), then prints its state as KEY=value lines.
+ * unit activating, which `judge` then weighs), then prints its state as KEY=value lines. One `systemctl show`
+ * a poll reads both the unit's job (`Job=`, empty once none is queued: a unit has at most one) and its state,
+ * so the last poll's answer is the state printed (no `list-jobs` piped to `awk`, no show after the loop).
  */
 export function pollScript(unit: string, polls: number, intervalMs: number): string {
   const interval = (intervalMs / 1000).toFixed(3);
-  const jobs = sh`systemctl list-jobs --no-legend --no-pager 2>/dev/null | awk -v u=${unit} '$2==u{n++} END{print n+0}'`;
   return [
     'i=0',
     'while :; do',
-    // the loop only waits for the unit's start/stop job to finish; the state is read once, after it
-    `  j=$(${jobs})`,
-    '  [ "$j" = 0 ] && break',
+    sh`  s=$(systemctl show -p Job -p ActiveState -p SubState -p Result -p Type ${unit})`,
+    '  case "$s" in *Job=[0-9]*) j=1;; *) j=0; break;; esac',
     sh`  i=$((i+1)); [ "$i" -ge ${polls} ] && break`,
     sh`  sleep ${interval}`,
     'done',
-    sh`systemctl show -p ActiveState -p SubState -p Result -p Type ${unit}`,
-    `printf 'Jobs=%s\\n' "$j"`,
+    `printf '%s\\nJobs=%s\\n' "$s" "$j"`,
   ].join('\n');
 }
 
