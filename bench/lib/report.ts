@@ -22,6 +22,8 @@ export interface Row {
 export interface Summary {
   rows: Row[];
   etcdStart?: Stat;
+  /** The chapter's own commands by hand (lib/by-hand.ts): the fresh converge's floor on this lab. */
+  byHand?: Stat;
   freshOverhead?: { seconds: number; target: string; met: boolean };
   /** The idempotent run's floor from the same run's profile, and each run's multiple of it. */
   floor?: RunFloor & { of: { idempotent?: number | undefined; check?: number | undefined }; met: boolean };
@@ -38,6 +40,7 @@ const LABEL: Record<string, string> = {
 export function summarize(sections: SectionResult[], tools: Tool[], floor?: RunFloor): Summary {
   const rows: Row[] = [];
   let etcdStart: Stat | undefined;
+  let byHand: Stat | undefined;
   for (const s of sections) {
     if (!(s.kind in LABEL)) continue;
     const row: Row = { what: LABEL[s.kind] as string, hosts: s.hosts, tools: {}, ratio: {}, changed: {}, rssMb: {}, load: s.load };
@@ -56,10 +59,11 @@ export function summarize(sections: SectionResult[], tools: Tool[], floor?: RunF
     if (s.kind === 'idempotent' || s.kind === 'check') Object.assign(row, { target: '>= 25x Ansible', met: r !== undefined && r >= 25 });
     if (s.kind === 'scaling' && s.hosts === 20) Object.assign(row, { target: '>= 30x Ansible', met: r !== undefined && r >= 30 });
     if (s.kind === 'fresh' && s.etcdStart.length) etcdStart = stat(s.etcdStart);
+    if (s.kind === 'fresh' && s.byHand?.length) byHand = stat(s.byHand);
     rows.push(row);
   }
   const fresh = rows.find((r) => r.what === LABEL.fresh)?.tools.tsplay;
-  const sum: Summary = { rows, ...(etcdStart ? { etcdStart } : {}) };
+  const sum: Summary = { rows, ...(etcdStart ? { etcdStart } : {}), ...(byHand ? { byHand } : {}) };
   if (fresh && etcdStart) {
     const seconds = fresh.median - etcdStart.median;
     sum.freshOverhead = { seconds, target: '<= 1.0 s above etcd start', met: seconds <= 1.0 };
@@ -131,6 +135,11 @@ export function table(sum: Summary, tools: Tool[]): string {
     const o = sum.freshOverhead;
     out.push(`tsplay fresh converge overhead above etcd's start: ${fmt(o.seconds)} s (target ${o.target}: ${o.met ? 'met' : 'NOT met'})`);
   }
+  const fresh = sum.rows.find((r) => r.what === LABEL.fresh)?.tools.tsplay;
+  if (sum.byHand)
+    out.push(
+      `the chapter by hand (its own commands, one exec per host, all hosts at once, no SSH in the time; bench/lib/by-hand.ts): ${cell(sum.byHand)} s${fresh ? `; tsplay's fresh converge is ${fmt(fresh.median - sum.byHand.median)} s above it` : ''}`,
+    );
   if (sum.floor) out.push(floorLine(sum.floor));
   return out.join('\n');
 }

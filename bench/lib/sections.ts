@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { labHostExec, type RunningLab } from '@tsplay/lab';
 import { writeAnsibleInventory } from './ansible-inventory.js';
 import { ensureLab, etcdStartTime, freshLab, resetEtcd, timedDown, type LabFigures, type Log } from './lab.js';
+import { byHandConverge, hostUnits } from './by-hand.js';
 import { timedRun, type Job, type Paths, type RunResult, type Tool } from './measure.js';
 import type { ScaleJob } from './rounds.js';
 import { filesJob, traceSummary, type ScaleRun, type TraceSummary } from './scale.js';
@@ -37,6 +38,8 @@ export interface SectionResult {
   runs: Measured[];
   /** Seconds from the first `systemctl start etcd` to the last member active (fresh). */
   etcdStart: number[];
+  /** fresh: seconds of the chapter's own commands by hand, one exec per host, all hosts at once (lib/by-hand.ts). */
+  byHand?: number[];
   /** Tools that could not run, with the reason (e.g. Mitogen's version check). */
   unavailable: Partial<Record<Tool, string>>;
   notes: string[];
@@ -118,8 +121,17 @@ export async function runSection(spec: SectionSpec, log: Log, res: SectionResult
       }
       break;
     }
-    case 'fresh':
+    case 'fresh': {
+      // the hosts' units as a converge wrote them, for the chapter by hand (converged first when they are not)
+      const units = await hostUnits(lab).catch(async () => {
+        mustPass(await timedRun('tsplay', etcd, p), 'converge before the section');
+        return hostUnits(lab);
+      });
       for (let round = 0; round < spec.rounds; round++) {
+        await resetEtcd(lab);
+        const hand = await byHandConverge(lab, units);
+        (res.byHand ??= []).push(hand);
+        log(`  the chapter by hand (one exec per host, all at once): ${hand.toFixed(3)} s`);
         for (const tool of rotate(spec.tools, round)) {
           await resetEtcd(lab);
           const r = await timedRun(tool, etcd, p);
@@ -131,6 +143,7 @@ export async function runSection(spec: SectionSpec, log: Log, res: SectionResult
         log(`  etcd own start (3 members, empty data dirs): ${s.toFixed(3)} s`);
       }
       break;
+    }
     case 'cold':
       // Converged hosts, but each timed run as from a new workstation (see Job.cold): new empty dirs every run.
       mustPass(await timedRun('tsplay', etcd, p), 'converge before the section');
