@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,13 +55,30 @@ describe('the directory checks of a batch share one stat', () => {
     expect(last).toEqual(['refuse', 'ok', 'ok', 'ok', process.getuid?.() === 0 ? 'owner:nobody' : 'refuse']);
   });
 
-  it('a directory missing from one chain: each reads its own, with the same verdicts', () => {
-    const chains = [...CHAINS, chain('plain', 'plain/none')];
+  it.each(['/bin/sh', 'bash', 'dash'])(
+    'a directory missing from one chain: still the one shared stat, with the same verdicts (missing judged missing), under %s',
+    (shell) => {
+      const chains = [...CHAINS, chain('plain', 'plain/none'), chain('none', 'none/deeper')];
+      const { verdicts, stats } = batched(chains, shell);
+      // the shared stat of the directories there; the missing one is no word of it
+      expect(stats).toBe(1);
+      expect(verdicts).toEqual(chains.map((c) => own(c, shell)));
+      expect(verdicts.at(-2)?.[at('plain/none')]).toBe('missing');
+      expect([verdicts.at(-1)?.[at('none')], verdicts.at(-1)?.[at('none/deeper')], verdicts.at(-1)?.[root]]).toEqual([
+        'missing',
+        'missing',
+        'ok',
+      ]);
+    },
+  );
+
+  it('a regular file where a chain has a directory: the one shared stat, refused as its own script refuses it', () => {
+    writeFileSync(at('a-file'), 'x');
+    const chains = [...CHAINS, chain('a-file', 'a-file/below')];
     const { verdicts, stats } = batched(chains, '/bin/sh');
-    // the shared stat that found one missing, then one per chain
-    expect(stats).toBe(chains.length + 1);
+    expect(stats).toBe(1);
     expect(verdicts).toEqual(chains.map((c) => own(c, '/bin/sh')));
-    expect(verdicts.at(-1)?.[at('plain/none')]).toBe('missing');
+    expect(verdicts.at(-1)?.[at('a-file')]).toBe('refuse');
   });
 
   it('a symlink in a chain: each reads its own, and the link is judged at its target (a link itself would be refused)', () => {

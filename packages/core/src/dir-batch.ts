@@ -7,8 +7,11 @@ import { sharedPaths, statVar } from './shared-stat.js';
  * The directory checks of a batch's safe-write facts (`dirChainFact`: one per file a play writes, each the
  * chain from `/` down), read by one `stat` at the start of the probe instead of one in each fact's subshell.
  * Each directory's `uid gid mode owner` lands in a shell variable named after it; a fact takes its chain's
- * variables in place of its own `stat` and judges them as before. Only when every directory is there and none
- * is a symlink (the idempotent case): otherwise `__sd_ok` stays empty and each fact reads its own, as before.
+ * variables in place of its own `stat` and judges them as before; a directory that is not there has an empty
+ * variable (tested first with the shell's own `test`, the answer kept in a flag of its own, so one that comes or
+ * goes meanwhile cannot shift the words) and is judged `missing`, as the fact's own script judges it. Only when no
+ * directory is a symlink and that `stat` read every one the tests found: otherwise `__sd_ok` stays empty and each
+ * fact reads its own, as before.
  * Where the shell also reads its effective ids from /proc, it defines the judge once for the whole probe and sets
  * `__sd_fast`: each fact's fast path (safe-dir-fact.ts) then judges its chain in the probe's own shell.
  */
@@ -21,12 +24,19 @@ export const dirVar = (dir: string): string => statVar('__sd_', dir);
 export function dirPrelude(facts: readonly FactQuery[]): string[] {
   const dirs = sharedPaths(facts, (f) => f.dirChain);
   if (dirs === undefined) return ['__sd_ok=; __sd_fast='];
-  const noLink = dirs.map((d) => `[ ! -L ${quote(d)} ]`).join(' && ');
-  const word = (i: number) => `\${${i}}`;
-  const assign = dirs.map((d, i) => `${dirVar(d)}="${word(4 * i + 1)} ${word(4 * i + 2)} ${word(4 * i + 3)} ${word(4 * i + 4)}"`);
+  const seen = (d: string) => statVar('__sde_', d);
   return [
-    `__sd_ok=; if ${noLink} && __sdo=$(stat -c '${DIR_STAT_FORMAT}' -- ${dirs.map((d) => quote(d)).join(' ')} 2>/dev/null); then`,
-    `  set -f; set -- $__sdo; set +f; [ $# -eq ${4 * dirs.length} ] && { ${assign.join('; ')}; __sd_ok=1; }`,
+    '__sd_ok=; __sdo=; __sdl=; set --',
+    ...dirs.map(
+      (d) =>
+        `if [ -L ${quote(d)} ]; then __sdl=1; elif [ -e ${quote(d)} ]; then set -- "$@" ${quote(d)}; ${seen(d)}=1; else ${seen(d)}=; fi`,
+    ),
+    `if [ -z "$__sdl" ] && { [ $# -eq 0 ] || __sdo=$(stat -c '${DIR_STAT_FORMAT}' -- "$@" 2>/dev/null); }; then`,
+    '  __sdn=$#; set -f; set -- $__sdo; set +f',
+    '  if [ $# -eq $((4 * __sdn)) ]; then',
+    ...dirs.map((d) => `    if [ -n "$${seen(d)}" ]; then ${dirVar(d)}="$1 $2 $3 $4"; shift 4; else ${dirVar(d)}=; fi`),
+    '    __sd_ok=1',
+    '  fi',
     'fi',
     `__sd_fast=; if [ -n "$__sd_ok" ]; then ${EFFECTIVE_IDS}`,
     '  if [ -n "$tsplay_me" ]; then',
@@ -37,7 +47,7 @@ export function dirPrelude(facts: readonly FactQuery[]): string[] {
   ];
 }
 
-/** The chain's stat words in order, from the shared stat: for `dirChainScript`, when `__sd_ok` is set. */
+/** The chain's stat words in order, from the shared stat (a missing directory gives none): for `dirChainScript`, when `__sd_ok` is set. */
 export function sharedChainWords(dirs: readonly string[]): string {
   return dirs.map((d) => `$${dirVar(d)}`).join(' ');
 }

@@ -1,7 +1,7 @@
 import type { PathState } from './connection.js';
 import { TsplayError } from './errors.js';
 import { isUnknownFact, unknownFact, type FactQuery, type OverlayView, type UnknownFact } from './facts.js';
-import { DIR_STAT_FORMAT, sharedChainWords } from './dir-batch.js';
+import { DIR_STAT_FORMAT, dirVar, sharedChainWords } from './dir-batch.js';
 import { DIR_VERDICT, ME } from './safe-check.js';
 import { quote } from './sh.js';
 
@@ -69,9 +69,11 @@ export function judgePredictedDir(s: PathState, dir: string, opts: { root: boole
   return `owner:${s.owner}`;
 }
 
-/** The verdicts of the whole chain from the batch's shared stat (`__sd_ok` set). */
+/** The verdicts of the whole chain from the batch's shared stat (`__sd_ok` set): `missing` first, as `dirChainScript` prints them. */
 const sharedVerdicts = (dirs: readonly string[]): string[] => [
-  `  tsplay_ix='${dirs.map((_, i) => ` ${i}`).join('')}'; set -f; set -- ${sharedChainWords(dirs)}; set +f`,
+  '  tsplay_ix=',
+  ...dirs.map((d, i) => `  if [ -n "$${dirVar(d)}" ]; then tsplay_ix="$tsplay_ix ${i}"; else echo 'D|${i}|missing'; fi`),
+  `  set -f; set -- ${sharedChainWords(dirs)}; set +f`,
   '  while [ $# -ge 4 ]; do tsplay_next; tsplay_verdict "$1" "$2" "$3" "$4"; shift 4; done',
 ];
 

@@ -68,12 +68,28 @@ describe('the content facts of a batch read their stat signatures with one stat'
     expect((miss.f1 as { sha256: string }).sha256).toBe((hit.f1 as { sha256: string }).sha256);
   });
 
-  it('with a path missing, each fact reads its own signature and the answers are the same', async () => {
+  it('with a path missing, still one signature read for the batch; the answers and the cache as with one stat per fact', async () => {
     stat.reset();
     const gone = join(dir, 'gone');
-    const v = await gatherFacts(conn, facts(a, gone, b), { become: false, sigCache: new SigCache() });
-    expect(calls()).toBe(4);
+    const shared = new SigCache(join(dir, 'shared-gone.json'));
+    const v = await gatherFacts(conn, facts(a, gone, b), { become: false, sigCache: shared });
+    expect(calls()).toBe(1);
     expect(v.f1).toEqual({ exists: false });
-    expect(v.f0).toEqual((await gatherFacts(conn, facts(a), { become: false })).f0);
+    stat.reset();
+    const own = new SigCache(join(dir, 'own-gone.json'));
+    const alone = [a, gone, b].map((p) => gatherFacts(conn, facts(p), { become: false, sigCache: own }));
+    expect(v).toEqual({ f0: (await alone[0])?.f0, f1: (await alone[1])?.f0, f2: (await alone[2])?.f0 });
+    shared.save();
+    own.save();
+    expect(JSON.parse(readFileSync(join(dir, 'shared-gone.json'), 'utf8'))).toEqual(
+      JSON.parse(readFileSync(join(dir, 'own-gone.json'), 'utf8')),
+    );
+  });
+
+  it('no path there: no stat at all, every fact answers that its file is missing', async () => {
+    stat.reset();
+    const v = await gatherFacts(conn, facts(join(dir, 'none1'), join(dir, 'none2')), { become: false, sigCache: new SigCache() });
+    expect(calls()).toBe(0);
+    expect(v).toEqual({ f0: { exists: false }, f1: { exists: false } });
   });
 });
