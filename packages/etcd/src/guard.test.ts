@@ -54,7 +54,19 @@ const list = (c2: 'started' | 'unstarted' | 'static' | 'absent') =>
     ],
   });
 const HEALTHY = '{"health":"true"}';
-const probe = (lines: string[]) => parsePeerProbe(lines.join('\n') + '\n');
+/** A peer's answers as one curl prints them (an answer, then `__tsplay_curl <status> <seconds>`; 000 where none came). */
+const answers = (health: string, list: string) => [health, list].map((b) => `${b}\n__tsplay_curl ${b ? 200 : '000'} 0.001\n`).join('');
+/** The probe's output from `peer\tIP\tHEALTH\tLIST` lines (a peer) and status lines (`data`, `nocert`, ...). */
+const probe = (lines: string[]) =>
+  parsePeerProbe(
+    lines
+      .map((l) => {
+        if (!l.startsWith('peer\t')) return `${l}\n`;
+        const [, ip = '', health = '', list = ''] = l.split('\t');
+        return `__tsplay_peer ${ip}\n${answers(health, list)}`;
+      })
+      .join(''),
+  );
 const absent = { exists: false };
 
 describe('bootstrap guard', () => {
@@ -120,8 +132,9 @@ describe('bootstrap guard', () => {
     const s = peerProbeScript({ ...args, caFile: '/etc/etcd/my ca.pem' });
     expect(s.startsWith('if [ -d /var/lib/etcd/member ]; then echo data;')).toBe(true);
     expect(s).toContain("--cacert '/etc/etcd/my ca.pem' --cert /etc/etcd/kubernetes.pem --key /etc/etcd/kubernetes-key.pem");
-    expect(s).toContain('https://10.240.0.11:2379/v3/cluster/member/list');
-    expect(s).toContain("-X POST -d '{}'");
+    expect(s).toContain('https://10.240.0.11:2379/health --next');
+    expect(s).toContain("--data '{}' https://10.240.0.11:2379/v3/cluster/member/list");
+    expect(s.match(/; curl /g)).toHaveLength(2); // one curl a peer
   });
 
   it('a host without its client certificate files asks no peer (no curl starts) and says why', () => {
@@ -130,7 +143,11 @@ describe('bootstrap guard', () => {
     const bin = join(dir, 'bin');
     mkdirSync(bin);
     const calls = join(dir, 'calls');
-    writeFileSync(join(bin, 'curl'), `#!/bin/sh\necho called >> '${calls}'\nprintf '{"health":"true"}'\n`);
+    // answers every URL it is given as curl does with -w: the body, then the mark
+    writeFileSync(
+      join(bin, 'curl'),
+      `#!/bin/sh\necho called >> '${calls}'\nfor a do case $a in https://*) printf '{"health":"true"}\\n__tsplay_curl 200 0.001\\n';; esac; done\n`,
+    );
     chmodSync(join(bin, 'curl'), 0o755);
     const tls = { caFile: join(dir, 'ca.pem'), certFile: join(dir, 'c.pem'), keyFile: join(dir, 'k.pem') };
     const script = peerProbeScript({ ...args, dataDir: join(dir, 'data'), ...tls });
@@ -151,7 +168,7 @@ describe('bootstrap guard', () => {
       ['10.240.0.10', true],
       ['10.240.0.11', true],
     ]);
-    expect(calledTimes()).toBe(4);
+    expect(calledTimes()).toBe(2);
   });
 
   it("a member with its data is answered in the probe's own shell (no subshell); an empty data dir runs the script", () => {

@@ -3,12 +3,13 @@
  * `--initial-cluster-state new` while the rest of the cluster runs and already knows that member
  * (or has removed it). Such a member cannot rejoin that way; the recovery is member remove/add.
  */
-import { defineModule, sh, shf, TsplayError, type PathState } from '@tsplay/core';
+import { defineModule, quote, sh, TsplayError, type PathState } from '@tsplay/core';
 import { commandFact, pathFact } from '@tsplay/core/module';
 import { z } from 'zod';
 import { curlTls, memberArg, tlsArgs } from './schemas.js';
 import { parseMemberListJson, type MemberStatus } from './members.js';
 import { peerUrl } from './unit.js';
+import { healthAndMembersCurl, parseClusterProbe } from './verify-probe.js';
 
 export const guardArgs = z.object({
   dataDir: z.string().min(1),
@@ -31,18 +32,20 @@ export interface GuardVerdict {
   reason: string;
 }
 
+/** Starts each peer's answers in the probe's output: `PEER <ip>`. */
+const PEER = '__tsplay_peer';
+
 /**
  * Runs on the host: peers are only asked when the data dir has no member (the rare case) and this host has its
  * client certificate files (without them no peer could be asked: on a fresh host the first probe runs before
- * the certificates are written, and four curl starts there cost ~0.1 s of the host's time for nothing).
+ * the certificates are written, and curl starts there cost the host's time for nothing). Each peer is asked by
+ * one `curl`, `/health` and the member list over one connection (verify-probe.ts `healthAndMembersCurl`).
  */
 export function peerProbeScript(a: GuardArgs): string {
-  const lines = a.peers.map((p) => {
-    const url = `https://${p.ip}:2379`;
-    const get = (path: string, post: boolean) =>
-      shf`"$(curl -s --connect-timeout 2 --max-time 4 ${curlTls(a)} ${post ? ['-X', 'POST', '-d', '{}'] : []} ${`${url}${path}`} 2>/dev/null | tr -d '\\n\\t')"`;
-    return sh`  printf 'peer\\t%s\\t%s\\t%s\\n' ${p.ip} ${get('/health', false)} ${get('/v3/cluster/member/list', true)}`;
-  });
+  const opts = ['-s', '--connect-timeout', '2', '--max-time', '4', ...curlTls(a)];
+  const lines = a.peers.map(
+    (p) => `  printf '${PEER} %s\\n' ${quote(p.ip)}; ${healthAndMembersCurl(`https://${p.ip}:2379`, opts)} 2>/dev/null`,
+  );
   return [
     sh`if [ -d ${`${a.dataDir}/member`} ]; then echo data; elif ! command -v curl >/dev/null 2>&1; then echo nocurl;`,
     sh`elif [ ! -r ${a.caFile} ] || [ ! -r ${a.certFile} ] || [ ! -r ${a.keyFile} ]; then echo nocert; else`,
@@ -51,20 +54,23 @@ export function peerProbeScript(a: GuardArgs): string {
   ].join('\n');
 }
 
-export function parsePeerProbe(out: string): { dataPresent: boolean; curl: boolean; certs: boolean; peers: PeerProbe[] } {
-  const lines = out.split('\n');
-  const peers: PeerProbe[] = [];
-  for (const l of lines) {
-    if (!l.startsWith('peer\t')) continue;
-    const [, ip = '', health = '', list = ''] = l.split('\t');
-    let members: MemberStatus[] | undefined;
-    try {
-      members = list ? parseMemberListJson(list).members : undefined;
-    } catch {
-      members = undefined;
-    }
-    peers.push({ ip, healthy: /"health"\s*:\s*"?true/.test(health), members });
+/** One peer's answers: healthy when its `/health` says so; its member list when it gave one that parses. */
+function peerOf(ip: string, answers: string): PeerProbe {
+  const p = parseClusterProbe(answers);
+  let members: MemberStatus[] | undefined;
+  try {
+    members = p?.members.body ? parseMemberListJson(p.members.body).members : undefined;
+  } catch {
+    members = undefined;
   }
+  return { ip, healthy: p !== undefined && /"health"\s*:\s*"?true/.test(p.health.body), members };
+}
+
+export function parsePeerProbe(out: string): { dataPresent: boolean; curl: boolean; certs: boolean; peers: PeerProbe[] } {
+  const parts = out.split(new RegExp(`^${PEER} (.*)\\n`, 'm'));
+  const lines = (parts[0] ?? '').split('\n');
+  const peers: PeerProbe[] = [];
+  for (let i = 1; i < parts.length; i += 2) peers.push(peerOf(parts[i] ?? '', parts[i + 1] ?? ''));
   return { dataPresent: lines.includes('data'), curl: !lines.includes('nocurl'), certs: !lines.includes('nocert'), peers };
 }
 

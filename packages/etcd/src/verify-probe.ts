@@ -15,16 +15,18 @@ import type { VerifyArgs } from './verify.js';
 /** Ends each answer of the curl probe: `MARK <http status> <seconds>`. */
 const MARK = '__tsplay_curl';
 
+/**
+ * One `curl` asking a member's client URL `endpoint` for `/health`, then for the member list over the same
+ * connection, `opts` (timeouts, certificates) for both; each answer ends in `MARK <http status> <seconds>`, also
+ * where the connection failed (`000`): `parseClusterProbe` reads it. The bootstrap guard asks each peer this way.
+ */
+export function healthAndMembersCurl(endpoint: string, opts: readonly string[]): string {
+  const o = [...opts, '-w', `\\n${MARK} %{http_code} %{time_total}\\n`];
+  return sh`curl ${o} ${`${endpoint}/health`} --next ${o} --data '{}' ${`${endpoint}/v3/cluster/member/list`}`;
+}
+
 export function clusterProbeCommand(a: VerifyArgs): string {
-  const opts = [
-    '-sS',
-    '--max-time',
-    String(Math.ceil(a.commandTimeoutMs / 1000)),
-    ...curlTls(a),
-    '-w',
-    `\\n${MARK} %{http_code} %{time_total}\\n`,
-  ];
-  return sh`curl ${opts} ${`${a.endpoint}/health`} --next ${opts} --data '{}' ${`${a.endpoint}/v3/cluster/member/list`}`;
+  return healthAndMembersCurl(a.endpoint, ['-sS', '--max-time', String(Math.ceil(a.commandTimeoutMs / 1000)), ...curlTls(a)]);
 }
 
 interface Answer {
