@@ -1,7 +1,6 @@
 import type { FactQuery } from './facts.js';
 import { DIR_VERDICT, EFFECTIVE_IDS } from './safe-check.js';
-import { quote } from './sh.js';
-import { sharedPaths, statVar } from './shared-stat.js';
+import { sharedPaths, sharedStatLines, statVar } from './shared-stat.js';
 
 /**
  * The directory checks of a batch's safe-write facts (`dirChainFact`: one per file a play writes, each the
@@ -24,20 +23,16 @@ export const dirVar = (dir: string): string => statVar('__sd_', dir);
 export function dirPrelude(facts: readonly FactQuery[]): string[] {
   const dirs = sharedPaths(facts, (f) => f.dirChain);
   if (dirs === undefined) return ['__sd_ok=; __sd_fast='];
-  const seen = (d: string) => statVar('__sde_', d);
   return [
-    '__sd_ok=; __sdo=; __sdl=; set --',
-    ...dirs.map(
-      (d) =>
-        `if [ -L ${quote(d)} ]; then __sdl=1; elif [ -e ${quote(d)} ]; then set -- "$@" ${quote(d)}; ${seen(d)}=1; else ${seen(d)}=; fi`,
-    ),
-    `if [ -z "$__sdl" ] && { [ $# -eq 0 ] || __sdo=$(stat -c '${DIR_STAT_FORMAT}' -- "$@" 2>/dev/null); }; then`,
-    '  __sdn=$#; set -f; set -- $__sdo; set +f',
-    '  if [ $# -eq $((4 * __sdn)) ]; then',
-    ...dirs.map((d) => `    if [ -n "$${seen(d)}" ]; then ${dirVar(d)}="$1 $2 $3 $4"; shift 4; else ${dirVar(d)}=; fi`),
-    '    __sd_ok=1',
-    '  fi',
-    'fi',
+    ...sharedStatLines({
+      paths: dirs,
+      prefix: '__sd_',
+      format: DIR_STAT_FORMAT,
+      follow: false,
+      words: 4,
+      valueVar: dirVar,
+      linkBails: true,
+    }),
     `__sd_fast=; if [ -n "$__sd_ok" ]; then ${EFFECTIVE_IDS}`,
     '  if [ -n "$tsplay_me" ]; then',
     ...DIR_VERDICT.map((l) => `    ${l}`),

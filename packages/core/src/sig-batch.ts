@@ -1,6 +1,6 @@
 import type { FactQuery } from './facts.js';
 import { quote } from './sh.js';
-import { sharedPaths, statVar } from './shared-stat.js';
+import { sharedPaths, sharedStatLines, statVar } from './shared-stat.js';
 
 /**
  * The stat signatures of the content facts of a batch (SigCache.wrap), read by one `stat` at the start of the
@@ -14,7 +14,6 @@ export const SIG_FORMAT = '%s.%.9Y.%.9Z.%i';
 
 /** The shell variable that holds `path`'s signature in a batch with the shared stat. */
 export const sigVar = (path: string): string => statVar('__sg_', path);
-const seenVar = (path: string): string => statVar('__sge_', path);
 
 /**
  * The paths' signatures from the batch's shared stat, as `$@` (valid only while `__sg_ok` is set): unquoted, so a
@@ -32,15 +31,5 @@ export function sigLine(paths: readonly string[]): string {
 export function sigPrelude(facts: readonly FactQuery[]): string[] {
   const paths = sharedPaths(facts, (f) => f.sigPaths);
   if (paths === undefined) return ['__sg_ok='];
-  return [
-    '__sg_ok=; __sa=; set --',
-    ...paths.map((p) => `if [ -e ${quote(p)} ]; then set -- "$@" ${quote(p)}; ${seenVar(p)}=1; else ${seenVar(p)}=; fi`),
-    `if [ $# -eq 0 ] || __sa=$(stat -L -c '${SIG_FORMAT}' -- "$@" 2>/dev/null); then`,
-    '  __sgn=$#; set -- $__sa',
-    '  if [ $# -eq "$__sgn" ]; then',
-    ...paths.map((p) => `    if [ -n "$${seenVar(p)}" ]; then ${sigVar(p)}=$1; shift; else ${sigVar(p)}=; fi`),
-    '    __sg_ok=1',
-    '  fi',
-    'fi',
-  ];
+  return sharedStatLines({ paths, prefix: '__sg_', format: SIG_FORMAT, follow: true, words: 1, valueVar: sigVar, linkBails: false });
 }
