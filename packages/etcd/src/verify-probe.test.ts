@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checksFor } from './testing/verify-args.js';
 import { clusterProbeCommand, judgeClusterProbe, parseClusterProbe } from './verify-probe.js';
@@ -14,10 +18,29 @@ const out = (health: string, hs = 200, list = LIST, ls = 200) =>
 describe("the verification's first try (one curl)", () => {
   it('asks /health and the member list with the certificates; both checks send the same command', () => {
     const c = clusterProbeCommand(m);
-    expect(c).toMatch(/^curl -sS --max-time 5 --cacert \/etc\/etcd\/ca\.pem .* https:\/\/127\.0\.0\.1:2379\/health --next -sS /);
+    expect(c).toMatch(/; then curl -sS --max-time 5 --cacert \/etc\/etcd\/ca\.pem .* https:\/\/127\.0\.0\.1:2379\/health --next -sS /);
     expect(c).toContain(`--key /etc/etcd/kubernetes-key.pem -w '\\n__tsplay_curl %{http_code} %{time_total}\\n'`);
     expect(c).toContain(`--data '{}' https://127.0.0.1:2379/v3/cluster/member/list`);
     expect(clusterProbeCommand(h)).toBe(c);
+  });
+
+  it('starts no curl without the certificate files: says which, exits 1 (sh and bash)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-verify-'));
+    const files = ['ca.pem', 'c.pem', 'k.pem'].map((f) => join(dir, f));
+    const a = { ...m, caFile: files[0] as string, certFile: files[1] as string, keyFile: files[2] as string };
+    // a stub curl first on PATH: it prints what it was asked, so a run of it shows
+    writeFileSync(join(dir, 'curl'), '#!/bin/sh\necho CURL-RAN "$@"\n', { mode: 0o755 });
+    const env = { ...process.env, PATH: `${dir}:${process.env.PATH}` };
+    const run = (shell: string) => spawnSync(shell, ['-c', clusterProbeCommand(a)], { env, encoding: 'utf8' });
+    for (const shell of ['sh', 'bash']) {
+      const r = run(shell);
+      expect([r.status, r.stdout]).toEqual([1, '']);
+      expect(r.stderr).toContain(`no client certificate files (${files.join(', ')}) to ask https://127.0.0.1:2379 with`);
+    }
+    for (const f of files.slice(0, 2)) writeFileSync(f, 'x');
+    expect(run('sh').stdout).toBe('');
+    writeFileSync(files[2] as string, 'x');
+    expect(run('sh').stdout).toMatch(/^CURL-RAN -sS --max-time 5 --cacert \S+ca\.pem /);
   });
 
   it('splits the two answers at their status lines', () => {

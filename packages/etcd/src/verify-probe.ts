@@ -25,8 +25,16 @@ export function healthAndMembersCurl(endpoint: string, opts: readonly string[]):
   return sh`curl ${o} ${`${endpoint}/health`} --next ${o} --data '{}' ${`${endpoint}/v3/cluster/member/list`}`;
 }
 
+/**
+ * The first try's command. Without the certificate files (a fresh host's first probe, before they are written)
+ * no member can be asked: it says so without starting curl.
+ */
 export function clusterProbeCommand(a: VerifyArgs): string {
-  return healthAndMembersCurl(a.endpoint, ['-sS', '--max-time', String(Math.ceil(a.commandTimeoutMs / 1000)), ...curlTls(a)]);
+  const curl = healthAndMembersCurl(a.endpoint, ['-sS', '--max-time', String(Math.ceil(a.commandTimeoutMs / 1000)), ...curlTls(a)]);
+  const files = [a.caFile, a.certFile, a.keyFile];
+  const missing = `no client certificate files (${files.join(', ')}) to ask ${a.endpoint} with`;
+  const readable = sh`[ -r ${a.caFile} ] && [ -r ${a.certFile} ] && [ -r ${a.keyFile} ]`;
+  return `if ${readable}; then ${curl}; else ${sh`echo ${missing}`} >&2; false; fi`;
 }
 
 interface Answer {

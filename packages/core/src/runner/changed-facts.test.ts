@@ -303,6 +303,49 @@ describe('consecutive steps run ahead in one exec', () => {
   });
 });
 
+describe("the read-only tasks right after a group of steps: their facts ride the group's exec", () => {
+  const words = (execs: string[], ws: string[]) => execs.map((e) => ws.filter((w) => e.includes(`echo ${w}\n`)).join(''));
+
+  it('facts that name no path too, after the steps, up to the first task that may change the host', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-after-'));
+    const r = await run([
+      task(stepTouch, { path: join(dir, 'a') }, { name: 'a' }),
+      task(stepTouch, { path: join(dir, 'b') }, { name: 'b' }),
+      task(readEcho, { word: 'x' }, { name: 'x' }),
+      task(echo, { word: 'y' }, { name: 'y' }),
+      task(shell, { cmd: 'true' }, { name: 'shell' }),
+      task(readEcho, { word: 'w' }, { name: 'w' }),
+    ]);
+    expect(r.results).toEqual(['a:changed', 'b:changed', 'x:ok', 'y:ok', 'shell:changed', 'w:ok']);
+    // the batch probe; a and b, then x's and y's facts in the same exec (after the steps); the shell; w's own
+    expect(words(r.execs, ['x', 'y', 'w'])).toEqual(['xyw', 'xy', '', 'w']);
+    expect(r.execs[1]?.indexOf('echo x\n')).toBeGreaterThan(r.execs[1]?.lastIndexOf('head -c') ?? 0);
+  });
+
+  it('what was read after the steps is dropped when a read-only task before its own applies (a wait)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-after-'));
+    const r = await run([
+      task(stepTouch, { path: join(dir, 'a') }, { name: 'a' }),
+      task(stepTouch, { path: join(dir, 'b') }, { name: 'b' }),
+      task(readEcho, { word: 'wait' }, { name: 'wait' }),
+      task(readEcho, { word: 'y' }, { name: 'y' }),
+    ]);
+    expect(r.results).toEqual(['a:changed', 'b:changed', 'wait:ok', 'y:ok']);
+    expect(words(r.execs, ['wait', 'y'])).toEqual(['waity', 'waity', 'y']);
+  });
+
+  it('not the facts of a barrier: it reads after every host reached it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-after-'));
+    const r = await run([
+      task(stepTouch, { path: join(dir, 'a') }, { name: 'a' }),
+      task(stepTouch, { path: join(dir, 'b') }, { name: 'b' }),
+      task(readEcho, { word: 'x' }, { name: 'x', barrier: true }),
+    ]);
+    expect(r.results).toEqual(['a:changed', 'b:changed', 'x:ok']);
+    expect(words(r.execs, ['x'])).toEqual(['x', '', 'x']);
+  });
+});
+
 describe('a task whose args read results runs ahead only when they are final', () => {
   it("args from a result before the lead: in the exec; args from the lead's result: after it, on its own", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-ahead-'));

@@ -27,20 +27,8 @@ function guess(env: RunEnv, play: PlannedPlay, pt: PlannedTask, run: HostRun, ba
   }
 }
 
-/** The facts of a host's planned tasks from `from` on at one become level, by fact key, for the batched prefetch. */
-export function prefetchQueries(
-  env: RunEnv,
-  play: PlannedPlay,
-  run: HostRun,
-  become: boolean | string,
-  batch: BatchInfo,
-  from = 0,
-): Record<string, FactQuery> {
-  return tasksAhead(env, play, run, become, batch, from).facts;
-}
-
 /** What the tasks from `from` on read: their facts by fact key, and the keys of those read by the quiet prefix. */
-interface Ahead {
+export interface Ahead {
   facts: Record<string, FactQuery>;
   /**
    * The fact keys of the quiet prefix: the tasks from `from` on before the first that may change the host, or
@@ -50,7 +38,7 @@ interface Ahead {
 }
 
 /** One walk over the host's tasks from `from` on: each selected one is resolved once (`guess`). */
-function tasksAhead(env: RunEnv, play: PlannedPlay, run: HostRun, become: boolean | string, batch: BatchInfo, from: number): Ahead {
+export function tasksAhead(env: RunEnv, play: PlannedPlay, run: HostRun, become: boolean | string, batch: BatchInfo, from: number): Ahead {
   const facts: Record<string, FactQuery> = {};
   const seen = new Set<string>();
   const quiet = new Set<string>();
@@ -85,7 +73,7 @@ export async function prefetchFacts(env: RunEnv, play: PlannedPlay, runs: readon
       const conn = await run.conn;
       if (!conn) return;
       const become = becomeLevel(play.become, run.host, run.host, play.becomeUser);
-      const facts = prefetchQueries(env, play, run, become, batch);
+      const { facts } = tasksAhead(env, play, run, become, batch, 0);
       if (Object.keys(facts).length === 0) return;
       try {
         await gatherFacts(withBecomeMethod(conn, play.becomeMethod), facts, { become, cache: run.cache, sigCache: run.sigCache });
@@ -137,13 +125,14 @@ export async function probeAhead(
 }
 
 /**
- * Whether the quiet prefix goes on through this task: it is read-only and its facts are not probed again by
- * the runner (retried, run once, delegated). A task counts as read-only when its module has no apply, or says
+ * Whether the quiet prefix goes on through this task: it is read-only, not a barrier, and its facts are not
+ * probed again by the runner (retried, run once, delegated). A task counts as read-only when its module has no apply, or says
  * so for the args of every invocation that runs.
  */
 function quietTask(pt: PlannedTask, rt: ResolvedTask | undefined): boolean {
   const t = pt.task;
-  if (t.runOnce || t.block || t.retries !== undefined || t.until !== undefined || t.notifiedBy.length > 0) return false;
+  // a barrier waits for the other hosts: what it reads is read after they reach it, never ahead of them
+  if (t.runOnce || t.barrier || t.block || t.retries !== undefined || t.until !== undefined || t.notifiedBy.length > 0) return false;
   if (!rt || rt.delegateTo !== undefined) return false;
   const reads = (args: unknown) => !t.module.apply || t.module.readOnly?.(args) === true;
   return rt.invocations.every((inv) => !inv.when || reads(inv.args));

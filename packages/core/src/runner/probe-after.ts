@@ -7,15 +7,24 @@ import { splitSteps, stepsScript, stepsStdin } from '../step.js';
 import type { RunEnv } from './env.js';
 import type { HostRun } from './host-run.js';
 import type { PlannedPlay } from './plan-types.js';
-import { prefetchQueries } from './prefetch.js';
+import { tasksAhead } from './prefetch.js';
 import { becomeLevel } from './resolve.js';
 import type { BatchInfo } from './resolve-at-run.js';
+
+/** The facts an exec of steps probes after them, and those of them that hold only until the next apply. */
+export interface AfterFacts {
+  facts: Record<string, FactQuery>;
+  /** Keys of the facts that name no path: read ahead of their read-only tasks (`FactCache.markEarly`). */
+  early: readonly string[];
+}
 
 /**
  * The facts of the play's tasks from `from` on that a group of steps leaves unknown (`known`: the cache as
  * the group's changes leave it) and that the group's exec can probe after its steps: those that name what
- * they read (as `probeAhead` takes), at the exec's become level. Empty when the group runs at another level
- * than the play's probes.
+ * they read (as `probeAhead` takes), and, as `probeAhead` takes them too, those of the read-only tasks right
+ * after the group (nothing runs on the host between its last step and them: e.g. a command's check, which
+ * no change can leave known), at the exec's become level. Empty when the group runs at another level than
+ * the play's probes.
  */
 export function factsAfter(
   env: RunEnv,
@@ -25,14 +34,15 @@ export function factsAfter(
   from: number,
   known: FactCache,
   become: { become: boolean | string; method: string | undefined },
-): Record<string, FactQuery> {
+): AfterFacts {
   const level = becomeLevel(play.become, run.host, run.host, play.becomeUser);
-  if (level !== become.become || play.becomeMethod !== become.method) return {};
-  const later = prefetchQueries(env, play, run, level, batch, from);
+  if (level !== become.become || play.becomeMethod !== become.method) return { facts: {}, early: [] };
+  const { facts: later, quiet } = tasksAhead(env, play, run, level, batch, from);
+  const named = (f: FactQuery) => f.paths !== undefined || f.statOf !== undefined;
   // a fact that needs root while the exec does not would run in an exec of its own
-  const rides = (f: FactQuery) =>
-    !known.values.has(f.key) && (f.paths !== undefined || f.statOf !== undefined) && (level !== false || !f.become);
-  return Object.fromEntries(Object.entries(later).filter(([, f]) => rides(f)));
+  const rides = (f: FactQuery) => !known.values.has(f.key) && (named(f) || quiet.has(f.key)) && (level !== false || !f.become);
+  const facts = Object.fromEntries(Object.entries(later).filter(([, f]) => rides(f)));
+  return { facts, early: Object.values(facts).flatMap((f) => (named(f) ? [] : [f.key])) };
 }
 
 /** What one exec of steps (and the probe after them) gave back. */

@@ -149,15 +149,15 @@ export async function runAhead(
   const { group, known } = await planGroup(g, pt, conn);
   const steps = group.flatMap((m) => ('step' in m.planned ? [m.planned.step] : []));
   const last = group.at(-1);
-  const after = last ? factsAfter(env, play, run, batch, play.tasks.indexOf(last.pt) + 1, known, lead(rt)) : {};
+  const after = last ? factsAfter(env, play, run, batch, play.tasks.indexOf(last.pt) + 1, known, lead(rt)) : { facts: {}, early: [] };
   // a lone step without facts to probe after it applies on its own (its transport's put also clears stale temp
   // files); the next probe records what it wrote
-  if (steps.length === 0 || (steps.length < 2 && Object.keys(after).length === 0) || env.opts.signal?.aborted) return;
+  if (steps.length === 0 || (steps.length < 2 && Object.keys(after.facts).length === 0) || env.opts.signal?.aborted) return;
   const record = writtenRecords(group, known, run, rt.become);
   const nonce = `__tsplay_${randomBytes(6).toString('hex')}`;
   const sent = await execSteps(
     withBecomeMethod(conn, rt.becomeMethod),
-    { steps, nonce, become: rt.become, facts: after, record },
+    { steps, nonce, become: rt.become, facts: after.facts, record },
     run.sigCache,
   );
   const { results, lost } = sent;
@@ -170,8 +170,10 @@ export async function runAhead(
     if (d.outcome.status === 'failed' || d.outcome.status === 'unreachable') return;
     if (d.outcome.changed) for (const id of m.pt.notifies) env.store.add(run.name, id);
   }
-  // read after every step ran: newer than what the steps' own changes left in the cache
+  // read after every step ran: newer than what the steps' own changes left in the cache; a fact that names no
+  // path holds only while no apply runs before its task (probeAhead's rule)
   if (sent.after) run.cache.absorb(sent.after);
+  for (const key of after.early) run.cache.markEarly(key);
 }
 
 /**
