@@ -79,6 +79,53 @@ describe('safeWriteScript', () => {
     expect([await modeOf(join(d, 's')), await modeOf(join(d, 'k')), await modeOf(join(d, 'n'))]).toEqual([0o600, 0o640, 0o644]);
   });
 
+  it('a given mode without x bits (or a secret) is the mode the temp file is made with: no chmod, no mktemp', async () => {
+    const d = join(base, 'made');
+    await mkdir(d, { mode: 0o755 });
+    // the fill records the temp file's mode before anything else runs on it
+    const fill = 'stat -c %a "$TSPLAY_TMP" > "$TSPLAY_DIR/.seen"; cat > "$TSPLAY_TMP"';
+    const cases: [SafeWriteTarget, number, boolean][] = [
+      [{ path: join(d, 'a'), mode: 0o644 }, 0o644, false],
+      [{ path: join(d, 'b'), mode: 0o600 }, 0o600, false],
+      [{ path: join(d, 'c'), secret: true }, 0o600, false],
+      [{ path: join(d, 'd'), mode: 0o640 }, 0o640, false],
+      [{ path: join(d, 'e'), mode: 0o755 }, 0o755, true],
+      [{ path: join(d, 'f'), owner: 'root', mode: 0o644 }, 0o644, true],
+    ];
+    for (const [t, mode, chmods] of cases) {
+      const script = safeWriteScript(t, fill);
+      expect(script).not.toContain('mktemp');
+      expect(/chmod \S+ "\$TSPLAY_TMP"/.test(script), t.path).toBe(chmods);
+      expect(sh(script, 'x\n')).toMatchObject({ code: 0, stderr: '' });
+      expect(await readFile(t.path, 'utf8')).toBe('x\n');
+      expect(await modeOf(t.path), t.path).toBe(mode);
+      // made with its final mode, or 0600 (the body's umask) until the chmod after the fill
+      expect((await readFile(join(d, '.seen'), 'utf8')).trim(), t.path).toBe((chmods ? 0o600 : mode).toString(8));
+    }
+    expect((await readdir(d)).sort()).toEqual(['.seen', 'a', 'b', 'c', 'd', 'e', 'f']);
+  });
+
+  it('the temp name is new each time and never an existing entry: a symlink at it fails the write, nothing followed', async () => {
+    const d = join(base, 'taken');
+    await mkdir(d, { mode: 0o755 });
+    const p = join(d, 'conf');
+    const names = new Set(
+      [1, 2, 3].map(
+        () => /tsplay_tn="\$TSPLAY_DIR\/\.\$TSPLAY_NAME\.tsplay-([0-9A-Za-z]{6})"/.exec(safeWriteScript({ path: p }, ':'))?.[1],
+      ),
+    );
+    expect(names.size).toBe(3);
+    const script = safeWriteScript({ path: p, mode: 0o644 }, 'cat > "$TSPLAY_TMP"');
+    const tmp = join(d, `.conf.tsplay-${/\.tsplay-([0-9A-Za-z]{6})"/.exec(script)?.[1]}`);
+    const before = [await sha(secretFile), await modeOf(secretFile)];
+    await symlink(secretFile, tmp);
+    const r = sh(script, 'x\n');
+    expect(r.code).not.toBe(0);
+    expect([await sha(secretFile), await modeOf(secretFile)]).toEqual(before);
+    expect((await lstat(tmp)).isSymbolicLink()).toBe(true);
+    expect(await readdir(d)).toEqual(['.conf.tsplay-' + tmp.split('.tsplay-')[1]]);
+  });
+
   it('refuses a directory another user owns (no owner given), with UNSAFE_PATH naming it, and writes nothing', async () => {
     const d = await userDir('theirs');
     const r = write({ path: join(d, 'f'), mode: 0o644 }, 'x');

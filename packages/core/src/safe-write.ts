@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { TsplayError } from './errors.js';
 import { quote } from './sh.js';
 import { CHECK_FUNCTIONS, ME } from './safe-check.js';
@@ -31,7 +32,7 @@ export interface SafeWriteOptions {
 export const UNSAFE_PATH_EXIT = 86;
 const MARK = 'tsplay-unsafe-path: ';
 
-/** tsplay's own temp names: `.NAME.tsplay-` + 6 letters/digits (mktemp) or 12 hex digits (older puts). */
+/** tsplay's own temp names: `.NAME.tsplay-` + 6 letters/digits (`tempSuffix`) or 12 hex digits (older puts). */
 export const TEMP_GLOBS = [`.?*.tsplay-${'[0-9a-f]'.repeat(12)}`, `.?*.tsplay-${'[0-9A-Za-z]'.repeat(6)}`] as const;
 
 /** `find` removing tsplay temp files in the directory `dirExpr` (a shell word) last modified before `beforeMs` (host clock). Never fails. */
@@ -95,27 +96,66 @@ export function pathLines(path: string): string[] {
   return [`tsplay_p=${quote(path)}`];
 }
 
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** 6 random letters/digits: the temp name's suffix (`TEMP_GLOBS[1]`, as mktemp's XXXXXX). */
+function tempSuffix(): string {
+  return [...randomBytes(6)].map((b) => ALNUM[b % ALNUM.length]).join('');
+}
+
 /**
- * Write a file: checks, then (as the chosen user) temp file made O_EXCL by mktemp in the same directory,
+ * The mode a new temp file can be created with (by the shell, through the umask) that is the file's final one,
+ * so that no chmod follows: a given mode, or a secret's 0600, without x or special bits and with no chown after
+ * it (a chown of a file with its final mode would open it to the old group first). Undefined otherwise.
+ */
+function creationMode(t: SafeWriteTarget): number | undefined {
+  if (t.owner || t.group) return undefined;
+  const mode = t.mode ?? (t.secret ? 0o600 : undefined);
+  return mode !== undefined && (mode & ~0o666) === 0 ? mode : undefined;
+}
+
+/**
+ * The temp file, made by the shell in the checked directory with O_EXCL (`set -C`: an existing name, a
+ * symlink included, is an error) under a name with a random suffix chosen here: no one but root, the login
+ * user and the target owner (as whom the body then runs) can make entries in that directory, so mktemp's own
+ * draw adds nothing but a process. Created with `mode` when given (else 0600, the body's umask).
+ */
+function tempLines(mode: number | undefined): string[] {
+  const umask = mode === undefined ? [] : [`umask ${octal(~mode & 0o777)}`];
+  return [
+    `tsplay_tn="$TSPLAY_DIR/.$TSPLAY_NAME.tsplay-${tempSuffix()}"`,
+    ...umask,
+    'set -C; true > "$tsplay_tn" || exit 1; set +C',
+    ...(umask.length > 0 ? ['umask 077'] : []),
+    'TSPLAY_TMP=$tsplay_tn',
+  ];
+}
+
+/**
+ * Write a file: checks, then (as the chosen user) a temp file made O_EXCL in the same directory (`tempLines`),
  * `fill` (a sh fragment writing the content into "$TSPLAY_TMP"; it may read stdin), owner then mode on that
- * temp file, fsync, rename onto the path. With no `mode`: `secret` gives 0600, else the old file's mode, else 0644.
+ * temp file (or the mode it was made with), fsync, rename onto the path. With no `mode`: `secret` gives 0600,
+ * else the old file's mode, else 0644.
  */
 export function safeWriteScript(target: SafeWriteTarget, fill: string, opts: SafeWriteOptions = {}): string {
+  const made = creationMode(target);
   const mode =
-    target.mode !== undefined
-      ? [`chmod ${octal(target.mode)} "$TSPLAY_TMP" || exit 1`]
-      : target.secret
-        ? ['chmod 0600 "$TSPLAY_TMP" || exit 1']
-        : [
-            'if [ -f "$tsplay_dst" ] && [ ! -L "$tsplay_dst" ]; then tsplay_om=$(stat -c %a -- "$tsplay_dst") || exit 1; else tsplay_om=644; fi',
-            'chmod "$tsplay_om" "$TSPLAY_TMP" || exit 1',
-          ];
+    made !== undefined
+      ? []
+      : target.mode !== undefined
+        ? [`chmod ${octal(target.mode)} "$TSPLAY_TMP" || exit 1`]
+        : target.secret
+          ? ['chmod 0600 "$TSPLAY_TMP" || exit 1']
+          : [
+              'if [ -f "$tsplay_dst" ] && [ ! -L "$tsplay_dst" ]; then tsplay_om=$(stat -c %a -- "$tsplay_dst") || exit 1; else tsplay_om=644; fi',
+              'chmod "$tsplay_om" "$TSPLAY_TMP" || exit 1',
+            ];
   const body = [
     'umask 077',
     'tsplay_dst="$TSPLAY_DIR/$TSPLAY_NAME"',
     ...(opts.staleBefore !== undefined ? [staleTempCleanup('"$TSPLAY_DIR"', opts.staleBefore)] : []),
     'if [ -d "$tsplay_dst" ] && [ ! -L "$tsplay_dst" ]; then echo "tsplay: $tsplay_dst is a directory" >&2; exit 1; fi',
-    'TSPLAY_TMP=$(mktemp "$TSPLAY_DIR/.$TSPLAY_NAME.tsplay-XXXXXX") || exit 1',
+    ...tempLines(made),
     `trap 'rm -f -- "$TSPLAY_TMP"' EXIT`,
     `trap 'exit 1' HUP INT TERM PIPE`,
     '{',

@@ -65,7 +65,7 @@ export function downloadScript(args: DownloadOptions, d: DownloadPlanData): stri
     `command -v ${tool} >/dev/null 2>&1 || { echo '${tool} is not installed' >&2; exit ${E_NO_TOOL}; }`,
     ...fetch,
     `if [ "$rc" -ne 0 ]; then echo "rc=$rc"; echo "avail=$(df -Pk "$TSPLAY_DIR" 2>/dev/null | awk 'NR==2{print $4}')"; exit ${E_FETCH}; fi`,
-    `actual=$(sha256sum < "$TSPLAY_TMP" | cut -d' ' -f1) || exit 1`,
+    `actual=$(sha256sum < "$TSPLAY_TMP") || exit 1; actual=\${actual%% *}`,
     'echo "actual=$actual"',
     `want=${quote(d.expected ?? '')}`,
     `if [ -n "$want" ] && [ "$actual" != "$want" ]; then exit ${E_MISMATCH}; fi`,

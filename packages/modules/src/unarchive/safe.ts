@@ -32,11 +32,12 @@ export function subdirCheckLines(): string[] {
 /**
  * New directories are made 0700 (umask 077 while placing) and get their final mode only at the end, deepest
  * first: a directory the archive opens to others (0777) is opened when everything below it is in place.
- * `made` lists them (paths relative to dest, one a line); their modes are those in "$t".
+ * `made` lists them (paths relative to dest, one a line; empty when none was made); their modes are those in "$t".
  */
 export function lateModeLines(made: string, exitCode: number): string[] {
   return [
-    `LC_ALL=C sort -r "${made}" | while IFS= read -r r; do chmod "$(stat -c %a -- "$t/$r")" "$dest/$r" || exit ${exitCode}; done || exit $?`,
+    // most extractions make no directory: no sort and no loop's subshell then
+    `[ ! -s "${made}" ] || LC_ALL=C sort -r "${made}" | while IFS= read -r r; do chmod "$(stat -c %a -- "$t/$r")" "$dest/$r" || exit ${exitCode}; done || exit $?`,
   ];
 }
 
