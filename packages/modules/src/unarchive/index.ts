@@ -15,7 +15,7 @@ export const unarchive = defineModule({
   name: 'unarchive',
   args: unarchiveArgsSchema.describe('Members of a tar archive extracted on the host, idempotent by content'),
   facts: (args, ctx) => unarchiveFacts(args, ctx),
-  plan: (facts, args) => planUnarchive(facts, args),
+  plan: (facts, args, ctx) => planUnarchive(facts, args, ctx),
   apply: (ctx, args, plan) => applyUnarchive(ctx, args, plan),
   step: (ctx, args, plan) => unarchiveStep(ctx, args, plan),
   resultFromPlan: (plan, args): UnarchiveResult => {

@@ -85,8 +85,8 @@ function planFresh(args: UnarchiveOptions): Plan<UnarchivePlanData> {
 }
 
 /** Pure: compare the archive's members with dest and say what extracting would change. */
-export function planUnarchive(f: UnarchiveFactValues, args: UnarchiveOptions): Plan<UnarchivePlanData> {
-  const plan = planUnarchiveChange(f, args);
+export function planUnarchive(f: UnarchiveFactValues, args: UnarchiveOptions, ctx: { check: boolean }): Plan<UnarchivePlanData> {
+  const plan = planUnarchiveChange(f, args, ctx.check);
   // The apply's safe-write check of dest would refuse: fail as it would, in check mode too.
   const refused = plan.changed ? unsafeWrite(f, `${args.dest.replace(/\/+$/, '')}/.`, undefined) : undefined;
   if (refused) throw refused;
@@ -96,7 +96,7 @@ export function planUnarchive(f: UnarchiveFactValues, args: UnarchiveOptions): P
   return plan;
 }
 
-function planUnarchiveChange(f: UnarchiveFactValues, args: UnarchiveOptions): Plan<UnarchivePlanData> {
+function planUnarchiveChange(f: UnarchiveFactValues, args: UnarchiveOptions, check: boolean): Plan<UnarchivePlanData> {
   if (!f.dest.exists || f.dest.type !== 'dir') {
     throw new TsplayError('WRITE_FAILED', `cannot extract into ${args.dest}: ${f.dest.exists ? 'not a directory' : 'it does not exist'}`, {
       field: 'dest',
@@ -129,6 +129,9 @@ function planUnarchiveChange(f: UnarchiveFactValues, args: UnarchiveOptions): Pl
     }
     const what = targets.length > 0 ? `: ${listing(targets)}` : ' (its members are not known until it exists)';
     const exact = args.include !== undefined && targets.length === args.include.length && (f.existing ?? []).length === 0;
+    // A real run (the archive is written by an earlier task of the same exec, e.g. its download): with no target
+    // there, a probe after that task would answer `fresh`, so extracting is planned as it would be then.
+    if (exact && !check) return planFresh(args);
     return {
       changed: true,
       // Fresh targets: extracting creates exactly them. Otherwise their content decides, and it is not known yet.
