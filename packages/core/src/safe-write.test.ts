@@ -79,7 +79,7 @@ describe('safeWriteScript', () => {
     expect([await modeOf(join(d, 's')), await modeOf(join(d, 'k')), await modeOf(join(d, 'n'))]).toEqual([0o600, 0o640, 0o644]);
   });
 
-  it('a given mode without x bits (or a secret) is the mode the temp file is made with: no chmod, no mktemp', async () => {
+  it('a given mode without x bits that its owner can write (or a secret) is the mode the temp file is made with: no chmod, no mktemp', async () => {
     const d = join(base, 'made');
     await mkdir(d, { mode: 0o755 });
     // the fill records the temp file's mode before anything else runs on it
@@ -90,6 +90,7 @@ describe('safeWriteScript', () => {
       [{ path: join(d, 'c'), secret: true }, 0o600, false],
       [{ path: join(d, 'd'), mode: 0o640 }, 0o640, false],
       [{ path: join(d, 'e'), mode: 0o755 }, 0o755, true],
+      [{ path: join(d, 'g'), mode: 0o444 }, 0o444, true],
       [{ path: join(d, 'f'), owner: 'root', mode: 0o644 }, 0o644, true],
     ];
     for (const [t, mode, chmods] of cases) {
@@ -102,7 +103,21 @@ describe('safeWriteScript', () => {
       // made with its final mode, or 0600 (the body's umask) until the chmod after the fill
       expect((await readFile(join(d, '.seen'), 'utf8')).trim(), t.path).toBe((chmods ? 0o600 : mode).toString(8));
     }
-    expect((await readdir(d)).sort()).toEqual(['.seen', 'a', 'b', 'c', 'd', 'e', 'f']);
+    expect((await readdir(d)).sort()).toEqual(['.seen', 'a', 'b', 'c', 'd', 'e', 'f', 'g']);
+  });
+
+  it('a user other than root writes a 0400 file of its own (made 0600, filled, then chmod)', async () => {
+    const d = await userDir('own-ro');
+    const p = join(d, 'id_key');
+    const script = safeWriteScript({ path: p, mode: 0o400 }, 'cat > "$TSPLAY_TMP"');
+    const r = spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '/bin/sh', '-c', script], {
+      input: 'k\n',
+      encoding: 'utf8',
+    });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(await readFile(p, 'utf8')).toBe('k\n');
+    const st = await stat(p);
+    expect([st.uid, st.mode & 0o7777]).toEqual([uid, 0o400]);
   });
 
   it('the temp name is new each time and never an existing entry: a symlink at it fails the write, nothing followed', async () => {

@@ -105,13 +105,14 @@ function tempSuffix(): string {
 
 /**
  * The mode a new temp file can be created with (by the shell, through the umask) that is the file's final one,
- * so that no chmod follows: a given mode, or a secret's 0600, without x or special bits and with no chown after
- * it (a chown of a file with its final mode would open it to the old group first). Undefined otherwise.
+ * so that no chmod follows: a given mode, or a secret's 0600, without x or special bits, writable by its owner
+ * (the fill opens it again: a user other than root could not write a 0400 file), and with no chown after it (a
+ * chown of a file with its final mode would open it to the old group first). Undefined otherwise.
  */
 function creationMode(t: SafeWriteTarget): number | undefined {
   if (t.owner || t.group) return undefined;
   const mode = t.mode ?? (t.secret ? 0o600 : undefined);
-  return mode !== undefined && (mode & ~0o666) === 0 ? mode : undefined;
+  return mode !== undefined && (mode & ~0o666) === 0 && (mode & 0o200) !== 0 ? mode : undefined;
 }
 
 /**
