@@ -109,6 +109,9 @@ interface FactBase<T> {
 }
 
 export type FactQuery<T = unknown> = FactBase<T>;
+
+/** The fact says what it reads (`paths` or `statOf`): a change elsewhere leaves its answer standing. */
+export const namesWhatItReads = (f: FactQuery): boolean => f.paths !== undefined || f.statOf !== undefined;
 export type FactValue<F> = F extends FactQuery<infer T> ? T : never;
 export type FactValues<F extends { [K in keyof F]: FactQuery<any> }> = { [K in keyof F]: FactValue<F[K]> };
 

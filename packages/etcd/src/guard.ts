@@ -6,7 +6,7 @@
 import { defineModule, quote, sh, TsplayError, type PathState } from '@tsplay/core';
 import { commandFact, pathFact } from '@tsplay/core/module';
 import { z } from 'zod';
-import { curlTls, memberArg, tlsArgs } from './schemas.js';
+import { curlTls, memberArg, tlsArgs, tlsReadable } from './schemas.js';
 import { parseMemberListJson, type MemberStatus } from './members.js';
 import { peerUrl } from './unit.js';
 import { healthAndMembersCurl, parseClusterProbe } from './verify-probe.js';
@@ -48,7 +48,7 @@ export function peerProbeScript(a: GuardArgs): string {
   );
   return [
     sh`if [ -d ${`${a.dataDir}/member`} ]; then echo data; elif ! command -v curl >/dev/null 2>&1; then echo nocurl;`,
-    sh`elif [ ! -r ${a.caFile} ] || [ ! -r ${a.certFile} ] || [ ! -r ${a.keyFile} ]; then echo nocert; else`,
+    `elif ! { ${tlsReadable(a)}; }; then echo nocert; else`,
     ...lines,
     'fi',
   ].join('\n');

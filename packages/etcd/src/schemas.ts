@@ -4,6 +4,7 @@
  * vars (vars.ts) and every module's args share. A value that passes one of them holds no newline, no
  * control character, no quote, no `$`, `%`, `;`, backslash or blank: it stays one word on one line.
  */
+import { sh } from '@tsplay/core';
 import { z } from 'zod';
 
 /** Letters, digits and `._-`: a member name, a host or group name, a cluster token. */
@@ -84,6 +85,8 @@ export const tlsOf = (a: Tls): Tls => ({ caFile: a.caFile, certFile: a.certFile,
 
 /** curl's words for the client certificate (each quoted where it goes through `sh`). */
 export const curlTls = (t: Tls): string[] => ['--cacert', t.caFile, '--cert', t.certFile, '--key', t.keyFile];
+/** A shell test, builtins only: the three client certificate files are readable (curl could ask with them). */
+export const tlsReadable = (t: Tls): string => sh`[ -r ${t.caFile} ] && [ -r ${t.certFile} ] && [ -r ${t.keyFile} ]`;
 /** etcdctl on the host. */
 export const etcdctlArg = { etcdctl: hostPath('etcdctl').default('/usr/local/bin/etcdctl') };
 /** The endpoint a probe asks (the member itself). */

@@ -8,7 +8,7 @@
  * itself, with retries: the fast path can only confirm what etcdctl would.
  */
 import { sh, type ExecResult } from '@tsplay/core';
-import { curlTls } from './schemas.js';
+import { curlTls, tlsReadable } from './schemas.js';
 import { memberProblems, parseMemberListJson, type EndpointHealth, type MemberStatus } from './members.js';
 import type { VerifyArgs } from './verify.js';
 
@@ -33,8 +33,7 @@ export function clusterProbeCommand(a: VerifyArgs): string {
   const curl = healthAndMembersCurl(a.endpoint, ['-sS', '--max-time', String(Math.ceil(a.commandTimeoutMs / 1000)), ...curlTls(a)]);
   const files = [a.caFile, a.certFile, a.keyFile];
   const missing = `no client certificate files (${files.join(', ')}) to ask ${a.endpoint} with`;
-  const readable = sh`[ -r ${a.caFile} ] && [ -r ${a.certFile} ] && [ -r ${a.keyFile} ]`;
-  return `if ${readable}; then ${curl}; else ${sh`echo ${missing}`} >&2; false; fi`;
+  return `if ${tlsReadable(a)}; then ${curl}; else ${sh`echo ${missing}`} >&2; false; fi`;
 }
 
 interface Answer {

@@ -1,4 +1,4 @@
-import { isUnknownFact, type FactQuery } from '../facts.js';
+import { isUnknownFact, namesWhatItReads, type FactQuery } from '../facts.js';
 import { answerWithoutProbe, type FactCache } from '../gather.js';
 import { describedChange } from '../known.js';
 import type { Plan } from '../module.js';
@@ -49,7 +49,7 @@ export class GroupFacts {
    * host's answer from before the group (refined by the predictions when the fact can be), never unknown.
    */
   private predictable(f: FactQuery, o: Overlay): boolean {
-    if (f.paths === undefined && f.statOf === undefined) return false;
+    if (!namesWhatItReads(f)) return false;
     const a = answerWithoutProbe(f, o, this.host);
     return a !== undefined && !isUnknownFact(a.value);
   }

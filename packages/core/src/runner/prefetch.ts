@@ -1,4 +1,4 @@
-import type { FactQuery } from '../facts.js';
+import { namesWhatItReads, type FactQuery } from '../facts.js';
 import { gatherFacts } from '../gather.js';
 import type { RunEnv } from './env.js';
 import type { HostRun } from './host-run.js';
@@ -112,7 +112,7 @@ export async function probeAhead(
   // host between this probe and theirs)
   const mine = new Set(own.map((f) => f.key));
   const todo = Object.fromEntries(
-    Object.entries(ahead).filter(([, f]) => !known(f) && (mine.has(f.key) || quiet.has(f.key) || f.paths || f.statOf)),
+    Object.entries(ahead).filter(([, f]) => !known(f) && (mine.has(f.key) || quiet.has(f.key) || namesWhatItReads(f))),
   );
   if (Object.keys(todo).length === 0) return;
   try {
@@ -121,7 +121,7 @@ export async function probeAhead(
     /* the task probes its own facts and reports their error */
   }
   // read before the read-only tasks ahead of theirs: if one of those applies (a wait, a retry), they are stale
-  for (const f of Object.values(todo)) if (quiet.has(f.key) && !mine.has(f.key) && !f.paths && !f.statOf) run.cache.markEarly(f.key);
+  for (const f of Object.values(todo)) if (quiet.has(f.key) && !mine.has(f.key) && !namesWhatItReads(f)) run.cache.markEarly(f.key);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Connection, ExecResult } from '../connection.js';
 import { becomesRoot } from '../become.js';
-import type { FactQuery } from '../facts.js';
+import { namesWhatItReads, type FactQuery } from '../facts.js';
 import { FactCache, gatherFacts } from '../gather.js';
 import type { ApplyStep } from '../module.js';
 import { splitSteps, stepsScript, stepsStdin } from '../step.js';
@@ -38,11 +38,10 @@ export function factsAfter(
   const level = becomeLevel(play.become, run.host, run.host, play.becomeUser);
   if (level !== become.become || play.becomeMethod !== become.method) return { facts: {}, early: [] };
   const { facts: later, quiet } = tasksAhead(env, play, run, level, batch, from);
-  const named = (f: FactQuery) => f.paths !== undefined || f.statOf !== undefined;
   // a fact that needs root while the exec does not would run in an exec of its own
-  const rides = (f: FactQuery) => !known.values.has(f.key) && (named(f) || quiet.has(f.key)) && (level !== false || !f.become);
+  const rides = (f: FactQuery) => !known.values.has(f.key) && (namesWhatItReads(f) || quiet.has(f.key)) && (level !== false || !f.become);
   const facts = Object.fromEntries(Object.entries(later).filter(([, f]) => rides(f)));
-  return { facts, early: Object.values(facts).flatMap((f) => (named(f) ? [] : [f.key])) };
+  return { facts, early: Object.values(facts).flatMap((f) => (namesWhatItReads(f) ? [] : [f.key])) };
 }
 
 /** What one exec of steps (and the probe after them) gave back. */
