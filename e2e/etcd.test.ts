@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunEvent } from '@tsplay/core';
+import { quote, type RunEvent } from '@tsplay/core';
 import { parseMemberListJson } from '@tsplay/etcd';
 import { ETCD_TARBALL } from '@tsplay/lab';
 import { explainDiff, fingerprintHost, type Fingerprint, type FingerprintSpec } from './helpers/fingerprint.js';
@@ -176,19 +176,32 @@ async function expectHealthyCluster(): Promise<void> {
 /** The realtime clock's microseconds of a journal entry read as JSON on stdin (`pick`: `head` or `tail`). */
 const usecOf = (pick: string) => `${pick} -n 1 | sed -n 's/.*"__REALTIME_TIMESTAMP":"\\([0-9]*\\)".*/\\1/p'`;
 /**
- * When each member last began its bootstrap safety probe since `since` (unix seconds: sudo's journal entry
- * of the exec that asks the peers for their member list) and when its etcd start job began (systemd's entry
- * for the unit), in microseconds: the hosts share the machine's clock.
+ * A `curl` ahead of the real one on root's PATH (sudo's secure_path starts with /usr/local/sbin) that notes, in
+ * microseconds of the realtime clock, each call that asks for a member list with a connect timeout (the
+ * bootstrap safety probe asks its peers so; the verification asks its own member without one), then runs
+ * /usr/bin/curl with the same arguments and stdin. The host's own record of when the probe ran: sudo no longer
+ * logs the scripts (they go on stdin).
+ */
+const CURL_SHIM = '/usr/local/sbin/curl';
+const GUARD_LOG = '/run/tsplay-e2e-guard-calls';
+const shimScript = [
+  '#!/bin/sh',
+  `case " $* " in *" --connect-timeout "*/v3/cluster/member/list*) date +%s%6N >> ${GUARD_LOG};; esac`,
+  'exec /usr/bin/curl "$@"',
+].join('\n');
+const installShim = () =>
+  onAllHosts(`rm -f ${GUARD_LOG} && printf '%s\\n' ${quote(shimScript)} > ${CURL_SHIM} && chmod 0755 ${CURL_SHIM}`, { become: true });
+const removeShim = (log = '') => onAllHosts(`rm -f ${CURL_SHIM} ${log}`, { become: true });
+/**
+ * When each member last ran its bootstrap safety probe (the shim's record) and when its etcd start job began
+ * since `since` (unix seconds: systemd's entry for the unit), in microseconds: the hosts share the machine's clock.
  */
 async function guardAndStartTimes(since: number): Promise<{ host: string; guard: number; start: number }[]> {
-  // the patterns split in two: this command's own entry in sudo's journal must not match them. The guard asks its
-  // peers' member lists with a connect timeout; the verification asks its own member's without one.
-  const guard = `journalctl -t sudo -o json --since @${since} | grep -F 'cluster/member/lis''t' | grep -F -e '--connect-timeou''t' | ${usecOf('tail')}`;
   const start = `journalctl -u etcd.service -o json --since @${since} | ${usecOf('head')}`;
   return Promise.all(
     lab().hosts.map(async (h) => ({
       host: h.name,
-      guard: Number(await hostOutput(h.index, guard, { become: true })),
+      guard: Number(await hostOutput(h.index, `tail -n 1 ${GUARD_LOG}`, { become: true })),
       start: Number(await hostOutput(h.index, start, { become: true })),
     })),
   );
@@ -221,6 +234,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await removeShim(GUARD_LOG).catch(() => undefined);
   await onAllHosts(RESET, { become: true }).catch(() => undefined);
   rmSync(stateDir, { recursive: true, force: true });
 });
@@ -245,7 +259,8 @@ describe('playbooks/etcd.ts on the lab', () => {
   it('2. the real run converges; verification: 3 members started and healthy; changed == predicted', async () => {
     const before = await fingerprints();
     const since = Math.floor(Date.now() / 1000);
-    const r = await run();
+    await installShim();
+    const r = await run().finally(() => removeShim());
     record('fresh run', r);
     expect(r.code, explain(r)).toBe(0);
     expect(r.changed).toEqual(predicted);

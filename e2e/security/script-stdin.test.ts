@@ -2,9 +2,10 @@
  * A long script goes to a lab host on the channel's stdin, not on the command line (ssh's script-stdin.ts): the
  * host's own records say so. sudo's log in the host's journal holds no command line longer than a short one,
  * `ps -eo args` polled on the host while a long script runs never shows it, and the script behaves as it did on
- * the command line (its output, its exit code, its stdin at the end, a timeout, become with a password).
+ * the command line (its output, its exit code, its stdin at the end or the stdin it was given, a timeout, become
+ * with a password).
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory, secret, type Connection, type ResolvedHost } from '@tsplay/core';
 import { hostOutput, lab, labHostExec, waitFor } from '../helpers/lab.js';
@@ -60,6 +61,28 @@ describe('a long script on stdin (lab host)', () => {
     expect(log.filter((l) => l.includes(marker) || l.includes('command continued'))).toEqual([]);
   });
 
+  it('with stdin of its own: the script goes ahead of it, read to its last byte by the short command; the script reads exactly its stdin', async () => {
+    const since = await hostNow();
+    const own = Buffer.concat([Buffer.from(`line\n{ } ' " $x\n`), randomBytes(3000)]);
+    const { script, marker } = longScript(
+      300,
+      `head -c ${own.length} | sha256sum | cut -c1-64; [ -z "$(cat)" ] && echo stdin-at-end; sleep 1; exit 6`,
+    );
+    const polled: string[] = [];
+    let done = false;
+    const run = conn.exec(script, { become: true, stdin: own }).finally(() => (done = true));
+    while (!done) polled.push(...(await labHostExec(HOST, 'ps -eo args', { become: true })).stdout.split('\n'));
+    const r = await run;
+    expect({ code: r.code, stdout: r.stdout }, r.stderr).toEqual({
+      code: 6,
+      stdout: `${createHash('sha256').update(own).digest('hex')}\nstdin-at-end\n`,
+    });
+    expect(polled.filter((l) => l.includes(marker))).toEqual([]);
+    const log = await sudoLog(since);
+    expect(log.some((l) => l.includes('__tsplay_script=$(head -c'))).toBe(true);
+    expect(log.filter((l) => l.includes(marker) || l.includes('command continued'))).toEqual([]);
+  });
+
   it('a short command stays on the command line, as sudo logs it', async () => {
     const since = await hostNow();
     const tag = `tsplay-e2e-short-${randomBytes(4).toString('hex')}`;
@@ -88,6 +111,10 @@ describe('a long script on stdin (lab host)', () => {
       const { script } = longScript(20, 'id -u; [ -z "$(cat)" ] && echo stdin-empty');
       const r = await c.exec(script, { become: true });
       expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: '0\nstdin-empty\n' });
+      const token = randomBytes(8).toString('hex');
+      const { script: reads } = longScript(20, `id -u; [ "$(cat)" = ${token} ] && echo stdin-read`);
+      const withStdin = await c.exec(reads, { become: true, stdin: token });
+      expect({ code: withStdin.code, stdout: withStdin.stdout }).toEqual({ code: 0, stdout: '0\nstdin-read\n' });
     } finally {
       await c.close();
       await removeSudoUser(HOST, user);
