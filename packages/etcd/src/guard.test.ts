@@ -159,7 +159,7 @@ describe('bootstrap guard', () => {
     const without = parsePeerProbe(run());
     expect(without).toMatchObject({ dataPresent: false, curl: true, certs: false, peers: [] });
     expect(() => readFileSync(calls)).toThrow();
-    expect(judgeBootstrap(args, absent, without).reason).toContain('no client certificate files yet');
+    expect(judgeBootstrap(args, absent, without).reason).toContain('no readable client certificate files yet');
 
     writeFileSync(tls.keyFile, 'key');
     const withCerts = parsePeerProbe(run());

@@ -89,7 +89,7 @@ export function judgeBootstrap(
       reason: !probe.curl
         ? 'curl is missing, peers not probed: assuming a new cluster'
         : !probe.certs
-          ? 'no client certificate files yet, peers not probed: assuming a new cluster'
+          ? 'no readable client certificate files yet, peers not probed: assuming a new cluster'
           : 'no other member answers healthy: bootstrapping a new cluster',
     };
   }

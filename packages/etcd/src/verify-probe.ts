@@ -26,13 +26,13 @@ export function healthAndMembersCurl(endpoint: string, opts: readonly string[]):
 }
 
 /**
- * The first try's command. Without the certificate files (a fresh host's first probe, before they are written)
- * no member can be asked: it says so without starting curl.
+ * The first try's command. Without the certificate files, or where the probe's user cannot read one of them (a
+ * fresh host's first probe, before they are written), no member can be asked: it says so without starting curl.
  */
 export function clusterProbeCommand(a: VerifyArgs): string {
   const curl = healthAndMembersCurl(a.endpoint, ['-sS', '--max-time', String(Math.ceil(a.commandTimeoutMs / 1000)), ...curlTls(a)]);
   const files = [a.caFile, a.certFile, a.keyFile];
-  const missing = `no client certificate files (${files.join(', ')}) to ask ${a.endpoint} with`;
+  const missing = `the client certificate files (${files.join(', ')}) are not all there and readable: nothing to ask ${a.endpoint} with`;
   return `if ${tlsReadable(a)}; then ${curl}; else ${sh`echo ${missing}`} >&2; false; fi`;
 }
 
