@@ -35,7 +35,9 @@ describe("the verification's first try (one curl)", () => {
     for (const shell of ['sh', 'bash']) {
       const r = run(shell);
       expect([r.status, r.stdout]).toEqual([1, '']);
-      expect(r.stderr).toContain(`the client certificate files (${files.join(', ')}) are not all there and readable: nothing to ask https://127.0.0.1:2379 with`);
+      expect(r.stderr).toContain(
+        `the client certificate files (${files.join(', ')}) are not all there and readable: nothing to ask https://127.0.0.1:2379 with`,
+      );
     }
     for (const f of files.slice(0, 2)) writeFileSync(f, 'x');
     expect(run('sh').stdout).toBe('');
