@@ -25,14 +25,15 @@ describe('scriptOnStdin', () => {
     expect(scriptOnStdin(multi, undefined)).toEqual({ command: SCRIPT_FROM_STDIN, stdin: scriptAsStdin(multi) });
   });
 
-  const run = (cmd: string, input: string) => {
+  const runIn = (shell: string, cmd: string, input: string | Buffer) => {
     try {
-      return { out: execFileSync('sh', ['-c', cmd], { input, encoding: 'utf8' }), code: 0 };
+      return { out: execFileSync(shell, ['-c', cmd], { input, encoding: 'utf8' }), code: 0 };
     } catch (e) {
       const x = e as { stdout: string; status: number };
       return { out: x.stdout, code: x.status };
     }
   };
+  const run = (cmd: string, input: string) => runIn('sh', cmd, input);
   const viaStdin = (script: string) => {
     const sent = scriptOnStdin(script, undefined);
     expect(sent.command).toBe(SCRIPT_FROM_STDIN);
@@ -68,14 +69,6 @@ describe('scriptOnStdin', () => {
       return false;
     }
   });
-  const runIn = (shell: string, cmd: string, input: Buffer) => {
-    try {
-      return { out: execFileSync(shell, ['-c', cmd], { input, encoding: 'utf8' }), code: 0 };
-    } catch (e) {
-      const x = e as { stdout: string; status: number };
-      return { out: x.stdout, code: x.status };
-    }
-  };
   const ahead = (shell: string, script: string, own: Buffer) => {
     const sent = scriptOnStdin(script, own);
     expect(sent.command).toBe(scriptAhead(Buffer.byteLength(scriptAsStdin(script))));
