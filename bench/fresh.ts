@@ -1,10 +1,11 @@
 /**
  * A fresh etcd converge on the 3-host lab, N times, traced in process (lib/floors.ts `freshTrace`: the wall time,
- * whose CPU it spent, the first host's slowest execs), then etcd's own start, and the chapter's own commands by
- * hand on the same reset hosts (lib/by-hand.ts: the fresh converge's floor on this lab).
+ * whose CPU it spent, the last host's execs with what each carries and the gaps between them), then etcd's own
+ * start, and the chapter's own commands by hand on the same reset hosts (lib/by-hand.ts: the fresh converge's
+ * floor on this lab, phase by phase on its last host's clock).
  * Run under the lab lock: `flock /tmp/tsplay-lab.lock node --conditions=@tsplay/source --import tsx bench/fresh.ts [N]`.
  */
-import { byHandConverge, hostUnits } from './lib/by-hand.js';
+import { byHandRun, hostUnits } from './lib/by-hand.js';
 import { freshTrace } from './lib/floors.js';
 import { ensureLab, etcdStartTime, resetEtcd } from './lib/lab.js';
 
@@ -16,6 +17,8 @@ for (let i = 0; i < n; i++) {
   const etcdStartMs = Math.round((await etcdStartTime(lab)) * 1000);
   units ??= await hostUnits(lab);
   await resetEtcd(lab);
-  const byHandMs = Math.round((await byHandConverge(lab, units)) * 1000);
-  console.log(JSON.stringify({ round: i + 1, ...trace, etcdStartMs, byHandMs }, null, 1));
+  const hand = await byHandRun(lab, units);
+  console.log(
+    JSON.stringify({ round: i + 1, ...trace, etcdStartMs, byHandMs: Math.round(hand.seconds * 1000), byHandLastHost: hand.last }, null, 1),
+  );
 }

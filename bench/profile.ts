@@ -10,7 +10,8 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { labHostExec } from '@tsplay/lab';
-import { ensureLab } from './lib/lab.js';
+import { byHandRun, hostUnits } from './lib/by-hand.js';
+import { ensureLab, resetEtcd } from './lib/lab.js';
 import { stat } from './lib/stats.js';
 import { medianPhases, timeline, type Phases } from './lib/timeline.js';
 import { traceRun, type ExecRecord } from './lib/trace.js';
@@ -117,6 +118,10 @@ const roundTrips = {
 const floors = { nodeStartMs: baseline, ...(await connectionFloors(lab.inventoryFile, n)) };
 const coldPhasesMs = await coldPhases(root, lab.inventoryFile, n);
 const fresh = await freshTrace(lab);
+// the chapter by hand on the same hosts, reset again: the fresh converge's floor, phase by phase
+const units = await hostUnits(lab);
+await resetEtcd(lab);
+const byHand = await byHandRun(lab, units);
 
 const out = {
   date: new Date().toISOString(),
@@ -132,6 +137,7 @@ const out = {
   hostProbeMs: host,
   roundTrips,
   fresh,
+  freshByHand: { ms: Math.round(byHand.seconds * 1000), lastHost: byHand.last },
 };
 writeFileSync(join(root, 'bench/results/profile.json'), `${JSON.stringify(out, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

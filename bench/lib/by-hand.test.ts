@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { byHandScript } from './by-hand.js';
+import { BY_HAND_PHASES, byHandScript } from './by-hand.js';
 import { summarize, table } from './report.js';
 import type { SectionResult } from './sections.js';
 
@@ -32,6 +32,15 @@ describe('the chapter by hand (the fresh converge floor)', () => {
     const unitWrite = s.slice(s.indexOf("cat > /etc/systemd/system/etcd.service <<'TSPLAY_BY_HAND_EOF'"));
     const body = unitWrite.split('\n').slice(1, unitWrite.split('\n').indexOf('TSPLAY_BY_HAND_EOF'));
     expect(`${body.join('\n')}\n`).toBe(files.unit);
+  });
+
+  it("notes the time after each phase, right after the phase's last command, and prints every note on one line", () => {
+    const lines = byHandScript(files).split('\n');
+    const after = (i: number) => lines[lines.indexOf(`t${i}=$(date +%s%N)`) - 1] ?? '';
+    expect([1, 2, 3, 4, 5].map((i) => after(i).split(' ')[0])).toEqual(['echo', 'tar', 'sync', 'systemctl', 'ETCDCTL_API=3']);
+    expect(after(4)).toBe('systemctl start etcd');
+    expect(lines.at(-1)).toBe(`echo ${[0, 1, 2, 3, 4, 5].map((i) => `"$t${i}"`).join(' ')}`);
+    expect(BY_HAND_PHASES).toHaveLength(5);
   });
 
   it('refuses a file whose text holds its heredoc delimiter', () => {

@@ -29,18 +29,34 @@ export interface ByHandFiles {
   sha256: string;
 }
 
-/** The script one host runs (as root): prints `START END` in ns since the epoch. Pure, for the test beside it. */
+/** What the chapter by hand does, in order: each phase ends where the script notes the time after it. */
+export const BY_HAND_PHASES = [
+  'download and checksum',
+  'extraction',
+  'directories, files, sync',
+  'daemon-reload, enable, start',
+  'etcdctl member list',
+] as const;
+export type ByHandPhase = (typeof BY_HAND_PHASES)[number];
+
+/**
+ * The script one host runs (as root): prints the ns since the epoch at its start and after each phase
+ * (BY_HAND_PHASES), on one line. Pure, for the test beside it.
+ */
 export function byHandScript(f: ByHandFiles): string {
   const tarball = `${SRC}/${ETCD_TARBALL}`;
   const url = `${ETCD_URL_BASE}/v${ETCD_VERSION}/${ETCD_TARBALL}`;
   const dir = `etcd-v${ETCD_VERSION}-linux-amd64`;
   const certs = ['/etc/etcd/ca.pem', '/etc/etcd/kubernetes.pem', '/etc/etcd/kubernetes-key.pem'];
+  const mark = (i: number) => `t${i}=$(date +%s%N)`;
   return [
-    't0=$(date +%s%N)',
+    mark(0),
     'set -e',
     `curl -fsS --proto =https -o ${quote(tarball)} ${quote(url)}`,
     `echo ${quote(`${f.sha256}  ${tarball}`)} | sha256sum -c --quiet`,
+    mark(1),
     `tar -xzf ${quote(tarball)} -C /usr/local/bin --strip-components=1 ${quote(`${dir}/etcd`)} ${quote(`${dir}/etcdctl`)}`,
+    mark(2),
     'mkdir -p /etc/etcd /var/lib/etcd',
     'chmod 700 /var/lib/etcd',
     ...put(certs[0] as string, f.ca, '0644'),
@@ -48,12 +64,14 @@ export function byHandScript(f: ByHandFiles): string {
     ...put(certs[2] as string, f.key, '0600'),
     ...put(UNIT_PATH, f.unit, '0644'),
     `sync ${[tarball, '/usr/local/bin/etcd', '/usr/local/bin/etcdctl', ...certs, UNIT_PATH].map((p) => quote(p)).join(' ')}`,
+    mark(3),
     'systemctl daemon-reload',
     'systemctl enable --quiet etcd',
     'systemctl start etcd',
+    mark(4),
     `ETCDCTL_API=3 /usr/local/bin/etcdctl member list --endpoints=https://127.0.0.1:2379 --cacert=${certs[0]} --cert=${certs[1]} --key=${certs[2]} >/dev/null`,
-    't1=$(date +%s%N)',
-    'echo "$t0 $t1"',
+    mark(5),
+    `echo ${BY_HAND_PHASES.map((_, i) => `"$t${i}"`).join(' ')} "$t${BY_HAND_PHASES.length}"`,
   ].join('\n');
 }
 
@@ -69,8 +87,15 @@ export async function hostUnits(lab: RunningLab): Promise<string[]> {
   );
 }
 
-/** The chapter by hand on every host at once, on hosts reset by the caller; seconds (first start to last end). */
-export async function byHandConverge(lab: RunningLab, units: readonly string[]): Promise<number> {
+/** The chapter by hand on every host at once: seconds from the first host's start to the last host's end. */
+export interface ByHandRun {
+  seconds: number;
+  /** The host that ended last: each phase's ms (BY_HAND_PHASES), and when it started after the first host did. */
+  last: { host: string; startedAfterMs: number; phasesMs: Record<ByHandPhase, number> };
+}
+
+/** The chapter by hand on every host at once, on hosts reset by the caller. */
+export async function byHandRun(lab: RunningLab, units: readonly string[]): Promise<ByHandRun> {
   const p = labPaths();
   const sha256 = readFileSync(p.sha256, 'utf8')
     .split('\n')
@@ -85,8 +110,23 @@ export async function byHandConverge(lab: RunningLab, units: readonly string[]):
         timeoutMs: 120_000,
       });
       if (r.code !== 0) throw new Error(`the chapter by hand failed on ${h.name}: exit ${r.code}: ${r.stderr.trim().slice(-500)}`);
-      return r.stdout.trim().split(' ').map(Number) as [number, number];
+      return { host: h.name, marks: r.stdout.trim().split(' ').map(Number) };
     }),
   );
-  return (Math.max(...out.map((t) => t[1])) - Math.min(...out.map((t) => t[0]))) / 1e9;
+  const first = Math.min(...out.map((o) => o.marks[0] ?? 0));
+  const last = out.reduce((a, b) => ((b.marks.at(-1) ?? 0) > (a.marks.at(-1) ?? 0) ? b : a));
+  const at = (i: number) => last.marks[i] ?? 0;
+  const phasesMs = Object.fromEntries(BY_HAND_PHASES.map((ph, i) => [ph, Math.round((at(i + 1) - at(i)) / 1e6)])) as Record<
+    ByHandPhase,
+    number
+  >;
+  return {
+    seconds: (at(BY_HAND_PHASES.length) - first) / 1e9,
+    last: { host: last.host, startedAfterMs: Math.round((at(0) - first) / 1e6), phasesMs },
+  };
+}
+
+/** The chapter by hand on every host at once, on hosts reset by the caller; seconds (first start to last end). */
+export async function byHandConverge(lab: RunningLab, units: readonly string[]): Promise<number> {
+  return (await byHandRun(lab, units)).seconds;
 }

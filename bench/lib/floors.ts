@@ -14,7 +14,7 @@ import { resetEtcd } from './lab.js';
 import { stat } from './stats.js';
 import { medianPhases, timeline, type Phases } from './timeline.js';
 import { cpuShare } from './cpu.js';
-import { traceRun } from './trace.js';
+import { traceRun, type Trace } from './trace.js';
 
 const ms = (t0: number) => performance.now() - t0;
 
@@ -65,6 +65,51 @@ export async function coldPhases(root: string, inventoryFile: string, n: number)
   return medianPhases(runs);
 }
 
+/**
+ * What an exec of a fresh etcd converge carries, read from its script. The first exec is the probe (its facts'
+ * scripts name the same commands); the guard asks its peers with a connect timeout, the verification its own
+ * member with `-sS` and a time limit only.
+ */
+const PARTS: [string, RegExp][] = [
+  ['download', /--proto-redir/],
+  ['extraction', /tar -x/],
+  ['files', /\.tsplay-[A-Za-z0-9]{6}/],
+  ['guard', /--connect-timeout[^\n]*cluster\/member\/list/],
+  ['start', /systemctl (start|restart) /],
+  ['wait', /__tsplay_wait_/],
+  ['verification', /curl -sS --max-time \d+ [^\n]*\/health[^\n]*--next/],
+];
+export function execLabel(script: string, index: number): string {
+  if (index === 0) return 'probe';
+  const parts = PARTS.filter(([, re]) => re.test(script)).map(([name]) => name);
+  return parts.length > 0 ? parts.join(', ') : 'other';
+}
+
+/**
+ * Where the host that finished last spent the converge: before its first exec (connection, planning), each exec
+ * (what it carries, how long, and the gap before it: the workstation's work between execs and a barrier's wait for
+ * the other hosts), and after its last (the report).
+ */
+export function criticalHost(tr: Trace): Record<string, unknown> {
+  const ends = new Map<string, number>();
+  for (const e of tr.execs) ends.set(e.host, Math.max(ends.get(e.host) ?? 0, e.startMs + e.ms));
+  const host = [...ends].reduce((a, b) => (b[1] > a[1] ? b : a), ['', 0])[0];
+  const mine = tr.execs.filter((e) => e.host === host).sort((a, b) => a.startMs - b.startMs);
+  let end = 0;
+  const execs = mine.map((e, i) => {
+    const row = { carries: execLabel(e.script, i), gapBeforeMs: Math.round(e.startMs - end), ms: Math.round(e.ms) };
+    end = e.startMs + e.ms;
+    return row;
+  });
+  const first = execs[0];
+  return {
+    host,
+    beforeFirstExecMs: first?.gapBeforeMs,
+    execs: first ? [{ ...first, gapBeforeMs: 0 }, ...execs.slice(1)] : [],
+    afterLastExecMs: Math.round(tr.wallMs - end),
+  };
+}
+
 /** A fresh converge (etcd reset on every host), in process with traced connections: its round trips. */
 export async function freshTrace(lab: RunningLab): Promise<Record<string, unknown>> {
   await resetEtcd(lab);
@@ -78,9 +123,6 @@ export async function freshTrace(lab: RunningLab): Promise<Record<string, unknow
     cpu,
     execsOfFirstHost: mine.length,
     execMsSumOfFirstHost: Math.round(busy),
-    slowestExecsOfFirstHost: [...mine]
-      .sort((a, b) => b.ms - a.ms)
-      .slice(0, 8)
-      .map((e) => ({ startMs: Math.round(e.startMs), ms: Math.round(e.ms), script: e.script.replace(/\s+/g, ' ').slice(0, 90) })),
+    lastHost: criticalHost(tr),
   };
 }
