@@ -9,9 +9,10 @@ describe("the fresh converge's last host, exec by exec", () => {
       'download, extraction, files',
     );
     expect(execLabel('systemctl start --no-block etcd.service\nprintf %s __tsplay_wait_1', 2)).toBe('start, wait');
-    const ask = (opts: string) => `curl ${opts} --cacert /etc/etcd/ca.pem https://10.0.0.1:2379/health --next ${opts}`;
-    expect(execLabel(ask('-sS --max-time 5'), 3)).toBe('verification');
-    expect(execLabel(`${ask('-s --connect-timeout 2 --max-time 4')}/v3/cluster/member/list`, 1)).toBe('guard');
+    // the verification asks its own member; the guard a peer (a lab controller's address)
+    const ask = (opts: string, ip: string) => `curl ${opts} --cacert /etc/etcd/ca.pem https://${ip}:2379/health --next ${opts}`;
+    expect(execLabel(ask('-sS --max-time 5', '127.0.0.1'), 3)).toBe('verification');
+    expect(execLabel(`${ask('-s --connect-timeout 2 --max-time 4', '10.240.0.11')}/v3/cluster/member/list`, 1)).toBe('guard');
     expect(execLabel('true', 3)).toBe('other');
   });
 

@@ -95,19 +95,14 @@ export function criticalHost(tr: Trace): Record<string, unknown> {
   for (const e of tr.execs) ends.set(e.host, Math.max(ends.get(e.host) ?? 0, e.startMs + e.ms));
   const host = [...ends].reduce((a, b) => (b[1] > a[1] ? b : a), ['', 0])[0];
   const mine = tr.execs.filter((e) => e.host === host).sort((a, b) => a.startMs - b.startMs);
-  let end = 0;
+  // the first exec's gap is the time before it: reported on its own, as beforeFirstExecMs
+  let end = mine[0]?.startMs ?? 0;
   const execs = mine.map((e, i) => {
     const row = { carries: execLabel(e.script, i), gapBeforeMs: Math.round(e.startMs - end), ms: Math.round(e.ms) };
     end = e.startMs + e.ms;
     return row;
   });
-  const first = execs[0];
-  return {
-    host,
-    beforeFirstExecMs: first?.gapBeforeMs,
-    execs: first ? [{ ...first, gapBeforeMs: 0 }, ...execs.slice(1)] : [],
-    afterLastExecMs: Math.round(tr.wallMs - end),
-  };
+  return { host, beforeFirstExecMs: Math.round(mine[0]?.startMs ?? 0), execs, afterLastExecMs: Math.round(tr.wallMs - end) };
 }
 
 /** A fresh converge (etcd reset on every host), in process with traced connections: its round trips. */
